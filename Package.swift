@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "agentreplay",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "agentreplay", targets: ["agentreplay"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Git"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "Trace"),
+        .target(name: "Importers", dependencies: ["Trace"]),
+        .target(name: "Replay", dependencies: ["Trace", "Git"]),
+        .executableTarget(
+            name: "agentreplay",
+            dependencies: [
+                "Trace", "Importers", "Replay", "Git",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GitTests", dependencies: ["Git"]),
+        .testTarget(name: "TraceTests", dependencies: ["Trace"]),
+        .testTarget(name: "ImportersTests", dependencies: ["Importers", "Trace"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Trace", "Git", "Importers"]),
+        .testTarget(name: "CLITests", dependencies: ["Git"]),
+    ]
+)
