@@ -1,0 +1,130 @@
+import CGit2
+
+extension Repository {
+    /// Applies `updates` to the tree `base` and returns the new tree's id
+    /// (`git_tree_create_updated`, which writes every new tree object).
+    ///
+    /// Semantics, beyond libgit2's own rules (sorted input, no type changes):
+    /// - updates may come in any order, but each path at most once;
+    /// - removals apply first, then upserts; removing an absent path is a no-op;
+    /// - an upsert may turn a file into a directory or back (the old entry is
+    ///   removed first), and creates missing directories;
+    /// - a directory left empty disappears; `base` may be ``ObjectID/emptyTree``.
+    ///
+    /// Throws a ``GitError`` for an invalid path (empty, absolute, `.`/`..` components),
+    /// a duplicate path, upserts that make one path both a file and a directory, or a
+    /// blob that does not exist.
+    public func updateTree(_ base: ObjectID, _ updates: [TreeUpdate]) throws -> ObjectID {
+        let function = "updateTree"
+        var seen = Set<String>()
+        for update in updates {
+            try Self.validate(update.path, function)
+            guard seen.insert(update.path).inserted else {
+                throw GitError.invalid("path '\(update.path)' is updated twice", function)
+            }
+        }
+        let upserts = updates.compactMap { update -> (path: String, id: ObjectID, mode: FileMode)? in
+            if case .upsert(let path, let id, let mode) = update { return (path, id, mode) }
+            return nil
+        }
+        let upsertPaths = Set(upserts.map(\.path))
+        for upsert in upserts {
+            if let parent = Self.ancestors(of: upsert.path).first(where: upsertPaths.contains) {
+                throw GitError.invalid(
+                    "'\(parent)' cannot be both a file and the directory of '\(upsert.path)'", function)
+            }
+        }
+
+        // Phase 1: the removals asked for, plus whatever is in the way of an upsert.
+        var removals = Set<String>()
+        for update in updates {
+            if case .remove(let path) = update, try entry(in: base, path: path) != nil {
+                removals.insert(path)
+            }
+        }
+        for upsert in upserts {
+            for ancestor in Self.ancestors(of: upsert.path) {
+                guard let existing = try entry(in: base, path: ancestor) else { break }
+                if existing.mode != .tree {
+                    removals.insert(ancestor)
+                    break
+                }
+            }
+            if let existing = try entry(in: base, path: upsert.path),
+                Self.objectType(existing.mode) != Self.objectType(upsert.mode)
+            {
+                removals.insert(upsert.path)
+            }
+        }
+        // A removed directory takes its contents with it; removing both confuses libgit2.
+        let outermost = removals.filter { path in !Self.ancestors(of: path).contains(where: removals.contains) }
+
+        var tree = base
+        if !outermost.isEmpty {
+            tree = try createUpdated(tree, outermost.map { (GIT_TREE_UPDATE_REMOVE, ObjectID.emptyTree, FileMode.blob, $0) })
+        }
+        if !upserts.isEmpty {
+            tree = try createUpdated(tree, upserts.map { (GIT_TREE_UPDATE_UPSERT, $0.id, $0.mode, $0.path) })
+        }
+        return tree
+    }
+
+    /// A tree holding exactly `files` (``updateTree(_:_:)`` on the empty tree).
+    public func treeFromScratch(_ files: [(path: String, blob: ObjectID, mode: FileMode)]) throws -> ObjectID {
+        try updateTree(.emptyTree, files.map { .upsert(path: $0.path, blob: $0.blob, mode: $0.mode) })
+    }
+
+    /// One `git_tree_create_updated` call; the C path strings live for the call only.
+    private func createUpdated(
+        _ base: ObjectID, _ updates: [(git_tree_update_t, ObjectID, FileMode, String)]
+    ) throws -> ObjectID {
+        let sorted = updates.sorted { $0.3.utf8.lexicographicallyPrecedes($1.3.utf8) }
+        let paths = sorted.map { update in
+            let utf8 = Array(update.3.utf8CString)
+            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count)
+            copy.initialize(from: utf8, count: utf8.count)
+            return copy
+        }
+        defer { paths.forEach { $0.deallocate() } }
+        var raw = zip(sorted, paths).map { update, path in
+            git_tree_update(action: update.0, id: update.1.oid, filemode: update.2.filemode, path: path)
+        }
+        return try use { repo in
+            try lookup(base, GIT_OBJECT_TREE, in: repo).use { baseline in
+                var out = git_oid()
+                try check(
+                    git_tree_create_updated(&out, repo, baseline, raw.count, &raw),
+                    "git_tree_create_updated")
+                return ObjectID(out)
+            }
+        }
+    }
+
+    /// Rejects paths libgit2 would mis-handle: empty, absolute, trailing slash, empty,
+    /// `.` or `..` components, NUL bytes.
+    private static func validate(_ path: String, _ function: String) throws {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        let bad = path.isEmpty || path.utf8.contains(0)
+            || components.contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        if bad { throw GitError.invalid("invalid tree path '\(path)'", function) }
+    }
+
+    /// The directory prefixes of `path`, outermost first: `a/b/c` gives `a`, `a/b`.
+    static func ancestors(of path: String) -> [String] {
+        var out: [String] = []
+        var index = path.startIndex
+        while let slash = path[index...].firstIndex(of: "/") {
+            out.append(String(path[..<slash]))
+            index = path.index(after: slash)
+        }
+        return out
+    }
+
+    private static func objectType(_ mode: FileMode) -> git_object_t {
+        switch mode {
+        case .tree: GIT_OBJECT_TREE
+        case .commit: GIT_OBJECT_COMMIT
+        case .blob, .executable, .link: GIT_OBJECT_BLOB
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import CGit2
+
+/// Who did something and when, as stored in a commit (libgit2's `git_signature`).
+public struct Signature: Sendable, Hashable {
+    public var name: String
+    public var email: String
+    /// Seconds since the Unix epoch.
+    public var time: Int64
+    /// The author's time zone, in minutes east of UTC (e.g. `120` for +0200).
+    public var offsetMinutes: Int32
+
+    public init(name: String, email: String, time: Int64, offsetMinutes: Int32 = 0) {
+        self.name = name
+        self.email = email
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+    }
+}
+
+extension Signature {
+    /// Copies a signature libgit2 owns (e.g. `git_commit_author`); the pointer is borrowed.
+    init(_ signature: UnsafePointer<git_signature>) {
+        let value = signature.pointee
+        self.init(
+            name: value.name.map { String(cString: $0) } ?? "",
+            email: value.email.map { String(cString: $0) } ?? "",
+            time: value.when.time,
+            offsetMinutes: value.when.offset)
+    }
+
+    /// A libgit2 signature built by `git_signature_new` (which rejects names and
+    /// emails containing `<`, `>` or newlines); the owner frees it with `git_signature_free`.
+    func owned() throws -> Owned<UnsafeMutablePointer<git_signature>> {
+        var out: UnsafeMutablePointer<git_signature>?
+        try check(git_signature_new(&out, name, email, time, offsetMinutes), "git_signature_new")
+        guard let out else { throw GitError.invalid("no signature returned", "git_signature_new") }
+        return Owned(out, free: git_signature_free)
+    }
+}

@@ -1,0 +1,317 @@
+import Trace
+
+/// Imports a Claude Code session log (`~/.claude/projects/<path>/<session>.jsonl`, versions
+/// 1.0.x and 2.x).
+///
+/// What it reads: `user` and `assistant` lines; `tool_use` blocks paired with their
+/// `tool_result` by id, with the line's `toolUseResult` kept as the span's `details`; failed
+/// calls (`is_error`); sub-agent lines, inline (`isSidechain`) or in a `subagents/` folder
+/// beside the session file; compaction boundaries; usage per `message.id`, counted once.
+/// A model turn becomes one `llm` span, each tool call one `tool` span whose parent is the
+/// turn that asked for it, placed where its result was recorded (when the tool ran).
+public struct ClaudeCodeImporter {
+    let path: String
+    let displayName: String
+    let options: Importer.Options
+
+    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
+        self.path = path
+        self.displayName = displayName ?? path
+        self.options = options
+    }
+
+    public func run() throws(TraceError) -> Trace {
+        var state = State()
+        let main = try state.read(path: path, displayName: displayName, agentFile: false)
+        var sequences = [main]
+        for file in subagentFiles() {
+            let name = displayName.hasSuffix(".jsonl")
+                ? String(displayName.dropLast(6)) + "/subagents/" + file.name : file.name
+            sequences.append(try state.read(path: file.path, displayName: name, agentFile: true))
+        }
+        sequences.append(state.unanswered())
+        guard let sessionID = state.sessionID else {
+            throw TraceError(file: displayName, line: 0, field: "sessionId", message: "no line names the session (not a Claude Code log?)")
+        }
+        let header = Trace.Header(
+            traceID: StableID.trace(sessionID), agentName: "claude-code", agentVersion: state.version,
+            repoRoot: options.recordedRoot ?? state.firstCwd, sourceFormat: SourceFormat.claudeCode.rawValue,
+            sourceFile: displayName.split(separator: "/").last.map(String.init))
+        return Trace(header: header, spans: TimeMerge.merge(sequences))
+    }
+
+    /// `<session>/subagents/*.jsonl` beside the session file, sorted by name.
+    func subagentFiles() -> [(name: String, path: String)] {
+        guard path.hasSuffix(".jsonl") else { return [] }
+        let folder = String(path.dropLast(6)) + "/subagents"
+        return Directory.files(in: folder).filter { $0.hasSuffix(".jsonl") }.map { ($0, folder + "/" + $0) }
+    }
+}
+
+extension ClaudeCodeImporter {
+    /// What the importer carries from line to line (and from file to file: a sub-agent file's
+    /// tool calls answer to the same ids).
+    struct State {
+        struct PendingCall {
+            var id: String
+            var name: String
+            var input: JSON
+            var parent: Span.ID?
+            var start: Timestamp?
+            var line: Int
+            var file: String
+            var cwd: String?
+        }
+
+        var ids = StableID()
+        var sessionID: String?
+        var version: String?
+        var firstCwd: String?
+        var pending: [String: PendingCall] = [:]
+        var pendingOrder: [String] = []
+        var answered = Set<String>()
+        /// Model turns by `message.id`: where their span is, for merging split lines.
+        var turns: [String: (sequence: Int, index: Int)] = [:]
+        var sequenceCount = 0
+        var agentSpans: [String: Span.ID] = [:]
+
+        mutating func read(path: String, displayName: String, agentFile: Bool) throws(TraceError) -> [Span] {
+            let sequence = sequenceCount
+            sequenceCount += 1
+            var spans: [Span] = []
+            let lines = try LineReader(path: path)
+            while let bytes = try lines.next() {
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                let n = lines.lineNumber
+                let value: JSON
+                do {
+                    value = try TraceReader.parse(bytes, file: displayName, line: n)
+                } catch {
+                    guard lines.lastLineUnterminated else { throw error }
+                    // A crashed session's last line: keep what came before, mark the loss.
+                    spans.append(Span(
+                        id: ids.span("\(displayName):\(n):truncated"), kind: .event, name: "truncated record",
+                        status: .error,
+                        attributes: Attributes([(GenAI.sourceLine, .number(n))]),
+                        output: .string("the log's last line is cut short (\(error.message)); a tool call it recorded is lost")))
+                    break
+                }
+                let line = try FieldDecoder(value, file: displayName, line: n)
+                try readLine(line, into: &spans, sequence: sequence, agentFile: agentFile)
+            }
+            return spans
+        }
+
+        mutating func readLine(_ line: FieldDecoder, into spans: inout [Span], sequence: Int, agentFile: Bool) throws(TraceError) {
+            let type = try line.optionalString("type")
+            if sessionID == nil, let s = try line.optionalString("sessionId") { sessionID = s }
+            if version == nil, let v = try line.optionalString("version") { version = v }
+            let cwd = try line.optionalString("cwd")
+            if firstCwd == nil, let cwd { firstCwd = cwd }
+            let time = try line.optionalTimestamp("timestamp")
+            let uuid = try line.optionalString("uuid")
+            let sourceID = uuid ?? "line\(line.line)"
+            var parent: Span.ID? = nil
+            let sidechain = try line.optionalBool("isSidechain") ?? false
+            if agentFile || sidechain {
+                parent = agentSpan(line: line, spans: &spans, time: time, agentFile: agentFile)
+            }
+            switch type {
+            case "assistant":
+                try readAssistant(line, into: &spans, sequence: sequence, parent: parent, time: time, cwd: cwd)
+            case "user":
+                try readUser(line, into: &spans, parent: parent, time: time, sourceID: sourceID, cwd: cwd)
+            case "system":
+                if try line.optionalString("subtype") == "compact_boundary" {
+                    spans.append(event("compaction", line: line, parent: parent, time: time, sourceID: sourceID,
+                                       output: line["compactMetadata"]))
+                }
+            case "summary":
+                spans.append(event("compaction", line: line, parent: parent, time: time, sourceID: sourceID,
+                                   output: line["summary"]))
+            default:
+                break
+            }
+        }
+
+        mutating func event(_ name: String, line: FieldDecoder, parent: Span.ID?, time: Timestamp?, sourceID: String, output: JSON?) -> Span {
+            Span(
+                id: ids.span("event:" + sourceID), parentID: parent, kind: .event, name: name,
+                startTime: time, endTime: time, status: .ok,
+                attributes: Attributes([(GenAI.sourceLine, .number(line.line)), (GenAI.sourceID, .string(sourceID))]),
+                output: output)
+        }
+
+        /// The `agent` span a sub-agent's lines hang under, made on its first line.
+        mutating func agentSpan(line: FieldDecoder, spans: inout [Span], time: Timestamp?, agentFile: Bool) -> Span.ID {
+            let agentID = (try? line.optionalString("agentId")) ?? nil
+            let startsChain = (try? line.optionalString("parentUuid")) == nil
+            let key: String
+            if let agentID {
+                key = "agent:" + agentID
+            } else if startsChain || agentSpans["inline:current"] == nil {
+                key = "inline:\(line.file):\(line.line)"
+            } else {
+                return agentSpans["inline:current"]!
+            }
+            if let existing = agentSpans[key] { return existing }
+            let id = ids.span(key)
+            agentSpans[key] = id
+            if agentID == nil { agentSpans["inline:current"] = id }
+            // The Task call that started it, when one is waiting for its result.
+            let task = pendingOrder.last { pending[$0]?.name == "Task" || pending[$0]?.name == "Agent" }
+            var attributes = Attributes([(GenAI.operationName, .string("invoke_agent")), (GenAI.sourceLine, .number(line.line))])
+            if let agentID { attributes[GenAI.agentID] = .string(agentID) }
+            if let task { attributes["agentreplay.parent_tool_call.id"] = .string(task) }
+            spans.append(Span(
+                id: id, parentID: task.flatMap { pending[$0]?.parent }, kind: .agent, name: "subagent",
+                startTime: time, endTime: time, status: .ok, attributes: attributes))
+            return id
+        }
+
+        mutating func readAssistant(_ line: FieldDecoder, into spans: inout [Span], sequence: Int, parent: Span.ID?, time: Timestamp?, cwd: String?) throws(TraceError) {
+            let message = try line.object("message")
+            let lineUUID = try line.optionalString("uuid")
+            let messageID = try message.optionalString("id") ?? lineUUID ?? "line\(line.line)"
+            let blocks = try contentBlocks(message)
+            var text = ""
+            var calls: [String] = []
+            for (i, block) in blocks.enumerated() {
+                let b = try message.element(block, i, of: "content")
+                switch try b.optionalString("type") {
+                case "text":
+                    text += try b.optionalString("text") ?? ""
+                case "tool_use":
+                    let id = try b.string("id")
+                    guard !id.isEmpty else { throw b.error("id", "empty tool call id") }
+                    let name = try b.string("name")
+                    let input = b["input"] ?? .object([])
+                    guard input.objectValue != nil else { throw b.error("input", "expected an object, found \(input.typeDescription)") }
+                    if let existing = pending[id] {
+                        guard existing.name == name, existing.input == input else {
+                            throw b.error("id", "duplicate tool call id \(id) (first used on line \(existing.line))")
+                        }
+                        continue  // the same block logged again
+                    }
+                    if answered.contains(id) { throw b.error("id", "duplicate tool call id \(id)") }
+                    calls.append(id)
+                    pending[id] = PendingCall(id: id, name: name, input: input, parent: nil, start: time, line: line.line, file: line.file, cwd: cwd)
+                    pendingOrder.append(id)
+                default:
+                    break
+                }
+            }
+            let usage = try message.optionalObject("usage")
+            let turnID: Span.ID
+            if let at = turns[messageID], at.sequence == sequence {
+                var span = spans[at.index]
+                turnID = span.id
+                var output = span.output?.objectValue ?? []
+                let oldText = output.first { $0.0 == "text" }?.1.stringValue ?? ""
+                let oldCalls = output.first { $0.0 == "tool_calls" }?.1.arrayValue ?? []
+                output = [("text", .string(oldText + text)), ("tool_calls", .array(oldCalls + calls.map(JSON.string)))]
+                span.output = .object(output)
+                span.endTime = time ?? span.endTime
+                if let usage { try mergeUsage(usage, into: &span.attributes) }
+                spans[at.index] = span
+            } else {
+                let id = ids.span("turn:" + messageID)
+                turnID = id
+                var attributes = Attributes([
+                    (GenAI.operationName, .string("chat")),
+                    (GenAI.responseID, .string(messageID)),
+                    (GenAI.sourceLine, .number(line.line)),
+                ])
+                if let model = try message.optionalString("model") { attributes[GenAI.requestModel] = .string(model) }
+                if let usage { try mergeUsage(usage, into: &attributes) }
+                spans.append(Span(
+                    id: id, parentID: parent, kind: .llm, name: "chat " + ((try message.optionalString("model")) ?? "model"),
+                    startTime: time, endTime: time, status: .ok, attributes: attributes,
+                    output: .object([("text", .string(text)), ("tool_calls", .array(calls.map(JSON.string)))])))
+                turns[messageID] = (sequence, spans.count - 1)
+            }
+            for call in calls { pending[call]?.parent = turnID }
+        }
+
+        /// Usage is repeated on every line of a message: keep the largest value of each count.
+        func mergeUsage(_ usage: FieldDecoder, into attributes: inout Attributes) throws(TraceError) {
+            let names = [
+                ("input_tokens", GenAI.inputTokens), ("output_tokens", GenAI.outputTokens),
+                ("cache_read_input_tokens", GenAI.cacheReadTokens), ("cache_creation_input_tokens", GenAI.cacheCreationTokens),
+            ]
+            for (source, target) in names {
+                guard let v = try usage.optionalInt(source) else { continue }
+                let old = attributes[target]?.intValue ?? 0
+                attributes[target] = .number(max(old, v))
+            }
+        }
+
+        func contentBlocks(_ message: FieldDecoder) throws(TraceError) -> [JSON] {
+            guard let content = message["content"] else { return [] }
+            switch content {
+            case .string(let s): return [.object([("type", .string("text")), ("text", .string(s))])]
+            case .array(let a): return a
+            default: throw message.error("content", "expected a string or an array, found \(content.typeDescription)")
+            }
+        }
+
+        mutating func readUser(_ line: FieldDecoder, into spans: inout [Span], parent: Span.ID?, time: Timestamp?, sourceID: String, cwd: String?) throws(TraceError) {
+            let message = try line.object("message")
+            var text = ""
+            for (i, block) in try contentBlocks(message).enumerated() {
+                let b = try message.element(block, i, of: "content")
+                switch try b.optionalString("type") {
+                case "tool_result":
+                    let callID = try b.string("tool_use_id")
+                    guard let call = pending.removeValue(forKey: callID) else {
+                        if answered.contains(callID) {
+                            throw b.error("tool_use_id", "a second result for tool call \(callID)")
+                        }
+                        throw b.error("tool_use_id", "result for tool call \(callID), which no earlier line asked for")
+                    }
+                    pendingOrder.removeAll { $0 == callID }
+                    answered.insert(callID)
+                    let failed = try b.optionalBool("is_error") ?? false
+                    spans.append(toolSpan(call, output: b["content"], details: line["toolUseResult"], failed: failed,
+                                          end: time, resultLine: line.line, resultID: sourceID))
+                case "text":
+                    text += try b.optionalString("text") ?? ""
+                default:
+                    break
+                }
+            }
+            if !text.isEmpty {
+                var attributes = Attributes([(GenAI.sourceLine, .number(line.line)), (GenAI.sourceID, .string(sourceID))])
+                if try line.optionalBool("isMeta") == true { attributes["agentreplay.meta"] = .bool(true) }
+                spans.append(Span(
+                    id: ids.span("user:" + sourceID), parentID: parent, kind: .user, name: "user",
+                    startTime: time, endTime: time, status: .ok, attributes: attributes, input: .string(text)))
+            }
+        }
+
+        mutating func toolSpan(_ call: PendingCall, output: JSON?, details: JSON?, failed: Bool, end: Timestamp?, resultLine: Int?, resultID: String?) -> Span {
+            var attributes = Attributes([
+                (GenAI.operationName, .string("execute_tool")),
+                (GenAI.toolName, .string(call.name)),
+                (GenAI.toolCallID, .string(call.id)),
+                (GenAI.sourceLine, .number(call.line)),
+            ])
+            if let resultLine { attributes["agentreplay.source.result_line"] = .number(resultLine) }
+            if let resultID { attributes[GenAI.sourceID] = .string(resultID) }
+            if let cwd = call.cwd, cwd != firstCwd { attributes[GenAI.workingDirectory] = .string(cwd) }
+            return Span(
+                id: ids.span("call:" + call.id), parentID: call.parent, kind: .tool, name: call.name,
+                startTime: call.start, endTime: end ?? call.start,
+                status: resultLine == nil ? .unset : (failed ? .error : .ok),
+                attributes: attributes, input: call.input, output: output, details: details)
+        }
+
+        /// Tool calls that never got a result (the session ended or crashed first), in call order.
+        mutating func unanswered() -> [Span] {
+            let calls = pendingOrder.compactMap { pending[$0] }
+            pending.removeAll()
+            pendingOrder.removeAll()
+            return calls.map { toolSpan($0, output: nil, details: nil, failed: false, end: nil, resultLine: nil, resultID: nil) }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Trace
+
+/// Deterministic span and trace ids derived from the source log's own ids (FNV-1a, 64 bit),
+/// so importing the same file twice gives the same ids on any machine.
+struct StableID {
+    private var used = Set<String>()
+
+    static func fnv1a(_ text: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var h = seed
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    static func hex(_ v: UInt64) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// A 16-hex-digit span id for `source`, unique within this importer run.
+    mutating func span(_ source: String) -> Span.ID {
+        var candidate = StableID.hex(StableID.fnv1a(source))
+        var n = 0
+        while !used.insert(candidate).inserted {
+            n += 1
+            candidate = StableID.hex(StableID.fnv1a(source + "#\(n)"))
+        }
+        return Span.ID(candidate)
+    }
+
+    /// A 32-hex-digit trace id: the session id itself when it is a UUID, else a hash of it.
+    static func trace(_ sessionID: String) -> String {
+        let compact = sessionID.lowercased().filter { $0 != "-" }
+        if compact.count == 32, compact.allSatisfy(\.isHexDigit) { return compact }
+        return hex(fnv1a(sessionID)) + hex(fnv1a(sessionID, seed: 0x84222325cbf29ce4))
+    }
+}

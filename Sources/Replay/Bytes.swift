@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte-level text operations with the semantics of JavaScript strings over valid UTF-8
+/// (what Node-based agents such as Claude Code do): exact, code-unit matching, no Unicode
+/// normalisation, no locale.
+enum Bytes {
+    /// Offsets of the non-overlapping occurrences of `needle`, left to right.
+    static func occurrences(of needle: [UInt8], in haystack: [UInt8], limit: Int = .max) -> [Int] {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return [] }
+        var found: [Int] = []
+        haystack.withUnsafeBytes { h in
+            needle.withUnsafeBytes { n in
+                var offset = 0
+                while offset <= h.count - n.count, found.count < limit {
+                    // memchr for the first byte, memcmp for the rest.
+                    let last = h.count - n.count
+                    guard let p = memchr(h.baseAddress! + offset, Int32(n[0]), last - offset + 1) else { break }
+                    let at = h.baseAddress!.distance(to: UnsafeRawPointer(p))
+                    if memcmp(h.baseAddress! + at, n.baseAddress!, n.count) == 0 {
+                        found.append(at)
+                        offset = at + n.count
+                    } else {
+                        offset = at + 1
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    static func contains(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        !occurrences(of: needle, in: haystack, limit: 1).isEmpty
+    }
+
+    /// `haystack` with `needle` replaced at `offsets` (non-overlapping, ascending).
+    static func replacing(_ offsets: [Int], length: Int, with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(haystack.count + offsets.count * max(0, replacement.count - length))
+        var last = 0
+        for at in offsets {
+            out.append(contentsOf: haystack[last..<at])
+            out.append(contentsOf: replacement)
+            last = at + length
+        }
+        out.append(contentsOf: haystack[last...])
+        return out
+    }
+
+    static func hasSuffix(_ bytes: [UInt8], _ suffix: [UInt8]) -> Bool {
+        bytes.count >= suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix)
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
+    /// CRLF line endings turned into LF.
+    static func normalisingCRLF(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(0x0D) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1; continue }
+            out.append(bytes[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// LF line endings turned into CRLF.
+    static func usingCRLF(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 32)
+        for b in bytes {
+            if b == 0x0A { out.append(0x0D) }
+            out.append(b)
+        }
+        return out
+    }
+
+    /// Split on `\n`; a final newline does not start an extra line.
+    static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var out = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if out.last?.isEmpty == true { out.removeLast() }
+        return out
+    }
+}

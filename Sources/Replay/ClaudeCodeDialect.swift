@@ -1,0 +1,138 @@
+import Trace
+
+/// Claude Code's tools: `Edit`, `MultiEdit`, `Write` and `NotebookEdit` are applied;
+/// `Read` is checked against the replayed file; `Bash` is served and flagged as possibly
+/// changing files replay cannot see; every other tool is served.
+struct ClaudeCodeDialect: ToolDialect {
+    func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
+        guard let tool = span.toolName else { return nil }
+        switch tool {
+        case "Edit": return try edit(span, context, multi: false)
+        case "MultiEdit": return try edit(span, context, multi: true)
+        case "Write": return try write(span, context)
+        case "NotebookEdit": return try notebookEdit(span, context)
+        case "Read": return try read(span, context)
+        case "Bash": return Outcome(verdict: .served, unseenEffects: true)
+        default: return nil
+        }
+    }
+
+    func input(_ span: Span) -> [(String, JSON)] { span.input?.objectValue ?? [] }
+
+    func string(_ span: Span, _ key: String) -> String? {
+        input(span).first { $0.0 == key }?.1.stringValue
+    }
+
+    func edit(_ span: Span, _ context: ReplayContext, multi: Bool) throws -> Outcome {
+        guard let file = string(span, "file_path") else {
+            return Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch, note: "input has no file_path")
+        }
+        let path: RepoPath
+        switch context.map(file, span: span) {
+        case .failure(let refusal): return context.refusal(refusal, span: span)
+        case .success(let p): path = p
+        }
+        var replacements: [ClaudeCodeEdit.Replacement] = []
+        let raw: [JSON] = multi ? (span.input?["edits"]?.arrayValue ?? []) : [span.input ?? .null]
+        for e in raw {
+            guard let old = e["old_string"]?.stringValue, let new = e["new_string"]?.stringValue else {
+                if span.status == .error { return Outcome(verdict: .failedAsRecorded, paths: [path], note: ReplayContext.recordedError(span)) }
+                return Outcome(verdict: .mismatch, paths: [path], note: "input lacks old_string or new_string")
+            }
+            replacements.append(.init(old: Array(old.utf8), new: Array(new.utf8), replaceAll: e["replace_all"]?.boolValue ?? false))
+        }
+        if multi && replacements.isEmpty && span.status != .error {
+            return Outcome(verdict: .mismatch, paths: [path], note: "MultiEdit with no edits")
+        }
+        let current = try context.workspace.read(path)
+        var drift: [Drift] = []
+        if span.status == .ok, let original = span.details?["originalFile"]?.stringValue ?? span.details?["originalFileContents"]?.stringValue {
+            drift += beforeImage(original, current: current, path: path, context)
+        }
+        var outcome = try context.settle(ClaudeCodeEdit.apply(replacements, to: current), path: path, span: span)
+        outcome.drift += drift
+        return outcome
+    }
+
+    func write(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        guard let file = string(span, "file_path"), let content = string(span, "content") else {
+            return Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch, note: "input lacks file_path or content")
+        }
+        let path: RepoPath
+        switch context.map(file, span: span) {
+        case .failure(let refusal): return context.refusal(refusal, span: span)
+        case .success(let p): path = p
+        }
+        var drift: [Drift] = []
+        if span.status == .ok, let details = span.details {
+            let current = try context.workspace.read(path)
+            if let original = details["originalFile"]?.stringValue {
+                drift += beforeImage(original, current: current, path: path, context)
+            } else if details["type"]?.stringValue == "create", current != nil {
+                drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file: Write created it)", replayed: "(file exists)", suspects: context.suspects(path)))
+            } else if details["type"]?.stringValue == "update", current == nil {
+                drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: Write updated it)", replayed: "(no file)", suspects: context.suspects(path)))
+            }
+        }
+        var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
+        outcome.drift += drift
+        return outcome
+    }
+
+    func notebookEdit(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        guard let file = string(span, "notebook_path") else {
+            return Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch, note: "input has no notebook_path")
+        }
+        let path: RepoPath
+        switch context.map(file, span: span) {
+        case .failure(let refusal): return context.refusal(refusal, span: span)
+        case .success(let p): path = p
+        }
+        let current = try context.workspace.read(path)
+        let edit = NotebookEdit(input: span.input ?? .null).apply(to: current)
+        return try context.settle(edit, path: path, span: span)
+    }
+
+    /// Checks a `Read` result against the replayed file, line by line in the window it read.
+    func read(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        guard let file = string(span, "file_path") else { return .served }
+        let path: RepoPath
+        switch context.map(file, span: span) {
+        case .failure: return Outcome(verdict: .served, note: "outside the repo: not checked")
+        case .success(let p): path = p
+        }
+        let current = try context.workspace.read(path)
+        var outcome = Outcome(verdict: .served, paths: [path])
+        if span.status == .error {
+            let message = ReplayContext.recordedError(span) ?? ""
+            if message.contains("does not exist"), current != nil {
+                outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+            }
+            return outcome
+        }
+        guard span.status == .ok else { return outcome }
+        guard let seen = ReadResult(span) else { return outcome }
+        guard let current else {
+            outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
+            return outcome
+        }
+        if let d = seen.compare(with: current, path: path) {
+            var d = d
+            d.suspects = context.suspects(path)
+            outcome.drift.append(d)
+        }
+        return outcome
+    }
+
+    func beforeImage(_ original: String, current: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
+        guard let current else {
+            if original.isEmpty { return [] }
+            return [Drift(kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))]
+        }
+        guard var d = Drift.compare(recorded: Bytes.normalisingCRLF(Array(original.utf8)), replayed: Bytes.normalisingCRLF(current), kind: .beforeImage, path: path.value) else {
+            return []
+        }
+        d.suspects = context.suspects(path)
+        return [d]
+    }
+}

@@ -1,0 +1,48 @@
+/// Claude Code's string replacement, as its `Edit` and `MultiEdit` tools apply it: exact
+/// match on the file's text (CRLF read as LF and written back as CRLF), unique unless
+/// `replace_all`, an empty `old_string` creates a file, and deleting a string that ends a line
+/// also deletes that line's newline.
+enum ClaudeCodeEdit {
+    struct Replacement {
+        var old: [UInt8]
+        var new: [UInt8]
+        var replaceAll: Bool
+    }
+
+    /// Applies `edits` in order to `content` (nil: the file does not exist), all or nothing.
+    static func apply(_ edits: [Replacement], to content: [UInt8]?) -> FileEdit {
+        let crlf = content.map { Bytes.contains([0x0D, 0x0A], in: $0) } ?? false
+        var text = content.map(Bytes.normalisingCRLF)
+        for (i, edit) in edits.enumerated() {
+            let which = edits.count > 1 ? "edit \(i + 1): " : ""
+            if edit.old == edit.new {
+                return .failure(which + "No changes to make: old_string and new_string are exactly the same.")
+            }
+            guard let current = text else {
+                if edit.old.isEmpty { text = edit.new; continue }
+                return .failure(which + "File does not exist.")
+            }
+            if edit.old.isEmpty {
+                if current.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
+                    text = edit.new
+                    continue
+                }
+                return .failure(which + "Cannot create new file - file already exists.")
+            }
+            var needle = edit.old
+            // Deleting text that ends a line takes the line's newline with it.
+            if edit.new.isEmpty, edit.old.last != 0x0A, Bytes.contains(edit.old + [0x0A], in: current) {
+                needle = edit.old + [0x0A]
+            }
+            let found = Bytes.occurrences(of: edit.old, in: current)
+            if found.isEmpty { return .failure(which + "String to replace not found in file.") }
+            if found.count > 1 && !edit.replaceAll {
+                return .failure(which + "Found \(found.count) matches of the string to replace, but replace_all is false.")
+            }
+            let at = needle == edit.old ? found : Bytes.occurrences(of: needle, in: current)
+            text = Bytes.replacing(edit.replaceAll ? at : [at[0]], length: needle.count, with: edit.new, in: current)
+        }
+        guard let result = text else { return .failure("File does not exist.") }
+        return .write(crlf ? Bytes.usingCRLF(result) : result)
+    }
+}

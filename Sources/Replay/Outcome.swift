@@ -1,0 +1,21 @@
+import Trace
+
+/// What replaying one span produced, before it is committed: the verdict, the paths it named,
+/// a note for people, any drift, and whether it may have changed files replay cannot see.
+struct Outcome {
+    var verdict: Verdict
+    var paths: [RepoPath] = []
+    var note: String? = nil
+    var drift: [Drift] = []
+    var unseenEffects = false
+
+    static let served = Outcome(verdict: .served)
+}
+
+/// How one file edit turned out when replayed with the recording tool's semantics.
+enum FileEdit: Equatable {
+    case write([UInt8])
+    case delete
+    /// The tool would have refused, with the tool's own message.
+    case failure(String)
+}

@@ -1,0 +1,133 @@
+import Git
+import Trace
+
+/// The replay engine: folds a trace's spans, in order, over a workspace that starts as the
+/// base tree, and makes one commit per span that changed files.
+///
+/// Model and user spans are served from the trace. Tool spans go to the agent's dialect,
+/// which applies edits with the tool's own semantics and checks observations. Spans with
+/// recorded `effects` that no dialect handles have those effects applied. Commits take their
+/// author, committer and time from the trace, so the same trace on the same base gives the
+/// same commit ids anywhere.
+public struct Replayer {
+    public struct Options: Sendable {
+        public init() {}
+    }
+
+    let repository: Repository
+    let dialects: [any ToolDialect] = [ClaudeCodeDialect()]
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// Replays `spans` (a sequence, so a streamed trace stays streamed) onto `base`.
+    public func replay(header: Trace.Header, spans: some Sequence<Span>, base: Base) throws -> Run {
+        let workspace = Workspace(repository: repository, tree: base.tree)
+        var steps: [Run.Step] = []
+        var parent = base.commit
+        var lastTime: Int64 = 0
+        var turns: [Span.ID: Span.ID] = [:]  // tool call → turn, via parent ids
+        var shellSpans: [(index: Int, id: Span.ID)] = []
+        var lastSynced: [RepoPath: Int] = [:]
+        var index = 0
+        if let start = base.startCommit(header: header, repository: repository) {
+            parent = start
+        }
+        for span in spans {
+            defer { index += 1 }
+            if let t = span.endTime ?? span.startTime { lastTime = t.seconds }
+            if span.kind == .llm { turns[span.id] = span.id }
+            let before = workspace.tree
+            let context = ReplayContext(workspace: workspace, header: header) { path in
+                let since = lastSynced[path] ?? -1
+                return shellSpans.filter { $0.index > since }.map(\.id)
+            }
+            var outcome = try replay(span, context)
+            var changes: [Workspace.Change] = []
+            if outcome.verdict == .applied {
+                changes = try workspace.commitPending()
+            } else {
+                workspace.discardPending()
+            }
+            if let recorded = span.recordedTree, let id = ObjectID(hex: recorded), id != workspace.tree {
+                outcome.drift.append(Drift(kind: .tree, path: "", recorded: recorded, replayed: workspace.tree.hex))
+            }
+            if outcome.unseenEffects { shellSpans.append((index, span.id)) }
+            for p in outcome.paths { lastSynced[p] = index }
+            var commit: ObjectID? = nil
+            if !changes.isEmpty {
+                let signature = CommitMessage.signature(header: header, time: lastTime)
+                commit = try repository.createCommit(
+                    tree: workspace.tree, parents: parent.map { [$0] } ?? [],
+                    author: signature, committer: signature,
+                    message: CommitMessage.text(span: span, paths: changes.map(\.path.value), header: header))
+                parent = commit
+            }
+            steps.append(Run.Step(
+                index: index, spanID: span.id, kind: span.kind, name: span.name,
+                toolName: span.toolName, callID: span.toolCallID,
+                turnID: span.parentID.flatMap { turns[$0] },
+                verdict: outcome.verdict, paths: outcome.paths.map(\.value), note: outcome.note,
+                drift: outcome.drift,
+                changes: changes.map { Run.Change(path: $0.path.value, before: $0.before, after: $0.after) },
+                unseenEffects: outcome.unseenEffects, treeBefore: before, treeAfter: workspace.tree,
+                commit: commit, usage: span.kind == .llm ? span.usage : Usage()))
+        }
+        return Run(header: header, baseCommit: base.commit, baseTree: base.tree, steps: steps,
+                   finalTree: workspace.tree, head: parent, refs: [])
+    }
+
+    func replay(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        switch span.kind {
+        case .llm, .user, .agent:
+            return .served
+        case .event:
+            if span.status == .error { return Outcome(verdict: .lost, note: span.output?.stringValue) }
+            return .served
+        case .tool:
+            for dialect in dialects {
+                if let outcome = try dialect.replay(span, in: context) { return outcome }
+            }
+            if !span.effects.isEmpty { return try applyEffects(span, context) }
+            return .served
+        }
+    }
+
+    /// Applies recorded effects as they are (native traces, recorders that kept them).
+    func applyEffects(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        var paths: [RepoPath] = []
+        for effect in span.effects {
+            let path: RepoPath
+            switch context.map(effect.path, span: span) {
+            case .failure(let refusal):
+                context.workspace.discardPending()
+                var o = context.refusal(refusal, span: span)
+                o.paths = paths
+                return o
+            case .success(let p): path = p
+            }
+            paths.append(path)
+            let edit: FileEdit
+            switch effect.operation {
+            case .delete: edit = .delete
+            case .write:
+                if let content = effect.content {
+                    edit = .write(Array(content.utf8))
+                } else if let hex = effect.blob, let id = ObjectID(hex: hex), let bytes = try? repository.blob(id) {
+                    edit = .write(bytes)
+                } else {
+                    edit = .failure("blob \(effect.blob ?? "?") is not in the repository")
+                }
+            }
+            let outcome = try context.settle(edit, path: path, span: span, executable: effect.executable)
+            if outcome.verdict != .applied {
+                context.workspace.discardPending()
+                var o = outcome
+                o.paths = paths
+                return o
+            }
+        }
+        return Outcome(verdict: .applied, paths: paths)
+    }
+}

@@ -1,0 +1,104 @@
+import Trace
+
+/// A path inside the repository: relative, `/`-separated, normalised, never empty, never
+/// escaping the root, never inside `.git`. The only way to make one is `RepoPath.map`, which
+/// is where the sandbox rule "nothing outside the repo, nothing into .git" is enforced.
+public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let value: String
+    public var description: String { value }
+
+    public static func < (a: RepoPath, b: RepoPath) -> Bool { a.value.utf8.lexicographicallyPrecedes(b.value.utf8) }
+
+    /// Why a recorded path cannot be replayed.
+    public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+        /// Outside the recorded repo root (or no root is known to map an absolute path).
+        case outsideRepo(String)
+        /// Inside a `.git` directory (any case).
+        case gitDirectory(String)
+        /// Contains a NUL byte or is otherwise not a usable path.
+        case invalid(String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .outsideRepo(let p): return "outside the repo: \(Self.quote(p))"
+            case .gitDirectory(let p): return "inside .git: \(Self.quote(p))"
+            case .invalid(let p, let reason): return "\(reason): \(Self.quote(p))"
+            }
+        }
+
+        static func quote(_ p: String) -> String {
+            let escaped = p.unicodeScalars.map { $0.value < 0x20 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+            return "\"" + (escaped.count > 200 ? String(escaped.prefix(200)) + "…" : escaped) + "\""
+        }
+    }
+
+    init(unchecked value: String) { self.value = value }
+
+    /// Maps a recorded path (absolute, or relative to `workingDirectory`, else to the root)
+    /// into the repository whose recorded root is `root`.
+    public static func map(_ recorded: String, root: String?, workingDirectory: String? = nil) -> Result<RepoPath, Refusal> {
+        if recorded.utf8.contains(0) { return .failure(.invalid(recorded, reason: "NUL byte in path")) }
+        if recorded.isEmpty { return .failure(.invalid(recorded, reason: "empty path")) }
+        let rootComponents = root.map { normalise(components($0)) } ?? nil
+        var absolute: [String]
+        if recorded.hasPrefix("/") {
+            guard let rootComponents else { return .failure(.outsideRepo(recorded)) }
+            guard let n = normalise(components(recorded)) else { return .failure(.outsideRepo(recorded)) }
+            guard n.count > rootComponents.count, Array(n.prefix(rootComponents.count)) == rootComponents else {
+                return .failure(.outsideRepo(recorded))
+            }
+            absolute = Array(n.dropFirst(rootComponents.count))
+        } else {
+            // Relative: against the working directory when it lies in the repo, else the root.
+            var base: [String] = []
+            if let wd = workingDirectory, let rootComponents, let w = normalise(components(wd)),
+               w.count >= rootComponents.count, Array(w.prefix(rootComponents.count)) == rootComponents {
+                base = Array(w.dropFirst(rootComponents.count))
+            } else if let wd = workingDirectory, rootComponents != nil {
+                return .failure(.outsideRepo(wd + "/" + recorded))
+            }
+            guard let n = normalise(base + components(recorded)) else { return .failure(.outsideRepo(recorded)) }
+            absolute = n
+        }
+        if absolute.isEmpty { return .failure(.invalid(recorded, reason: "the repo root itself, not a file")) }
+        if absolute.contains(where: { $0.lowercased() == ".git" }) { return .failure(.gitDirectory(recorded)) }
+        return .success(RepoPath(unchecked: absolute.joined(separator: "/")))
+    }
+
+    /// A repo-relative path given by the user or a test (`Sources/x.swift`).
+    public static func relative(_ path: String) -> Result<RepoPath, Refusal> {
+        if path.hasPrefix("/") { return .failure(.outsideRepo(path)) }
+        return map(path, root: nil)
+    }
+
+    static func components(_ p: String) -> [String] {
+        p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// Resolves `.` and `..` lexically; nil when `..` climbs above the start.
+    static func normalise(_ parts: [String]) -> [String]? {
+        var out: [String] = []
+        for part in parts {
+            switch part {
+            case ".": continue
+            case "..":
+                guard !out.isEmpty else { return nil }
+                out.removeLast()
+            default: out.append(part)
+            }
+        }
+        return out
+    }
+
+    /// The parent directories of this path, shortest first (`a`, `a/b` for `a/b/c`).
+    public var parents: [String] {
+        var out: [String] = []
+        var acc = ""
+        let parts = value.split(separator: "/")
+        for part in parts.dropLast() {
+            acc = acc.isEmpty ? String(part) : acc + "/" + part
+            out.append(acc)
+        }
+        return out
+    }
+}

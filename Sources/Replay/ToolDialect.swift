@@ -1,0 +1,101 @@
+import Foundation
+import Trace
+
+/// The semantics of one agent's tools. A dialect reads a tool span's recorded input and
+/// replays it against the workspace exactly as that agent's tool would have run it.
+protocol ToolDialect {
+    /// Replays `span` (a tool span) in `context`. Returns nil for tools it does not know.
+    func replay(_ span: Span, in context: ReplayContext) throws -> Outcome?
+}
+
+/// What a dialect needs to replay one span: the workspace, path mapping into the repo, and the
+/// shared rules for turning a tool's result into a verdict.
+struct ReplayContext {
+    let workspace: Workspace
+    let header: Trace.Header
+    /// Shell spans since each path was last known to match the recording, for drift blame.
+    let suspects: (RepoPath) -> [Span.ID]
+
+    func map(_ recorded: String, span: Span) -> Result<RepoPath, RepoPath.Refusal> {
+        RepoPath.map(recorded, root: header.repoRoot, workingDirectory: span.attributes[GenAI.workingDirectory]?.stringValue)
+    }
+
+    /// The outcome for a span whose path cannot be used.
+    func refusal(_ refusal: RepoPath.Refusal, span: Span) -> Outcome {
+        if span.status == .error {
+            return Outcome(verdict: .failedAsRecorded, note: Self.recordedError(span))
+        }
+        switch refusal {
+        case .outsideRepo: return Outcome(verdict: .outsideRepo, note: refusal.description)
+        case .gitDirectory, .invalid: return Outcome(verdict: .refused, note: refusal.description)
+        }
+    }
+
+    /// Reconciles what replay computed for one file with what the recording says happened,
+    /// and applies the edit when both agree it succeeded.
+    func settle(_ edit: FileEdit, path: RepoPath, span: Span, executable: Bool? = nil) throws -> Outcome {
+        switch (span.status, edit) {
+        case (.unset, _):
+            return Outcome(verdict: .noResult, paths: [path], note: "the log has no result for this call; not applied")
+        case (.error, .failure):
+            return Outcome(verdict: .failedAsRecorded, paths: [path], note: Self.recordedError(span))
+        case (.error, _):
+            let message = Self.recordedError(span) ?? "failed"
+            if Self.refusedBeforeRunning(message) {
+                return Outcome(verdict: .failedAsRecorded, paths: [path], note: message)
+            }
+            return Outcome(verdict: .mismatch, paths: [path], note: "recorded as failed (\(message)), but it succeeds on replay")
+        case (.ok, .failure(let reason)):
+            return Outcome(verdict: .mismatch, paths: [path], note: "recorded as done, but on replay: \(reason)")
+        case (.ok, .write(let bytes)):
+            do {
+                try workspace.write(path, bytes, executable: executable)
+            } catch let problem as Workspace.Problem {
+                return refusedWrite(problem, path: path)
+            }
+            return Outcome(verdict: .applied, paths: [path])
+        case (.ok, .delete):
+            do {
+                try workspace.delete(path)
+            } catch let problem as Workspace.Problem {
+                return refusedWrite(problem, path: path)
+            }
+            return Outcome(verdict: .applied, paths: [path])
+        }
+    }
+
+    func refusedWrite(_ problem: Workspace.Problem, path: RepoPath) -> Outcome {
+        switch problem {
+        case .throughSymlink, .inSubmodule:
+            return Outcome(verdict: .refused, paths: [path], note: problem.description)
+        case .notADirectory, .isADirectory:
+            return Outcome(verdict: .mismatch, paths: [path], note: "recorded as done, but on replay the path \(problem)")
+        }
+    }
+
+    /// The recorded error text of a failed span, shortened to its first line.
+    static func recordedError(_ span: Span) -> String? {
+        var text: String?
+        switch span.output {
+        case .string(let s)?: text = s
+        case .array(let blocks)?: text = blocks.compactMap { $0["text"]?.stringValue }.first
+        default: text = span.details?.stringValue
+        }
+        guard var t = text else { return nil }
+        for tag in ["<tool_use_error>", "</tool_use_error>"] { t = t.replacingOccurrences(of: tag, with: "") }
+        if t.hasPrefix("Error: ") { t.removeFirst(7) }
+        let first = t.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? t
+        return first.count > 200 ? String(first.prefix(200)) + "…" : first
+    }
+
+    /// Failures that happened before the tool ran (a person said no, a hook or a permission
+    /// rule blocked it, the agent's read-before-write guard): replay cannot and need not
+    /// reproduce them, and nothing was written.
+    static func refusedBeforeRunning(_ message: String) -> Bool {
+        let markers = [
+            "doesn't want to proceed", "was rejected", "has not been read yet", "modified since read",
+            "hook", "Permission", "permission", "denied", "interrupted", "Interrupted", "blocked",
+        ]
+        return markers.contains { message.contains($0) }
+    }
+}

@@ -1,0 +1,171 @@
+import Git
+
+/// The files a replay works on: a git tree plus the edits of the span being replayed.
+///
+/// Reads see the pending edits first, then the current tree. `commitPending()` turns the
+/// pending edits into a new tree with one `git_tree_create_updated` call and returns what
+/// changed. Nothing here touches a working directory: the workspace exists only as objects.
+/// Not Sendable: it holds a `Repository`.
+final class Workspace {
+    enum Entry: Equatable {
+        case absent
+        case file([UInt8], executable: Bool)
+        case directory
+        case symlink
+        case submodule
+    }
+
+    enum Problem: Error, Equatable, CustomStringConvertible {
+        /// A parent of the path is a symlink, or the path itself is one.
+        case throughSymlink(String)
+        /// A parent of the path is a submodule.
+        case inSubmodule(String)
+        /// A parent of the path is a file (ENOTDIR), or the path is a directory (EISDIR).
+        case notADirectory(String)
+        case isADirectory(String)
+
+        var description: String {
+            switch self {
+            case .throughSymlink(let p): return "through a symlink of the tree: \(p)"
+            case .inSubmodule(let p): return "inside a submodule: \(p)"
+            case .notADirectory(let p): return "a parent is a file, not a directory: \(p)"
+            case .isADirectory(let p): return "is a directory: \(p)"
+            }
+        }
+    }
+
+    struct Change: Equatable, Sendable {
+        var path: RepoPath
+        var before: ObjectID?
+        var after: ObjectID?
+    }
+
+    let repository: Repository
+    private(set) var tree: ObjectID
+    private var pending: [RepoPath: [UInt8]?] = [:]
+    private var pendingExecutable: [RepoPath: Bool] = [:]
+    /// Blob contents by id, for files read more than once.
+    private var blobCache: [ObjectID: [UInt8]] = [:]
+    private var blobCacheBytes = 0
+
+    init(repository: Repository, tree: ObjectID) {
+        self.repository = repository
+        self.tree = tree
+    }
+
+    /// What is at `path` now, pending edits included.
+    func entry(_ path: RepoPath) throws -> Entry {
+        if let pendingContent = pending[path] {
+            if let bytes = pendingContent { return .file(bytes, executable: pendingExecutable[path] ?? false) }
+            return .absent
+        }
+        if pending.keys.contains(where: { $0.value.hasPrefix(path.value + "/") && pending[$0]! != nil }) {
+            return .directory
+        }
+        guard let e = try repository.entry(in: tree, path: path.value) else { return .absent }
+        switch e.mode {
+        case .tree: return .directory
+        case .link: return .symlink
+        case .commit: return .submodule
+        case .blob, .executable:
+            return .file(try blob(e.id), executable: e.mode == .executable)
+        }
+    }
+
+    /// The file's bytes, or nil when there is no regular file at `path`.
+    func read(_ path: RepoPath) throws -> [UInt8]? {
+        if case .file(let bytes, _) = try entry(path) { return bytes }
+        return nil
+    }
+
+    /// Checks that writing `path` stays a regular file in real directories of the tree.
+    func checkWritable(_ path: RepoPath) throws {
+        for parent in path.parents {
+            let p = RepoPath(unchecked: parent)
+            if let pendingContent = pending[p], pendingContent != nil { throw Problem.notADirectory(path.value) }
+            guard let e = try repository.entry(in: tree, path: parent) else { continue }
+            switch e.mode {
+            case .tree: continue
+            case .link: throw Problem.throughSymlink(path.value)
+            case .commit: throw Problem.inSubmodule(path.value)
+            case .blob, .executable:
+                if pending[p] == .some(nil) { continue }
+                throw Problem.notADirectory(path.value)
+            }
+        }
+        switch try entry(path) {
+        case .symlink: throw Problem.throughSymlink(path.value)
+        case .submodule: throw Problem.inSubmodule(path.value)
+        case .directory: throw Problem.isADirectory(path.value)
+        case .absent, .file: break
+        }
+    }
+
+    func write(_ path: RepoPath, _ bytes: [UInt8], executable: Bool? = nil) throws {
+        try checkWritable(path)
+        let wasExecutable: Bool
+        if case .file(_, let x) = try entry(path) { wasExecutable = x } else { wasExecutable = false }
+        pending[path] = .some(bytes)
+        pendingExecutable[path] = executable ?? wasExecutable
+    }
+
+    func delete(_ path: RepoPath) throws {
+        try checkWritable(path)
+        pending[path] = .some(nil)
+    }
+
+    var hasPending: Bool { !pending.isEmpty }
+
+    /// Forgets the pending edits (a span that fails all or nothing).
+    func discardPending() {
+        pending.removeAll()
+        pendingExecutable.removeAll()
+    }
+
+    /// Writes the pending edits as blobs and a new tree; returns the paths whose content or
+    /// mode changed, sorted.
+    func commitPending() throws -> [Change] {
+        guard !pending.isEmpty else { return [] }
+        var updates: [TreeUpdate] = []
+        var changes: [Change] = []
+        for path in pending.keys.sorted() {
+            let before = try repository.entry(in: tree, path: path.value)
+            let beforeID = before.flatMap { $0.mode == .blob || $0.mode == .executable ? $0.id : nil }
+            if let bytes = pending[path]! {
+                let id = try repository.writeBlob(bytes)
+                let mode: FileMode = pendingExecutable[path] == true ? .executable : .blob
+                cache(id, bytes)
+                if before?.id == id && before?.mode == mode { continue }
+                updates.append(.upsert(path: path.value, blob: id, mode: mode))
+                changes.append(Change(path: path, before: beforeID, after: id))
+            } else if before != nil {
+                updates.append(.remove(path: path.value))
+                changes.append(Change(path: path, before: beforeID, after: nil))
+            }
+        }
+        discardPending()
+        if !updates.isEmpty { tree = try repository.updateTree(tree, updates) }
+        return changes
+    }
+
+    /// Replaces the whole state (a recorded tree the replay adopts).
+    func reset(to tree: ObjectID) {
+        discardPending()
+        self.tree = tree
+    }
+
+    private func blob(_ id: ObjectID) throws -> [UInt8] {
+        if let cached = blobCache[id] { return cached }
+        let bytes = try repository.blob(id)
+        cache(id, bytes)
+        return bytes
+    }
+
+    private func cache(_ id: ObjectID, _ bytes: [UInt8]) {
+        if blobCacheBytes > 64 << 20 {
+            blobCache.removeAll(keepingCapacity: true)
+            blobCacheBytes = 0
+        }
+        if blobCache.updateValue(bytes, forKey: id) == nil { blobCacheBytes += bytes.count }
+    }
+}

@@ -1,0 +1,46 @@
+/// Span attributes: names to JSON values, always kept sorted by name (byte order), so that
+/// writing them never depends on insertion or hash order.
+public struct Attributes: Sendable, Equatable, Sequence {
+    public private(set) var members: [(String, JSON)] = []
+
+    public init() {}
+
+    public init(_ pairs: [(String, JSON)]) {
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public subscript(name: String) -> JSON? {
+        get {
+            let i = lowerBound(name)
+            return i < members.count && members[i].0 == name ? members[i].1 : nil
+        }
+        set {
+            let i = lowerBound(name)
+            let present = i < members.count && members[i].0 == name
+            switch (present, newValue) {
+            case (true, let value?): members[i].1 = value
+            case (true, nil): members.remove(at: i)
+            case (false, let value?): members.insert((name, value), at: i)
+            case (false, nil): break
+            }
+        }
+    }
+
+    public var isEmpty: Bool { members.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[(String, JSON)]> { members.makeIterator() }
+
+    public static func == (a: Attributes, b: Attributes) -> Bool {
+        JSON.object(a.members) == JSON.object(b.members)
+    }
+
+    private func lowerBound(_ name: String) -> Int {
+        var low = 0
+        var high = members.count
+        while low < high {
+            let mid = (low + high) / 2
+            if members[mid].0.utf8.lexicographicallyPrecedes(name.utf8) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

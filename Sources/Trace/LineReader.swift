@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file line by line with a fixed-size buffer, so memory does not grow with the file,
+/// only with the longest line. Lines are returned without their `\n` (a trailing `\r` stays).
+public final class LineReader {
+    public let path: String
+    /// The 1-based number of the line last returned.
+    public private(set) var lineNumber = 0
+    /// Whether the last line returned ended the file without a newline (a truncated record).
+    public private(set) var lastLineUnterminated = false
+    /// Lines longer than this are refused with an error instead of being buffered.
+    public let maximumLineLength: Int
+
+    private let fd: Int32
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var eof = false
+
+    public init(path: String, maximumLineLength: Int = 256 << 20) throws(TraceError) {
+        self.path = path
+        self.maximumLineLength = maximumLineLength
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw TraceError(file: path, line: 0, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw TraceError(file: path, line: 0, message: "is a directory, not a trace file")
+        }
+        self.fd = fd
+        self.buffer = [UInt8](repeating: 0, count: 1 << 20)
+    }
+
+    deinit { close(fd) }
+
+    /// The next line's bytes, or nil at the end of the file.
+    public func next() throws(TraceError) -> ArraySlice<UInt8>? {
+        var searchFrom = start
+        while true {
+            if let nl = buffer[searchFrom..<end].firstIndex(of: 0x0A) {
+                let line = buffer[start..<nl]
+                start = nl + 1
+                lineNumber += 1
+                lastLineUnterminated = false
+                return line
+            }
+            if eof {
+                guard start < end else { return nil }
+                let line = buffer[start..<end]
+                start = end
+                lineNumber += 1
+                lastLineUnterminated = true
+                return line
+            }
+            searchFrom = end
+            try fill(&searchFrom)
+        }
+    }
+
+    private func fill(_ searchFrom: inout Int) throws(TraceError) {
+        if start > 0 {
+            let pending = end - start
+            if pending > 0 {
+                buffer.withUnsafeMutableBufferPointer { p in
+                    _ = memmove(p.baseAddress!, p.baseAddress! + start, pending)
+                }
+            }
+            searchFrom -= start
+            end = pending
+            start = 0
+        }
+        if end == buffer.count {
+            guard buffer.count < maximumLineLength else {
+                throw TraceError(file: path, line: lineNumber + 1, message: "line longer than \(maximumLineLength) bytes")
+            }
+            buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, maximumLineLength - buffer.count)))
+        }
+        let n = buffer.withUnsafeMutableBufferPointer { p in
+            read(fd, p.baseAddress! + end, p.count - end)
+        }
+        if n < 0 {
+            throw TraceError(file: path, line: lineNumber + 1, message: "read failed: \(String(cString: strerror(errno)))")
+        }
+        if n == 0 { eof = true }
+        end += n
+    }
+}

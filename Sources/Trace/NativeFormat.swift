@@ -1,0 +1,147 @@
+/// The native trace format, version 1: NDJSON, the session header on line 1, then one span per
+/// line. This file maps `Trace.Header` and `Span` to and from their JSON objects; member order
+/// is fixed here, which makes the writer canonical. `docs/trace-format.md` is its description
+/// and `docs/trace-format.schema.json` its JSON Schema.
+public enum NativeFormat {
+    /// The value of the header's `agentreplay` member that identifies a native trace.
+    public static let magic = "trace"
+
+    public static func encode(_ h: Trace.Header) -> JSON {
+        var m: [(String, JSON)] = [
+            ("agentreplay", .string(magic)),
+            ("version", .number(h.version)),
+            ("trace_id", .string(h.traceID)),
+            ("agent", .object([("name", .string(h.agentName))] + optional("version", h.agentVersion))),
+        ]
+        m += optional("repo_root", h.repoRoot)
+        m += optional("base_commit", h.baseCommit)
+        m += optional("base_tree", h.baseTree)
+        m.append(("source", .object([("format", .string(h.sourceFormat))] + optional("file", h.sourceFile))))
+        return .object(m)
+    }
+
+    public static func encode(_ s: Span) -> JSON {
+        var m: [(String, JSON)] = [("span_id", .string(s.id.rawValue))]
+        m += optional("parent_span_id", s.parentID?.rawValue)
+        m.append(("kind", .string(s.kind.rawValue)))
+        m.append(("name", .string(s.name)))
+        m += optional("start_time", s.startTime?.text)
+        m += optional("end_time", s.endTime?.text)
+        m.append(("status", .string(s.status.rawValue)))
+        if !s.attributes.isEmpty { m.append(("attributes", .object(s.attributes.members))) }
+        if let input = s.input { m.append(("input", input)) }
+        if let output = s.output { m.append(("output", output)) }
+        if let details = s.details { m.append(("details", details)) }
+        if !s.effects.isEmpty { m.append(("effects", .array(s.effects.map(encode)))) }
+        m += optional("recorded_tree", s.recordedTree)
+        return .object(m)
+    }
+
+    static func encode(_ e: Effect) -> JSON {
+        var m: [(String, JSON)] = [("path", .string(e.path)), ("op", .string(e.operation.rawValue))]
+        m += optional("content", e.content)
+        m += optional("blob", e.blob)
+        if e.executable { m.append(("executable", .bool(true))) }
+        return .object(m)
+    }
+
+    private static func optional(_ key: String, _ value: String?) -> [(String, JSON)] {
+        value.map { [(key, .string($0))] } ?? []
+    }
+
+    /// Whether a parsed first line is a native header.
+    public static func isHeader(_ value: JSON) -> Bool {
+        value["agentreplay"]?.stringValue == magic
+    }
+
+    public static func decodeHeader(_ value: JSON, file: String, line: Int) throws(TraceError) -> Trace.Header {
+        let d = try FieldDecoder(value, file: file, line: line)
+        guard try d.optionalString("agentreplay") == magic else {
+            throw d.error("agentreplay", "not a native trace header (expected \"agentreplay\": \"\(magic)\")")
+        }
+        let version = try d.int("version")
+        guard version == Trace.Header.currentVersion else {
+            throw d.error("version", "unsupported version \(version); this agentreplay reads version \(Trace.Header.currentVersion)")
+        }
+        let traceID = try d.string("trace_id")
+        guard !traceID.isEmpty else { throw d.error("trace_id", "empty") }
+        let agent = try d.object("agent")
+        let source = try d.optionalObject("source")
+        let header = Trace.Header(
+            version: version, traceID: traceID,
+            agentName: try agent.string("name"), agentVersion: try agent.optionalString("version"),
+            repoRoot: try d.optionalString("repo_root"),
+            baseCommit: try d.optionalString("base_commit"), baseTree: try d.optionalString("base_tree"),
+            sourceFormat: try source?.optionalString("format") ?? "native",
+            sourceFile: try source?.optionalString("file"))
+        for (key, id) in [("base_commit", header.baseCommit), ("base_tree", header.baseTree)] {
+            if let id, !isObjectID(id) { throw d.error(key, "not a 40-digit hex object id: \"\(id.prefix(60))\"") }
+        }
+        return header
+    }
+
+    public static func decodeSpan(_ value: JSON, file: String, line: Int) throws(TraceError) -> Span {
+        let d = try FieldDecoder(value, file: file, line: line)
+        let id = try d.string("span_id")
+        guard !id.isEmpty else { throw d.error("span_id", "empty") }
+        let kindText = try d.string("kind")
+        guard let kind = Span.Kind(rawValue: kindText) else {
+            throw d.error("kind", "unknown kind \"\(kindText.prefix(40))\" (expected one of \(Span.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let statusText = try d.optionalString("status") ?? "unset"
+        guard let status = Span.Status(rawValue: statusText) else {
+            throw d.error("status", "unknown status \"\(statusText.prefix(40))\" (expected unset, ok or error)")
+        }
+        var attributes = Attributes()
+        if let a = try d.optionalObject("attributes") {
+            for (k, v) in a.members { attributes[k] = v }
+            for key in [GenAI.toolName, GenAI.toolCallID, GenAI.requestModel] {
+                if let v = attributes[key], v.stringValue == nil {
+                    throw a.error(key, "expected a string, found \(v.typeDescription)")
+                }
+            }
+            for key in [GenAI.inputTokens, GenAI.outputTokens, GenAI.cacheReadTokens, GenAI.cacheCreationTokens] {
+                if let v = attributes[key], v.intValue == nil {
+                    throw a.error(key, "expected a whole number, found \(v.typeDescription)")
+                }
+            }
+        }
+        if kind == .tool {
+            guard attributes[GenAI.toolName] != nil else {
+                throw d.error("attributes.\(GenAI.toolName)", "missing on a tool span")
+            }
+        }
+        var effects: [Effect] = []
+        for (i, e) in (try d.optionalArray("effects") ?? []).enumerated() {
+            let ed = try d.element(e, i, of: "effects")
+            let opText = try ed.string("op")
+            guard let op = Effect.Operation(rawValue: opText) else {
+                throw ed.error("op", "unknown operation \"\(opText.prefix(40))\" (expected write or delete)")
+            }
+            let effect = Effect(
+                path: try ed.string("path"), operation: op,
+                content: try ed.optionalString("content"), blob: try ed.optionalString("blob"),
+                executable: try ed.optionalBool("executable") ?? false)
+            if op == .write && effect.content == nil && effect.blob == nil {
+                throw ed.error("content", "a write effect needs content or blob")
+            }
+            if let blob = effect.blob, !isObjectID(blob) {
+                throw ed.error("blob", "not a 40-digit hex object id")
+            }
+            effects.append(effect)
+        }
+        let recordedTree = try d.optionalString("recorded_tree")
+        if let t = recordedTree, !isObjectID(t) { throw d.error("recorded_tree", "not a 40-digit hex object id") }
+        return Span(
+            id: Span.ID(id), parentID: try d.optionalString("parent_span_id").map(Span.ID.init),
+            kind: kind, name: try d.string("name"),
+            startTime: try d.optionalTimestamp("start_time"), endTime: try d.optionalTimestamp("end_time"),
+            status: status, attributes: attributes,
+            input: d["input"], output: d["output"], details: d["details"],
+            effects: effects, recordedTree: recordedTree)
+    }
+
+    static func isObjectID(_ s: String) -> Bool {
+        s.utf8.count == 40 && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+}

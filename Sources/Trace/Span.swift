@@ -1,0 +1,146 @@
+/// One step of a recorded session: a model call, a tool call, a user message, a sub-agent or
+/// an event such as a compaction boundary.
+///
+/// The shape follows OpenTelemetry (ids, parent, kind, times, status, attributes) and the
+/// GenAI semantic conventions for attribute names, so a trace exports to OTLP as it is.
+public struct Span: Sendable, Equatable {
+    /// A span id: 16 lower-case hex digits in traces the project writes, any non-empty string
+    /// when read.
+    public struct ID: Hashable, Comparable, Sendable, CustomStringConvertible {
+        public var rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+        public static func < (a: ID, b: ID) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A model call (`gen_ai.operation.name` = `chat`).
+        case llm
+        /// A tool call (`execute_tool`).
+        case tool
+        /// A sub-agent (`invoke_agent`).
+        case agent
+        /// A message typed by the user.
+        case user
+        /// Anything else worth keeping on the timeline: compaction, hooks, errors.
+        case event
+    }
+
+    public enum Status: String, Sendable {
+        case unset, ok, error
+    }
+
+    public var id: ID
+    public var parentID: ID?
+    public var kind: Kind
+    public var name: String
+    public var startTime: Timestamp?
+    public var endTime: Timestamp?
+    public var status: Status
+    /// Attributes by GenAI convention name, kept sorted by name.
+    public var attributes: Attributes
+    /// Tool spans: the arguments the model passed. User spans: the message.
+    public var input: JSON?
+    /// Tool spans: the result the model was shown. Model spans: the response
+    /// (`{"text": …, "tool_calls": [call ids]}`).
+    public var output: JSON?
+    /// The recording agent's own structured record of the call (Claude Code's `toolUseResult`,
+    /// Codex's `patch_apply_end`, …): before-images, patches, line counts.
+    public var details: JSON?
+    /// File effects the recorder captured, when it did.
+    public var effects: [Effect]
+    /// A git tree id the recorder saw after this span, to verify against.
+    public var recordedTree: String?
+
+    public init(
+        id: ID, parentID: ID? = nil, kind: Kind, name: String,
+        startTime: Timestamp? = nil, endTime: Timestamp? = nil, status: Status = .unset,
+        attributes: Attributes = Attributes(), input: JSON? = nil, output: JSON? = nil,
+        details: JSON? = nil, effects: [Effect] = [], recordedTree: String? = nil
+    ) {
+        self.id = id
+        self.parentID = parentID
+        self.kind = kind
+        self.name = name
+        self.startTime = startTime
+        self.endTime = endTime
+        self.status = status
+        self.attributes = attributes
+        self.input = input
+        self.output = output
+        self.details = details
+        self.effects = effects
+        self.recordedTree = recordedTree
+    }
+}
+
+extension Span {
+    /// `gen_ai.tool.name`.
+    public var toolName: String? { attributes[GenAI.toolName]?.stringValue }
+    /// `gen_ai.tool.call.id`.
+    public var toolCallID: String? { attributes[GenAI.toolCallID]?.stringValue }
+    /// Whether the recorded call failed.
+    public var failed: Bool { status == .error }
+    /// `gen_ai.request.model` (or the response model when only that was recorded).
+    public var model: String? {
+        attributes[GenAI.requestModel]?.stringValue ?? attributes[GenAI.responseModel]?.stringValue
+    }
+    public var usage: Usage { Usage(attributes) }
+}
+
+/// Attribute names from the OpenTelemetry GenAI semantic conventions, and the project's own
+/// (`agentreplay.*`) for what those conventions do not name.
+public enum GenAI {
+    public static let operationName = "gen_ai.operation.name"
+    public static let toolName = "gen_ai.tool.name"
+    public static let toolCallID = "gen_ai.tool.call.id"
+    public static let requestModel = "gen_ai.request.model"
+    public static let responseModel = "gen_ai.response.model"
+    public static let responseID = "gen_ai.response.id"
+    public static let inputTokens = "gen_ai.usage.input_tokens"
+    public static let outputTokens = "gen_ai.usage.output_tokens"
+    public static let cacheReadTokens = "gen_ai.usage.cache_read.input_tokens"
+    public static let cacheCreationTokens = "gen_ai.usage.cache_creation.input_tokens"
+    public static let agentName = "gen_ai.agent.name"
+    public static let agentID = "gen_ai.agent.id"
+    /// The 1-based line of the source log this span was read from.
+    public static let sourceLine = "agentreplay.source.line"
+    /// The source log's own id of the record (Claude Code `uuid`, Codex `call_id`, …).
+    public static let sourceID = "agentreplay.source.id"
+    /// The working directory the recording agent reported for this span, when it differs
+    /// from the session's repo root.
+    public static let workingDirectory = "agentreplay.cwd"
+}
+
+/// Token counts of a model call.
+public struct Usage: Sendable, Equatable {
+    public var inputTokens: Int64
+    public var outputTokens: Int64
+    public var cacheReadTokens: Int64
+    public var cacheCreationTokens: Int64
+
+    public init(inputTokens: Int64 = 0, outputTokens: Int64 = 0, cacheReadTokens: Int64 = 0, cacheCreationTokens: Int64 = 0) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.cacheReadTokens = cacheReadTokens
+        self.cacheCreationTokens = cacheCreationTokens
+    }
+
+    init(_ attributes: Attributes) {
+        self.init(
+            inputTokens: attributes[GenAI.inputTokens]?.intValue ?? 0,
+            outputTokens: attributes[GenAI.outputTokens]?.intValue ?? 0,
+            cacheReadTokens: attributes[GenAI.cacheReadTokens]?.intValue ?? 0,
+            cacheCreationTokens: attributes[GenAI.cacheCreationTokens]?.intValue ?? 0
+        )
+    }
+
+    public static func + (a: Usage, b: Usage) -> Usage {
+        Usage(
+            inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
+            cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+            cacheCreationTokens: a.cacheCreationTokens + b.cacheCreationTokens)
+    }
+
+    public var total: Int64 { inputTokens + outputTokens + cacheReadTokens + cacheCreationTokens }
+}

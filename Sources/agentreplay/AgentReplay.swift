@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// The command-line face of agentreplay: parses arguments, calls one stage, renders its
+/// result. Exit statuses: 0 success, 1 the answer is "not clean" (drift, spans that could not
+/// be replayed as recorded), 2 bad input, usage or trouble.
+struct AgentReplay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agentreplay",
+        abstract: "Replay a recorded coding-agent session into git history, deterministically.",
+        discussion: """
+            A session log (Claude Code JSONL or agentreplay's native NDJSON) is replayed onto a \
+            snapshot of the repository as it was when the session started: edits are applied \
+            with the exact semantics of the tool that made them, what the agent read is checked \
+            against the replayed files, and every span that changed files becomes one commit \
+            under refs/agentreplay/. Nothing from the trace is ever run, and the working tree, \
+            index, HEAD and branches are never touched.
+
+            EXIT STATUS
+              0  replayed, nothing to report
+              1  replayed, with drift or with spans that could not be replayed as recorded
+              2  bad input or usage (the message names the file, line and field), or trouble
+            """,
+        version: AgentReplayVersion.current,
+        subcommands: [RunCommand.self, ImportCommand.self]
+    )
+}
+
+enum AgentReplayVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Trace
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Convert a session log to agentreplay's native trace format (NDJSON).",
+        discussion: "The output is canonical: the same log always gives the same bytes.")
+
+    @Argument(help: "The session log to read.")
+    var file: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the trace (default: standard output).", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var traceOptions: TraceOptions
+
+    func run() throws {
+        let trace = try traceOptions.load(file)
+        let bytes = TraceWriter.bytes(trace)
+        if let output, output != "-" {
+            let url = URL(fileURLWithPath: output)
+            do {
+                try Data(bytes).write(to: url, options: .atomic)
+            } catch {
+                throw CLIFailure(message: "cannot write \(output): \(error.localizedDescription)")
+            }
+        } else {
+            Terminal.writeBytes(bytes)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Git
+import Replay
+import Trace
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Replay a session onto the repository as it was when the session started.",
+        discussion: """
+            The base is the trace's recorded base commit when it names one, else --base, else \
+            HEAD. Each span that changed files becomes one commit; the chain is stored at \
+            refs/agentreplay/runs/<trace id> and refs/agentreplay/last (try `git log -p \
+            refs/agentreplay/last`). Exit status: 0 no drift, 1 drift or spans not replayable \
+            as recorded, 2 bad input.
+            """)
+
+    @Argument(help: "The session log: native NDJSON or a Claude Code JSONL file.")
+    var trace: String
+
+    @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"))
+    var repo: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
+    var base: String?
+
+    @Flag(name: .customLong("no-refs"), help: "Keep every object in memory: write nothing to the repository.")
+    var noRefs = false
+
+    @Flag(name: .long, help: "Print one versioned JSON document instead of the timeline.")
+    var json = false
+
+    @OptionGroup var traceOptions: TraceOptions
+
+    func run() throws {
+        let loaded = try traceOptions.load(trace)
+        let repository = try Repository.open(repo, objectsInMemory: noRefs)
+        let base = try Base.resolve(header: loaded.header, revision: self.base, in: repository)
+        var run = try Replayer(repository: repository).replay(header: loaded.header, spans: loaded.spans, base: base)
+        if !noRefs { run.refs = try RunRefs.write(run, to: repository) }
+        if json {
+            Terminal.write(JSONWriter.pretty(RunDocument.json(run)) + "\n")
+        } else {
+            Terminal.write(RunReport.text(run, traceName: trace))
+        }
+        if !run.clean { throw ExitCode(1) }
+    }
+}

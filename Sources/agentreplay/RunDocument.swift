@@ -1,0 +1,86 @@
+import Git
+import Replay
+import Trace
+
+/// `agentreplay run --json`: one versioned document, byte-stable (fixed member order, no
+/// times or paths of this machine). `docs/run.md` describes it.
+enum RunDocument {
+    static let version: Int64 = 1
+
+    static func json(_ run: Run) -> JSON {
+        let s = run.summary
+        return .object([
+            ("schema", .string("agentreplay.run")),
+            ("version", .number(version)),
+            ("trace", .object([
+                ("id", .string(run.header.traceID)),
+                ("agent", .string(run.header.agentName)),
+                ("agent_version", string(run.header.agentVersion)),
+                ("format", .string(run.header.sourceFormat)),
+                ("file", string(run.header.sourceFile)),
+            ])),
+            ("base", .object([("commit", id(run.baseCommit)), ("tree", .string(run.baseTree.hex))])),
+            ("head", id(run.head)),
+            ("final_tree", .string(run.finalTree.hex)),
+            ("refs", .array(run.refs.map(JSON.string))),
+            ("clean", .bool(run.clean)),
+            ("summary", .object([
+                ("spans", .number(s.spans)),
+                ("tool_calls", .number(s.toolCalls)),
+                ("edits_applied", .number(s.editsApplied)),
+                ("failed_as_recorded", .number(s.failedAsRecorded)),
+                ("not_replayable", .number(s.notReplayable)),
+                ("drift", .number(s.drift)),
+                ("unseen_effects_possible", .number(s.unseenEffects)),
+                ("files_changed", .number(s.filesChanged)),
+                ("commits", .number(s.commits)),
+                ("tokens", usage(s.usage)),
+            ])),
+            ("steps", .array(run.steps.map(step))),
+        ])
+    }
+
+    static func step(_ step: Run.Step) -> JSON {
+        var m: [(String, JSON)] = [
+            ("index", .number(step.index)),
+            ("span_id", .string(step.spanID.rawValue)),
+            ("kind", .string(step.kind.rawValue)),
+            ("name", .string(step.name)),
+        ]
+        if let tool = step.toolName { m.append(("tool", .string(tool))) }
+        if let call = step.callID { m.append(("tool_call_id", .string(call))) }
+        if let turn = step.turnID { m.append(("turn_span_id", .string(turn.rawValue))) }
+        m.append(("verdict", .string(step.verdict.rawValue)))
+        if !step.paths.isEmpty { m.append(("paths", .array(step.paths.map(JSON.string)))) }
+        if let note = step.note { m.append(("note", .string(note))) }
+        if !step.changes.isEmpty {
+            m.append(("changes", .array(step.changes.map { c in
+                .object([("path", .string(c.path)), ("before", id(c.before)), ("after", id(c.after))])
+            })))
+        }
+        if let commit = step.commit { m.append(("commit", .string(commit.hex))) }
+        if step.unseenEffects { m.append(("unseen_effects_possible", .bool(true))) }
+        if !step.drift.isEmpty { m.append(("drift", .array(step.drift.map(drift)))) }
+        if step.kind == .llm { m.append(("tokens", usage(step.usage))) }
+        return .object(m)
+    }
+
+    static func drift(_ d: Drift) -> JSON {
+        var m: [(String, JSON)] = [("kind", .string(d.kind.rawValue)), ("path", .string(d.path))]
+        if let line = d.line { m.append(("line", .number(line))) }
+        m.append(("recorded", string(d.recorded)))
+        m.append(("replayed", string(d.replayed)))
+        if !d.suspects.isEmpty { m.append(("suspect_span_ids", .array(d.suspects.map { .string($0.rawValue) }))) }
+        return .object(m)
+    }
+
+    static func usage(_ u: Usage) -> JSON {
+        .object([
+            ("input", .number(u.inputTokens)), ("output", .number(u.outputTokens)),
+            ("cache_read", .number(u.cacheReadTokens)), ("cache_creation", .number(u.cacheCreationTokens)),
+        ])
+    }
+
+    static func id(_ id: ObjectID?) -> JSON { id.map { .string($0.hex) } ?? .null }
+    static func string(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
+}

@@ -1,0 +1,59 @@
+import Git
+import Replay
+import Trace
+
+/// The human face of a run: a short timeline of the tool calls (span, tool, file, verdict),
+/// the drift found, and a summary.
+enum RunReport {
+    static func text(_ run: Run, traceName: String) -> String {
+        var out = ""
+        let agent = [run.header.agentName, run.header.agentVersion].compactMap { $0 }.joined(separator: " ")
+        let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
+        out += "Replaying \(traceName) (\(agent), \(run.steps.count) spans) onto \(base)\n\n"
+        let shown = run.steps.filter { $0.kind == .tool || $0.verdict != .served || !$0.drift.isEmpty }
+        let width = shown.map { ($0.toolName ?? $0.name).count }.max() ?? 4
+        for step in shown {
+            var line = "  #" + pad(String(step.index), 4) + " " + pad(step.toolName ?? step.name, width) + "  "
+            line += pad(step.verdict.rawValue, 18)
+            if let commit = step.commit { line += " " + String(commit.hex.prefix(10)) }
+            if let path = step.paths.first { line += "  " + path + (step.paths.count > 1 ? " (+\(step.paths.count - 1))" : "") }
+            if let note = step.note, step.verdict != .applied && step.verdict != .served || step.note != nil && step.verdict == .served && step.paths.isEmpty {
+                line += "  — " + note
+            }
+            if step.unseenEffects { line += "  (may change files replay cannot see)" }
+            out += line + "\n"
+            for d in step.drift { out += "        drift: " + describe(d) + "\n" }
+        }
+        let s = run.summary
+        out += "\n"
+        out += "\(s.spans) spans, \(s.toolCalls) tool calls: \(s.editsApplied) edits applied, "
+        out += "\(s.failedAsRecorded) failed as recorded, \(s.notReplayable) not replayable, \(s.drift) drift\n"
+        out += "\(s.filesChanged) files changed in \(s.commits) commits; tokens: \(s.usage.inputTokens) in, "
+        out += "\(s.usage.outputTokens) out, \(s.usage.cacheReadTokens) cache read, \(s.usage.cacheCreationTokens) cache write\n"
+        if let head = run.head, !run.refs.isEmpty {
+            out += "run: \(run.refs[0]) -> \(head.hex.prefix(12))  (git log -p \(RunRefs.last))\n"
+        } else if let head = run.head {
+            out += "run: \(head.hex.prefix(12)) (in memory only: --no-refs)\n"
+        }
+        return out
+    }
+
+    static func describe(_ d: Drift) -> String {
+        var s = "\(d.kind.rawValue) of \(d.path.isEmpty ? "the tree" : d.path)"
+        if let line = d.line { s += " at line \(line)" }
+        s += ": recorded \(quote(d.recorded)), replayed \(quote(d.replayed))"
+        if let suspect = d.suspects.last { s += "; possibly changed by span \(suspect)" }
+        return s
+    }
+
+    static func quote(_ s: String?) -> String {
+        guard let s else { return "(nothing)" }
+        if s.hasPrefix("(") { return s }
+        let short = s.count > 80 ? String(s.prefix(80)) + "…" : s
+        return "\"" + short + "\""
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+}
