@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Git"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Git"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,10 +21,11 @@ let package = Package(
         .target(name: "Trace"),
         .target(name: "Importers", dependencies: ["Trace"]),
         .target(name: "Replay", dependencies: ["Trace", "Git"]),
+        .target(name: "Analysis", dependencies: ["Trace", "Replay", "Git"]),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Git",
+                "Trace", "Importers", "Replay", "Analysis", "Git",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -32,6 +33,7 @@ let package = Package(
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
         .testTarget(name: "ImportersTests", dependencies: ["Importers", "Trace"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Trace", "Git", "Importers"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "CLITests", dependencies: ["Git"]),
     ]
 )

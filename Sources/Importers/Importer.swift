@@ -13,19 +13,23 @@ public enum Importer {
         public init(recordedRoot: String? = nil) { self.recordedRoot = recordedRoot }
     }
 
+    /// The format of `path`, or an error saying it is none this build reads.
+    public static func detect(path: String, displayName: String? = nil) throws(TraceError) -> SourceFormat {
+        if let detected = try SourceFormat.detect(path: path) { return detected }
+        let name = displayName ?? path
+        if try LineReader(path: path).next() == nil {
+            throw TraceError(file: name, line: 0, message: "empty file: no session recorded in it")
+        }
+        throw TraceError(
+            file: name, line: 1,
+            message: "cannot tell which agent wrote this file (formats read: \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); name one with --from")
+    }
+
     /// Reads `path` as `format` (detected when nil) and returns the trace.
     public static func load(path: String, format: SourceFormat? = nil, options: Options = Options(), displayName: String? = nil) throws(TraceError) -> Trace {
         let name = displayName ?? path
         let resolved: SourceFormat
-        if let format {
-            resolved = format
-        } else if let detected = try SourceFormat.detect(path: path) {
-            resolved = detected
-        } else {
-            throw TraceError(
-                file: name, line: 0,
-                message: "cannot tell which agent wrote this file (formats read: \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); name one with --from")
-        }
+        if let format { resolved = format } else { resolved = try detect(path: path, displayName: name) }
         var trace: Trace
         switch resolved {
         case .native:
@@ -35,5 +39,33 @@ public enum Importer {
         }
         if resolved == .native, let root = options.recordedRoot { trace.header.repoRoot = root }
         return trace
+    }
+}
+
+/// A trace to replay: its header, and its spans one at a time. Native traces are streamed
+/// from the file (memory holds one span at a time); other formats are imported whole first.
+public final class TraceSource {
+    public let header: Trace.Header
+    private let nextSpan: () throws(TraceError) -> Span?
+
+    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?) {
+        self.header = header
+        self.nextSpan = next
+    }
+
+    public func next() throws(TraceError) -> Span? { try nextSpan() }
+
+    public static func open(path: String, format: SourceFormat? = nil, options: Importer.Options = Importer.Options()) throws(TraceError) -> TraceSource {
+        let resolved: SourceFormat
+        if let format { resolved = format } else { resolved = try Importer.detect(path: path) }
+        if resolved == .native {
+            let reader = try TraceReader(path: path)
+            var header = reader.header
+            if let root = options.recordedRoot { header.repoRoot = root }
+            return TraceSource(header: header, next: reader.next)
+        }
+        let trace = try Importer.load(path: path, format: resolved, options: options)
+        var spans = trace.spans.makeIterator()
+        return TraceSource(header: trace.header) { spans.next() }
     }
 }

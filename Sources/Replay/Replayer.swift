@@ -21,8 +21,15 @@ public struct Replayer {
         self.repository = repository
     }
 
-    /// Replays `spans` (a sequence, so a streamed trace stays streamed) onto `base`.
-    public func replay(header: Trace.Header, spans: some Sequence<Span>, base: Base) throws -> Run {
+    /// Replays `spans` onto `base`.
+    public func replay(header: Trace.Header, spans: [Span], base: Base) throws -> Run {
+        var iterator = spans.makeIterator()
+        return try replay(header: header, base: base) { iterator.next() }
+    }
+
+    /// Replays the spans `next` yields, until it yields nil, onto `base`: a streamed trace
+    /// stays streamed, and an error from `next` (bad input mid-file) ends the replay.
+    public func replay(header: Trace.Header, base: Base, next: () throws -> Span?) throws -> Run {
         let workspace = Workspace(repository: repository, tree: base.tree)
         var steps: [Run.Step] = []
         var parent = base.commit
@@ -34,7 +41,7 @@ public struct Replayer {
         if let start = base.startCommit(header: header, repository: repository) {
             parent = start
         }
-        for span in spans {
+        while let span = try next() {
             defer { index += 1 }
             if let t = span.endTime ?? span.startTime { lastTime = t.seconds }
             if span.kind == .llm { turns[span.id] = span.id }

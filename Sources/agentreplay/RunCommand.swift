@@ -33,10 +33,10 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var traceOptions: TraceOptions
 
     func run() throws {
-        let loaded = try traceOptions.load(trace)
+        let source = try traceOptions.open(trace)
         let repository = try Repository.open(repo, objectsInMemory: noRefs)
-        let base = try Base.resolve(header: loaded.header, revision: self.base, in: repository)
-        var run = try Replayer(repository: repository).replay(header: loaded.header, spans: loaded.spans, base: base)
+        let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
+        var run = try Replayer(repository: repository).replay(header: source.header, base: base, next: source.next)
         if !noRefs { run.refs = try RunRefs.write(run, to: repository) }
         if json {
             Terminal.write(JSONWriter.pretty(RunDocument.json(run)) + "\n")

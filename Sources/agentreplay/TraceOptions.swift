@@ -17,6 +17,10 @@ struct TraceOptions: ParsableArguments {
     func load(_ path: String) throws -> Trace {
         try Importer.load(path: path, format: from, options: Importer.Options(recordedRoot: recordedRoot))
     }
+
+    func open(_ path: String) throws -> TraceSource {
+        try TraceSource.open(path: path, format: from, options: Importer.Options(recordedRoot: recordedRoot))
+    }
 }
 
 extension SourceFormat: ExpressibleByArgument {}

@@ -20,7 +20,6 @@ do {
         Terminal.error(message)
     } else {
         FileHandle.standardError.write(Data((AgentReplay.fullMessage(for: error) + "\n").utf8))
-        FileHandle.standardError.write(Data("Try 'agentreplay --help' for more information.\n".utf8))
     }
     exit(2)
 }
