@@ -1,5 +1,7 @@
 import ArgumentParser
+import Git
 import Importers
+import Replay
 import Trace
 
 /// Options shared by every command that reads a session log.
@@ -16,6 +18,15 @@ struct TraceOptions: ParsableArguments {
 
     func load(_ path: String) throws -> Trace {
         try Importer.load(path: path, format: from, options: Importer.Options(recordedRoot: recordedRoot))
+    }
+
+    /// Loads the trace at `path` and replays it onto `repository` (its recorded base, else
+    /// `base`, else HEAD), writing no refs.
+    func replay(_ path: String, onto repository: Repository, base: String?) throws -> (trace: Trace, run: Run) {
+        let trace = try load(path)
+        let start = try Base.resolve(header: trace.header, revision: base, in: repository)
+        let run = try Replayer(repository: repository).replay(header: trace.header, spans: trace.spans, base: start)
+        return (trace, run)
     }
 
     func open(_ path: String) throws -> TraceSource {
