@@ -26,12 +26,9 @@ public struct EditHunk: Sendable, Equatable {
 
 /// Maps every hunk of a run's final diff (against its base tree) to the spans that made it.
 public enum EditHunks {
-    /// `ownerOfLine(path, finalContent)` returns, for each line of the final file, the index
-    /// of the step that wrote it (nil for a base line).
-    public static func attribute(
-        _ run: Run, repository: Repository,
-        ownerOfLine: (String, [UInt8]) throws -> [Int?]
-    ) throws -> [EditHunk] {
+    /// The hunks of `run`'s final diff, each credited through `Blame` to the spans that wrote
+    /// its lines.
+    public static func attribute(_ run: Run, repository: Repository) throws -> [EditHunk] {
         var turnUsage: [Span.ID: Usage] = [:]
         for step in run.steps where step.kind == .llm { turnUsage[step.spanID] = step.usage }
         func owner(_ i: Int) -> EditHunk.Owner {
@@ -43,7 +40,9 @@ public enum EditHunks {
         for change in try repository.diff(from: run.baseTree, to: run.finalTree) {
             let before = try change.oldID.map { try repository.blob($0) } ?? []
             let after = try change.newID.map { try repository.blob($0) } ?? []
-            let owners = change.newID == nil ? [] : try ownerOfLine(change.path, after)
+            let owners: [Int?] = try change.newID.map { id in
+                try Blame(run, path: change.path, final: id, read: repository.blob).lines.map { $0.owner?.step }
+            } ?? []
             let removers = run.steps.indices.filter { i in
                 run.steps[i].changes.contains { $0.path == change.path && removesLines($0, repository) }
             }
