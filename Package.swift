@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Git"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,10 +22,11 @@ let package = Package(
         .target(name: "Importers", dependencies: ["Trace"]),
         .target(name: "Replay", dependencies: ["Trace", "Git"]),
         .target(name: "Analysis", dependencies: ["Trace", "Replay", "Git"]),
+        .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Analysis", "Git",
+                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -34,6 +35,7 @@ let package = Package(
         .testTarget(name: "ImportersTests", dependencies: ["Importers", "Trace"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
+        .testTarget(name: "BisectTests", dependencies: ["Bisect", "Replay", "Trace", "Git"]),
         .testTarget(name: "CLITests", dependencies: ["Git"]),
     ]
 )

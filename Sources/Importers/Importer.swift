@@ -47,10 +47,13 @@ public enum Importer {
 public final class TraceSource {
     public let header: Trace.Header
     private let nextSpan: () throws(TraceError) -> Span?
+    /// The whole trace in the native format (read again from the file, for a native trace).
+    public let nativeBytes: () throws(TraceError) -> [UInt8]
 
-    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?) {
+    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, nativeBytes: @escaping () throws(TraceError) -> [UInt8]) {
         self.header = header
         self.nextSpan = next
+        self.nativeBytes = nativeBytes
     }
 
     public func next() throws(TraceError) -> Span? { try nextSpan() }
@@ -62,10 +65,17 @@ public final class TraceSource {
             let reader = try TraceReader(path: path)
             var header = reader.header
             if let root = options.recordedRoot { header.repoRoot = root }
-            return TraceSource(header: header, next: reader.next)
+            return TraceSource(header: header, next: reader.next) { () throws(TraceError) in
+                // Canonical bytes of the whole file, span by span, in constant memory per span.
+                let again = try TraceReader(path: path)
+                var out: [UInt8] = []
+                TraceWriter.append(header, to: &out)
+                while let span = try again.next() { TraceWriter.append(span, to: &out) }
+                return out
+            }
         }
         let trace = try Importer.load(path: path, format: resolved, options: options)
         var spans = trace.spans.makeIterator()
-        return TraceSource(header: trace.header) { spans.next() }
+        return TraceSource(header: trace.header, next: { spans.next() }, nativeBytes: { TraceWriter.bytes(trace) })
     }
 }

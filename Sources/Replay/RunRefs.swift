@@ -1,23 +1,64 @@
 import Git
+import Trace
 
-/// The refs that name runs: `refs/agentreplay/runs/<trace id>` and `refs/agentreplay/last`.
-/// They are written only after every commit of the chain exists, so a ref never names a
-/// partial chain.
+/// The refs that name runs:
+///
+/// - `refs/agentreplay/runs/<trace id>`: the last commit of the run's chain;
+/// - `refs/agentreplay/last`: the same, for the run made last;
+/// - `refs/agentreplay/traces/<trace id>`: a commit whose tree holds `trace.ndjson`, the trace
+///   in the native format, so later commands (`bisect` with no trace named) find the spans
+///   behind the chain.
+///
+/// They are written only after every commit of the chain exists, and `last` last of all, so a
+/// ref never names a partial chain.
 public enum RunRefs {
     public static let last = "refs/agentreplay/last"
+    public static let traceFile = "trace.ndjson"
 
     public static func name(_ traceID: String) -> String {
-        let safe = traceID.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
-        return "refs/agentreplay/runs/" + (safe.isEmpty ? "unnamed" : safe)
+        "refs/agentreplay/runs/" + safe(traceID)
     }
 
-    /// Points the run's refs at its head; returns their names.
-    public static func write(_ run: Run, to repository: Repository) throws -> [String] {
+    public static func traceName(_ traceID: String) -> String {
+        "refs/agentreplay/traces/" + safe(traceID)
+    }
+
+    static func safe(_ traceID: String) -> String {
+        let s = traceID.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        return s.isEmpty ? "unnamed" : s
+    }
+
+    /// Stores `trace` (native bytes) and points the run's refs at its head; returns the names
+    /// of the refs that name the run.
+    public static func write(_ run: Run, trace: [UInt8], to repository: Repository) throws -> [String] {
         guard let head = run.head else { return [] }
-        let names = [name(run.header.traceID), last]
-        for name in names {
-            try repository.setReference(name, to: head, message: "agentreplay run \(run.header.traceID)")
+        let blob = try repository.writeBlob(trace)
+        let tree = try repository.treeFromScratch([(traceFile, blob, .blob)])
+        let signature = CommitMessage.signature(header: run.header, time: 0)
+        let commit = try repository.createCommit(
+            tree: tree, parents: [], author: signature, committer: signature,
+            message: "agentreplay trace \(run.header.traceID)\n")
+        let message = "agentreplay run \(run.header.traceID)"
+        try repository.setReference(traceName(run.header.traceID), to: commit, message: message)
+        try repository.setReference(name(run.header.traceID), to: head, message: message)
+        try repository.setReference(last, to: head, message: message)
+        return [name(run.header.traceID), last]
+    }
+
+    /// The trace id a run's commit names in its `Agentreplay-Trace:` trailer.
+    public static func traceID(ofCommit commit: ObjectID, in repository: Repository) throws -> String? {
+        let message = try repository.commitMessage(commit)
+        for line in message.split(separator: "\n") where line.hasPrefix("Agentreplay-Trace: ") {
+            return String(line.dropFirst("Agentreplay-Trace: ".count))
         }
-        return names
+        return nil
+    }
+
+    /// The native trace stored for `traceID`, or nil when the repository has none.
+    public static func storedTrace(_ traceID: String, in repository: Repository) throws -> [UInt8]? {
+        guard let commit = try repository.reference(traceName(traceID)) else { return nil }
+        let tree = try repository.tree(ofCommit: commit)
+        guard let entry = try repository.entry(in: tree, path: traceFile) else { return nil }
+        return try repository.blob(entry.id)
     }
 }

@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
         let repository = try Repository.open(repo, objectsInMemory: noRefs)
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
         var run = try Replayer(repository: repository).replay(header: source.header, base: base, next: source.next)
-        if !noRefs { run.refs = try RunRefs.write(run, to: repository) }
+        if !noRefs { run.refs = try RunRefs.write(run, trace: try source.nativeBytes(), to: repository) }
         if json {
             Terminal.write(JSONWriter.pretty(RunDocument.json(run)) + "\n")
         } else {
