@@ -63,11 +63,13 @@ public final class TraceSource {
         if let format { resolved = format } else { resolved = try Importer.detect(path: path) }
         if resolved == .native {
             let reader = try TraceReader(path: path)
+            reader.recoversBadSpans = true
             var header = reader.header
             if let root = options.recordedRoot { header.repoRoot = root }
             return TraceSource(header: header, next: reader.next) { () throws(TraceError) in
                 // Canonical bytes of the whole file, span by span, in constant memory per span.
                 let again = try TraceReader(path: path)
+                again.recoversBadSpans = true
                 var out: [UInt8] = []
                 TraceWriter.append(header, to: &out)
                 while let span = try again.next() { TraceWriter.append(span, to: &out) }

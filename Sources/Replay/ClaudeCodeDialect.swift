@@ -50,6 +50,9 @@ struct ClaudeCodeDialect: ToolDialect {
             drift += beforeImage(original, current: current, path: path, context)
         }
         var outcome = try context.settle(ClaudeCodeEdit.apply(replacements, to: current), path: path, span: span)
+        if outcome.verdict == .applied, drift.isEmpty, let after = try afterImage(span, path: path, context) {
+            drift.append(after)
+        }
         outcome.drift += drift
         return outcome
     }
@@ -122,6 +125,18 @@ struct ClaudeCodeDialect: ToolDialect {
             outcome.drift.append(d)
         }
         return outcome
+    }
+
+    /// Compares the replayed result with the recorded `structuredPatch` applied to the
+    /// recorded `originalFile`, when the log has both.
+    func afterImage(_ span: Span, path: RepoPath, _ context: ReplayContext) throws -> Drift? {
+        guard let details = span.details,
+              let original = details["originalFile"]?.stringValue ?? details["originalFileContents"]?.stringValue,
+              let hunks = details["structuredPatch"]?.arrayValue, !hunks.isEmpty,
+              let expected = StructuredPatch.apply(hunks, to: Bytes.normalisingCRLF(Array(original.utf8))),
+              let replayed = try context.workspace.read(path)
+        else { return nil }
+        return Drift.compare(recorded: expected, replayed: Bytes.normalisingCRLF(replayed), kind: .afterImage, path: path.value)
     }
 
     func beforeImage(_ original: String, current: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {

@@ -15,7 +15,6 @@ public struct Replayer {
     }
 
     let repository: Repository
-    let dialects: [any ToolDialect] = [ClaudeCodeDialect()]
 
     public init(repository: Repository) {
         self.repository = repository
@@ -31,6 +30,7 @@ public struct Replayer {
     /// stays streamed, and an error from `next` (bad input mid-file) ends the replay.
     public func replay(header: Trace.Header, base: Base, next: () throws -> Span?) throws -> Run {
         let workspace = Workspace(repository: repository, tree: base.tree)
+        let dialects = Dialects.for(agent: header.agentName)
         var steps: [Run.Step] = []
         var parent = base.commit
         var lastTime: Int64 = 0
@@ -50,7 +50,7 @@ public struct Replayer {
                 let since = lastSynced[path] ?? -1
                 return shellSpans.filter { $0.index > since }.map(\.id)
             }
-            var outcome = try replay(span, context)
+            var outcome = try replay(span, context, dialects: dialects)
             var changes: [Workspace.Change] = []
             if outcome.verdict == .applied {
                 changes = try workspace.commitPending()
@@ -85,7 +85,7 @@ public struct Replayer {
                    finalTree: workspace.tree, head: parent, refs: [])
     }
 
-    func replay(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+    func replay(_ span: Span, _ context: ReplayContext, dialects: [any ToolDialect]) throws -> Outcome {
         switch span.kind {
         case .llm, .user, .agent:
             return .served

@@ -15,7 +15,8 @@ public enum Verdict: String, Sendable, CaseIterable {
     case refused
     /// The log holds no result for the call (the session ended first): not applied.
     case noResult = "no-result"
-    /// A record the log lost (a truncated last line).
+    /// A record the log lost or that could not be read (a truncated last line, a malformed
+    /// span line): an `event` span with status `error` stands for it.
     case lost
 
     /// Whether this verdict means the span could not be replayed as recorded.

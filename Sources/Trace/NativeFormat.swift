@@ -94,7 +94,10 @@ public enum NativeFormat {
         }
         var attributes = Attributes()
         if let a = try d.optionalObject("attributes") {
-            for (k, v) in a.members { attributes[k] = v }
+            for (k, v) in a.members {
+                guard attributes[k] == nil else { throw a.error(k, "the same attribute appears twice") }
+                attributes[k] = v
+            }
             for key in [GenAI.toolName, GenAI.toolCallID, GenAI.requestModel] {
                 if let v = attributes[key], v.stringValue == nil {
                     throw a.error(key, "expected a string, found \(v.typeDescription)")

@@ -7,23 +7,45 @@ public final class TraceReader {
     private let lines: LineReader
     private var seenSpans = Set<Span.ID>()
     private var seenCalls = Set<String>()
+    /// When set, a span line that cannot be read becomes an `event` span named
+    /// `invalid record` with status `error`, its message as output, instead of an error that
+    /// ends the reading: one bad span fails that span only. The header must still be valid.
+    public var recoversBadSpans = false
 
     /// Opens `path` and reads its header line. `displayName` is used in error messages.
     public init(path: String, displayName: String? = nil) throws(TraceError) {
         let name = displayName ?? path
         self.path = name
         self.lines = try LineReader(path: path)
-        guard let first = try lines.next() else {
+        var first = try lines.next()
+        while let line = first, TraceReader.isBlank(line) { first = try lines.next() }
+        guard let first else {
             throw TraceError(file: name, line: 0, message: "empty file: a trace starts with a session header line")
         }
-        let value = try TraceReader.parse(first, file: name, line: 1)
-        self.header = try NativeFormat.decodeHeader(value, file: name, line: 1)
+        let value = try TraceReader.parse(first, file: name, line: lines.lineNumber)
+        self.header = try NativeFormat.decodeHeader(value, file: name, line: lines.lineNumber)
     }
 
     /// The next span, or nil at the end of the trace. Blank lines are skipped.
     public func next() throws(TraceError) -> Span? {
+        do {
+            return try nextStrict()
+        } catch where recoversBadSpans && error.line > 0 && error.line == lines.lineNumber {
+            return TraceReader.invalidRecord(error)
+        }
+    }
+
+    /// The span that stands for a line that could not be read.
+    public static func invalidRecord(_ error: TraceError) -> Span {
+        Span(
+            id: Span.ID("agentreplay-invalid-line-\(error.line)"), kind: .event, name: "invalid record",
+            status: .error, attributes: Attributes([(GenAI.sourceLine, .number(error.line))]),
+            output: .string(error.description))
+    }
+
+    private func nextStrict() throws(TraceError) -> Span? {
         while let bytes = try lines.next() {
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            if TraceReader.isBlank(bytes) { continue }
             let line = lines.lineNumber
             let value: JSON
             do {
@@ -60,6 +82,10 @@ public final class TraceReader {
         var spans: [Span] = []
         while let span = try reader.next() { spans.append(span) }
         return Trace(header: reader.header, spans: spans)
+    }
+
+    static func isBlank(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
     /// Parses one line as JSON, turning parser errors into `TraceError`s with a column.

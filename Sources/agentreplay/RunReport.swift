@@ -14,7 +14,7 @@ enum RunReport {
         let width = shown.map { ($0.toolName ?? $0.name).count }.max() ?? 4
         for step in shown {
             var line = "  #" + pad(String(step.index), 4) + " " + pad(step.toolName ?? step.name, width) + "  "
-            line += pad(step.verdict.rawValue, 18)
+            line += pad(step.verdict.rawValue, 19)
             if let commit = step.commit { line += " " + String(commit.hex.prefix(10)) }
             if let path = step.paths.first { line += "  " + path + (step.paths.count > 1 ? " (+\(step.paths.count - 1))" : "") }
             if let note = step.note, step.verdict != .applied && step.verdict != .served || step.note != nil && step.verdict == .served && step.paths.isEmpty {
