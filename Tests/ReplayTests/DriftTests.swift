@@ -1,0 +1,231 @@
+import XCTest
+
+import Replay
+import Trace
+
+/// What the agent saw (a Read's result, an Edit's `originalFile`) checked against the replayed
+/// files: a difference is drift, reported with the span, the path and the first differing
+/// line, and blamed on the shell calls that may have changed the file unseen.
+final class DriftTests: XCTestCase {
+    let file = "one\ntwo\nthree\nfour\n"
+
+    // MARK: Read, Claude Code 2.x (`toolUseResult.file`)
+
+    func testReadThatMatchesIsServedWithoutDrift() throws {
+        let repo = try TestRepo(self, files: ["r.txt": file])
+        var log = ClaudeLog()
+        let call = log.read("r.txt", file)
+        let r = try replay(log, onto: repo)
+        let step = try r.step(call)
+        XCTAssertEqual(step.verdict, .served)
+        XCTAssertEqual(step.paths, ["r.txt"])
+        XCTAssertEqual(step.drift, [])
+        XCTAssertTrue(r.run.clean)
+    }
+
+    func testReadThatDiffersIsDriftAtTheFirstDifferingLine() throws {
+        let repo = try TestRepo(self, files: ["r.txt": file])
+        var log = ClaudeLog()
+        let call = log.read("r.txt", "one\ntwo\nTHREE\nFOUR\n")
+        let r = try replay(log, onto: repo)
+        let step = try r.step(call)
+        XCTAssertEqual(step.verdict, .served)
+        XCTAssertEqual(step.drift, [Drift(kind: .observation, path: "r.txt", line: 3, recorded: "THREE", replayed: "three")])
+        XCTAssertEqual(r.run.drift.count, 1)
+        XCTAssertFalse(r.run.clean)
+        // The span is the Read's own: the step carries it, and the trace names its source line.
+        let span = try XCTUnwrap(r.trace.spans.first { $0.id == step.spanID })
+        XCTAssertEqual(span.toolCallID, call)
+        XCTAssertEqual(span.attributes[GenAI.sourceLine]?.intValue, 1)
+    }
+
+    func testReadOfAWindowChecksOnlyThatWindow() throws {
+        let repo = try TestRepo(self, files: ["r.txt": "one\ntwo\nthree\nfour\nfive\n"])
+        var log = ClaudeLog()
+        let clean = log.read("r.txt", window: ["two", "three"], startLine: 2, totalLines: 6)
+        let drifted = log.read("r.txt", window: ["three", "4"], startLine: 3, totalLines: 6)
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(clean).drift, [])
+        XCTAssertEqual(try r.step(drifted).drift, [Drift(kind: .observation, path: "r.txt", line: 4, recorded: "4", replayed: "four")])
+    }
+
+    func testReadOfAFileWithAnotherLengthIsDrift() throws {
+        let repo = try TestRepo(self, files: ["r.txt": "one\ntwo\n"])
+        var log = ClaudeLog()
+        let call = log.read("r.txt", window: ["one"], startLine: 1, totalLines: 9)
+        let d = try XCTUnwrap(replay(log, onto: repo).step(call).drift.first)
+        XCTAssertEqual(d.kind, .observation)
+        XCTAssertEqual(d.recorded, "(file of 9 lines)")
+        XCTAssertEqual(d.replayed, "(file of 3 lines)")
+    }
+
+    func testReadOfAFileReplayDoesNotHaveIsExistenceDrift() throws {
+        let repo = try TestRepo(self)
+        var log = ClaudeLog()
+        let call = log.read("ghost.txt", "boo\n")
+        let step = try replay(log, onto: repo).step(call)
+        XCTAssertEqual(step.drift, [Drift(kind: .existence, path: "ghost.txt", recorded: "(file read)", replayed: "(no file)")])
+    }
+
+    func testReadRecordedAsMissingOfAFileThatExistsIsExistenceDrift() throws {
+        let repo = try TestRepo(self, files: ["r.txt": file])
+        var log = ClaudeLog()
+        let call = log.failing("Read", ["file_path": .string(ClaudeLog.absolute("r.txt"))], error: "File does not exist.")
+        let step = try replay(log, onto: repo).step(call)
+        XCTAssertEqual(step.drift.map(\.kind), [.existence])
+    }
+
+    func testReadOfACRLFFileComparesItsLines() throws {
+        let repo = try TestRepo(self, files: ["w.txt": "one\r\ntwo\r\n"])
+        var log = ClaudeLog()
+        let call = log.read("w.txt", "one\ntwo\n")
+        XCTAssertEqual(try replay(log, onto: repo).step(call).drift, [])
+    }
+
+    func testReadOutsideTheRepoIsNotChecked() throws {
+        let repo = try TestRepo(self)
+        var log = ClaudeLog()
+        let call = log.read("/etc/hosts", "127.0.0.1 localhost\n")
+        let step = try replay(log, onto: repo).step(call)
+        XCTAssertEqual(step.verdict, .served)
+        XCTAssertEqual(step.drift, [])
+    }
+
+    // MARK: Read, as text with line-number prefixes
+
+    func testReadAsArrowNumberedTextOfClaudeCode1() throws {
+        let repo = try TestRepo(self, files: ["r.txt": file])
+        var log = ClaudeLog()
+        log.version = "1.0.57"
+        let clean = log.readArrowText("r.txt", file)
+        let drifted = log.readArrowText("r.txt", "one\n2\nthree\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(clean).drift, [])
+        XCTAssertEqual(try r.step(drifted).drift, [Drift(kind: .observation, path: "r.txt", line: 2, recorded: "2", replayed: "two")])
+    }
+
+    func testReadAsArrowNumberedTextFromAnOffset() throws {
+        let repo = try TestRepo(self, files: ["r.txt": file])
+        var log = ClaudeLog()
+        let call = log.readArrowText("r.txt", "three\nfive\n", startLine: 3)
+        XCTAssertEqual(try replay(log, onto: repo).step(call).drift,
+                       [Drift(kind: .observation, path: "r.txt", line: 4, recorded: "five", replayed: "four")])
+    }
+
+    func testReadAsTabNumberedTextOfClaudeCode2WithoutARecord() throws {
+        let repo = try TestRepo(self, files: ["r.txt": file])
+        var log = ClaudeLog()
+        let call = log.tool("Read", ["file_path": .string(ClaudeLog.absolute("r.txt"))], result: "1\tone\n2\tTWO\n3\tthree")
+        XCTAssertEqual(try replay(log, onto: repo).step(call).drift,
+                       [Drift(kind: .observation, path: "r.txt", line: 2, recorded: "TWO", replayed: "two")])
+    }
+
+    func testReadLineThatKeepsAnArrowOrTabInItsTextIsComparedWhole() throws {
+        let repo = try TestRepo(self, files: ["r.txt": "a→b\n\tindented\n"])
+        var log = ClaudeLog()
+        let call = log.readArrowText("r.txt", "a→b\n\tindented\n")
+        XCTAssertEqual(try replay(log, onto: repo).step(call).drift, [])
+    }
+
+    // MARK: Edit before-images
+
+    func testEditWhoseOriginalFileDiffersIsBeforeImageDrift() throws {
+        let repo = try TestRepo(self, files: ["e.txt": "line 1\nline 2\nline 3\n"])
+        var log = ClaudeLog()
+        let call = log.edit("e.txt", "line 3", "LINE 3", originalFile: "line 1\nline two\nline 3\n")
+        let r = try replay(log, onto: repo)
+        let step = try r.step(call)
+        XCTAssertEqual(step.verdict, .applied, "the edit still applies: its old_string is there")
+        XCTAssertEqual(step.drift, [Drift(kind: .beforeImage, path: "e.txt", line: 2, recorded: "line two", replayed: "line 2")])
+        XCTAssertEqual(try r.file("e.txt"), "line 1\nline 2\nLINE 3\n")
+        XCTAssertFalse(r.run.clean)
+    }
+
+    func testEditWhoseOriginalFileMatchesHasNoDrift() throws {
+        let repo = try TestRepo(self, files: ["e.txt": "x\r\ny\r\n"])
+        var log = ClaudeLog()
+        // Claude Code records the before-image with LF line ends; CRLF on disk is no drift.
+        let call = log.edit("e.txt", "y", "z", originalFile: "x\ny\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(call).drift, [])
+        XCTAssertTrue(r.run.clean)
+    }
+
+    func testBeforeImageDriftInTheFinalNewline() throws {
+        let repo = try TestRepo(self, files: ["e.txt": "x\ny"])
+        var log = ClaudeLog()
+        let call = log.edit("e.txt", "x", "X", originalFile: "x\ny\n")
+        let d = try XCTUnwrap(replay(log, onto: repo).step(call).drift.first)
+        XCTAssertEqual(d.kind, .beforeImage)
+        XCTAssertEqual(d.line, 2)
+        XCTAssertEqual(d.recorded, "(ends with a newline)")
+        XCTAssertEqual(d.replayed, "(no newline at end)")
+    }
+
+    func testMultiEditOriginalFileContentsIsChecked() throws {
+        let repo = try TestRepo(self, files: ["m.txt": "a\nb\n"])
+        var log = ClaudeLog()
+        let call = log.multiEdit("m.txt", [("a", "A")], originalFile: "a\nc\n")
+        XCTAssertEqual(try replay(log, onto: repo).step(call).drift,
+                       [Drift(kind: .beforeImage, path: "m.txt", line: 2, recorded: "c", replayed: "b")])
+    }
+
+    func testBeforeImageOfAFileReplayDoesNotHave() throws {
+        let repo = try TestRepo(self)
+        var log = ClaudeLog()
+        let call = log.edit("n.txt", "", "new\n", originalFile: "")
+        let other = log.edit("o.txt", "a", "b", error: "File does not exist.")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(call).drift, [], "an empty before-image of a file being created is no drift")
+        XCTAssertEqual(try r.step(other).drift, [])
+    }
+
+    // MARK: Suspects
+
+    func testDriftIsBlamedOnTheShellCallsSinceTheFileWasLastSeen() throws {
+        let repo = try TestRepo(self, files: ["s.txt": "one\n", "t.txt": "t\n"])
+        var log = ClaudeLog()
+        let early = log.bash("ls")
+        let seen = log.read("s.txt", "one\n")  // in step with the recording here
+        let sed = log.bash("sed -i s/one/uno/ s.txt")
+        log.tool("Grep", ["pattern": "x"], result: "")
+        let after = log.bash("echo done")
+        let drifted = log.read("s.txt", "uno\n")
+        let unseenBefore = log.read("t.txt", "T\n")
+        let r = try replay(log, onto: repo)
+
+        XCTAssertEqual(try r.step(seen).drift, [])
+        let d = try XCTUnwrap(r.step(drifted).drift.first)
+        XCTAssertEqual(d.line, 1)
+        XCTAssertEqual(d.recorded, "uno")
+        XCTAssertEqual(d.replayed, "one")
+        XCTAssertEqual(d.suspects, [try r.step(sed).spanID, try r.step(after).spanID],
+                       "only shell calls after the last time the file matched")
+        // A file never seen before: every shell call so far is a suspect.
+        XCTAssertEqual(try r.step(unseenBefore).drift.first?.suspects,
+                       [try r.step(early).spanID, try r.step(sed).spanID, try r.step(after).spanID])
+        for call in [early, sed, after] {
+            XCTAssertEqual(try r.step(call).verdict, .served)
+            XCTAssertTrue(try r.step(call).unseenEffects)
+        }
+    }
+
+    func testAnEditResyncsAFileSoEarlierShellCallsAreNoLongerSuspects() throws {
+        let repo = try TestRepo(self, files: ["s.txt": "one\n"])
+        var log = ClaudeLog()
+        log.bash("touch other")
+        log.edit("s.txt", "one", "two")
+        let drifted = log.read("s.txt", "three\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(drifted).drift.first?.suspects, [])
+    }
+
+    func testBeforeImageDriftNamesTheShellSuspect() throws {
+        let repo = try TestRepo(self, files: ["e.txt": "v1\n"])
+        var log = ClaudeLog()
+        let bash = log.bash("echo v2 > e.txt")
+        let call = log.edit("e.txt", "v1", "v3", originalFile: "v2\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(call).drift.first?.suspects, [try r.step(bash).spanID])
+    }
+}

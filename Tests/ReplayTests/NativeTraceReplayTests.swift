@@ -1,0 +1,240 @@
+import Foundation
+import XCTest
+
+import Git
+import Importers
+import Replay
+import Trace
+
+/// Traces built as native spans rather than imported: the same Claude Code tool semantics,
+/// recorded `effects` for tools no dialect knows, recorded trees, recorded base commits and
+/// dirty-tree bases, and the native file round trip.
+final class NativeTraceReplayTests: XCTestCase {
+    static let root = "/testbed"
+
+    func header(baseCommit: String? = nil, baseTree: String? = nil) -> Trace.Header {
+        Trace.Header(traceID: "0123456789abcdef0123456789abcdef", agentName: "test-agent", agentVersion: "9.9",
+                     repoRoot: Self.root, baseCommit: baseCommit, baseTree: baseTree)
+    }
+
+    /// Makes tool spans with call ids `call-N`, ten seconds apart.
+    struct Spans {
+        var clock: Int64 = 1_700_000_000
+        var count = 0
+        var all: [Span] = []
+
+        mutating func add(
+            _ name: String, _ input: JSON, status: Span.Status = .ok, output: JSON? = nil, details: JSON? = nil,
+            effects: [Effect] = [], recordedTree: String? = nil
+        ) {
+            count += 1
+            clock += 10
+            all.append(Span(
+                id: Span.ID(String(format: "%016x", count)), kind: .tool, name: name,
+                startTime: Timestamp(seconds: clock), endTime: Timestamp(seconds: clock + 1), status: status,
+                attributes: Attributes([(GenAI.toolName, .string(name)), (GenAI.toolCallID, .string("call-\(count)"))]),
+                input: input, output: output, details: details, effects: effects, recordedTree: recordedTree))
+        }
+    }
+
+    func testClaudeCodeToolsInANativeTrace() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "x\nx\ny\n"])
+        var spans = Spans()
+        spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "y", "new_string": "z"])
+        spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "x", "new_string": "w"], status: .error, output: "Found 2 matches of the string to replace, but replace_all is false.")
+        spans.add("MultiEdit", ["file_path": "/testbed/a.txt", "edits": [["old_string": "x", "new_string": "v", "replace_all": true]]])
+        spans.add("Write", ["file_path": "/testbed/b/c.txt", "content": "c"])
+        spans.add("Read", ["file_path": "/testbed/a.txt"], output: "1\tv\n2\tv\n3\tz")
+        let r = try replay(Trace(header: header(), spans: spans.all), onto: repo)
+        XCTAssertEqual(r.tools.map(\.verdict), [.applied, .failedAsRecorded, .applied, .applied, .served])
+        XCTAssertEqual(try r.file("a.txt"), "v\nv\nz\n")
+        XCTAssertEqual(try r.file("b/c.txt"), "c")
+        XCTAssertTrue(r.run.clean)
+        XCTAssertEqual(r.run.commits.count, 3)
+        let author = try repo.git("log", "-1", "--format=%an <%ae> %at", r.run.head!.hex)
+        XCTAssertEqual(author, "test-agent 9.9 <test-agent@agentreplay.invalid> 1700000041\n")
+    }
+
+    func testRecordedEffectsAreAppliedForToolsNoDialectKnows() throws {
+        let repo = try TestRepo(self, files: ["old.txt": "old\n", "keep.txt": "keep\n"])
+        let blob = try repo.git("hash-object", "-w", "--stdin", "--no-filters").trimmingCharacters(in: .whitespacesAndNewlines)
+        // `hash-object --stdin` with no input: the empty blob, now in the object store.
+        var spans = Spans()
+        spans.add("apply_patch", ["patch": "…"], effects: [
+            Effect(path: "/testbed/new.txt", operation: .write, content: "new\n"),
+            Effect(path: "tools/run.sh", operation: .write, content: "#!/bin/sh\n", executable: true),
+            Effect(path: "/testbed/empty", operation: .write, blob: blob),
+            Effect(path: "/testbed/old.txt", operation: .delete),
+        ])
+        let r = try replay(Trace(header: header(), spans: spans.all), onto: repo)
+        let step = try XCTUnwrap(r.tools.first)
+        XCTAssertEqual(step.verdict, .applied)
+        XCTAssertEqual(step.changes.map(\.path), ["empty", "new.txt", "old.txt", "tools/run.sh"])
+        XCTAssertEqual(r.run.commits.count, 1, "one span, one commit")
+        XCTAssertEqual(
+            try repo.git("diff", "--name-status", "HEAD", r.run.head!.hex),
+            "A\tempty\nA\tnew.txt\nD\told.txt\nA\ttools/run.sh\n")
+        XCTAssertEqual(try repo.git("ls-tree", r.run.head!.hex, "tools/run.sh").prefix(6), "100755")
+        XCTAssertEqual(try r.file("empty"), "")
+    }
+
+    func testEffectsAreAllOrNothing() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        var spans = Spans()
+        spans.add("apply_patch", [:], effects: [
+            Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
+            Effect(path: "/etc/cron.d/evil", operation: .write, content: "* * * * * root sh\n"),
+        ])
+        spans.add("apply_patch", [:], effects: [
+            Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
+            Effect(path: "/testbed/.git/hooks/post-checkout", operation: .write, content: "#!/bin/sh\n", executable: true),
+        ])
+        spans.add("apply_patch", [:], effects: [
+            Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
+            Effect(path: "/testbed/missing-blob", operation: .write, blob: String(repeating: "ab", count: 20)),
+        ])
+        let r = try replay(Trace(header: header(), spans: spans.all), onto: repo)
+        XCTAssertEqual(r.tools.map(\.verdict), [.outsideRepo, .refused, .mismatch])
+        XCTAssertTrue(r.changedNothing, "no effect of a refused span lands, not even the fine ones")
+    }
+
+    func testRecordedTreeIsVerified() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let effect = Effect(path: "b.txt", operation: .write, content: "b\n")
+        var once = Spans()
+        once.add("apply_patch", [:], effects: [effect])
+        let first = try replay(Trace(header: header(), spans: once.all), onto: repo)
+        let expected = first.run.finalTree.hex
+        // The same tree, computed by git: the base plus b.txt.
+        XCTAssertEqual(try repo.git("rev-parse", "\(first.run.head!.hex)^{tree}").trimmingCharacters(in: .whitespacesAndNewlines), expected)
+
+        var again = Spans()
+        again.add("apply_patch", [:], effects: [effect], recordedTree: expected)
+        again.add("apply_patch", [:], effects: [effect], recordedTree: ObjectID.emptyTree.hex)
+        let r = try replay(Trace(header: header(), spans: again.all), onto: repo)
+        XCTAssertEqual(r.tools[0].drift, [])
+        XCTAssertEqual(r.tools[1].drift, [Drift(kind: .tree, path: "", recorded: ObjectID.emptyTree.hex, replayed: expected)])
+    }
+
+    func testReplayStartsOnTheRecordedBaseCommitNotHEAD() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "v1\n"])
+        let base = try repo.head
+        try repo.write(["a.txt": "v2\n"])
+        try repo.git("commit", "-qam", "later")
+        var spans = Spans()
+        spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "v1", "new_string": "v1b"])
+        let r = try replay(Trace(header: header(baseCommit: base), spans: spans.all), onto: repo)
+        XCTAssertEqual(r.run.baseCommit?.hex, base)
+        XCTAssertEqual(r.tools.first?.verdict, .applied)
+        XCTAssertEqual(try repo.git("rev-parse", "\(r.run.head!.hex)^").trimmingCharacters(in: .whitespacesAndNewlines), base)
+    }
+
+    func testDirtyStartTreeGetsASessionStartCommit() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "committed\n"])
+        let base = try repo.head
+        // The session began with an uncommitted change: its tree is recorded, not committed.
+        try repo.write(["a.txt": "dirty\n"])
+        try repo.git("add", "a.txt")
+        let dirtyTree = try repo.git("write-tree").trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.git("reset", "-q", "--hard")
+        var spans = Spans()
+        spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "dirty", "new_string": "edited"])
+        let r = try replay(Trace(header: header(baseCommit: base, baseTree: dirtyTree), spans: spans.all), onto: repo)
+        XCTAssertEqual(r.run.baseTree.hex, dirtyTree)
+        XCTAssertEqual(r.tools.first?.verdict, .applied)
+        XCTAssertEqual(try r.file("a.txt"), "edited\n")
+        let log = try repo.git("log", "--format=%s", r.run.head!.hex)
+        XCTAssertEqual(log, "Edit a.txt\nSession start: the working tree the session began on\nbase\n")
+        XCTAssertEqual(try repo.git("rev-parse", "\(r.run.head!.hex)^^{tree}").trimmingCharacters(in: .whitespacesAndNewlines), dirtyTree)
+    }
+
+    func testUnknownBaseCommitIsAnError() throws {
+        let repo = try TestRepo(self)
+        let repository = try repo.open()
+        XCTAssertThrowsError(try Base.resolve(header: header(baseCommit: String(repeating: "1", count: 40)), revision: nil, in: repository)) { error in
+            XCTAssertTrue("\(error)".contains("is not in the repository"), "\(error)")
+        }
+    }
+
+    func testBaseRevisionThatContradictsTheRecordedBaseIsAnError() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "1\n"])
+        let base = try repo.head
+        try repo.git("commit", "-q", "--allow-empty", "-m", "next")
+        XCTAssertThrowsError(try Base.resolve(header: header(baseCommit: base), revision: "HEAD", in: repo.open()))
+        XCTAssertNoThrow(try Base.resolve(header: header(baseCommit: base), revision: "HEAD~1", in: repo.open()))
+    }
+
+    /// Import, write the native file, read it back: the replay gives the same commits.
+    func testNativeRoundTripReplaysToTheSameCommits() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "one\ntwo\n"])
+        var log = ClaudeLog()
+        log.user("please edit")
+        log.read("a.txt", "one\ntwo\n")
+        log.edit("a.txt", "one", "1", originalFile: "one\ntwo\n")
+        log.write("b.txt", "b\n")
+        log.bash("ls")
+        log.multiEdit("a.txt", [("1", "uno"), ("two", "dos")])
+        let direct = try replay(log, onto: repo)
+
+        let directory = try makeTemporaryDirectory(self, "native")
+        let native = directory + "/trace.ndjson"
+        try Data(TraceWriter.bytes(direct.trace)).write(to: URL(fileURLWithPath: native))
+        let read = try TraceReader.read(path: native)
+        XCTAssertEqual(read, direct.trace)
+        let again = try replay(read, onto: repo)
+        XCTAssertEqual(again.run.commits, direct.run.commits)
+        XCTAssertEqual(again.run.commits.count, 3)
+        XCTAssertEqual(again.run.finalTree, direct.run.finalTree)
+        XCTAssertTrue(again.run.clean)
+    }
+
+    func testTruncatedLastLineIsALostSpan() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        var log = ClaudeLog()
+        log.edit("a.txt", "a", "b")
+        log.raw(#"{"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_x","type":"tool_result","content":"The file"#)
+        let directory = try makeTemporaryDirectory(self, "trace")
+        let path = try log.save(in: directory)
+        // Cut the final newline too: the recording stopped mid-write.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path)).dropLast()
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let r = try replay(Importer.load(path: path), onto: repo)
+        XCTAssertEqual(r.tools.first?.verdict, .applied)
+        let lost = try XCTUnwrap(r.run.steps.last)
+        XCTAssertEqual(lost.kind, .event)
+        XCTAssertEqual(lost.verdict, .lost)
+        XCTAssertFalse(r.run.clean)
+        XCTAssertEqual(try r.file("a.txt"), "b\n")
+    }
+
+    func testSubagentFileEditsLandInTimeOrder() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "main\n", "s.txt": "sub\n"])
+        var main = ClaudeLog()
+        main.user("go")  // t0
+        main.assistant(calls: [("toolu_task", "Task", ["description": "help", "prompt": "edit s.txt"])])  // t1
+        main.at(20)
+        main.result("toolu_task", "done")
+        main.edit("a.txt", "main", "main edited", originalFile: "main\n")  // t21, t22
+
+        var sub = ClaudeLog()
+        sub.sidechain = true
+        sub.agentID = "a1b2c3"
+        sub.at(5)
+        sub.user("edit s.txt")
+        sub.edit("s.txt", "sub", "sub edited", originalFile: "sub\n")
+        sub.edit("a.txt", "main", "main by sub", originalFile: "main\n")
+        sub.edit("a.txt", "main by sub", "main", originalFile: "main by sub\n")
+
+        let directory = try makeTemporaryDirectory(self, "trace")
+        let path = try main.save(in: directory)
+        try FileManager.default.createDirectory(atPath: directory + "/session/subagents", withIntermediateDirectories: true)
+        _ = try sub.save(in: directory + "/session/subagents", name: "agent-a1b2c3.jsonl")
+        let r = try replay(Importer.load(path: path), onto: repo)
+        XCTAssertTrue(r.run.clean, r.run.steps.map { "\($0.name) \($0.verdict) \($0.drift)" }.joined(separator: "\n"))
+        XCTAssertEqual(r.tools.filter { $0.toolName == "Edit" }.map(\.verdict), [.applied, .applied, .applied, .applied])
+        XCTAssertEqual(try r.file("a.txt"), "main edited\n")
+        XCTAssertEqual(try r.file("s.txt"), "sub edited\n")
+        // The sub-agent's edits come before the main session's later one, by time.
+        XCTAssertEqual(r.tools.filter { $0.toolName == "Edit" }.map { $0.paths.first ?? "" }, ["s.txt", "a.txt", "a.txt", "a.txt"])
+    }
+}
