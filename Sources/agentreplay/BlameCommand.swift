@@ -1,0 +1,161 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Git
+import Replay
+import Trace
+
+struct BlameCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blame",
+        abstract: "Show which span (tool call, model turn) last wrote each line of a file after a session.",
+        discussion: """
+            The session is replayed in memory (nothing is written to the repository) and line \
+            ownership is carried forward through every span that changed the file, with a line \
+            diff of its before and after, as `git blame` does over commits. A file moved by a \
+            span (deleted and written elsewhere with the same content) keeps its owners. Lines \
+            no span wrote are the base's, shown as ^<base commit> (base <line>).
+
+            FILE is repo-relative, or an absolute path under the trace's recorded root.
+
+            Text output, one line per line of FILE:
+              <span id> (<tool> <tool call id> <line>) <text>
+
+            EXIT STATUS
+              0  blamed
+              2  bad input: an unreadable trace, or a FILE deleted, never created or not a file
+            """)
+
+    @Argument(help: "The session log: native NDJSON or a Claude Code JSONL file.")
+    var trace: String
+
+    @Argument(help: ArgumentHelp("The file to blame, as it is after the session.", valueName: "file"))
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"))
+    var repo: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
+    var base: String?
+
+    @Flag(name: .long, help: "Print one versioned JSON document: one entry per line.")
+    var json = false
+
+    @OptionGroup var traceOptions: TraceOptions
+
+    func run() throws {
+        let source = try traceOptions.open(trace)
+        let path: String
+        switch Blame.repoPath(file, recordedRoot: source.header.repoRoot) {
+        case .success(let p): path = p
+        case .failure(let refusal):
+            let root = source.header.repoRoot.map { " (the trace's recorded root is \($0))" } ?? ""
+            throw CLIFailure(message: "\(file): not a file of the repository: \(refusal)\(root)")
+        }
+        let repository = try Repository.open(repo, objectsInMemory: true)
+        let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
+        let run = try Replayer(repository: repository).replay(header: source.header, base: base, next: source.next)
+        var final: ObjectID?
+        if let entry = try repository.entry(in: run.finalTree, path: path) {
+            switch entry.mode {
+            case .blob, .executable: final = entry.id
+            case .tree: throw CLIFailure(message: "\(path) is a directory after the run, not a file")
+            case .link: throw CLIFailure(message: "\(path) is a symbolic link after the run, not a file")
+            case .commit: throw CLIFailure(message: "\(path) is a submodule after the run, not a file")
+            }
+        }
+        let blame: Blame
+        do {
+            blame = try Blame(run, path: path, final: final, read: repository.blob)
+        } catch {
+            throw CLIFailure(message: error.description)
+        }
+        if !run.clean {
+            let s = run.summary
+            var what: [String] = []
+            if s.drift > 0 { what.append("\(s.drift) drift") }
+            if s.notReplayable > 0 { what.append("\(s.notReplayable) span\(s.notReplayable == 1 ? "" : "s") not replayable as recorded") }
+            FileHandle.standardError.write(Data((
+                "agentreplay: note: the run has \(what.joined(separator: " and ")); "
+                    + "blame follows the files as replayed (see `agentreplay run`)\n").utf8))
+        }
+        if json {
+            Terminal.write(JSONWriter.pretty(BlameDocument.json(blame)) + "\n")
+        } else {
+            Terminal.write(BlameDocument.text(blame))
+        }
+    }
+}
+
+/// `agentreplay blame` output: `git blame`-like text, and the versioned JSON document
+/// (`docs/blame.md`). Byte-stable: nothing of this machine or this moment in either.
+enum BlameDocument {
+    static let version: Int64 = 1
+
+    static func json(_ blame: Blame) -> JSON {
+        .object([
+            ("schema", .string("agentreplay.blame")),
+            ("version", .number(version)),
+            ("path", .string(blame.path)),
+            ("blob", .string(blame.blob.hex)),
+            ("base_commit", blame.baseCommit.map { .string($0.hex) } ?? .null),
+            ("lines", .array(blame.lines.map { line in
+                .object([
+                    ("line", .number(line.number)),
+                    ("text", .string(line.text)),
+                    ("span", line.owner.map(owner) ?? .null),
+                ])
+            })),
+        ])
+    }
+
+    static func owner(_ o: Blame.Owner) -> JSON {
+        .object([
+            ("span_id", .string(o.spanID.rawValue)),
+            ("name", .string(o.spanName)),
+            ("tool", o.toolName.map(JSON.string) ?? .null),
+            ("tool_call_id", o.callID.map(JSON.string) ?? .null),
+            ("turn_span_id", o.turnID.map { .string($0.rawValue) } ?? .null),
+            ("commit", o.commit.map { .string($0.hex) } ?? .null),
+        ])
+    }
+
+    /// One line per line of the file: `<span> (<tool> <call id> <n>) <text>`, columns padded
+    /// to the widest value; span ids shortened to 12 characters or the fewest more that tell
+    /// the file's owners apart; base lines show `^<base commit> (base <n>)`.
+    static func text(_ blame: Blame) -> String {
+        let baseLabel = "^" + (blame.baseCommit.map { String($0.hex.prefix(11)) } ?? "base")
+        let idWidth = abbreviation(blame.owners.map(\.spanID.rawValue), minimum: 12)
+        func label(_ o: Blame.Owner?) -> String { o.map { String($0.spanID.rawValue.prefix(idWidth)) } ?? baseLabel }
+        func tool(_ o: Blame.Owner?) -> String { o.map { $0.toolName ?? $0.spanName } ?? "base" }
+        func call(_ o: Blame.Owner?) -> String { o?.callID ?? "" }
+        let labelWidth = blame.lines.map { label($0.owner).count }.max() ?? 0
+        let toolWidth = blame.lines.map { tool($0.owner).count }.max() ?? 0
+        let callWidth = blame.lines.map { call($0.owner).count }.max() ?? 0
+        let numberWidth = String(blame.lines.count).count
+        var out = ""
+        for line in blame.lines {
+            out += pad(label(line.owner), labelWidth) + " ("
+            out += pad(tool(line.owner), toolWidth) + " "
+            if callWidth > 0 { out += pad(call(line.owner), callWidth) + " " }
+            out += padLeft(String(line.number), numberWidth) + ") " + line.text + "\n"
+        }
+        return out
+    }
+
+    /// The shortest prefix length, at least `minimum`, that keeps the distinct `ids` distinct.
+    static func abbreviation(_ ids: [String], minimum: Int) -> Int {
+        let longest = ids.map(\.count).max() ?? minimum
+        var width = minimum
+        while width < longest, Set(ids.map { $0.prefix(width) }).count < ids.count { width += 1 }
+        return width
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+
+    static func padLeft(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+    }
+}
