@@ -79,7 +79,7 @@ public final class LineReader {
             guard buffer.count < maximumLineLength else {
                 throw TraceError(file: path, line: lineNumber + 1, message: "line longer than \(maximumLineLength) bytes")
             }
-            buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, maximumLineLength - buffer.count)))
+            buffer.append(contentsOf: [UInt8](repeating: 0, count: min(buffer.count, maximumLineLength - buffer.count)))
         }
         let n = buffer.withUnsafeMutableBufferPointer { p in
             read(fd, p.baseAddress! + end, p.count - end)

@@ -60,7 +60,7 @@ public final class TraceReader {
             guard seenSpans.insert(span.id).inserted else {
                 throw TraceError(file: path, line: line, field: "span_id", message: "duplicate span id \(span.id)")
             }
-            if let parent = span.parentID, !seenSpans.contains(parent) {
+            if let parent = span.parentID, parent == span.id || !seenSpans.contains(parent) {
                 throw TraceError(file: path, line: line, field: "parent_span_id", message: "parent \(parent) does not appear before this span")
             }
             if span.kind == .tool {
