@@ -1,0 +1,101 @@
+import Git
+import Replay
+import Trace
+
+/// A run already in the repository: the chain of commits a `agentreplay run` made (found
+/// from its head, `refs/agentreplay/last` by default) and the trace stored with it at
+/// `refs/agentreplay/traces/<trace id>`. Each commit names its span and trace in trailers
+/// (`Agentreplay-Span:`, `Agentreplay-Trace:`); the chain ends at the first commit that
+/// names no trace, the base. A "Session start" commit (the session began on a dirty tree)
+/// gives the base tree.
+public enum StoredRun {
+    /// The history of the run whose chain ends at `head` (default: the last run).
+    public static func history(head: ObjectID? = nil, in repository: Repository) throws -> (History, Trace) {
+        guard let head = try head ?? repository.reference(RunRefs.last) else {
+            throw BisectError.invalid(
+                "no run in this repository (\(RunRefs.last) does not exist): run `agentreplay run TRACE --repo .` first, or name a trace")
+        }
+        guard let traceID = try RunRefs.traceID(ofCommit: head, in: repository) else {
+            throw BisectError.invalid(
+                "\(head.hex.prefix(12)) is not a commit of a run (no Agentreplay-Trace trailer): the last run changed no files?")
+        }
+        guard let bytes = try RunRefs.storedTrace(traceID, in: repository) else {
+            throw BisectError.invalid(
+                "the trace of run \(traceID) is not stored at \(RunRefs.traceName(traceID)): run `agentreplay run TRACE --repo .` again, or name the trace")
+        }
+        let trace = try parse(bytes, name: RunRefs.traceName(traceID) + ":" + RunRefs.traceFile)
+        var indexOf: [Span.ID: Int] = [:]
+        for (index, span) in trace.spans.enumerated() { indexOf[span.id] = index }
+
+        // Walk back to the base.
+        var links: [(commit: ObjectID, span: Span.ID)] = []
+        var startTree: ObjectID?
+        var baseCommit: ObjectID?
+        var commit: ObjectID? = head
+        while let current = commit {
+            let trailers = Self.trailers(try repository.commitMessage(current))
+            guard trailers["Agentreplay-Trace"] == traceID else {
+                baseCommit = current
+                break
+            }
+            if let span = trailers["Agentreplay-Span"] {
+                links.append((current, Span.ID(span)))
+            } else {
+                startTree = try repository.tree(ofCommit: current)
+            }
+            commit = try repository.commitParents(current).first
+        }
+        links.reverse()
+        let baseTree = try startTree ?? baseCommit.map { try repository.tree(ofCommit: $0) } ?? ObjectID.emptyTree
+
+        var candidates: [History.Candidate] = []
+        var parent = baseTree
+        for link in links {
+            guard let index = indexOf[link.span] else {
+                throw BisectError.invalid("commit \(link.commit.hex.prefix(12)) names span \(link.span), which the stored trace does not have")
+            }
+            let span = trace.spans[index]
+            let tree = try repository.tree(ofCommit: link.commit)
+            let turn = span.parentID.flatMap { indexOf[$0] }.map { trace.spans[$0] }.flatMap { $0.kind == .llm ? $0.id : nil }
+            candidates.append(History.Candidate(
+                number: candidates.count + 1, spanIndex: index, spanID: span.id, name: span.name,
+                toolName: span.toolName, callID: span.toolCallID, turnID: turn, commit: link.commit,
+                tree: tree, parentTree: parent, tokens: Usage()))
+            parent = tree
+        }
+        let history = History(header: trace.header, baseCommit: baseCommit, baseTree: baseTree,
+                              candidates: candidates, head: head, spans: trace.spans)
+        return (history, trace)
+    }
+
+    /// The trailers of a commit message (`Key: value` lines), first value of each key.
+    static func trailers(_ message: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in message.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":"), line.hasPrefix("Agentreplay-") else { continue }
+            let key = String(line[..<colon])
+            let value = line[line.index(after: colon)...].drop { $0 == " " }
+            if out[key] == nil { out[key] = String(value) }
+        }
+        return out
+    }
+
+    /// A native trace held in memory (a stored blob), read as `TraceReader` reads a file.
+    static func parse(_ bytes: [UInt8], name: String) throws -> Trace {
+        var header: Trace.Header?
+        var spans: [Span] = []
+        var line = 0
+        for slice in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            line += 1
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+            let value = try TraceReader.parse(slice, file: name, line: line)
+            if header == nil {
+                header = try NativeFormat.decodeHeader(value, file: name, line: line)
+            } else {
+                spans.append(try NativeFormat.decodeSpan(value, file: name, line: line))
+            }
+        }
+        guard let header else { throw BisectError.invalid("\(name): empty: no trace header") }
+        return Trace(header: header, spans: spans)
+    }
+}
