@@ -117,8 +117,9 @@ public struct Blame: Sendable, Equatable {
     ///   - final: the blob at `path` in the run's final tree, nil when there is no regular
     ///     file there. It is what the file is when no step touched it.
     ///   - read: the content of a blob.
-    public init(_ run: Run, path: String, final: ObjectID?, read: (ObjectID) throws -> [UInt8]) throws(Failure) {
-        let history = BlameHistory(run: run, target: path)
+    ///   - index: the run's `StepIndex`, when the caller blames many files of one run.
+    public init(_ run: Run, path: String, final: ObjectID?, index: StepIndex? = nil, read: (ObjectID) throws -> [UInt8]) throws(Failure) {
+        let history = BlameHistory(run: run, target: path, index: index ?? StepIndex(run))
         guard let final else {
             if let (step, movedTo) = history.lastDeletion() {
                 throw .deleted(path: path, by: Owner(run.steps[step]), movedTo: movedTo)

@@ -18,12 +18,14 @@ struct BlameHistory {
 
     let run: Run
     let target: String
+    let index: StepIndex
 
     /// The paths whose lines can end up in the target: the target, and, going back in time,
     /// every path moved into one of them.
     func relevantPaths() -> Set<String> {
         var relevant: Set<String> = [target]
-        for step in run.steps.reversed() where step.changes.count > 1 {
+        for i in index.multiChange.reversed() {
+            let step = run.steps[i]
             for change in step.changes where relevant.contains(change.path) {
                 if let source = Self.moveSource(of: change, in: step) { relevant.insert(source.path) }
                 if change.before == nil && change.after != nil {
@@ -49,7 +51,8 @@ struct BlameHistory {
 
     /// The last step that deleted the target, and where it moved it, when it did.
     func lastDeletion() -> (step: Int, movedTo: String?)? {
-        for (i, step) in run.steps.enumerated().reversed() {
+        for i in index.steps(changing: target).reversed() {
+            let step = run.steps[i]
             guard let change = step.changes.first(where: { $0.path == target }) else { continue }
             guard change.after == nil, let before = change.before else { return nil }
             let moved = step.changes.first { $0.path != target && $0.after == before && $0.before != before }
@@ -62,7 +65,11 @@ struct BlameHistory {
     func carry(final: ObjectID, read: (ObjectID) throws -> [UInt8]) throws(Blame.Failure) -> (bytes: [UInt8], owners: [Int32]) {
         let relevant = relevantPaths()
         var files: [String: File] = [:]
-        for (i, step) in run.steps.enumerated() where !step.changes.isEmpty {
+        let visited = relevant.count == 1
+            ? index.steps(changing: target)
+            : Array(Set(relevant.flatMap { index.steps(changing: $0) })).sorted()
+        for i in visited {
+            let step = run.steps[i]
             let changes = step.changes.filter { relevant.contains($0.path) }
             if changes.isEmpty { continue }
             // Every change of a step is computed from the state before the step, so a move

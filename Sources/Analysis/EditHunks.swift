@@ -36,14 +36,15 @@ public enum EditHunks {
             return EditHunk.Owner(spanID: s.spanID, tool: s.toolName, callID: s.callID, turnID: s.turnID,
                                   turnUsage: s.turnID.flatMap { turnUsage[$0] } ?? Usage())
         }
+        let index = StepIndex(run)
         var hunks: [EditHunk] = []
         for change in try repository.diff(from: run.baseTree, to: run.finalTree) {
             let before = try change.oldID.map { try repository.blob($0) } ?? []
             let after = try change.newID.map { try repository.blob($0) } ?? []
             let owners: [Int?] = try change.newID.map { id in
-                try Blame(run, path: change.path, final: id, read: repository.blob).lines.map { $0.owner?.step }
+                try Blame(run, path: change.path, final: id, index: index, read: repository.blob).lines.map { $0.owner?.step }
             } ?? []
-            let removers = run.steps.indices.filter { i in
+            let removers = index.steps(changing: change.path).filter { i in
                 run.steps[i].changes.contains { $0.path == change.path && removesLines($0, repository) }
             }
             let a = lines(before), b = lines(after)
