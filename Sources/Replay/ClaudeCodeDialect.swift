@@ -104,18 +104,17 @@ struct ClaudeCodeDialect: ToolDialect {
         case .failure: return Outcome(verdict: .served, note: "outside the repo: not checked")
         case .success(let p): path = p
         }
-        let current = try context.workspace.read(path)
         var outcome = Outcome(verdict: .served, paths: [path])
         if span.status == .error {
             let message = ReplayContext.recordedError(span) ?? ""
-            if message.contains("does not exist"), current != nil {
+            if message.contains("does not exist"), try context.workspace.read(path) != nil {
                 outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
             }
             return outcome
         }
-        guard span.status == .ok else { return outcome }
-        guard let seen = ReadResult(span) else { return outcome }
-        guard let current else {
+        // Only what the log shows of the file can be checked: read the replayed file only then.
+        guard span.status == .ok, let seen = ReadResult(span) else { return outcome }
+        guard let current = try context.workspace.read(path) else {
             outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
             return outcome
         }
