@@ -21,7 +21,7 @@ struct AgentReplay: ParsableCommand {
               2  bad input or usage (the message names the file, line and field), or trouble
             """,
         version: AgentReplayVersion.current,
-        subcommands: [RunCommand.self, ImportCommand.self, DiffCommand.self, BlameCommand.self]
+        subcommands: [RunCommand.self, ImportCommand.self, DiffCommand.self, BlameCommand.self, BisectCommand.self]
     )
 }
 
