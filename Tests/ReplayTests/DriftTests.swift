@@ -180,6 +180,42 @@ final class DriftTests: XCTestCase {
         XCTAssertEqual(try r.step(other).drift, [])
     }
 
+    // MARK: Edit after-images
+
+    func testEditWhoseRecordedPatchAgreesHasNoDrift() throws {
+        let repo = try TestRepo(self, files: ["e.txt": "a\nb\nc\n"])
+        var log = ClaudeLog()
+        let hunk: JSON = ["oldStart": 1, "oldLines": 3, "newStart": 1, "newLines": 3, "lines": [" a", "-b", "+B", " c"]]
+        let call = log.edit("e.txt", "b", "B", originalFile: "a\nb\nc\n", patch: [hunk])
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(call).drift, [])
+        XCTAssertTrue(r.run.clean)
+    }
+
+    func testEditWhoseResultDiffersFromItsRecordedPatchIsAfterImageDrift() throws {
+        let repo = try TestRepo(self, files: ["e.txt": "a\nb\nc\n"])
+        var log = ClaudeLog()
+        // The record says the edit wrote "C" on line 2; replaying its input writes "B".
+        let hunk: JSON = ["oldStart": 1, "oldLines": 3, "newStart": 1, "newLines": 3, "lines": [" a", "-b", "+C", " c"]]
+        let call = log.edit("e.txt", "b", "B", originalFile: "a\nb\nc\n", patch: [hunk])
+        let r = try replay(log, onto: repo)
+        let step = try r.step(call)
+        XCTAssertEqual(step.verdict, .applied)
+        XCTAssertEqual(step.drift, [Drift(kind: .afterImage, path: "e.txt", line: 2, recorded: "C", replayed: "B")])
+        XCTAssertFalse(r.run.clean)
+    }
+
+    func testAfterImageHandlesAMissingFinalNewline() throws {
+        let repo = try TestRepo(self, files: ["e.txt": "a\nb"])
+        var log = ClaudeLog()
+        let hunk: JSON = ["oldStart": 1, "oldLines": 2, "newStart": 1, "newLines": 2,
+                          "lines": [" a", "-b", "\\ No newline at end of file", "+B", "\\ No newline at end of file"]]
+        let call = log.edit("e.txt", "b", "B", originalFile: "a\nb", patch: [hunk])
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(call).drift, [])
+        XCTAssertEqual(try r.file("e.txt"), "a\nB")
+    }
+
     // MARK: Suspects
 
     func testDriftIsBlamedOnTheShellCallsSinceTheFileWasLastSeen() throws {

@@ -12,8 +12,9 @@ import Trace
 final class NativeTraceReplayTests: XCTestCase {
     static let root = "/testbed"
 
-    func header(baseCommit: String? = nil, baseTree: String? = nil) -> Trace.Header {
-        Trace.Header(traceID: "0123456789abcdef0123456789abcdef", agentName: "test-agent", agentVersion: "9.9",
+    /// A header for `agent`: tool semantics follow the agent that recorded the trace.
+    func header(agent: String = "test-agent", baseCommit: String? = nil, baseTree: String? = nil) -> Trace.Header {
+        Trace.Header(traceID: "0123456789abcdef0123456789abcdef", agentName: agent, agentVersion: "9.9",
                      repoRoot: Self.root, baseCommit: baseCommit, baseTree: baseTree)
     }
 
@@ -45,14 +46,25 @@ final class NativeTraceReplayTests: XCTestCase {
         spans.add("MultiEdit", ["file_path": "/testbed/a.txt", "edits": [["old_string": "x", "new_string": "v", "replace_all": true]]])
         spans.add("Write", ["file_path": "/testbed/b/c.txt", "content": "c"])
         spans.add("Read", ["file_path": "/testbed/a.txt"], output: "1\tv\n2\tv\n3\tz")
-        let r = try replay(Trace(header: header(), spans: spans.all), onto: repo)
+        let r = try replay(Trace(header: header(agent: "claude-code"), spans: spans.all), onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.applied, .failedAsRecorded, .applied, .applied, .served])
         XCTAssertEqual(try r.file("a.txt"), "v\nv\nz\n")
         XCTAssertEqual(try r.file("b/c.txt"), "c")
         XCTAssertTrue(r.run.clean)
         XCTAssertEqual(r.run.commits.count, 3)
         let author = try repo.git("log", "-1", "--format=%an <%ae> %at", r.run.head!.hex)
-        XCTAssertEqual(author, "test-agent 9.9 <test-agent@agentreplay.invalid> 1700000041\n")
+        XCTAssertEqual(author, "claude-code 9.9 <claude-code@agentreplay.invalid> 1700000041\n")
+    }
+
+    func testAnotherAgentsEditToolIsNotReplayedWithClaudeCodeSemantics() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "x\n"])
+        var spans = Spans()
+        spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "x", "new_string": "y"])
+        spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "x", "new_string": "y"],
+                  effects: [Effect(path: "/testbed/a.txt", operation: .write, content: "from the effect\n")])
+        let r = try replay(Trace(header: header(agent: "some-other-agent"), spans: spans.all), onto: repo)
+        XCTAssertEqual(r.tools.map(\.verdict), [.served, .applied])
+        XCTAssertEqual(try r.file("a.txt"), "from the effect\n")
     }
 
     func testRecordedEffectsAreAppliedForToolsNoDialectKnows() throws {
@@ -123,7 +135,7 @@ final class NativeTraceReplayTests: XCTestCase {
         try repo.git("commit", "-qam", "later")
         var spans = Spans()
         spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "v1", "new_string": "v1b"])
-        let r = try replay(Trace(header: header(baseCommit: base), spans: spans.all), onto: repo)
+        let r = try replay(Trace(header: header(agent: "claude-code", baseCommit: base), spans: spans.all), onto: repo)
         XCTAssertEqual(r.run.baseCommit?.hex, base)
         XCTAssertEqual(r.tools.first?.verdict, .applied)
         XCTAssertEqual(try repo.git("rev-parse", "\(r.run.head!.hex)^").trimmingCharacters(in: .whitespacesAndNewlines), base)
@@ -139,7 +151,7 @@ final class NativeTraceReplayTests: XCTestCase {
         try repo.git("reset", "-q", "--hard")
         var spans = Spans()
         spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "dirty", "new_string": "edited"])
-        let r = try replay(Trace(header: header(baseCommit: base, baseTree: dirtyTree), spans: spans.all), onto: repo)
+        let r = try replay(Trace(header: header(agent: "claude-code", baseCommit: base, baseTree: dirtyTree), spans: spans.all), onto: repo)
         XCTAssertEqual(r.run.baseTree.hex, dirtyTree)
         XCTAssertEqual(r.tools.first?.verdict, .applied)
         XCTAssertEqual(try r.file("a.txt"), "edited\n")

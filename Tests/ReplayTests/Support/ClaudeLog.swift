@@ -125,15 +125,18 @@ struct ClaudeLog {
     // MARK: Claude Code tools
 
     /// `Edit`: recorded as done, or as failed with `error`. `originalFile` is the
-    /// before-image the record carries (none when nil).
+    /// before-image the record carries (none when nil), `patch` its `structuredPatch` hunks.
     @discardableResult
-    mutating func edit(_ path: String, _ old: String, _ new: String, replaceAll: Bool? = nil, error: String? = nil, originalFile: String? = nil) -> String {
+    mutating func edit(
+        _ path: String, _ old: String, _ new: String, replaceAll: Bool? = nil, error: String? = nil,
+        originalFile: String? = nil, patch: [JSON] = []
+    ) -> String {
         var input: [(String, JSON)] = [("file_path", .string(Self.absolute(path))), ("old_string", .string(old)), ("new_string", .string(new))]
         if let replaceAll { input.append(("replace_all", .bool(replaceAll))) }
         if let error { return failing("Edit", .object(input), error: error) }
         var record: [(String, JSON)] = [("filePath", .string(Self.absolute(path))), ("oldString", .string(old)), ("newString", .string(new))]
         if let originalFile { record.append(("originalFile", .string(originalFile))) }
-        record += [("structuredPatch", []), ("userModified", false), ("replaceAll", .bool(replaceAll ?? false))]
+        record += [("structuredPatch", .array(patch)), ("userModified", false), ("replaceAll", .bool(replaceAll ?? false))]
         return tool("Edit", .object(input), result: .string("The file \(Self.absolute(path)) has been updated successfully."), record: .object(record))
     }
 

@@ -1,3 +1,5 @@
+// Tests/CLITests/Support/TestRepo.swift is a copy of this file (test targets cannot share files): keep the two alike.
+
 import Foundation
 import XCTest
 

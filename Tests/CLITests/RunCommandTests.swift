@@ -1,0 +1,183 @@
+import Foundation
+import XCTest
+
+/// `agentreplay run` as a process: exit status 0 clean, 1 drift or not replayable, 2 bad
+/// input; data on stdout, errors on stderr, never mixed.
+final class RunCommandTests: XCTestCase {
+    let base = ["a.txt": "one\ntwo\n", "src/main.c": "int main() { return 0; }\n"]
+
+    /// A repo and a folder holding the session log, the log named `session.jsonl` and given
+    /// by that relative name, so messages name it the same everywhere.
+    func setUp(_ log: SessionLog, files: [String: String]? = nil) throws -> (repo: TestRepo, folder: String) {
+        let repo = try TestRepo(self, files: files ?? base)
+        let folder = try makeTemporaryDirectory(self, "logs")
+        try log.save(folder + "/session.jsonl")
+        return (repo, folder)
+    }
+
+    func testCleanRunExitsZeroAndWritesTheChain() throws {
+        var log = SessionLog()
+        log.user("make it three")
+        log.read("a.txt", "one\ntwo\n")
+        log.edit("a.txt", "two", "three")
+        log.write("b.txt", "bee\n")
+        let (repo, folder) = try setUp(log)
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertEqual(r.stderrText, "")
+        XCTAssertTrue(r.stdoutText.hasPrefix("Replaying session.jsonl (claude-code 2.1.100, "), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.contains("2 edits applied, 0 failed as recorded, 0 not replayable, 0 drift"), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.contains("refs/agentreplay/last"), r.stdoutText)
+
+        let last = try repo.git("rev-parse", "refs/agentreplay/last").trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(try repo.git("log", "--format=%s", last), "Write b.txt\nEdit a.txt\nbase\n")
+        XCTAssertEqual(try repo.git("show", "\(last):a.txt"), "one\nthree\n")
+        XCTAssertEqual(try repo.git("show", "\(last):b.txt"), "bee\n")
+        let runRef = try repo.git("for-each-ref", "--format=%(refname)", "refs/agentreplay/runs/")
+        XCTAssertEqual(runRef, "refs/agentreplay/runs/9a1b2c3d4e5f4a6b8c7d0e1f2a3b4c5d\n")
+        XCTAssertEqual(try repo.git("fsck", "--no-progress", "--strict"), "", "everything written is valid git")
+    }
+
+    func testDriftExitsOne() throws {
+        var log = SessionLog()
+        log.read("a.txt", "one\nTWO\n")
+        let (repo, folder) = try setUp(log)
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 1, "\(r)")
+        XCTAssertEqual(r.stderrText, "")
+        XCTAssertTrue(r.stdoutText.contains(#"drift: observation of a.txt at line 2: recorded "TWO", replayed "two""#), r.stdoutText)
+    }
+
+    func testSpanThatCannotBeReplayedExitsOne() throws {
+        var log = SessionLog()
+        log.edit("a.txt", "four", "4")
+        let (repo, folder) = try setUp(log)
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 1, "\(r)")
+        XCTAssertEqual(r.stderrText, "")
+        XCTAssertTrue(r.stdoutText.contains("mismatch"), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.contains("String to replace not found"), r.stdoutText)
+    }
+
+    func testFailureThatFailsAgainIsClean() throws {
+        var log = SessionLog()
+        log.edit("a.txt", "four", "4", error: "String to replace not found in file.\nString: four")
+        let (repo, folder) = try setUp(log)
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertTrue(r.stdoutText.contains("failed-as-recorded"), r.stdoutText)
+    }
+
+    func testTruncatedLastLineExitsOne() throws {
+        var log = SessionLog()
+        log.edit("a.txt", "two", "2")
+        log.raw(#"{"type":"assistant","message":{"content":[{"type":"tool_use","id":"toolu_cut","name":"Edit","input":{"file_"#)
+        let (repo, folder) = try setUp(log)
+        // Cut the final newline: the recording stopped mid-line.
+        let path = folder + "/session.jsonl"
+        try Data(contentsOf: URL(fileURLWithPath: path)).dropLast().write(to: URL(fileURLWithPath: path))
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 1, "\(r)")
+        XCTAssertEqual(r.stderrText, "")
+        XCTAssertTrue(r.stdoutText.contains("lost"), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.contains("1 edits applied"), r.stdoutText)
+    }
+
+    // MARK: Bad input: exit 2, a message naming file, line and field, nothing on stdout
+
+    func assertBadInput(_ arguments: [String], in folder: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try CLI.run(arguments, in: folder)
+        XCTAssertEqual(r.status, 2, "\(r)", file: file, line: line)
+        XCTAssertEqual(r.stdoutText, "", file: file, line: line)
+        XCTAssertTrue(r.stderrText.contains(expected), "\(r)", file: file, line: line)
+    }
+
+    func testBadClaudeCodeLogNamesFileLineAndField() throws {
+        var log = SessionLog()
+        log.edit("a.txt", "two", "2")
+        log.raw(#"{"type":"user","sessionId":"s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_ghost","content":"?"}]}}"#)
+        let (repo, folder) = try setUp(log)
+        try assertBadInput(["run", "session.jsonl", "--repo", repo.path], in: folder,
+                           "agentreplay: error: session.jsonl:3: field 'message.content[0].tool_use_id': result for tool call toolu_ghost, which no earlier line asked for\n")
+    }
+
+    func testWrongFieldTypeNamesTheField() throws {
+        var log = SessionLog()
+        log.user("hi")
+        log.raw(#"{"type":"assistant","sessionId":"s","timestamp":"2025-06-01T10:00:09Z","message":{"content":[{"type":"tool_use","id":"t","name":"Edit","input":[]}]}}"#)
+        let (repo, folder) = try setUp(log)
+        try assertBadInput(["run", "session.jsonl", "--repo", repo.path], in: folder,
+                           "session.jsonl:2: field 'message.content[0].input': expected an object, found an array")
+    }
+
+    func testBadNativeHeaderNamesFileLineAndField() throws {
+        let repo = try TestRepo(self, files: base)
+        let folder = try makeTemporaryDirectory(self, "logs")
+        try Data(#"{"agentreplay":"trace","version":"one","trace_id":"t","agent":{"name":"a"}}"#.utf8).write(to: URL(fileURLWithPath: folder + "/trace.ndjson"))
+        try assertBadInput(["run", "trace.ndjson", "--repo", repo.path], in: folder, "trace.ndjson:1: field 'version': expected a whole number, found a string")
+    }
+
+    func testBadNativeSpanFailsOnlyThatSpan() throws {
+        let repo = try TestRepo(self, files: base)
+        let folder = try makeTemporaryDirectory(self, "logs")
+        let lines = [
+            #"{"agentreplay":"trace","version":1,"trace_id":"0123456789abcdef0123456789abcdef","agent":{"name":"claude-code"},"repo_root":"/r"}"#,
+            #"{"span_id":"a","kind":"tool","name":"Write","status":"ok","attributes":{"gen_ai.tool.call.id":"c1","gen_ai.tool.name":"Write"},"input":{"file_path":"/r/new.txt","content":"n\n"}}"#,
+            #"{"span_id":"b","kind":"tool","name":"Write","status":"ok","attributes":{"gen_ai.tool.call.id":"c2","gen_ai.tool.name":"Write"},"input":{"file_path":"/r/x.txt","content":"x\n"},"effects":[{"op":"rename"}]}"#,
+        ]
+        try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: folder + "/trace.ndjson"))
+        let r = try CLI.run(["run", "trace.ndjson", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 1, "\(r)")
+        XCTAssertTrue(r.stdoutText.contains("trace.ndjson:3: field 'effects[0].op'"), r.stdoutText)
+        XCTAssertTrue(r.stdoutText.contains("1 edits applied"), r.stdoutText)
+    }
+
+    func testUnreadableInputs() throws {
+        let repo = try TestRepo(self, files: base)
+        let folder = try makeTemporaryDirectory(self, "logs")
+        try Data().write(to: URL(fileURLWithPath: folder + "/empty.jsonl"))
+        try Data([0x00, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: folder + "/binary.jsonl"))
+        try Data("{\"x\":1}\n".utf8).write(to: URL(fileURLWithPath: folder + "/other.jsonl"))
+        try assertBadInput(["run", "missing.jsonl", "--repo", repo.path], in: folder, "missing.jsonl: cannot open")
+        try assertBadInput(["run", "empty.jsonl", "--repo", repo.path], in: folder, "empty.jsonl: empty file")
+        try assertBadInput(["run", "binary.jsonl", "--repo", repo.path], in: folder, "binary.jsonl")
+        try assertBadInput(["run", "other.jsonl", "--repo", repo.path], in: folder, "cannot tell which agent wrote this file")
+        try assertBadInput(["run", ".", "--repo", repo.path], in: folder, "is a directory")
+    }
+
+    func testNotARepository() throws {
+        var log = SessionLog()
+        log.user("hi")
+        let (_, folder) = try setUp(log)
+        let notRepo = try makeTemporaryDirectory(self, "plain")
+        let r = try CLI.run(["run", "session.jsonl", "--repo", notRepo], in: folder, environment: ["GIT_CEILING_DIRECTORIES": (notRepo as NSString).deletingLastPathComponent])
+        XCTAssertEqual(r.status, 2, "\(r)")
+        XCTAssertEqual(r.stdoutText, "")
+        XCTAssertTrue(r.stderrText.hasPrefix("agentreplay: error: "), r.stderrText)
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let folder = try makeTemporaryDirectory(self, "cwd")
+        for arguments in [["run", "x.jsonl", "--frobnicate"], ["run"], ["frobnicate"], ["run", "x.jsonl", "--from", "codex-cloud"], ["--bogus"]] {
+            let r = try CLI.run(arguments, in: folder)
+            XCTAssertEqual(r.status, 2, "\(arguments): \(r)")
+            XCTAssertEqual(r.stdoutText, "", "\(arguments)")
+            XCTAssertFalse(r.stderrText.isEmpty, "\(arguments)")
+        }
+        let unknown = try CLI.run(["run", "x.jsonl", "--frobnicate"], in: folder)
+        XCTAssertTrue(unknown.stderrText.contains("--frobnicate"), unknown.stderrText)
+    }
+
+    func testHelpAndVersionExitZeroOnStdout() throws {
+        let folder = try makeTemporaryDirectory(self, "cwd")
+        let help = try CLI.run(["--help"], in: folder)
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdoutText.contains("EXIT STATUS"), help.stdoutText)
+        let runHelp = try CLI.run(["run", "--help"], in: folder)
+        XCTAssertEqual(runHelp.status, 0)
+        XCTAssertTrue(runHelp.stdoutText.contains("--no-refs"), runHelp.stdoutText)
+        let version = try CLI.run(["--version"], in: folder)
+        XCTAssertEqual(version.status, 0)
+        XCTAssertFalse(version.stdoutText.isEmpty)
+    }
+}
