@@ -83,6 +83,36 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(r.stdoutText.contains("1 edits applied"), r.stdoutText)
     }
 
+    func testEmptyRepositoryStartsFromTheEmptyTree() throws {
+        let repo = TestRepo(existing: try makeTemporaryDirectory(self, "empty"))
+        try repo.git("init", "-q")
+        var log = SessionLog()
+        log.write("first.txt", "1\n")
+        let folder = try makeTemporaryDirectory(self, "logs")
+        try log.save(folder + "/session.jsonl")
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertTrue(r.stdoutText.contains("onto an empty tree"), r.stdoutText)
+        XCTAssertEqual(try repo.git("log", "--format=%P|%s", "refs/agentreplay/last"), "|Write first.txt\n", "a root commit")
+        XCTAssertThrowsError(try repo.git("rev-parse", "--verify", "-q", "HEAD"), "HEAD stays unborn")
+    }
+
+    func testBaseOptionPicksTheStartCommit() throws {
+        var log = SessionLog()
+        log.edit("a.txt", "one", "1")
+        let (repo, folder) = try setUp(log)
+        try repo.write(["a.txt": "uno\ntwo\n"])
+        try repo.git("commit", "-qam", "later")
+        let onHead = try CLI.run(["run", "session.jsonl", "--repo", repo.path, "--no-refs"], in: folder)
+        XCTAssertEqual(onHead.status, 1, "HEAD no longer has the text the edit replaced: \(onHead)")
+        let onBase = try CLI.run(["run", "session.jsonl", "--repo", repo.path, "--base", "HEAD~1"], in: folder)
+        XCTAssertEqual(onBase.status, 0, "\(onBase)")
+        XCTAssertEqual(try repo.git("rev-parse", "refs/agentreplay/last~1"), try repo.git("rev-parse", "HEAD~1"))
+        let badRevision = try CLI.run(["run", "session.jsonl", "--repo", repo.path, "--base", "no-such-branch"], in: folder)
+        XCTAssertEqual(badRevision.status, 2, "\(badRevision)")
+        XCTAssertEqual(badRevision.stdoutText, "")
+    }
+
     // MARK: Bad input: exit 2, a message naming file, line and field, nothing on stdout
 
     func assertBadInput(_ arguments: [String], in folder: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {

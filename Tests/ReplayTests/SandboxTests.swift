@@ -88,6 +88,17 @@ final class SandboxTests: XCTestCase {
         ], verdict: .refused)
     }
 
+    /// Names that are `.git` on Windows (NTFS: trailing dots and spaces, the 8.3 short name,
+    /// alternate data streams) or macOS (HFS+ ignores zero-width code points). libgit2 refuses
+    /// most of them as tree entries; replay must refuse them as paths, span by span, and go on
+    /// with the rest of the trace rather than stop on libgit2's error.
+    func testAliasesOfGitOnOtherFileSystemsAreRefused() throws {
+        try assertNeverWritten([
+            ".git./config", ".git /config", ".GIT. . /config", "GIT~1/config", "git~1/hooks/post-checkout",
+            ".git::$INDEX_ALLOCATION/config", "sub/.git.", ".g\u{200C}it/config", ".gi\u{FEFF}t/hooks/x",
+        ], verdict: .refused, tools: [.write])
+    }
+
     func testNULInAPath() throws {
         try assertNeverWritten(["a.txt\u{0}.sh", "sub/\u{0}", ClaudeLog.root + "/\u{0}/x"], verdict: .refused)
     }
@@ -147,6 +158,23 @@ final class SandboxTests: XCTestCase {
         for path in [".gitignore", ".github/workflows/ci.yml", "sub/.gitkeep", "notes/git/x.txt", "a..b.txt", "sub/c.txt"] {
             XCTAssertEqual(try r.file(path), "ok\n", path)
         }
+    }
+
+    /// A session recorded on Windows names files `C:\…\src\a.ts`. Replay must map them
+    /// under the recorded root or refuse them; it must not write one file whose name is the
+    /// whole Windows path, nor climb out with `..\`.
+    func testWindowsPathsAreMappedOrRefusedNeverWrittenAsOneName() throws {
+        let repo = try TestRepo(self, files: base)
+        var log = ClaudeLog()
+        log.cwd = "C:\\Users\\dev\\project"
+        let inside = log.write("C:\\Users\\dev\\project\\src\\a.ts", "a\n")
+        let climbing = log.write("..\\..\\escape.txt", "x\n")
+        let r = try replay(log, onto: repo)
+        let step = try r.step(inside)
+        XCTAssertTrue(step.paths == ["src/a.ts"] || step.verdict == .outsideRepo || step.verdict == .refused, "\(step.verdict) \(step.paths)")
+        XCTAssertNotEqual(try r.step(climbing).verdict, .applied)
+        let listing = try r.listing()
+        XCTAssertFalse(listing.contains { $0.contains("\\") }, "\(listing)")
     }
 
     func testRelativePathsFollowTheRecordedWorkingDirectory() throws {

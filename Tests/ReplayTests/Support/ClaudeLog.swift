@@ -28,10 +28,11 @@ struct ClaudeLog {
     private var lastUUID: String?
 
     /// `path` made absolute under the recorded root (as Claude Code logs paths), unless it
-    /// already is absolute or starts with `./` or `../` (kept relative, as a hostile or odd
-    /// log may have it).
+    /// already is absolute, starts with `./` or `../`, or holds a backslash (kept as given, as a
+    /// hostile, odd or Windows-recorded log may have it).
     static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") || path.hasPrefix("./") || path.hasPrefix("../") ? path : root + "/" + path
+        let keep = path.hasPrefix("/") || path.hasPrefix("./") || path.hasPrefix("../") || path.contains("\\")
+        return keep ? path : root + "/" + path
     }
 
     // MARK: Lines
