@@ -113,6 +113,46 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(badRevision.stdoutText, "")
     }
 
+    func testRecordedRootOptionMapsASessionStartedInASubfolder() throws {
+        var log = SessionLog()
+        log.cwd = SessionLog.root + "/src"  // the agent was started in src/
+        log.write(SessionLog.root + "/src/new.c", "int x;\n")
+        log.write(SessionLog.root + "/README", "readme\n")
+        let (repo, folder) = try setUp(log)
+        let plain = try CLI.run(["run", "session.jsonl", "--repo", repo.path, "--no-refs", "--json"], in: folder)
+        XCTAssertEqual(plain.status, 1, "README lies above the first cwd: \(plain)")
+        XCTAssertEqual(try RunJSON(plain.stdout).steps.compactMap { $0["verdict"] as? String }.filter { $0 != "served" }, ["applied", "outside-repo"])
+        let rooted = try CLI.run(["run", "session.jsonl", "--repo", repo.path, "--recorded-root", SessionLog.root, "--json"], in: folder)
+        XCTAssertEqual(rooted.status, 0, "\(rooted)")
+        let paths = try RunJSON(rooted.stdout).steps.compactMap { ($0["paths"] as? [String])?.first }
+        XCTAssertEqual(paths, ["src/new.c", "README"])
+        XCTAssertEqual(try repo.git("show", "refs/agentreplay/last:src/new.c"), "int x;\n")
+    }
+
+    func testJSONDocumentNamesEachStep() throws {
+        var log = SessionLog()
+        let read = log.read("a.txt", "one\ntwo\n")
+        let edit = log.edit("a.txt", "two", "2")
+        let (repo, folder) = try setUp(log)
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path, "--json"], in: folder)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        let doc = try RunJSON(r.stdout)
+        XCTAssertEqual(doc.object["clean"] as? Bool, true)
+        let summary = try XCTUnwrap(doc.object["summary"] as? [String: Any])
+        XCTAssertEqual(summary["edits_applied"] as? Int, 1)
+        XCTAssertEqual(summary["tool_calls"] as? Int, 2)
+        XCTAssertEqual((summary["tokens"] as? [String: Any])?["output"] as? Int, 10, "two turns of 5 output tokens")
+        let tools = doc.steps.filter { $0["kind"] as? String == "tool" }
+        XCTAssertEqual(tools.map { $0["tool_call_id"] as? String }, [read, edit])
+        XCTAssertEqual(tools.map { $0["verdict"] as? String }, ["served", "applied"])
+        XCTAssertEqual(tools[1]["commit"] as? String, doc.head)
+        XCTAssertEqual(doc.head, try repo.git("rev-parse", "refs/agentreplay/last").trimmingCharacters(in: .whitespacesAndNewlines))
+        let change = try XCTUnwrap((tools[1]["changes"] as? [[String: Any]])?.first)
+        XCTAssertEqual(change["path"] as? String, "a.txt")
+        XCTAssertEqual(change["before"] as? String, try repo.git("rev-parse", "HEAD:a.txt").trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(change["after"] as? String, try repo.git("rev-parse", "refs/agentreplay/last:a.txt").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     // MARK: Bad input: exit 2, a message naming file, line and field, nothing on stdout
 
     func assertBadInput(_ arguments: [String], in folder: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
