@@ -49,6 +49,16 @@ final class TestProcess {
         try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "posix_spawn_file_actions_addopen")
         try check(posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644), "posix_spawn_file_actions_addopen")
         try check(posix_spawn_file_actions_adddup2(&actions, 1, 2), "posix_spawn_file_actions_adddup2")
+        // Nothing else of ours may leak into the test: an inherited descriptor keeps pipes
+        // and sockets open for as long as the test's slowest child lives (a parent waiting
+        // for EOF on one would wait for it).
+        if let closeFrom = Self.closeFrom {
+            try check(closeFrom(&actions, 3), "posix_spawn_file_actions_addclosefrom_np")
+        } else {
+            for fd in Self.openDescriptors() where fd > 2 {
+                try check(posix_spawn_file_actions_addclose(&actions, fd), "posix_spawn_file_actions_addclose")
+            }
+        }
         var pid: pid_t = 0
         func spawn() -> Int32 {
             POSIX.withCStrings(["/bin/sh", "-c", command]) { argv in
@@ -75,7 +85,35 @@ final class TestProcess {
         return TestProcess(pid: pid)
     }
 
+    /// The descriptors open in this process (`/proc/self/fd`, else `/dev/fd`), less the one
+    /// used to list them.
+    private static func openDescriptors() -> [Int32] {
+        for folder in ["/proc/self/fd", "/dev/fd"] {
+            guard let directory = opendir(folder) else { continue }
+            defer { closedir(directory) }
+            let own = dirfd(directory)
+            var out: [Int32] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if let fd = Int32(name), fd != own { out.append(fd) }
+            }
+            return out
+        }
+        return []
+    }
+
     #if os(Linux)
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), found as
+    /// `addchdir_np` is.
+    private static let closeFrom: CloseFrom? = {
+        guard let handle = dlopen(nil, RTLD_NOW),
+              let symbol = dlsym(handle, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
+
     private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which its headers
     /// only declare for `_GNU_SOURCE`, so Swift does not see it: found with `dlsym`.
@@ -85,6 +123,7 @@ final class TestProcess {
         return unsafeBitCast(symbol, to: AddChdir.self)
     }()
     #else
+    private static let closeFrom: ((UnsafeMutablePointer<posix_spawn_file_actions_t?>, Int32) -> Int32)? = nil
     private static let addChdir: ((UnsafeMutablePointer<posix_spawn_file_actions_t?>, UnsafePointer<CChar>) -> Int32)? = nil
     #endif
 
