@@ -62,6 +62,44 @@ final class SubagentTests: XCTestCase {
         XCTAssertEqual(agents.map { $0.attributes["agentreplay.parent_tool_call.id"] }, ["toolu_task1", "toolu_task2"])
     }
 
+    /// Claude Code runs Task calls of one message in parallel; 1.0.x logs their sidechains
+    /// inline, interleaved. Each line belongs to the chain of its `parentUuid`, and each chain
+    /// to the Task whose prompt it starts with.
+    func testParallelInlineSidechainsKeepTheirOwnLines() throws {
+        var log = ClaudeLog()
+        log.version = "1.0.57"
+        log.assistant(calls: [("toolu_A", "Task", ["prompt": "job A"]), ("toolu_B", "Task", ["prompt": "job B"])])
+        let main = log.lastLine
+        log.sidechain = true
+        log.newChain()
+        log.user("job A")
+        let a1 = log.lastLine
+        log.newChain()
+        log.user("job B")
+        let b1 = log.lastLine
+        log.continueChain(after: a1)
+        log.assistant(calls: [("toolu_a_grep", "Grep", ["pattern": "a"])])
+        let a2 = log.lastLine
+        log.continueChain(after: b1)
+        log.assistant(calls: [("toolu_b_glob", "Glob", ["pattern": "b"])])
+        log.continueChain(after: a2)
+        log.result("toolu_a_grep", "a")
+        log.result("toolu_b_glob", "b")
+        log.sidechain = false
+        log.continueChain(after: main)
+        log.result("toolu_A", "A done")
+        log.result("toolu_B", "B done")
+        let trace = try importLog(log)
+
+        let agents = trace.spans.filter { $0.kind == .agent }
+        XCTAssertEqual(agents.count, 2)
+        let grepAgent = try XCTUnwrap(agent(of: trace.tool("toolu_a_grep"), in: trace))
+        let globAgent = try XCTUnwrap(agent(of: trace.tool("toolu_b_glob"), in: trace))
+        XCTAssertNotEqual(grepAgent.id, globAgent.id, "each sidechain under its own agent")
+        XCTAssertEqual(grepAgent.attributes["agentreplay.parent_tool_call.id"], "toolu_A")
+        XCTAssertEqual(globAgent.attributes["agentreplay.parent_tool_call.id"], "toolu_B")
+    }
+
     /// The session and one sub-agent file, written as Claude Code 2.x lays them out.
     func writeSessionWithSubagentFile() throws -> (path: String, directory: String) {
         var main = ClaudeLog()

@@ -256,6 +256,18 @@ final class DriftTests: XCTestCase {
         XCTAssertEqual(try r.step(drifted).drift.first?.suspects, [])
     }
 
+    /// A Read whose result shows no file content (an image, a message) confirms nothing about
+    /// the file, so the shell calls before it stay suspects.
+    func testReadThatShowedNoContentDoesNotClearSuspects() throws {
+        let repo = try TestRepo(self, files: ["e.txt": "v1\n"])
+        var log = ClaudeLog()
+        let bash = log.bash("echo v2 > e.txt")
+        log.tool("Read", ["file_path": .string(ClaudeLog.absolute("e.txt"))], result: "<system-reminder>Warning: the file is too large to show.</system-reminder>")
+        let call = log.edit("e.txt", "v1", "v3", originalFile: "v2\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(call).drift.first?.suspects, [try r.step(bash).spanID])
+    }
+
     func testBeforeImageDriftNamesTheShellSuspect() throws {
         let repo = try TestRepo(self, files: ["e.txt": "v1\n"])
         var log = ClaudeLog()

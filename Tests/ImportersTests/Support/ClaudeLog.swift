@@ -77,6 +77,12 @@ struct ClaudeLog {
     /// Starts a new chain (`parentUuid: null`), as a sub-agent's first line does.
     mutating func newChain() { lastUUID = nil }
 
+    /// The `uuid` of the last line written.
+    var lastLine: String? { lastUUID }
+
+    /// Makes the next line continue the chain after the line `uuid` (interleaved chains).
+    mutating func continueChain(after uuid: String?) { lastUUID = uuid }
+
     mutating func user(_ text: String) {
         append(line(type: "user", [("message", ["role": "user", "content": .string(text)])]))
     }
