@@ -163,6 +163,22 @@ final class TraceReaderErrorTests: XCTestCase {
         XCTAssertEqual(spans[3].id.rawValue, "c")
     }
 
+    /// A span the recovering reader replaced by an error event was never accepted: a span
+    /// naming it as parent has no parent in the trace, and is refused too, so the trace read
+    /// (and the canonical copy `run` stores) never points at a span that is not in it.
+    func testRecoveringReaderRefusesChildrenOfARefusedSpan() throws {
+        let path = try temporaryFile(lines: [Native.header, Native.llm("a", parent: "nobody"), Native.llm("b", parent: "a")])
+        let reader = try TraceReader(path: path)
+        reader.recoversBadSpans = true
+        var spans: [Span] = []
+        while let span = try reader.next() { spans.append(span) }
+        let ids = Set(spans.map(\.id))
+        for span in spans {
+            if let parent = span.parentID { XCTAssertTrue(ids.contains(parent), "\(span.id) names \(parent), which is not in the trace") }
+        }
+        XCTAssertEqual(spans.map(\.name), ["invalid record", "invalid record"])
+    }
+
     func testRecoveringReaderStillRefusesABadHeader() throws {
         let path = try temporaryFile(lines: ["{oops", Native.llm("a")])
         XCTAssertThrowsError(try TraceReader(path: path)) { error in
