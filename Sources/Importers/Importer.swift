@@ -36,6 +36,10 @@ public enum Importer {
             trace = try TraceReader.read(path: path, displayName: name)
         case .claudeCode:
             trace = try ClaudeCodeImporter(path: path, displayName: name, options: options).run()
+        case .codex:
+            trace = try CodexImporter(path: path, displayName: name, options: options).run()
+        case .sweAgent:
+            trace = try SWEAgentImporter(path: path, displayName: name, options: options).run()
         }
         if resolved == .native, let root = options.recordedRoot { trace.header.repoRoot = root }
         return trace

@@ -5,6 +5,8 @@ enum Dialects {
     static func `for`(agent: String) -> [any ToolDialect] {
         switch agent {
         case "claude-code", "agent-strace": return [ClaudeCodeDialect()]
+        case "codex": return [CodexDialect()]
+        case "swe-agent": return [SWEAgentDialect()]
         default: return []
         }
     }

@@ -4,22 +4,58 @@ public enum SourceFormat: String, Sendable, CaseIterable {
     case native
     /// Claude Code session logs (`~/.claude/projects/<path>/<session>.jsonl`).
     case claudeCode = "claude-code"
+    /// Codex CLI rollouts (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`).
+    case codex
+    /// SWE-agent trajectories (`*.traj`): one JSON document, not NDJSON.
+    case sweAgent = "swe-agent"
 
     /// Tells the format from the first line of a file (its first 64 KiB when the line is
     /// longer), or nil when it is none this build reads.
     public static func detect(path: String) throws(TraceError) -> SourceFormat? {
         let lines = try LineReader(path: path)
+        var start: [UInt8] = []
         while let line = try lines.next() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            guard let value = try? JSONParser.parse(line) else { return nil }
-            return detect(firstRecord: value)
+            if start.isEmpty && line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            if start.isEmpty, let value = try? JSONParser.parse(line) { return detect(firstRecord: value) }
+            // Not one JSON value per line: a pretty-printed document (a SWE-agent trajectory)
+            // is told by the name of its first member.
+            start += line
+            start.append(0x0A)
+            if let key = firstMemberName(start) { return trajectoryKeys.contains(key) ? .sweAgent : nil }
+            if start.count > 4096 { return nil }
         }
         return nil
+    }
+
+    /// Top-level members a SWE-agent trajectory starts with (1.x writes `trajectory` first,
+    /// 0.x `environment`).
+    static let trajectoryKeys: Set<String> = ["trajectory", "history", "info", "replay_config", "environment"]
+
+    /// The name of the first member of the object `bytes` starts with, when it is complete.
+    static func firstMemberName(_ bytes: [UInt8]) -> String? {
+        var i = 0
+        func skipSpace() { while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 } }
+        skipSpace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        skipSpace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        let start = i + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     public static func detect(firstRecord value: JSON) -> SourceFormat? {
         guard value.objectValue != nil else { return nil }
         if NativeFormat.isHeader(value) { return .native }
+        if let type = value["type"]?.stringValue, codexTypes.contains(type), let payload = value["payload"], payload.objectValue != nil,
+           type != "session_meta" || payload["id"]?.stringValue != nil { return .codex }
+        // Rollouts before the `type`/`payload` envelope (2025) open with the bare session meta.
+        if value["type"] == nil, value["id"] != nil, value["timestamp"] != nil,
+           value["instructions"] != nil || value["git"] != nil { return .codex }
+        if value["trajectory"] != nil, value["info"] != nil || value["history"] != nil { return .sweAgent }
         let claudeTypes: Set<String> = [
             "user", "assistant", "system", "summary", "permission-mode", "file-history-snapshot",
             "attachment", "last-prompt", "progress", "queue-operation",
@@ -28,4 +64,7 @@ public enum SourceFormat: String, Sendable, CaseIterable {
         if let type = value["type"]?.stringValue, claudeTypes.contains(type), value["payload"] == nil { return .claudeCode }
         return nil
     }
+
+    /// The record types of a Codex rollout line (`{"timestamp", "type", "payload"}`).
+    static let codexTypes: Set<String> = ["session_meta", "turn_context", "response_item", "event_msg", "compacted"]
 }

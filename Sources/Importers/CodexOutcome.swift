@@ -1,0 +1,44 @@
+import Trace
+
+/// Whether a Codex tool call failed, from what the rollout kept of it: `patch_apply_end`'s
+/// `success`, `exec_command_end`'s `exit_code`, or the output text the model was shown
+/// (`Exit code: N`, `Process exited with code N`, the older `{"output", "metadata":
+/// {"exit_code"}}` string, `apply_patch verification failed: …`, `aborted`).
+enum CodexOutcome {
+    static func status(output: JSON?, details: JSON?) -> Span.Status {
+        if let success = details?["success"]?.boolValue { return success ? .ok : .error }
+        if let code = details?["exit_code"]?.intValue { return code == 0 ? .ok : .error }
+        switch output {
+        case .object?:
+            if let success = output?["success"]?.boolValue { return success ? .ok : .error }
+            return .ok
+        case .string(let text)?:
+            return failed(text) ? .error : .ok
+        default:
+            return .ok
+        }
+    }
+
+    static func failed(_ text: String) -> Bool {
+        if text.hasPrefix("apply_patch verification failed") || text.hasPrefix("aborted") { return true }
+        if let code = exitCode(text) { return code != 0 }
+        if text.hasPrefix("{"), let value = try? JSONParser.parse(text), let code = value["metadata"]?["exit_code"]?.intValue {
+            return code != 0
+        }
+        return false
+    }
+
+    /// The exit code in Codex's output preamble (`Exit code: N` on the first line, or
+    /// `Process exited with code N` in unified exec's header).
+    static func exitCode(_ text: String) -> Int? {
+        let head = Array(text.utf8.prefix(400)).split(separator: 0x0A, omittingEmptySubsequences: false).prefix(6)
+        for bytes in head {
+            let line = String(decoding: bytes.last == 0x0D ? bytes.dropLast() : bytes, as: UTF8.self)
+            if line == "Output:" { break }
+            for prefix in ["Exit code: ", "Process exited with code "] where line.hasPrefix(prefix) {
+                return Int(line.dropFirst(prefix.count).prefix { $0 == "-" || $0.isNumber })
+            }
+        }
+        return nil
+    }
+}
