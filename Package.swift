@@ -17,7 +17,8 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "CGit2Support", dependencies: ["CGit2"]),
+        .target(name: "Git", dependencies: ["CGit2", "CGit2Support"]),
         .target(name: "Trace"),
         .target(name: "Importers", dependencies: ["Trace"]),
         .target(name: "Replay", dependencies: ["Trace", "Git"]),

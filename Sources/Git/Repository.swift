@@ -9,32 +9,32 @@ import CGit2
 public final class Repository {
     let handle: Owned<OpaquePointer>
 
-    /// `true` when objects written through this handle stay in memory (`git_mempack`).
-    public let objectsInMemory: Bool
+    /// The in-memory object layer, when objects written through this handle stay in memory.
+    let memory: MemoryObjects?
 
-    private init(_ handle: Owned<OpaquePointer>, objectsInMemory: Bool) {
+    /// `true` when objects written through this handle stay in memory (`git_mempack`).
+    public var objectsInMemory: Bool { memory != nil }
+
+    private init(_ handle: Owned<OpaquePointer>, memory: MemoryObjects?) {
         self.handle = handle
-        self.objectsInMemory = objectsInMemory
+        self.memory = memory
     }
 
     /// Opens the repository containing `path`, searching upwards like git does
     /// (`git_repository_open_ext`); works on bare repositories too.
     ///
-    /// With `objectsInMemory`, a `git_mempack` backend is added to the object database
-    /// at a priority above the loose and pack backends, so every object written through
-    /// this handle goes to memory and nothing is written to disk, while reads still see
-    /// the repository's objects. (libgit2 may still "freshen", i.e. touch the mtime of,
-    /// an on-disk object when asked to write one that already exists.) References are
-    /// always written to disk: do not point one at an in-memory object.
+    /// With `objectsInMemory`, the repository's object database is layered (see
+    /// `MemoryObjects`): every object written through this handle goes to memory and nothing
+    /// is written to disk, while reads still see the repository's objects, until
+    /// `persistObjects()` writes them as one pack. References are always written to disk: do
+    /// not point one at an object that is only in memory.
     public static func open(_ path: String, objectsInMemory: Bool = false) throws -> Repository {
         try Library.ensureInitialized()
         let handle = try Owned.make("git_repository_open_ext", free: git_repository_free) {
             git_repository_open_ext(&$0, path, 0, nil)
         }
-        if objectsInMemory {
-            try handle.use(attachMemoryPack)
-        }
-        return Repository(handle, objectsInMemory: objectsInMemory)
+        let memory = objectsInMemory ? try handle.use { try MemoryObjects(layering: $0) } : nil
+        return Repository(handle, memory: memory)
     }
 
     /// Creates (or reopens) a repository at `path` with `git_repository_init`.
@@ -43,7 +43,7 @@ public final class Repository {
         let handle = try Owned.make("git_repository_init", free: git_repository_free) {
             git_repository_init(&$0, path, bare ? 1 : 0)
         }
-        return Repository(handle, objectsInMemory: false)
+        return Repository(handle, memory: nil)
     }
 
     /// The git directory (`.git`, or the repository itself when bare), without a
@@ -72,19 +72,10 @@ public final class Repository {
         path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 
-    /// Adds a `git_mempack` backend above every other backend of `repo`'s object database.
-    /// On success the database owns the backend; on failure it is freed here.
-    private static func attachMemoryPack(_ repo: OpaquePointer) throws {
-        let odb = try Owned.make("git_repository_odb", free: git_odb_free) {
-            git_repository_odb(&$0, repo)
-        }
-        var backend: UnsafeMutablePointer<git_odb_backend>?
-        try check(git_mempack_new(&backend), "git_mempack_new")
-        guard let backend else { throw GitError.invalid("no backend returned", "git_mempack_new") }
-        // Loose objects have priority 1 and packs 2; higher priorities are asked first,
-        // and writes go to the first writable backend.
-        let rc = odb.use { git_odb_add_backend($0, backend, 1_000) }
-        if rc < 0 { backend.pointee.free?(backend) }
-        try check(rc, "git_odb_add_backend")
+    /// Writes the objects held in memory to the repository as one pack file, so refs may
+    /// name them; a no-op for a repository whose objects go to disk.
+    public func persistObjects() throws {
+        guard let memory else { return }
+        try handle.use { try memory.persist($0) }
     }
 }

@@ -74,6 +74,12 @@ extension ClaudeCodeImporter {
         var turns: [String: (sequence: Int, index: Int)] = [:]
         var sequenceCount = 0
         var agentSpans: [String: Span.ID] = [:]
+        /// The agent key of each sidechain line, by its `uuid`.
+        var chainOfLine: [String: String] = [:]
+        /// Task calls already tied to an agent span.
+        var tiedTasks = Set<String>()
+        /// Task calls by the `agentId` their record names, with the turn that made them.
+        var taskOfAgent: [String: (call: String, turn: Span.ID?)] = [:]
 
         mutating func read(path: String, displayName: String, agentFile: Bool) throws(TraceError) -> [Span] {
             let sequence = sequenceCount
@@ -143,30 +149,55 @@ extension ClaudeCodeImporter {
         }
 
         /// The `agent` span a sub-agent's lines hang under, made on its first line.
+        /// The `agent` span a sub-agent's lines hang under, made on its first line.
+        ///
+        /// A line belongs to the agent of its `parentUuid` (parallel sidechains interleave in
+        /// 1.0.x logs), or to the agent its `agentId` names (2.x). A new agent is tied to the
+        /// Task call that started it: the one whose record names its `agentId`, else the
+        /// waiting Task call whose prompt is the sidechain's first message, else the first
+        /// waiting Task call not yet tied to an agent.
         mutating func agentSpan(line: FieldDecoder, spans: inout [Span], time: Timestamp?, agentFile: Bool) -> Span.ID {
             let agentID = (try? line.optionalString("agentId")) ?? nil
-            let startsChain = (try? line.optionalString("parentUuid")) == nil
+            let parentUUID = (try? line.optionalString("parentUuid")) ?? nil
             let key: String
             if let agentID {
                 key = "agent:" + agentID
-            } else if startsChain || agentSpans["inline:current"] == nil {
-                key = "inline:\(line.file):\(line.line)"
+            } else if let parentUUID, let chain = chainOfLine[parentUUID] {
+                key = chain
             } else {
-                return agentSpans["inline:current"]!
+                key = "inline:\(line.file):\(line.line)"
             }
+            if let uuid = (try? line.optionalString("uuid")) ?? nil { chainOfLine[uuid] = key }
             if let existing = agentSpans[key] { return existing }
             let id = ids.span(key)
             agentSpans[key] = id
-            if agentID == nil { agentSpans["inline:current"] = id }
-            // The Task call that started it, when one is waiting for its result.
-            let task = pendingOrder.last { pending[$0]?.name == "Task" || pending[$0]?.name == "Agent" }
+            var task: (call: String, turn: Span.ID?)? = agentID.flatMap { taskOfAgent[$0] }
+            if task == nil {
+                let waiting = pendingOrder.filter { call in
+                    let name = pending[call]?.name
+                    return (name == "Task" || name == "Agent") && !tiedTasks.contains(call)
+                }
+                let prompt = Self.firstText(line)
+                let call = waiting.first { pending[$0]?.input["prompt"]?.stringValue == prompt } ?? waiting.first
+                if let call { task = (call, pending[call]?.parent) }
+            }
             var attributes = Attributes([(GenAI.operationName, .string("invoke_agent")), (GenAI.sourceLine, .number(line.line))])
             if let agentID { attributes[GenAI.agentID] = .string(agentID) }
-            if let task { attributes["agentreplay.parent_tool_call.id"] = .string(task) }
+            if let task {
+                tiedTasks.insert(task.call)
+                attributes["agentreplay.parent_tool_call.id"] = .string(task.call)
+            }
             spans.append(Span(
-                id: id, parentID: task.flatMap { pending[$0]?.parent }, kind: .agent, name: "subagent",
+                id: id, parentID: task?.turn, kind: .agent, name: "subagent",
                 startTime: time, endTime: time, status: .ok, attributes: attributes))
             return id
+        }
+
+        /// The text of a user line's message (a string, or its first text block).
+        static func firstText(_ line: FieldDecoder) -> String? {
+            guard let content = line["message"]?["content"] else { return nil }
+            if let s = content.stringValue { return s }
+            return content.arrayValue?.first { $0["type"]?.stringValue == "text" }?["text"]?.stringValue
         }
 
         mutating func readAssistant(_ line: FieldDecoder, into spans: inout [Span], sequence: Int, parent: Span.ID?, time: Timestamp?, cwd: String?) throws(TraceError) {
@@ -272,6 +303,9 @@ extension ClaudeCodeImporter {
                     pendingOrder.removeAll { $0 == callID }
                     answered.insert(callID)
                     let failed = try b.optionalBool("is_error") ?? false
+                    if call.name == "Task" || call.name == "Agent", let agent = line["toolUseResult"]?["agentId"]?.stringValue {
+                        taskOfAgent[agent] = (call.id, call.parent)
+                    }
                     spans.append(toolSpan(call, output: b["content"], details: line["toolUseResult"], failed: failed,
                                           end: time, resultLine: line.line, resultID: sourceID))
                 case "text":

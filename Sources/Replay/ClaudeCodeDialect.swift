@@ -32,6 +32,7 @@ struct ClaudeCodeDialect: ToolDialect {
         case .failure(let refusal): return context.refusal(refusal, span: span)
         case .success(let p): path = p
         }
+        if let refused = try context.refusalToWrite(path, span: span) { return refused }
         var replacements: [ClaudeCodeEdit.Replacement] = []
         let raw: [JSON] = multi ? (span.input?["edits"]?.arrayValue ?? []) : [span.input ?? .null]
         for e in raw {
@@ -66,6 +67,7 @@ struct ClaudeCodeDialect: ToolDialect {
         case .failure(let refusal): return context.refusal(refusal, span: span)
         case .success(let p): path = p
         }
+        if let refused = try context.refusalToWrite(path, span: span) { return refused }
         var drift: [Drift] = []
         if span.status == .ok, let details = span.details {
             let current = try context.workspace.read(path)
@@ -91,6 +93,7 @@ struct ClaudeCodeDialect: ToolDialect {
         case .failure(let refusal): return context.refusal(refusal, span: span)
         case .success(let p): path = p
         }
+        if let refused = try context.refusalToWrite(path, span: span) { return refused }
         let current = try context.workspace.read(path)
         let edit = NotebookEdit(input: span.input ?? .null).apply(to: current)
         return try context.settle(edit, path: path, span: span)
@@ -113,7 +116,10 @@ struct ClaudeCodeDialect: ToolDialect {
             return outcome
         }
         // Only what the log shows of the file can be checked: read the replayed file only then.
-        guard span.status == .ok, let seen = ReadResult(span) else { return outcome }
+        guard span.status == .ok, let seen = ReadResult(span) else {
+            outcome.synced = []  // nothing compared: the path's suspects stand
+            return outcome
+        }
         guard let current = try context.workspace.read(path) else {
             outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
             return outcome

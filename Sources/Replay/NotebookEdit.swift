@@ -1,3 +1,4 @@
+import Foundation
 import Trace
 
 /// Claude Code's `NotebookEdit` on a Jupyter notebook: replace, insert or delete one cell,
@@ -57,7 +58,26 @@ struct NotebookEdit {
             return .failure("Unknown edit_mode \"\(mode)\".")
         }
         top[cellsIndex].1 = .array(cells)
-        return .write(Array(JSONWriter.pretty(.object(top), width: 1).utf8))
+        return .write(Array(JSONWriter.pretty(NotebookEdit.javaScriptNumbers(.object(top)), width: 1).utf8))
+    }
+
+    /// Numbers as JavaScript writes them (`1.50` → `1.5`, `1e3` → `1000`, `1e-07` → `1e-7`):
+    /// Claude Code parses the notebook and writes it back with `JSON.stringify`.
+    static func javaScriptNumbers(_ value: JSON) -> JSON {
+        switch value {
+        case .number(let text):
+            guard let d = Double(text), d.isFinite else { return value }
+            if d == d.rounded(), abs(d) < 1e21 {
+                return .number(d == 0 ? "0" : String(format: "%.0f", d))
+            }
+            var s = d.description
+            s = s.replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e+")
+            if s.contains("e"), !s.contains("e-"), !s.contains("e+") { s = s.replacingOccurrences(of: "e", with: "e+") }
+            return .number(s)
+        case .array(let a): return .array(a.map(javaScriptNumbers))
+        case .object(let o): return .object(o.map { ($0.0, javaScriptNumbers($0.1)) })
+        default: return value
+        }
     }
 
     private func set(_ object: inout [(String, JSON)], _ key: String, _ value: JSON) {

@@ -8,6 +8,9 @@ struct Outcome {
     var note: String? = nil
     var drift: [Drift] = []
     var unseenEffects = false
+    /// The paths now known to match the recording (their drift suspects are cleared); nil
+    /// means `paths`.
+    var synced: [RepoPath]? = nil
 
     static let served = Outcome(verdict: .served)
 }

@@ -53,7 +53,15 @@ public struct Replayer {
             var outcome = try replay(span, context, dialects: dialects)
             var changes: [Workspace.Change] = []
             if outcome.verdict == .applied {
-                changes = try workspace.commitPending()
+                do {
+                    changes = try workspace.commitPending()
+                } catch let error as GitError {
+                    // A name git refuses in a tree (libgit2 checks more than the sandbox
+                    // does): this span is refused, the run goes on.
+                    workspace.discardPending()
+                    outcome.verdict = .refused
+                    outcome.note = "git refuses the path: \(error.message)"
+                }
             } else {
                 workspace.discardPending()
             }
@@ -61,7 +69,7 @@ public struct Replayer {
                 outcome.drift.append(Drift(kind: .tree, path: "", recorded: recorded, replayed: workspace.tree.hex))
             }
             if outcome.unseenEffects { shellSpans.append((index, span.id)) }
-            for p in outcome.paths { lastSynced[p] = index }
+            for p in outcome.synced ?? outcome.paths { lastSynced[p] = index }
             var commit: ObjectID? = nil
             if !changes.isEmpty {
                 let signature = CommitMessage.signature(header: header, time: lastTime)

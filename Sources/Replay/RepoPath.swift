@@ -1,3 +1,4 @@
+import Foundation
 import Trace
 
 /// A path inside the repository: relative, `/`-separated, normalised, never empty, never
@@ -39,6 +40,10 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static func map(_ recorded: String, root: String?, workingDirectory: String? = nil) -> Result<RepoPath, Refusal> {
         if recorded.utf8.contains(0) { return .failure(.invalid(recorded, reason: "NUL byte in path")) }
         if recorded.isEmpty { return .failure(.invalid(recorded, reason: "empty path")) }
+        let windows = [recorded, root ?? "", workingDirectory ?? ""].contains(where: isWindowsPath)
+        let recorded = windows ? posix(recorded) : recorded
+        let root = windows ? root.map(posix) : root
+        let workingDirectory = windows ? workingDirectory.map(posix) : workingDirectory
         let rootComponents = root.map { normalise(components($0)) } ?? nil
         var absolute: [String]
         if recorded.hasPrefix("/") {
@@ -61,7 +66,7 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
             absolute = n
         }
         if absolute.isEmpty { return .failure(.invalid(recorded, reason: "the repo root itself, not a file")) }
-        if absolute.contains(where: { $0.lowercased() == ".git" }) { return .failure(.gitDirectory(recorded)) }
+        if absolute.contains(where: isGitDirectoryName) { return .failure(.gitDirectory(recorded)) }
         return .success(RepoPath(unchecked: absolute.joined(separator: "/")))
     }
 
@@ -69,6 +74,37 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static func relative(_ path: String) -> Result<RepoPath, Refusal> {
         if path.hasPrefix("/") { return .failure(.outsideRepo(path)) }
         return map(path, root: nil)
+    }
+
+    /// Whether a path was recorded on Windows: a drive (`C:\\`, `C:/`) or backslashes.
+    static func isWindowsPath(_ p: String) -> Bool {
+        let b = Array(p.utf8.prefix(3))
+        let drive = b.count == 3 && ((b[0] | 0x20) >= 0x61 && (b[0] | 0x20) <= 0x7A) && b[1] == UInt8(ascii: ":")
+            && (b[2] == UInt8(ascii: "\\") || b[2] == UInt8(ascii: "/"))
+        return drive || p.contains("\\")
+    }
+
+    /// A Windows path in POSIX form: `\\` as `/`, and a drive `C:` as a first component
+    /// (`/C:/Users/…`), so roots and paths recorded on Windows map like any other.
+    static func posix(_ p: String) -> String {
+        var s = p.replacingOccurrences(of: "\\", with: "/")
+        if isWindowsPath(p), s.utf8.count >= 2, Array(s.utf8)[1] == UInt8(ascii: ":") {
+            s = "/" + s.prefix(1).uppercased() + s.dropFirst()
+        }
+        return s
+    }
+
+    /// Whether a path component names git's directory on some file system: `.git` in any
+    /// case, with trailing dots or spaces or an NTFS stream (`.git.`, `.git::$INDEX_ALLOCATION`),
+    /// its NTFS short name (`GIT~1`), or with the code points HFS+ ignores (`.g\u{200C}it`).
+    static func isGitDirectoryName(_ component: String) -> Bool {
+        let ignorable: [ClosedRange<UInt32>] = [0x200B...0x200F, 0x202A...0x202E, 0x206A...0x206F, 0xFEFF...0xFEFF]
+        var name = String(String.UnicodeScalarView(component.unicodeScalars.filter { scalar in
+            !ignorable.contains { $0.contains(scalar.value) }
+        })).lowercased()
+        if let colon = name.firstIndex(of: ":") { name = String(name[..<colon]) }
+        while let last = name.last, last == "." || last == " " { name.removeLast() }
+        return name == ".git" || name == "git~1"
     }
 
     static func components(_ p: String) -> [String] {

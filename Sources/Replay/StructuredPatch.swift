@@ -15,9 +15,10 @@ enum StructuredPatch {
         for hunk in hunks {
             guard let oldStart = hunk["oldStart"]?.intValue, let oldCount = hunk["oldLines"]?.intValue,
                   let body = hunk["lines"]?.arrayValue else { return nil }
-            var at = Int(oldStart) - 1 + delta
-            if oldCount == 0 { at += 1 }  // an empty old range names the line before it
-            at = max(0, at)
+            // An empty old range (a file that was empty) starts at 0 or 1 depending on the jsdiff
+            // version: both mean "before the first line" there.
+            var at = oldCount == 0 ? min(Int(oldStart), lines.count) : Int(oldStart) - 1
+            at = max(0, at + delta)
             var previous: Character? = nil
             for entry in body {
                 guard let text = entry.stringValue, let tag = text.first else { return nil }

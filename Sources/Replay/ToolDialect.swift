@@ -64,6 +64,26 @@ struct ReplayContext {
         }
     }
 
+    /// The outcome for a span that would write `path` through a symlink or into a submodule
+    /// (refused, or failed as recorded when the recording failed too); nil when the path can
+    /// be written as far as the tree goes.
+    func refusalToWrite(_ path: RepoPath, span: Span) throws -> Outcome? {
+        do {
+            try workspace.checkWritable(path)
+        } catch let problem as Workspace.Problem {
+            switch problem {
+            case .throughSymlink, .inSubmodule:
+                if span.status == .error {
+                    return Outcome(verdict: .failedAsRecorded, paths: [path], note: Self.recordedError(span))
+                }
+                return Outcome(verdict: .refused, paths: [path], note: problem.description)
+            case .notADirectory, .isADirectory:
+                return nil  // the tool's own semantics say how it fails
+            }
+        }
+        return nil
+    }
+
     func refusedWrite(_ problem: Workspace.Problem, path: RepoPath) -> Outcome {
         switch problem {
         case .throughSymlink, .inSubmodule:
@@ -84,7 +104,8 @@ struct ReplayContext {
         guard var t = text else { return nil }
         for tag in ["<tool_use_error>", "</tool_use_error>"] { t = t.replacingOccurrences(of: tag, with: "") }
         if t.hasPrefix("Error: ") { t.removeFirst(7) }
-        let first = t.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? t
+        // Split on the byte: Swift reads "\r\n" as one Character, which "\n" does not match.
+        let first = t.utf8.split(separator: 0x0A, maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? t
         return first.count > 200 ? String(first.prefix(200)) + "…" : first
     }
 

@@ -57,7 +57,9 @@ public final class TraceReader {
                 throw error
             }
             let span = try NativeFormat.decodeSpan(value, file: path, line: line)
-            guard seenSpans.insert(span.id).inserted else {
+            // Every check before anything is remembered: a refused span leaves no trace, so a
+            // later child of it is refused too.
+            guard !seenSpans.contains(span.id) else {
                 throw TraceError(file: path, line: line, field: "span_id", message: "duplicate span id \(span.id)")
             }
             if let parent = span.parentID, parent == span.id || !seenSpans.contains(parent) {
@@ -67,10 +69,12 @@ public final class TraceReader {
                 guard let call = span.toolCallID, !call.isEmpty else {
                     throw TraceError(file: path, line: line, field: "attributes.\(GenAI.toolCallID)", message: "missing on a tool span")
                 }
-                guard seenCalls.insert(call).inserted else {
+                guard !seenCalls.contains(call) else {
                     throw TraceError(file: path, line: line, field: "attributes.\(GenAI.toolCallID)", message: "duplicate tool call id \(call)")
                 }
+                seenCalls.insert(call)
             }
+            seenSpans.insert(span.id)
             return span
         }
         return nil

@@ -1,0 +1,61 @@
+import CGit2
+import CGit2Support
+
+/// The in-memory object layer of a repository opened with `objectsInMemory`.
+///
+/// The repository gets a new object database (`git_odb_new`) of two backends: a `git_mempack`
+/// that takes every write, and a read-only proxy (`agentreplay_proxy_backend_new`, C) that
+/// reads the repository's own objects. Writes never touch the disk — not even libgit2's
+/// "freshen" of existing loose objects, nor its pack-directory rescans — until
+/// `Repository.persistObjects()` writes everything as one pack.
+///
+/// Ownership: the new database holds the mempack and the proxy (and frees them); the
+/// repository holds the new database; this class holds one reference to the repository's
+/// original database, for writing the pack.
+final class MemoryObjects {
+    let mempack: UnsafeMutablePointer<git_odb_backend>
+    let disk: Owned<OpaquePointer>
+
+    init(layering repo: OpaquePointer) throws {
+        let disk = try Owned.make("git_repository_odb", free: git_odb_free) { git_repository_odb(&$0, repo) }
+        let layered = try Owned.make("git_odb_new", free: git_odb_free) { git_odb_new(&$0) }
+        var mempack: UnsafeMutablePointer<git_odb_backend>?
+        try check(git_mempack_new(&mempack), "git_mempack_new")
+        guard let mempack else { throw GitError.invalid("no backend returned", "git_mempack_new") }
+        var rc = layered.use { git_odb_add_backend($0, mempack, 2) }
+        if rc < 0 { mempack.pointee.free?(mempack) }
+        try check(rc, "git_odb_add_backend")
+        // The proxy takes its own reference to the disk database.
+        var source: OpaquePointer?
+        try check(git_repository_odb(&source, repo), "git_repository_odb")
+        var proxy: UnsafeMutablePointer<git_odb_backend>?
+        rc = agentreplay_proxy_backend_new(&proxy, source)
+        if rc < 0 { git_odb_free(source) }
+        try check(rc, "agentreplay_proxy_backend_new")
+        guard let proxy else { throw GitError.invalid("no backend returned", "agentreplay_proxy_backend_new") }
+        rc = layered.use { git_odb_add_backend($0, proxy, 1) }
+        if rc < 0 { proxy.pointee.free?(proxy) }
+        try check(rc, "git_odb_add_backend")
+        try layered.use { try check(git_repository_set_odb(repo, $0), "git_repository_set_odb") }
+        self.mempack = mempack
+        self.disk = disk
+    }
+
+    /// Writes every object in memory to the repository's own database as one pack
+    /// (`git_mempack_dump`, then `git_odb_write_pack`), then empties the mempack.
+    func persist(_ repo: OpaquePointer) throws {
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        try check(git_mempack_dump(&buffer, repo, mempack), "git_mempack_dump")
+        // A pack of no objects is a 12-byte header and a 20-byte checksum: nothing to write.
+        guard buffer.size > 32, let data = buffer.ptr else { return }
+        var writer: UnsafeMutablePointer<git_odb_writepack>?
+        try disk.use { try check(git_odb_write_pack(&writer, $0, nil, nil), "git_odb_write_pack") }
+        guard let writer else { throw GitError.invalid("no pack writer returned", "git_odb_write_pack") }
+        defer { writer.pointee.free(writer) }
+        var progress = git_indexer_progress()
+        try check(writer.pointee.append(writer, data, buffer.size, &progress), "git_odb_writepack.append")
+        try check(writer.pointee.commit(writer, &progress), "git_odb_writepack.commit")
+        try check(git_mempack_reset(mempack), "git_mempack_reset")
+    }
+}
