@@ -22,6 +22,18 @@ struct FileStat: Equatable, Sendable {
     init?(path: String) {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    /// `fstatat(directory, name, AT_SYMLINK_NOFOLLOW)`: a name in an open directory, which
+    /// spares the kernel the walk down a long path.
+    init?(directory: Int32, name: String) {
+        var info = stat()
+        guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        self.init(info)
+    }
+
+    private init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)

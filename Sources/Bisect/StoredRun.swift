@@ -68,14 +68,21 @@ public enum StoredRun {
         return (history, trace)
     }
 
-    /// The trailers of a commit message (`Key: value` lines), first value of each key.
+    /// The `Agentreplay-*` trailers of a commit message (`Key: value` lines), first value of
+    /// each key. Read as UTF-8 bytes: a chain has a commit per span, so this runs a lot.
     static func trailers(_ message: String) -> [String: String] {
         var out: [String: String] = [:]
-        for line in message.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":"), line.hasPrefix("Agentreplay-") else { continue }
-            let key = String(line[..<colon])
-            let value = line[line.index(after: colon)...].drop { $0 == " " }
-            if out[key] == nil { out[key] = String(value) }
+        let prefix = Array("Agentreplay-".utf8)
+        var utf8 = message.utf8[...]
+        while !utf8.isEmpty {
+            let end = utf8.firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            let line = utf8[utf8.startIndex..<end]
+            if line.starts(with: prefix), let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                let key = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
+                let value = line[line.index(after: colon)...].drop { $0 == UInt8(ascii: " ") }
+                if out[key] == nil { out[key] = String(decoding: value, as: UTF8.self) }
+            }
+            utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
         }
         return out
     }

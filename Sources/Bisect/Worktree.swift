@@ -7,60 +7,65 @@ import Git
 /// `node_modules`, `__pycache__`) survive from probe to probe and from one bisect to the next.
 ///
 /// Next to the directory `<slot>` lies `<slot>.state`: the tree the directory holds and
-/// whether a test may have run in it since (`testing`) or not (`clean`). It is removed while
-/// files are being written, so a bisect killed mid-update leaves no state, and the next one
-/// starts that directory afresh. A test that changes, adds or deletes tracked files is noticed
-/// (their `lstat` no longer matches what was written) and those paths are written again
-/// before the next probe; files no tree names (build products) are left alone.
+/// whether a test may have changed its files since they were written (`dirty`) or not
+/// (`clean`). It is removed while files are being written, so a bisect killed mid-update
+/// leaves no state, and the next one starts that directory afresh. A test that changes, adds
+/// over or deletes tracked files is noticed (`ChangeTracker`) and those paths are written
+/// again before the next probe; files no tree names (build products) are left alone.
 final class Worktree {
     let directory: String
     let stateFile: String
     let outputFile: String
     /// The tree the directory holds, once known in this session.
     private(set) var tree: ObjectID?
-    /// What each tracked file looked like just after it was written or checked.
-    private var stats: [String: FileStat] = [:]
+    /// How the files tests touch are noticed.
+    private let tracker: ChangeTracker
+    /// The tracker was started just now (no test ran since): nothing to ask it.
+    private var justStarted = false
 
-    init(folder: String, slot: Int) {
+    /// `watching` false makes the worktree compare `lstat`s even where the kernel could tell.
+    init(folder: String, slot: Int, watching: Bool = true) {
         directory = folder + "/\(slot)"
         stateFile = folder + "/\(slot).state"
         outputFile = folder + "/\(slot).output"
+        tracker = (watching ? ChangeWatch.make(root: folder + "/\(slot)") : nil) ?? StatIndex(root: folder + "/\(slot)")
     }
 
-    /// Makes the directory hold `target`. Returns how many paths were written or removed.
-    @discardableResult
-    func checkout(_ target: ObjectID, repository: Repository) throws -> Int {
+    /// Makes the directory hold `target`.
+    func checkout(_ target: ObjectID, repository: Repository) throws {
         if tree == nil { try resume(repository: repository) }
         guard let current = tree else {
             try writeFresh(target, repository: repository)
-            return stats.count
+            return
         }
-        let tampered = stats.compactMap { path, stat in FileStat(path: directory + "/" + path) == stat ? nil : path }
+        var tampered: [String] = []
+        if !justStarted {
+            if let touched = try tracker.touched(tree: current, repository: repository) {
+                tampered = touched
+            } else {
+                // The tracker cannot tell: write every tracked file again.
+                try removeState()
+                try repository.materialize(tree: current, into: directory)
+                try tracker.start(tree: current, repository: repository)
+            }
+        }
+        justStarted = false
         if current == target && tampered.isEmpty {
             try writeState(target, testing: true)
-            return 0
+            return
         }
         try removeState()
         var from = current
         if !tampered.isEmpty {
             for path in tampered {
                 try? FileManager.default.removeItem(atPath: directory + "/" + path)
-                stats[path] = nil
             }
-            from = try repository.updateTree(current, tampered.sorted().map { .remove(path: $0) })
+            from = try repository.updateTree(current, tampered.map { .remove(path: $0) })
         }
-        let changes = try repository.diff(from: from, to: target)
         try repository.updateMaterialized(from: from, to: target, directory: directory)
-        for change in changes {
-            if let mode = change.newMode, Self.tracked(mode) {
-                stats[change.path] = FileStat(path: directory + "/" + change.path)
-            } else {
-                stats[change.path] = nil
-            }
-        }
+        try tracker.settled(from: from, to: target, repository: repository)
         tree = target
         try writeState(target, testing: true)
-        return changes.count
     }
 
     /// After the last probe: writes back any tracked file a test changed and records the
@@ -83,7 +88,8 @@ final class Worktree {
             try removeState()
             try repository.materialize(tree: recorded, into: directory)
         }
-        try baseline(recorded, repository: repository)
+        try tracker.start(tree: recorded, repository: repository)
+        justStarted = true
         tree = recorded
     }
 
@@ -91,21 +97,9 @@ final class Worktree {
         try removeState()
         try? FileManager.default.removeItem(atPath: directory)
         try repository.materialize(tree: target, into: directory)
-        try baseline(target, repository: repository)
+        try tracker.start(tree: target, repository: repository)
         tree = target
         try writeState(target, testing: true)
-    }
-
-    /// Records the `lstat` of every tracked file of `tree` as it is now.
-    private func baseline(_ tree: ObjectID, repository: Repository) throws {
-        stats = [:]
-        for (path, entry) in try repository.walk(tree) where Self.tracked(entry.mode) {
-            stats[path] = FileStat(path: directory + "/" + path)
-        }
-    }
-
-    private static func tracked(_ mode: FileMode) -> Bool {
-        mode == .blob || mode == .executable || mode == .link
     }
 
     // MARK: - The state file
@@ -117,15 +111,21 @@ final class Worktree {
               let id = ObjectID(hex: String(lines[1].dropFirst(5))) else { return nil }
         switch lines[2] {
         case "clean": return (id, false)
-        case "testing": return (id, true)
+        case "dirty": return (id, true)
         default: return nil
         }
     }
 
+    /// Writes the state in place. Both states have the same length, so the file is never
+    /// truncated: truncating a file to zero and writing it again makes ext4 flush it to disk
+    /// (auto_da_alloc), a few milliseconds a probe.
     private func writeState(_ tree: ObjectID, testing: Bool) throws {
-        let text = "agentreplay-worktree 1\ntree \(tree.hex)\n\(testing ? "testing" : "clean")\n"
-        guard FileManager.default.createFile(atPath: stateFile, contents: Data(text.utf8)) else {
-            throw BisectError.system("cannot write \(stateFile)")
+        let text = Array("agentreplay-worktree 1\ntree \(tree.hex)\n\(testing ? "dirty" : "clean")\n".utf8)
+        let fd = open(stateFile, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw BisectError.system("cannot write \(stateFile): \(POSIX.error())") }
+        defer { close(fd) }
+        guard text.withUnsafeBytes({ pwrite(fd, $0.baseAddress, $0.count, 0) }) == text.count, ftruncate(fd, off_t(text.count)) == 0 else {
+            throw BisectError.system("cannot write \(stateFile): \(POSIX.error())")
         }
     }
 

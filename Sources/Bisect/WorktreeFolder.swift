@@ -79,8 +79,10 @@ final class WorktreeFolder {
         guard lockDescriptor >= 0 else { return }
         let text = lockHeader + groups.map { "group \($0)\n" }.joined()
         let bytes = Array(text.utf8)
-        _ = ftruncate(lockDescriptor, 0)
+        // Written over, then cut to length: truncating to zero first would make ext4 flush
+        // the file to disk (auto_da_alloc), twice a probe.
         _ = bytes.withUnsafeBytes { pwrite(lockDescriptor, $0.baseAddress, $0.count, 0) }
+        _ = ftruncate(lockDescriptor, off_t(bytes.count))
     }
 
     func unlock() {

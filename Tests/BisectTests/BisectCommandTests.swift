@@ -127,7 +127,7 @@ final class BisectCommandTests: XCTestCase {
         let folder = try cli.folder()
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/lock"), "the lock is removed")
         XCTAssertEqual(try fixture.snapshot(), before, "working tree, index, HEAD and branches as they were")
-        XCTAssertEqual(fixture.read(folder + "/0.state")?.hasSuffix("testing\n"), true)
+        XCTAssertEqual(fixture.read(folder + "/0.state")?.hasSuffix("dirty\n"), true)
 
         // The next run writes the interrupted worktree's files again, and finds the culprit.
         try fixture.write(folder + "/0/app.txt", "scribbled on by the interrupted test\n")
