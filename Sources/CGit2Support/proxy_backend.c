@@ -41,8 +41,16 @@ static int proxy_read_header(size_t *len, git_object_t *type, git_odb_backend *b
     return git_odb_read_header(len, type, ((proxy_backend *)backend)->source, id);
 }
 
+/* Existence without a rescan of the pack directory on a miss: the objects replay asks about
+ * are mostly ones it is about to write, which the source has never had. */
 static int proxy_exists(git_odb_backend *backend, const git_oid *id) {
-    return git_odb_exists(((proxy_backend *)backend)->source, id);
+    return git_odb_exists_ext(((proxy_backend *)backend)->source, id, GIT_ODB_LOOKUP_NO_REFRESH);
+}
+
+/* Asked before every write ("is it there already?"): answer from the source without
+ * touching it. Found: nothing to write. Not found: the write goes to the mempack. */
+static int proxy_freshen(git_odb_backend *backend, const git_oid *id) {
+    return proxy_exists(backend, id) ? 0 : GIT_ENOTFOUND;
 }
 
 static int proxy_exists_prefix(git_oid *found, git_odb_backend *backend, const git_oid *prefix, size_t prefix_len) {
@@ -68,6 +76,7 @@ int agentreplay_proxy_backend_new(git_odb_backend **out, git_odb *source) {
     proxy->parent.read_prefix = proxy_read_prefix;
     proxy->parent.read_header = proxy_read_header;
     proxy->parent.exists = proxy_exists;
+    proxy->parent.freshen = proxy_freshen;
     proxy->parent.exists_prefix = proxy_exists_prefix;
     proxy->parent.free = proxy_free;
     *out = &proxy->parent;

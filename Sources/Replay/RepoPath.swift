@@ -78,10 +78,11 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Whether a path was recorded on Windows: a drive (`C:\\`, `C:/`) or backslashes.
     static func isWindowsPath(_ p: String) -> Bool {
+        if p.utf8.contains(0x5C) { return true }
         let b = Array(p.utf8.prefix(3))
         let drive = b.count == 3 && ((b[0] | 0x20) >= 0x61 && (b[0] | 0x20) <= 0x7A) && b[1] == UInt8(ascii: ":")
             && (b[2] == UInt8(ascii: "\\") || b[2] == UInt8(ascii: "/"))
-        return drive || p.contains("\\")
+        return drive
     }
 
     /// A Windows path in POSIX form: `\\` as `/`, and a drive `C:` as a first component
@@ -98,6 +99,11 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// case, with trailing dots or spaces or an NTFS stream (`.git.`, `.git::$INDEX_ALLOCATION`),
     /// its NTFS short name (`GIT~1`), or with the code points HFS+ ignores (`.g\u{200C}it`).
     static func isGitDirectoryName(_ component: String) -> Bool {
+        // Fast path: an ASCII name that does not start like ".git" or "git~1" is none of them.
+        if let first = component.utf8.first, first != UInt8(ascii: "."), first | 0x20 != UInt8(ascii: "g"),
+           component.utf8.allSatisfy({ $0 < 0x80 }) {
+            return false
+        }
         let ignorable: [ClosedRange<UInt32>] = [0x200B...0x200F, 0x202A...0x202E, 0x206A...0x206F, 0xFEFF...0xFEFF]
         var name = String(String.UnicodeScalarView(component.unicodeScalars.filter { scalar in
             !ignorable.contains { $0.contains(scalar.value) }

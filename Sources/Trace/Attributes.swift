@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Span attributes: names to JSON values, always kept sorted by name (byte order), so that
 /// writing them never depends on insertion or hash order.
 public struct Attributes: Sendable, Equatable, Sequence {
@@ -34,12 +40,26 @@ public struct Attributes: Sendable, Equatable, Sequence {
         JSON.object(a.members) == JSON.object(b.members)
     }
 
+    /// Byte order of the UTF-8 forms (what `memcmp` gives), without Unicode comparison.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { pa in
+            b.withUTF8 { pb in
+                let n = Swift.min(pa.count, pb.count)
+                let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
+                return c < 0 || (c == 0 && pa.count < pb.count)
+            }
+        }
+    }
+
     private func lowerBound(_ name: String) -> Int {
+        // Attributes mostly arrive in order: check the end first.
+        if let last = members.last, Attributes.precedes(last.0, name) { return members.count }
         var low = 0
         var high = members.count
         while low < high {
             let mid = (low + high) / 2
-            if members[mid].0.utf8.lexicographicallyPrecedes(name.utf8) { low = mid + 1 } else { high = mid }
+            if Attributes.precedes(members[mid].0, name) { low = mid + 1 } else { high = mid }
         }
         return low
     }

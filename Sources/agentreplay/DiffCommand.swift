@@ -1,4 +1,5 @@
 import Analysis
+import Dispatch
 import ArgumentParser
 import Git
 import Importers
@@ -36,17 +37,46 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var traceOptions: TraceOptions
 
     func run() throws {
-        let repository = try Repository.open(repo, objectsInMemory: true)
-        let left = try traceOptions.replay(a, onto: repository, base: base)
-        let right = try traceOptions.replay(b, onto: repository, base: base)
-        let diff = RunDiff.compare(a: left, b: right)
-        let hunks = try EditHunks.attribute(left.run, repository: repository)
-        let hunksB = try EditHunks.attribute(right.run, repository: repository)
+        // The two sessions are replayed at once, each on its own thread with its own
+        // repository handle (libgit2: one handle per thread) and in-memory objects; tree ids
+        // compare across handles, being content hashes.
+        let work = Unchecked((options: traceOptions, repo: repo, base: base))
+        let sides = [a, b].map { Unchecked<Result<Side, Error>>.Box(path: $0) }
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            sides[i].result = Result {
+                let repository = try Repository.open(work.value.repo, objectsInMemory: true)
+                let replayed = try work.value.options.replay(sides[i].path, onto: repository, base: work.value.base)
+                return Side(trace: replayed.trace, run: replayed.run, hunks: try EditHunks.attribute(replayed.run, repository: repository))
+            }
+        }
+        let left = try sides[0].result!.get(), right = try sides[1].result!.get()
+        let diff = RunDiff.compare(a: (left.trace, left.run), b: (right.trace, right.run))
         if json {
-            Terminal.write(JSONWriter.pretty(DiffDocument.json(diff, a: left.run, b: right.run, hunks: (hunks, hunksB))) + "\n")
+            Terminal.write(JSONWriter.pretty(DiffDocument.json(diff, a: left.run, b: right.run, hunks: (left.hunks, right.hunks))) + "\n")
         } else {
-            Terminal.write(DiffReport.text(diff, names: (a, b), runs: (left.run, right.run), hunks: (hunks, hunksB)))
+            Terminal.write(DiffReport.text(diff, names: (a, b), runs: (left.run, right.run), hunks: (left.hunks, right.hunks)))
         }
         if !diff.identical { throw ExitCode(1) }
+    }
+
+    /// One session replayed, with its final diff's hunks mapped to spans.
+    struct Side {
+        var trace: Trace
+        var run: Run
+        var hunks: [EditHunk]
+    }
+}
+
+/// A value handed to another thread by hand: the code that uses it keeps each handle on one
+/// thread at a time, which the compiler cannot see.
+struct Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+
+    /// A slot one thread fills and another reads after the threads have joined.
+    final class Box: @unchecked Sendable {
+        let path: String
+        var result: Value? = nil
+        init(path: String) { self.path = path }
     }
 }
