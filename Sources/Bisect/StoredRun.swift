@@ -1,3 +1,4 @@
+import Dispatch
 import Git
 import Replay
 import Trace
@@ -23,9 +24,9 @@ public enum StoredRun {
             throw BisectError.invalid(
                 "the trace of run \(traceID) is not stored at \(RunRefs.traceName(traceID)): run `agentreplay run TRACE --repo .` again, or name the trace")
         }
-        let trace = try parse(bytes, name: RunRefs.traceName(traceID) + ":" + RunRefs.traceFile)
-        var indexOf: [Span.ID: Int] = [:]
-        for (index, span) in trace.spans.enumerated() { indexOf[span.id] = index }
+        // Parse the trace on another core while this one walks the chain (libgit2 stays on
+        // this thread: a repository handle is for one thread at a time).
+        let parsing = Parsing(bytes, name: RunRefs.traceName(traceID) + ":" + RunRefs.traceFile)
 
         // Walk back to the base.
         var links: [(commit: ObjectID, span: Span.ID)] = []
@@ -47,6 +48,9 @@ public enum StoredRun {
         }
         links.reverse()
         let baseTree = try startTree ?? baseCommit.map { try repository.tree(ofCommit: $0) } ?? ObjectID.emptyTree
+        let trace = try parsing.result()
+        var indexOf: [Span.ID: Int] = [:]
+        for (index, span) in trace.spans.enumerated() { indexOf[span.id] = index }
 
         var candidates: [History.Candidate] = []
         var parent = baseTree
@@ -85,6 +89,24 @@ public enum StoredRun {
             utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
         }
         return out
+    }
+
+    /// A trace being parsed on a global queue.
+    private final class Parsing: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var outcome: Result<Trace, Error>?
+
+        init(_ bytes: [UInt8], name: String) {
+            DispatchQueue.global().async {
+                self.outcome = Result { try StoredRun.parse(bytes, name: name) }
+                self.done.signal()
+            }
+        }
+
+        func result() throws -> Trace {
+            done.wait()
+            return try outcome!.get()
+        }
     }
 
     /// A native trace held in memory (a stored blob), read as `TraceReader` reads a file.

@@ -11,6 +11,10 @@ import Darwin
 /// can be killed at once, in the worktree (`posix_spawn_file_actions_addchdir_np`), with
 /// standard input from `/dev/null`, standard output and error into one file, the signal mask
 /// cleared and every signal's disposition reset to the default.
+///
+/// Descriptor 3 of the test is the write end of a pipe whose other end the runner polls: it
+/// reads end-of-file the moment the test and everything it started have exited, so a quick
+/// test is noticed at once, with no SIGCHLD handler. Nothing else of bisect's is inherited.
 final class TestProcess {
     /// The shell's pid, which is also the process group's id.
     let pid: pid_t
@@ -19,10 +23,28 @@ final class TestProcess {
     private(set) var timedOut = false
     private(set) var finished: UInt64?
     private var termSent: UInt64?
+    /// The read end of the exit pipe, -1 once it reached end-of-file (or was closed).
+    private(set) var exitPipe: Int32
 
-    private init(pid: pid_t) {
+    private init(pid: pid_t, exitPipe: Int32) {
         self.pid = pid
+        self.exitPipe = exitPipe
         self.started = POSIX.now()
+    }
+
+    deinit {
+        if exitPipe >= 0 { close(exitPipe) }
+    }
+
+    /// Reads the exit pipe after `poll` said it is readable; closes it at end-of-file.
+    func drainExitPipe() {
+        guard exitPipe >= 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = read(exitPipe, &buffer, buffer.count)
+        if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) {
+            close(exitPipe)
+            exitPipe = -1
+        }
     }
 
     static func spawn(command: String, directory: String, environment: [String], output: String) throws -> TestProcess {
@@ -49,13 +71,21 @@ final class TestProcess {
         try check(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0), "posix_spawn_file_actions_addopen")
         try check(posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644), "posix_spawn_file_actions_addopen")
         try check(posix_spawn_file_actions_adddup2(&actions, 1, 2), "posix_spawn_file_actions_adddup2")
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw BisectError.system("pipe: \(POSIX.error())") }
+        defer { close(ends[1]) }
+        var readEndOwned = true
+        defer { if readEndOwned { close(ends[0]) } }
+        for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+        try check(posix_spawn_file_actions_adddup2(&actions, ends[1], 3), "posix_spawn_file_actions_adddup2")
         // Nothing else of ours may leak into the test: an inherited descriptor keeps pipes
         // and sockets open for as long as the test's slowest child lives (a parent waiting
         // for EOF on one would wait for it).
         if let closeFrom = Self.closeFrom {
-            try check(closeFrom(&actions, 3), "posix_spawn_file_actions_addclosefrom_np")
+            try check(closeFrom(&actions, 4), "posix_spawn_file_actions_addclosefrom_np")
         } else {
-            for fd in Self.openDescriptors() where fd > 2 {
+            for fd in Self.openDescriptors() where fd > 3 {
                 try check(posix_spawn_file_actions_addclose(&actions, fd), "posix_spawn_file_actions_addclose")
             }
         }
@@ -82,7 +112,8 @@ final class TestProcess {
             _ = fchdir(saved)
         }
         try check(rc, "posix_spawn /bin/sh")
-        return TestProcess(pid: pid)
+        readEndOwned = false
+        return TestProcess(pid: pid, exitPipe: ends[0])
     }
 
     /// The descriptors open in this process (`/proc/self/fd`, else `/dev/fd`), less the one

@@ -1,10 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs test processes side by side and waits for all of them, with a per-run time limit
 /// that kills the run's whole process group, and stops everything when a signal comes.
 ///
-/// Waiting polls each child with `waitpid(WNOHANG)`, sleeping between checks with a
-/// back-off from 50 µs to 25 ms: a quick test is noticed within a fraction of its own time,
-/// a long one costs forty wake-ups a second. (No SIGCHLD handler: it would compete with
-/// whatever else in the process waits for children, such as Foundation's `Process`.)
+/// Waiting `poll`s the tests' exit pipes (`TestProcess`), which wake it the moment a test and
+/// all it started have exited, and between wake-ups checks each shell with
+/// `waitpid(WNOHANG)`, with a time-out backing off from 1 ms to 25 ms (a test that leaves a
+/// child running past its own exit holds its pipe open; a signal cuts `poll` short). No
+/// SIGCHLD handler: it would compete with whatever else in the process waits for children,
+/// such as Foundation's `Process`.
 struct TestRunner {
     /// One run to start: the command in a directory, with its environment and output file.
     struct Job {
@@ -46,7 +56,8 @@ struct TestRunner {
         defer { running([]) }
         let limit = timeout.map { UInt64(max(0, $0) * 1e9) }
         let graceNanoseconds = UInt64(grace * 1e9)
-        var pause = 50
+        var pause: Int32 = 1  // ms, for poll
+        var nap = 50  // µs, when no pipe is left to poll (the shell exits a moment after)
         while true {
             let now = POSIX.now()
             var done = true
@@ -59,8 +70,19 @@ struct TestRunner {
                 interrupt(processes)
                 try Signals.check()
             }
-            Signals.sleep(microseconds: pause)
-            pause = min(pause * 2, 25_000)
+            var descriptors = processes.filter { $0.status == nil && $0.exitPipe >= 0 }
+                .map { pollfd(fd: $0.exitPipe, events: Int16(POLLIN), revents: 0) }
+            if descriptors.isEmpty {
+                Signals.sleep(microseconds: nap)
+                nap = min(nap * 2, 25_000)
+                continue
+            } else if poll(&descriptors, nfds_t(descriptors.count), pause) > 0 {
+                for process in processes where descriptors.contains(where: { $0.fd == process.exitPipe && $0.revents != 0 }) {
+                    process.drainExitPipe()
+                }
+                continue
+            }
+            pause = min(pause * 2, 25)
         }
         return processes.map { Outcome(status: $0.status ?? 128, timedOut: $0.timedOut, milliseconds: $0.milliseconds) }
     }
