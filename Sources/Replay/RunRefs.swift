@@ -28,8 +28,9 @@ public enum RunRefs {
         return s.isEmpty ? "unnamed" : s
     }
 
-    /// Stores `trace` (native bytes) and points the run's refs at its head; returns the names
-    /// of the refs that name the run.
+    /// Stores `trace` (native bytes), writes the objects a repository opened with
+    /// `objectsInMemory` holds as one pack, and then points the run's refs at its head;
+    /// returns the names of the refs that name the run.
     public static func write(_ run: Run, trace: [UInt8], to repository: Repository) throws -> [String] {
         guard let head = run.head else { return [] }
         let blob = try repository.writeBlob(trace)
@@ -39,6 +40,8 @@ public enum RunRefs {
             tree: tree, parents: [], author: signature, committer: signature,
             message: "agentreplay trace \(run.header.traceID)\n")
         let message = "agentreplay run \(run.header.traceID)"
+        // Objects kept in memory during the replay go to disk as one pack, before any ref.
+        try repository.persistObjects()
         try repository.setReference(traceName(run.header.traceID), to: commit, message: message)
         try repository.setReference(name(run.header.traceID), to: head, message: message)
         try repository.setReference(last, to: head, message: message)

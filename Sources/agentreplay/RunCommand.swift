@@ -34,7 +34,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let source = try traceOptions.open(trace)
-        let repository = try Repository.open(repo, objectsInMemory: noRefs)
+        // Objects stay in memory while replaying (fast, nothing half-written on disk); with
+        // refs, they are written as one pack at the end, before the refs.
+        let repository = try Repository.open(repo, objectsInMemory: true)
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
         var run = try Replayer(repository: repository).replay(header: source.header, base: base, next: source.next)
         if !noRefs { run.refs = try RunRefs.write(run, trace: try source.nativeBytes(), to: repository) }
