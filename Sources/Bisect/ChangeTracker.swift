@@ -12,4 +12,6 @@ protocol ChangeTracker: AnyObject {
     /// Bisect has just brought the directory from tree `from` to `to`: take that as the new
     /// starting point.
     func settled(from: ObjectID, to: ObjectID, repository: Repository) throws
+    /// No more questions: let go of what can be let go early.
+    func stop()
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Git
 
 /// The tracked files a test touched, as the kernel tells them (Linux `inotify`), instead of
@@ -43,6 +44,8 @@ final class ChangeWatch: ChangeTracker {
 
     func start(tree: ObjectID, repository: Repository) throws {
         #if os(Linux)
+        if descriptor < 0 { descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) }
+        guard descriptor >= 0 else { throw BisectError.system("inotify_init1: \(POSIX.error())") }
         for wd in folders.keys { inotify_rm_watch(descriptor, wd) }
         #endif
         folders = [:]
@@ -72,6 +75,18 @@ final class ChangeWatch: ChangeTracker {
             return
         }
         for folder in created { try watchTree(folder) }
+    }
+
+    /// Lets go of the watches. Closing an inotify descriptor waits for the kernel to free
+    /// its watches after an RCU grace period (some 15 ms on a small VM), so it is closed on
+    /// another thread while bisect writes its state and prints its report.
+    func stop() {
+        guard descriptor >= 0 else { return }
+        let fd = descriptor
+        descriptor = -1
+        folders = [:]
+        watches = [:]
+        Thread.detachNewThread { close(fd) }
     }
 
     /// Watches `folder` and every folder below it on disk.

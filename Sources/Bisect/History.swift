@@ -59,6 +59,16 @@ public struct History: Sendable {
                   candidates: candidates, head: run.head, spans: spans)
     }
 
+    /// A history as it was (`HistoryCache`).
+    init(header: Trace.Header, baseCommit: ObjectID?, baseTree: ObjectID, candidates: [Candidate], head: ObjectID?, responses: [Span.ID: String]) {
+        self.header = header
+        self.baseCommit = baseCommit
+        self.baseTree = baseTree
+        self.candidates = candidates
+        self.head = head
+        self.responses = responses
+    }
+
     /// Fills in tokens and model responses from the spans.
     init(header: Trace.Header, baseCommit: ObjectID?, baseTree: ObjectID, candidates: [Candidate], head: ObjectID?, spans: [Span]) {
         self.header = header

@@ -58,6 +58,12 @@ public final class Session {
 
     private var probes: [ProbeRecord] = []
 
+    /// The folder that holds the worktrees of the repository at `repositoryPath` (and the
+    /// histories of its stored runs, `StoredRun.history(cache:)`).
+    public static func folder(repositoryPath: String, options: Options) throws -> String {
+        try WorktreeFolder.location(repositoryPath: repositoryPath, root: options.worktreeRoot, environment: options.environment)
+    }
+
     public init(repository: Repository, repositoryPath: String, history: History, options: Options) {
         self.repository = repository
         self.repositoryPath = repositoryPath
@@ -67,8 +73,7 @@ public final class Session {
 
     public func run() throws -> Result {
         if options.handlesSignals { Signals.install() }
-        let folder = WorktreeFolder(path: try WorktreeFolder.location(
-            repositoryPath: repositoryPath, root: options.worktreeRoot, environment: options.environment))
+        let folder = WorktreeFolder(path: try Self.folder(repositoryPath: repositoryPath, options: options))
         for note in try folder.lock(repositoryPath: repositoryPath) { onNote(note) }
         defer { folder.unlock() }
         let slots = (0..<max(1, options.jobs)).map(folder.worktree)

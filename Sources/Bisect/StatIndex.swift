@@ -76,6 +76,10 @@ final class StatIndex: ChangeTracker {
         record(written)
     }
 
+    func stop() {
+        removeAll()
+    }
+
     static func tracked(_ mode: FileMode) -> Bool {
         mode == .blob || mode == .executable || mode == .link
     }

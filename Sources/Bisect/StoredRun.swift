@@ -10,8 +10,10 @@ import Trace
 /// names no trace, the base. A "Session start" commit (the session began on a dirty tree)
 /// gives the base tree.
 public enum StoredRun {
-    /// The history of the run whose chain ends at `head` (default: the last run).
-    public static func history(head: ObjectID? = nil, in repository: Repository) throws -> (History, Trace) {
+    /// The history of the run whose chain ends at `head` (default: the last run). With a
+    /// `cache` folder, it is read from there when an earlier bisect kept it (`HistoryCache`),
+    /// and kept there otherwise.
+    public static func history(head: ObjectID? = nil, in repository: Repository, cache: String? = nil) throws -> History {
         guard let head = try head ?? repository.reference(RunRefs.last) else {
             throw BisectError.invalid(
                 "no run in this repository (\(RunRefs.last) does not exist): run `agentreplay run TRACE --repo .` first, or name a trace")
@@ -20,10 +22,14 @@ public enum StoredRun {
             throw BisectError.invalid(
                 "\(head.hex.prefix(12)) is not a commit of a run (no Agentreplay-Trace trailer): the last run changed no files?")
         }
-        guard let bytes = try RunRefs.storedTrace(traceID, in: repository) else {
+        guard let stored = try repository.reference(RunRefs.traceName(traceID)),
+              let blob = try repository.entry(in: try repository.tree(ofCommit: stored), path: RunRefs.traceFile)?.id else {
             throw BisectError.invalid(
                 "the trace of run \(traceID) is not stored at \(RunRefs.traceName(traceID)): run `agentreplay run TRACE --repo .` again, or name the trace")
         }
+        let cached = cache.map { HistoryCache.path(folder: $0, head: head, trace: blob) }
+        if let cached, let history = HistoryCache.load(cached) { return history }
+        let bytes = try repository.blob(blob)
         // Parse the trace on another core while this one walks the chain (libgit2 stays on
         // this thread: a repository handle is for one thread at a time).
         let parsing = Parsing(bytes, name: RunRefs.traceName(traceID) + ":" + RunRefs.traceFile)
@@ -69,7 +75,8 @@ public enum StoredRun {
         }
         let history = History(header: trace.header, baseCommit: baseCommit, baseTree: baseTree,
                               candidates: candidates, head: head, spans: trace.spans)
-        return (history, trace)
+        if let cached { HistoryCache.save(history, to: cached) }
+        return history
     }
 
     /// The `Agentreplay-*` trailers of a commit message (`Key: value` lines), first value of

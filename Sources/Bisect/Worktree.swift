@@ -73,6 +73,8 @@ final class Worktree {
     func finish(repository: Repository) throws {
         guard let tree else { return }
         try checkout(tree, repository: repository)
+        tracker.stop()
+        self.tree = nil
         try writeState(tree, testing: false)
     }
 

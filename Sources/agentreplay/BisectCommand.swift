@@ -112,7 +112,11 @@ struct BisectCommand: ParsableCommand {
             throw CLIFailure(message: "bisect needs the test to run: --test CMD (e.g. --test \"swift test\")")
         }
         let repository = try Repository.open(repo, objectsInMemory: true)
-        let history = try BisectInput.history(trace: trace, base: base, head: nil, traceOptions: traceOptions, repository: repository)
+        var options = Session.Options(command: test)
+        let repositoryPath = repository.workingDirectory ?? repository.gitDirectory
+        let history = try BisectInput.history(
+            trace: trace, base: base, head: nil, traceOptions: traceOptions, repository: repository,
+            cache: try? Session.folder(repositoryPath: repositoryPath, options: options))
         let header = BisectLog.Header(
             mode: minimal ? "minimal" : "bisect", trace: trace, repo: repo, base: base,
             head: trace == nil ? history.head?.hex : nil, from: traceOptions.from?.rawValue,
@@ -121,16 +125,13 @@ struct BisectCommand: ParsableCommand {
         let logFile = try log.map { try BisectLogFile(path: $0) }
         logFile?.write(header.json)
 
-        var options = Session.Options(command: test)
         options.jobs = jobs
         options.retries = retries
         options.timeout = timeout
         options.timeoutVerdict = timeoutVerdict == .bad ? .bad : .skip
         options.minimal = minimal
         options.handlesSignals = true
-        let session = Session(
-            repository: repository, repositoryPath: repository.workingDirectory ?? repository.gitDirectory,
-            history: history, options: options)
+        let session = Session(repository: repository, repositoryPath: repositoryPath, history: history, options: options)
         let progress = BisectProgress()
         session.onProbe = { logFile?.write(BisectLog.json($0)) }
         session.onBatch = { what, done in progress.show("probe \(done + 1): \(what)") }
@@ -161,14 +162,14 @@ struct BisectCommand: ParsableCommand {
 /// Where the runs bisect searches come from, for `bisect` and `bisect replay` alike.
 enum BisectInput {
     /// The history of `trace` replayed in memory, or of the stored run ending at `head`
-    /// (default: the last run).
-    static func history(trace: String?, base: String?, head: ObjectID?, traceOptions: TraceOptions, repository: Repository) throws -> History {
+    /// (default: the last run), kept in `cache` once read.
+    static func history(trace: String?, base: String?, head: ObjectID?, traceOptions: TraceOptions, repository: Repository, cache: String? = nil) throws -> History {
         do {
             if let trace {
                 let (loaded, run) = try traceOptions.replay(trace, onto: repository, base: base)
                 return History(run: run, spans: loaded.spans)
             }
-            return try StoredRun.history(head: head, in: repository).0
+            return try StoredRun.history(head: head, in: repository, cache: cache)
         } catch let error as BisectError {
             throw CLIFailure(message: error.description)
         }

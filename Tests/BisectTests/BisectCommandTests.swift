@@ -162,12 +162,5 @@ final class BisectCommandTests: XCTestCase {
         XCTAssertEqual(try fixture.snapshot(), before)
     }
 
-    func waitUntilGone(_ pid: Int32) -> Bool {
-        let until = Date().addingTimeInterval(10)
-        while Date() < until {
-            if !SessionTests.running(pid) { return true }
-            usleep(20_000)
-        }
-        return false
-    }
+    func waitUntilGone(_ pid: Int32) -> Bool { SessionTests.gone(pid) }
 }

@@ -131,7 +131,7 @@ final class SessionTests: XCTestCase {
             XCTAssertEqual(timedOut.map(\.step), [5])
             let child = Int32(fixture.read(fixture.scratch + "/child")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
             XCTAssertNotNil(child)
-            if let child { XCTAssertFalse(Self.running(child), "the sleeping child of a timed-out test is killed") }
+            if let child { XCTAssertTrue(Self.gone(child), "the sleeping child of a timed-out test is killed") }
         }
     }
 
@@ -149,7 +149,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(result.outcome, .found(1))
         let children = (fixture.read(fixture.scratch + "/children") ?? "").split(separator: "\n").compactMap { Int32($0) }
         XCTAssertEqual(children.count, 2)
-        for child in children { XCTAssertFalse(Self.running(child)) }
+        for child in children { XCTAssertTrue(Self.gone(child), "the test's background child is killed") }
     }
 
     func testCommandNotFound() throws {
@@ -250,6 +250,25 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(stored.candidates[6].tokens.inputTokens, 700)
         XCTAssertEqual(stored.responses[Span.ID(String(format: "%016x", 7))], "Turn 7: I will change the file.")
         XCTAssertEqual(stored.baseCommit, replayed.baseCommit)
+        // Kept in the cache once read, and read back the same.
+        let first = try StoredRun.history(in: repository, cache: fixture.cache)
+        let again = try StoredRun.history(in: repository, cache: fixture.cache)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: fixture.cache + "/history").count, 1)
+        for history in [first, again] {
+            XCTAssertEqual(history.trees, stored.trees)
+            XCTAssertEqual(history.head, stored.head)
+            XCTAssertEqual(history.header, stored.header)
+            XCTAssertEqual(history.responses, stored.responses)
+            XCTAssertEqual(history.candidates.map(\.spanID), stored.candidates.map(\.spanID))
+            XCTAssertEqual(history.candidates.map(\.name), stored.candidates.map(\.name))
+            XCTAssertEqual(history.candidates.map(\.toolName), stored.candidates.map(\.toolName))
+            XCTAssertEqual(history.candidates.map(\.callID), stored.candidates.map(\.callID))
+            XCTAssertEqual(history.candidates.map(\.turnID), stored.candidates.map(\.turnID))
+            XCTAssertEqual(history.candidates.map(\.commit), stored.candidates.map(\.commit))
+            XCTAssertEqual(history.candidates.map(\.parentTree), stored.candidates.map(\.parentTree))
+            XCTAssertEqual(history.candidates.map(\.spanIndex), stored.candidates.map(\.spanIndex))
+            XCTAssertEqual(history.candidates.map(\.tokens), stored.candidates.map(\.tokens))
+        }
         let result = try fixture.session(stored, repository, command: try fixture.bugTest()).run()
         XCTAssertEqual(result.outcome, .found(7))
     }
@@ -285,6 +304,16 @@ final class SessionTests: XCTestCase {
     func header(_ history: History, mode: String = "bisect") -> BisectLog.Header {
         BisectLog.Header(mode: mode, trace: nil, repo: ".", base: nil, head: nil, from: nil, recordedRoot: nil,
                          test: "t", jobs: 1, retries: 0, timeout: nil, timeoutVerdict: "skip", history: history)
+    }
+
+    /// Waits up to ten seconds for `pid` to be gone (SIGKILL is delivered asynchronously).
+    static func gone(_ pid: Int32) -> Bool {
+        let until = Date().addingTimeInterval(10)
+        while Date() < until {
+            if !running(pid) { return true }
+            usleep(10_000)
+        }
+        return false
     }
 
     /// Whether `pid` is a live process (a zombie waiting for its parent counts as gone).

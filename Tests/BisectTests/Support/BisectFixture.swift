@@ -92,7 +92,7 @@ final class BisectFixture {
         if refs {
             _ = try RunRefs.write(run, trace: TraceWriter.bytes(trace), to: repository)
             let reopened = try Repository.open(repoPath, objectsInMemory: true)
-            return (try StoredRun.history(in: reopened).0, reopened)
+            return (try StoredRun.history(in: reopened), reopened)
         }
         return (History(run: run, spans: trace.spans), repository)
     }
