@@ -56,7 +56,12 @@ enum BisectReport {
                 out += "  step \(step): span \(c.spanID), \(c.toolName ?? c.name) \(c.callID ?? "-")\(verdict) \((try? s.paths(step))?.joined(separator: ", ") ?? "")\n"
             }
         case .nonMonotonic(let bad, let good):
-            out += "Not monotonic: \(s.describe(step: bad)) fails, but the later \(s.describe(step: good)) passes.\n"
+            out += "Not monotonic: \(s.describe(step: bad)) fails, but the later \(s.describe(step: good)) passes"
+            let tree = good == 0 ? s.history.baseTree : s.candidate(good).tree
+            if s.probes.last(where: { $0.step == good }) == nil, let twin = s.probes.first(where: { $0.tree == tree && $0.step != nil }) {
+                out += " (it has the files of \(s.describe(step: twin.step!)), which passed)"
+            }
+            out += ".\n"
             out += "A later span undid the breakage, so no single span explains why the end fails; "
             out += "bisecting would name a wrong culprit. Try --minimal, or a test that checks one thing.\n"
         case .baseFails:

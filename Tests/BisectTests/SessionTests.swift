@@ -83,6 +83,24 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(Set(trees).count, trees.count, "no tree is tested twice")
     }
 
+    func testARevertedBreakageIsReportedNotBlamed() throws {
+        // BUG from span 2 to 5, span 6 puts app.txt back as span 1 left it, span 8 adds BUG
+        // elsewhere: state 6 passes after state 4 failed.
+        let fixture = try BisectFixture(self, files: ["app.txt": "v0\n"])
+        let trace = fixture.trace([
+            .write("app.txt", "v1\n"), .write("app.txt", "v2 BUG\n"), .write("app.txt", "v3 BUG\n"), .write("app.txt", "v4 BUG\n"),
+            .write("app.txt", "v5 BUG\n"), .write("app.txt", "v1\n"), .write("notes.txt", "todo\n"), .write("notes.txt", "todo BUG\n"),
+        ])
+        let (history, repository) = try fixture.history(trace)
+        let result = try fixture.session(history, repository, command: try fixture.bugTest()).run()
+        XCTAssertEqual(result.outcome, .nonMonotonic(bad: 4, good: 6))
+        let minimal = try fixture.session(history, repository, command: try fixture.bugTest()) { $0.minimal = true }.run()
+        // Any one span that writes BUG breaks the test alone: ddmin names one of them.
+        guard case .minimal(let set) = minimal.outcome else { return XCTFail("\(minimal.outcome)") }
+        XCTAssertEqual(set.count, 1)
+        XCTAssertTrue([2, 3, 4, 5, 8].contains(set[0]))
+    }
+
     func testFlakyTestWithRetriesIsReportedNotTrusted() throws {
         let fixture = try BisectFixture(self, files: ["app.txt": "v0\n"])
         let trace = fixture.trace((1...8).map { n in .write("app.txt", "v\(n)\n" + (n >= 6 ? "BUG\n" : "") + (n == 4 ? "FLAKY\n" : "")) })
