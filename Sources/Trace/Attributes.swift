@@ -42,14 +42,15 @@ public struct Attributes: Sendable, Equatable, Sequence {
 
     /// Byte order of the UTF-8 forms (what `memcmp` gives), without Unicode comparison.
     static func precedes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { pa in
-            b.withUTF8 { pb in
+        let fast = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb in
                 let n = Swift.min(pa.count, pb.count)
                 let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
                 return c < 0 || (c == 0 && pa.count < pb.count)
             }
         }
+        if let fast, let result = fast { return result }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     private func lowerBound(_ name: String) -> Int {
