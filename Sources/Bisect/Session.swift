@@ -73,6 +73,7 @@ public final class Session {
 
     public func run() throws -> Result {
         if options.handlesSignals { Signals.install() }
+        defer { if options.handlesSignals { Signals.uninstall() } }
         let folder = WorktreeFolder(path: try Self.folder(repositoryPath: repositoryPath, options: options))
         for note in try folder.lock(repositoryPath: repositoryPath) { onNote(note) }
         defer { folder.unlock() }
@@ -84,6 +85,7 @@ public final class Session {
         for slot in slots where slot.tree != nil {
             try slot.finish(repository: repository)
         }
+        try Signals.check()
         return Result(outcome: outcome, probes: probes, folder: folder.path)
     }
 

@@ -26,6 +26,16 @@ enum Signals {
         }
     }
 
+    /// Puts the default dispositions back (once the tests are over, a signal ends the
+    /// process again).
+    static func uninstall() {
+        guard installed else { return }
+        installed = false
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            _ = signal(number, SIG_DFL)
+        }
+    }
+
     /// Throws `BisectError.interrupted` when a signal came.
     static func check() throws {
         if received != 0 { throw BisectError.interrupted(signal: received) }
