@@ -21,8 +21,6 @@ final class StatIndex: ChangeTracker {
         self.root = root
     }
 
-    var count: Int { folders.values.reduce(0) { $0 + $1.count } }
-
     func removeAll() { folders = [:] }
 
     /// Records `path` as it is on disk now, or forgets it (`tracked` false).
