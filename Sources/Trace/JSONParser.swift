@@ -160,74 +160,80 @@ private struct Cursor {
     mutating func parseString() throws(JSONParser.Error) -> String {
         let quote = index
         index += 1
-        let start = index
-        // Fast path: no escapes, plain ASCII or validated UTF-8.
-        var sawEscapeOrHigh = false
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: "\"") { break }
-            if b == UInt8(ascii: "\\") || b >= 0x80 { sawEscapeOrHigh = true; break }
-            if b < 0x20 { throw fail("control character in a string") }
-            index += 1
-        }
-        if !sawEscapeOrHigh {
-            guard index < bytes.count else { throw fail("unterminated string", at: quote) }
-            let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            index += 1
-            return s
-        }
-        var out: [UInt8] = Array(bytes[start..<index])
+        var out: [UInt8] = []
+        var runStart = index
+        var escaped = false
         while true {
             guard index < bytes.count else { throw fail("unterminated string", at: quote) }
             let b = bytes[index]
-            switch b {
-            case UInt8(ascii: "\""):
+            if b == UInt8(ascii: "\"") { break }
+            if b < 0x20 { throw fail("control character in a string") }
+            if b != UInt8(ascii: "\\") {
                 index += 1
-                return String(decoding: out, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                index += 1
-                guard index < bytes.count else { throw fail("unterminated string", at: quote) }
-                let e = bytes[index]
-                index += 1
-                switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if scalar >= 0xD800 && scalar < 0xDC00 {
-                        // A high surrogate must be followed by an escaped low surrogate.
-                        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                            index += 2
-                            let low = try hex4()
-                            guard low >= 0xDC00 && low < 0xE000 else { throw fail("invalid surrogate pair in a string") }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            throw fail("lone surrogate in a string")
-                        }
-                    } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                continue
+            }
+            // An escape: copy the run before it, then the character it stands for.
+            if !escaped { out.reserveCapacity(index - runStart + 64); escaped = true }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            index += 1
+            guard index < bytes.count else { throw fail("unterminated string", at: quote) }
+            let e = bytes[index]
+            index += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        let low = try hex4()
+                        guard low >= 0xDC00 && low < 0xE000 else { throw fail("invalid surrogate pair in a string") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
                         throw fail("lone surrogate in a string")
                     }
-                    appendUTF8(scalar, to: &out)
-                default:
-                    throw fail("invalid escape in a string", at: index - 2)
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    throw fail("lone surrogate in a string")
                 }
-            case 0..<0x20:
-                throw fail("control character in a string")
-            case 0x80...:
-                let length = try validateUTF8Sequence(at: index)
-                out.append(contentsOf: bytes[index..<index + length])
-                index += length
+                appendUTF8(scalar, to: &out)
             default:
-                out.append(b)
-                index += 1
+                throw fail("invalid escape in a string", at: index - 2)
+            }
+            runStart = index
+        }
+        let end = index
+        index += 1
+        // Escapes only ever add valid UTF-8: validating the whole result checks the raw bytes.
+        if !escaped {
+            let raw = UnsafeBufferPointer(rebasing: bytes[runStart..<end])
+            if let s = String(validating: raw, as: UTF8.self) { return s }
+        } else {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
+            if let s = String(validating: out, as: UTF8.self) { return s }
+        }
+        throw fail("invalid UTF-8", at: try firstInvalidUTF8(from: quote + 1, to: end))
+    }
+
+    /// The offset of the first byte of an invalid UTF-8 sequence in `from..<to` (for the error).
+    func firstInvalidUTF8(from: Int, to: Int) throws(JSONParser.Error) -> Int {
+        var i = from
+        while i < to {
+            if bytes[i] < 0x80 { i += 1; continue }
+            do {
+                i += try validateUTF8Sequence(at: i)
+            } catch {
+                return i
             }
         }
+        return from
     }
 
     mutating func hex4() throws(JSONParser.Error) -> UInt32 {
