@@ -40,6 +40,14 @@ public enum Importer {
             trace = try CodexImporter(path: path, displayName: name, options: options).run()
         case .sweAgent:
             trace = try SWEAgentImporter(path: path, displayName: name, options: options).run()
+        case .openHands:
+            trace = try OpenHandsImporter(path: path, displayName: name, options: options).run()
+        case .gemini:
+            trace = try GeminiImporter(path: path, displayName: name, options: options).run()
+        case .agentStrace:
+            trace = try AgentStraceImporter(path: path, displayName: name, options: options).run()
+        case .otlp:
+            trace = try OTLPImporter(path: path, displayName: name, options: options).run()
         }
         if resolved == .native, let root = options.recordedRoot { trace.header.repoRoot = root }
         return trace

@@ -7,6 +7,8 @@ enum Dialects {
         case "claude-code", "agent-strace": return [ClaudeCodeDialect()]
         case "codex": return [CodexDialect()]
         case "swe-agent": return [SWEAgentDialect()]
+        case "openhands": return [OpenHandsDialect()]
+        case "gemini-cli": return [GeminiDialect()]
         default: return []
         }
     }

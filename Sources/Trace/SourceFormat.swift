@@ -8,6 +8,15 @@ public enum SourceFormat: String, Sendable, CaseIterable {
     case codex
     /// SWE-agent trajectories (`*.traj`): one JSON document, not NDJSON.
     case sweAgent = "swe-agent"
+    /// OpenHands event streams: one JSON list of actions and observations (a saved
+    /// trajectory), or an object holding it as `history`.
+    case openHands = "openhands"
+    /// Gemini CLI session files (`~/.gemini/tmp/<project>/chats/session-*.json` or `.jsonl`).
+    case gemini
+    /// agent-strace NDJSON (`.agent-traces/<session>/events.ndjson`).
+    case agentStrace = "agent-strace"
+    /// OpenTelemetry OTLP/JSON exports of spans (`resourceSpans`), one document or one per line.
+    case otlp
 
     /// Tells the format from the first line of a file (its first 64 KiB when the line is
     /// longer), or nil when it is none this build reads.
@@ -21,7 +30,11 @@ public enum SourceFormat: String, Sendable, CaseIterable {
             // is told by the name of its first member.
             start += line
             start.append(0x0A)
-            if let key = firstMemberName(start) { return trajectoryKeys.contains(key) ? .sweAgent : nil }
+            if let key = firstMemberName(start) {
+                let openedAlone = start.prefix { $0 != 0x0A }.allSatisfy { [0x20, 0x09, 0x0D, UInt8(ascii: "{")].contains($0) }
+                return documentFormat(firstMember: key, openedAlone: openedAlone)
+            }
+            if let key = firstElementMemberName(start) { return openHandsEventKeys.contains(key) ? .openHands : nil }
             if start.count > 4096 { return nil }
         }
         return nil
@@ -30,6 +43,38 @@ public enum SourceFormat: String, Sendable, CaseIterable {
     /// Top-level members a SWE-agent trajectory starts with (1.x writes `trajectory` first,
     /// 0.x `environment`).
     static let trajectoryKeys: Set<String> = ["trajectory", "history", "info", "replay_config", "environment"]
+
+    /// The format of a multi-line JSON document told by its first member: a SWE-agent
+    /// trajectory, or — when the document's first line is its `{` alone, as pretty-printers
+    /// write it — a Gemini CLI session (`JSON.stringify(record, null, 2)` puts `sessionId`
+    /// first) or an OTLP export.
+    static func documentFormat(firstMember key: String, openedAlone: Bool) -> SourceFormat? {
+        if trajectoryKeys.contains(key) { return .sweAgent }
+        if openedAlone, key == "sessionId" { return .gemini }
+        if openedAlone, key == "resourceSpans" { return .otlp }
+        return nil
+    }
+
+    /// Members an OpenHands event opens with (`event_to_dict` writes `id` first).
+    static let openHandsEventKeys: Set<String> = ["id", "timestamp", "source", "message", "action", "observation", "cause"]
+
+    /// The name of the first member of the first element of the array `bytes` starts with.
+    static func firstElementMemberName(_ bytes: [UInt8]) -> String? {
+        guard let open = bytes.firstIndex(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), bytes[open] == UInt8(ascii: "[") else { return nil }
+        return firstMemberName(Array(bytes[(open + 1)...]))
+    }
+
+    /// Whether a parsed value is an OpenHands event: an object with `action` or `observation`.
+    static func isOpenHandsEvent(_ value: JSON?) -> Bool {
+        guard let value, value.objectValue != nil else { return false }
+        return value["action"]?.stringValue != nil || value["observation"]?.stringValue != nil
+    }
+
+    /// The `event_type`s agent-strace writes.
+    static let agentStraceTypes: Set<String> = [
+        "session_start", "session_end", "tool_call", "tool_result", "llm_request", "llm_response", "file_read",
+        "file_write", "decision", "error", "user_prompt", "assistant_response", "subagent_start", "subagent_stop",
+    ]
 
     /// The name of the first member of the object `bytes` starts with, when it is complete.
     static func firstMemberName(_ bytes: [UInt8]) -> String? {
@@ -48,8 +93,13 @@ public enum SourceFormat: String, Sendable, CaseIterable {
     }
 
     public static func detect(firstRecord value: JSON) -> SourceFormat? {
+        if let events = value.arrayValue { return isOpenHandsEvent(events.first) ? .openHands : nil }
         guard value.objectValue != nil else { return nil }
         if NativeFormat.isHeader(value) { return .native }
+        if value["resourceSpans"]?.arrayValue != nil { return .otlp }
+        if value["sessionId"]?.stringValue != nil, value["projectHash"]?.stringValue != nil { return .gemini }
+        if let type = value["event_type"]?.stringValue, agentStraceTypes.contains(type), value["session_id"] != nil { return .agentStrace }
+        if let history = value["history"]?.arrayValue, isOpenHandsEvent(history.first) { return .openHands }
         if let type = value["type"]?.stringValue, codexTypes.contains(type), let payload = value["payload"], payload.objectValue != nil,
            type != "session_meta" || payload["id"]?.stringValue != nil { return .codex }
         // Rollouts before the `type`/`payload` envelope (2025) open with the bare session meta.

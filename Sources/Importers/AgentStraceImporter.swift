@@ -1,0 +1,76 @@
+import Trace
+
+/// Imports an agent-strace trace (`.agent-traces/<session>/events.ndjson`, with the
+/// `meta.json` beside it when there is one).
+///
+/// agent-strace writes one event per line: `event_type`, `timestamp` (seconds since the epoch,
+/// a float), `event_id`, `session_id`, `parent_id` (a result's call), `data`. It records a
+/// session live from the agent's hooks, or converts a Claude Code log afterwards (`agent-strace
+/// import`); the two differ in what `data` holds, and both are read:
+///
+/// - `tool_call` (`tool_name`, `arguments`: the agent's own tool input; `tool_use_id`, or
+///   `request_id` in converted logs) waits for its `tool_result` (`result`, or
+///   `content_preview`), matched by `parent_id`, else by the call id; a call that `error`
+///   answers failed (`error`), and so did one whose result holds Claude Code's
+///   `<tool_use_error>`. The `tool` span is placed at the result. Outputs agent-strace cut short
+///   (`... (truncated)` after 1000 characters, `...` after 2000) are kept up to their last
+///   whole line and marked `agentreplay.output_truncated`;
+/// - `user_prompt` is a `user` span; `assistant_response` an `llm` span (`model`, `text`,
+///   Claude's `usage`). A converted log writes one per line of a Claude message, each with the
+///   whole message's usage: lines that chain (`source_parent_uuid`) with the same usage are
+///   one span, usage counted once. `llm_response` is an `llm` span too;
+/// - `session_start` gives the repo root (`cwd`); an `error` no call waits for is an event.
+///
+/// The agent is `meta.json`'s `agent_name`: Claude Code (or none named) gives the agent name
+/// `agent-strace`, which replay reads with Claude Code's tools; another agent gives
+/// `agent-strace/<agent>`, replayed from recorded effects only.
+public struct AgentStraceImporter {
+    let path: String
+    let displayName: String
+    let options: Importer.Options
+
+    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
+        self.path = path
+        self.displayName = displayName ?? path
+        self.options = options
+    }
+
+    public func run() throws(TraceError) -> Trace {
+        var stream = AgentStraceEvents(file: displayName)
+        let lines = try LineReader(path: path)
+        while let bytes = try lines.next() {
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let n = lines.lineNumber
+            let value: JSON
+            do {
+                value = try TraceReader.parse(bytes, file: displayName, line: n)
+            } catch {
+                guard lines.lastLineUnterminated else { throw error }
+                stream.truncated(line: n, reason: error.message)
+                break
+            }
+            try stream.read(FieldDecoder(value, file: displayName, line: n))
+        }
+        guard let sessionID = stream.sessionID else {
+            throw TraceError(file: displayName, line: 0, field: "session_id", message: "no event names the session (not an agent-strace trace?)")
+        }
+        let agent = try recordingAgent()
+        let header = Trace.Header(
+            traceID: StableID.trace(sessionID),
+            agentName: agent == nil || agent == "claude-code" ? "agent-strace" : "agent-strace/" + agent!,
+            repoRoot: options.recordedRoot ?? stream.cwd,
+            sourceFormat: SourceFormat.agentStrace.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))
+        return Trace(header: header, spans: stream.finish())
+    }
+
+    /// `agent_name` from the `meta.json` beside the events file, when there is one.
+    func recordingAgent() throws(TraceError) -> String? {
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        let metaPath = String(path[..<slash]) + "/meta.json"
+        let metaName = (displayName.lastIndex(of: "/").map { String(displayName[..<$0]) + "/" } ?? "") + "meta.json"
+        guard Directory.files(in: String(path[..<slash])).contains("meta.json") else { return nil }
+        let document = try LocatedJSON(path: metaPath, displayName: metaName)
+        let meta = try FieldDecoder(document.root, file: metaName, line: 1)
+        return try meta.optionalString("agent_name").flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

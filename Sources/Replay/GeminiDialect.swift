@@ -1,0 +1,130 @@
+import Trace
+
+/// Gemini CLI's tools: `replace` (`GeminiEdit`) and `write_file` are applied; their recorded
+/// `resultDisplay` (`originalContent`, `newContent`) is checked against the file replay held
+/// before and wrote; `run_shell_command` is served and flagged as possibly changing files
+/// replay cannot see; every other tool is served. Paths may be relative: to the project root.
+/// A call the user cancelled did not run.
+struct GeminiDialect: ToolDialect {
+    func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
+        switch span.toolName {
+        case "replace", "write_file":
+            if span.attributes["agentreplay.gemini.status"]?.stringValue == "cancelled" {
+                return Outcome(verdict: .failedAsRecorded, note: "cancelled: the call did not run")
+            }
+            return span.toolName == "replace" ? try replace(span, context) : try writeFile(span, context)
+        case "run_shell_command":
+            return Outcome(verdict: .served, unseenEffects: true)
+        default:
+            return nil
+        }
+    }
+
+    func string(_ span: Span, _ key: String) -> String? { span.input?[key]?.stringValue }
+
+    enum Target {
+        case path(RepoPath, file: String)
+        /// The call's path cannot be used: this is its outcome.
+        case settled(Outcome)
+    }
+
+    /// The path a call names, or the outcome when it cannot be used.
+    func target(_ span: Span, _ context: ReplayContext) throws -> Target {
+        guard let file = string(span, "file_path") else {
+            return .settled(Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch,
+                                    note: span.status == .error ? ReplayContext.recordedError(span) : "input has no file_path"))
+        }
+        switch context.map(file, span: span) {
+        case .failure(let refusal): return .settled(context.refusal(refusal, span: span))
+        case .success(let path):
+            if let refused = try context.refusalToWrite(path, span: span) { return .settled(refused) }
+            return .path(path, file: file)
+        }
+    }
+
+    func replace(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        let (path, file): (RepoPath, String)
+        switch try target(span, context) {
+        case .settled(let outcome): return outcome
+        case .path(let p, let f): (path, file) = (p, f)
+        }
+        guard let old = string(span, "old_string"), let new = string(span, "new_string") else {
+            return try context.settle(.failure("input lacks old_string or new_string"), path: path, span: span)
+        }
+        let current = try context.workspace.read(path)
+        let expected = span.input?["expected_replacements"]?.intValue ?? 1
+        let edit: FileEdit
+        if try context.workspace.entry(path) == .directory {
+            edit = .failure("Path is a directory, not a file: \(file)")
+        } else {
+            edit = GeminiEdit.apply(to: current, old: old, new: new, expected: expected, path: file)
+        }
+        var drift = span.status == .ok ? beforeImage(span, current: current, path: path, context) : []
+        var outcome = try context.settle(edit, path: path, span: span)
+        if outcome.verdict == .mismatch, span.status == .ok, case .failure(let reason) = edit, reason.contains("occurrence") {
+            outcome.note = "recorded as done, but on replay: \(reason) (Gemini CLI may have had a model correct old_string; the log keeps only the call's own)"
+        }
+        if outcome.verdict == .applied, drift.isEmpty, case .write(let bytes) = edit {
+            drift += afterImage(span, written: bytes, path: path, context)
+        }
+        outcome.drift += drift
+        return outcome
+    }
+
+    func writeFile(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        let path: RepoPath
+        switch try target(span, context) {
+        case .settled(let outcome): return outcome
+        case .path(let p, _): path = p
+        }
+        guard let content = string(span, "content") else {
+            return try context.settle(.failure("input lacks content"), path: path, span: span)
+        }
+        let current = try context.workspace.read(path)
+        var drift: [Drift] = []
+        if span.status == .ok {
+            let result = span.output?.stringValue ?? ""
+            if result.hasPrefix("Successfully created and wrote to new file"), current != nil {
+                drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file: write_file created it)", replayed: "(file exists)",
+                                   suspects: context.suspects(path)))
+            } else if result.hasPrefix("Successfully overwrote file"), current == nil {
+                drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: write_file overwrote it)", replayed: "(no file)",
+                                   suspects: context.suspects(path)))
+            } else if current != nil {
+                drift += beforeImage(span, current: current, path: path, context)
+            }
+        }
+        var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
+        if outcome.verdict == .applied, drift.isEmpty {
+            drift += afterImage(span, written: Array(content.utf8), path: path, context)
+        }
+        outcome.drift += drift
+        return outcome
+    }
+
+    /// The recorded `originalContent` against the file replay holds (line endings read as `\n`).
+    func beforeImage(_ span: Span, current: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
+        guard let display = span.details, display.objectValue != nil, let original = display["originalContent"] else { return [] }
+        switch (original.stringValue, current) {
+        case (nil, nil), ("", nil):
+            return []
+        case (nil, _?):
+            return [Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path))]
+        case (_?, nil):
+            return [Drift(kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))]
+        case (let recorded?, let current?):
+            guard var d = Drift.compare(recorded: Bytes.normalisingCRLF(Array(recorded.utf8)), replayed: Bytes.normalisingCRLF(current),
+                                        kind: .beforeImage, path: path.value) else { return [] }
+            d.suspects = context.suspects(path)
+            return [d]
+        }
+    }
+
+    /// The recorded `newContent` against what replay wrote.
+    func afterImage(_ span: Span, written: [UInt8], path: RepoPath, _ context: ReplayContext) -> [Drift] {
+        guard let recorded = span.details?["newContent"]?.stringValue,
+              var d = Drift.compare(recorded: Array(recorded.utf8), replayed: written, kind: .afterImage, path: path.value) else { return [] }
+        d.suspects = context.suspects(path)
+        return [d]
+    }
+}
