@@ -1,9 +1,12 @@
 import Trace
 
 /// Claude Code's tools: `Edit`, `MultiEdit`, `Write` and `NotebookEdit` are applied;
-/// `Read` is checked against the replayed file; `Bash` is served and flagged as possibly
-/// changing files replay cannot see; every other tool is served.
+/// `Read` is checked against the replayed file; `Bash` is served, its plain file effects
+/// replayed and anything else it may have changed flagged (`ShellReplay`); every other tool is
+/// served.
 struct ClaudeCodeDialect: ToolDialect {
+    let shell = ShellReplay()
+
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
         guard let tool = span.toolName else { return nil }
         switch tool {
@@ -12,7 +15,7 @@ struct ClaudeCodeDialect: ToolDialect {
         case "Write": return try write(span, context)
         case "NotebookEdit": return try notebookEdit(span, context)
         case "Read": return try read(span, context)
-        case "Bash": return Outcome(verdict: .served, unseenEffects: true)
+        case "Bash": return try shell.claudeCode(span, context)
         default: return nil
         }
     }

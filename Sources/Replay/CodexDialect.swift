@@ -3,9 +3,11 @@ import Trace
 /// Codex CLI's tools. `apply_patch` (a custom tool, a function, or `apply_patch` run through
 /// `shell`, `local_shell` or `exec_command`) is applied with Codex's own patch semantics and
 /// checked against the recorded `patch_apply_end` (the span's `details`); other shell calls
-/// are served and flagged as possibly changing files replay cannot see; every other tool is
-/// served.
+/// are served, their plain file effects replayed and anything else they may have changed
+/// flagged (`ShellReplay`); every other tool is served.
 struct CodexDialect: ToolDialect {
+    let shell = ShellReplay()
+
     static let shellTools: Set<String> = ["shell", "container.exec", "local_shell", "exec_command", "write_stdin", "unified_exec"]
 
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
@@ -22,7 +24,7 @@ struct CodexDialect: ToolDialect {
             if let cd = found.directory { directory = directory.map { join($0, cd) } ?? cd }
             return try applyPatch(found.patch, directory: directory, span: span, context)
         }
-        return Outcome(verdict: .served, unseenEffects: true)
+        return try shell.codex(span, context)
     }
 
     /// The `apply_patch` a shell call runs, when it runs nothing else.

@@ -4,8 +4,9 @@ import Trace
 /// SWE-agent's tools. `str_replace_editor` `create`, `str_replace`, `insert` and `undo_edit`
 /// are applied with the editor's own semantics (`SWEAgentEditor`); `view` and the snippets
 /// the editor prints after an edit are checked against the replayed file; `submit` checks
-/// the final tree against the submission SWE-agent recorded; every other command is served
-/// and flagged as possibly changing files replay cannot see.
+/// the final tree against the submission SWE-agent recorded; `bash` is served, its plain file
+/// effects replayed and anything else it may have changed flagged (`ShellReplay`); every
+/// other command is served.
 ///
 /// Not a value: one instance replays one run (`Dialects.for` makes one per replay). It keeps
 /// the tree replay started from (the workspace's tree when the first tool span arrives: no
@@ -17,13 +18,15 @@ final class SWEAgentDialect: ToolDialect {
     private var history: [RepoPath: [[UInt8]]] = [:]
     /// The editor spans that changed each path, in order.
     private var editors: [RepoPath: [Span.ID]] = [:]
+    /// `bash`, in SWE-agent's one shell session.
+    private let shell = ShellReplay(persistentDirectory: true)
 
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
         if baseTree == nil { baseTree = context.workspace.tree }
         switch span.toolName {
         case "str_replace_editor": return try editor(span, context)
         case "submit": return try submit(span, context)
-        case "bash": return Outcome(verdict: .served, unseenEffects: true)
+        case "bash": return try shell.sweAgent(span, context)
         default: return nil
         }
     }

@@ -64,7 +64,15 @@ final class CodexReplayTests: XCTestCase {
         XCTAssertEqual(patch.drift, [], "the result agrees with patch_apply_end, path by path")
         XCTAssertEqual(r.run.commits.count, 1)
         XCTAssertEqual(r.tools.filter { $0.toolName == "exec_command" }.count, 20)
-        XCTAssertTrue(r.tools.filter { $0.toolName == "exec_command" }.allSatisfy { $0.verdict == .served && $0.unseenEffects })
+        // Served, none run; only the commands that may write files are flagged (`ShellReplay`).
+        let shells = r.tools.filter { $0.toolName == "exec_command" }
+        XCTAssertTrue(shells.allSatisfy { $0.verdict == .served })
+        let spans = Dictionary(uniqueKeysWithValues: r.trace.spans.map { ($0.id, $0) })
+        XCTAssertEqual(shells.filter(\.unseenEffects).compactMap { spans[$0.spanID]?.input?["cmd"]?.stringValue }, [
+            "node -e \"JSON.parse(require('fs').readFileSync('package.json', 'utf8')); console.log('package.json ok')\"",
+            "npm run build",
+            "git diff --cached --check && git commit -m \"Add GPLv3 license\"",  // still running when recorded
+        ])
 
         // LICENSE is what the patch added, byte for byte; the updated files have the blob ids
         // the agent's own `git diff` showed.
@@ -200,7 +208,7 @@ final class CodexReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "one  \ntwo\n"])
         var id = ""
         let log = session { log in
-            log.exec("echo one > a.txt")  // a shell call replay cannot see: the suspect
+            log.exec("./strip-spaces.sh a.txt")  // a shell call replay cannot see: the suspect
             id = log.applyPatch("*** Begin Patch\n*** Update File: a.txt\n@@\n one\n-two\n+2\n*** End Patch",
                                 changes: [CodexLog.absolute("a.txt"): CodexLog.update("@@ -1,2 +1,2 @@\n one\n-two\n+2\n")])
         }
@@ -249,7 +257,7 @@ final class CodexReplayTests: XCTestCase {
     func testShellCommandsAreServedAndFlagged() throws {
         let repo = try TestRepo(self, files: base)
         var id = ""
-        let log = session { log in id = log.exec("rm -rf src", exitCode: 0) }
+        let log = session { log in id = log.exec("make clean", exitCode: 0) }
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(id).verdict, .served)
         XCTAssertTrue(try r.step(id).unseenEffects)

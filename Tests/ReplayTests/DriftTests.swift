@@ -221,11 +221,11 @@ final class DriftTests: XCTestCase {
     func testDriftIsBlamedOnTheShellCallsSinceTheFileWasLastSeen() throws {
         let repo = try TestRepo(self, files: ["s.txt": "one\n", "t.txt": "t\n"])
         var log = ClaudeLog()
-        let early = log.bash("ls")
+        let early = log.bash("make setup")
         let seen = log.read("s.txt", "one\n")  // in step with the recording here
-        let sed = log.bash("sed -i s/one/uno/ s.txt")
+        let sed = log.bash("perl -pi -e s/one/uno/ s.txt")  // a change replay cannot follow
         log.tool("Grep", ["pattern": "x"], result: "")
-        let after = log.bash("echo done")
+        let after = log.bash("./check.sh")
         let drifted = log.read("s.txt", "uno\n")
         let unseenBefore = log.read("t.txt", "T\n")
         let r = try replay(log, onto: repo)
@@ -249,7 +249,7 @@ final class DriftTests: XCTestCase {
     func testAnEditResyncsAFileSoEarlierShellCallsAreNoLongerSuspects() throws {
         let repo = try TestRepo(self, files: ["s.txt": "one\n"])
         var log = ClaudeLog()
-        log.bash("touch other")
+        log.bash("make other")
         log.edit("s.txt", "one", "two")
         let drifted = log.read("s.txt", "three\n")
         let r = try replay(log, onto: repo)
@@ -261,7 +261,7 @@ final class DriftTests: XCTestCase {
     func testReadThatShowedNoContentDoesNotClearSuspects() throws {
         let repo = try TestRepo(self, files: ["e.txt": "v1\n"])
         var log = ClaudeLog()
-        let bash = log.bash("echo v2 > e.txt")
+        let bash = log.bash("./bump-version.sh e.txt")
         log.tool("Read", ["file_path": .string(ClaudeLog.absolute("e.txt"))], result: "<system-reminder>Warning: the file is too large to show.</system-reminder>")
         let call = log.edit("e.txt", "v1", "v3", originalFile: "v2\n")
         let r = try replay(log, onto: repo)
@@ -271,7 +271,7 @@ final class DriftTests: XCTestCase {
     func testBeforeImageDriftNamesTheShellSuspect() throws {
         let repo = try TestRepo(self, files: ["e.txt": "v1\n"])
         var log = ClaudeLog()
-        let bash = log.bash("echo v2 > e.txt")
+        let bash = log.bash("./bump-version.sh e.txt")
         let call = log.edit("e.txt", "v1", "v3", originalFile: "v2\n")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(call).drift.first?.suspects, [try r.step(bash).spanID])

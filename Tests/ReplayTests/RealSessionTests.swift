@@ -95,35 +95,45 @@ final class RealSessionTests: XCTestCase {
         XCTAssertEqual(failed.map(\.note), ["String to replace not found in file.", "File has not been read yet. Read it first before writing to it."])
         XCTAssertEqual(failed.map(\.paths), [["data-capture/index.ts"], ["src/database.ts"]])
         XCTAssertEqual(r.run.summary.notReplayable, 0)
-        XCTAssertEqual(r.run.summary.editsApplied, 36)
-        XCTAssertEqual(r.run.commits.count, 36)
+        // 36 edits, and 14 Bash calls whose `rm` and `mv` replay follows (`ShellReplay`).
+        XCTAssertEqual(r.run.summary.editsApplied, 50)
+        XCTAssertEqual(r.run.commits.count, 50)
+        XCTAssertEqual(r.tools.filter { $0.toolName == "Bash" && $0.verdict == .applied }.count, 14)
         XCTAssertEqual(try assertEditsMatchTheirRecords(r), 36)
     }
 
-    func testClaudeCode1OnlyDriftIsTheReadOfAFileABashCallMoved() throws {
+    /// The session's only drift used to be the Read of `web/serve-charts.ts`, which a Bash
+    /// `mv serve-charts.ts web/` put there; with the `mv` replayed, the Read matches.
+    func testClaudeCode1ReplaysCleanOnceItsMvIsReplayed() throws {
         let r = try replayFixture(Self.v1)
-        XCTAssertFalse(r.run.clean)
-        XCTAssertEqual(r.run.drift.count, 1)
-        let step = try XCTUnwrap(r.run.steps.first { !$0.drift.isEmpty })
-        XCTAssertEqual(step.toolName, "Read")
-        XCTAssertEqual(step.paths, ["web/serve-charts.ts"])
-        let drift = try XCTUnwrap(step.drift.first)
-        XCTAssertEqual(drift.kind, .existence)
-        XCTAssertEqual(drift.path, "web/serve-charts.ts")
-        XCTAssertEqual(drift.recorded, "(file read)")
-        XCTAssertEqual(drift.replayed, "(no file)")
+        XCTAssertTrue(r.run.clean, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.drift)" }.joined(separator: "\n"))
+        XCTAssertEqual(r.run.drift, [])
 
-        // Every suspect is a Bash call before the Read, and the `mv` that put the file
-        // there is one of them.
-        let spans = Dictionary(uniqueKeysWithValues: r.trace.spans.map { ($0.id, $0) })
-        let index = Dictionary(uniqueKeysWithValues: r.run.steps.map { ($0.spanID, $0.index) })
-        XCTAssertFalse(drift.suspects.isEmpty)
-        for suspect in drift.suspects {
-            XCTAssertEqual(spans[suspect]?.toolName, "Bash")
-            XCTAssertLessThan(try XCTUnwrap(index[suspect]), step.index)
-        }
         let mv = try XCTUnwrap(r.trace.spans.first { $0.input?["command"]?.stringValue == "mv serve-charts.ts web/" })
-        XCTAssertTrue(drift.suspects.contains(mv.id))
+        let moved = try XCTUnwrap(r.run.steps.first { $0.spanID == mv.id })
+        XCTAssertEqual(moved.verdict, .applied)
+        XCTAssertFalse(moved.unseenEffects)
+        XCTAssertEqual(moved.changes.map(\.path), ["serve-charts.ts", "web/serve-charts.ts"])
+        XCTAssertEqual(moved.changes[0].before, moved.changes[1].after, "the same blob, moved")
+        XCTAssertNil(moved.changes[0].after)
+
+        let read = try XCTUnwrap(r.run.steps.first { $0.toolName == "Read" && $0.paths == ["web/serve-charts.ts"] })
+        XCTAssertGreaterThan(read.index, moved.index)
+        XCTAssertEqual(read.drift, [])
+
+        // `web/` is a directory only because `mkdir -p src data web/charts` made `web/charts`
+        // two calls before (git holds no empty directory).
+        let mkdir = try XCTUnwrap(r.trace.spans.first { $0.input?["command"]?.stringValue?.hasPrefix("cd .. && mkdir -p src data web/charts") == true })
+        XCTAssertLessThan(try XCTUnwrap(r.run.steps.first { $0.spanID == mkdir.id }).index, moved.index)
+
+        // Files the log never showed (metrics.db, charts/*) are moved by calls flagged, not failed.
+        let flagged = r.tools.filter(\.unseenEffects)
+        let spans = Dictionary(uniqueKeysWithValues: r.trace.spans.map { ($0.id, $0) })
+        let commands = flagged.compactMap { spans[$0.spanID]?.input?["command"]?.stringValue }
+        XCTAssertTrue(commands.contains("mv metrics.db data/"))
+        XCTAssertTrue(commands.contains("npm install"))
+        XCTAssertFalse(commands.contains("git status"))
+        XCTAssertEqual(flagged.count, 25)
     }
 
     func testClaudeCode1SubagentCallsHangUnderAgentSpans() throws {

@@ -1,0 +1,134 @@
+/// Pathname expansion as the shell does it (`*`, `?`, `[…]` in unquoted text), against the
+/// replayed files. Matches are sorted by their bytes (the C locale's order, the same on every
+/// machine); a `*` or `?` does not match a leading `.`; a pattern that matches nothing stays
+/// as written (bash's default).
+enum ShellGlob {
+    /// The words `word` expands to; nil when the pattern looks into a directory replay cannot
+    /// list (outside the repo).
+    static func expand(_ word: ShellWord, locate: (String) -> ShellLocation, view: ShellView) throws -> [String]? {
+        guard word.isPattern else { return [word.text] }
+        let scalars = Array(word.text.unicodeScalars)
+        // Split into components, keeping each scalar's quoting.
+        var components: [[(Unicode.Scalar, Bool)]] = [[]]
+        for (c, bare) in zip(scalars, word.unquoted) {
+            if c == "/" { components.append([]) } else { components[components.count - 1].append((c, bare)) }
+        }
+        let absolute = scalars.first == "/"
+        var prefixes: [String] = [absolute ? "/" : ""]
+        for (n, component) in components.enumerated() {
+            if absolute && n == 0 { continue }
+            let last = n == components.count - 1
+            let text = String(String.UnicodeScalarView(component.map(\.0)))
+            let isPattern = component.contains { $0.1 && ($0.0 == "*" || $0.0 == "?" || $0.0 == "[") }
+            var next: [String] = []
+            for prefix in prefixes {
+                let joined = { (name: String) in prefix + name + (last ? "" : "/") }
+                guard isPattern else { next.append(joined(text)); continue }
+                let directory: RepoPath?
+                switch locate(prefix.isEmpty ? "." : prefix) {
+                case .root: directory = nil
+                case .repo(let p): directory = p
+                case .outside, .git, .device, .invalid, .unknownDirectory: return nil
+                }
+                guard try view.node(directory) == .directory else { continue }
+                for name in try view.children(directory) where matches(component, name) {
+                    if !last, try view.node(ShellView.child(directory, name)) != .directory { continue }
+                    next.append(joined(name))
+                }
+            }
+            prefixes = next
+            if prefixes.isEmpty { break }
+        }
+        if prefixes.isEmpty { return [word.text] }
+        return prefixes.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Whether `name` matches one component of a pattern (`(scalar, unquoted)` pairs).
+    static func matches(_ pattern: [(Unicode.Scalar, Bool)], _ name: String) -> Bool {
+        let n = Array(name.unicodeScalars)
+        if n.first == ".", pattern.first.map({ !($0.0 == "." ) }) ?? true { return false }
+        return match(pattern[...], n[...])
+    }
+
+    static func match(_ p: ArraySlice<(Unicode.Scalar, Bool)>, _ n: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let (c, bare) = p.first else { return n.isEmpty }
+        if bare && c == "*" {
+            var rest = p.dropFirst()
+            while let (d, b) = rest.first, b, d == "*" { rest = rest.dropFirst() }
+            if rest.isEmpty { return true }
+            var k = n.startIndex
+            while true {
+                if match(rest, n[k...]) { return true }
+                if k == n.endIndex { return false }
+                k += 1
+            }
+        }
+        guard let x = n.first else { return false }
+        if bare && c == "?" { return match(p.dropFirst(), n.dropFirst()) }
+        if bare && c == "[", let (set, after) = bracket(p) {
+            return set(x) && match(after, n.dropFirst())
+        }
+        return c == x && match(p.dropFirst(), n.dropFirst())
+    }
+
+    /// A bracket expression at the start of `p`: its test and the pattern after it; nil when
+    /// it is not closed (then `[` is literal).
+    static func bracket(_ p: ArraySlice<(Unicode.Scalar, Bool)>) -> ((Unicode.Scalar) -> Bool, ArraySlice<(Unicode.Scalar, Bool)>)? {
+        var k = p.startIndex + 1
+        var negate = false
+        if k < p.endIndex, p[k].1, p[k].0 == "!" || p[k].0 == "^" { negate = true; k += 1 }
+        var tests: [(Unicode.Scalar) -> Bool] = []
+        var first = true
+        while k < p.endIndex {
+            let (c, bare) = p[k]
+            if c == "]" && bare && !first {
+                let all = tests
+                return ({ x in all.contains { $0(x) } != negate }, p[(k + 1)...])
+            }
+            first = false
+            if c == "[", bare, k + 1 < p.endIndex, p[k + 1].0 == ":" {
+                // [:class:]
+                var e = k + 2
+                while e + 1 < p.endIndex, !(p[e].0 == ":" && p[e + 1].0 == "]") { e += 1 }
+                guard e + 1 < p.endIndex else { return nil }
+                let name = String(String.UnicodeScalarView(p[(k + 2)..<e].map(\.0)))
+                guard let test = characterClass(name) else { return nil }
+                tests.append(test)
+                k = e + 2
+                continue
+            }
+            if k + 2 < p.endIndex, p[k + 1].0 == "-", p[k + 1].1, !(p[k + 2].0 == "]" && p[k + 2].1) {
+                let low = c.value, high = p[k + 2].0.value
+                tests.append { $0.value >= low && $0.value <= high }
+                k += 3
+                continue
+            }
+            tests.append { $0 == c }
+            k += 1
+        }
+        return nil
+    }
+
+    /// The POSIX character classes, for ASCII.
+    static func characterClass(_ name: String) -> ((Unicode.Scalar) -> Bool)? {
+        func ascii(_ f: @escaping (UInt32) -> Bool) -> (Unicode.Scalar) -> Bool { { $0.value < 0x80 && f($0.value) } }
+        let digit: (UInt32) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+        let upper: (UInt32) -> Bool = { $0 >= 0x41 && $0 <= 0x5A }
+        let lower: (UInt32) -> Bool = { $0 >= 0x61 && $0 <= 0x7A }
+        switch name {
+        case "digit": return ascii(digit)
+        case "upper": return ascii(upper)
+        case "lower": return ascii(lower)
+        case "alpha": return ascii { upper($0) || lower($0) }
+        case "alnum": return ascii { upper($0) || lower($0) || digit($0) }
+        case "xdigit": return ascii { digit($0) || ($0 >= 0x41 && $0 <= 0x46) || ($0 >= 0x61 && $0 <= 0x66) }
+        case "space": return ascii { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        case "blank": return ascii { $0 == 0x20 || $0 == 0x09 }
+        case "punct": return ascii { ($0 >= 0x21 && $0 <= 0x2F) || ($0 >= 0x3A && $0 <= 0x40) || ($0 >= 0x5B && $0 <= 0x60) || ($0 >= 0x7B && $0 <= 0x7E) }
+        case "cntrl": return ascii { $0 < 0x20 || $0 == 0x7F }
+        case "print": return ascii { $0 >= 0x20 && $0 < 0x7F }
+        case "graph": return ascii { $0 > 0x20 && $0 < 0x7F }
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// The `printf` builtin, for the formats replay follows: text with the escapes `\\` `\n` `\t`
+/// `\r` `\"` `\'` `\a` `\b` `\f` `\v`, and the conversions `%s`, `%d`, `%i`, `%c`, `%%`
+/// without flags or widths. The format is reused while arguments remain, as the shell does.
+enum ShellPrintf {
+    /// The bytes `printf args…` prints; nil for what replay does not follow.
+    static func format(_ arguments: [String]) -> [UInt8]? {
+        var args = arguments[...]
+        if args.first == "-v" { return [] }  // assigns a variable, prints nothing
+        if args.first == "--" { args = args.dropFirst() }
+        guard let format = args.first else { return nil }
+        args = args.dropFirst()
+        let f = Array(format.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        repeat {
+            var consumed = false
+            var i = 0
+            while i < f.count {
+                let c = f[i]
+                if c == "\\" {
+                    guard i + 1 < f.count else { out.append(c); i += 1; continue }
+                    let n = f[i + 1]
+                    let map: [Unicode.Scalar: Unicode.Scalar] = [
+                        "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "\"": "\"", "'": "'", "a": "\u{07}", "b": "\u{08}",
+                        "f": "\u{0C}", "v": "\u{0B}",
+                    ]
+                    guard let e = map[n] else { return nil }
+                    out.append(e)
+                    i += 2
+                    continue
+                }
+                if c == "%" {
+                    guard i + 1 < f.count else { return nil }
+                    let n = f[i + 1]
+                    i += 2
+                    switch n {
+                    case "%":
+                        out.append("%")
+                    case "s":
+                        consumed = true
+                        out.append(contentsOf: (args.popFirst() ?? "").unicodeScalars)
+                    case "c":
+                        consumed = true
+                        if let first = (args.popFirst() ?? "").unicodeScalars.first { out.append(first) }
+                    case "d", "i":
+                        consumed = true
+                        let a = args.popFirst() ?? ""
+                        guard let v = a.isEmpty ? 0 : Int(a) else { return nil }
+                        out.append(contentsOf: String(v).unicodeScalars)
+                    default:
+                        return nil
+                    }
+                    continue
+                }
+                out.append(c)
+                i += 1
+            }
+            if !consumed { break }
+        } while !args.isEmpty
+        return Array(String(out).utf8)
+    }
+}

@@ -1,0 +1,167 @@
+import Git
+
+/// What is at a path, as a shell command would find it.
+enum ShellNode: Equatable, Sendable {
+    case absent
+    case file(executable: Bool)
+    case directory
+    case symlink
+    case submodule
+}
+
+/// The files a shell command sees: the replayed tree, read-only.
+protocol ShellTree {
+    func node(_ path: RepoPath) throws -> ShellNode
+    /// A regular file's bytes; nil when there is none.
+    func read(_ path: RepoPath) throws -> [UInt8]?
+    /// The names in `directory` (nil: the root), in any order.
+    func children(_ directory: RepoPath?) throws -> [String]
+}
+
+/// The workspace's current tree as a `ShellTree` (a shell span starts with no pending edits).
+struct WorkspaceShellTree: ShellTree {
+    let workspace: Workspace
+
+    func node(_ path: RepoPath) throws -> ShellNode {
+        guard let e = try workspace.repository.entry(in: workspace.tree, path: path.value) else { return .absent }
+        switch e.mode {
+        case .tree: return .directory
+        case .link: return .symlink
+        case .commit: return .submodule
+        case .blob: return .file(executable: false)
+        case .executable: return .file(executable: true)
+        }
+    }
+
+    func read(_ path: RepoPath) throws -> [UInt8]? { try workspace.read(path) }
+
+    func children(_ directory: RepoPath?) throws -> [String] {
+        let tree: ObjectID
+        if let directory {
+            guard let e = try workspace.repository.entry(in: workspace.tree, path: directory.value), e.mode == .tree else { return [] }
+            tree = e.id
+        } else {
+            tree = workspace.tree
+        }
+        return try workspace.repository.entries(of: tree).map(\.name)
+    }
+}
+
+/// A shell command's view of the files while it runs: a `ShellTree` with the effects of the
+/// commands before it laid over it, and the directories that exist on the recording's disk
+/// though git cannot hold them (empty directories: made by `mkdir`, or left behind when their
+/// last file was moved or removed).
+struct ShellView {
+    struct File: Equatable {
+        var bytes: [UInt8]
+        var executable: Bool
+    }
+
+    let base: any ShellTree
+    /// Files written (a value) or removed (nil) by the commands so far.
+    private(set) var files: [RepoPath: File?] = [:]
+    /// Directories known to exist that the tree may not show.
+    private(set) var directories: Set<RepoPath>
+    /// Directories removed whole: nothing of the base below them is seen any more.
+    private var hidden: Set<RepoPath> = []
+    /// How many written files each directory holds (a directory with any is one).
+    private var written: [String: Int] = [:]
+
+    init(base: any ShellTree, directories: Set<RepoPath> = []) {
+        self.base = base
+        self.directories = directories
+    }
+
+    func node(_ path: RepoPath) throws -> ShellNode {
+        if case .some(.some(let f)) = files[path] { return .file(executable: f.executable) }
+        if written[path.value, default: 0] > 0 { return .directory }
+        if files[path] == nil, !isHidden(path) {
+            let b = try base.node(path)
+            if b != .absent { return b }
+        }
+        // A parent that is a file means nothing is below it.
+        for parent in path.parents {
+            if case .file = try node(RepoPath(unchecked: parent)) { return .absent }
+        }
+        return directories.contains(path) ? .directory : .absent
+    }
+
+    /// The node at a directory location (nil: the root, always a directory).
+    func node(_ location: RepoPath?) throws -> ShellNode {
+        guard let location else { return .directory }
+        return try node(location)
+    }
+
+    func read(_ path: RepoPath) throws -> [UInt8]? {
+        if let f = files[path] { return f?.bytes }
+        if isHidden(path) { return nil }
+        return try base.read(path)
+    }
+
+    func children(_ directory: RepoPath?) throws -> [String] {
+        var names = Set<String>()
+        if directory.map({ !isHidden($0) }) ?? true { names.formUnion(try base.children(directory)) }
+        let prefix = directory.map { $0.value + "/" } ?? ""
+        for key in Array(files.keys) + Array(directories) where key.value.hasPrefix(prefix) {
+            let rest = key.value.dropFirst(prefix.count)
+            if let first = rest.split(separator: "/").first { names.insert(String(first)) }
+        }
+        return try names.filter { try node(Self.child(directory, $0)) != .absent }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Every file, symlink and submodule below `directory`, with its path relative to it,
+    /// sorted.
+    func walk(_ directory: RepoPath) throws -> [(relative: String, path: RepoPath, node: ShellNode)] {
+        var out: [(String, RepoPath, ShellNode)] = []
+        func visit(_ dir: RepoPath, _ relative: String) throws {
+            for name in try children(dir) {
+                let path = Self.child(dir, name)
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                let n = try node(path)
+                if n == .directory { try visit(path, rel) } else { out.append((rel, path, n)) }
+            }
+        }
+        try visit(directory, "")
+        return out
+    }
+
+    mutating func write(_ path: RepoPath, _ bytes: [UInt8], executable: Bool) {
+        if case .some(.some) = files[path] {} else { count(path, 1) }
+        files[path] = .some(File(bytes: bytes, executable: executable))
+    }
+
+    /// Removes a file; the directories above it stay, as they do on disk.
+    mutating func delete(_ path: RepoPath) {
+        if case .some(.some) = files[path] { count(path, -1) }
+        files[path] = .some(nil)
+        for parent in path.parents { directories.insert(RepoPath(unchecked: parent)) }
+    }
+
+    /// Removes a directory and everything below it.
+    mutating func removeDirectory(_ path: RepoPath) throws {
+        for entry in try walk(path) { delete(entry.path) }
+        let prefix = path.value + "/"
+        directories = directories.filter { $0 != path && !$0.value.hasPrefix(prefix) }
+        hidden.insert(path)
+        for parent in path.parents { directories.insert(RepoPath(unchecked: parent)) }
+    }
+
+    private mutating func count(_ path: RepoPath, _ delta: Int) {
+        for parent in path.parents { written[parent, default: 0] += delta }
+    }
+
+    mutating func makeDirectory(_ path: RepoPath) {
+        directories.insert(path)
+    }
+
+    func isHidden(_ path: RepoPath) -> Bool {
+        if hidden.isEmpty { return false }
+        if hidden.contains(path) { return true }
+        return path.parents.contains { hidden.contains(RepoPath(unchecked: $0)) }
+    }
+
+    static func child(_ directory: RepoPath?, _ name: String) -> RepoPath {
+        RepoPath(unchecked: directory.map { $0.value + "/" + name } ?? name)
+    }
+}
