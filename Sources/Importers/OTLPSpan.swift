@@ -229,10 +229,15 @@ struct OTLPSpan {
         var waiting: [Int: [Int]] = [:]
         var out: [Span] = []
         var callIDs = Set<String>()
-        func emit(_ i: Int, withParent: Bool) {
-            guard emitted.insert(i).inserted else { return }
-            out.append(spans[i].span(id: idAt[i], parent: withParent ? parentIndex(i).map { idAt[$0] } : nil, callIDs: &callIDs))
-            for child in waiting.removeValue(forKey: i) ?? [] { emit(child, withParent: true) }
+        // Iterative, so a long chain of children exported before their parents cannot
+        // exhaust the stack.
+        func emit(_ first: Int, withParent: Bool) {
+            var stack = [(first, withParent)]
+            while let (i, linked) = stack.popLast() {
+                guard emitted.insert(i).inserted else { continue }
+                out.append(spans[i].span(id: idAt[i], parent: linked ? parentIndex(i).map { idAt[$0] } : nil, callIDs: &callIDs))
+                for child in (waiting.removeValue(forKey: i) ?? []).reversed() { stack.append((child, true)) }
+            }
         }
         for i in order {
             if let p = parentIndex(i), !emitted.contains(p) {

@@ -44,7 +44,7 @@ enum OpenHandsEditor {
             }
         }
         if found.count > 1 {
-            let lines = Set(found.map { lineNumber(at: $0, in: text) }).sorted().map(String.init)
+            let lines = lineNumbers(at: found, in: text).map(String.init)
             return .failure(Refusal("No replacement was performed. Multiple occurrences of old_str `\(show(old))` in lines [\(lines.joined(separator: ", "))]. Please ensure it is unique."))
         }
         return .success(Bytes.replacing([found[0]], length: old.count, with: new, in: text))
@@ -57,9 +57,19 @@ enum OpenHandsEditor {
         return text.indices.filter { text[$0] & 0xC0 != 0x80 } + [text.count]
     }
 
-    /// The 1-based line of byte `offset`.
-    static func lineNumber(at offset: Int, in text: [UInt8]) -> Int {
-        text[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    /// The 1-based lines of the (ascending) byte `offsets`, each named once, in one pass.
+    static func lineNumbers(at offsets: [Int], in text: [UInt8]) -> [Int] {
+        var out: [Int] = []
+        var line = 1
+        var position = 0
+        for offset in offsets {
+            while position < offset {
+                if text[position] == 0x0A { line += 1 }
+                position += 1
+            }
+            if out.last != line { out.append(line) }
+        }
+        return out
     }
 
     /// `insert`: `new` as whole lines after line `line` (0: at the top).

@@ -86,6 +86,22 @@ final class OTLPImporterTests: XCTestCase {
         XCTAssertEqual(trace.header.agentName, "my-agent")
     }
 
+    func testALongChainOfChildrenBeforeTheirParents() throws {
+        // Span n is the child of span n+1, and the file lists them child first.
+        let count = 20_000
+        var spans: [String] = []
+        for n in 0..<count {
+            let parent: String? = n + 1 < count ? String(format: "%016x", n + 2) : nil
+            let start = String(Int64(1_760_000_000_000_000_000) + Int64(n))
+            spans.append(span(String(format: "%016x", n + 1), parent: parent, start: start))
+        }
+        let trace = try Importer.load(path: write(request(spans)))
+        XCTAssertEqual(trace.spans.count, count)
+        XCTAssertEqual(trace.spans.first?.id, Span.ID(String(format: "%016x", count)))
+        XCTAssertNil(trace.spans.first?.parentID)
+        XCTAssertEqual(trace.spans.last?.parentID, Span.ID(String(format: "%016x", 2)))
+    }
+
     func testBadInputNamesTheLineAndField() throws {
         var e = try loadError(request([#"{"traceId":"t","name":"x"}"#]))
         XCTAssertEqual(e.field, "resourceSpans[0].scopeSpans[0].spans[0].spanId")
