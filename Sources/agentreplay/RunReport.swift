@@ -10,6 +10,7 @@ enum RunReport {
         let agent = [run.header.agentName, run.header.agentVersion].compactMap { $0 }.joined(separator: " ")
         let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
         out += "Replaying \(traceName) (\(agent), \(run.steps.count) spans) onto \(base)\n\n"
+        let stepOf = Dictionary(run.steps.map { ($0.spanID, $0.index) }, uniquingKeysWith: { a, _ in a })
         let shown = run.steps.filter { $0.kind == .tool || $0.verdict != .served || !$0.drift.isEmpty }
         let width = shown.map { ($0.toolName ?? $0.name).count }.max() ?? 4
         for step in shown {
@@ -17,12 +18,10 @@ enum RunReport {
             line += pad(step.verdict.rawValue, 19)
             if let commit = step.commit { line += " " + String(commit.hex.prefix(10)) }
             if let path = step.paths.first { line += "  " + path + (step.paths.count > 1 ? " (+\(step.paths.count - 1))" : "") }
-            if let note = step.note, step.verdict != .applied && step.verdict != .served || step.note != nil && step.verdict == .served && step.paths.isEmpty {
-                line += "  — " + note
-            }
-            if step.unseenEffects { line += "  (may change files replay cannot see)" }
+            if let note = step.note { line += "  — " + note }
+            if step.unseenEffects && step.note == nil { line += "  (may change files replay cannot see)" }
             out += line + "\n"
-            for d in step.drift { out += "        drift: " + describe(d) + "\n" }
+            for d in step.drift { out += "        drift: " + describe(d, stepOf: stepOf) + "\n" }
         }
         let s = run.summary
         out += "\n"
@@ -38,11 +37,14 @@ enum RunReport {
         return out
     }
 
-    static func describe(_ d: Drift) -> String {
+    static func describe(_ d: Drift, stepOf: [Span.ID: Int]) -> String {
         var s = "\(d.kind.rawValue) of \(d.path.isEmpty ? "the tree" : d.path)"
         if let line = d.line { s += " at line \(line)" }
         s += ": recorded \(quote(d.recorded)), replayed \(quote(d.replayed))"
-        if let suspect = d.suspects.last { s += "; possibly changed by span \(suspect)" }
+        if let suspect = d.suspects.last {
+            let at = stepOf[suspect].map { "#\($0) " } ?? ""
+            s += "; possibly changed by \(at)(span \(suspect))"
+        }
         return s
     }
 
