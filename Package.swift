@@ -31,12 +31,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Builders of session logs and fixture repositories shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["Trace", "Git"], path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git"]),
-        .testTarget(name: "TraceTests", dependencies: ["Trace"]),
-        .testTarget(name: "ImportersTests", dependencies: ["Importers", "Trace"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Trace", "Git", "Importers"]),
+        .testTarget(name: "TraceTests", dependencies: ["TestSupport", "Trace"]),
+        .testTarget(name: "ImportersTests", dependencies: ["TestSupport", "Importers", "Trace"]),
+        .testTarget(name: "ReplayTests", dependencies: ["TestSupport", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "BisectTests", dependencies: ["Bisect", "Replay", "Trace", "Git"]),
-        .testTarget(name: "CLITests", dependencies: ["Git"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"]),
     ]
 )

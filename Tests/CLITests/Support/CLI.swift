@@ -46,7 +46,7 @@ enum CLI {
 }
 
 extension Subprocess.Result: CustomStringConvertible {
-    var description: String { "exit \(status)\n--- stdout\n\(stdoutText)--- stderr\n\(stderrText)" }
+    public var description: String { "exit \(status)\n--- stdout\n\(stdoutText)--- stderr\n\(stderrText)" }
 }
 
 /// Builds a Claude Code session log with Foundation only (this target does not link the

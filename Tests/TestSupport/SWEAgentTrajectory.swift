@@ -1,5 +1,3 @@
-// A copy of Tests/ReplayTests/SWEAgentTrajectory.swift (test targets cannot share files): keep the two alike.
-
 import Foundation
 import Trace
 
@@ -7,31 +5,33 @@ import Trace
 /// `trajectory` (one step per model action: `action` as the shell-quoted line SWE-agent ran,
 /// `observation` as its terminal showed it, with `\r\n`), `history`, `info` (the submission)
 /// and `replay_config` (a string holding JSON, as SWE-agent writes it).
-struct SWEAgentTrajectory {
-    static let root = "/testbed"
+public struct SWEAgentTrajectory {
+    public init() {}
 
-    var baseCommit: String? = nil
-    var version = "1.0.1"
-    var model = "test-model"
-    var repoName = "testbed"
+    public static let root = "/testbed"
+
+    public var baseCommit: String? = nil
+    public var version = "1.0.1"
+    public var model = "test-model"
+    public var repoName = "testbed"
     /// The submission (`git add -A && git diff --cached` at the end); nil: none recorded.
-    var submission: String?
-    var exitStatus = "submitted"
+    public var submission: String?
+    public var exitStatus = "submitted"
     /// Observations as a terminal shows them (`\n` as `\r\n`).
-    var terminal = true
+    public var terminal = true
 
-    private(set) var steps: [JSON] = []
+    public private(set) var steps: [JSON] = []
 
-    static func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : root + "/" + path }
+    public static func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : root + "/" + path }
 
     /// Python's `shlex.quote`.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         if s.isEmpty { return "''" }
         let safe = s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "@%+=:,./-_".unicodeScalars.contains($0)) }
         return safe ? s : "'" + s.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }
 
-    mutating func step(_ action: String, _ observation: String, thought: String = "Next step.") {
+    public mutating func step(_ action: String, _ observation: String, thought: String = "Next step.") {
         let shown = terminal ? observation.replacingOccurrences(of: "\n", with: "\r\n") : observation
         steps.append([
             "action": .string(action), "observation": .string(shown), "response": .string(thought + "\n\n<function=...>"),
@@ -40,46 +40,46 @@ struct SWEAgentTrajectory {
     }
 
     /// `str_replace_editor <command> <path> --name 'value' …`, quoted as SWE-agent quotes it.
-    mutating func editor(_ command: String, _ path: String, _ options: [(String, String)] = [], observation: String) {
+    public mutating func editor(_ command: String, _ path: String, _ options: [(String, String)] = [], observation: String) {
         var action = "str_replace_editor \(command) \(Self.quote(Self.absolute(path)))"
         for (name, value) in options { action += " --\(name) \(Self.quote(value))" }
         step(action, observation)
     }
 
-    mutating func create(_ path: String, _ text: String, observation: String? = nil) {
+    public mutating func create(_ path: String, _ text: String, observation: String? = nil) {
         editor("create", path, [("file_text", text)], observation: observation ?? "File created successfully at: \(Self.absolute(path))")
     }
 
-    mutating func strReplace(_ path: String, _ old: String, _ new: String, observation: String? = nil) {
+    public mutating func strReplace(_ path: String, _ old: String, _ new: String, observation: String? = nil) {
         editor("str_replace", path, [("old_str", old), ("new_str", new)],
                observation: observation ?? "The file \(Self.absolute(path)) has been edited. Review the changes and make sure they are as expected. Edit the file again if necessary.")
     }
 
-    mutating func insert(_ path: String, line: Int, _ new: String, observation: String? = nil) {
+    public mutating func insert(_ path: String, line: Int, _ new: String, observation: String? = nil) {
         editor("insert", path, [("insert_line", String(line)), ("new_str", new)],
                observation: observation ?? "The file \(Self.absolute(path)) has been edited. Review the changes (correct indentation, no duplicate lines, etc). Edit the file again if necessary.")
     }
 
     /// `view`, showing `lines` (the file's lines from `from`, tabs already expanded) the way
     /// `cat -n` output looks in the editor.
-    mutating func view(_ path: String, lines: [String], from: Int = 1, range: (Int, Int)? = nil) {
+    public mutating func view(_ path: String, lines: [String], from: Int = 1, range: (Int, Int)? = nil) {
         let numbered = lines.enumerated().map { String(repeating: " ", count: max(0, 6 - String(from + $0.offset).count)) + String(from + $0.offset) + "\t" + $0.element }
         let observation = "Here's the result of running `cat -n` on \(Self.absolute(path)):\n" + numbered.joined(separator: "\n") + "\n"
         editor("view", path, [], observation: observation)
         if let range { steps[steps.count - 1] = Self.withRange(steps[steps.count - 1], range) }
     }
 
-    static func withRange(_ step: JSON, _ range: (Int, Int)) -> JSON {
+    public static func withRange(_ step: JSON, _ range: (Int, Int)) -> JSON {
         guard case .object(var members) = step, let i = members.firstIndex(where: { $0.0 == "action" }), let action = members[i].1.stringValue else { return step }
         members[i].1 = .string(action + "  --view_range \(range.0) \(range.1)")
         return .object(members)
     }
 
-    mutating func bash(_ command: String, observation: String = "") { step(command, observation) }
+    public mutating func bash(_ command: String, observation: String = "") { step(command, observation) }
 
-    mutating func submit() { step("submit", submission ?? "") }
+    public mutating func submit() { step("submit", submission ?? "") }
 
-    var json: JSON {
+    public var json: JSON {
         let config: JSON = [
             "env": [
                 "deployment": ["image": "swebench/example:latest", "type": "docker"],
@@ -106,7 +106,7 @@ struct SWEAgentTrajectory {
     }
 
     /// Writes the trajectory pretty-printed (as SWE-agent does), or on one line.
-    func save(in directory: String, name: String = "run.traj", pretty: Bool = true) throws -> String {
+    public func save(in directory: String, name: String = "run.traj", pretty: Bool = true) throws -> String {
         let path = directory + "/" + name
         let text = pretty ? JSONWriter.pretty(json) : json.compact
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))

@@ -1,5 +1,3 @@
-// Tests/ReplayTests/GeminiSession.swift is a copy of this file (test targets cannot share files): keep the two alike.
-
 import Foundation
 import Trace
 
@@ -8,51 +6,61 @@ import Trace
 /// `messages`) as one pretty-printed JSON document, or as JSONL records: the metadata, then
 /// each message appended every time the recorder updates it (text first, then its tokens,
 /// then its tool calls), with `$set` records for `lastUpdated`.
-struct GeminiSession {
+public struct GeminiSession {
+    public init() {}
+
     /// The directory the session worked in.
-    static let root = "/home/dev/calc"
+    public static let root = "/home/dev/calc"
     /// SHA-256 of `root`, as gemini-cli's `getProjectHash` makes it.
-    static let rootHash = "48d39cca5c4bedfd5417866103501597d2444bff957e7538322472eba4f64f6e"
+    public static let rootHash = "48d39cca5c4bedfd5417866103501597d2444bff957e7538322472eba4f64f6e"
 
-    var sessionID = "8d3f1c2e-5b6a-4c7d-9e8f-0a1b2c3d4e5f"
-    var projectHash = GeminiSession.rootHash
-    var model = "gemini-2.5-pro"
-    var start: Int64 = 1_760_799_448  // 2025-10-18T14:57:28Z
+    public var sessionID = "8d3f1c2e-5b6a-4c7d-9e8f-0a1b2c3d4e5f"
+    public var projectHash = GeminiSession.rootHash
+    public var model = "gemini-2.5-pro"
+    public var start: Int64 = 1_760_799_448  // 2025-10-18T14:57:28Z
 
-    private(set) var messages: [JSON] = []
+    public private(set) var messages: [JSON] = []
     private var clock: Int64 = 0
     private var counter = 0
 
-    static func absolute(_ path: String) -> String { path.hasPrefix("/") || path.hasPrefix(".") ? path : root + "/" + path }
+    public static func absolute(_ path: String) -> String { path.hasPrefix("/") || path.hasPrefix(".") ? path : root + "/" + path }
 
-    mutating func time() -> String {
+    public mutating func time() -> String {
         defer { clock += 1 }
         return Timestamp(seconds: start + clock).text
     }
 
-    mutating func nextID() -> String {
+    public mutating func nextID() -> String {
         counter += 1
         return String(format: "%08x-0000-4000-8000-%012d", counter, counter)
     }
 
-    mutating func user(_ text: String) {
+    public mutating func user(_ text: String) {
         messages.append(["id": .string(nextID()), "timestamp": .string(time()), "type": "user", "content": [["text": .string(text)]]])
     }
 
     /// A recorded tool call: what `ToolCallRecord` holds.
-    struct Call {
-        var name: String
-        var args: JSON
+    public struct Call {
+        public var name: String
+        public var args: JSON
         /// `success`, `error` or `cancelled`.
-        var status = "success"
+        public var status = "success"
         /// The `functionResponse`'s `output` (or `error` when the status is `error`).
-        var result: String
-        var display: JSON? = nil
+        public var result: String
+        public var display: JSON? = nil
+
+        public init(name: String, args: JSON, status: String = "success", result: String, display: JSON? = nil) {
+            self.name = name
+            self.args = args
+            self.status = status
+            self.result = result
+            self.display = display
+        }
     }
 
     /// A model response making `calls`; returns their ids.
     @discardableResult
-    mutating func gemini(_ text: String = "", calls: [Call] = []) -> [String] {
+    public mutating func gemini(_ text: String = "", calls: [Call] = []) -> [String] {
         let id = nextID()
         let time = time()
         var records: [JSON] = []
@@ -83,7 +91,7 @@ struct GeminiSession {
     /// `replace`, recorded as done (with its `resultDisplay`: the file before and after) or
     /// failed with `error`. `expected` is `expected_replacements` (absent when nil).
     @discardableResult
-    mutating func replace(_ path: String, _ old: String, _ new: String, expected: Int? = nil, before: String? = nil, after: String? = nil,
+    public mutating func replace(_ path: String, _ old: String, _ new: String, expected: Int? = nil, before: String? = nil, after: String? = nil,
                           error: String? = nil, status: String? = nil) -> String {
         var args: [(String, JSON)] = [("file_path", .string(Self.absolute(path))), ("old_string", .string(old)), ("new_string", .string(new))]
         if let expected { args.append(("expected_replacements", .number(expected))) }
@@ -105,7 +113,7 @@ struct GeminiSession {
 
     /// `write_file`: `existed` says which message gemini-cli gave (overwrote, or created).
     @discardableResult
-    mutating func writeFile(_ path: String, _ content: String, existed: Bool = false, before: String? = nil, written: String? = nil,
+    public mutating func writeFile(_ path: String, _ content: String, existed: Bool = false, before: String? = nil, written: String? = nil,
                             error: String? = nil) -> String {
         let file = Self.absolute(path)
         let args: JSON = ["file_path": .string(file), "content": .string(content)]
@@ -119,14 +127,14 @@ struct GeminiSession {
     }
 
     @discardableResult
-    mutating func shell(_ command: String, output: String = "") -> String {
+    public mutating func shell(_ command: String, output: String = "") -> String {
         gemini(calls: [Call(name: "run_shell_command", args: ["command": .string(command), "description": "Run a command"],
                             result: "Command: \(command)\nDirectory: (root)\nOutput: \(output)\nError: (none)\nExit Code: 0")])[0]
     }
 
     // MARK: Output
 
-    var record: JSON {
+    public var record: JSON {
         .object([
             ("sessionId", .string(sessionID)), ("projectHash", .string(projectHash)),
             ("startTime", .string(Timestamp(seconds: start).text)), ("lastUpdated", .string(Timestamp(seconds: start + clock).text)),
@@ -135,7 +143,7 @@ struct GeminiSession {
     }
 
     /// The JSONL records: metadata, then each message as the recorder appends it.
-    var jsonlRecords: [JSON] {
+    public var jsonlRecords: [JSON] {
         var out: [JSON] = [[
             "sessionId": .string(sessionID), "projectHash": .string(projectHash), "startTime": .string(Timestamp(seconds: start).text),
             "lastUpdated": .string(Timestamp(seconds: start).text), "kind": "main",
@@ -154,7 +162,7 @@ struct GeminiSession {
     }
 
     /// Writes the session as gemini-cli does: `JSON.stringify(record, null, 2)`, or JSONL.
-    func save(in directory: String, jsonl: Bool = false, extra: [JSON] = []) throws -> String {
+    public func save(in directory: String, jsonl: Bool = false, extra: [JSON] = []) throws -> String {
         let path = directory + "/session-2025-10-18T14-57-8d3f1c2e.json" + (jsonl ? "l" : "")
         let text = jsonl ? (jsonlRecords + extra).map { $0.compact + "\n" }.joined() : JSONWriter.pretty(record)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))

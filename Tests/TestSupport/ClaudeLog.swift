@@ -1,5 +1,3 @@
-// Tests/ImportersTests/Support/ClaudeLog.swift is a copy of this file (test targets cannot share files): keep the two alike.
-
 import Foundation
 import Trace
 
@@ -8,21 +6,23 @@ import Trace
 /// and the structured `toolUseResult` record. Every line carries the session id, `cwd`,
 /// `uuid`/`parentUuid` and a time one second after the line before, so a log built twice is
 /// the same bytes.
-struct ClaudeLog {
+public struct ClaudeLog {
+    public init() {}
+
     /// The directory the recorded session worked in.
-    static let root = "/home/dev/project"
+    public static let root = "/home/dev/project"
 
-    var sessionID = "5d0c1f6e-8a0b-4c7e-9d1a-2b3c4d5e6f70"
-    var version = "2.1.100"
-    var model = "claude-sonnet-4-5"
-    var cwd = ClaudeLog.root
+    public var sessionID = "5d0c1f6e-8a0b-4c7e-9d1a-2b3c4d5e6f70"
+    public var version = "2.1.100"
+    public var model = "claude-sonnet-4-5"
+    public var cwd = ClaudeLog.root
     /// Lines written while this is set are sub-agent lines (`isSidechain`, `agentId`).
-    var sidechain = false
-    var agentID: String?
+    public var sidechain = false
+    public var agentID: String?
     /// The time of the first line; each line after it is one second later.
-    var start: Int64 = 1_748_772_000  // 2025-06-01T10:00:00Z
+    public var start: Int64 = 1_748_772_000  // 2025-06-01T10:00:00Z
 
-    private(set) var lines: [String] = []
+    public private(set) var lines: [String] = []
     private var clock: Int64 = 0
     private var counter = 0
     private var lastUUID: String?
@@ -30,28 +30,28 @@ struct ClaudeLog {
     /// `path` made absolute under the recorded root (as Claude Code logs paths), unless it
     /// already is absolute, starts with `./` or `../`, or holds a backslash (kept as given, as a
     /// hostile, odd or Windows-recorded log may have it).
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         let keep = path.hasPrefix("/") || path.hasPrefix("./") || path.hasPrefix("../") || path.contains("\\")
         return keep ? path : root + "/" + path
     }
 
     // MARK: Lines
 
-    mutating func nextTime() -> String {
+    public mutating func nextTime() -> String {
         defer { clock += 1 }
         return Timestamp(seconds: start + clock).text
     }
 
     /// Sets the clock so the next line is `seconds` after the start.
-    mutating func at(_ seconds: Int64) { clock = seconds }
+    public mutating func at(_ seconds: Int64) { clock = seconds }
 
-    mutating func nextID(_ prefix: String) -> String {
+    public mutating func nextID(_ prefix: String) -> String {
         counter += 1
         return prefix + String(format: "%012d", counter)
     }
 
     /// One line of the given type with Claude Code's envelope around `members`.
-    mutating func line(type: String, _ members: [(String, JSON)]) -> JSON {
+    public mutating func line(type: String, _ members: [(String, JSON)]) -> JSON {
         let uuid = nextID("00000000-0000-4000-8000-")
         var m: [(String, JSON)] = [
             ("parentUuid", lastUUID.map(JSON.string) ?? .null),
@@ -69,26 +69,26 @@ struct ClaudeLog {
         return .object(m)
     }
 
-    mutating func append(_ value: JSON) { lines.append(value.compact) }
+    public mutating func append(_ value: JSON) { lines.append(value.compact) }
 
     /// A line written as it is (bad input, truncated records).
-    mutating func raw(_ text: String) { lines.append(text) }
+    public mutating func raw(_ text: String) { lines.append(text) }
 
     /// Starts a new chain (`parentUuid: null`), as a sub-agent's first line does.
-    mutating func newChain() { lastUUID = nil }
+    public mutating func newChain() { lastUUID = nil }
 
     /// The `uuid` of the last line written.
-    var lastLine: String? { lastUUID }
+    public var lastLine: String? { lastUUID }
 
     /// Makes the next line continue the chain after the line `uuid` (interleaved chains).
-    mutating func continueChain(after uuid: String?) { lastUUID = uuid }
+    public mutating func continueChain(after uuid: String?) { lastUUID = uuid }
 
-    mutating func user(_ text: String) {
+    public mutating func user(_ text: String) {
         append(line(type: "user", [("message", ["role": "user", "content": .string(text)])]))
     }
 
     /// An assistant line: optional text, then `tool_use` blocks.
-    mutating func assistant(
+    public mutating func assistant(
         text: String? = nil, calls: [(id: String, name: String, input: JSON)] = [],
         messageID: String? = nil, usage: JSON? = nil
     ) {
@@ -104,7 +104,7 @@ struct ClaudeLog {
     }
 
     /// A user line answering `callID`.
-    mutating func result(_ callID: String, _ content: JSON, isError: Bool = false, record: JSON? = nil) {
+    public mutating func result(_ callID: String, _ content: JSON, isError: Bool = false, record: JSON? = nil) {
         var block: [(String, JSON)] = [("tool_use_id", .string(callID)), ("type", "tool_result"), ("content", content)]
         if isError { block.append(("is_error", true)) }
         var members: [(String, JSON)] = [("message", ["role": "user", "content": [.object(block)]])]
@@ -114,7 +114,7 @@ struct ClaudeLog {
 
     /// One tool call and its result; returns the call id.
     @discardableResult
-    mutating func tool(_ name: String, _ input: JSON, result content: JSON, isError: Bool = false, record: JSON? = nil, id: String? = nil) -> String {
+    public mutating func tool(_ name: String, _ input: JSON, result content: JSON, isError: Bool = false, record: JSON? = nil, id: String? = nil) -> String {
         let callID = id ?? nextID("toolu_")
         assistant(calls: [(callID, name, input)])
         result(callID, content, isError: isError, record: record)
@@ -124,7 +124,7 @@ struct ClaudeLog {
     /// A failed call as Claude Code logs it: the message in `<tool_use_error>` tags, and the
     /// record a string starting `Error:`.
     @discardableResult
-    mutating func failing(_ name: String, _ input: JSON, error: String, id: String? = nil) -> String {
+    public mutating func failing(_ name: String, _ input: JSON, error: String, id: String? = nil) -> String {
         tool(name, input, result: .string("<tool_use_error>\(error)</tool_use_error>"), isError: true,
              record: .string("Error: \(error)"), id: id)
     }
@@ -134,7 +134,7 @@ struct ClaudeLog {
     /// `Edit`: recorded as done, or as failed with `error`. `originalFile` is the
     /// before-image the record carries (none when nil), `patch` its `structuredPatch` hunks.
     @discardableResult
-    mutating func edit(
+    public mutating func edit(
         _ path: String, _ old: String, _ new: String, replaceAll: Bool? = nil, error: String? = nil,
         originalFile: String? = nil, patch: [JSON] = []
     ) -> String {
@@ -149,7 +149,7 @@ struct ClaudeLog {
 
     /// `MultiEdit` with `(old, new)` pairs (`replace_all` when the third member is true).
     @discardableResult
-    mutating func multiEdit(_ path: String, _ edits: [(String, String, Bool)], error: String? = nil, originalFile: String? = nil) -> String {
+    public mutating func multiEdit(_ path: String, _ edits: [(String, String, Bool)], error: String? = nil, originalFile: String? = nil) -> String {
         let list = JSON.array(edits.map { ["old_string": .string($0.0), "new_string": .string($0.1), "replace_all": .bool($0.2)] })
         let input: JSON = ["file_path": .string(Self.absolute(path)), "edits": list]
         if let error { return failing("MultiEdit", input, error: error) }
@@ -160,13 +160,13 @@ struct ClaudeLog {
     }
 
     @discardableResult
-    mutating func multiEdit(_ path: String, _ edits: [(String, String)], error: String? = nil, originalFile: String? = nil) -> String {
+    public mutating func multiEdit(_ path: String, _ edits: [(String, String)], error: String? = nil, originalFile: String? = nil) -> String {
         multiEdit(path, edits.map { ($0.0, $0.1, false) }, error: error, originalFile: originalFile)
     }
 
     /// `Write`: `created` says which record type the log has (`create` or `update`).
     @discardableResult
-    mutating func write(_ path: String, _ content: String, created: Bool = true, error: String? = nil) -> String {
+    public mutating func write(_ path: String, _ content: String, created: Bool = true, error: String? = nil) -> String {
         let input: JSON = ["file_path": .string(Self.absolute(path)), "content": .string(content)]
         if let error { return failing("Write", input, error: error) }
         let record: JSON = [
@@ -180,14 +180,14 @@ struct ClaudeLog {
     /// `Read` of a whole file as Claude Code 2.x logs it: `1\t`-numbered text and a `file`
     /// record with the content.
     @discardableResult
-    mutating func read(_ path: String, _ content: String) -> String {
+    public mutating func read(_ path: String, _ content: String) -> String {
         let lines = content.split(separator: "\n", omittingEmptySubsequences: false)
         return read(path, window: lines.map(String.init), startLine: 1, totalLines: lines.count, content: content)
     }
 
     /// `Read` of `window` (lines from `startLine`, 1-based) of a file of `totalLines` lines.
     @discardableResult
-    mutating func read(_ path: String, window: [String], startLine: Int, totalLines: Int, content: String? = nil) -> String {
+    public mutating func read(_ path: String, window: [String], startLine: Int, totalLines: Int, content: String? = nil) -> String {
         let text = window.enumerated().map { "\(startLine + $0.offset)\t\($0.element)" }.joined(separator: "\n")
         var input: [(String, JSON)] = [("file_path", .string(Self.absolute(path)))]
         if startLine != 1 || window.count != totalLines {
@@ -206,7 +206,7 @@ struct ClaudeLog {
     /// `Read` as Claude Code 1.0.x showed it, with no structured record: every line numbered
     /// `     1→`.
     @discardableResult
-    mutating func readArrowText(_ path: String, _ content: String, startLine: Int = 1) -> String {
+    public mutating func readArrowText(_ path: String, _ content: String, startLine: Int = 1) -> String {
         let lines = content.split(separator: "\n", omittingEmptySubsequences: false)
         let shown = content.hasSuffix("\n") ? lines.dropLast() : lines[...]
         let text = shown.enumerated().map { i, line -> String in
@@ -217,7 +217,7 @@ struct ClaudeLog {
     }
 
     @discardableResult
-    mutating func bash(_ command: String, output: String = "", failed: Bool = false) -> String {
+    public mutating func bash(_ command: String, output: String = "", failed: Bool = false) -> String {
         let record: JSON = ["stdout": .string(output), "stderr": "", "interrupted": false, "isImage": false]
         return tool("Bash", ["command": .string(command), "description": "run a command"],
                     result: .string(output), isError: failed, record: failed ? .string("Error: \(output)") : record)
@@ -225,10 +225,10 @@ struct ClaudeLog {
 
     // MARK: Output
 
-    var text: String { lines.map { $0 + "\n" }.joined() }
+    public var text: String { lines.map { $0 + "\n" }.joined() }
 
     /// Writes the log to `directory/name` and returns the path.
-    func save(in directory: String, name: String = "session.jsonl") throws -> String {
+    public func save(in directory: String, name: String = "session.jsonl") throws -> String {
         let path = directory + "/" + name
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path

@@ -1,5 +1,3 @@
-// Tests/ReplayTests/OpenHandsLog.swift is a copy of this file (test targets cannot share files): keep the two alike.
-
 import Foundation
 import Trace
 
@@ -12,37 +10,39 @@ import Trace
 /// call's `old_str`/`new_str` and `diff` holds `get_diff` of the file) and `.ipython`
 /// (January 2025: the args hold only the IPython code the call ran, the model's arguments
 /// are in the tool call, and `old_content`/`new_content` hold the file before and after).
-struct OpenHandsLog {
-    static let root = "/workspace"
+public struct OpenHandsLog {
+    public init() {}
 
-    enum Era { case current, ipython }
+    public static let root = "/workspace"
 
-    var era = Era.current
-    var model = "claude-3-5-sonnet-20241022"
+    public enum Era { case current, ipython }
+
+    public var era = Era.current
+    public var model = "claude-3-5-sonnet-20241022"
     /// The time of the first event; each event is one second after the one before.
-    var start: Int64 = 1_740_823_200  // 2025-03-01T10:00:00Z
+    public var start: Int64 = 1_740_823_200  // 2025-03-01T10:00:00Z
 
-    private(set) var events: [JSON] = []
+    public private(set) var events: [JSON] = []
     private var nextEventID = 0
     private var clock: Int64 = 0
     private var responses = 0
 
     /// `path` under the root, unless it is absolute or starts with `.` (kept as given).
-    static func absolute(_ path: String) -> String { path.hasPrefix("/") || path.hasPrefix(".") ? path : root + "/" + path }
+    public static func absolute(_ path: String) -> String { path.hasPrefix("/") || path.hasPrefix(".") ? path : root + "/" + path }
 
-    mutating func nextID() -> Int {
+    public mutating func nextID() -> Int {
         defer { nextEventID += 1 }
         return nextEventID
     }
 
     /// `datetime.isoformat()` of a naive UTC time, as OpenHands writes it.
-    mutating func time() -> String {
+    public mutating func time() -> String {
         defer { clock += 1 }
         let text = Timestamp(seconds: start + clock).text  // …T10:00:01.000Z
         return String(text.dropLast(4)) + "900854"
     }
 
-    mutating func user(_ text: String) {
+    public mutating func user(_ text: String) {
         events.append([
             "id": .number(nextID()), "timestamp": .string(time()), "source": "user", "message": .string(text), "action": "message",
             "args": ["content": .string(text), "image_urls": nil, "wait_for_response": false],
@@ -52,7 +52,7 @@ struct OpenHandsLog {
     /// One model response that makes one tool call, and the action OpenHands made of it.
     /// Returns the action's event id and the call id.
     @discardableResult
-    mutating func action(_ type: String, function: String, arguments: JSON, args: JSON, text: String = "Next step.") -> (id: Int, call: String) {
+    public mutating func action(_ type: String, function: String, arguments: JSON, args: JSON, text: String = "Next step.") -> (id: Int, call: String) {
         responses += 1
         let callID = "toolu_\(String(format: "%04d", responses))"
         let response: JSON = [
@@ -86,7 +86,7 @@ struct OpenHandsLog {
         return (id, callID)
     }
 
-    mutating func observation(_ type: String, cause: Int, content: String, extras: JSON = [:], message: String = "") {
+    public mutating func observation(_ type: String, cause: Int, content: String, extras: JSON = [:], message: String = "") {
         events.append([
             "id": .number(nextID()), "timestamp": .string(time()), "source": "agent", "message": .string(message), "cause": .number(cause),
             "observation": .string(type), "content": .string(content), "extras": extras,
@@ -96,7 +96,7 @@ struct OpenHandsLog {
     // MARK: The editor
 
     /// The editor's `cat -n` rendering (`_make_output`) of `text` from line `from`.
-    static func catN(_ text: String, from: Int = 1, of description: String) -> String {
+    public static func catN(_ text: String, from: Int = 1, of description: String) -> String {
         let numbered = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
             let n = String(from + $0.offset)
             return String(repeating: " ", count: max(0, 6 - n.count)) + n + "\t" + $0.element
@@ -105,7 +105,7 @@ struct OpenHandsLog {
     }
 
     /// Lines `from`…`to` (1-based) of `text`, each with its newline, as `read_file` reads them.
-    static func window(_ text: String, _ from: Int, _ to: Int) -> String {
+    public static func window(_ text: String, _ from: Int, _ to: Int) -> String {
         var lines: [String] = []
         var current = ""
         for c in text {
@@ -119,7 +119,7 @@ struct OpenHandsLog {
 
     /// `get_diff`: `difflib.unified_diff` of the two texts split on `\n`, no context, lines
     /// right-stripped — for one contiguous change, which is all these tests make.
-    static func diff(_ before: String, _ after: String, path: String) -> String {
+    public static func diff(_ before: String, _ after: String, path: String) -> String {
         let a = before.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let b = after.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var prefix = 0
@@ -139,7 +139,7 @@ struct OpenHandsLog {
     /// One editor call and its observation: `output` is what the editor printed (`ERROR:\n…`
     /// for a failure), `before`/`after` the file around a successful edit.
     @discardableResult
-    mutating func editor(_ command: String, _ path: String, _ options: [(String, JSON)] = [], output: String,
+    public mutating func editor(_ command: String, _ path: String, _ options: [(String, JSON)] = [], output: String,
                          before: String? = nil, after: String? = nil) -> String {
         let file = Self.absolute(path)
         let arguments = JSON.object([("command", .string(command)), ("path", .string(file))] + options)
@@ -176,7 +176,7 @@ struct OpenHandsLog {
     }
 
     @discardableResult
-    mutating func create(_ path: String, _ text: String, error: String? = nil) -> String {
+    public mutating func create(_ path: String, _ text: String, error: String? = nil) -> String {
         let file = Self.absolute(path)
         return editor("create", path, [("file_text", .string(text))], output: error.map { "ERROR:\n" + $0 } ?? "File created successfully at: \(file)",
                       before: error == nil ? "" : nil, after: text)
@@ -185,7 +185,7 @@ struct OpenHandsLog {
     /// `str_replace`, recorded as done (`after` is the file it wrote, `line` the line of the
     /// replacement, for the snippet) or failed with `error`.
     @discardableResult
-    mutating func strReplace(_ path: String, _ old: String, _ new: String, before: String = "", after: String = "", line: Int = 1,
+    public mutating func strReplace(_ path: String, _ old: String, _ new: String, before: String = "", after: String = "", line: Int = 1,
                              error: String? = nil) -> String {
         let file = Self.absolute(path)
         let output: String
@@ -200,7 +200,7 @@ struct OpenHandsLog {
     }
 
     @discardableResult
-    mutating func insert(_ path: String, line: Int, _ new: String, before: String = "", after: String = "", error: String? = nil) -> String {
+    public mutating func insert(_ path: String, line: Int, _ new: String, before: String = "", after: String = "", error: String? = nil) -> String {
         let file = Self.absolute(path)
         let output: String
         if let error {
@@ -215,7 +215,7 @@ struct OpenHandsLog {
     }
 
     @discardableResult
-    mutating func undo(_ path: String, before: String = "", after: String = "", error: String? = nil) -> String {
+    public mutating func undo(_ path: String, before: String = "", after: String = "", error: String? = nil) -> String {
         let file = Self.absolute(path)
         let output = error.map { "ERROR:\n" + $0 } ?? "Last edit to \(file) undone successfully. " + Self.catN(after, of: file)
         return editor("undo_edit", path, output: output, before: before, after: after)
@@ -223,7 +223,7 @@ struct OpenHandsLog {
 
     /// `view` of a whole file showing `shown` (a `FileReadAction` with `impl_source: oh_aci`).
     @discardableResult
-    mutating func view(_ path: String, shown: String? = nil, error: String? = nil) -> String {
+    public mutating func view(_ path: String, shown: String? = nil, error: String? = nil) -> String {
         let file = Self.absolute(path)
         let arguments: JSON = ["command": "view", "path": .string(file)]
         let action = self.action("read", function: "str_replace_editor", arguments: arguments,
@@ -235,7 +235,7 @@ struct OpenHandsLog {
     }
 
     @discardableResult
-    mutating func run(_ command: String, output: String = "", exitCode: Int = 0) -> String {
+    public mutating func run(_ command: String, output: String = "", exitCode: Int = 0) -> String {
         let action = self.action("run", function: "execute_bash", arguments: ["command": .string(command)],
                                  args: ["command": .string(command), "is_input": false, "blocking": false, "is_static": false,
                                         "cwd": nil, "hidden": false, "confirmation_state": "confirmed"])
@@ -249,16 +249,16 @@ struct OpenHandsLog {
         return action.call
     }
 
-    mutating func finish(_ text: String = "Done.") {
+    public mutating func finish(_ text: String = "Done.") {
         action("finish", function: "finish", arguments: ["message": .string(text)], args: ["outputs": [:], "final_thought": .string(text)])
     }
 
     // MARK: Output
 
-    var json: JSON { .array(events) }
+    public var json: JSON { .array(events) }
 
     /// Writes the events as OpenHands does (`json.dump(..., indent=2)`), or on one line.
-    func save(in directory: String, name: String = "trajectory.json", pretty: Bool = true) throws -> String {
+    public func save(in directory: String, name: String = "trajectory.json", pretty: Bool = true) throws -> String {
         let path = directory + "/" + name
         try Data((pretty ? JSONWriter.pretty(json) : json.compact).utf8).write(to: URL(fileURLWithPath: path))
         return path

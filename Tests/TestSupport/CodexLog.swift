@@ -1,5 +1,3 @@
-// A copy of Tests/ReplayTests/CodexLog.swift (test targets cannot share files): keep the two alike.
-
 import Foundation
 import Trace
 
@@ -8,36 +6,38 @@ import Trace
 /// `message`, and model output items (`message`, `function_call`, `custom_tool_call`), their
 /// outputs by `call_id`, `patch_apply_end` events and a `token_count` after each response.
 /// Every line is one second after the one before, so a log built twice is the same bytes.
-struct CodexLog {
-    static let root = "/home/dev/project"
+public struct CodexLog {
+    public init() {}
 
-    var sessionID = "019e1a2b-3c4d-7e5f-8a9b-0c1d2e3f4a5b"
-    var version = "0.140.0"
-    var model = "gpt-5.5"
-    var cwd = CodexLog.root
-    var commit: String? = "1111111111111111111111111111111111111111"
-    var start: Int64 = 1_748_772_000  // 2025-06-01T10:00:00Z
+    public static let root = "/home/dev/project"
 
-    private(set) var lines: [String] = []
+    public var sessionID = "019e1a2b-3c4d-7e5f-8a9b-0c1d2e3f4a5b"
+    public var version = "0.140.0"
+    public var model = "gpt-5.5"
+    public var cwd = CodexLog.root
+    public var commit: String? = "1111111111111111111111111111111111111111"
+    public var start: Int64 = 1_748_772_000  // 2025-06-01T10:00:00Z
+
+    public private(set) var lines: [String] = []
     private var clock: Int64 = 0
     private var counter = 0
     private var totals = (input: 0, cached: 0, output: 0)
 
-    static func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : root + "/" + path }
+    public static func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : root + "/" + path }
 
-    mutating func nextID() -> String {
+    public mutating func nextID() -> String {
         counter += 1
         return "call_" + String(format: "%06d", counter)
     }
 
-    mutating func line(_ type: String, _ payload: JSON) {
+    public mutating func line(_ type: String, _ payload: JSON) {
         defer { clock += 1 }
         lines.append(JSON.object([("timestamp", .string(Timestamp(seconds: start + clock).text)), ("type", .string(type)), ("payload", payload)]).compact)
     }
 
-    mutating func raw(_ text: String) { lines.append(text) }
+    public mutating func raw(_ text: String) { lines.append(text) }
 
-    mutating func meta() {
+    public mutating func meta() {
         var payload: [(String, JSON)] = [
             ("id", .string(sessionID)), ("timestamp", .string(Timestamp(seconds: start).text)), ("cwd", .string(cwd)),
             ("originator", "codex_cli_rs"), ("cli_version", .string(version)),
@@ -46,46 +46,46 @@ struct CodexLog {
         line("session_meta", .object(payload))
     }
 
-    mutating func turn(_ text: String) {
+    public mutating func turn(_ text: String) {
         line("turn_context", ["cwd": .string(cwd), "approval_policy": "never", "model": .string(model)])
         line("response_item", ["type": "message", "role": "user", "content": [["type": "input_text", "text": .string(text)]]])
     }
 
-    mutating func assistant(_ text: String) {
+    public mutating func assistant(_ text: String) {
         line("response_item", ["type": "message", "role": "assistant", "content": [["type": "output_text", "text": .string(text)]]])
     }
 
-    mutating func reasoning() { line("response_item", ["type": "reasoning", "summary": []]) }
+    public mutating func reasoning() { line("response_item", ["type": "reasoning", "summary": []]) }
 
     /// A `function_call` (its arguments JSON-encoded in a string, as Codex logs them).
     @discardableResult
-    mutating func functionCall(_ name: String, _ arguments: JSON, id: String? = nil) -> String {
+    public mutating func functionCall(_ name: String, _ arguments: JSON, id: String? = nil) -> String {
         let callID = id ?? nextID()
         line("response_item", ["type": "function_call", "name": .string(name), "arguments": .string(arguments.compact), "call_id": .string(callID)])
         return callID
     }
 
     @discardableResult
-    mutating func customCall(_ name: String, _ input: String, id: String? = nil) -> String {
+    public mutating func customCall(_ name: String, _ input: String, id: String? = nil) -> String {
         let callID = id ?? nextID()
         line("response_item", ["type": "custom_tool_call", "status": "completed", "call_id": .string(callID), "name": .string(name), "input": .string(input)])
         return callID
     }
 
-    mutating func functionOutput(_ id: String, _ output: String) {
+    public mutating func functionOutput(_ id: String, _ output: String) {
         line("response_item", ["type": "function_call_output", "call_id": .string(id), "output": .string(output)])
     }
 
-    mutating func customOutput(_ id: String, _ output: String) {
+    public mutating func customOutput(_ id: String, _ output: String) {
         line("response_item", ["type": "custom_tool_call_output", "call_id": .string(id), "output": .string(output)])
     }
 
-    mutating func patchApplyEnd(_ id: String, success: Bool, changes: JSON, stdout: String = "", stderr: String = "") {
+    public mutating func patchApplyEnd(_ id: String, success: Bool, changes: JSON, stdout: String = "", stderr: String = "") {
         line("event_msg", ["type": "patch_apply_end", "call_id": .string(id), "stdout": .string(stdout), "stderr": .string(stderr), "success": .bool(success), "changes": changes])
     }
 
     /// The usage of the response before it; Codex sends the running total along.
-    mutating func tokenCount(input: Int = 1000, cached: Int = 400, output: Int = 50) {
+    public mutating func tokenCount(input: Int = 1000, cached: Int = 400, output: Int = 50) {
         totals = (totals.input + input, totals.cached + cached, totals.output + output)
         let last: JSON = ["input_tokens": .number(input), "cached_input_tokens": .number(cached), "output_tokens": .number(output), "reasoning_output_tokens": 10, "total_tokens": .number(input + output)]
         let total: JSON = ["input_tokens": .number(totals.input), "cached_input_tokens": .number(totals.cached), "output_tokens": .number(totals.output), "reasoning_output_tokens": 10, "total_tokens": .number(totals.input + totals.output)]
@@ -94,7 +94,7 @@ struct CodexLog {
 
     /// `exec_command` with unified exec's output preamble.
     @discardableResult
-    mutating func exec(_ cmd: String, output: String = "", exitCode: Int = 0) -> String {
+    public mutating func exec(_ cmd: String, output: String = "", exitCode: Int = 0) -> String {
         let id = functionCall("exec_command", ["cmd": .string(cmd), "workdir": .string(cwd)])
         functionOutput(id, "Chunk ID: 0a1b2c\nWall time: 0.0000 seconds\nProcess exited with code \(exitCode)\nOriginal token count: 1\nOutput:\n" + output)
         tokenCount()
@@ -104,7 +104,7 @@ struct CodexLog {
     /// The freeform `apply_patch` tool: the call, Codex's `patch_apply_end` record (`changes`;
     /// none when nil), the output the model saw, then the response's token count.
     @discardableResult
-    mutating func applyPatch(_ patch: String, changes: JSON?, success: Bool = true, output: String? = nil) -> String {
+    public mutating func applyPatch(_ patch: String, changes: JSON?, success: Bool = true, output: String? = nil) -> String {
         let id = customCall("apply_patch", patch)
         if let changes { patchApplyEnd(id, success: success, changes: changes, stderr: success ? "" : (output ?? "")) }
         customOutput(id, output ?? "Exit code: \(success ? 0 : 1)\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\n")
@@ -114,15 +114,15 @@ struct CodexLog {
 
     // MARK: Records of changes (`patch_apply_end.changes`)
 
-    static func add(_ content: String) -> JSON { ["type": "add", "content": .string(content)] }
-    static func delete(_ content: String) -> JSON { ["type": "delete", "content": .string(content)] }
-    static func update(_ diff: String, moveTo: String? = nil) -> JSON {
+    public static func add(_ content: String) -> JSON { ["type": "add", "content": .string(content)] }
+    public static func delete(_ content: String) -> JSON { ["type": "delete", "content": .string(content)] }
+    public static func update(_ diff: String, moveTo: String? = nil) -> JSON {
         ["type": "update", "unified_diff": .string(diff), "move_path": moveTo.map { .string(absolute($0)) } ?? .null]
     }
 
-    var text: String { lines.map { $0 + "\n" }.joined() }
+    public var text: String { lines.map { $0 + "\n" }.joined() }
 
-    func save(in directory: String, name: String = "rollout.jsonl") throws -> String {
+    public func save(in directory: String, name: String = "rollout.jsonl") throws -> String {
         let path = directory + "/" + name
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path

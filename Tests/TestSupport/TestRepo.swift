@@ -1,5 +1,3 @@
-// A copy of Tests/ReplayTests/Support/TestRepo.swift (test targets cannot share files): keep the two alike.
-
 import Foundation
 import XCTest
 
@@ -7,24 +5,26 @@ import Git
 
 /// Runs the real `git` CLI in a fixed, config-free environment (no global or system config,
 /// fixed dates, C locale).
-struct GitCLI {
-    let directory: String
+public struct GitCLI {
+    public let directory: String
 
-    struct Failure: Error, CustomStringConvertible {
-        let arguments: [String]
-        let status: Int32
-        let stderr: String
-        var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(stderr)" }
+    public init(directory: String) { self.directory = directory }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let arguments: [String]
+        public let status: Int32
+        public let stderr: String
+        public var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(stderr)" }
     }
 
     /// Runs `git args…`; returns stdout, throws on a non-zero exit.
     @discardableResult
-    func callAsFunction(_ arguments: String...) throws -> String {
+    public func callAsFunction(_ arguments: String...) throws -> String {
         try run(arguments)
     }
 
     @discardableResult
-    func run(_ arguments: [String]) throws -> String {
+    public func run(_ arguments: [String]) throws -> String {
         let result = try Subprocess.run(
             "/usr/bin/env",
             ["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main",
@@ -34,7 +34,7 @@ struct GitCLI {
         return result.stdoutText
     }
 
-    static let environment: [String: String] = [
+    public static let environment: [String: String] = [
         "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_AUTHOR_DATE": "1700000000 +0000", "GIT_COMMITTER_DATE": "1700000000 +0000",
         "LC_ALL": "C",
@@ -42,17 +42,17 @@ struct GitCLI {
 }
 
 /// A child process run to its end, stdout and stderr kept apart.
-enum Subprocess {
-    struct Result {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: [UInt8]
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-        var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+public enum Subprocess {
+    public struct Result {
+        public var status: Int32
+        public var stdout: [UInt8]
+        public var stderr: [UInt8]
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
     }
 
     /// Runs `executable` with `arguments`; `environment` is added to this process's own.
-    static func run(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -84,7 +84,7 @@ enum Subprocess {
 }
 
 /// The package's root folder (where `Package.swift` is), found from this file's path.
-let packageRoot: String = {
+public let packageRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
     while url.path != "/" {
         url.deleteLastPathComponent()
@@ -94,7 +94,7 @@ let packageRoot: String = {
 }()
 
 /// A temporary directory, removed when the test ends.
-func makeTemporaryDirectory(_ test: XCTestCase, _ label: String = "ReplayTests") throws -> String {
+public func makeTemporaryDirectory(_ test: XCTestCase, _ label: String = "ReplayTests") throws -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     let path = url.resolvingSymlinksInPath().path
@@ -104,12 +104,12 @@ func makeTemporaryDirectory(_ test: XCTestCase, _ label: String = "ReplayTests")
 
 /// A real repository made by the git CLI in a temporary directory, with one commit of the
 /// files it was given: the state a recorded session started on.
-struct TestRepo {
-    let path: String
-    let git: GitCLI
+public struct TestRepo {
+    public let path: String
+    public let git: GitCLI
 
     /// `files`: path → content; a content starting with `->` makes a symlink to the rest.
-    init(_ test: XCTestCase, files: [String: String] = [:], executable: Set<String> = []) throws {
+    public init(_ test: XCTestCase, files: [String: String] = [:], executable: Set<String> = []) throws {
         path = try makeTemporaryDirectory(test, "repo")
         git = GitCLI(directory: path)
         try git("init", "-q")
@@ -118,7 +118,7 @@ struct TestRepo {
         try git("commit", "-q", "--allow-empty", "-m", "base")
     }
 
-    func write(_ files: [String: String], executable: Set<String> = []) throws {
+    public func write(_ files: [String: String], executable: Set<String> = []) throws {
         let manager = FileManager.default
         for (name, content) in files.sorted(by: { $0.key < $1.key }) {
             let full = path + "/" + name
@@ -133,18 +133,18 @@ struct TestRepo {
     }
 
     /// A repository something else made at `path`.
-    init(existing path: String) {
+    public init(existing path: String) {
         self.path = path
         git = GitCLI(directory: path)
     }
 
     /// Adds a submodule entry (a gitlink to `commit`, mode 160000) at `path` and commits it.
-    func addGitlink(_ path: String, commit: String = "0123456789abcdef0123456789abcdef01234567") throws {
+    public func addGitlink(_ path: String, commit: String = "0123456789abcdef0123456789abcdef01234567") throws {
         try git("update-index", "--add", "--cacheinfo", "160000,\(commit),\(path)")
         try git("commit", "-q", "-m", "add submodule entry \(path)")
     }
 
-    var head: String { get throws { try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines) } }
+    public var head: String { get throws { try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines) } }
 
-    func open() throws -> Repository { try Repository.open(path) }
+    public func open() throws -> Repository { try Repository.open(path) }
 }

@@ -17,5 +17,5 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
 
 extension JSON {
     /// The value as one compact JSON line.
-    var compact: String { JSONWriter.string(self) }
+    public var compact: String { JSONWriter.string(self) }
 }
