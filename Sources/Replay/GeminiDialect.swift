@@ -2,10 +2,14 @@ import Trace
 
 /// Gemini CLI's tools: `replace` (`GeminiEdit`) and `write_file` are applied; their recorded
 /// `resultDisplay` (`originalContent`, `newContent`) is checked against the file replay held
-/// before and wrote; `run_shell_command` is served and flagged as possibly changing files
-/// replay cannot see; every other tool is served. Paths may be relative: to the project root.
+/// before and wrote; `run_shell_command`'s plain file effects are replayed when its recorded
+/// exit code is 0, and anything else it may have changed flagged (`ShellReplay.gemini`); every
+/// other tool is served. Paths may be relative: to the project root.
 /// A call the user cancelled did not run.
 struct GeminiDialect: ToolDialect {
+    /// `run_shell_command`: each call runs in a new shell.
+    let shell = ShellReplay()
+
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
         switch span.toolName {
         case "replace", "write_file":
@@ -14,7 +18,7 @@ struct GeminiDialect: ToolDialect {
             }
             return span.toolName == "replace" ? try replace(span, context) : try writeFile(span, context)
         case "run_shell_command":
-            return Outcome(verdict: .served, unseenEffects: true)
+            return try shell.gemini(span, context)
         default:
             return nil
         }

@@ -9,8 +9,11 @@ import Trace
 ///   An LLM-based edit (`impl_source: llm_based_edit`) cannot be recomputed: its recorded
 ///   `new_content` is written when its `old_content` is the file replay holds;
 /// - `read`: the editor's `view` output is checked against the replayed file;
-/// - `run`, `run_ipython` and `write` are served and flagged as possibly changing files
-///   replay cannot see.
+/// - `run`: the command's plain file effects are replayed when its exit code is 0, and anything
+///   else it may have changed flagged (`ShellReplay.openHands`: exit code, working directory);
+/// - `run_ipython` and `write` are served and flagged as possibly changing files replay cannot
+///   see (a `FileWriteAction`'s `start`/`end` line range and its line handling are the runtime's,
+///   not reproduced here); rejected by the user, they did not run.
 ///
 /// An `error` or `user_rejected` observation means the call did not run (a runtime error, a
 /// refusal): failed as recorded, nothing written.
@@ -18,6 +21,8 @@ import Trace
 /// Not a value: one instance replays one run, keeping the editor's undo history.
 final class OpenHandsDialect: ToolDialect {
     private var history: [RepoPath: [[UInt8]]] = [:]
+    /// `run`, in OpenHands' one shell session.
+    private let shell = ShellReplay(persistentDirectory: true)
 
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
         guard let action = span.attributes["agentreplay.openhands.action"]?.stringValue else { return nil }
@@ -31,8 +36,15 @@ final class OpenHandsDialect: ToolDialect {
                 return try llmBasedEdit(span, context)
             }
             return try editor(span, context)
-        case "run", "run_ipython", "write":
-            return Outcome(verdict: .served, unseenEffects: true)
+        case "run":
+            return try shell.openHands(span, context)
+        case "run_ipython", "write":
+            let observation = span.attributes["agentreplay.openhands.observation"]?.stringValue
+            if observation == "user_rejected" {
+                return Outcome(verdict: .failedAsRecorded, note: "rejected by the user" + (Self.recordedError(span).map { ": " + $0 } ?? ""))
+            }
+            return Outcome(verdict: .served, note: action == "write" ? "a FileWriteAction: not replayed" : "Python code: its file effects are not replayed",
+                           unseenEffects: true)
         default:
             return nil
         }

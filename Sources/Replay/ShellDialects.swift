@@ -70,6 +70,87 @@ extension ShellReplay {
         return try replay(command, status: status, span: span, context: context)
     }
 
+    /// OpenHands' `run` (`CmdRunAction`): `command`, and `cwd` when the action names one. The
+    /// observation's `metadata.exit_code` (0 succeeded, another code failed; -1, OpenHands'
+    /// "no exit code", is a timeout or a command still running) and `metadata.working_dir`, the
+    /// shell's directory after the call (OpenHands keeps one shell session). A command OpenHands
+    /// refused to start (the user rejected it, another one was still running, several at once)
+    /// did not run; `is_input` sends keys to a running process and is not a command.
+    func openHands(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        let input = span.input ?? .null
+        guard let command = input["command"]?.stringValue else {
+            return Outcome(verdict: .served, note: "the call has no command", unseenEffects: true)
+        }
+        if input["is_input"]?.boolValue == true {
+            return Outcome(verdict: .served, note: "input to a running command: its file effects are not replayed", unseenEffects: true)
+        }
+        let metadata = span.details?["metadata"]
+        let observation = span.attributes["agentreplay.openhands.observation"]?.stringValue
+        let text = (span.output?.stringValue ?? "") + "\n" + (metadata?["suffix"]?.stringValue ?? "")
+        let status: Status
+        if span.status == .unset || observation == nil {
+            status = .unknown("the log has no result for this call")
+        } else if observation == "user_rejected" {
+            status = .neverRan("rejected by the user" + (OpenHandsDialect.recordedError(span).map { ": " + $0 } ?? ""))
+        } else if observation == "error" {
+            let message = OpenHandsDialect.recordedError(span)
+            status = message.map { $0.contains("Cannot execute multiple commands at once") } == true ? .neverRan(message) : .failed(message)
+        } else if text.contains("is NOT executed") {
+            status = .neverRan("not executed: the previous command was still running")
+        } else {
+            switch metadata?["exit_code"]?.intValue ?? span.details?["exit_code"]?.intValue {
+            case 0?: status = .succeeded
+            case nil, .some(-1):
+                status = .unknown(text.contains("timed out") ? "timed out" : "no exit code recorded (a timeout, or still running)")
+            case let code?: status = .failed("exit code \(code)")
+            }
+        }
+        let cwd = input["cwd"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let outcome = try replay(command, workingDirectory: cwd, status: status, span: span, context: context)
+        if let after = metadata?["working_dir"]?.stringValue, !after.isEmpty { recorded(directory: after) }
+        return outcome
+    }
+
+    /// Gemini CLI's `run_shell_command`: `command`, `directory` (or `dir_path`; relative to the
+    /// project root). Each call runs in a new shell. How it ended is in the text the model was
+    /// shown: `Exit Code: N`, `Signal: S`, `Error: E` (`(none)` when there is none), or "Command
+    /// was cancelled by user before it could complete". A call cancelled before it ran says the
+    /// user did not allow it.
+    func gemini(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        let input = span.input ?? .null
+        guard let command = input["command"]?.stringValue else {
+            return Outcome(verdict: .served, note: "the call has no command", unseenEffects: true)
+        }
+        let directory = (input["directory"] ?? input["dir_path"])?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let text = span.output.map { $0.stringValue ?? JSONWriter.string($0) } ?? ""
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for key in ["Exit Code", "Signal", "Error"] where fields[key] == nil && line.hasPrefix(key + ": ") {
+                let value = line.dropFirst(key.count + 2).trimmingCharacters(in: .whitespaces)
+                if value != "(none)" { fields[key] = value }
+            }
+        }
+        let recorded = span.attributes["agentreplay.gemini.status"]?.stringValue
+        let status: Status
+        if span.status == .unset {
+            status = .unknown("the log has no result for this call")
+        } else if text.contains("Command was cancelled by user before it could complete") {
+            status = .unknown("cancelled while it ran")
+        } else if recorded == "cancelled" {
+            status = text.contains("did not allow") || text.isEmpty
+                ? .neverRan("cancelled: the call did not run") : .unknown("cancelled, perhaps while it ran")
+        } else if let code = fields["Exit Code"] {
+            status = code == "0" ? .succeeded : .failed("exit code \(code)")
+        } else if let signal = fields["Signal"] {
+            status = .failed("signal \(signal)")
+        } else if span.status == .error || fields["Error"] != nil {
+            status = .failed(fields["Error"] ?? ReplayContext.recordedError(span))
+        } else {
+            status = .unknown("no exit code recorded")
+        }
+        return try replay(command, workingDirectory: directory, status: status, span: span, context: context)
+    }
+
     /// The script an argument vector runs: `bash -lc SCRIPT` is SCRIPT, anything else the words
     /// quoted.
     static func script(argv: [String]) -> String {

@@ -7,7 +7,7 @@ import Trace
 /// Not a value: one instance serves one replay (`Dialects.for` makes a dialect, and its
 /// `ShellReplay`, per replay). It keeps the empty directories commands made or left (git
 /// cannot hold them, a later `mv x dir/` needs them) and, for agents whose shell session
-/// persists from call to call (SWE-agent), the working directory.
+/// persists from call to call (SWE-agent, OpenHands), the working directory.
 final class ShellReplay {
     /// How the recording says a command ended.
     enum Status: Equatable {
@@ -95,6 +95,15 @@ final class ShellReplay {
         // command line alone and nothing unseen ran in the same call.
         outcome.synced = unseen ? [] : synced
         return outcome
+    }
+
+    /// The persistent shell's working directory as the log recorded it after a call (OpenHands'
+    /// `working_dir`): it replaces what replay worked out, even after a call replay could not follow.
+    func recorded(directory: String) {
+        guard persistentDirectory, directory.hasPrefix("/") else { return }
+        var d = directory
+        while d.count > 1, d.hasSuffix("/") { d.removeLast() }
+        self.directory = .some(d)
     }
 
     static func join(_ notes: [String]) -> String {

@@ -18,8 +18,12 @@ public enum SourceFormat: String, Sendable, CaseIterable {
     /// OpenTelemetry OTLP/JSON exports of spans (`resourceSpans`), one document or one per line.
     case otlp
 
-    /// Tells the format from the first line of a file (its first 64 KiB when the line is
-    /// longer), or nil when it is none this build reads.
+    /// Tells the format from the first non-blank line of a file, or nil when it is none this
+    /// build reads. That line is parsed whole, however long: what tells a format apart can sit
+    /// past any fixed prefix (a Codex `session_meta` after its instructions, a Claude Code
+    /// record's `sessionId` after a long message), and a compact OpenHands list or OTLP export
+    /// is one line. A line that is not one JSON value starts a pretty-printed document, told by
+    /// its first member's name within its first 4 KiB.
     public static func detect(path: String) throws(TraceError) -> SourceFormat? {
         let lines = try LineReader(path: path)
         var start: [UInt8] = []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Trace
 
 /// The command-line face of agentreplay: parses arguments, calls one stage, renders its
 /// result. Exit statuses: 0 success, 1 the answer is "not clean" (drift, spans that could not
@@ -8,7 +9,7 @@ struct AgentReplay: ParsableCommand {
         commandName: "agentreplay",
         abstract: "Replay a recorded coding-agent session into git history, deterministically.",
         discussion: """
-            A session log (Claude Code JSONL or agentreplay's native NDJSON) is replayed onto a \
+            A session log (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))) is replayed onto a \
             snapshot of the repository as it was when the session started: edits are applied \
             with the exact semantics of the tool that made them, what the agent read is checked \
             against the replayed files, and every span that changed files becomes one commit \

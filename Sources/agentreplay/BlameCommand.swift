@@ -26,7 +26,7 @@ struct BlameCommand: ParsableCommand {
               2  bad input: an unreadable trace, or a FILE deleted, never created or not a file
             """)
 
-    @Argument(help: "The session log: native NDJSON or a Claude Code JSONL file.")
+    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."))
     var trace: String
 
     @Argument(help: ArgumentHelp("The file to blame, as it is after the session.", valueName: "file"))

@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
             as recorded, 2 bad input.
             """)
 
-    @Argument(help: "The session log: native NDJSON or a Claude Code JSONL file.")
+    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."))
     var trace: String
 
     @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"))

@@ -135,7 +135,7 @@ final class GeminiReplayTests: XCTestCase {
         var s = GeminiSession()
         s.replace("a.py", "a = 1", "a = 2", error: "[Operation Cancelled] Reason: User did not allow tool call", status: "cancelled")
         s.writeFile("b.py", "b", error: "Path is a directory, not a file: /home/dev/calc/b.py")
-        s.shell("rm a.py")
+        s.shell("./clean.sh")  // a script: what it changed is unseen
         let r = try replay(s, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.failedAsRecorded, .mismatch, .served], describe(r))
         XCTAssertEqual(r.tools[0].note, "cancelled: the call did not run")

@@ -218,7 +218,7 @@ final class OpenHandsReplayTests: XCTestCase {
     func testCommandsAreServedAndErrorsAndRefusalsDidNotRun() throws {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         var log = OpenHandsLog()
-        log.run("rm a.txt", exitCode: 0)
+        log.run("./clean.sh", exitCode: 0)  // a script: what it changed is unseen
         var call = log.action("edit", function: "str_replace_editor", arguments: ["command": "create", "path": "/workspace/b.txt", "file_text": "b"],
                               args: ["path": "/workspace/b.txt", "command": "create", "file_text": "b", "impl_source": "oh_aci"])
         log.observation("error", cause: call.id, content: "Runtime disconnected")
@@ -315,7 +315,9 @@ final class OpenHandsFixtureTests: XCTestCase {
             .failedAsRecorded,  // a relative path
         ])
         XCTAssertEqual(editor[3].note, "No replacement was performed. Multiple occurrences of old_str `    return a` in lines [5, 9, 15]. Please ensure it is unique.")
-        XCTAssertEqual(r.tools.filter { $0.toolName == "execute_bash" }.map(\.unseenEffects), [true, true])
+        // `mkdir -p tests` is replayed (a directory: nothing to commit); pytest may have written anything.
+        XCTAssertEqual(r.tools.filter { $0.toolName == "execute_bash" }.map(\.verdict), [.served, .served])
+        XCTAssertEqual(r.tools.filter { $0.toolName == "execute_bash" }.map(\.unseenEffects), [false, true])
 
         let native = try makeTemporaryDirectory(self, "native") + "/trace.ndjson"
         try Data(TraceWriter.bytes(trace)).write(to: URL(fileURLWithPath: native))
