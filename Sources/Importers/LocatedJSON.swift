@@ -4,7 +4,7 @@ import Trace
 /// file before JSONL, a pretty-printed OTLP export), read whole, with what errors and spans
 /// need to name lines: the byte offset where each value starts, and the line it is on.
 ///
-/// Shared by the OpenHands, Gemini and OTLP importers; it lives here, with the first of them.
+/// Shared by the SWE-agent, OpenHands, Gemini and OTLP importers.
 struct LocatedJSON {
     let bytes: [UInt8]
     /// Byte offsets where lines 2, 3, … start.
