@@ -4,16 +4,18 @@ import CGit2Support
 /// The in-memory object layer of a repository opened with `objectsInMemory`.
 ///
 /// The repository gets a new object database (`git_odb_new`) of two backends: a `git_mempack`
-/// that takes every write, and a read-only proxy (`agentreplay_proxy_backend_new`, C) that
-/// reads the repository's own objects. Writes never touch the disk — not even libgit2's
+/// that takes every write (behind `agentreplay_recording_backend_new`, C, which keeps the ids
+/// written), and a read-only proxy (`agentreplay_proxy_backend_new`, C) that reads the
+/// repository's own objects. Writes never touch the disk — not even libgit2's
 /// "freshen" of existing loose objects, nor its pack-directory rescans — until
 /// `Repository.persistObjects()` writes everything as one pack.
 ///
-/// Ownership: the new database holds the mempack and the proxy (and frees them); the
-/// repository holds the new database; this class holds one reference to the repository's
-/// original database, for writing the pack.
+/// Ownership: the new database holds the recording backend (which owns the mempack) and the
+/// proxy, and frees them; the repository holds the new database; this class holds one
+/// reference to the repository's original database, for writing the pack.
 final class MemoryObjects {
     let mempack: UnsafeMutablePointer<git_odb_backend>
+    let recording: UnsafeMutablePointer<git_odb_backend>
     let disk: Owned<OpaquePointer>
 
     init(layering repo: OpaquePointer) throws {
@@ -22,8 +24,13 @@ final class MemoryObjects {
         var mempack: UnsafeMutablePointer<git_odb_backend>?
         try check(git_mempack_new(&mempack), "git_mempack_new")
         guard let mempack else { throw GitError.invalid("no backend returned", "git_mempack_new") }
-        var rc = layered.use { git_odb_add_backend($0, mempack, 2) }
+        var recording: UnsafeMutablePointer<git_odb_backend>?
+        var rc = agentreplay_recording_backend_new(&recording, mempack)
         if rc < 0 { mempack.pointee.free?(mempack) }
+        try check(rc, "agentreplay_recording_backend_new")
+        guard let recording else { throw GitError.invalid("no backend returned", "agentreplay_recording_backend_new") }
+        rc = layered.use { git_odb_add_backend($0, recording, 2) }
+        if rc < 0 { recording.pointee.free?(recording) }
         try check(rc, "git_odb_add_backend")
         // The proxy takes its own reference to the disk database.
         var source: OpaquePointer?
@@ -38,17 +45,19 @@ final class MemoryObjects {
         try check(rc, "git_odb_add_backend")
         try layered.use { try check(git_repository_set_odb(repo, $0), "git_repository_set_odb") }
         self.mempack = mempack
+        self.recording = recording
         self.disk = disk
     }
 
-    /// Writes every object in memory to the repository's own database as one pack
-    /// (`git_mempack_dump`, then `git_odb_write_pack`), then empties the mempack.
+    /// Writes the objects written in memory to the repository's own database as one pack
+    /// (`agentreplay_recording_backend_pack`: exactly those objects, no tree walks; then
+    /// `git_odb_write_pack`), then empties the mempack.
     func persist(_ repo: OpaquePointer) throws {
+        guard agentreplay_recording_backend_count(recording) > 0 else { return }
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
-        try check(git_mempack_dump(&buffer, repo, mempack), "git_mempack_dump")
-        // A pack of no objects is a 12-byte header and a 20-byte checksum: nothing to write.
-        guard buffer.size > 32, let data = buffer.ptr else { return }
+        try check(agentreplay_recording_backend_pack(&buffer, repo, recording), "git_packbuilder_write_buf")
+        guard let data = buffer.ptr else { return }
         var writer: UnsafeMutablePointer<git_odb_writepack>?
         try disk.use { try check(git_odb_write_pack(&writer, $0, nil, nil), "git_odb_write_pack") }
         guard let writer else { throw GitError.invalid("no pack writer returned", "git_odb_write_pack") }
@@ -57,5 +66,6 @@ final class MemoryObjects {
         try check(writer.pointee.append(writer, data, buffer.size, &progress), "git_odb_writepack.append")
         try check(writer.pointee.commit(writer, &progress), "git_odb_writepack.commit")
         try check(git_mempack_reset(mempack), "git_mempack_reset")
+        agentreplay_recording_backend_forget(recording)
     }
 }
