@@ -17,7 +17,11 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "CGit2Support", dependencies: ["CGit2"]),
+        .target(
+            name: "CGit2Support", dependencies: ["CGit2"],
+            // zlib and mbedTLS come with libgit2-dev (its own dependencies).
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("mbedcrypto")]
+        ),
         .target(name: "Git", dependencies: ["CGit2", "CGit2Support"]),
         .target(name: "Trace"),
         .target(name: "Importers", dependencies: ["Trace"]),

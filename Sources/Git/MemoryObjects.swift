@@ -50,21 +50,10 @@ final class MemoryObjects {
     }
 
     /// Writes the objects written in memory to the repository's own database as one pack
-    /// (`agentreplay_recording_backend_pack`: exactly those objects, no tree walks; then
-    /// `git_odb_write_pack`), then empties the mempack.
+    /// (`agentreplay_recording_backend_write_pack`: exactly those objects, no deltas, indexed
+    /// by `git_odb_write_pack`), then empties the mempack.
     func persist(_ repo: OpaquePointer) throws {
-        guard agentreplay_recording_backend_count(recording) > 0 else { return }
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        try check(agentreplay_recording_backend_pack(&buffer, repo, recording), "git_packbuilder_write_buf")
-        guard let data = buffer.ptr else { return }
-        var writer: UnsafeMutablePointer<git_odb_writepack>?
-        try disk.use { try check(git_odb_write_pack(&writer, $0, nil, nil), "git_odb_write_pack") }
-        guard let writer else { throw GitError.invalid("no pack writer returned", "git_odb_write_pack") }
-        defer { writer.pointee.free(writer) }
-        var progress = git_indexer_progress()
-        try check(writer.pointee.append(writer, data, buffer.size, &progress), "git_odb_writepack.append")
-        try check(writer.pointee.commit(writer, &progress), "git_odb_writepack.commit")
+        try disk.use { try check(agentreplay_recording_backend_write_pack($0, recording), "git_odb_write_pack") }
         try check(git_mempack_reset(mempack), "git_mempack_reset")
         agentreplay_recording_backend_forget(recording)
     }

@@ -26,5 +26,9 @@ int agentreplay_recording_backend_new(git_odb_backend **out, git_odb_backend *in
 int agentreplay_recording_backend_pack(git_buf *pack, git_repository *repo, git_odb_backend *backend);
 size_t agentreplay_recording_backend_count(git_odb_backend *backend);
 void agentreplay_recording_backend_forget(git_odb_backend *backend);
+/// Writes exactly the objects written since the last `forget` into `destination` as one
+/// pack without deltas (zlib-deflated entries, SHA-1 trailer), through `git_odb_write_pack`,
+/// which indexes it: no delta search, the cost of a run's persisting is one deflate per object.
+int agentreplay_recording_backend_write_pack(git_odb *destination, git_odb_backend *backend);
 
 #endif
