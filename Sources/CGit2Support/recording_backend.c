@@ -80,24 +80,6 @@ int agentreplay_recording_backend_new(git_odb_backend **out, git_odb_backend *in
     return 0;
 }
 
-int agentreplay_recording_backend_pack(git_buf *pack, git_repository *repo, git_odb_backend *backend) {
-    recording_backend *rec = (recording_backend *)backend;
-    git_packbuilder *builder = NULL;
-    int rc = git_packbuilder_new(&builder, repo);
-    if (rc < 0) return rc;
-    git_packbuilder_set_threads(builder, 0);  /* as many as there are cores */
-    for (size_t i = 0; i < rec->count && rc >= 0; i++) {
-        rc = git_packbuilder_insert(builder, &rec->written[i], NULL);
-    }
-    if (rc >= 0) rc = git_packbuilder_write_buf(pack, builder);
-    git_packbuilder_free(builder);
-    return rc;
-}
-
-size_t agentreplay_recording_backend_count(git_odb_backend *backend) {
-    return ((recording_backend *)backend)->count;
-}
-
 void agentreplay_recording_backend_forget(git_odb_backend *backend) {
     ((recording_backend *)backend)->count = 0;
 }

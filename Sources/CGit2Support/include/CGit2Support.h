@@ -19,12 +19,10 @@ int agentreplay_proxy_backend_new(git_odb_backend **out, git_odb *source);
 /// An object-database backend that keeps the ids of the objects written through it and passes
 /// every call on to `inner` (a git_mempack), which it owns.
 ///
-/// `agentreplay_recording_backend_pack` packs exactly the objects written since the last
-/// `forget` — no walk of every commit's whole tree, as `git_mempack_dump` does, and nothing
-/// the repository already had.
+/// Its objects are persisted by `agentreplay_recording_backend_write_pack`: exactly those
+/// written since the last `forget` — no walk of every commit's whole tree, as
+/// `git_mempack_dump` does, and nothing the repository already had.
 int agentreplay_recording_backend_new(git_odb_backend **out, git_odb_backend *inner);
-int agentreplay_recording_backend_pack(git_buf *pack, git_repository *repo, git_odb_backend *backend);
-size_t agentreplay_recording_backend_count(git_odb_backend *backend);
 void agentreplay_recording_backend_forget(git_odb_backend *backend);
 /// Writes exactly the objects written since the last `forget` into `destination` as one
 /// pack without deltas (zlib-deflated entries, SHA-1 trailer), through `git_odb_write_pack`,
