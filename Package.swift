@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "ImportersTests", dependencies: ["TestSupport", "Importers", "Trace"]),
         .testTarget(name: "ReplayTests", dependencies: ["TestSupport", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
-        .testTarget(name: "BisectTests", dependencies: ["Bisect", "Replay", "Trace", "Git"]),
+        .testTarget(name: "BisectTests", dependencies: ["TestSupport", "Bisect", "Replay", "Trace", "Git"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"]),
     ]
 )

@@ -15,7 +15,7 @@ final class BisectFixture {
     let repoPath: String
     let cache: String
     let scratch: String
-    let git: GitCommand
+    let git: GitCLI
     static let recordedRoot = "/work/task"
 
     enum Edit {
@@ -33,7 +33,7 @@ final class BisectFixture {
         for folder in [repoPath, cache, scratch, root + "/bin"] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        git = GitCommand(directory: repoPath)
+        git = GitCLI(directory: repoPath)
         let root = self.root
         test.addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
         try git("init", "-q")
