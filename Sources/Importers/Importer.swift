@@ -61,11 +61,16 @@ public final class TraceSource {
     private let nextSpan: () throws(TraceError) -> Span?
     /// The whole trace in the native format (read again from the file, for a native trace).
     public let nativeBytes: () throws(TraceError) -> [UInt8]
+    /// How far `next` has got, for a progress bar: bytes of a streamed native trace, spans of
+    /// an imported log (total 0 when unknown).
+    public let position: () -> (done: Int, total: Int)
 
-    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, nativeBytes: @escaping () throws(TraceError) -> [UInt8]) {
+    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, nativeBytes: @escaping () throws(TraceError) -> [UInt8],
+         position: @escaping () -> (done: Int, total: Int)) {
         self.header = header
         self.nextSpan = next
         self.nativeBytes = nativeBytes
+        self.position = position
     }
 
     public func next() throws(TraceError) -> Span? { try nextSpan() }
@@ -78,7 +83,7 @@ public final class TraceSource {
             reader.recoversBadSpans = true
             var header = reader.header
             if let root = options.recordedRoot { header.repoRoot = root }
-            return TraceSource(header: header, next: reader.next) { () throws(TraceError) in
+            return TraceSource(header: header, next: reader.next, nativeBytes: { () throws(TraceError) in
                 // Canonical bytes of the whole file, span by span, in constant memory per span.
                 let again = try TraceReader(path: path)
                 again.recoversBadSpans = true
@@ -86,10 +91,16 @@ public final class TraceSource {
                 TraceWriter.append(header, to: &out)
                 while let span = try again.next() { TraceWriter.append(span, to: &out) }
                 return out
-            }
+            }, position: { reader.position })
         }
         let trace = try Importer.load(path: path, format: resolved, options: options)
         var spans = trace.spans.makeIterator()
-        return TraceSource(header: trace.header, next: { spans.next() }, nativeBytes: { TraceWriter.bytes(trace) })
+        var done = 0
+        return TraceSource(
+            header: trace.header, next: { () -> Span? in
+                guard let span = spans.next() else { return nil }
+                done += 1
+                return span
+            }, nativeBytes: { TraceWriter.bytes(trace) }, position: { (done, trace.spans.count) })
     }
 }

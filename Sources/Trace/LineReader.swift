@@ -14,6 +14,11 @@ public final class LineReader {
     public private(set) var lastLineUnterminated = false
     /// Lines longer than this are refused with an error instead of being buffered.
     public let maximumLineLength: Int
+    /// The file's size in bytes when opened (0 when it cannot be told, e.g. a pipe).
+    public let size: Int
+    /// Bytes of the file returned so far, newlines included: with `size`, how far the
+    /// reading has got (for a progress bar).
+    public private(set) var offset = 0
 
     private let fd: Int32
     private var buffer: [UInt8]
@@ -29,11 +34,13 @@ public final class LineReader {
             throw TraceError(file: path, line: 0, message: "cannot open: \(String(cString: strerror(errno)))")
         }
         var st = stat()
-        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+        if fstat(fd, &st) != 0 { st = stat() }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
             throw TraceError(file: path, line: 0, message: "is a directory, not a trace file")
         }
         self.fd = fd
+        self.size = (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
         self.buffer = [UInt8](repeating: 0, count: 1 << 20)
     }
 
@@ -46,6 +53,7 @@ public final class LineReader {
             if let nl = buffer[searchFrom..<end].firstIndex(of: 0x0A) {
                 let line = buffer[start..<nl]
                 start = nl + 1
+                offset += line.count + 1
                 lineNumber += 1
                 lastLineUnterminated = false
                 return line
@@ -54,6 +62,7 @@ public final class LineReader {
                 guard start < end else { return nil }
                 let line = buffer[start..<end]
                 start = end
+                offset += line.count
                 lineNumber += 1
                 lastLineUnterminated = true
                 return line

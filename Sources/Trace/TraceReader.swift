@@ -26,6 +26,9 @@ public final class TraceReader {
         self.header = try NativeFormat.decodeHeader(value, file: name, line: lines.lineNumber)
     }
 
+    /// How far the reading has got: bytes read of the file's size (0 when unknown).
+    public var position: (done: Int, total: Int) { (lines.offset, lines.size) }
+
     /// The next span, or nil at the end of the trace. Blank lines are skipped.
     public func next() throws(TraceError) -> Span? {
         do {

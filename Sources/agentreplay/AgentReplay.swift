@@ -16,10 +16,11 @@ struct AgentReplay: ParsableCommand {
             under refs/agentreplay/. Nothing from the trace is ever run, and the working tree, \
             index, HEAD and branches are never touched.
 
-            EXIT STATUS
-              0  replayed, nothing to report
-              1  replayed, with drift or with spans that could not be replayed as recorded
-              2  bad input or usage (the message names the file, line and field), or trouble
+            \(ExitStatus.table)
+
+            Every command takes --color auto|always|never (NO_COLOR is honoured) and -q/--quiet. \
+            Shell completions: agentreplay --generate-completion-script bash|zsh|fish. \
+            Manual page: docs/agentreplay.1 (man ./docs/agentreplay.1). Documentation: docs/cli.md.
             """,
         version: AgentReplayVersion.current,
         subcommands: [RunCommand.self, ImportCommand.self, DiffCommand.self, BlameCommand.self, BisectCommand.self]

@@ -88,6 +88,8 @@ struct BisectCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
 
+    @OptionGroup var consoleOptions: ConsoleOptions
+
     enum TimeoutVerdict: String, ExpressibleByArgument, CaseIterable {
         case bad, skip
     }
@@ -106,11 +108,14 @@ struct BisectCommand: ParsableCommand {
 
     func run() throws {
         if arguments.first == "replay" {
-            return try BisectReplay.run(logFile: arguments[1], repo: repoGiven ? repo : nil, json: json)
+            return try BisectReplay.run(logFile: arguments[1], repo: repoGiven ? repo : nil, json: json, console: consoleOptions.console)
         }
         guard let test, !test.isEmpty else {
-            throw CLIFailure(message: "bisect needs the test to run: --test CMD (e.g. --test \"swift test\")")
+            throw CLIFailure(
+                message: "bisect needs the test to run: --test CMD",
+                hint: "give the command that passes on good states and fails on bad ones, e.g. --test \"swift test\"")
         }
+        let console = consoleOptions.console
         let repository = try Repository.open(repo, objectsInMemory: true)
         var options = Session.Options(command: test)
         let repositoryPath = repository.workingDirectory ?? repository.gitDirectory
@@ -132,12 +137,18 @@ struct BisectCommand: ParsableCommand {
         options.minimal = minimal
         options.handlesSignals = true
         let session = Session(repository: repository, repositoryPath: repositoryPath, history: history, options: options)
-        let progress = BisectProgress()
+        let progress = console.progress("bisect")
+        // A search of n states takes about ⌈log2 n⌉ + 2 probes (both ends, then halving).
+        let states = history.candidates.count
+        let expected = minimal || states == 0 ? 0 : Int(log2(Double(states)).rounded(.up)) + 2
         session.onProbe = { logFile?.write(BisectLog.json($0)) }
-        session.onBatch = { what, done in progress.show("probe \(done + 1): \(what)") }
+        session.onBatch = { what, done in
+            let at = expected > 0 ? Progress.bar(min(done, expected), of: expected) + " " : ""
+            progress.show(at + "probe \(done + 1)\(expected > 0 ? " of ~\(expected)" : ""): \(what)")
+        }
         session.onNote = { note in
             progress.clear()
-            FileHandle.standardError.write(Data("agentreplay: note: \(note)\n".utf8))
+            console.note(note)
         }
         let result: Session.Result
         do {
@@ -155,7 +166,7 @@ struct BisectCommand: ParsableCommand {
         let summary = BisectSummary(
             history: history, outcome: result.outcome, probes: result.probes, mode: header.mode, test: test,
             repository: repository)
-        try BisectInput.print(summary, json: json)
+        try BisectInput.print(summary, json: json, console: console)
     }
 }
 
@@ -171,15 +182,17 @@ enum BisectInput {
             }
             return try StoredRun.history(head: head, in: repository, cache: cache)
         } catch let error as BisectError {
-            throw CLIFailure(message: error.description)
+            throw CLIFailure(message: error.description, hint: trace == nil
+                ? "replay a session first (`agentreplay run TRACE --repo DIR`), or name one: `agentreplay bisect TRACE --test CMD`"
+                : "check the trace with `agentreplay run TRACE --no-refs`")
         }
     }
 
-    static func print(_ summary: BisectSummary, json: Bool) throws {
+    static func print(_ summary: BisectSummary, json: Bool, console: Console) throws {
         if json {
-            Terminal.write(JSONWriter.pretty(try BisectDocument.json(summary)) + "\n")
+            console.data(JSONWriter.pretty(try BisectDocument.json(summary)) + "\n")
         } else {
-            Terminal.write(try BisectReport.text(summary))
+            console.report(try BisectReport.text(summary, palette: console.out))
         }
         if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
     }
@@ -191,7 +204,7 @@ final class BisectLogFile {
 
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw CLIFailure(message: "cannot write \(path)")
+            throw CLIFailure(message: "cannot write \(path)", hint: "check that the folder of --log exists and is writable")
         }
         self.handle = handle
     }

@@ -7,7 +7,7 @@ import Trace
 /// diff), or why there is none. No time, path or duration of this machine: the same search
 /// prints the same text, and so does `bisect replay` of its log.
 enum BisectReport {
-    static func text(_ s: BisectSummary) throws -> String {
+    static func text(_ s: BisectSummary, palette: Palette = .plain) throws -> String {
         let h = s.history
         let agent = [h.header.agentName, h.header.agentVersion].compactMap { $0 }.joined(separator: " ")
         var out = "Bisecting \(h.candidates.count) span\(h.candidates.count == 1 ? "" : "s") that changed files "
@@ -20,7 +20,7 @@ enum BisectReport {
             } else if let combination = probe.combination {
                 line += pad("{" + combination.map(String.init).joined(separator: ",") + "}", 36)
             }
-            line += " " + pad(probe.verdict.rawValue, 5)
+            line += " " + palette.paint(pad(probe.verdict.rawValue, 5), role(probe.verdict))
             if probe.runs.isEmpty {
                 line += probe.note.map { "  (\($0))" } ?? "  (same tree as an earlier probe)"
             } else {
@@ -39,7 +39,7 @@ enum BisectReport {
         out += "\n"
         switch s.outcome {
         case .found(let step):
-            out += "The first failing state is after step \(step) of \(h.candidates.count): its span broke the test.\n\n"
+            out += palette.paint("The first failing state is after step \(step) of \(h.candidates.count): its span broke the test.", .strong) + "\n\n"
             out += try culprit(s, step)
         case .minimal(let set):
             out += "A minimal set of \(set.count) span\(set.count == 1 ? "" : "s") whose edits alone, on the base, make the test fail "
@@ -99,6 +99,14 @@ enum BisectReport {
         }
         out += "\n" + (try s.diff(step))
         return out
+    }
+
+    static func role(_ verdict: ProbeVerdict) -> Palette.Role {
+        switch verdict {
+        case .good: return .good
+        case .bad, .abort: return .bad
+        case .skip, .flaky: return .warning
+        }
     }
 
     static func probeVerdict(_ s: BisectSummary, _ step: Int) -> ProbeVerdict? {

@@ -26,6 +26,8 @@ struct BlameCommand: ParsableCommand {
               2  bad input: an unreadable trace, or a FILE deleted, never created or not a file
             """)
 
+    static let listHint = "list the files after the run with `agentreplay run TRACE --repo DIR` then `git ls-tree -r --name-only refs/agentreplay/last`"
+
     @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."))
     var trace: String
 
@@ -43,14 +45,19 @@ struct BlameCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
 
+    @OptionGroup var consoleOptions: ConsoleOptions
+
     func run() throws {
+        let console = consoleOptions.console
         let source = try traceOptions.open(trace)
         let path: String
         switch Blame.repoPath(file, recordedRoot: source.header.repoRoot) {
         case .success(let p): path = p
         case .failure(let refusal):
             let root = source.header.repoRoot.map { " (the trace's recorded root is \($0))" } ?? ""
-            throw CLIFailure(message: "\(file): not a file of the repository: \(refusal)\(root)")
+            throw CLIFailure(
+                message: "\(file): not a file of the repository: \(refusal)\(root)",
+                hint: "name the file relative to the repository's top, e.g. src/main.c")
         }
         let repository = try Repository.open(repo, objectsInMemory: true)
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
@@ -59,30 +66,30 @@ struct BlameCommand: ParsableCommand {
         if let entry = try repository.entry(in: run.finalTree, path: path) {
             switch entry.mode {
             case .blob, .executable: final = entry.id
-            case .tree: throw CLIFailure(message: "\(path) is a directory after the run, not a file")
-            case .link: throw CLIFailure(message: "\(path) is a symbolic link after the run, not a file")
-            case .commit: throw CLIFailure(message: "\(path) is a submodule after the run, not a file")
+            case .tree: throw CLIFailure(message: "\(path) is a directory after the run, not a file", hint: Self.listHint)
+            case .link: throw CLIFailure(message: "\(path) is a symbolic link after the run, not a file", hint: Self.listHint)
+            case .commit: throw CLIFailure(message: "\(path) is a submodule after the run, not a file", hint: Self.listHint)
             }
         }
         let blame: Blame
         do {
             blame = try Blame(run, path: path, final: final, read: repository.blob)
         } catch {
-            throw CLIFailure(message: error.description)
+            throw CLIFailure(message: error.description, hint: Self.listHint)
         }
         if !run.clean {
             let s = run.summary
             var what: [String] = []
             if s.drift > 0 { what.append("\(s.drift) drift") }
             if s.notReplayable > 0 { what.append("\(s.notReplayable) span\(s.notReplayable == 1 ? "" : "s") not replayable as recorded") }
-            FileHandle.standardError.write(Data((
-                "agentreplay: note: the run has \(what.joined(separator: " and ")); "
-                    + "blame follows the files as replayed (see `agentreplay run`)\n").utf8))
+            console.note(
+                "the run has \(what.joined(separator: " and ")); "
+                    + "blame follows the files as replayed (see `agentreplay run`)")
         }
         if json {
-            Terminal.write(JSONWriter.pretty(BlameDocument.json(blame)) + "\n")
+            console.data(JSONWriter.pretty(BlameDocument.json(blame)) + "\n")
         } else {
-            Terminal.write(BlameDocument.text(blame))
+            console.report(BlameDocument.text(blame, palette: console.out))
         }
     }
 }
@@ -123,7 +130,7 @@ enum BlameDocument {
     /// One line per line of the file: `<span> (<tool> <call id> <n>) <text>`, columns padded
     /// to the widest value; span ids shortened to 12 characters or the fewest more that tell
     /// the file's owners apart; base lines show `^<base commit> (base <n>)`.
-    static func text(_ blame: Blame) -> String {
+    static func text(_ blame: Blame, palette: Palette = .plain) -> String {
         let baseLabel = "^" + (blame.baseCommit.map { String($0.hex.prefix(11)) } ?? "base")
         let idWidth = abbreviation(blame.owners.map(\.spanID.rawValue), minimum: 12)
         func label(_ o: Blame.Owner?) -> String { o.map { String($0.spanID.rawValue.prefix(idWidth)) } ?? baseLabel }
@@ -135,7 +142,7 @@ enum BlameDocument {
         let numberWidth = String(blame.lines.count).count
         var out = ""
         for line in blame.lines {
-            out += pad(label(line.owner), labelWidth) + " ("
+            out += palette.paint(pad(label(line.owner), labelWidth), line.owner == nil ? .dim : .warning) + " ("
             out += pad(tool(line.owner), toolWidth) + " "
             if callWidth > 0 { out += pad(call(line.owner), callWidth) + " " }
             out += padLeft(String(line.number), numberWidth) + ") " + line.text + "\n"

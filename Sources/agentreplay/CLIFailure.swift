@@ -3,9 +3,16 @@ import Git
 import Replay
 import Trace
 
-/// An error the CLI reports as it is and exits 2 for.
+/// An error the CLI reports as it is, with a hint at the fix, and exits 2 for.
 struct CLIFailure: Error {
     var message: String
+    /// What to do about it, printed after the message as `hint: …`.
+    var hint: String?
+
+    init(message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
 
     /// The message for errors the library throws, or nil for argument errors.
     static func describe(_ error: Error) -> String? {
@@ -17,11 +24,24 @@ struct CLIFailure: Error {
         default: return nil
         }
     }
+
+    /// The hint printed under an error's message: the failure's own, else one for the kind of
+    /// error (`Hint`).
+    static func hint(for error: Error) -> String? {
+        if let failure = error as? CLIFailure, let hint = failure.hint { return hint }
+        return Hint.forError(error)
+    }
 }
 
+/// Standard output and standard error, for what does not go through a `Console` (the
+/// messages of `main.swift`, data asked for).
 enum Terminal {
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("agentreplay: error: \(message)\n".utf8))
+    /// `agentreplay: error: <message>`, and `hint: <hint>` under it when there is one, on
+    /// standard error; the prefixes coloured as `palette` says.
+    static func error(_ message: String, hint: String? = nil, palette: Palette = .plain) {
+        var text = palette.paint("agentreplay: error:", .bad) + " " + message + "\n"
+        if let hint { text += palette.paint("hint:", .dim) + " " + hint + "\n" }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     static func write(_ text: String) {

@@ -36,6 +36,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
 
+    @OptionGroup var consoleOptions: ConsoleOptions
+
     func run() throws {
         // The two sessions are replayed at once, each on its own thread with its own
         // repository handle (libgit2: one handle per thread) and in-memory objects; tree ids
@@ -51,10 +53,11 @@ struct DiffCommand: ParsableCommand {
         }
         let left = try sides[0].result!.get(), right = try sides[1].result!.get()
         let diff = RunDiff.compare(a: (left.trace, left.run), b: (right.trace, right.run))
+        let console = consoleOptions.console
         if json {
-            Terminal.write(JSONWriter.pretty(DiffDocument.json(diff, a: left.run, b: right.run, hunks: (left.hunks, right.hunks))) + "\n")
+            console.data(JSONWriter.pretty(DiffDocument.json(diff, a: left.run, b: right.run, hunks: (left.hunks, right.hunks))) + "\n")
         } else {
-            Terminal.write(DiffReport.text(diff, names: (a, b), runs: (left.run, right.run), hunks: (left.hunks, right.hunks)))
+            console.report(DiffReport.text(diff, names: (a, b), runs: (left.run, right.run), hunks: (left.hunks, right.hunks), palette: console.out))
         }
         if !diff.identical { throw ExitCode(1) }
     }

@@ -16,6 +16,8 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
 
+    @OptionGroup var consoleOptions: ConsoleOptions
+
     func run() throws {
         let trace = try traceOptions.load(file)
         let bytes = TraceWriter.bytes(trace)
@@ -24,7 +26,9 @@ struct ImportCommand: ParsableCommand {
             do {
                 try Data(bytes).write(to: url, options: .atomic)
             } catch {
-                throw CLIFailure(message: "cannot write \(output): \(error.localizedDescription)")
+                throw CLIFailure(
+                    message: "cannot write \(output): \(error.localizedDescription)",
+                    hint: "check that the folder exists and is writable, or leave -o out to write to standard output")
             }
         } else {
             Terminal.writeBytes(bytes)

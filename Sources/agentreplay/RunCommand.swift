@@ -13,6 +13,9 @@ struct RunCommand: ParsableCommand {
             refs/agentreplay/runs/<trace id> and refs/agentreplay/last (try `git log -p \
             refs/agentreplay/last`). Exit status: 0 no drift, 1 drift or spans not replayable \
             as recorded, 2 bad input.
+
+            A progress bar is drawn on standard error while replaying, when it is a terminal \
+            (not with --quiet).
             """)
 
     @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."))
@@ -32,18 +35,39 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
 
+    @OptionGroup var consoleOptions: ConsoleOptions
+
     func run() throws {
+        let console = consoleOptions.console
         let source = try traceOptions.open(trace)
         // Objects stay in memory while replaying (fast, nothing half-written on disk); with
         // refs, they are written as one pack at the end, before the refs.
         let repository = try Repository.open(repo, objectsInMemory: true)
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
-        var run = try Replayer(repository: repository).replay(header: source.header, base: base, next: source.next)
-        if !noRefs { run.refs = try RunRefs.write(run, trace: try source.nativeBytes(), to: repository) }
+        let progress = console.progress("run")
+        var run: Run
+        var count = 0
+        do {
+            run = try Replayer(repository: repository).replay(header: source.header, base: base) {
+                let span = try source.next()
+                count += 1
+                let at = source.position()
+                progress.update(at.done, of: at.total, count: count, unit: "spans")
+                return span
+            }
+            if !noRefs {
+                progress.show("writing the run's objects and refs")
+                run.refs = try RunRefs.write(run, trace: try source.nativeBytes(), to: repository)
+            }
+        } catch {
+            progress.clear()
+            throw error
+        }
+        progress.clear()
         if json {
-            Terminal.write(JSONWriter.pretty(RunDocument.json(run)) + "\n")
+            console.data(JSONWriter.pretty(RunDocument.json(run)) + "\n")
         } else {
-            Terminal.write(RunReport.text(run, traceName: trace))
+            console.report(RunReport.text(run, traceName: trace, palette: console.out))
         }
         if !run.clean { throw ExitCode(1) }
     }

@@ -5,7 +5,7 @@ import Trace
 /// The human face of a run: a short timeline of the tool calls (span, tool, file, verdict),
 /// the drift found, and a summary.
 enum RunReport {
-    static func text(_ run: Run, traceName: String) -> String {
+    static func text(_ run: Run, traceName: String, palette: Palette = .plain) -> String {
         var out = ""
         let agent = [run.header.agentName, run.header.agentVersion].compactMap { $0 }.joined(separator: " ")
         let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
@@ -15,13 +15,13 @@ enum RunReport {
         let width = shown.map { ($0.toolName ?? $0.name).count }.max() ?? 4
         for step in shown {
             var line = "  #" + pad(String(step.index), 4) + " " + pad(step.toolName ?? step.name, width) + "  "
-            line += pad(step.verdict.rawValue, 19)
+            line += palette.paint(pad(step.verdict.rawValue, 19), role(step.verdict))
             if let commit = step.commit { line += " " + String(commit.hex.prefix(10)) }
             if let path = step.paths.first { line += "  " + path + (step.paths.count > 1 ? " (+\(step.paths.count - 1))" : "") }
             if let note = step.note { line += "  — " + note }
             if step.unseenEffects && step.note == nil { line += "  (may change files replay cannot see)" }
             out += line + "\n"
-            for d in step.drift { out += "        drift: " + describe(d, stepOf: stepOf) + "\n" }
+            for d in step.drift { out += "        " + palette.paint("drift:", .bad) + " " + describe(d, stepOf: stepOf) + "\n" }
         }
         let s = run.summary
         out += "\n"
@@ -35,6 +35,15 @@ enum RunReport {
             out += "run: \(head.hex.prefix(12)) (in memory only: --no-refs)\n"
         }
         return out
+    }
+
+    /// The colour of a verdict: applied edits good, failures bad, what was only served dim.
+    static func role(_ verdict: Verdict) -> Palette.Role {
+        switch verdict {
+        case .applied: return .good
+        case .served, .failedAsRecorded: return .dim
+        case .mismatch, .outsideRepo, .refused, .noResult, .lost: return .bad
+        }
     }
 
     static func describe(_ d: Drift, stepOf: [Span.ID: Int]) -> String {

@@ -1,15 +1,16 @@
 import ArgumentParser
 import Foundation
 
-// Argument errors exit 2 (not ArgumentParser's 64), like every other bad input.
+// Every error goes to standard error as `agentreplay: error: …` with a `hint: …` at the fix,
+// and exits 2; argument errors too (not ArgumentParser's 64), with the usage and a pointer
+// to --help. The palette for these messages is read from the command line itself, since the
+// command may not have parsed.
+let stderrPalette = Palette.decide(ColorChoice.scan(Array(CommandLine.arguments.dropFirst())), fd: 2)
 do {
     var command = try AgentReplay.parseAsRoot()
     try command.run()
 } catch let code as ExitCode {
     exit(code.rawValue)
-} catch let failure as CLIFailure {
-    Terminal.error(failure.message)
-    exit(2)
 } catch {
     let status = AgentReplay.exitCode(for: error)
     if status == .success {
@@ -17,7 +18,7 @@ do {
         exit(0)
     }
     if let message = CLIFailure.describe(error) {
-        Terminal.error(message)
+        Terminal.error(message, hint: CLIFailure.hint(for: error), palette: stderrPalette)
     } else {
         FileHandle.standardError.write(Data((AgentReplay.fullMessage(for: error) + "\n").utf8))
     }

@@ -1,0 +1,15 @@
+/// The exit statuses of every command, in one table: printed by `agentreplay --help`, and
+/// the same as docs/cli.md and docs/exit-codes.md. Lines stay under 80 columns, so the
+/// help's wrapping leaves the table as it is.
+enum ExitStatus {
+    static let table = """
+        EXIT STATUS
+          0    success: a clean run; identical runs (diff); a culprit found
+               (bisect); a trace written (import); every line blamed (blame)
+          1    the answer is "no": drift or spans not replayable as recorded
+               (run); the runs differ (diff); no culprit found (bisect)
+          2    bad input, usage or trouble: the message names the file, line
+               and field, and a hint says what to do
+          130  interrupted (bisect; 143 for SIGTERM): the test was stopped
+        """
+}
