@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,10 +28,11 @@ let package = Package(
         .target(name: "Replay", dependencies: ["Trace", "Git"]),
         .target(name: "Analysis", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
+        .target(name: "Export", dependencies: ["Trace", "Replay", "Git"]),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git",
+                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,5 +45,6 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "BisectTests", dependencies: ["TestSupport", "Bisect", "Replay", "Trace", "Git"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"]),
+        .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git"]),
     ]
 )

@@ -51,6 +51,7 @@ public struct OTLPImporter {
         }
         var spans: [OTLPSpan] = []
         var resourceAgent: String?
+        var firstResource: [String: JSON]?
         for request in requests {
             let top = try FieldDecoder(request.value, file: displayName, line: request.line)
             guard let resourceSpans = try top.optionalArray("resourceSpans") else {
@@ -60,6 +61,7 @@ public struct OTLPImporter {
             for (r, value) in resourceSpans.enumerated() {
                 let resourceSpan = try top.element(value, r, of: "resourceSpans")
                 let resource = try OTLPSpan.attributes(resourceSpan.optionalObject("resource"), key: "attributes")
+                firstResource = firstResource ?? resource
                 resourceAgent = resourceAgent ?? resource["gen_ai.agent.name"]?.stringValue ?? resource["service.name"]?.stringValue
                 let scopes = try resourceSpan.optionalArray("scopeSpans") ?? []
                 for (s, scopeValue) in scopes.enumerated() {
@@ -78,10 +80,14 @@ public struct OTLPImporter {
         let agentName = agent.map { Self.knownAgents[$0.lowercased()] ?? $0 } ?? "otlp"
         let traceID = spans.first.flatMap { Self.isHex($0.traceID, count: 32) ? $0.traceID.lowercased() : nil }
             ?? StableID.trace("otlp:" + StableID.hex(StableID.fnv1a(fingerprint)))
-        let header = Trace.Header(
+        var header = Trace.Header(
             traceID: traceID, agentName: agentName, repoRoot: options.recordedRoot,
             sourceFormat: SourceFormat.otlp.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))
-        return Trace(header: header, spans: OTLPSpan.ordered(spans))
+        OTLPSpan.restore(&header, resource: firstResource ?? [:], recordedRoot: options.recordedRoot)
+        // An agentreplay export is in the trace's order already (not always by start time:
+        // a sub-agent's spans follow the call that started it).
+        let exported = firstResource?["agentreplay.trace.id"] != nil
+        return Trace(header: header, spans: OTLPSpan.ordered(spans, asWritten: exported))
     }
 
     /// Whether the file holds one request per line: its first line is a whole JSON object.

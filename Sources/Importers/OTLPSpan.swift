@@ -126,6 +126,10 @@ struct OTLPSpan {
 
     /// The trace span, given the ids already used.
     func span(id: Span.ID, parent: Span.ID?, callIDs: inout Set<String>) -> Span {
+        if let span = restored(id: id, parent: parent) {
+            if let call = span.toolCallID { callIDs.insert(call) }
+            return span
+        }
         var attrs = Attributes()
         let moved: Set<String> = ["gen_ai.tool.call.arguments", "gen_ai.tool.call.result", "gen_ai.tool.output", "agentreplay.effects"]
         for key in attributeOrder where !moved.contains(key) && !key.hasPrefix("gen_ai.tool.input.") {
@@ -203,13 +207,15 @@ struct OTLPSpan {
     /// The spans as a trace: by start time (spans without one keep their place after the
     /// span before them), every parent before its children. A parent the export lacks is
     /// dropped; so is the parent link of spans in a cycle.
-    static func ordered(_ spans: [OTLPSpan]) -> [Span] {
+    ///
+    /// `asWritten`: keep the document's order (an agentreplay export is in trace order).
+    static func ordered(_ spans: [OTLPSpan], asWritten: Bool = false) -> [Span] {
         var last: Int64 = .min
         let keys = spans.map { s -> (Int64, Int) in
             if let start = s.start { last = start }
             return (last, s.index)
         }
-        let order = spans.indices.sorted { keys[$0] < keys[$1] }
+        let order = asWritten ? Array(spans.indices) : spans.indices.sorted { keys[$0] < keys[$1] }
         // The source's span id, unless another span took it first.
         var ids = StableID()
         var used = Set<String>()
@@ -217,7 +223,7 @@ struct OTLPSpan {
         var first: [String: Int] = [:]
         for (i, s) in spans.enumerated() {
             if first[s.spanID] == nil { first[s.spanID] = i }
-            var id = Span.ID(s.spanID)
+            var id = Span.ID(s.exportedID ?? s.spanID)
             while !used.insert(id.rawValue).inserted { id = ids.span("otlp:\(s.traceID)/\(s.spanID)#\(i)") }
             idAt.append(id)
         }

@@ -21,15 +21,8 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let trace = try traceOptions.load(file)
         let bytes = TraceWriter.bytes(trace)
-        if let output, output != "-" {
-            let url = URL(fileURLWithPath: output)
-            do {
-                try Data(bytes).write(to: url, options: .atomic)
-            } catch {
-                throw CLIFailure(
-                    message: "cannot write \(output): \(error.localizedDescription)",
-                    hint: "check that the folder exists and is writable, or leave -o out to write to standard output")
-            }
+        if let output {
+            try OutputFile.write(bytes, to: output)
         } else {
             Terminal.writeBytes(bytes)
         }
