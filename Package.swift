@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,10 +29,12 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Export", dependencies: ["Trace", "Replay", "Git"]),
+        .target(name: "Insight", dependencies: ["Trace", "Replay", "Analysis", "Git"]),
+        .target(name: "HTMLReport", dependencies: ["Insight", "Trace", "Replay", "Git"]),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export",
+                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "ReplayTests", dependencies: ["TestSupport", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "BisectTests", dependencies: ["TestSupport", "Bisect", "Replay", "Trace", "Git"]),
+        .testTarget(name: "InsightTests", dependencies: ["TestSupport", "Insight", "HTMLReport", "Analysis", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git"]),
     ]

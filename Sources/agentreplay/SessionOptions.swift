@@ -1,0 +1,44 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Git
+import Insight
+import Replay
+import Trace
+
+/// Options of the commands that look at one replayed session (`show`, `report`): where to
+/// replay it, and the price table.
+struct SessionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The repository to replay onto (nothing is written to it).", valueName: "dir"))
+    var repo: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
+    var base: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A price table to use instead of the built-in one (format: docs/cost.md).", valueName: "file"))
+    var prices: String?
+
+    func priceTable() throws -> PriceTable {
+        guard let prices else { return PriceTable.builtIn }
+        guard let data = FileManager.default.contents(atPath: prices) else {
+            throw CLIFailure(message: "\(prices): cannot read the price table (--prices)")
+        }
+        do {
+            return try PriceTable.parse(Array(data), name: prices)
+        } catch {
+            throw CLIFailure(message: error.description)
+        }
+    }
+
+    /// Replays `path` in memory and builds its session; also returns the trace and run, and
+    /// the repository handle they live in.
+    func session(_ path: String, traceOptions: TraceOptions, highlights: (Trace, Run, Repository) throws -> [Highlight] = { _, _, _ in [] }) throws -> Session {
+        let prices = try priceTable()
+        let repository = try Repository.open(repo, objectsInMemory: true)
+        let (trace, run) = try traceOptions.replay(path, onto: repository, base: base)
+        let hunks = try EditHunks.attribute(run, repository: repository)
+        let marks = try highlights(trace, run, repository)
+        return Session(trace: trace, run: run, hunks: hunks, prices: prices, highlights: marks, read: repository.blob)
+    }
+}

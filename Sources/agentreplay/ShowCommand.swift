@@ -1,0 +1,44 @@
+import ArgumentParser
+import Insight
+import Trace
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show what the agent did, turn by turn: files read and written, commands, failures, drift, tokens and cost.",
+        discussion: """
+            The session is replayed in memory onto the repository (nothing is written to it) \
+            and grouped by model turn: each turn's tokens and cost, then the calls it asked \
+            for: files read (lines shown to the agent), files written (lines added and \
+            removed), commands run (exit status when the log records it), failed calls and \
+            drift. Then every file touched, every hunk of the final diff with the turns that \
+            wrote it and what they cost, and the spend by model, with the turns whose spend \
+            left no trace in the final diff (edits later undone, calls that all failed).
+
+            Cost is tokens × the model's price from the built-in table (docs/cost.md) or \
+            --prices FILE; a model the table does not name has an unknown cost, never a guess.
+
+            EXIT STATUS
+              0  shown
+              2  bad input: an unreadable trace or price table, a repository or base not found
+            """)
+
+    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."))
+    var trace: String
+
+    @OptionGroup var sessionOptions: SessionOptions
+
+    @Flag(name: .long, help: "Print one versioned JSON document instead of the timeline.")
+    var json = false
+
+    @OptionGroup var traceOptions: TraceOptions
+
+    func run() throws {
+        let session = try sessionOptions.session(trace, traceOptions: traceOptions)
+        if json {
+            Terminal.write(JSONWriter.pretty(ShowDocument.json(session)) + "\n")
+        } else {
+            Terminal.write(ShowReport.text(session, traceName: trace))
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Insight
+import Replay
+import Trace
+
+/// `agentreplay show`: the session turn by turn, then its files, the final diff's hunks with
+/// their cost, and the spend.
+enum ShowReport {
+    static func text(_ session: Session, traceName: String) -> String {
+        var out = ""
+        let h = session.header
+        let run = session.run
+        let s = run.summary
+        let agent = [h.agentName, h.agentVersion].compactMap { $0 }.joined(separator: " ")
+        out += "\(traceName): \(agent), \(session.modelTurns.count) model turns, \(s.toolCalls) tool calls"
+        if let interval = session.interval {
+            let ms = TimeText.milliseconds(from: interval.start, to: interval.end)
+            out += ", \(TimeText.dateTime(interval.start)) UTC, \(TimeText.duration(milliseconds: ms))"
+        }
+        out += "\n"
+        let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
+        out += "replayed onto \(base) in memory: \(s.filesChanged) files changed, \(s.editsApplied) edits applied, "
+        out += "\(s.drift) drift, \(s.notReplayable) not replayable, \(session.spend.failedCalls) failed call\(session.spend.failedCalls == 1 ? "" : "s")\n"
+        for mark in session.highlights where mark.kind == .divergence || mark.kind == .culprit {
+            out += "\(mark.kind.rawValue): span \(mark.spanID) — \(mark.detail)\n"
+        }
+
+        let turnNumber = Dictionary(session.turns.compactMap { t in t.spanID.map { ($0, t.number) } }, uniquingKeysWith: { a, _ in a })
+        for turn in session.turns {
+            out += "\n"
+            if turn.spanID != nil {
+                var line = "turn \(turn.number)"
+                if let start = turn.start { line += "  " + TimeText.time(start) }
+                if let model = turn.model { line += "  " + model }
+                line += "  " + usage(turn.usage) + "  " + cost(turn.cost, model: turn.model)
+                if turn.outcome == .reverted || turn.outcome == .failed { line += "  (\(turn.outcome.rawValue): left no trace)" }
+                out += line + "\n"
+                if let text = turn.text { out += "  “\(text)”\n" }
+            }
+            for action in turn.actions { out += describe(action, session: session) }
+        }
+
+        let written = session.files.filter { $0.written || $0.reads > 0 || $0.failedEdits > 0 }
+        if !written.isEmpty {
+            out += "\nfiles\n"
+            let width = written.map(\.path.count).max() ?? 0
+            for f in written {
+                var parts: [String] = []
+                if f.reads > 0 { parts.append("read \(f.reads)× (\(f.linesRead) lines)") }
+                if f.written { parts.append("written \(f.writes)× +\(f.added) −\(f.removed)") }
+                if f.failedEdits > 0 { parts.append("\(f.failedEdits) failed edit\(f.failedEdits == 1 ? "" : "s")") }
+                if f.finalAdded + f.finalRemoved > 0 { parts.append("final diff +\(f.finalAdded) −\(f.finalRemoved)") }
+                if f.written {
+                    let turns = f.turns.compactMap { turnNumber[$0] }.map(String.init).joined(separator: ",")
+                    if !turns.isEmpty { parts.append("turns \(turns)") }
+                    parts.append(f.cost.map(\.description) ?? "cost unknown")
+                }
+                out += "  " + pad(f.path, width) + "  " + parts.joined(separator: ", ") + "\n"
+            }
+        }
+
+        if !session.hunks.isEmpty {
+            out += "\nhunks of the final diff\n"
+            for hunk in session.hunks {
+                var line = "  \(hunk.path) @@ -\(hunk.oldStart),\(hunk.oldLines) +\(hunk.newStart),\(hunk.newLines) @@"
+                let turns = hunk.turns.compactMap { turnNumber[$0] }.map { "turn \($0)" }
+                line += "  " + (turns.isEmpty ? "no model turn" : turns.joined(separator: ", "))
+                line += "  " + usage(hunk.usage) + "  " + (hunk.cost.map(\.description) ?? "cost unknown")
+                out += line + "\n"
+            }
+        }
+
+        let spend = session.spend
+        out += "\ncost (\(session.prices.source))\n"
+        for m in spend.models {
+            var line = "  \(m.model): \(m.turns) turn\(m.turns == 1 ? "" : "s"), " + usage(m.usage) + ", "
+            line += m.cost.map(\.description) ?? "cost unknown: the price table has no price for \(m.model) (--prices FILE adds one)"
+            out += line + "\n"
+        }
+        out += "  total: " + usage(spend.usage) + ", " + (spend.complete ? spend.cost.description : spend.cost == .zero ? "cost unknown" : "\(spend.cost) known, the rest unknown") + "\n"
+        let none = spend.noTrace
+        out += "  left no trace in the final diff: \(none.turns) turn\(none.turns == 1 ? "" : "s") (\(spend.reverted.turns) reverted, "
+        out += "\(spend.failed.turns) failed), " + usage(none.usage) + ", " + bucketCost(none) + "\n"
+        return out
+    }
+
+    static func describe(_ a: Action, session: Session) -> String {
+        var line = "  " + pad(a.kind.rawValue, 8) + " "
+        switch a.kind {
+        case .prompt:
+            line += "“" + (a.text ?? "") + "”"
+        case .read:
+            line += (a.tool ?? a.name) + " " + a.paths.joined(separator: ", ")
+            if let n = a.linesRead { line += " (\(n) line\(n == 1 ? "" : "s"))" }
+        case .edit:
+            line += (a.tool ?? a.name) + " "
+            if a.changes.isEmpty {
+                line += a.paths.joined(separator: ", ")
+            } else {
+                line += a.changes.map { "\($0.path) +\($0.diff.added) −\($0.diff.removed)" }.joined(separator: ", ")
+            }
+        case .command:
+            line += "`" + oneLine(a.shell?.command ?? "", 100) + "`"
+            switch a.shell?.ending {
+            case .exited(let code)?: line += " → exit \(code)"
+            case .succeeded?: line += " → ok"
+            case .failed?: line += " → failed"
+            case .unknown?, nil: break
+            }
+            if !a.changes.isEmpty { line += "  changed " + a.changes.map { "\($0.path) +\($0.diff.added) −\($0.diff.removed)" }.joined(separator: ", ") }
+        case .tool, .event:
+            line += a.tool ?? a.name
+            if !a.paths.isEmpty { line += " " + a.paths.joined(separator: ", ") }
+        }
+        if a.verdict != .served && a.verdict != .applied { line += "  [\(a.verdict.rawValue)]" }
+        if a.failed, let text = a.text, a.kind != .prompt { line += "  — " + text }
+        else if a.verdict.isFailure, let note = a.note { line += "  — " + note }
+        var out = line + "\n"
+        for d in a.drift { out += "           drift: " + RunReport.describe(d, stepOf: [:]) + "\n" }
+        for mark in session.highlights(on: a.spanID) { out += "           \(mark.kind.rawValue): \(mark.detail)\n" }
+        return out
+    }
+
+    static func usage(_ u: Usage) -> String {
+        "\(TimeText.count(u.inputTokens)) in, \(TimeText.count(u.outputTokens)) out, "
+            + "\(TimeText.count(u.cacheReadTokens)) cache read, \(TimeText.count(u.cacheCreationTokens)) cache write"
+    }
+
+    static func cost(_ c: Money?, model: String?) -> String {
+        c.map(\.description) ?? (model == nil ? "cost unknown (no model named)" : "cost unknown")
+    }
+
+    static func bucketCost(_ b: Spend.Bucket) -> String {
+        b.unknownTurns == 0 ? b.cost.description : b.cost == .zero ? "cost unknown" : "\(b.cost) known, \(b.unknownTurns) turn\(b.unknownTurns == 1 ? "" : "s") of unknown cost"
+    }
+
+    static func oneLine(_ s: String, _ limit: Int) -> String {
+        let first = s.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+        let more = first.count < s.trimmingTrailingNewlines.count
+        return first.count > limit ? String(first.prefix(limit)) + "…" : first + (more ? " …" : "")
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+}
+
+extension String {
+    var trimmingTrailingNewlines: Substring {
+        var s = self[...]
+        while s.last == "\n" { s = s.dropLast() }
+        return s
+    }
+}
