@@ -19,6 +19,11 @@ public struct ShellCall: Sendable, Equatable {
     public var command: String
     public var ending: Ending
 
+    public init(command: String, ending: Ending) {
+        self.command = command
+        self.ending = ending
+    }
+
     /// The tools that run shell commands, in every dialect replay reads.
     static let tools: Set<String> = [
         "Bash", "bash", "shell", "exec_command", "local_shell", "container.exec", "run", "execute_bash",

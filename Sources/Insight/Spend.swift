@@ -42,8 +42,9 @@ public struct Spend: Sendable {
 
     init(turns: [Turn], prices: PriceTable) {
         for turn in turns {
-            usage = usage + turn.usage
             failedCalls += turn.actions.filter { $0.failed && $0.kind != .prompt }.count
+            guard turn.spanID != nil else { continue }  // a prompt or event without a model call
+            usage = usage + turn.usage
             if let c = turn.cost { cost += c } else { complete = false }
             func add(_ b: inout Bucket) {
                 b.turns += 1

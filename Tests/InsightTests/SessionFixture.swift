@@ -1,0 +1,40 @@
+import Analysis
+import Foundation
+import Git
+import Importers
+import Insight
+import Replay
+import TestSupport
+import Trace
+import XCTest
+
+/// A Claude Code log built with `ClaudeLog`, imported, replayed for real onto a git
+/// repository made by `TestRepo`, and made into a `Session`.
+struct SessionFixture {
+    let trace: Trace
+    let run: Run
+    let session: Session
+
+    init(_ test: XCTestCase, files: [String: String], prices: PriceTable = .builtIn, build: (inout ClaudeLog) -> Void) throws {
+        var log = ClaudeLog()
+        build(&log)
+        let repo = try TestRepo(test, files: files)
+        let folder = try makeTemporaryDirectory(test, "InsightTests")
+        let path = try log.save(in: folder)
+        trace = try Importer.load(path: path)
+        let repository = try Repository.open(repo.path, objectsInMemory: true)
+        let base = try Base.resolve(header: trace.header, revision: nil, in: repository)
+        run = try Replayer(repository: repository).replay(header: trace.header, spans: trace.spans, base: base)
+        let hunks = try EditHunks.attribute(run, repository: repository)
+        session = Session(trace: trace, run: run, hunks: hunks, prices: prices, read: repository.blob)
+    }
+}
+
+extension ClaudeLog {
+    /// One model turn with the given usage asking for one tool call, and its result.
+    mutating func call(_ name: String, _ input: JSON, result: JSON, isError: Bool = false, record: JSON? = nil, usage: JSON) {
+        let id = nextID("toolu_")
+        assistant(calls: [(id, name, input)], usage: usage)
+        self.result(id, result, isError: isError, record: record)
+    }
+}
