@@ -11,13 +11,13 @@ enum DiffView {
         out += "<pre class=\"diff\">"
         for line in change.diff.lines {
             switch line {
-            case .hunk(let s): out += "<span class=\"dh\">\(HTML.escape(s))</span>\n"
-            case .context(let s): out += "<span class=\"dc\"> \(HTML.escape(s))</span>\n"
-            case .added(let s): out += "<span class=\"da\">+\(HTML.escape(s))</span>\n"
-            case .removed(let s): out += "<span class=\"dr\">-\(HTML.escape(s))</span>\n"
+            case .hunk(let s): out += "<span class=\"dh\">\(HTML.escape(s))</span>"
+            case .context(let s): out += "<span class=\"dc\"> \(HTML.escape(s))</span>"
+            case .added(let s): out += "<span class=\"da\">+\(HTML.escape(s))</span>"
+            case .removed(let s): out += "<span class=\"dr\">-\(HTML.escape(s))</span>"
             }
         }
-        if change.diff.truncated { out += "<span class=\"dh\">… (cut: the diff goes on)</span>\n" }
+        if change.diff.truncated { out += "<span class=\"dh\">… (cut: the diff goes on)</span>" }
         return out + "</pre>"
     }
 }

@@ -39,8 +39,9 @@ enum Stylesheet {
     .lbl{flex:0 0 46%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;padding-right:10px}
     .track{position:relative;flex:1;height:12px;background:linear-gradient(90deg,var(--line) 1px,transparent 1px) 0 0/10% 100%}
     .bar{position:absolute;top:2px;height:8px;border-radius:2px;min-width:3px;background:var(--tool)}
+    .axisnote{margin:2px 12px 4px;font-size:12px;color:var(--muted)}
     .axis{font-size:11px;color:var(--muted);min-height:18px}.axis .track{background:none;height:16px}
-    .tick,.gapmark{position:absolute;top:0;white-space:nowrap}.gapmark{border-left:2px dotted var(--muted);padding-left:3px}
+    .tick,.gapmark{position:absolute;top:0;height:16px;white-space:nowrap}.gapmark{border-left:2px dotted var(--muted);padding-left:3px}.gapmark:empty{border-left:1px dotted var(--muted);opacity:.5}
     .k-llm{font-weight:500}.k-llm .bar{background:var(--llm)}.k-read .bar{background:var(--read)}.k-edit .bar{background:var(--edit)}
     .k-command .bar{background:var(--command)}.k-prompt .bar{background:var(--prompt)}.k-event .bar{background:var(--event)}
     .f-failed .bar{background:var(--bad)}.f-drift .bar{outline:2px solid var(--bad)}

@@ -9,11 +9,16 @@ enum Waterfall {
     static func html(_ session: Session) -> String {
         let axis = makeAxis(session)
         var out = ""
-        if let axis {
+        if let axis, let interval = session.interval {
+            let shortened = axis.gaps.isEmpty ? "" : "; idle stretches over 2 minutes are shortened (dotted lines, the long ones labelled)"
+            out += "<p class=\"axisnote\">Time runs left to right from \(TimeText.dateTime(interval.start)) to \(TimeText.dateTime(interval.end)) UTC\(shortened).</p>"
             out += "<div class=\"axis\"><span class=\"lbl\"></span><span class=\"track\">"
-            out += "<span class=\"tick\" style=\"left:0\">\(TimeText.time(axis.origin))</span>"
+            var lastLabel = -1.0
             for gap in axis.gaps {
-                out += "<span class=\"gapmark\" style=\"left:\(pct(gap.at))\" title=\"\(TimeText.duration(milliseconds: gap.milliseconds)) idle, shortened\">⋯ \(TimeText.duration(milliseconds: gap.milliseconds))</span>"
+                let text = TimeText.duration(milliseconds: gap.milliseconds)
+                let labelled = gap.milliseconds >= 300_000 && gap.at - lastLabel >= 0.1 && gap.at <= 0.9
+                if labelled { lastLabel = gap.at }
+                out += "<span class=\"gapmark\" style=\"left:\(pct(gap.at))\" title=\"\(text) idle, shortened\">\(labelled ? "+" + text : "")</span>"
             }
             out += "</span></div>"
         }
@@ -39,7 +44,7 @@ enum Waterfall {
             add(t.start, t.end)
             for a in t.actions { add(a.start, a.end) }
         }
-        return TimeAxis(origin: interval.start, intervals: spans)
+        return TimeAxis(origin: interval.start, intervals: spans, maxGap: 120_000)
     }
 
     static func bar(_ start: Timestamp?, _ end: Timestamp?, axis: TimeAxis?, title: String) -> String {
@@ -54,7 +59,7 @@ enum Waterfall {
     static func header(_ turn: Turn, axis: TimeAxis?) -> String {
         var out = "<div class=\"row k-llm\"><span class=\"lbl\"><a class=\"idx\" href=\"#turn-\(turn.number)\">turn \(turn.number)</a> "
         out += "<span class=\"model\">\(HTML.escape(turn.model ?? "model"))</span> "
-        out += "<span class=\"cost\">\(turn.cost.map(\.description) ?? "cost ?")</span> "
+        out += "<span class=\"cost\">\(turn.cost.map(\.description) ?? "cost unknown")</span> "
         out += "<span class=\"muted\">\(TimeText.count(turn.usage.total + turn.extraOutput)) tok</span>"
         if turn.outcome == .reverted || turn.outcome == .failed {
             out += " <span class=\"badge b-\(turn.outcome.rawValue)\">\(turn.outcome == .reverted ? "reverted" : "failed")</span>"
