@@ -29,21 +29,27 @@ struct ReportCommand: ParsableCommand {
               2  bad input: an unreadable trace, price table, other session or bisect log
             """)
 
-    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."))
+    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."),
+              completion: .file())
     var trace: String
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the page (default: report.html; - for stdout).", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the page (default: report.html; - for standard output).", valueName: "file"),
+            completion: .file())
     var output: String = "report.html"
 
-    @Option(name: .long, help: ArgumentHelp("Another session of the same task: mark where this one parts from it.", valueName: "trace"))
+    @Option(name: .long, help: ArgumentHelp("Another session of the same task: mark where this one parts from it.", valueName: "trace"),
+            completion: .file())
     var diff: String?
 
-    @Option(name: .long, help: ArgumentHelp("A bisect log (`bisect --log`) or `bisect --json` output: mark its culprit.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("A bisect log (`bisect --log`) or `bisect --json` output: mark its culprit.", valueName: "file"),
+            completion: .file())
     var bisect: String?
 
     @OptionGroup var sessionOptions: SessionOptions
 
     @OptionGroup var traceOptions: TraceOptions
+
+    @OptionGroup var consoleOptions: ConsoleOptions
 
     func run() throws {
         var findings: [String] = []
@@ -69,13 +75,7 @@ struct ReportCommand: ParsableCommand {
             return marks
         }
         let page = HTMLReport.render(session, context: HTMLReport.Context(traceName: trace, findings: findings))
-        if output == "-" {
-            Terminal.write(page)
-        } else {
-            guard FileManager.default.createFile(atPath: output, contents: Data(page.utf8)) else {
-                throw CLIFailure(message: "\(output): cannot write the report")
-            }
-            FileHandle.standardError.write(Data("agentreplay: wrote \(output)\n".utf8))
-        }
+        try OutputFile.write(Array(page.utf8), to: output)
+        if output != "-" { consoleOptions.console.note("wrote \(output)") }
     }
 }

@@ -9,14 +9,16 @@ import Trace
 /// Options of the commands that look at one replayed session (`show`, `report`): where to
 /// replay it, and the price table.
 struct SessionOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The repository to replay onto (nothing is written to it).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The repository to replay onto (nothing is written to it).", valueName: "dir"),
+            completion: .directory)
     var repo: String = "."
 
     @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
     var base: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "A price table to use instead of the built-in one (format: docs/cost.md).", valueName: "file"))
+        "A price table to use instead of the built-in one (format: docs/cost.md).", valueName: "file"),
+            completion: .file())
     var prices: String?
 
     func priceTable() throws -> PriceTable {

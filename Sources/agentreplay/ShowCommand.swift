@@ -23,7 +23,8 @@ struct ShowCommand: ParsableCommand {
               2  bad input: an unreadable trace or price table, a repository or base not found
             """)
 
-    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."))
+    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."),
+              completion: .file())
     var trace: String
 
     @OptionGroup var sessionOptions: SessionOptions
@@ -33,12 +34,15 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var traceOptions: TraceOptions
 
+    @OptionGroup var consoleOptions: ConsoleOptions
+
     func run() throws {
+        let console = consoleOptions.console
         let session = try sessionOptions.session(trace, traceOptions: traceOptions)
         if json {
-            Terminal.write(JSONWriter.pretty(ShowDocument.json(session)) + "\n")
+            console.data(JSONWriter.pretty(ShowDocument.json(session)) + "\n")
         } else {
-            Terminal.write(ShowReport.text(session, traceName: trace))
+            console.report(ShowReport.text(session, traceName: trace, palette: console.out))
         }
     }
 }

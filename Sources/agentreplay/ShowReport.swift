@@ -5,7 +5,7 @@ import Trace
 /// `agentreplay show`: the session turn by turn, then its files, the final diff's hunks with
 /// their cost, and the spend.
 enum ShowReport {
-    static func text(_ session: Session, traceName: String) -> String {
+    static func text(_ session: Session, traceName: String, palette p: Palette = .plain) -> String {
         var out = ""
         let h = session.header
         let run = session.run
@@ -28,15 +28,15 @@ enum ShowReport {
         for turn in session.turns {
             out += "\n"
             if turn.spanID != nil {
-                var line = "turn \(turn.number)"
+                var line = p.paint("turn \(turn.number)", .strong)
                 if let start = turn.start { line += "  " + TimeText.time(start) }
                 if let model = turn.model { line += "  " + model }
                 line += "  " + usage(turn.usage) + "  " + cost(turn.cost, model: turn.model)
-                if turn.outcome == .reverted || turn.outcome == .failed { line += "  (\(turn.outcome.rawValue): left no trace)" }
+                if turn.outcome == .reverted || turn.outcome == .failed { line += "  " + p.paint("(\(turn.outcome.rawValue): left no trace)", .warning) }
                 out += line + "\n"
                 if let text = turn.text { out += "  “\(text)”\n" }
             }
-            for action in turn.actions { out += describe(action, session: session) }
+            for action in turn.actions { out += describe(action, session: session, palette: p) }
         }
 
         let written = session.files.filter { $0.written || $0.reads > 0 || $0.failedEdits > 0 }
@@ -83,7 +83,7 @@ enum ShowReport {
         return out
     }
 
-    static func describe(_ a: Action, session: Session) -> String {
+    static func describe(_ a: Action, session: Session, palette p: Palette = .plain) -> String {
         var line = "  " + pad(a.kind.rawValue, 8) + " "
         switch a.kind {
         case .prompt:
@@ -111,12 +111,12 @@ enum ShowReport {
             line += a.tool ?? a.name
             if !a.paths.isEmpty { line += " " + a.paths.joined(separator: ", ") }
         }
-        if a.verdict != .served && a.verdict != .applied { line += "  [\(a.verdict.rawValue)]" }
+        if a.verdict != .served && a.verdict != .applied { line += "  " + p.paint("[\(a.verdict.rawValue)]", a.verdict.isFailure ? .bad : .warning) }
         if a.failed, let text = a.text, a.kind != .prompt { line += "  — " + text }
         else if a.verdict.isFailure, let note = a.note { line += "  — " + note }
         var out = line + "\n"
-        for d in a.drift { out += "           drift: " + RunReport.describe(d, stepOf: [:]) + "\n" }
-        for mark in session.highlights(on: a.spanID) { out += "           \(mark.kind.rawValue): \(mark.detail)\n" }
+        for d in a.drift { out += "           " + p.paint("drift:", .bad) + " " + RunReport.describe(d, stepOf: [:]) + "\n" }
+        for mark in session.highlights(on: a.spanID) { out += "           " + p.paint("\(mark.kind.rawValue):", .warning) + " \(mark.detail)\n" }
         return out
     }
 
