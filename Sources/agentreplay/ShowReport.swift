@@ -18,7 +18,7 @@ enum ShowReport {
         }
         out += "\n"
         let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
-        out += "replayed onto \(base) in memory: \(s.filesChanged) files changed, \(s.editsApplied) edits applied, "
+        out += "replayed onto \(base) in memory: \(plural(s.filesChanged, "file")) changed, \(plural(s.editsApplied, "edit")) applied, "
         out += "\(s.drift) drift, \(s.notReplayable) not replayable, \(session.spend.failedCalls) failed call\(session.spend.failedCalls == 1 ? "" : "s")\n"
         for mark in session.highlights where mark.kind == .divergence || mark.kind == .culprit {
             out += "\(mark.kind.rawValue): span \(mark.spanID) — \(mark.detail)\n"
@@ -70,7 +70,7 @@ enum ShowReport {
         }
 
         let spend = session.spend
-        out += "\ncost (\(session.prices.source))\n"
+        out += "\ncost, at \(session.prices.source)\n"
         for m in spend.models {
             var line = "  \(m.model): \(m.turns) turn\(m.turns == 1 ? "" : "s"), " + usage(m.usage) + ", "
             line += m.cost.map(\.description) ?? "cost unknown: the price table has no price for \(m.model) (--prices FILE adds one)"
@@ -138,6 +138,8 @@ enum ShowReport {
         let more = first.count < s.trimmingTrailingNewlines.count
         return first.count > limit ? String(first.prefix(limit)) + "…" : first + (more ? " …" : "")
     }
+
+    static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
 
     static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)

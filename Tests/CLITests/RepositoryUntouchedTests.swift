@@ -108,6 +108,21 @@ final class RepositoryUntouchedTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.git/refs/agentreplay"))
     }
 
+    func testShowAndReportWriteNothingToTheRepository() throws {
+        let repo = try busyRepository()
+        let folder = try makeTemporaryDirectory(self, "logs")
+        let log = try session(in: folder)
+        let before = try state(repo)
+        let objectsBefore = try objectFiles(repo)
+        let show = try CLI.run(["show", log, "--repo", repo.path, "--json"], in: folder)
+        XCTAssertEqual(show.status, 0, "\(show)")
+        let report = try CLI.run(["report", log, "--repo", repo.path, "-o", folder + "/report.html"], in: folder)
+        XCTAssertEqual(report.status, 0, "\(report)")
+        XCTAssertEqual(try objectFiles(repo), objectsBefore, "no object written to .git/objects")
+        XCTAssertEqual(try state(repo), before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.git/refs/agentreplay"))
+    }
+
     func testNoRefsGivesTheSameCommitIdsAsARealRun() throws {
         let repo = try busyRepository()
         let folder = try makeTemporaryDirectory(self, "logs")
