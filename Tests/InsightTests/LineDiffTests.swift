@@ -1,0 +1,34 @@
+import Insight
+import XCTest
+
+final class LineDiffTests: XCTestCase {
+    func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    func testCreatedDeletedAndChangedFiles() {
+        let created = LineDiff(before: nil, after: bytes("a\nb\n"))
+        XCTAssertEqual([created.added, created.removed], [2, 0])
+        XCTAssertEqual(created.lines, [.hunk("@@ -0,0 +1,2 @@"), .added("a"), .added("b")])
+        let deleted = LineDiff(before: bytes("a\n"), after: nil)
+        XCTAssertEqual(deleted.lines, [.hunk("@@ -1 +0,0 @@"), .removed("a")])
+        XCTAssertTrue(LineDiff(before: bytes("x\0y"), after: bytes("z")).binary)
+    }
+
+    func testChangesFarApartAreTwoHunksWithThreeLinesOfContext() {
+        let before = (1...20).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        var after = before.replacingOccurrences(of: "line 2\n", with: "line two\n")
+        after = after.replacingOccurrences(of: "line 18\n", with: "line eighteen\n")
+        let diff = LineDiff(before: bytes(before), after: bytes(after))
+        XCTAssertEqual([diff.added, diff.removed], [2, 2])
+        let hunks = diff.lines.compactMap { if case .hunk(let h) = $0 { return h } else { return nil } }
+        XCTAssertEqual(hunks, ["@@ -1,5 +1,5 @@", "@@ -15,6 +15,6 @@"])
+        XCTAssertEqual(diff.lines.count, 2 + (5 + 1) + (6 + 1))
+    }
+
+    func testLongDiffsAreCut() {
+        let after = (1...1000).map(String.init).joined(separator: "\n") + "\n"
+        let diff = LineDiff(before: nil, after: bytes(after), limit: 50)
+        XCTAssertEqual(diff.added, 1000)
+        XCTAssertEqual(diff.lines.count, 50)
+        XCTAssertTrue(diff.truncated)
+    }
+}
