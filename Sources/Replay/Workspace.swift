@@ -64,12 +64,24 @@ final class Workspace {
         }
         guard let e = try repository.entry(in: tree, path: path.value) else { return .absent }
         switch e.mode {
-        case .tree: return .directory
+        case .tree: return try emptiedByPending(e.id, path) ? .absent : .directory
         case .link: return .symlink
         case .commit: return .submodule
         case .blob, .executable:
             return .file(try blob(e.id), executable: e.mode == .executable)
         }
+    }
+
+    /// Whether pending deletions remove everything below the directory `directory` at
+    /// `path` (a tree holds no empty directory: the directory is gone, and a file may take
+    /// its place).
+    private func emptiedByPending(_ directory: ObjectID, _ path: RepoPath) throws -> Bool {
+        let prefix = path.value + "/"
+        guard pending.contains(where: { $0.key.value.hasPrefix(prefix) && $0.value == nil }) else { return false }
+        for (inner, _) in try repository.walk(directory) {
+            if pending[RepoPath(unchecked: prefix + inner)] != .some(nil) { return false }
+        }
+        return true
     }
 
     /// The file's bytes, or nil when there is no regular file at `path`.
@@ -144,6 +156,13 @@ final class Workspace {
             }
         }
         discardPending()
+        // Removals first: a file that takes the place of a directory emptied by this span
+        // (or a directory that takes a file's) must find the old entries gone.
+        let removals = updates.filter { if case .remove = $0 { return true } else { return false } }
+        if !removals.isEmpty && removals.count < updates.count {
+            tree = try repository.updateTree(tree, removals)
+            updates.removeAll { if case .remove = $0 { return true } else { return false } }
+        }
         if !updates.isEmpty { tree = try repository.updateTree(tree, updates) }
         return changes
     }
