@@ -52,6 +52,12 @@ public final class Repository {
         handle.use { Self.trimmed(String(cString: git_repository_path($0))) }
     }
 
+    /// The directory shared by all of the repository's worktrees (the main `.git`), without
+    /// a trailing slash (`git_repository_commondir`).
+    public var commonDirectory: String {
+        handle.use { Self.trimmed(String(cString: git_repository_commondir($0))) }
+    }
+
     /// The working directory without a trailing slash, or nil for a bare repository
     /// (`git_repository_workdir`).
     public var workingDirectory: String? {

@@ -55,10 +55,12 @@ public struct Base: Sendable, Equatable {
 
 public enum ReplayError: Error, CustomStringConvertible, Sendable {
     case baseNotFound(String)
+    /// The repository's agentreplay lock cannot be taken (`RepositoryLock`).
+    case lock(String)
 
     public var description: String {
         switch self {
-        case .baseNotFound(let s): return s
+        case .baseNotFound(let s), .lock(let s): return s
         }
     }
 }

@@ -30,8 +30,19 @@ public enum RunRefs {
 
     /// Stores `trace` (native bytes), writes the objects a repository opened with
     /// `objectsInMemory` holds as one pack, and then points the run's refs at its head;
-    /// returns the names of the refs that name the run.
-    public static func write(_ run: Run, trace: [UInt8], to repository: Repository) throws -> [String] {
+    /// returns the names of the refs that name the run. Holds the repository's
+    /// `RepositoryLock` meanwhile (`waiting` is told when another agentreplay holds it,
+    /// `notes` what was cleared after one killed while writing), so two runs' refs are
+    /// written one after the other.
+    public static func write(_ run: Run, trace: [UInt8], to repository: Repository,
+                             waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }) throws -> [String] {
+        guard run.head != nil else { return [] }
+        return try RepositoryLock.holding(repository, waiting: waiting, notes: notes) {
+            try writeLocked(run, trace: trace, to: repository)
+        }
+    }
+
+    private static func writeLocked(_ run: Run, trace: [UInt8], to repository: Repository) throws -> [String] {
         guard let head = run.head else { return [] }
         let blob = try repository.writeBlob(trace)
         let tree = try repository.treeFromScratch([(traceFile, blob, .blob)])

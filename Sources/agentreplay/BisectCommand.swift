@@ -121,7 +121,7 @@ struct BisectCommand: ParsableCommand {
         let repositoryPath = repository.workingDirectory ?? repository.gitDirectory
         let history = try BisectInput.history(
             trace: trace, base: base, head: nil, traceOptions: traceOptions, repository: repository,
-            cache: try? Session.folder(repositoryPath: repositoryPath, options: options))
+            cache: try? Session.folder(repositoryPath: repositoryPath, options: options), note: console.note)
         let header = BisectLog.Header(
             mode: minimal ? "minimal" : "bisect", trace: trace, repo: repo, base: base,
             head: trace == nil ? history.head?.hex : nil, from: traceOptions.from?.rawValue,
@@ -174,13 +174,20 @@ struct BisectCommand: ParsableCommand {
 enum BisectInput {
     /// The history of `trace` replayed in memory, or of the stored run ending at `head`
     /// (default: the last run), kept in `cache` once read.
-    static func history(trace: String?, base: String?, head: ObjectID?, traceOptions: TraceOptions, repository: Repository, cache: String? = nil) throws -> History {
+    /// `note` is told when the repository's lock is waited for, or what was cleared after a
+    /// command killed while holding it.
+    static func history(trace: String?, base: String?, head: ObjectID?, traceOptions: TraceOptions, repository: Repository,
+                        cache: String? = nil, note: (String) -> Void = { _ in }) throws -> History {
         do {
             if let trace {
                 let (loaded, run) = try traceOptions.replay(trace, onto: repository, base: base)
                 return History(run: run, spans: loaded.spans)
             }
-            return try StoredRun.history(head: head, in: repository, cache: cache)
+            // Read under the repository's lock: a run writing its refs now is either done
+            // or not begun.
+            return try RepositoryLock.holding(repository, waiting: { note(RepositoryLock.waitingMessage($0)) }, notes: note) {
+                try StoredRun.history(head: head, in: repository, cache: cache)
+            }
         } catch let error as BisectError {
             throw CLIFailure(message: error.description, hint: trace == nil
                 ? "replay a session first (`agentreplay run TRACE --repo DIR`), or name one: `agentreplay bisect TRACE --test CMD`"

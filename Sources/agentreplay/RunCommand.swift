@@ -57,7 +57,16 @@ struct RunCommand: ParsableCommand {
             }
             if !noRefs {
                 progress.show("writing the run's objects and refs")
-                run.refs = try RunRefs.write(run, trace: try source.nativeBytes(), to: repository)
+                run.refs = try RunRefs.write(
+                    run, trace: try source.nativeBytes(), to: repository,
+                    waiting: {
+                        progress.clear()
+                        console.note(RepositoryLock.waitingMessage($0))
+                    },
+                    notes: {
+                        progress.clear()
+                        console.note($0)
+                    })
             }
         } catch {
             progress.clear()

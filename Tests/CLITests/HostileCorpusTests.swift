@@ -1,0 +1,175 @@
+import Foundation
+import XCTest
+
+/// The hostile corpus (fixtures/hostile/): every case of manifest.tsv run through the built
+/// binary, with the exit status and the message the manifest says; no case may crash, and a
+/// `run` may change nothing in the repository but refs under refs/agentreplay/. Then the
+/// large cases, generated here: a million spans with no edits, and a trace of large spans
+/// streamed with memory that does not grow with the file (`AGENTREPLAY_HOSTILE_BYTES` sets
+/// its size; scripts/hostile-large runs it at 2 GiB).
+final class HostileCorpusTests: XCTestCase {
+    static let folder = packageRoot + "/fixtures/hostile"
+
+    struct Case {
+        var line: Int
+        var file: String
+        var arguments: [String]
+        var repo: String?
+        var status: Int32
+        var fragment: String
+    }
+
+    static func manifest() throws -> [Case] {
+        let text = try String(contentsOfFile: folder + "/manifest.tsv", encoding: .utf8)
+        var cases: [Case] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard columns.count == 5, let status = Int32(columns[3]) else {
+                throw NSError(domain: "manifest.tsv", code: index + 1, userInfo: [NSLocalizedDescriptionKey: "manifest.tsv:\(index + 1): five tab-separated columns expected"])
+            }
+            cases.append(Case(line: index + 1, file: columns[0], arguments: columns[1].split(separator: " ").map(String.init),
+                              repo: columns[2] == "-" ? nil : columns[2], status: status, fragment: columns[4]))
+        }
+        return cases
+    }
+
+    func testTheManifestNamesEveryCaseAndEveryFormat() throws {
+        let cases = try Self.manifest()
+        let root = Self.folder + "/cases"
+        let enumerator = try XCTUnwrap(FileManager.default.enumerator(atPath: root))
+        var files: Set<String> = []
+        while let name = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue { files.insert(name) }
+        }
+        XCTAssertEqual(Set(cases.map(\.file)), files, "manifest.tsv and cases/ name the same files")
+        let formats = Set(cases.map { $0.file.split(separator: "/")[0] })
+        for format in ["native", "claude-code", "codex", "swe-agent", "openhands", "gemini", "agent-strace", "otlp"] {
+            XCTAssertTrue(formats.contains(Substring(format)), "no case for \(format)")
+            for kind in ["truncated-end", "wrong-type", "missing-field", "bad-utf8", "huge-number", "deep-nesting"] {
+                XCTAssertTrue(files.contains { $0.hasPrefix(format + "/" + kind + ".") }, "\(format) has no \(kind) case")
+            }
+        }
+    }
+
+    func testEveryCaseEndsAsTheManifestSays() throws {
+        let cases = try Self.manifest()
+        XCTAssertGreaterThan(cases.count, 100)
+        let work = try makeTemporaryDirectory(self, "hostile")
+        for (number, c) in cases.enumerated() {
+            var arguments = c.arguments.map { $0 == "{case}" ? c.file : $0 }
+            var repo: TestRepo?
+            var before: [String: String] = [:]
+            if let kind = c.repo {
+                let path = work + "/repo\(number)"
+                let made = try Subprocess.run("/bin/bash", [Self.folder + "/make-repo.sh", kind, path], in: work, environment: GitCLI.environment)
+                XCTAssertEqual(made.status, 0, made.stderrText)
+                repo = TestRepo(existing: path)
+                arguments = arguments.map { $0 == "{repo}" ? path : $0 }
+                before = try RepositoryState.of(path)
+            }
+            let r = try CLI.run(arguments, in: Self.folder + "/cases")
+            let context = "manifest.tsv:\(c.line): \(c.file) (\(c.arguments.joined(separator: " ")))\n\(r)"
+            XCTAssertEqual(r.status, c.status, context)
+            XCTAssertTrue((r.stdoutText + r.stderrText).contains(c.fragment), "fragment «\(c.fragment)» missing; " + context)
+            if c.status == 2 {
+                XCTAssertTrue(r.stderrText.hasPrefix("agentreplay: error: "), context)
+                XCTAssertTrue(r.stdout.isEmpty, "bad input writes nothing to stdout; " + context)
+                if !c.file.hasPrefix("any/") {
+                    // Every message of a bad log names the file and the line.
+                    XCTAssertTrue(r.stderrText.contains(c.file + ":"), "the message names the file; " + context)
+                }
+            }
+            if let repo {
+                XCTAssertEqual(try RepositoryState.of(repo.path), before, "the repository is untouched; " + context)
+                try repo.git("fsck", "--strict", "--no-dangling")
+            }
+        }
+    }
+
+    // MARK: - Large cases, generated
+
+    /// A native trace: the header, then `count` spans made by `span(i)`, written in chunks.
+    func writeTrace(_ path: String, count: Int, span: (Int) -> String) throws {
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        defer { try? handle.close() }
+        var chunk = #"{"agentreplay":"trace","version":1,"trace_id":"0af7651916cd43dd8448eb211c80319c","agent":{"name":"hostile"}}"# + "\n"
+        for i in 0..<count {
+            chunk += span(i)
+            if chunk.utf8.count > 1 << 20 {
+                handle.write(Data(chunk.utf8))
+                chunk = ""
+            }
+        }
+        handle.write(Data(chunk.utf8))
+    }
+
+    func testAMillionSpansWithNoEdits() throws {
+        let folder = try makeTemporaryDirectory(self, "million")
+        let trace = folder + "/million.ndjson"
+        try writeTrace(trace, count: 1_000_000) { i in
+            i % 2 == 0
+                ? #"{"span_id":"\#(String(format: "%016x", i + 1))","kind":"llm","name":"chat m","status":"ok","output":{"text":"thinking"}}"# + "\n"
+                : #"{"span_id":"\#(String(format: "%016x", i + 1))","kind":"event","name":"note","status":"ok"}"# + "\n"
+        }
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let child = try Child(CLI.executable, ["run", trace, "--repo", repo.path, "--no-refs"], in: folder,
+                              environment: CLI.environment(), outputs: folder + "/out")
+        let r = child.wait()
+        XCTAssertEqual(r.end, .exited(0), r.stderr)
+        XCTAssertTrue(r.stdout.contains("1000000 spans, 0 tool calls: 0 edits applied"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("in memory only"), r.stdout)
+        // The run keeps one step per span (a few hundred bytes each: 450 MiB measured in a
+        // debug build), not the spans themselves.
+        XCTAssertLessThan(r.maxRSS, 768 << 20, "peak RSS \(r.maxRSS >> 20) MiB")
+    }
+
+    /// Spans of 1 MiB each, streamed: the peak memory stays well under the file's size and
+    /// does not grow with it.
+    func testALargeTraceIsStreamedInFlatMemory() throws {
+        let bytes = Int(ProcessInfo.processInfo.environment["AGENTREPLAY_HOSTILE_BYTES"] ?? "") ?? 128 << 20
+        let folder = try makeTemporaryDirectory(self, "large")
+        let trace = folder + "/large.ndjson"
+        let payload = String(repeating: "0123456789abcdef", count: 1 << 16)  // 1 MiB
+        let count = max(1, bytes / (payload.utf8.count + 100))
+        try writeTrace(trace, count: count) { i in
+            #"{"span_id":"\#(String(format: "%016x", i + 1))","kind":"event","name":"output","status":"ok","output":"\#(payload)"}"# + "\n"
+        }
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: trace)[.size] as? Int)
+        XCTAssertGreaterThanOrEqual(size, bytes * 9 / 10)
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let child = try Child(CLI.executable, ["run", trace, "--repo", repo.path, "--no-refs"], in: folder,
+                              environment: CLI.environment(), outputs: folder + "/out")
+        let r = child.wait()
+        try? FileManager.default.removeItem(atPath: trace)
+        XCTAssertEqual(r.end, .exited(0), r.stderr)
+        XCTAssertTrue(r.stdout.contains("\(count) spans"), r.stdout)
+        XCTAssertLessThan(r.maxRSS, 96 << 20, "peak RSS \(r.maxRSS >> 20) MiB for a \(size >> 20) MiB trace")
+    }
+}
+
+/// What a user sees of a repository, except refs under refs/agentreplay/: the working tree
+/// (every file, with its mode and a hash of its bytes), the index, HEAD, every other ref, the
+/// config.
+enum RepositoryState {
+    static func of(_ path: String) throws -> [String: String] {
+        var state: [String: String] = [:]
+        let git = GitCLI(directory: path)
+        state["status"] = try git("status", "--porcelain=v2", "--branch", "--untracked-files=all", "--ignored")
+        state["HEAD"] = try String(contentsOfFile: path + "/.git/HEAD", encoding: .utf8)
+        state["refs"] = try git("for-each-ref", "--format=%(refname) %(objectname)")
+            .split(separator: "\n").filter { !$0.hasPrefix("refs/agentreplay/") }.joined(separator: "\n")
+        state["config"] = try String(contentsOfFile: path + "/.git/config", encoding: .utf8)
+        state["index"] = try Subprocess.run("/usr/bin/env", ["sha256sum", ".git/index"], in: path).stdoutText
+        // Every file of the working tree, .git excluded: type, mode and content hash.
+        let listing = try Subprocess.run(
+            "/usr/bin/env",
+            ["find", ".", "-path", "./.git", "-prune", "-o", "-printf", "%p %y %m %s %l\\n"], in: path).stdoutText
+        state["files"] = listing.split(separator: "\n").sorted().joined(separator: "\n")
+        state["hashes"] = try Subprocess.run(
+            "/bin/sh", ["-c", "find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0r sha256sum"], in: path).stdoutText
+        return state
+    }
+}
