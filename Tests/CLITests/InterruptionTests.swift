@@ -38,8 +38,9 @@ final class InterruptionTests: XCTestCase {
         // How long a whole run takes here, so the signals fall across all of it.
         try Interrupted.trace(folder + "/timing.ndjson", edits: edits, seed: 1)
         let started = Date()
-        XCTAssertEqual(try CLI.run(["run", folder + "/timing.ndjson", "--repo", repo.path, "--no-refs"], in: folder).status, 0)
-        let duration = Date().timeIntervalSince(started) * 1.3
+        XCTAssertEqual(try CLI.run(["run", folder + "/timing.ndjson", "--repo", repo.path], in: folder).status, 0)
+        try repo.git("update-ref", "refs/agentreplay/last", try XCTUnwrap(Interrupted.rev(repo, "refs/agentreplay/runs/" + Interrupted.traceID(seed: 0))))
+        let duration = Date().timeIntervalSince(started) * 1.5
 
         let moments = 15
         var outcomes: [String] = []
@@ -105,7 +106,7 @@ final class InterruptionTests: XCTestCase {
         let started = Date()
         let whole = try CLI.run(["bisect", "--repo", repo.path, "--test", test], in: folder, environment: environment)
         XCTAssertEqual(whole.status, 0, "\(whole)")
-        XCTAssertTrue(whole.stdout.contains("after step 17 of 24"), whole.stdout)
+        XCTAssertTrue(whole.stdoutText.contains("after step 17 of 24"), whole.stdoutText)
         let duration = Date().timeIntervalSince(started) * 1.2
 
         let moments = 12
@@ -138,7 +139,7 @@ final class InterruptionTests: XCTestCase {
             guard signal == SIGKILL || n == moments - 1 else { continue }
             let next = try CLI.run(["bisect", "--repo", repo.path, "--test", test], in: folder, environment: environment)
             XCTAssertEqual(next.status, 0, "\(next)\n" + context)
-            XCTAssertTrue(next.stdout.contains("after step 17 of 24"), next.stdout)
+            XCTAssertTrue(next.stdoutText.contains("after step 17 of 24"), next.stdoutText)
             XCTAssertEqual(processes(in: cache), [], "no test left running; " + context)
         }
         XCTAssertEqual(try RepositoryState.of(repo.path), state)
