@@ -47,6 +47,8 @@ enum Hint {
         case .baseNotFound(let message):
             if message.hasPrefix("--base") { return "leave --base out: the trace names its own base commit" }
             return "fetch the commit the session started from into the repository (`git fetch`), or replay onto the repository it was recorded in with --repo"
+        case .lock:
+            return "agentreplay keeps its lock in .git/agentreplay/lock; check that the repository is writable, or replay with --no-refs"
         }
     }
 }

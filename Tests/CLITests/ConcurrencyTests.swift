@@ -84,7 +84,7 @@ final class ConcurrencyTests: XCTestCase {
         let cache = try makeTemporaryDirectory(self, "cache")
         try trace(folder + "/t.ndjson", seed: 3)
         XCTAssertEqual(try CLI.run(["run", folder + "/t.ndjson", "--repo", repo.path], in: folder).status, 0)
-        let message = "agentreplay: waiting for another agentreplay (pid \(getpid())) on this repository…"
+        let message = "agentreplay: note: waiting for another agentreplay (pid \(getpid())) on this repository…"
 
         for arguments in [["run", folder + "/t.ndjson", "--repo", repo.path],
                           ["bisect", "--repo", repo.path, "--test", "! grep -q BUG app.txt"]] {
