@@ -59,8 +59,11 @@ enum Waterfall {
     static func header(_ turn: Turn, axis: TimeAxis?) -> String {
         var out = "<div class=\"row k-llm\"><span class=\"lbl\"><a class=\"idx\" href=\"#turn-\(turn.number)\">turn \(turn.number)</a> "
         out += "<span class=\"model\">\(HTML.escape(turn.model ?? "model"))</span> "
+        let u = turn.usage
+        var tokens = "\(TimeText.count(u.inputTokens)) in · \(TimeText.count(u.outputTokens + turn.extraOutput)) out · "
+        tokens += "\(TimeText.count(u.cacheReadTokens)) cache read · \(TimeText.count(u.cacheCreationTokens)) cache write"
         out += "<span class=\"cost\">\(turn.cost.map(\.description) ?? "cost unknown")</span> "
-        out += "<span class=\"muted\">\(TimeText.count(turn.usage.total + turn.extraOutput)) tok</span>"
+        out += "<span class=\"muted\" title=\"\(tokens)\">\(TimeText.count(u.total + turn.extraOutput)) tok</span>"
         if turn.outcome == .reverted || turn.outcome == .failed {
             out += " <span class=\"badge b-\(turn.outcome.rawValue)\">\(turn.outcome == .reverted ? "reverted" : "failed")</span>"
         }

@@ -146,7 +146,7 @@ enum ShowReport {
     }
 }
 
-extension String {
+private extension String {
     var trimmingTrailingNewlines: Substring {
         var s = self[...]
         while s.last == "\n" { s = s.dropLast() }

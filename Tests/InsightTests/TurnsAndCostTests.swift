@@ -7,7 +7,7 @@ import XCTest
 
 /// Sessions built from Claude Code logs replayed for real: turns, actions, line counts, and
 /// the cost arithmetic per turn, file, hunk and outcome.
-final class SessionTests: XCTestCase {
+final class TurnsAndCostTests: XCTestCase {
     /// Each model turn of `ClaudeLog` uses 10 input, 20 output and 100 cache-read tokens:
     /// at claude-sonnet-4-5's $3 / $15 / $0.30 per million, 360,000,000 picodollars.
     let turnCost = Money(picodollars: 10 * 3_000_000 + 20 * 15_000_000 + 100 * 300_000)
