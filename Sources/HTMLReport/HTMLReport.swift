@@ -61,7 +61,7 @@ public enum HTMLReport {
         out += card("tokens", TimeText.count(spend.usage.total), "\(TimeText.count(spend.usage.outputTokens)) out · \(TimeText.count(spend.usage.cacheReadTokens)) cache read")
         out += card("model turns", String(session.modelTurns.count), "\(s.toolCalls) tool calls")
         out += card("files changed", String(s.filesChanged), "<span class=\"plus\">+\(totalAdded)</span> <span class=\"minus\">−\(totalRemoved)</span> in the final diff", raw: true)
-        out += card("left no trace", noTrace.turns == 0 ? "none" : noTrace.unknownTurns > 0 && noTrace.cost == .zero ? "\(noTrace.turns) turns" : noTrace.cost.description,
+        out += card("left no trace", noTrace.turns == 0 ? "none" : noTrace.unknownTurns > 0 && noTrace.cost == .zero ? "\(noTrace.turns) turn\(noTrace.turns == 1 ? "" : "s")" : noTrace.cost.description,
                     "\(spend.reverted.turns) reverted, \(spend.failed.turns) failed turns", warn: noTrace.turns > 0)
         out += card("drift", String(s.drift), "\(spend.failedCalls) failed calls · \(s.notReplayable) not replayable", warn: s.drift > 0)
         out += "</div>\n"

@@ -60,4 +60,15 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(a.contains("<p class=\"error\">String to replace not found in file.</p>"))
         XCTAssertEqual(a.components(separatedBy: "<rect ").count - 1, 3, "one bar per model turn")
     }
+
+    func testDriftIsMarkedWithWhatTheAgentSawAndWhatReplayHas() throws {
+        let f = try SessionFixture(self, files: ["a.txt": "one\ntwo\n"]) { log in
+            log.read("a.txt", "one\nTWO\n")
+        }
+        let page = HTMLReport.render(f.session, context: .init(traceName: "session.jsonl"))
+        XCTAssertTrue(page.contains("class=\"row k-read f-drift\""), "the read's row is marked")
+        XCTAssertTrue(page.contains("<span class=\"badge b-drift\">drift</span>"))
+        XCTAssertTrue(page.contains("<b>drift</b> (observation) in a.txt at line 2: the agent saw <code>TWO</code>, replay has <code>two</code>"))
+        XCTAssertTrue(page.contains("<div class=\"ct\">drift</div><div class=\"cv\">1</div>"), "the drift card")
+    }
 }
