@@ -13,7 +13,7 @@ struct BisectMarks {
 
     static func read(_ path: String) throws -> BisectMarks {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure(message: "\(path): cannot read the bisect result (--bisect)")
+            throw CLIFailure(message: "\(path): cannot read the bisect result (--bisect)", hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
         }
         let bytes = Array(data)
         let firstLine = bytes.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? []
@@ -24,10 +24,10 @@ struct BisectMarks {
         do {
             document = try JSONParser.parse(bytes)
         } catch {
-            throw CLIFailure(message: "\(path): not a bisect log or `bisect --json` document: \(error)")
+            throw CLIFailure(message: "\(path): not a bisect log or `bisect --json` document: \(error)", hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
         }
         guard document["schema"]?.stringValue == "agentreplay.bisect" else {
-            throw CLIFailure(message: "\(path): schema: not a bisect log (\(BisectLog.schema)) or `bisect --json` document (agentreplay.bisect)")
+            throw CLIFailure(message: "\(path): schema: not a bisect log (\(BisectLog.schema)) or `bisect --json` document (agentreplay.bisect)", hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
         }
         return fromDocument(document, path: path)
     }
@@ -37,7 +37,7 @@ struct BisectMarks {
         do {
             log = try LogReplay.read(bytes, name: path)
         } catch let error as BisectError {
-            throw CLIFailure(message: "\(error)")
+            throw CLIFailure(message: "\(error)", hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
         }
         let test = log.header.test
         func span(_ number: Int) -> Span.ID? {

@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
               completion: .file())
     var trace: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the page (default: report.html; - for standard output).", valueName: "file"),
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the page; - for standard output.", valueName: "file"),
             completion: .file())
     var output: String = "report.html"
 
@@ -67,7 +67,8 @@ struct ReportCommand: ParsableCommand {
             }
             if let b = bisectMarks {
                 guard b.traceID == nil || b.traceID == run.header.traceID else {
-                    throw CLIFailure(message: "\(bisect!): the bisect is of trace \(b.traceID!), not of \(self.trace) (trace \(run.header.traceID))")
+                    throw CLIFailure(message: "\(bisect!): the bisect is of trace \(b.traceID!), not of \(self.trace) (trace \(run.header.traceID))",
+                                     hint: "give report the session that was bisected, or leave --bisect out")
                 }
                 marks += b.highlights
                 findings.append(b.summary)

@@ -24,12 +24,13 @@ struct SessionOptions: ParsableArguments {
     func priceTable() throws -> PriceTable {
         guard let prices else { return PriceTable.builtIn }
         guard let data = FileManager.default.contents(atPath: prices) else {
-            throw CLIFailure(message: "\(prices): cannot read the price table (--prices)")
+            throw CLIFailure(message: "\(prices): cannot read the price table (--prices)",
+                             hint: "name a readable price file (its format: docs/cost.md), or leave --prices out for the built-in table")
         }
         do {
             return try PriceTable.parse(Array(data), name: prices)
         } catch {
-            throw CLIFailure(message: error.description)
+            throw CLIFailure(message: error.description, hint: "docs/cost.md describes the price table's format")
         }
     }
 
