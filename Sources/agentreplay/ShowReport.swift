@@ -31,7 +31,9 @@ enum ShowReport {
                 var line = p.paint("turn \(turn.number)", .strong)
                 if let start = turn.start { line += "  " + TimeText.time(start) }
                 if let model = turn.model { line += "  " + model }
-                line += "  " + usage(turn.usage) + "  " + cost(turn.cost, model: turn.model)
+                line += "  " + usage(turn.usage)
+                if turn.extraOutput > 0 { line += ", \(TimeText.count(turn.extraOutput)) thoughts (billed as output)" }
+                line += "  " + cost(turn.cost, model: turn.model)
                 if turn.outcome == .reverted || turn.outcome == .failed { line += "  " + p.paint("(\(turn.outcome.rawValue): left no trace)", .warning) }
                 out += line + "\n"
                 if let text = turn.text { out += "  “\(text)”\n" }

@@ -18,9 +18,13 @@ struct SessionFixture {
     init(_ test: XCTestCase, files: [String: String], prices: PriceTable = .builtIn, build: (inout ClaudeLog) -> Void) throws {
         var log = ClaudeLog()
         build(&log)
-        let repo = try TestRepo(test, files: files)
         let folder = try makeTemporaryDirectory(test, "InsightTests")
-        let path = try log.save(in: folder)
+        try self.init(test, files: files, prices: prices, log: try log.save(in: folder))
+    }
+
+    /// Any session log saved at `log`.
+    init(_ test: XCTestCase, files: [String: String], prices: PriceTable = .builtIn, log path: String) throws {
+        let repo = try TestRepo(test, files: files)
         trace = try Importer.load(path: path)
         let repository = try Repository.open(repo.path, objectsInMemory: true)
         let base = try Base.resolve(header: trace.header, revision: nil, in: repository)

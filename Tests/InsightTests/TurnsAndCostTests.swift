@@ -133,4 +133,18 @@ final class TurnsAndCostTests: XCTestCase {
         XCTAssertEqual(ShellCall(span("bash", ["command": "ls"], status: .unset)), ShellCall(command: "ls", ending: .unknown))
         XCTAssertNil(ShellCall(span("Read", ["file_path": "/x"])))
     }
+
+    func testGeminiThoughtsAreBilledAsOutput() throws {
+        var log = GeminiSession()
+        log.user("hello")
+        log.gemini("Hello.")
+        let folder = try makeTemporaryDirectory(self, "InsightTests")
+        let s = try SessionFixture(self, files: ["README.md": "calc\n"], log: try log.save(in: folder)).session
+        let turn = try XCTUnwrap(s.modelTurns.first)
+        // 8,400 input of which 8,000 cached, 20 output and 24 thoughts, at gemini-2.5-pro's
+        // $1.25 / $10 / $0.125 per million.
+        XCTAssertEqual(turn.usage, Usage(inputTokens: 400, outputTokens: 20, cacheReadTokens: 8000, cacheCreationTokens: 0))
+        XCTAssertEqual(turn.extraOutput, 24)
+        XCTAssertEqual(turn.cost, Money(picodollars: 400 * 1_250_000 + (20 + 24) * 10_000_000 + 8000 * 125_000))
+    }
 }
