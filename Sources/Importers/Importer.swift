@@ -65,11 +65,16 @@ public final class TraceSource {
     /// an imported log (total 0 when unknown).
     public let position: () -> (done: Int, total: Int)
 
+    /// The same bytes handed to `sink` in pieces of about a megabyte: a native trace is
+    /// read again span by span, so memory does not grow with the file.
+    public let streamNative: (_ sink: ([UInt8]) throws -> Void) throws -> Void
+
     init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, nativeBytes: @escaping () throws(TraceError) -> [UInt8],
-         position: @escaping () -> (done: Int, total: Int)) {
+         streamNative: ((_ sink: ([UInt8]) throws -> Void) throws -> Void)? = nil, position: @escaping () -> (done: Int, total: Int)) {
         self.header = header
         self.nextSpan = next
         self.nativeBytes = nativeBytes
+        self.streamNative = streamNative ?? { sink in try sink(try nativeBytes()) }
         self.position = position
     }
 
@@ -91,6 +96,19 @@ public final class TraceSource {
                 TraceWriter.append(header, to: &out)
                 while let span = try again.next() { TraceWriter.append(span, to: &out) }
                 return out
+            }, streamNative: { sink in
+                let again = try TraceReader(path: path)
+                again.recoversBadSpans = true
+                var out: [UInt8] = []
+                TraceWriter.append(header, to: &out)
+                while let span = try again.next() {
+                    TraceWriter.append(span, to: &out)
+                    if out.count >= 1 << 20 {
+                        try sink(out)
+                        out.removeAll(keepingCapacity: true)
+                    }
+                }
+                try sink(out)
             }, position: { reader.position })
         }
         let trace = try Importer.load(path: path, format: resolved, options: options)

@@ -36,15 +36,27 @@ public enum RunRefs {
     /// written one after the other.
     public static func write(_ run: Run, trace: [UInt8], to repository: Repository,
                              waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }) throws -> [String] {
+        try write(run, streaming: { sink in try sink(trace) }, to: repository, waiting: waiting, notes: notes)
+    }
+
+    /// The same, with the trace's native bytes handed over in pieces by `trace` (see
+    /// `TraceSource.streamNative`): the trace's blob goes straight to disk
+    /// (`Repository.writeBlobToDisk`), so a trace of gigabytes is stored in flat memory.
+    public static func write(_ run: Run, streaming trace: (_ sink: ([UInt8]) throws -> Void) throws -> Void, to repository: Repository,
+                             waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }) throws -> [String] {
         guard run.head != nil else { return [] }
         return try RepositoryLock.holding(repository, waiting: waiting, notes: notes) {
             try writeLocked(run, trace: trace, to: repository)
         }
     }
 
-    private static func writeLocked(_ run: Run, trace: [UInt8], to repository: Repository) throws -> [String] {
+    private static func writeLocked(_ run: Run, trace: (_ sink: ([UInt8]) throws -> Void) throws -> Void, to repository: Repository) throws -> [String] {
         guard let head = run.head else { return [] }
-        let blob = try repository.writeBlob(trace)
+        let blob = try repository.writeBlobToDisk { write in
+            try withoutActuallyEscaping(write) { write in
+                try trace { bytes in try bytes.withUnsafeBytes { try write($0) } }
+            }
+        }
         let tree = try repository.treeFromScratch([(traceFile, blob, .blob)])
         let signature = CommitMessage.signature(header: run.header, time: 0)
         let commit = try repository.createCommit(

@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
             if !noRefs {
                 progress.show("writing the run's objects and refs")
                 run.refs = try RunRefs.write(
-                    run, trace: try source.nativeBytes(), to: repository,
+                    run, streaming: source.streamNative, to: repository,
                     waiting: {
                         progress.clear()
                         console.note(RepositoryLock.waitingMessage($0))
