@@ -23,7 +23,10 @@ struct AgentReplay: ParsableCommand {
             Manual page: docs/agentreplay.1 (man ./docs/agentreplay.1). Documentation: docs/cli.md.
             """,
         version: AgentReplayVersion.current,
-        subcommands: [RunCommand.self, ImportCommand.self, ExportCommand.self, DiffCommand.self, BlameCommand.self, BisectCommand.self, ShowCommand.self, ReportCommand.self]
+        subcommands: [
+            RunCommand.self, ImportCommand.self, ExportCommand.self, DiffCommand.self, BlameCommand.self, BisectCommand.self,
+            ShowCommand.self, ReportCommand.self, ManualCommand.self,
+        ]
     )
 }
 

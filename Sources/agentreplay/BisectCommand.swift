@@ -47,7 +47,7 @@ struct BisectCommand: ParsableCommand {
     // does not look for a subcommand after a command's own optional positional argument.
     @Argument(help: ArgumentHelp(
         "A session log to replay and bisect (default: the last run in the repository); or `replay LOGFILE`.",
-        valueName: "trace"))
+        valueName: "trace"), completion: .file())
     var arguments: [String] = []
 
     var trace: String? { arguments.first }
@@ -56,7 +56,7 @@ struct BisectCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The test, run with /bin/sh -c in the worktree (required).", valueName: "cmd"))
     var test: String?
 
-    @Option(name: .customLong("repo"), help: ArgumentHelp("The repository (default: .; for `replay`, the one the log names).", valueName: "dir"))
+    @Option(name: .customLong("repo"), help: ArgumentHelp("The repository (default: .; for `replay`, the one the log names).", valueName: "dir"), completion: .directory)
     var repoOption: String?
 
     var repo: String { repoOption ?? "." }
@@ -83,7 +83,7 @@ struct BisectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one versioned JSON document instead of the report.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Write every probe and verdict to FILE (NDJSON); `bisect replay FILE` replays it.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write every probe and verdict to FILE (NDJSON); `bisect replay FILE` replays it.", valueName: "file"), completion: .file())
     var log: String?
 
     @OptionGroup var traceOptions: TraceOptions

@@ -19,13 +19,13 @@ struct DiffCommand: ParsableCommand {
             1 different, 2 bad input.
             """)
 
-    @Argument(help: "The first session (any format agentreplay reads).")
+    @Argument(help: "The first session (any format agentreplay reads).", completion: .file())
     var a: String
 
-    @Argument(help: "The second session.")
+    @Argument(help: "The second session.", completion: .file())
     var b: String
 
-    @Option(name: .long, help: ArgumentHelp("The repository both are replayed onto.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The repository both are replayed onto.", valueName: "dir"), completion: .directory)
     var repo: String = "."
 
     @Option(name: .long, help: ArgumentHelp("The commit both start from, when a trace names none (default: HEAD).", valueName: "rev"))

@@ -8,10 +8,10 @@ struct ImportCommand: ParsableCommand {
         abstract: "Convert a session log to agentreplay's native trace format (NDJSON).",
         discussion: "The output is canonical: the same log always gives the same bytes.")
 
-    @Argument(help: "The session log to read.")
+    @Argument(help: "The session log to read.", completion: .file())
     var file: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the trace (default: standard output).", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the trace (default: standard output).", valueName: "file"), completion: .file())
     var output: String?
 
     @OptionGroup var traceOptions: TraceOptions

@@ -18,10 +18,10 @@ struct RunCommand: ParsableCommand {
             (not with --quiet).
             """)
 
-    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."))
+    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."), completion: .file())
     var trace: String
 
-    @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
     var repo: String = "."
 
     @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))

@@ -13,7 +13,7 @@ struct TraceOptions: ParsableArguments {
 
     @Option(name: .customLong("recorded-root"), help: ArgumentHelp(
         "The absolute directory the agent worked in, when it is not the log's first working directory.",
-        valueName: "path"))
+        valueName: "path"), completion: .directory)
     var recordedRoot: String?
 
     func load(_ path: String) throws -> Trace {
