@@ -5,8 +5,8 @@ enum ExitStatus {
     static let table = """
         EXIT STATUS
           0    success: a clean run; identical runs (diff); a culprit found
-               (bisect); a trace written (import); every line blamed (blame);
-               a session shown (show) or its page written (report)
+               (bisect); a trace written (import, export); every line blamed
+               (blame); a session shown (show) or its page written (report)
           1    the answer is "no": drift or spans not replayable as recorded
                (run); the runs differ (diff); no culprit found (bisect)
           2    bad input, usage or trouble: the message names the file, line
