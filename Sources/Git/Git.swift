@@ -12,6 +12,7 @@
 /// Only this module imports `CGit2`. Every libgit2 pointer has exactly one owner
 /// (``Owned``) whose `deinit` frees it, and every C call goes through ``check(_:_:)``.
 import CGit2
+import CGit2Support
 
 /// The process-wide libgit2 initialisation.
 ///
@@ -19,10 +20,16 @@ import CGit2
 /// library; a `static let` is initialised lazily and atomically, so this is safe from
 /// any thread. The library is never shut down.
 enum Library {
-    private static let initResult: Int32 = git_libgit2_init()
+    private static let initResult: (code: Int32, call: StaticString) = {
+        let code = git_libgit2_init()
+        if code < 0 { return (code, "git_libgit2_init") }
+        return (agentreplay_configure_library(), "git_libgit2_opts")
+    }()
 
-    /// Makes sure libgit2 is initialised; throws if `git_libgit2_init` failed.
+    /// Makes sure libgit2 is initialised and configured (`agentreplay_configure_library`:
+    /// objects read are not re-hashed, as git does not; larger trees cached); throws if
+    /// either failed.
     static func ensureInitialized() throws {
-        try check(initResult, "git_libgit2_init")
+        try check(initResult.code, initResult.call)
     }
 }

@@ -59,45 +59,20 @@ extension Repository {
         // A removed directory takes its contents with it; removing both confuses libgit2.
         let outermost = removals.filter { path in !Self.ancestors(of: path).contains(where: removals.contains) }
 
-        var tree = base
-        if !outermost.isEmpty {
-            tree = try createUpdated(tree, outermost.map { (GIT_TREE_UPDATE_REMOVE, ObjectID.emptyTree, FileMode.blob, $0) })
+        for upsert in upserts where upsert.mode != .commit {
+            guard try objectExists(upsert.id) else {
+                throw GitError.invalid("object \(upsert.id.hex) for '\(upsert.path)' does not exist", "git_odb_exists")
+            }
         }
-        if !upserts.isEmpty {
-            tree = try createUpdated(tree, upserts.map { (GIT_TREE_UPDATE_UPSERT, $0.id, $0.mode, $0.path) })
-        }
-        return tree
+        let edit = TreeEdit()
+        for path in outermost { edit.remove(path) }
+        for upsert in upserts { edit.upsert(upsert.path, TreeEntry(name: "", id: upsert.id, mode: upsert.mode)) }
+        return try edit.apply(to: base, in: self) ?? writeTree(sorted: [])
     }
 
     /// A tree holding exactly `files` (``updateTree(_:_:)`` on the empty tree).
     public func treeFromScratch(_ files: [(path: String, blob: ObjectID, mode: FileMode)]) throws -> ObjectID {
         try updateTree(.emptyTree, files.map { .upsert(path: $0.path, blob: $0.blob, mode: $0.mode) })
-    }
-
-    /// One `git_tree_create_updated` call; the C path strings live for the call only.
-    private func createUpdated(
-        _ base: ObjectID, _ updates: [(git_tree_update_t, ObjectID, FileMode, String)]
-    ) throws -> ObjectID {
-        let sorted = updates.sorted { $0.3.utf8.lexicographicallyPrecedes($1.3.utf8) }
-        let paths = sorted.map { update in
-            let utf8 = Array(update.3.utf8CString)
-            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count)
-            copy.initialize(from: utf8, count: utf8.count)
-            return copy
-        }
-        defer { paths.forEach { $0.deallocate() } }
-        var raw = zip(sorted, paths).map { update, path in
-            git_tree_update(action: update.0, id: update.1.oid, filemode: update.2.filemode, path: path)
-        }
-        return try use { repo in
-            try lookup(base, GIT_OBJECT_TREE, in: repo).use { baseline in
-                var out = git_oid()
-                try check(
-                    git_tree_create_updated(&out, repo, baseline, raw.count, &raw),
-                    "git_tree_create_updated")
-                return ObjectID(out)
-            }
-        }
     }
 
     /// Rejects paths libgit2 would mis-handle: empty, absolute, trailing slash, empty,

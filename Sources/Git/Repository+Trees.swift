@@ -2,11 +2,26 @@ import CGit2
 
 extension Repository {
     /// The entry at `path` (components joined with `/`) in `tree`, or nil when there is
-    /// none, including when a prefix of `path` is not a directory
-    /// (`git_tree_entry_bypath`; the entry is copied and freed).
+    /// none, including when a prefix of `path` is not a directory. Answered from the cached
+    /// levels of the trees on the way (``TreeLevels``); a path with empty components goes to
+    /// `git_tree_entry_bypath` as it is.
     public func entry(in tree: ObjectID, path: String) throws -> TreeEntry? {
         guard !path.isEmpty else { return nil }
-        return try use { repo in
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        if components.contains(where: \.isEmpty) { return try entryByPath(in: tree, path: path) }
+        var current = tree
+        for (i, component) in components.enumerated() {
+            guard let e = try level(current).entry(named: String(component)) else { return nil }
+            if i == components.count - 1 { return e }
+            guard e.mode == .tree else { return nil }
+            current = e.id
+        }
+        return nil
+    }
+
+    /// `git_tree_entry_bypath` (the entry is copied and freed).
+    private func entryByPath(in tree: ObjectID, path: String) throws -> TreeEntry? {
+        try use { repo in
             try lookup(tree, GIT_OBJECT_TREE, in: repo).use { tree in
                 var out: OpaquePointer?
                 let rc = git_tree_entry_bypath(&out, tree, path)
@@ -19,9 +34,20 @@ extension Repository {
         }
     }
 
-    /// The entries of one tree level, in libgit2's (git's) order
-    /// (`git_tree_entry_byindex`; entries are borrowed from the tree and copied).
+    /// The entries of one tree level, in git's order (read once per handle, then cached).
     public func entries(of tree: ObjectID) throws -> [TreeEntry] {
+        try level(tree).entries
+    }
+
+    /// The cached level of `tree`, read with `git_tree_entry_byindex` the first time.
+    func level(_ tree: ObjectID) throws -> TreeLevels.Level {
+        if let cached = treeLevels[tree] { return cached }
+        let level = TreeLevels.Level(try readEntries(of: tree))
+        treeLevels.insert(level, for: tree)
+        return level
+    }
+
+    private func readEntries(of tree: ObjectID) throws -> [TreeEntry] {
         try use { repo in
             try lookup(tree, GIT_OBJECT_TREE, in: repo).use { tree in
                 try (0..<git_tree_entrycount(tree)).map { index in
@@ -29,6 +55,36 @@ extension Repository {
                 }
             }
         }
+    }
+
+    /// Whether the object database has `id` (`git_odb_exists`).
+    func objectExists(_ id: ObjectID) throws -> Bool {
+        try use { repo in
+            let odb = try Owned.make("git_repository_odb", free: git_odb_free) { git_repository_odb(&$0, repo) }
+            var oid = id.oid
+            return odb.use { git_odb_exists($0, &oid) } == 1
+        }
+    }
+
+    /// Writes a tree of `sorted` (in git's order, ``TreeLevels/precedes(_:_:)``; names
+    /// unique) and returns its id (`git_odb_write`); its level is cached.
+    func writeTree(sorted: [TreeEntry]) throws -> ObjectID {
+        let bytes = TreeLevels.serialize(sorted)
+        let id: ObjectID = try use { repo in
+            let odb = try Owned.make("git_repository_odb", free: git_odb_free) { git_repository_odb(&$0, repo) }
+            return try odb.use { odb in
+                var out = git_oid()
+                var empty: UInt8 = 0
+                try bytes.withUnsafeBytes { raw in
+                    // The empty tree too is written (a zero-length buffer, never a NULL pointer).
+                    let base = raw.baseAddress ?? withUnsafePointer(to: &empty) { UnsafeRawPointer($0) }
+                    try check(git_odb_write(&out, odb, base, raw.count, GIT_OBJECT_TREE), "git_odb_write")
+                }
+                return ObjectID(out)
+            }
+        }
+        treeLevels.insert(TreeLevels.Level(sorted), for: id)
+        return id
     }
 
     /// Every non-tree entry below `tree` (files, symlinks, submodules), with its full

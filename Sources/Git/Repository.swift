@@ -12,6 +12,9 @@ public final class Repository {
     /// The in-memory object layer, when objects written through this handle stay in memory.
     let memory: MemoryObjects?
 
+    /// Trees read or written through this handle, level by level.
+    let treeLevels = TreeLevels()
+
     /// `true` when objects written through this handle stay in memory (`git_mempack`).
     public var objectsInMemory: Bool { memory != nil }
 

@@ -80,12 +80,16 @@ public final class TraceSource {
 
     public func next() throws(TraceError) -> Span? { try nextSpan() }
 
-    public static func open(path: String, format: SourceFormat? = nil, options: Importer.Options = Importer.Options()) throws(TraceError) -> TraceSource {
+    /// Opens `path`. With `recoversBadSpans` (the default, for replay), a native span line
+    /// that cannot be read becomes an `invalid record` span; without it, it is an error.
+    public static func open(
+        path: String, format: SourceFormat? = nil, options: Importer.Options = Importer.Options(), recoversBadSpans: Bool = true
+    ) throws(TraceError) -> TraceSource {
         let resolved: SourceFormat
         if let format { resolved = format } else { resolved = try Importer.detect(path: path) }
         if resolved == .native {
             let reader = try TraceReader(path: path)
-            reader.recoversBadSpans = true
+            reader.recoversBadSpans = recoversBadSpans
             var header = reader.header
             if let root = options.recordedRoot { header.repoRoot = root }
             return TraceSource(header: header, next: reader.next, nativeBytes: { () throws(TraceError) in

@@ -13,17 +13,23 @@ public struct JSONParser {
 
     /// Parses exactly one JSON value (surrounding white space allowed).
     public static func parse(_ bytes: some Collection<UInt8>, maximumDepth: Int = defaultMaximumDepth) throws(Error) -> JSON {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer throws(Error) in
-            var parser = Cursor(bytes: buffer, maximumDepth: maximumDepth)
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            if parser.index != buffer.count {
-                throw Error(offset: parser.index, reason: "unexpected data after the JSON value")
-            }
-            return value
+        // Parse in place when the bytes are contiguous (an array or a line's slice of one).
+        let inPlace = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(Error) in try parse(buffer, maximumDepth: maximumDepth) }
         }
+        if let inPlace { return try inPlace.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(Error) in try parse(buffer, maximumDepth: maximumDepth) }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maximumDepth: Int) throws(Error) -> JSON {
+        var parser = Cursor(bytes: buffer, maximumDepth: maximumDepth)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.index != buffer.count {
+            throw Error(offset: parser.index, reason: "unexpected data after the JSON value")
+        }
+        return value
     }
 
     public static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws(Error) -> JSON {
@@ -164,6 +170,7 @@ private struct Cursor {
         var runStart = index
         var escaped = false
         while true {
+            index = JSONStringScan.skipPlain(bytes, from: index, to: bytes.count)
             guard index < bytes.count else { throw fail("unterminated string", at: quote) }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") { break }
@@ -214,12 +221,29 @@ private struct Cursor {
         // Escapes only ever add valid UTF-8: validating the whole result checks the raw bytes.
         if !escaped {
             let raw = UnsafeBufferPointer(rebasing: bytes[runStart..<end])
-            if let s = String(validating: raw, as: UTF8.self) { return s }
+            if let s = Cursor.string(raw) { return s }
         } else {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
-            if let s = String(validating: out, as: UTF8.self) { return s }
+            if let s = out.withUnsafeBufferPointer(Cursor.string) { return s }
         }
         throw fail("invalid UTF-8", at: try firstInvalidUTF8(from: quote + 1, to: end))
+    }
+
+    /// `bytes` as a string, or nil when they are not valid UTF-8. ASCII (most of a trace) is
+    /// recognised eight bytes at a time and needs no further check; anything else goes through
+    /// the standard library's validation.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return "" }
+        var i = 0
+        var high: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= bytes.count {
+            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count { high |= UInt64(bytes[i]); i += 1 }
+        if high & 0x8080_8080_8080_8080 == 0 { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// The offset of the first byte of an invalid UTF-8 sequence in `from..<to` (for the error).

@@ -50,7 +50,7 @@ public final class LineReader {
     public func next() throws(TraceError) -> ArraySlice<UInt8>? {
         var searchFrom = start
         while true {
-            if let nl = buffer[searchFrom..<end].firstIndex(of: 0x0A) {
+            if let nl = newline(from: searchFrom) {
                 let line = buffer[start..<nl]
                 start = nl + 1
                 offset += line.count + 1
@@ -69,6 +69,14 @@ public final class LineReader {
             }
             searchFrom = end
             try fill(&searchFrom)
+        }
+    }
+
+    /// The index of the first `\n` in `from..<end` (memchr: lines run to megabytes).
+    private func newline(from: Int) -> Int? {
+        guard from < end else { return nil }
+        return buffer.withUnsafeBufferPointer { p in
+            memchr(p.baseAddress! + from, 0x0A, end - from).map { UnsafeRawPointer($0) - UnsafeRawPointer(p.baseAddress!) }
         }
     }
 

@@ -1,12 +1,15 @@
 import ArgumentParser
-import Foundation
+import Importers
 import Trace
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Convert a session log to agentreplay's native trace format (NDJSON).",
-        discussion: "The output is canonical: the same log always gives the same bytes.")
+        discussion: """
+            The output is canonical: the same log always gives the same bytes. A native trace \
+            is streamed span by span; an output file appears whole or not at all.
+            """)
 
     @Argument(help: "The session log to read.", completion: .file())
     var file: String
@@ -19,12 +22,10 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var consoleOptions: ConsoleOptions
 
     func run() throws {
-        let trace = try traceOptions.load(file)
-        let bytes = TraceWriter.bytes(trace)
-        if let output {
-            try OutputFile.write(bytes, to: output)
-        } else {
-            Terminal.writeBytes(bytes)
-        }
+        let source = try traceOptions.open(file, recoversBadSpans: false)
+        let sink = try output.map { $0 == "-" ? TraceOutput() : try TraceOutput(path: $0) } ?? TraceOutput()
+        try sink.write(source.header)
+        while let span = try source.next() { try sink.write(span) }
+        try sink.finish()
     }
 }

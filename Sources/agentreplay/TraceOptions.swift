@@ -29,8 +29,8 @@ struct TraceOptions: ParsableArguments {
         return (trace, run)
     }
 
-    func open(_ path: String) throws -> TraceSource {
-        try TraceSource.open(path: path, format: from, options: Importer.Options(recordedRoot: recordedRoot))
+    func open(_ path: String, recoversBadSpans: Bool = true) throws -> TraceSource {
+        try TraceSource.open(path: path, format: from, options: Importer.Options(recordedRoot: recordedRoot), recoversBadSpans: recoversBadSpans)
     }
 }
 

@@ -58,6 +58,16 @@ final class TreeUpdateTests: XCTestCase {
         try assertSameAsGit(write: ["new/deep/x.txt": "x\n", "new/y.txt": "y\n", "Sources/App/main.swift": "print(2)\n", "z": "z\n"])
     }
 
+    /// git sorts a directory as if its name ended in `/`: `Sources.md` (`.` is 0x2E) comes
+    /// before the directory `Sources`, `Sources0` (`0` is 0x30) after it; and a directory that
+    /// replaces a file moves to its place.
+    func testEntriesInGitOrder() throws {
+        try assertSameAsGit(write: [
+            "Sources.md": "dot\n", "Sources0": "zero\n", "Sources-x": "dash\n", "Sources/Z": "z\n",
+            "a/inside": "was a file\n", "docs.d/x": "y\n", "docs!": "bang\n", "é/ü": "utf8\n",
+        ])
+    }
+
     func testModesAndSymlinks() throws {
         try assertSameAsGit(write: ["run.sh": "#!/bin/sh\n", "README.md": "readme\n", "tool": "->Sources"], executable: ["run.sh", "README.md"])
     }
@@ -105,7 +115,7 @@ final class TreeUpdateTests: XCTestCase {
         XCTAssertThrowsError(try repository.updateTree(.emptyTree, [.upsert(path: "a", blob: blob, mode: .blob), .upsert(path: "a/b", blob: blob, mode: .blob)]))
         let missing = try Repository.hashBlob(Array("not in the repository".utf8))
         XCTAssertThrowsError(try repository.updateTree(.emptyTree, [.upsert(path: "a", blob: missing, mode: .blob)])) { error in
-            XCTAssertEqual((error as? GitError)?.function, "git_tree_create_updated")
+            XCTAssertEqual((error as? GitError)?.function, "git_odb_exists")
         }
     }
 }

@@ -29,4 +29,9 @@ void agentreplay_recording_backend_forget(git_odb_backend *backend);
 /// which indexes it: no delta search, the cost of a run's persisting is one deflate per object.
 int agentreplay_recording_backend_write_pack(git_odb *destination, git_odb_backend *backend);
 
+/// Sets the process-wide libgit2 options agentreplay runs with (after `git_libgit2_init`):
+/// no re-hashing of objects read, no existence check per entry of a tree written, trees up to
+/// 1 MiB kept in the object cache. Returns 0 or libgit2's error code.
+int agentreplay_configure_library(void);
+
 #endif

@@ -1,0 +1,117 @@
+/// Removals and upserts of paths, applied to a tree by rewriting only the directories on
+/// their way (what `git_tree_create_updated` does, without a tree builder per directory and
+/// with the levels read from ``TreeLevels``).
+///
+/// Within a directory, removals apply first, then the subdirectories' own edits, then the
+/// upserts; a directory whose edits leave it empty disappears from its parent. The caller
+/// (``Repository/updateTree(_:_:)``) has already checked the paths and turned type changes
+/// into a removal followed by an upsert.
+final class TreeEdit {
+    private var removals: [String] = []
+    private var upserts: [(name: String, entry: TreeEntry)] = []
+    private var children: [String: TreeEdit] = [:]
+
+    func remove(_ path: String) {
+        let (directory, name) = split(path)
+        node(directory).removals.append(name)
+    }
+
+    func upsert(_ path: String, _ entry: TreeEntry) {
+        let (directory, name) = split(path)
+        node(directory).upserts.append((name, entry))
+    }
+
+    /// The edited tree, or nil when nothing is left in it. Entries keep their places; only
+    /// new names (and entries that turn into a directory or out of one, which moves them in
+    /// git's order) are sorted and merged in.
+    func apply(to tree: ObjectID?, in repository: Repository) throws -> ObjectID? {
+        let level = try tree.map { try repository.level($0) }
+        var result = Entries(level: level)
+        for name in removals { result.set(name, nil) }
+        for name in children.keys.sorted() {
+            let existing = result.current(name)
+            let subtree = existing?.mode == .tree ? existing?.id : nil
+            result.set(name, try children[name]!.apply(to: subtree, in: repository).map { TreeEntry(name: name, id: $0, mode: .tree) })
+        }
+        for (name, entry) in upserts { result.set(name, TreeEntry(name: name, id: entry.id, mode: entry.mode)) }
+        if let tree, !result.changed { return tree }
+        let entries = result.inGitOrder()
+        return entries.isEmpty ? nil : try repository.writeTree(sorted: entries)
+    }
+
+    /// One directory's entries while it is edited: the level's own, in place, plus the ones
+    /// added.
+    private struct Entries {
+        let level: TreeLevels.Level?
+        var kept: [TreeEntry]
+        var removed = Set<Int>()
+        var added: [TreeEntry] = []
+        var changed = false
+
+        init(level: TreeLevels.Level?) {
+            self.level = level
+            kept = level?.entries ?? []
+        }
+
+        func current(_ name: String) -> TreeEntry? {
+            if let i = level?.index(of: name), !removed.contains(i) { return kept[i] }
+            return added.first { $0.name == name }
+        }
+
+        mutating func set(_ name: String, _ new: TreeEntry?) {
+            if let i = level?.index(of: name), !removed.contains(i) {
+                if let new, (new.mode == .tree) == (kept[i].mode == .tree) {
+                    if kept[i] != new { kept[i] = new; changed = true }
+                    return
+                }
+                removed.insert(i)
+                changed = true
+                if let new { added.append(new) }
+            } else if let j = added.firstIndex(where: { $0.name == name }) {
+                if let new { added[j] = new } else { added.remove(at: j) }
+                changed = true
+            } else if let new {
+                added.append(new)
+                changed = true
+            }
+        }
+
+        func inGitOrder() -> [TreeEntry] {
+            let old = removed.isEmpty ? kept : kept.indices.filter { !removed.contains($0) }.map { kept[$0] }
+            if added.isEmpty { return old }
+            let new = added.sorted(by: TreeLevels.precedes)
+            var out: [TreeEntry] = []
+            out.reserveCapacity(old.count + new.count)
+            var i = 0, j = 0
+            while i < old.count || j < new.count {
+                if j == new.count || i < old.count && TreeLevels.precedes(old[i], new[j]) {
+                    out.append(old[i]); i += 1
+                } else {
+                    out.append(new[j]); j += 1
+                }
+            }
+            return out
+        }
+    }
+
+    private func node(_ directory: [Substring]) -> TreeEdit {
+        var node = self
+        for component in directory {
+            let name = String(component)
+            if let child = node.children[name] {
+                node = child
+            } else {
+                let child = TreeEdit()
+                node.children[name] = child
+                node = child
+            }
+        }
+        return node
+    }
+
+    private func split(_ path: String) -> (directory: [Substring], name: String) {
+        var components = path.split(separator: "/", omittingEmptySubsequences: false)
+        let name = String(components.removeLast())
+        return (components, name)
+    }
+}
