@@ -2,18 +2,19 @@ import Foundation
 import Git
 
 /// The lock that keeps two agentreplay processes from writing a repository's run refs at
-/// once: `<git directory>/agentreplay/lock` (the common one, shared by linked worktrees), held with `flock(2)` while a `run` writes its
-/// pack and refs, and while a `bisect` reads the stored run it searches. The file names the
-/// holder's pid, for the message of whoever waits.
+/// once: `<git directory>/agentreplay/lock` (the common git directory, shared by linked
+/// worktrees), held with `flock(2)` while a `run` writes its trace, pack and refs, and while
+/// a `bisect` reads the stored run it searches. The file names the holder's pid while held
+/// (for the message of whoever waits) and says `free` once released.
 ///
 /// The kernel releases a `flock` when its holder ends, however it ends (`kill -9`
 /// included), so a lock is never stale: there is nothing to detect or break. The file itself
 /// stays (removing it would let two processes lock two different files).
 ///
-/// Whoever finds the lock taken waits for it, says so once through `waiting`, and gives up
-/// only when `cancelled` says so (a signal came); a process that holds the lock is the only
-/// agentreplay writing, so it also clears what a killed one left half-done
-/// (`clearLeftovers`).
+/// Whoever finds the lock taken waits for it and says so once through `waiting` (a signal
+/// ends the wait as it ends the process: nothing is held yet). A process that holds the
+/// lock is the only agentreplay writing, so it also clears what one killed while holding it
+/// left half-done (`clearLeftovers`).
 public final class RepositoryLock {
     public let path: String
     private var descriptor: Int32 = -1
@@ -25,7 +26,7 @@ public final class RepositoryLock {
 
     /// Takes the lock, waiting as long as another process holds it. `waiting` is called
     /// once, with the holder's pid when the file names one, before the wait starts.
-    public func acquire(waiting: (Int32?) -> Void = { _ in }, cancelled: () -> Bool = { false }) throws {
+    public func acquire(waiting: (Int32?) -> Void = { _ in }) throws {
         guard descriptor < 0 else { return }
         let folder = (path as NSString).deletingLastPathComponent
         do {
@@ -45,10 +46,6 @@ public final class RepositoryLock {
             if !told {
                 waiting(Self.holder(fd))
                 told = true
-            }
-            if cancelled() {
-                close(fd)
-                throw ReplayError.lock("stopped while waiting for \(path)")
             }
             var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
             _ = nanosleep(&pause, nil)
@@ -88,11 +85,17 @@ public final class RepositoryLock {
     }
 
     /// Runs `body` holding the lock of `repository`, after clearing what a holder killed
-    /// before it left (`notes` is told what was cleared).
-    public static func holding<R>(_ repository: Repository, waiting: (Int32?) -> Void, notes: (String) -> Void = { _ in },
-                                  cancelled: () -> Bool = { false }, _ body: () throws -> R) throws -> R {
+    /// before it left (`notes` is told what was cleared). With `readOnly`, a repository
+    /// where the lock file cannot be made (a read-only file system, no write permission) is
+    /// read without the lock, as nothing will write it then.
+    public static func holding<R>(_ repository: Repository, readOnly: Bool = false, waiting: (Int32?) -> Void,
+                                  notes: (String) -> Void = { _ in }, _ body: () throws -> R) throws -> R {
         let lock = RepositoryLock(repository: repository)
-        try lock.acquire(waiting: waiting, cancelled: cancelled)
+        do {
+            try lock.acquire(waiting: waiting)
+        } catch ReplayError.lock where readOnly && !Self.writable(repository) {
+            return try body()
+        }
         defer { lock.release() }
         if let note = lock.clearLeftovers(repository: repository) { notes(note) }
         return try body()
@@ -125,6 +128,10 @@ public final class RepositoryLock {
         }
         return "cleaned up after an agentreplay that did not finish (pid \(pid))"
             + (removed > 0 ? ": removed \(removed) half-written file\(removed == 1 ? "" : "s")" : "")
+    }
+
+    private static func writable(_ repository: Repository) -> Bool {
+        access(repository.commonDirectory, W_OK) == 0
     }
 
     private static func modificationTime(_ fd: Int32) -> timespec {

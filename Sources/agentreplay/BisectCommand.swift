@@ -185,7 +185,7 @@ enum BisectInput {
             }
             // Read under the repository's lock: a run writing its refs now is either done
             // or not begun.
-            return try RepositoryLock.holding(repository, waiting: { note(RepositoryLock.waitingMessage($0)) }, notes: note) {
+            return try RepositoryLock.holding(repository, readOnly: true, waiting: { note(RepositoryLock.waitingMessage($0)) }, notes: note) {
                 try StoredRun.history(head: head, in: repository, cache: cache)
             }
         } catch let error as BisectError {
