@@ -155,7 +155,9 @@ struct BisectCommand: ParsableCommand {
             result = try session.run()
         } catch BisectError.interrupted(let signal) {
             progress.clear()
-            Terminal.error("interrupted (signal \(signal)): the test's processes were stopped; the repository is unchanged")
+            Terminal.error(
+                "interrupted (signal \(signal)): the test's processes were stopped; the repository is unchanged",
+                hint: Hint.bisect(.interrupted(signal: signal)), palette: console.err)
             throw ExitCode(128 + signal)
         } catch {
             progress.clear()

@@ -1,3 +1,4 @@
+import Bisect
 import Foundation
 import Git
 import Replay
@@ -20,6 +21,7 @@ struct CLIFailure: Error {
         case let e as TraceError: return e.description
         case let e as GitError: return "git: \(e.message)"
         case let e as ReplayError: return e.description
+        case let e as BisectError: return e.description
         case let e as CLIFailure: return e.message
         default: return nil
         }

@@ -1,3 +1,4 @@
+import Bisect
 import Git
 import Replay
 import Trace
@@ -10,6 +11,7 @@ enum Hint {
         case let e as TraceError: return trace(e)
         case let e as GitError: return git(e)
         case let e as ReplayError: return replay(e)
+        case let e as BisectError: return bisect(e)
         default: return nil
         }
     }
@@ -39,6 +41,15 @@ enum Hint {
             return "the repository has no usable HEAD: give --base REV, or commit first"
         default:
             return "this is libgit2's message; `git fsck` checks the repository, and --no-refs replays without writing to it"
+        }
+    }
+
+    static func bisect(_ e: BisectError) -> String {
+        switch e {
+        case .interrupted: return "run the bisect again; the repository was left as it was"
+        case .busy(let pid, _): return "wait for it to finish, or stop it (kill \(pid)); the next bisect cleans up after one that was killed"
+        case .invalid: return "`agentreplay run TRACE --repo DIR --no-refs` shows what replay makes of the run"
+        case .system: return "check the space and permissions of $XDG_CACHE_HOME/agentreplay (default ~/.cache/agentreplay), where bisect keeps its worktrees"
         }
     }
 
