@@ -1,0 +1,20 @@
+import Trace
+
+/// Fuzz target `native`: the native NDJSON trace format, read by `TraceReader` both ways
+/// replay reads it — strictly (the first bad line ends the reading) and recovering (a bad
+/// span line becomes an `invalid record` span). A trace read strictly must write back to
+/// the same canonical bytes.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let path = FuzzInput.file(data, size, name: "trace.ndjson")
+    if let trace = try? TraceReader.read(path: path) {
+        FuzzInput.checkRoundTrip(trace, what: "TraceReader")
+    }
+    if let reader = try? TraceReader(path: path) {
+        reader.recoversBadSpans = true
+        var spans: [Span] = []
+        while let span = try? reader.next() { spans.append(span) }
+        FuzzInput.checkRoundTrip(Trace(header: reader.header, spans: spans), what: "TraceReader (recovering)")
+    }
+    return 0
+}
