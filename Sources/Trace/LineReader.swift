@@ -41,7 +41,10 @@ public final class LineReader {
         }
         self.fd = fd
         self.size = (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
-        self.buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // Blocks of 1 MiB, or one block the size of a smaller file (plus a byte, to see its end
+        // in the same read; at least 4 KiB): a small file costs no megabyte. It grows for a
+        // longer line.
+        self.buffer = [UInt8](repeating: 0, count: size > 0 ? min(1 << 20, max(4096, size + 1)) : 1 << 20)
     }
 
     deinit { close(fd) }
