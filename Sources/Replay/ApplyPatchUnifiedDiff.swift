@@ -109,7 +109,10 @@ struct UnifiedDiff: Equatable {
             // An empty old range names the line after which the new lines go.
             let start = hunk.oldCount == 0 ? hunk.oldStart : max(0, hunk.oldStart - 1)
             guard start >= cursor, start <= old.count else {
-                return .failure(Misfit(line: start + 1, expected: "(hunk @@ -\(hunk.oldStart),\(hunk.oldCount) @@)", found: start < old.count ? text(old[start]) : nil))
+                // A hunk past the end (its start may be any number up to Int.max) stops
+                // fitting where the file ends.
+                let line = min(start, old.count)
+                return .failure(Misfit(line: line + 1, expected: "(hunk @@ -\(hunk.oldStart),\(hunk.oldCount) @@)", found: line < old.count ? text(old[line]) : nil))
             }
             for i in cursor..<start { out.append((old[i], oldNewline(i))) }
             cursor = start

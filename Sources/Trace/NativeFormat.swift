@@ -140,7 +140,10 @@ public enum NativeFormat {
             kind: kind, name: try d.string("name"),
             startTime: try d.optionalTimestamp("start_time"), endTime: try d.optionalTimestamp("end_time"),
             status: status, attributes: attributes,
-            input: d["input"], output: d["output"], details: d["details"],
+            // Kept as read, `null` included (the writer writes a null it holds): not `d[…]`,
+            // which takes null as absent.
+            input: d.members.first { $0.0 == "input" }?.1, output: d.members.first { $0.0 == "output" }?.1,
+            details: d.members.first { $0.0 == "details" }?.1,
             effects: effects, recordedTree: recordedTree)
     }
 

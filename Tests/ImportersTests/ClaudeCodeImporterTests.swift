@@ -176,6 +176,23 @@ final class ClaudeCodeImporterTests: XCTestCase {
         XCTAssertEqual(Set(a.spans.map(\.id)).count, a.spans.count, "span ids are unique")
     }
 
+    /// Found by fuzzing (`scripts/fuzz claude-code`): when the log's times go backwards, a
+    /// call never answered (merged in by its time) came before the turn that made it, and the
+    /// trace `import` wrote could not be read back ("parent … does not appear before this span").
+    func testACallNeverComesBeforeItsTurnWhenTheLogsTimesGoBackwards() throws {
+        var log = ClaudeLog()
+        log.at(100)
+        log.user("x")  // line 1, 100 s after the start
+        log.at(0)
+        log.assistant(text: "", calls: [("toolu_A", "Read", ["file_path": "/home/dev/project/a.txt"])], messageID: "msg_1")  // line 2, earlier, never answered
+        let trace = try importLog(log)
+        XCTAssertEqual(trace.kinds, ["user", "llm", "tool:Read"])
+        XCTAssertEqual(trace.spans[2].parentID, trace.spans[1].id)
+        let path = try makeTemporaryDirectory(self) + "/trace.ndjson"
+        try Data(TraceWriter.bytes(trace)).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(TraceWriter.bytes(try TraceReader.read(path: path)), TraceWriter.bytes(trace))
+    }
+
     func testNonUUIDSessionIDStillGivesA32DigitTraceID() throws {
         var log = ClaudeLog()
         log.sessionID = "not-a-uuid"

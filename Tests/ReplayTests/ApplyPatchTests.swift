@@ -153,6 +153,15 @@ final class ApplyPatchTests: XCTestCase {
         XCTAssertEqual(create.apply(to: nil).map { String(decoding: $0, as: UTF8.self) }, .success("x\ny"))
     }
 
+    /// Found by fuzzing (`scripts/fuzz apply-patch`): a hunk starting past the end of the file
+    /// at Int.max overflowed computing the line of the misfit, and the process trapped.
+    func testAHunkFarPastTheEndIsAMisfitNotACrash() throws {
+        let d = try diff("@@ -9223372036854775807,0 +1,1 @@\n+x\n")
+        XCTAssertEqual(d.apply(to: Array("a\nb\n".utf8)),
+                       .failure(UnifiedDiff.Misfit(line: 3, expected: "(hunk @@ -9223372036854775807,0 @@)", found: nil)))
+        XCTAssertEqual(d.apply(to: nil), .failure(UnifiedDiff.Misfit(line: 1, expected: "(hunk @@ -9223372036854775807,0 @@)", found: nil)))
+    }
+
     // MARK: Invocations
 
     func testFindsApplyPatchInShellCalls() {

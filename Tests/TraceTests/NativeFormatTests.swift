@@ -91,6 +91,22 @@ final class NativeFormatTests: XCTestCase {
         XCTAssertTrue(line.contains(#""n":[1.0,1e3,-0,0.1E-2,123456789012345678901234567890],"s":"é😀/""#), String(line))
     }
 
+    /// Found by fuzzing (`scripts/fuzz detect`): an imported `output` of `null` was written as
+    /// `"output":null` but read back as no output, so write → read → write changed the bytes.
+    func testNullInputOutputAndDetailsAreKeptAsRead() throws {
+        let span = #"{"span_id":"a1","kind":"event","name":"e","input":null,"output":null,"details":null}"#
+        let trace = try TraceReader.read(path: temporaryFile(lines: [Native.header, span]))
+        XCTAssertEqual(trace.spans[0].input, .null)
+        XCTAssertEqual(trace.spans[0].output, .null)
+        XCTAssertEqual(trace.spans[0].details, .null)
+        let written = TraceWriter.bytes(trace)
+        XCTAssertTrue(String(decoding: written, as: UTF8.self).contains(#""input":null,"output":null,"details":null"#))
+        XCTAssertEqual(TraceWriter.bytes(try TraceReader.read(path: temporaryFile(written))), written)
+        // An absent member stays absent.
+        let bare = try TraceReader.read(path: temporaryFile(lines: [Native.header, #"{"span_id":"a1","kind":"event","name":"e"}"#]))
+        XCTAssertNil(bare.spans[0].output)
+    }
+
     func testBlankLinesAndCRLFLineEndsAreRead() throws {
         let text = Native.header + "\r\n\r\n" + Native.llm("a") + "\r\n   \n" + Native.llm("b", parent: "a") + "\r\n"
         let trace = try TraceReader.read(path: temporaryFile(Array(text.utf8)))
