@@ -104,6 +104,21 @@ final class ProgressTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("The first failing state is after step 1 of 4"), r.stdout)
     }
 
+    /// `--color auto` on a terminal: colour, unless NO_COLOR is set to something or TERM is dumb.
+    func testAutoColoursATerminalUnlessNoColorOrDumb() throws {
+        let arguments = ["run", "no-such-session.jsonl"]
+        let coloured = try runOnTerminal(arguments, in: packageRoot, environment: ["NO_COLOR": "", "TERM": "xterm"])
+        XCTAssertEqual(coloured.status, 2)
+        XCTAssertTrue(coloured.terminal.hasPrefix("\u{1B}[31magentreplay: error:\u{1B}[0m"), coloured.terminal.debugDescription)
+        for environment in [["NO_COLOR": "1", "TERM": "xterm"], ["NO_COLOR": "", "TERM": "dumb"]] {
+            let plain = try runOnTerminal(arguments, in: packageRoot, environment: environment)
+            XCTAssertEqual(plain.status, 2)
+            XCTAssertTrue(plain.terminal.hasPrefix("agentreplay: error:"), "\(environment): \(plain.terminal.debugDescription)")
+        }
+        let never = try runOnTerminal(arguments + ["--color", "never"], in: packageRoot, environment: ["NO_COLOR": "", "TERM": "xterm"])
+        XCTAssertTrue(never.terminal.hasPrefix("agentreplay: error:"), never.terminal.debugDescription)
+    }
+
     func testAPipeGetsNoProgress() throws {
         let repo = try makeRepo()
         let r = try CLI.run(["run", "fixtures/example/session.jsonl", "--repo", repo, "--no-refs"], in: packageRoot)
