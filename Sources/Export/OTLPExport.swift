@@ -29,13 +29,14 @@ public enum OTLPExport {
         var ids = OTLPID(header: trace.header)
         let otlpIDs = trace.spans.map { ids.assign($0.id) }
         let steps = Dictionary(run?.steps.map { ($0.spanID, $0) } ?? [], uniquingKeysWith: { a, _ in a })
-        let provider = GenAISpan.provider(agent: trace.header.agentName, model: trace.spans.lazy.compactMap(\.model).first)
+        let firstModel = trace.spans.lazy.compactMap(\.model).first
         var spans: [JSON] = []
         spans.reserveCapacity(trace.spans.count)
         for (i, span) in trace.spans.enumerated() {
             let parent = span.parentID.flatMap { ids.spanIDs[$0] }
             spans.append(GenAISpan(span: span, traceID: ids.traceID, spanID: otlpIDs[i], parentSpanID: parent,
-                                   agent: trace.header.agentName, step: steps[span.id]).json(provider: provider))
+                                   agent: trace.header.agentName, step: steps[span.id])
+                .json(provider: GenAISpan.provider(agent: trace.header.agentName, model: span.model ?? firstModel)))
         }
         return .object([
             ("resourceSpans", .array([

@@ -14,18 +14,28 @@ extension OTLPSpan {
     ]
 
     /// The original span id, for a span agentreplay exported under another id.
-    var exportedID: String? { attributes["agentreplay.span.id"]?.stringValue }
+    var exportedID: String? { attributes["agentreplay.span.id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
 
-    /// The span as it was before export, or nil when no agentreplay export wrote it.
-    func restored(id: Span.ID, parent: Span.ID?) -> Span? {
+    /// The span as it was before export, or nil when no agentreplay export wrote it. The file
+    /// is still untrusted: what the native format requires is enforced as on any OTLP span (a
+    /// tool span has a tool name and a call id unique in the trace; GenAI names of the wrong
+    /// type are set aside).
+    func restored(id: Span.ID, parent: Span.ID?, callIDs: inout Set<String>) -> Span? {
         guard let kind = attributes["agentreplay.span.kind"]?.stringValue.flatMap(Span.Kind.init(rawValue:)) else { return nil }
         let added = Set((attributes["agentreplay.added"]?.arrayValue ?? []).compactMap(\.stringValue))
         var attrs = Attributes()
         for key in attributeOrder where !Self.exportKeys.contains(key) && !added.contains(key) && !key.hasPrefix("agentreplay.replay.") {
             if let value = attributes[key] { attrs[key] = value }
         }
+        Self.setAsideInvalid(&attrs)
         var input: JSON?, output: JSON?
         if kind == .tool {
+            let tool = attrs[GenAI.toolName]?.stringValue ?? attributes["agentreplay.span.name"]?.stringValue ?? (name.isEmpty ? "tool" : name)
+            var call = attrs[GenAI.toolCallID]?.stringValue ?? spanID
+            if call.isEmpty || callIDs.contains(call) { call = (call.isEmpty ? "" : call + "#") + spanID }
+            callIDs.insert(call)
+            attrs[GenAI.toolName] = .string(tool)
+            attrs[GenAI.toolCallID] = .string(call)
             if let text = attributes["gen_ai.tool.call.arguments"]?.stringValue { input = (try? JSONParser.parse(text)) ?? .string(text) }
             output = attributes["gen_ai.tool.call.result"]
         } else {

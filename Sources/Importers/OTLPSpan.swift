@@ -126,23 +126,14 @@ struct OTLPSpan {
 
     /// The trace span, given the ids already used.
     func span(id: Span.ID, parent: Span.ID?, callIDs: inout Set<String>) -> Span {
-        if let span = restored(id: id, parent: parent) {
-            if let call = span.toolCallID { callIDs.insert(call) }
-            return span
-        }
+        if let span = restored(id: id, parent: parent, callIDs: &callIDs) { return span }
         var attrs = Attributes()
         let moved: Set<String> = ["gen_ai.tool.call.arguments", "gen_ai.tool.call.result", "gen_ai.tool.output", "agentreplay.effects"]
         for key in attributeOrder where !moved.contains(key) && !key.hasPrefix("gen_ai.tool.input.") {
             guard let value = attributes[key] else { continue }
             attrs[key] = value
         }
-        // What the native format requires of these names: strings, whole numbers.
-        for key in [GenAI.toolName, GenAI.toolCallID, GenAI.requestModel, GenAI.responseModel] {
-            if let v = attrs[key], v.stringValue == nil { attrs[key] = nil; attrs["agentreplay.otlp.invalid." + key] = v }
-        }
-        for key in [GenAI.inputTokens, GenAI.outputTokens, GenAI.cacheReadTokens, GenAI.cacheCreationTokens] {
-            if let v = attrs[key], v.intValue == nil { attrs[key] = nil; attrs["agentreplay.otlp.invalid." + key] = v }
-        }
+        Self.setAsideInvalid(&attrs)
         attrs[GenAI.sourceLine] = .number(line)
         attrs[GenAI.sourceID] = .string(spanID)
         if !name.isEmpty { attrs["agentreplay.otlp.name"] = .string(name) }
@@ -188,6 +179,17 @@ struct OTLPSpan {
             if role == .agent { attrs[GenAI.operationName] = .string("invoke_agent") }
             return Span(id: id, parentID: parent, kind: role == .agent ? .agent : .event, name: name.isEmpty ? "span" : name,
                         startTime: startTime, endTime: endTime, status: .ok, attributes: attrs, effects: effects())
+        }
+    }
+
+    /// What the native format requires of the GenAI names (strings, whole numbers): a value
+    /// of another type is kept aside as `agentreplay.otlp.invalid.<name>`.
+    static func setAsideInvalid(_ attrs: inout Attributes) {
+        for key in [GenAI.toolName, GenAI.toolCallID, GenAI.requestModel, GenAI.responseModel] {
+            if let v = attrs[key], v.stringValue == nil { attrs[key] = nil; attrs["agentreplay.otlp.invalid." + key] = v }
+        }
+        for key in [GenAI.inputTokens, GenAI.outputTokens, GenAI.cacheReadTokens, GenAI.cacheCreationTokens] {
+            if let v = attrs[key], v.intValue == nil { attrs[key] = nil; attrs["agentreplay.otlp.invalid." + key] = v }
         }
     }
 

@@ -276,4 +276,32 @@ final class OTLPExportTests: XCTestCase {
         XCTAssertEqual(again.commits, run.commits)
         XCTAssertTrue(again.clean)
     }
+
+    /// An export is a file like any other: one forged to look like agentreplay's still gives
+    /// a trace the native reader accepts (unique call ids, names of the right type).
+    func testAForgedExportIsStillCheckedOnImport() throws {
+        func tool(_ id: String, call: String, toolName: String) -> String {
+            #"{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"\#(id)","name":"x","kind":1,"startTimeUnixNano":"1760000000000000000","#
+                + #""attributes":[{"key":"agentreplay.span.kind","value":{"stringValue":"tool"}},"#
+                + #"{"key":"gen_ai.tool.call.id","value":{"stringValue":"\#(call)"}},{"key":"gen_ai.tool.name","value":\#(toolName)},"#
+                + #"{"key":"gen_ai.usage.input_tokens","value":{"stringValue":"many"}},"#
+                + #"{"key":"agentreplay.span.id","value":{"stringValue":""}}]}"#
+        }
+        let text = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"agentreplay.trace.id","value":{"stringValue":"0af7651916cd43dd8448eb211c80319c"}}]},"scopeSpans":[{"spans":["#
+            + tool("1111111111111111", call: "c1", toolName: #"{"intValue":"7"}"#) + ","
+            + tool("2222222222222222", call: "c1", toolName: #"{"stringValue":"Bash"}"#) + "]}]}]}\n"
+        let folder = try makeTemporaryDirectory(self, "forged")
+        let path = folder + "/forged.otlp.json"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let trace = try Importer.load(path: path)
+        XCTAssertEqual(trace.spans.map(\.id.rawValue), ["1111111111111111", "2222222222222222"], "an empty original id is no id")
+        XCTAssertEqual(trace.spans.map(\.toolCallID), ["c1", "c1#2222222222222222"])
+        XCTAssertEqual(trace.spans.map(\.toolName), ["x", "Bash"])
+        XCTAssertEqual(trace.spans[0].attributes["agentreplay.otlp.invalid.gen_ai.tool.name"], .number(7), "set aside: not a string")
+        XCTAssertEqual(trace.spans[0].attributes["agentreplay.otlp.invalid.gen_ai.usage.input_tokens"], "many")
+        // And the native reader takes what it gives.
+        let native = folder + "/trace.ndjson"
+        try Data(TraceWriter.bytes(trace)).write(to: URL(fileURLWithPath: native))
+        XCTAssertEqual(try TraceReader.read(path: native).spans.count, 2)
+    }
 }
