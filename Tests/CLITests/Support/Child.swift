@@ -26,7 +26,11 @@ final class Child {
 
     struct Result {
         var end: End
-        /// Peak resident set size, bytes (`ru_maxrss`).
+        /// Peak resident set size of the program, bytes: the highest `VmHWM` read from
+        /// /proc while it ran. Not `ru_maxrss`: posix_spawn starts the child in the test
+        /// process's memory, and Linux carries that memory's peak into the child's
+        /// `ru_maxrss` across exec, so a test process that has grown to 200 MiB would see
+        /// every child "peak" at 200 MiB. (`ru_maxrss` when the child ended before a read.)
         var maxRSS: Int
         var stdout: String
         var stderr: String
@@ -68,14 +72,28 @@ final class Child {
         return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 
-    /// Waits for the child to end.
+    /// `VmHWM` of the child's current program, bytes; nil once it has ended.
+    var highWaterMark: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+        else { return nil }
+        return kilobytes * 1024
+    }
+
+    /// Waits for the child to end, reading its memory's high-water mark while it runs.
     func wait() -> Result {
+        var peak: Int?
+        while running {
+            if let mark = highWaterMark { peak = max(peak ?? 0, mark) }
+            usleep(2_000)
+        }
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let end: End = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
         let out = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-        return Result(end: end, maxRSS: Int(usage.ru_maxrss) * 1024, stdout: out, stderr: err)
+        return Result(end: end, maxRSS: peak ?? Int(usage.ru_maxrss) * 1024, stdout: out, stderr: err)
     }
 }
