@@ -34,7 +34,7 @@ public final class RepositoryLock {
         } catch {
             throw ReplayError.lock("cannot create \(folder): \(error.localizedDescription)")
         }
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)  // never through a symlink
         guard fd >= 0 else { throw ReplayError.lock("cannot open \(path): \(String(cString: strerror(errno)))") }
         var told = false
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -81,6 +81,9 @@ final class HostileCorpusTests: XCTestCase {
                     XCTAssertTrue(r.stderrText.contains(c.file + ":"), "the message names the file; " + context)
                 }
             }
+            // Nothing written beside the repositories (paths that escape the root).
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work).filter { !$0.hasPrefix("repo") }, [], context)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/../etc/passwd"), context)
             if let repo {
                 XCTAssertEqual(try RepositoryState.of(repo.path), before, "the repository is untouched; " + context)
                 try repo.git("fsck", "--strict", "--no-dangling")

@@ -82,6 +82,41 @@ final class InterruptionTests: XCTestCase {
         XCTAssertEqual(try RepositoryState.of(repo.path), state)
     }
 
+    /// What a run killed while writing leaves, made by hand: the lock file still naming the
+    /// dead holder, a temporary pack, a ref lock. The next run removes those two, keeps a
+    /// temporary pack older than the lock (not the dead run's), and says so.
+    func testTheNextRunClearsWhatAKilledOneLeft() throws {
+        let repo = try busyRepository()
+        let folder = try makeTemporaryDirectory(self, "leftovers")
+        let git = repo.path + "/.git"
+        let manager = FileManager.default
+        try Data("older\n".utf8).write(to: URL(fileURLWithPath: git + "/objects/pack/pack_git2_0000000000000000"))
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)],
+                                  ofItemAtPath: git + "/objects/pack/pack_git2_0000000000000000")
+        try manager.createDirectory(atPath: git + "/agentreplay", withIntermediateDirectories: true)
+        try Data("pid 999999\n".utf8).write(to: URL(fileURLWithPath: git + "/agentreplay/lock"))
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: git + "/agentreplay/lock")
+        try Data("half a pack".utf8).write(to: URL(fileURLWithPath: git + "/objects/pack/pack_git2_1111111111111111"))
+        try manager.createDirectory(atPath: git + "/refs/agentreplay", withIntermediateDirectories: true)
+        try Data("0123\n".utf8).write(to: URL(fileURLWithPath: git + "/refs/agentreplay/last.lock"))
+        let state = try RepositoryState.of(repo.path)
+
+        try Interrupted.trace(folder + "/t.ndjson", edits: 3, seed: 5)
+        let r = try CLI.run(["run", folder + "/t.ndjson", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertTrue(r.stderrText.contains("agentreplay: note: cleaned up after an agentreplay that did not finish (pid 999999): removed 2 half-written files\n"), r.stderrText)
+        XCTAssertFalse(manager.fileExists(atPath: git + "/objects/pack/pack_git2_1111111111111111"))
+        XCTAssertFalse(manager.fileExists(atPath: git + "/refs/agentreplay/last.lock"))
+        XCTAssertTrue(manager.fileExists(atPath: git + "/objects/pack/pack_git2_0000000000000000"), "not the dead run's: kept")
+        XCTAssertEqual(try String(contentsOfFile: git + "/agentreplay/lock", encoding: .utf8), "free\n")
+        XCTAssertEqual(Interrupted.rev(repo, "refs/agentreplay/last"), Interrupted.rev(repo, "refs/agentreplay/runs/" + Interrupted.traceID(seed: 5)))
+        XCTAssertEqual(try RepositoryState.of(repo.path), state)
+        // Nothing more to clear the next time.
+        let again = try CLI.run(["run", folder + "/t.ndjson", "--repo", repo.path], in: folder)
+        XCTAssertEqual(again.status, 0, "\(again)")
+        XCTAssertFalse(again.stderrText.contains("cleaned up"), again.stderrText)
+    }
+
     /// Processes whose working directory is under `folder`.
     func processes(in folder: String) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
