@@ -63,8 +63,14 @@ final class HostileCorpusTests: XCTestCase {
             var before: [String: String] = [:]
             if let kind = c.repo {
                 let path = work + "/repo\(number)"
-                let made = try Subprocess.run("/bin/bash", [Self.folder + "/make-repo.sh", kind, path], in: work, environment: GitCLI.environment)
-                XCTAssertEqual(made.status, 0, made.stderrText)
+                // Each kind is made once by make-repo.sh, then copied whole for each case.
+                let template = work + "/repo-template-" + kind
+                if !FileManager.default.fileExists(atPath: template) {
+                    let made = try Subprocess.run("/bin/bash", [Self.folder + "/make-repo.sh", kind, template], in: work, environment: GitCLI.environment)
+                    XCTAssertEqual(made.status, 0, made.stderrText)
+                }
+                let copied = try Subprocess.run("/bin/cp", ["-a", template, path], in: work)
+                XCTAssertEqual(copied.status, 0, copied.stderrText)
                 repo = TestRepo(existing: path)
                 arguments = arguments.map { $0 == "{repo}" ? path : $0 }
                 before = try RepositoryState.of(path)
@@ -158,7 +164,7 @@ final class HostileCorpusTests: XCTestCase {
     /// does not grow with it, replayed with `--no-refs` and with the trace stored under
     /// refs/agentreplay/traces/ (half the size: storing reads and writes the trace again).
     func testALargeTraceIsStreamedInFlatMemory() throws {
-        let bytes = Int(ProcessInfo.processInfo.environment["AGENTREPLAY_HOSTILE_BYTES"] ?? "") ?? 512 << 20
+        let bytes = Int(ProcessInfo.processInfo.environment["AGENTREPLAY_HOSTILE_BYTES"] ?? "") ?? 256 << 20
         for (size, refs) in [(bytes, false), (bytes / 2, true)] {
             try largeTrace(bytes: size, storingIt: refs)
         }

@@ -28,7 +28,7 @@ final class InterruptionTests: XCTestCase {
     func testRunStoppedAtManyMoments() throws {
         let repo = try busyRepository()
         let folder = try makeTemporaryDirectory(self, "interrupt")
-        let edits = 1500
+        let edits = 800
         // The run before: the old value `last` may keep.
         try Interrupted.trace(folder + "/old.ndjson", edits: 10, seed: 0)
         XCTAssertEqual(try CLI.run(["run", folder + "/old.ndjson", "--repo", repo.path], in: folder).status, 0)
@@ -42,7 +42,7 @@ final class InterruptionTests: XCTestCase {
         try repo.git("update-ref", "refs/agentreplay/last", try XCTUnwrap(Interrupted.rev(repo, "refs/agentreplay/runs/" + Interrupted.traceID(seed: 0))))
         let duration = Date().timeIntervalSince(started) * 1.5
 
-        let moments = 15
+        let moments = 12
         var outcomes: [String] = []
         for n in 0..<moments {
             let old = try XCTUnwrap(Interrupted.rev(repo, "refs/agentreplay/last"))
@@ -147,12 +147,13 @@ final class InterruptionTests: XCTestCase {
         let moments = 12
         for n in 0..<moments {
             let signal = Self.signals[n % 3]
-            let child = try Child(CLI.executable, ["bisect", "--repo", repo.path, "--test", test], in: folder,
+            let jobs = n % 4 < 2 ? "1" : "3"
+            let child = try Child(CLI.executable, ["bisect", "--repo", repo.path, "--test", test, "--jobs", jobs], in: folder,
                                   environment: CLI.environment(environment), outputs: folder + "/bisect\(n)")
             usleep(useconds_t(duration * Double(n) / Double(moments - 1) * 1_000_000))
             child.signal(signal)
             let r = child.wait()
-            let context = "moment \(n), signal \(signal): \(r.end)\n\(r.stderr)"
+            let context = "moment \(n), signal \(signal), --jobs \(jobs): \(r.end)\n\(r.stderr)"
             switch r.end {
             case .exited(0): break  // done before the signal
             case .exited(let status):
