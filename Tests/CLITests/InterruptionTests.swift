@@ -50,7 +50,12 @@ final class InterruptionTests: XCTestCase {
             try Interrupted.trace(path, edits: edits, seed: 100 + n)
             let signal = Self.signals[n % 3]
             let child = try Child(CLI.executable, ["run", path, "--repo", repo.path], in: folder, environment: CLI.environment(), outputs: folder + "/run\(n)")
-            usleep(useconds_t(duration * Double(n) / Double(moments - 1) * 1_000_000))
+            if n < moments - 1 {
+                usleep(useconds_t(duration * Double(n) / Double(moments - 2) * 1_000_000))
+            } else {
+                // The last signal comes after the run ended, however slow the machine.
+                for _ in 0..<Int(duration * 100) where child.running { usleep(100_000) }
+            }
             child.signal(signal)
             let r = child.wait()
             let context = "moment \(n), signal \(signal): \(r.end)\n\(r.stderr)"
