@@ -61,7 +61,15 @@ struct BlameCommand: ParsableCommand {
         }
         let repository = try Repository.open(repo, objectsInMemory: true)
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
-        let run = try Replayer(repository: repository).replay(header: source.header, base: base, next: source.next)
+        let progress = console.progress("blame")
+        let run: Run
+        do {
+            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: progress.spans(of: source))
+        } catch {
+            progress.clear()
+            throw error
+        }
+        progress.clear()
         var final: ObjectID?
         if let entry = try repository.entry(in: run.finalTree, path: path) {
             switch entry.mode {

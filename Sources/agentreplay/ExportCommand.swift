@@ -70,7 +70,7 @@ struct ExportCommand: ParsableCommand {
         var run: Run?
         if replay {
             let repository = try Repository.open(repo, objectsInMemory: true)
-            let replayed = try traceOptions.replay(self.trace, onto: repository, base: base)
+            let replayed = try traceOptions.replay(self.trace, onto: repository, base: base, progress: consoleOptions.console.progress("export"))
             trace = replayed.trace
             run = replayed.run
         } else {

@@ -1,4 +1,6 @@
 import Foundation
+import Importers
+import Trace
 
 /// The progress line of a long command (`run`, `bisect`): one line on standard error,
 /// rewritten in place, and only when standard error is a terminal and `--quiet` is not given
@@ -34,6 +36,29 @@ final class Progress {
         guard text != lastShown else { return }
         lastShown = text
         draw(text)
+    }
+
+    /// `source`'s spans, one at a time, moving the bar as they are read (for `Replayer`).
+    func spans(of source: TraceSource) -> () throws -> Span? {
+        var count = 0
+        return {
+            let span = try source.next()
+            count += 1
+            let at = source.position()
+            self.update(at.done, of: at.total, count: count, unit: "spans")
+            return span
+        }
+    }
+
+    /// `spans`, one at a time, moving the bar.
+    func spans(of spans: [Span]) -> () throws -> Span? {
+        var iterator = spans.makeIterator()
+        var count = 0
+        return {
+            count += 1
+            self.update(count, of: spans.count, count: count, unit: "spans")
+            return iterator.next()
+        }
     }
 
     /// A free-form status (`probe 3: step 12 of 40`).

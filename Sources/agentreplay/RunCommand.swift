@@ -46,15 +46,8 @@ struct RunCommand: ParsableCommand {
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
         let progress = console.progress("run")
         var run: Run
-        var count = 0
         do {
-            run = try Replayer(repository: repository).replay(header: source.header, base: base) {
-                let span = try source.next()
-                count += 1
-                let at = source.position()
-                progress.update(at.done, of: at.total, count: count, unit: "spans")
-                return span
-            }
+            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: progress.spans(of: source))
             if !noRefs {
                 progress.show("writing the run's objects and refs")
                 run.refs = try RunRefs.write(

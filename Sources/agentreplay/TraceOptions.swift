@@ -21,12 +21,14 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// Loads the trace at `path` and replays it onto `repository` (its recorded base, else
-    /// `base`, else HEAD), writing no refs.
-    func replay(_ path: String, onto repository: Repository, base: String?) throws -> (trace: Trace, run: Run) {
+    /// `base`, else HEAD), writing no refs; `progress`, when given, follows the spans.
+    func replay(_ path: String, onto repository: Repository, base: String?, progress: Progress? = nil) throws -> (trace: Trace, run: Run) {
         let trace = try load(path)
         let start = try Base.resolve(header: trace.header, revision: base, in: repository)
-        let run = try Replayer(repository: repository).replay(header: trace.header, spans: trace.spans, base: start)
-        return (trace, run)
+        let replayer = Replayer(repository: repository)
+        guard let progress else { return (trace, try replayer.replay(header: trace.header, spans: trace.spans, base: start)) }
+        defer { progress.clear() }
+        return (trace, try replayer.replay(header: trace.header, base: start, next: progress.spans(of: trace.spans)))
     }
 
     func open(_ path: String, recoversBadSpans: Bool = true) throws -> TraceSource {

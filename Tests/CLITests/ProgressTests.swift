@@ -92,6 +92,19 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(quiet.stdout, "")
     }
 
+    func testBlameAndExportDrawTheReplayToo() throws {
+        let repo = try makeRepo()
+        let blame = try runOnTerminal(["blame", "fixtures/example/session.jsonl", "calc/ops.py", "--repo", repo], in: packageRoot)
+        XCTAssertEqual(blame.status, 0)
+        XCTAssertTrue(blame.terminal.contains("agentreplay blame: [####################] 100%"), blame.terminal.debugDescription)
+        XCTAssertTrue(blame.terminal.hasSuffix("\r\u{1B}[K"), blame.terminal.debugDescription)
+        let export = try runOnTerminal(["export", "--otlp", "--replay", "fixtures/example/session.jsonl", "--repo", repo], in: packageRoot)
+        XCTAssertEqual(export.status, 0)
+        XCTAssertTrue(export.terminal.contains("agentreplay export: [####################] 100%"), export.terminal.debugDescription)
+        XCTAssertTrue(export.terminal.hasSuffix("\r\u{1B}[K"), export.terminal.debugDescription)
+        XCTAssertTrue(export.stdout.hasPrefix(#"{"resourceSpans":"#), "the data itself is untouched")
+    }
+
     func testBisectShowsItsProbes() throws {
         let repo = try makeRepo()
         let r = try runOnTerminal(
