@@ -78,6 +78,7 @@ public final class Session {
         for note in try folder.lock(repositoryPath: repositoryPath) { onNote(note) }
         defer { folder.unlock() }
         let slots = (0..<max(1, options.jobs)).map(folder.worktree)
+        for note in try folder.restoreUnused(from: slots.count, repository: repository) { onNote(note) }
         let runner = TestRunner(command: options.command, timeout: options.timeout, running: folder.record)
         let outcome = options.minimal
             ? try minimize(slots: slots, runner: runner)

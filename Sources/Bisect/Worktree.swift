@@ -78,6 +78,24 @@ final class Worktree {
         try writeState(tree, testing: false)
     }
 
+    /// For a worktree this bisect does not use: when a killed bisect left it while a test ran
+    /// in it (its state says `dirty`), writes its tracked files again and records it clean;
+    /// when it left it with no state (killed while its files were being written), removes
+    /// it. Returns what was done, for people, or nil when the worktree was whole.
+    func restoreLeftover(repository: Repository) throws -> String? {
+        guard FileManager.default.fileExists(atPath: directory) else { return nil }
+        guard let (recorded, testing) = readState(), (try? repository.entries(of: recorded)) != nil else {
+            try removeState()
+            try FileManager.default.removeItem(atPath: directory)
+            return "removed a half-written worktree (\(directory))"
+        }
+        guard testing else { return nil }
+        try removeState()
+        try repository.materialize(tree: recorded, into: directory)
+        try writeState(recorded, testing: false)
+        return "restored a worktree a test was running in (\(directory))"
+    }
+
     /// What the state file says, on first use in this session: a clean tree that the
     /// repository still has is taken as it is; one a test may have changed is written again
     /// in full; anything else (no state, an unreadable tree) is wiped.

@@ -49,6 +49,15 @@ final class WorktreeFolder {
         Worktree(folder: path, slot: slot)
     }
 
+    /// Restores the worktrees numbered `from` and up that a killed bisect left mid-test or
+    /// half-written (`Worktree.restoreLeftover`), so that after any bisect every worktree in
+    /// the folder is whole, used by it or not; returns notes for people.
+    func restoreUnused(from first: Int, repository: Repository) throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let slots = names.compactMap { Int($0) }.filter { $0 >= first }.sorted()
+        return try slots.compactMap { try Worktree(folder: path, slot: $0, watching: false).restoreLeftover(repository: repository) }
+    }
+
     /// Takes the lock, cleaning up after a bisect that was killed; returns notes for people
     /// on what was cleaned. Throws `BisectError.busy` when a live bisect holds it.
     func lock(repositoryPath: String) throws -> [String] {

@@ -182,6 +182,14 @@ final class InterruptionTests: XCTestCase {
             XCTAssertEqual(next.status, 0, "\(next)\n" + context)
             XCTAssertTrue(next.stdoutText.contains("after step 17 of 24"), next.stdoutText)
             XCTAssertEqual(processes(in: cache), [], "no test left running; " + context)
+            let worktrees = cache + "/agentreplay/worktrees"
+            for key in try FileManager.default.contentsOfDirectory(atPath: worktrees) {
+                XCTAssertFalse(FileManager.default.fileExists(atPath: worktrees + "/" + key + "/lock"), "worktree lock released; " + context)
+                // Every worktree is recorded clean, ready for the next bisect.
+                for name in try FileManager.default.contentsOfDirectory(atPath: worktrees + "/" + key) where name.hasSuffix(".state") {
+                    XCTAssertTrue(try String(contentsOfFile: worktrees + "/" + key + "/" + name, encoding: .utf8).hasSuffix("clean\n"), name + "; " + context)
+                }
+            }
         }
         XCTAssertEqual(try RepositoryState.of(repo.path), state)
         let fsck = try Subprocess.run("/usr/bin/env", ["git", "fsck", "--strict", "--no-dangling", "--no-progress"], in: repo.path, environment: GitCLI.environment)
