@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+
+import Git
+@testable import Replay
+
+/// The repository's lock in one process: `flock` locks belong to an open file, so two
+/// `RepositoryLock`s of one repository exclude each other here as two processes would.
+final class RepositoryLockTests: XCTestCase {
+    func testASecondHolderWaitsSaysForWhomAndGetsTheLockOnRelease() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let first = RepositoryLock(repository: try repo.open())
+        try first.acquire()
+        XCTAssertEqual(try String(contentsOfFile: first.path, encoding: .utf8), "pid \(getpid())\n")
+        XCTAssertTrue(first.path.hasSuffix("/.git/agentreplay/lock"), first.path)
+
+        let waited = Waited()
+        let done = expectation(description: "second holder")
+        let path = repo.path
+        Thread.detachNewThread {
+            do {
+                // A repository handle per thread, as libgit2 wants.
+                let second = RepositoryLock(repository: try Repository.open(path))
+                try second.acquire(waiting: { waited.set($0) })
+                waited.acquired()
+                second.release()
+            } catch {
+                XCTFail("\(error)")
+            }
+            done.fulfill()
+        }
+        XCTAssertTrue(waited.waitForWaiting(), "the second holder says it waits")
+        XCTAssertEqual(waited.pid, getpid())
+        usleep(100_000)
+        XCTAssertFalse(waited.hasAcquired, "not while the first holds it")
+        first.release()
+        wait(for: [done], timeout: 10)
+        XCTAssertTrue(waited.hasAcquired)
+        XCTAssertEqual(try String(contentsOfFile: first.path, encoding: .utf8), "free\n")
+        XCTAssertEqual(RepositoryLock.waitingMessage(42), "waiting for another agentreplay (pid 42) on this repository…")
+    }
+
+    func testAHolderThatDiedLeavesItsLeftoversToTheNext() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let repository = try repo.open()
+        let git = repo.path + "/.git"
+        let manager = FileManager.default
+        let older = git + "/objects/pack/pack_git2_older"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: older))
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: older)
+        try manager.createDirectory(atPath: git + "/agentreplay", withIntermediateDirectories: true)
+        try Data("pid 999999\n".utf8).write(to: URL(fileURLWithPath: git + "/agentreplay/lock"))
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: git + "/agentreplay/lock")
+        let newer = git + "/objects/pack/pack_git2_newer"
+        try Data("y".utf8).write(to: URL(fileURLWithPath: newer))
+        try manager.createDirectory(atPath: git + "/refs/agentreplay/runs", withIntermediateDirectories: true)
+        try Data("z".utf8).write(to: URL(fileURLWithPath: git + "/refs/agentreplay/runs/abc.lock"))
+
+        var notes: [String] = []
+        let value = try RepositoryLock.holding(repository, waiting: { _ in XCTFail("nobody holds it") }, notes: { notes.append($0) }) { 7 }
+        XCTAssertEqual(value, 7)
+        XCTAssertEqual(notes, ["cleaned up after an agentreplay that did not finish (pid 999999): removed 2 half-written files"])
+        XCTAssertFalse(manager.fileExists(atPath: newer))
+        XCTAssertFalse(manager.fileExists(atPath: git + "/refs/agentreplay/runs/abc.lock"))
+        XCTAssertTrue(manager.fileExists(atPath: older), "older than the dead holder's lock: not its")
+
+        // Released in order: nothing to clean the next time.
+        notes = []
+        _ = try RepositoryLock.holding(repository, waiting: { _ in }, notes: { notes.append($0) }) { 0 }
+        XCTAssertEqual(notes, [])
+    }
+
+    func testTheLockIsNotTakenThroughASymlink() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let elsewhere = try makeTemporaryDirectory(self, "elsewhere") + "/target"
+        try Data("untouched\n".utf8).write(to: URL(fileURLWithPath: elsewhere))
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/agentreplay", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/.git/agentreplay/lock", withDestinationPath: elsewhere)
+        XCTAssertThrowsError(try RepositoryLock(repository: try repo.open()).acquire()) { error in
+            XCTAssertTrue("\(error)".contains("cannot open"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: elsewhere, encoding: .utf8), "untouched\n")
+    }
+}
+
+/// What the second holder saw, shared with the test's thread.
+private final class Waited: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waitedFor: Int32??
+    private var gotIt = false
+
+    func set(_ pid: Int32?) {
+        condition.lock()
+        waitedFor = .some(pid)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func acquired() {
+        condition.lock()
+        gotIt = true
+        condition.unlock()
+    }
+
+    var pid: Int32? {
+        condition.lock()
+        defer { condition.unlock() }
+        return waitedFor ?? nil
+    }
+
+    var hasAcquired: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return gotIt
+    }
+
+    func waitForWaiting() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while waitedFor == nil {
+            if !condition.wait(until: deadline) { return false }
+        }
+        return true
+    }
+}
