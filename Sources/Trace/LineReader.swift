@@ -59,7 +59,7 @@ public final class LineReader {
                 offset += line.count + 1
                 lineNumber += 1
                 lastLineUnterminated = false
-                return line
+                return withoutByteOrderMark(line)
             }
             if eof {
                 guard start < end else { return nil }
@@ -68,11 +68,18 @@ public final class LineReader {
                 offset += line.count
                 lineNumber += 1
                 lastLineUnterminated = true
-                return line
+                return withoutByteOrderMark(line)
             }
             searchFrom = end
             try fill(&searchFrom)
         }
+    }
+
+    /// The first line without a UTF-8 byte-order mark (EF BB BF), which some Windows tools
+    /// write first and JSON readers may ignore (RFC 8259, section 8.1).
+    private func withoutByteOrderMark(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) else { return line }
+        return line.dropFirst(3)
     }
 
     /// The index of the first `\n` in `from..<end` (memchr: lines run to megabytes).
