@@ -1,3 +1,4 @@
+import Dispatch
 import Git
 import Replay
 import Trace
@@ -55,8 +56,13 @@ public struct RunDiff: Sendable {
 extension RunDiff {
     /// Compares `a` and `b`: each a trace (for inputs and outputs) and its run.
     public static func compare(a: (trace: Trace, run: Run), b: (trace: Trace, run: Run)) -> RunDiff {
-        let left = Calls(trace: a.trace, run: a.run)
-        let right = Calls(trace: b.trace, run: b.run)
+        // The two sides' keys are made at once, one per thread (each reads only its own run).
+        let sides = [Unshared(a), Unshared(b)]
+        let calls = [CallsBox(), CallsBox()]
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            calls[i].value = Calls(trace: sides[i].value.trace, run: sides[i].value.run)
+        }
+        let left = calls[0].value!, right = calls[1].value!
         var entries: [Entry] = []
         for op in SequenceDiff.diff(left.keys, right.keys) {
             switch op {
@@ -83,7 +89,7 @@ extension RunDiff {
         let afterA = sa.changes.map { "\($0.path)=\($0.after?.hex ?? "-")" }
         let afterB = sb.changes.map { "\($0.path)=\($0.after?.hex ?? "-")" }
         if afterA != afterB || sa.verdict != sb.verdict { return .differentEffect }
-        if left.outputs[i] != right.outputs[j] { return .differentOutput }
+        if !Calls.sameOutput(left, i, right, j) { return .differentOutput }
         return .identical
     }
 
@@ -135,19 +141,27 @@ extension RunDiff {
     }
 }
 
-/// One run's tool calls, with their keys and normalised outputs.
+/// One run's tool calls, with their keys and outputs.
 struct Calls {
     var steps: [Run.Step] = []
     var keys: [SpanKey] = []
-    var outputs: [String] = []
+    var outputs: [JSON?] = []
+    var root: String?
 
     init(trace: Trace, run: Run) {
-        let root = trace.header.repoRoot
+        root = trace.header.repoRoot
         for (span, step) in zip(trace.spans, run.steps) where span.kind == .tool {
             steps.append(step)
             keys.append(SpanKey(span, root: root))
-            outputs.append(SpanKey.normalise(span.output, root: root))
+            outputs.append(span.output)
         }
+    }
+
+    /// Whether two calls' outputs are the same once each run's root is taken out: outputs
+    /// equal as recorded under the same root are, without normalising them.
+    static func sameOutput(_ left: Calls, _ i: Int, _ right: Calls, _ j: Int) -> Bool {
+        if left.root == right.root && left.outputs[i] == right.outputs[j] { return true }
+        return SpanKey.normalise(left.outputs[i], root: left.root) == SpanKey.normalise(right.outputs[j], root: right.root)
     }
 
     func side(_ i: Int) -> RunDiff.Side {
@@ -156,4 +170,15 @@ struct Calls {
     }
 
     func sideOrEnd(_ i: Int) -> RunDiff.Side? { i < steps.count ? side(i) : nil }
+}
+
+/// A value read by another thread while the caller waits for it (`concurrentPerform`).
+private struct Unshared<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A slot one thread fills and the caller reads after the threads have joined.
+private final class CallsBox: @unchecked Sendable {
+    var value: Calls?
 }

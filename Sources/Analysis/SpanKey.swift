@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Replay
 import Trace
 
@@ -29,7 +34,7 @@ public struct SpanKey: Hashable, Sendable {
 
     static func strip(_ value: JSON, _ prefix: String) -> JSON {
         switch value {
-        case .string(let s) where s.contains(prefix):
+        case .string(let s) where s.containsBytes(of: prefix):
             return .string(s.replacingAll(prefix, with: ""))
         case .array(let a): return .array(a.map { strip($0, prefix) })
         case .object(let o): return .object(o.map { ($0.0, strip($0.1, prefix)) })
@@ -39,6 +44,22 @@ public struct SpanKey: Hashable, Sendable {
 }
 
 extension String {
+    /// Whether `target`'s UTF-8 bytes occur in this string's (no character breaking).
+    func containsBytes(of target: String) -> Bool {
+        var haystack = self, needle = target
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard n.count > 0 else { return true }
+                guard h.count >= n.count else { return false }
+                let first = n[0]
+                for i in 0...(h.count - n.count) where h[i] == first {
+                    if memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 { return true }
+                }
+                return false
+            }
+        }
+    }
+
     /// Every occurrence of `target` replaced, matching UTF-8 bytes exactly.
     func replacingAll(_ target: String, with replacement: String) -> String {
         let t = Array(target.utf8)

@@ -57,17 +57,25 @@ final class TreeLevels {
         }
     }
 
+    private static let modeTexts: [FileMode: [UInt8]] = [
+        .blob: Array("100644".utf8), .executable: Array("100755".utf8), .link: Array("120000".utf8),
+        .tree: Array("40000".utf8), .commit: Array("160000".utf8),
+    ]
+
+    /// A mode as a tree object writes it: octal, no leading zero (`40000` for a tree).
+    static func modeText(_ mode: FileMode) -> [UInt8] { modeTexts[mode]! }
+
     /// The bytes of a tree object holding `entries` (already in git's order): per entry the
     /// mode in octal, a space, the name, a NUL and the 20-byte id.
     static func serialize(_ entries: [TreeEntry]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(entries.count * 48)
         for e in entries {
-            out.append(contentsOf: String(e.mode.rawValue, radix: 8).utf8)
+            out.append(contentsOf: modeText(e.mode))
             out.append(UInt8(ascii: " "))
             out.append(contentsOf: e.name.utf8)
             out.append(0)
-            out.append(contentsOf: e.id.bytes)
+            e.id.append(to: &out)
         }
         return out
     }

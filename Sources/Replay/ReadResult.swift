@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Trace
 
 /// What a Claude Code `Read` showed the model: a window of lines of a file. Taken from the
@@ -15,7 +20,7 @@ struct ReadResult {
     init?(_ span: Span) {
         if let file = span.details?["file"], let content = file["content"]?.stringValue {
             startLine = Int(file["startLine"]?.intValue ?? 1)
-            var split = content.split(separator: "\n", omittingEmptySubsequences: false)
+            var split = ReadResult.lines(of: content)
             if let n = file["numLines"]?.intValue, n >= 0, Int(n) < split.count { split = Array(split.prefix(Int(n))) }
             lines = split
             totalLines = file["totalLines"]?.intValue.map(Int.init)
@@ -24,7 +29,7 @@ struct ReadResult {
         guard case .string(let text)? = span.output else { return nil }
         var parsed: [Substring] = []
         var first: Int?
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in ReadResult.lines(of: text) {
             guard let (number, rest) = ReadResult.stripPrefix(raw) else { break }
             if first == nil { first = number }
             guard number == first! + parsed.count else { break }
@@ -47,17 +52,29 @@ struct ReadResult {
         return (n, line[line.index(after: i)...])
     }
 
-    /// The first line where what was read differs from `file`, as drift.
+    /// `text` split at every `\n`. Split by bytes, which is what splitting by characters
+    /// gives whenever there is no `\r\n` (a `\n` is a grapheme of its own otherwise); a
+    /// text with a carriage return is split by characters, as it always was.
+    static func lines(of text: String) -> [Substring] {
+        if text.utf8.contains(0x0D) { return text.split(separator: "\n", omittingEmptySubsequences: false) }
+        return text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+    }
+
+    /// The first line where what was read differs from `file`, as drift. Lines are compared
+    /// by their bytes first; only a line whose bytes differ is decoded and compared as text
+    /// (canonically equivalent text is the same line).
     func compare(with file: [UInt8], path: RepoPath) -> Drift? {
-        let text = String(decoding: Bytes.normalisingCRLF(file), as: UTF8.self)
-        let fileLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let bytes = Bytes.normalisingCRLF(file)
+        let fileLines = ReadResult.lineRanges(bytes)
         for (offset, seen) in lines.enumerated() {
             let number = startLine + offset
             let index = number - 1
             guard index < fileLines.count else {
                 return Drift(kind: .observation, path: path.value, line: number, recorded: String(seen.prefix(300)), replayed: nil)
             }
-            let actual = fileLines[index]
+            let range = fileLines[index]
+            if ReadResult.sameBytes(seen, bytes[range]) { continue }
+            let actual = Substring(String(decoding: bytes[range], as: UTF8.self))
             if actual == seen { continue }
             if seen.count >= ReadResult.lineLimit, actual.hasPrefix(seen) { continue }
             return Drift(kind: .observation, path: path.value, line: number, recorded: String(seen.prefix(300)), replayed: String(actual.prefix(300)))
@@ -68,5 +85,27 @@ struct ReadResult {
                          recorded: "(file of \(total) lines)", replayed: "(file of \(fileLines.count) lines)")
         }
         return nil
+    }
+
+    /// The byte ranges of the lines of `bytes` split at every `\n` (n newlines, n + 1 lines).
+    static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        bytes.withUnsafeBufferPointer { p in
+            for i in 0..<p.count where p[i] == 0x0A {
+                out.append(start..<i)
+                start = i + 1
+            }
+        }
+        out.append(start..<bytes.count)
+        return out
+    }
+
+    static func sameBytes(_ line: Substring, _ bytes: ArraySlice<UInt8>) -> Bool {
+        let utf8 = line.utf8
+        guard utf8.count == bytes.count else { return false }
+        return utf8.withContiguousStorageIfAvailable { a in
+            bytes.withUnsafeBufferPointer { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+        } ?? utf8.elementsEqual(bytes)
     }
 }
