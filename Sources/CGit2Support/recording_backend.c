@@ -1,7 +1,12 @@
 #include "CGit2Support.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mbedtls/sha1.h>
 #include <mbedtls/version.h>
@@ -84,26 +89,48 @@ void agentreplay_recording_backend_forget(git_odb_backend *backend) {
     ((recording_backend *)backend)->count = 0;
 }
 
-/* A pack being streamed into the repository's object database: bytes are hashed (the pack's
- * trailer is the SHA-1 of everything before it) and handed to the indexer in 1 MiB blocks. */
+/* The pack and its index are written by hand, as git's index-pack would leave them: a pack
+   of undeltified entries (zlib, fastest level) and a version-2 .idx built from what was
+   written (each entry's offset and CRC-32 are known as it is emitted). libgit2's indexer
+   would inflate and hash every object again to learn the same. Both files are made under
+   temporary names (pack_git2_*, which the repository lock's clean-up knows) and renamed into
+   place, the pack first: a pack without its index is invisible to git. */
+
 typedef struct {
-    git_odb_writepack *writer;
-    git_indexer_progress progress;
+    git_oid id;
+    uint64_t offset;
+    uint32_t crc;
+} pack_entry;
+
+typedef struct {
+    int fd;
     mbedtls_sha1_context sha;
     unsigned char *block;
     size_t used;
-} pack_stream;
+    uint64_t offset;
+} pack_file;
 
-static int flush_block(pack_stream *out) {
-    if (out->used == 0) return 0;
-    int rc = out->writer->append(out->writer, out->block, out->used, &out->progress);
+static int write_all(int fd, const unsigned char *bytes, size_t len) {
+    while (len > 0) {
+        ssize_t n = write(fd, bytes, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        bytes += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int pack_flush(pack_file *out) {
+    int rc = write_all(out->fd, out->block, out->used);
     out->used = 0;
     return rc;
 }
 
-static int emit(pack_stream *out, const void *data, size_t len, int hashed) {
+static int pack_emit(pack_file *out, const void *data, size_t len) {
     const unsigned char *bytes = data;
-    if (hashed && sha1_update(&out->sha, bytes, len) != 0) return -1;
+    if (sha1_update(&out->sha, bytes, len) != 0) return -1;
+    out->offset += len;
     while (len > 0) {
         size_t room = (1 << 20) - out->used;
         size_t n = len < room ? len : room;
@@ -111,19 +138,16 @@ static int emit(pack_stream *out, const void *data, size_t len, int hashed) {
         out->used += n;
         bytes += n;
         len -= n;
-        if (out->used == (1 << 20)) {
-            int rc = flush_block(out);
-            if (rc < 0) return rc;
-        }
+        if (out->used == (1 << 20) && pack_flush(out) < 0) return -1;
     }
     return 0;
 }
 
-static int emit_object(pack_stream *out, git_odb_backend *inner, const git_oid *id) {
+static int pack_object(pack_file *out, git_odb_backend *inner, pack_entry *entry) {
     void *data = NULL;
     size_t len = 0;
     git_object_t type;
-    int rc = inner->read(&data, &len, &type, inner, id);
+    int rc = inner->read(&data, &len, &type, inner, &entry->id);
     if (rc < 0) return rc;
     /* The entry header: type and size, 4 bits then 7 bits a byte, high bit "more". */
     unsigned char header[16];
@@ -141,35 +165,138 @@ static int emit_object(pack_stream *out, git_odb_backend *inner, const git_oid *
     if (deflated == NULL) { git_odb_backend_data_free(inner, data); return -1; }
     rc = compress2(deflated, &bound, data, (uLong)len, Z_BEST_SPEED) == Z_OK ? 0 : -1;
     git_odb_backend_data_free(inner, data);
-    if (rc == 0) rc = emit(out, header, n, 1);
-    if (rc == 0) rc = emit(out, deflated, bound, 1);
+    entry->offset = out->offset;
+    entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), deflated, (uInt)bound);
+    if (rc == 0) rc = pack_emit(out, header, n);
+    if (rc == 0) rc = pack_emit(out, deflated, bound);
     free(deflated);
     return rc;
 }
 
-int agentreplay_recording_backend_write_pack(git_odb *destination, git_odb_backend *backend) {
+static int by_id(const void *a, const void *b) {
+    return git_oid_cmp(&((const pack_entry *)a)->id, &((const pack_entry *)b)->id);
+}
+
+static void put32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+}
+
+/* The .idx (version 2) of `entries`, sorted by id, for the pack whose checksum is `pack_sha`. */
+static int write_index(int fd, pack_entry *entries, size_t count, const unsigned char pack_sha[20]) {
+    size_t large = 0;
+    for (size_t i = 0; i < count; i++) if (entries[i].offset >= 0x80000000u) large++;
+    size_t len = 8 + 256 * 4 + count * (20 + 4 + 4) + large * 8 + 40;
+    unsigned char *idx = calloc(1, len), *p = idx;
+    if (idx == NULL) return -1;
+    memcpy(p, "\377tOc\0\0\0\2", 8); p += 8;
+    size_t at = 0;
+    for (int byte = 0; byte < 256; byte++) {
+        while (at < count && entries[at].id.id[0] == byte) at++;
+        put32(p, (uint32_t)at); p += 4;
+    }
+    for (size_t i = 0; i < count; i++) { memcpy(p, entries[i].id.id, 20); p += 20; }
+    for (size_t i = 0; i < count; i++) { put32(p, entries[i].crc); p += 4; }
+    unsigned char *large_table = p + count * 4;
+    size_t next_large = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (entries[i].offset < 0x80000000u) {
+            put32(p, (uint32_t)entries[i].offset);
+        } else {
+            put32(p, 0x80000000u | (uint32_t)next_large);
+            put32(large_table + next_large * 8, (uint32_t)(entries[i].offset >> 32));
+            put32(large_table + next_large * 8 + 4, (uint32_t)entries[i].offset);
+            next_large++;
+        }
+        p += 4;
+    }
+    p = large_table + large * 8;
+    memcpy(p, pack_sha, 20); p += 20;
+    mbedtls_sha1_context sha;
+    mbedtls_sha1_init(&sha);
+    int rc = sha1_starts(&sha) == 0 && sha1_update(&sha, idx, (size_t)(p - idx)) == 0 && sha1_finish(&sha, p) == 0 ? 0 : -1;
+    mbedtls_sha1_free(&sha);
+    if (rc == 0) rc = write_all(fd, idx, len);
+    free(idx);
+    return rc;
+}
+
+static int temporary(char *path, size_t size, const char *pack_dir) {
+    if ((size_t)snprintf(path, size, "%s/pack_git2_agentreplay_XXXXXX", pack_dir) >= size) return -1;
+    return mkstemp(path);
+}
+
+int agentreplay_recording_backend_write_pack_files(const char *pack_dir, git_odb_backend *backend) {
     recording_backend *rec = (recording_backend *)backend;
     if (rec->count == 0) return 0;
-    pack_stream out;
+    /* Each object once (libgit2 writes an object again when only memory had it), in the
+       order written. */
+    pack_entry *entries = calloc(rec->count, sizeof(pack_entry));
+    pack_entry *sorted = calloc(rec->count, sizeof(pack_entry));
+    if (entries == NULL || sorted == NULL) { free(entries); free(sorted); return -1; }
+    for (size_t i = 0; i < rec->count; i++) { git_oid_cpy(&sorted[i].id, &rec->written[i]); sorted[i].offset = i; }
+    qsort(sorted, rec->count, sizeof(pack_entry), by_id);
+    unsigned char *keep = calloc(rec->count, 1);
+    if (keep == NULL) { free(entries); free(sorted); return -1; }
+    for (size_t i = 0; i < rec->count; i++) {
+        size_t first = i;
+        while (i + 1 < rec->count && git_oid_equal(&sorted[i + 1].id, &sorted[first].id)) {
+            i++;
+            if (sorted[i].offset < sorted[first].offset) sorted[first].offset = sorted[i].offset;
+        }
+        keep[sorted[first].offset] = 1;
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < rec->count; i++) if (keep[i]) git_oid_cpy(&entries[count++].id, &rec->written[i]);
+    free(keep);
+    free(sorted);
+
+    char pack_path[4096], idx_path[4096], final_path[4096];
+    pack_file out;
     memset(&out, 0, sizeof out);
+    out.fd = temporary(pack_path, sizeof pack_path, pack_dir);
+    if (out.fd < 0) { free(entries); return -1; }
     out.block = malloc(1 << 20);
-    if (out.block == NULL) return -1;
-    int rc = git_odb_write_pack(&out.writer, destination, NULL, NULL);
-    if (rc < 0) { free(out.block); return rc; }
     mbedtls_sha1_init(&out.sha);
-    rc = sha1_starts(&out.sha) == 0 ? 0 : -1;
-    unsigned char header[12] = {'P', 'A', 'C', 'K', 0, 0, 0, 2,
-        (unsigned char)(rec->count >> 24), (unsigned char)(rec->count >> 16),
-        (unsigned char)(rec->count >> 8), (unsigned char)rec->count};
-    if (rc == 0) rc = emit(&out, header, sizeof header, 1);
-    for (size_t i = 0; i < rec->count && rc == 0; i++) rc = emit_object(&out, rec->inner, &rec->written[i]);
-    unsigned char trailer[20];
-    if (rc == 0) rc = sha1_finish(&out.sha, trailer) == 0 ? 0 : -1;
-    if (rc == 0) rc = emit(&out, trailer, sizeof trailer, 0);
-    if (rc == 0) rc = flush_block(&out);
-    if (rc == 0) rc = out.writer->commit(out.writer, &out.progress);
-    out.writer->free(out.writer);
+    int rc = out.block != NULL && sha1_starts(&out.sha) == 0 ? 0 : -1;
+    unsigned char header[12] = {'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 0};
+    put32(header + 8, (uint32_t)count);
+    if (rc == 0) rc = pack_emit(&out, header, sizeof header);
+    for (size_t i = 0; i < count && rc == 0; i++) rc = pack_object(&out, rec->inner, &entries[i]);
+    unsigned char pack_sha[20];
+    if (rc == 0) rc = sha1_finish(&out.sha, pack_sha) == 0 ? 0 : -1;
+    if (rc == 0) rc = pack_flush(&out);
+    if (rc == 0) rc = write_all(out.fd, pack_sha, 20);
     mbedtls_sha1_free(&out.sha);
     free(out.block);
+    if (close(out.fd) != 0) rc = -1;
+    int idx_fd = -1;
+    if (rc == 0) {
+        qsort(entries, count, sizeof(pack_entry), by_id);
+        idx_fd = temporary(idx_path, sizeof idx_path, pack_dir);
+        rc = idx_fd < 0 ? -1 : write_index(idx_fd, entries, count, pack_sha);
+        if (idx_fd >= 0 && close(idx_fd) != 0) rc = -1;
+    }
+    free(entries);
+    char hex[GIT_OID_HEXSZ + 1] = {0};
+    if (rc == 0) {
+        git_oid name;
+        git_oid_fromraw(&name, pack_sha);
+        git_oid_fmt(hex, &name);
+        rc = chmod(pack_path, 0444) == 0 && chmod(idx_path, 0444) == 0 ? 0 : -1;
+    }
+    if (rc == 0) {
+        snprintf(final_path, sizeof final_path, "%s/pack-%s.pack", pack_dir, hex);
+        rc = rename(pack_path, final_path) == 0 ? 0 : -1;
+    }
+    if (rc == 0) {
+        snprintf(final_path, sizeof final_path, "%s/pack-%s.idx", pack_dir, hex);
+        rc = rename(idx_path, final_path) == 0 ? 0 : -1;
+    }
+    if (rc < 0) {
+        unlink(pack_path);
+        if (idx_fd >= 0) unlink(idx_path);
+        git_error_set_str(GIT_ERROR_OS, "cannot write the run's pack");
+    }
     return rc;
 }

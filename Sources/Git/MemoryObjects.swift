@@ -50,10 +50,13 @@ final class MemoryObjects {
     }
 
     /// Writes the objects written in memory to the repository's own database as one pack
-    /// (`agentreplay_recording_backend_write_pack`: exactly those objects, no deltas, indexed
-    /// by `git_odb_write_pack`), then empties the mempack.
+    /// and its index (`agentreplay_recording_backend_write_pack_files`: exactly those objects,
+    /// no deltas, the index built as the pack is written), makes the database see it, then
+    /// empties the mempack.
     func persist(_ repo: OpaquePointer) throws {
-        try disk.use { try check(agentreplay_recording_backend_write_pack($0, recording), "git_odb_write_pack") }
+        let packs = String(cString: git_repository_commondir(repo)) + "objects/pack"
+        try check(agentreplay_recording_backend_write_pack_files(packs, recording), "agentreplay_recording_backend_write_pack_files")
+        try disk.use { try check(git_odb_refresh($0), "git_odb_refresh") }
         try check(git_mempack_reset(mempack), "git_mempack_reset")
         agentreplay_recording_backend_forget(recording)
     }

@@ -19,15 +19,17 @@ int agentreplay_proxy_backend_new(git_odb_backend **out, git_odb *source);
 /// An object-database backend that keeps the ids of the objects written through it and passes
 /// every call on to `inner` (a git_mempack), which it owns.
 ///
-/// Its objects are persisted by `agentreplay_recording_backend_write_pack`: exactly those
+/// Its objects are persisted by `agentreplay_recording_backend_write_pack_files`: exactly those
 /// written since the last `forget` — no walk of every commit's whole tree, as
 /// `git_mempack_dump` does, and nothing the repository already had.
 int agentreplay_recording_backend_new(git_odb_backend **out, git_odb_backend *inner);
 void agentreplay_recording_backend_forget(git_odb_backend *backend);
-/// Writes exactly the objects written since the last `forget` into `destination` as one
-/// pack without deltas (zlib-deflated entries, SHA-1 trailer), through `git_odb_write_pack`,
-/// which indexes it: no delta search, the cost of a run's persisting is one deflate per object.
-int agentreplay_recording_backend_write_pack(git_odb *destination, git_odb_backend *backend);
+/// Writes exactly the objects written since the last `forget` (each once) into `pack_dir`
+/// (the repository's objects/pack) as one pack without deltas (zlib-deflated entries, SHA-1
+/// trailer) and its version-2 index, built as the pack is written: no indexer pass, the cost
+/// of a run's persisting is one deflate per object. Temporary files are named pack_git2_*;
+/// the pack is renamed into place before its index.
+int agentreplay_recording_backend_write_pack_files(const char *pack_dir, git_odb_backend *backend);
 
 /// Sets the process-wide libgit2 options agentreplay runs with (after `git_libgit2_init`):
 /// no re-hashing of objects read, no existence check per entry of a tree written, trees up to
