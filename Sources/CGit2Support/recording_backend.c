@@ -26,6 +26,9 @@ typedef struct {
     git_odb_backend parent;
     git_odb_backend *inner;
     git_oid *written;
+    /* Per written object, the object it is a new version of (a tree's previous version at
+       the same path), or all zeroes: the base its pack entry may be a delta against. */
+    git_oid *bases;
     size_t count;
     size_t capacity;
 } recording_backend;
@@ -54,8 +57,12 @@ static int rec_write(git_odb_backend *backend, const git_oid *id, const void *da
         git_oid *grown = realloc(rec->written, capacity * sizeof(git_oid));
         if (grown == NULL) return -1;
         rec->written = grown;
+        grown = realloc(rec->bases, capacity * sizeof(git_oid));
+        if (grown == NULL) return -1;
+        rec->bases = grown;
         rec->capacity = capacity;
     }
+    memset(&rec->bases[rec->count], 0, sizeof(git_oid));
     git_oid_cpy(&rec->written[rec->count++], id);
     return 0;
 }
@@ -64,6 +71,7 @@ static void rec_free(git_odb_backend *backend) {
     recording_backend *rec = (recording_backend *)backend;
     rec->inner->free(rec->inner);
     free(rec->written);
+    free(rec->bases);
     free(rec);
 }
 
@@ -85,6 +93,12 @@ int agentreplay_recording_backend_new(git_odb_backend **out, git_odb_backend *in
     return 0;
 }
 
+void agentreplay_recording_backend_note_base(git_odb_backend *backend, const git_oid *object, const git_oid *base) {
+    recording_backend *rec = (recording_backend *)backend;
+    /* Only when `object` was just written through this backend (not already on disk). */
+    if (rec->count > 0 && git_oid_equal(&rec->written[rec->count - 1], object)) git_oid_cpy(&rec->bases[rec->count - 1], base);
+}
+
 void agentreplay_recording_backend_forget(git_odb_backend *backend) {
     ((recording_backend *)backend)->count = 0;
 }
@@ -98,9 +112,16 @@ void agentreplay_recording_backend_forget(git_odb_backend *backend) {
 
 typedef struct {
     git_oid id;
+    git_oid base;
     uint64_t offset;
     uint32_t crc;
+    /* Entries written before this one that its delta chain runs through (0: whole). */
+    uint32_t depth;
+    int emitted;
 } pack_entry;
+
+/* Longest chain of deltas a reader must follow (git's pack.depth default is 50). */
+#define MAXIMUM_DELTA_DEPTH 50
 
 typedef struct {
     int fd;
@@ -143,12 +164,103 @@ static int pack_emit(pack_file *out, const void *data, size_t len) {
     return 0;
 }
 
-static int pack_object(pack_file *out, git_odb_backend *inner, pack_entry *entry) {
+static size_t put_varint(unsigned char *p, size_t v) {
+    size_t n = 0;
+    while (v >= 0x80) { p[n++] = (unsigned char)(v | 0x80); v >>= 7; }
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+/* A git delta from `source` to `target` made of their common prefix and suffix: copy the
+   prefix, insert the middle, copy the suffix. A new version of a tree differs from the
+   previous one in an entry or two, so this is nearly always a few dozen bytes. Returns the
+   delta's length, or 0 when it would not be much smaller than the target itself. */
+static size_t prefix_suffix_delta(unsigned char **out, const unsigned char *source, size_t source_len,
+                                  const unsigned char *target, size_t target_len) {
+    size_t prefix = 0, suffix = 0, shorter = source_len < target_len ? source_len : target_len;
+    while (prefix < shorter && source[prefix] == target[prefix]) prefix++;
+    while (suffix < shorter - prefix && source[source_len - 1 - suffix] == target[target_len - 1 - suffix]) suffix++;
+    size_t middle = target_len - prefix - suffix;
+    size_t bound = 20 + middle + middle / 127 + 1 + 2 * 8 * (shorter / 0xFFFFFF + 2);
+    if (bound >= target_len / 2) return 0;
+    unsigned char *d = malloc(bound), *p = d;
+    if (d == NULL) return 0;
+    p += put_varint(p, source_len);
+    p += put_varint(p, target_len);
+    /* Copies of at most 0xFFFFFF bytes each: an opcode, 4 offset bytes, 3 size bytes. */
+    size_t copies[2][2] = {{0, prefix}, {source_len - suffix, suffix}};
+    for (int c = 0; c < 2; c++) {
+        if (c == 1) {
+            for (size_t at = prefix; at < prefix + middle;) {
+                size_t n = prefix + middle - at < 127 ? prefix + middle - at : 127;
+                *p++ = (unsigned char)n;
+                memcpy(p, target + at, n);
+                p += n;
+                at += n;
+            }
+        }
+        for (size_t at = copies[c][0], left = copies[c][1]; left > 0;) {
+            size_t n = left < 0xFFFFFF ? left : 0xFFFFFF;
+            unsigned char *op = p++;
+            *op = 0x80;
+            for (int b = 0; b < 4; b++) if ((at >> (8 * b)) & 0xFF) { *op |= (unsigned char)(1 << b); *p++ = (unsigned char)(at >> (8 * b)); }
+            for (int b = 0; b < 3; b++) if ((n >> (8 * b)) & 0xFF) { *op |= (unsigned char)(0x10 << b); *p++ = (unsigned char)(n >> (8 * b)); }
+            at += n;
+            left -= n;
+        }
+    }
+    *out = d;
+    return (size_t)(p - d);
+}
+
+static int pack_object(pack_file *out, git_odb_backend *inner, pack_entry *entry, const pack_entry *base) {
     void *data = NULL;
     size_t len = 0;
     git_object_t type;
     int rc = inner->read(&data, &len, &type, inner, &entry->id);
     if (rc < 0) return rc;
+    entry->offset = out->offset;
+    entry->depth = 0;
+    if (base != NULL) {
+        /* An OFS_DELTA entry: type 6, the delta's size, the distance back to the base. */
+        void *base_data = NULL;
+        size_t base_len = 0;
+        git_object_t base_type;
+        unsigned char *delta = NULL;
+        size_t delta_len = 0;
+        if (inner->read(&base_data, &base_len, &base_type, inner, &base->id) == 0) {
+            if (base_type == type) delta_len = prefix_suffix_delta(&delta, base_data, base_len, data, len);
+            git_odb_backend_data_free(inner, base_data);
+        }
+        if (delta_len > 0) {
+            git_odb_backend_data_free(inner, data);
+            unsigned char header[32];
+            size_t n = 0, size = delta_len;
+            unsigned char c = (unsigned char)((6 << 4) | (size & 0x0F));
+            size >>= 4;
+            while (size) { header[n++] = c | 0x80; c = size & 0x7F; size >>= 7; }
+            header[n++] = c;
+            unsigned char distance[16];
+            size_t pos = sizeof distance - 1;
+            uint64_t ofs = entry->offset - base->offset;
+            distance[pos] = ofs & 127;
+            while (ofs >>= 7) distance[--pos] = (unsigned char)(128 | (--ofs & 127));
+            memcpy(header + n, distance + pos, sizeof distance - pos);
+            n += sizeof distance - pos;
+            uLongf bound = compressBound((uLong)delta_len);
+            unsigned char *deflated = malloc(bound);
+            if (deflated == NULL) { free(delta); return -1; }
+            rc = compress2(deflated, &bound, delta, (uLong)delta_len, Z_BEST_SPEED) == Z_OK ? 0 : -1;
+            free(delta);
+            entry->depth = base->depth + 1;
+            entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), deflated, (uInt)bound);
+            if (rc == 0) rc = pack_emit(out, header, n);
+            if (rc == 0) rc = pack_emit(out, deflated, bound);
+            free(deflated);
+            entry->emitted = 1;
+            return rc;
+        }
+    }
     /* The entry header: type and size, 4 bits then 7 bits a byte, high bit "more". */
     unsigned char header[16];
     size_t n = 0, size = len;
@@ -165,11 +277,11 @@ static int pack_object(pack_file *out, git_odb_backend *inner, pack_entry *entry
     if (deflated == NULL) { git_odb_backend_data_free(inner, data); return -1; }
     rc = compress2(deflated, &bound, data, (uLong)len, Z_BEST_SPEED) == Z_OK ? 0 : -1;
     git_odb_backend_data_free(inner, data);
-    entry->offset = out->offset;
     entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), deflated, (uInt)bound);
     if (rc == 0) rc = pack_emit(out, header, n);
     if (rc == 0) rc = pack_emit(out, deflated, bound);
     free(deflated);
+    entry->emitted = 1;
     return rc;
 }
 
@@ -247,22 +359,42 @@ int agentreplay_recording_backend_write_pack_files(const char *pack_dir, git_odb
         keep[sorted[first].offset] = 1;
     }
     size_t count = 0;
-    for (size_t i = 0; i < rec->count; i++) if (keep[i]) git_oid_cpy(&entries[count++].id, &rec->written[i]);
+    for (size_t i = 0; i < rec->count; i++) {
+        if (!keep[i]) continue;
+        git_oid_cpy(&entries[count].id, &rec->written[i]);
+        git_oid_cpy(&entries[count].base, &rec->bases[i]);
+        count++;
+    }
     free(keep);
-    free(sorted);
+    /* Where each object stands in the pack's order, by id: a delta's base must come first. */
+    for (size_t i = 0; i < count; i++) { git_oid_cpy(&sorted[i].id, &entries[i].id); sorted[i].offset = i; }
+    qsort(sorted, count, sizeof(pack_entry), by_id);
 
     char pack_path[4096], idx_path[4096], final_path[4096];
     pack_file out;
     memset(&out, 0, sizeof out);
     out.fd = temporary(pack_path, sizeof pack_path, pack_dir);
-    if (out.fd < 0) { free(entries); return -1; }
+    if (out.fd < 0) { free(entries); free(sorted); return -1; }
     out.block = malloc(1 << 20);
     mbedtls_sha1_init(&out.sha);
     int rc = out.block != NULL && sha1_starts(&out.sha) == 0 ? 0 : -1;
     unsigned char header[12] = {'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 0};
     put32(header + 8, (uint32_t)count);
     if (rc == 0) rc = pack_emit(&out, header, sizeof header);
-    for (size_t i = 0; i < count && rc == 0; i++) rc = pack_object(&out, rec->inner, &entries[i]);
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        const pack_entry *base = NULL;
+        if (!git_oid_is_zero(&entries[i].base)) {
+            pack_entry key;
+            git_oid_cpy(&key.id, &entries[i].base);
+            const pack_entry *found = bsearch(&key, sorted, count, sizeof(pack_entry), by_id);
+            if (found != NULL) {
+                const pack_entry *candidate = &entries[found->offset];
+                if (candidate->emitted && candidate->depth < MAXIMUM_DELTA_DEPTH) base = candidate;
+            }
+        }
+        rc = pack_object(&out, rec->inner, &entries[i], base);
+    }
+    free(sorted);
     unsigned char pack_sha[20];
     if (rc == 0) rc = sha1_finish(&out.sha, pack_sha) == 0 ? 0 : -1;
     if (rc == 0) rc = pack_flush(&out);

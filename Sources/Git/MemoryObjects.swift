@@ -53,6 +53,13 @@ final class MemoryObjects {
     /// and its index (`agentreplay_recording_backend_write_pack_files`: exactly those objects,
     /// no deltas, the index built as the pack is written), makes the database see it, then
     /// empties the mempack.
+    /// Notes that `object` (just written) is a new version of `previous`: the pack may store
+    /// it as a delta.
+    func noteVersion(_ object: ObjectID, of previous: ObjectID) {
+        var id = object.oid, base = previous.oid
+        agentreplay_recording_backend_note_base(recording, &id, &base)
+    }
+
     func persist(_ repo: OpaquePointer) throws {
         let packs = String(cString: git_repository_commondir(repo)) + "objects/pack"
         try check(agentreplay_recording_backend_write_pack_files(packs, recording), "agentreplay_recording_backend_write_pack_files")

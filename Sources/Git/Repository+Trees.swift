@@ -67,8 +67,9 @@ extension Repository {
     }
 
     /// Writes a tree of `sorted` (in git's order, ``TreeLevels/precedes(_:_:)``; names
-    /// unique) and returns its id (`git_odb_write`); its level is cached.
-    func writeTree(sorted: [TreeEntry]) throws -> ObjectID {
+    /// unique) and returns its id (`git_odb_write`); its level is cached. `replacing`, the
+    /// tree this one is a new version of, lets the pack of a run store it as a delta.
+    func writeTree(sorted: [TreeEntry], replacing previous: ObjectID? = nil) throws -> ObjectID {
         let bytes = TreeLevels.serialize(sorted)
         let id: ObjectID = try use { repo in
             let odb = try Owned.make("git_repository_odb", free: git_odb_free) { git_repository_odb(&$0, repo) }
@@ -84,6 +85,7 @@ extension Repository {
             }
         }
         treeLevels.insert(TreeLevels.Level(sorted), for: id)
+        if let previous, let memory { memory.noteVersion(id, of: previous) }
         return id
     }
 

@@ -36,7 +36,7 @@ final class TreeEdit {
         for (name, entry) in upserts { result.set(name, TreeEntry(name: name, id: entry.id, mode: entry.mode)) }
         if let tree, !result.changed { return tree }
         let entries = result.inGitOrder()
-        return entries.isEmpty ? nil : try repository.writeTree(sorted: entries)
+        return entries.isEmpty ? nil : try repository.writeTree(sorted: entries, replacing: tree)
     }
 
     /// One directory's entries while it is edited: the level's own, in place, plus the ones

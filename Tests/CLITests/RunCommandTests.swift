@@ -15,6 +15,36 @@ final class RunCommandTests: XCTestCase {
         return (repo, folder)
     }
 
+    /// A run's pack stores each new version of a tree as a delta against the previous one,
+    /// chains at most 50 deep: 120 edits of files in one folder give valid git whose every
+    /// commit reads back as written.
+    func testPackOfManyVersionsOfOneFolderIsValidGit() throws {
+        var log = SessionLog()
+        log.user("count up")
+        for i in 1...120 {
+            log.edit("src/deep/counter.txt", "v\(i - 1)\n", "v\(i)\n")
+            if i % 7 == 0 { log.write("src/deep/note\(i).txt", "note \(i)\n") }
+        }
+        let (repo, folder) = try setUp(log, files: ["a.txt": "one\n", "src/deep/counter.txt": "v0\n", "src/top.txt": "top\n"])
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertEqual(try repo.git("fsck", "--no-progress", "--strict"), "", "everything written is valid git")
+        let pack = try repo.git("rev-parse", "--git-path", "objects/pack").trimmingCharacters(in: .whitespacesAndNewlines)
+        let index = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: repo.path + "/" + pack).first { $0.hasSuffix(".idx") })
+        let stats = try repo.git("verify-pack", "-s", pack + "/" + index)
+        XCTAssertTrue(stats.contains("chain length = 50:"), stats)
+        XCTAssertFalse(stats.contains("chain length = 51:"), stats)
+        let commits = try repo.git("rev-list", "--reverse", "refs/agentreplay/last").split(separator: "\n").dropFirst()
+        XCTAssertEqual(commits.count, 120 + 120 / 7)
+        var version = 0
+        for commit in commits where try repo.git("show", "--format=%s", "--name-only", String(commit)).hasPrefix("Edit") {
+            version += 1
+            XCTAssertEqual(try repo.git("show", "\(commit):src/deep/counter.txt"), "v\(version)\n")
+        }
+        XCTAssertEqual(version, 120)
+        XCTAssertEqual(try repo.git("show", "refs/agentreplay/last:src/deep/note119.txt"), "note 119\n")
+    }
+
     func testCleanRunExitsZeroAndWritesTheChain() throws {
         var log = SessionLog()
         log.user("make it three")

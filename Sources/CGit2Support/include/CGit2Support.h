@@ -24,10 +24,15 @@ int agentreplay_proxy_backend_new(git_odb_backend **out, git_odb *source);
 /// `git_mempack_dump` does, and nothing the repository already had.
 int agentreplay_recording_backend_new(git_odb_backend **out, git_odb_backend *inner);
 void agentreplay_recording_backend_forget(git_odb_backend *backend);
+/// Notes that `object`, when it is the object last written through `backend`, is a new
+/// version of `base` (a tree's previous version at the same path): the pack may store it as
+/// a delta against `base` when `base` is in the pack too.
+void agentreplay_recording_backend_note_base(git_odb_backend *backend, const git_oid *object, const git_oid *base);
 /// Writes exactly the objects written since the last `forget` (each once) into `pack_dir`
-/// (the repository's objects/pack) as one pack without deltas (zlib-deflated entries, SHA-1
-/// trailer) and its version-2 index, built as the pack is written: no indexer pass, the cost
-/// of a run's persisting is one deflate per object. Temporary files are named pack_git2_*;
+/// (the repository's objects/pack) as one pack (zlib-deflated entries, SHA-1 trailer) and its
+/// version-2 index, built as the pack is written: no indexer pass. An object noted as a new
+/// version of another in the pack is stored as a delta against it (common prefix and
+/// suffix; chains at most 50 deep); everything else whole. Temporary files are named pack_git2_*;
 /// the pack is renamed into place before its index.
 int agentreplay_recording_backend_write_pack_files(const char *pack_dir, git_odb_backend *backend);
 
