@@ -32,8 +32,8 @@ extension OTLPSpan {
         if kind == .tool {
             let tool = attrs[GenAI.toolName]?.stringValue ?? attributes["agentreplay.span.name"]?.stringValue ?? (name.isEmpty ? "tool" : name)
             var call = attrs[GenAI.toolCallID]?.stringValue ?? spanID
-            if call.isEmpty || callIDs.contains(call) { call = (call.isEmpty ? "" : call + "#") + spanID }
-            callIDs.insert(call)
+            if call.isEmpty { call = spanID }
+            call = OTLPSpan.unique(call: call, spanID: spanID, in: &callIDs)
             attrs[GenAI.toolName] = .string(tool)
             attrs[GenAI.toolCallID] = .string(call)
             if let text = attributes["gen_ai.tool.call.arguments"]?.stringValue { input = (try? JSONParser.parse(text)) ?? .string(text) }

@@ -124,6 +124,20 @@ struct OTLPSpan {
         return (.object(members), truncated, unreadable)
     }
 
+    /// `call`, or — when an earlier span has it already (the same call logged twice, or an
+    /// id made up for an earlier span, which a log may hold verbatim) — `call#<span id>`,
+    /// then `call#<span id>#2`, … until unused; recorded in `used`.
+    static func unique(call: String, spanID: String, in used: inout Set<String>) -> String {
+        var candidate = call
+        var n = 1
+        while used.contains(candidate) {
+            candidate = call + "#" + spanID + (n == 1 ? "" : "#\(n)")
+            n += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+
     /// The trace span, given the ids already used.
     func span(id: Span.ID, parent: Span.ID?, callIDs: inout Set<String>) -> Span {
         if let span = restored(id: id, parent: parent, callIDs: &callIDs) { return span }
@@ -143,8 +157,8 @@ struct OTLPSpan {
         case .tool:
             let tool = attrs[GenAI.toolName]?.stringValue ?? (name.isEmpty ? "tool" : name)
             var call = attrs[GenAI.toolCallID]?.stringValue ?? spanID
-            if call.isEmpty || callIDs.contains(call) { call = call.isEmpty ? spanID : call + "#" + spanID }
-            callIDs.insert(call)
+            if call.isEmpty { call = spanID }
+            call = Self.unique(call: call, spanID: spanID, in: &callIDs)
             attrs[GenAI.operationName] = .string("execute_tool")
             attrs[GenAI.toolName] = .string(tool)
             attrs[GenAI.toolCallID] = .string(call)

@@ -157,8 +157,12 @@ final class HostileCorpusTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("in memory only"), r.stdout)
         // The run keeps one step per span (a few hundred bytes each: 450 MiB measured in a
         // debug build), not the spans themselves.
-        XCTAssertLessThan(r.maxRSS, 768 << 20, "peak RSS \(r.maxRSS >> 20) MiB")
+        if !Self.underSanitizer { XCTAssertLessThan(r.maxRSS, 768 << 20, "peak RSS \(r.maxRSS >> 20) MiB") }
     }
+
+    /// Run by `scripts/sanitize`: the peak memory then holds the sanitizer's shadow memory,
+    /// red zones and quarantine (ASan: about 250 MiB more), so the bounds are not checked.
+    static let underSanitizer = ProcessInfo.processInfo.environment["AGENTREPLAY_SANITIZER"] != nil
 
     /// Spans of 1 MiB each, streamed: the peak memory stays well under the file's size and
     /// does not grow with it, replayed with `--no-refs` and with the trace stored under
@@ -186,7 +190,7 @@ final class HostileCorpusTests: XCTestCase {
         let r = child.wait()
         XCTAssertEqual(r.end, .exited(0), r.stderr)
         XCTAssertTrue(r.stdout.contains("\(count) spans"), r.stdout)
-        XCTAssertLessThan(r.maxRSS, 64 << 20, "peak RSS \(r.maxRSS >> 20) MiB for a \(size >> 20) MiB trace (refs: \(refs))")
+        if !Self.underSanitizer { XCTAssertLessThan(r.maxRSS, 64 << 20, "peak RSS \(r.maxRSS >> 20) MiB for a \(size >> 20) MiB trace (refs: \(refs))") }
         if refs {
             // The stored trace is the whole trace, in the native format.
             let stored = try repo.git("cat-file", "-s", "refs/agentreplay/traces/0af7651916cd43dd8448eb211c80319c:trace.ndjson")

@@ -86,6 +86,26 @@ final class OTLPImporterTests: XCTestCase {
         XCTAssertEqual(trace.header.agentName, "my-agent")
     }
 
+    /// Found by fuzzing (`scripts/fuzz otlp`): a call id used twice became `call#<span id>`,
+    /// which an earlier span could hold already, so the trace `import` wrote had a duplicate
+    /// tool call id and could not be read back.
+    func testACallIDMadeUniqueIsNotOneTheLogAlreadyHolds() throws {
+        func tool(_ id: String, call: String, start: String) -> String {
+            span(id, start: start, attributes: [
+                attribute("gen_ai.tool.name", #"{"stringValue":"Bash"}"#),
+                attribute("gen_ai.tool.call.id", #"{"stringValue":"\#(call)"}"#),
+            ].joined(separator: ","))
+        }
+        let trace = try Importer.load(path: write(request([
+            tool("00000000000000a1", call: "c#00000000000000a3", start: "1760000000000000001"),
+            tool("00000000000000a2", call: "c", start: "1760000000000000002"),
+            tool("00000000000000a3", call: "c", start: "1760000000000000003"),
+        ])))
+        XCTAssertEqual(trace.spans.map(\.toolCallID), ["c#00000000000000a3", "c", "c#00000000000000a3#2"])
+        let path = try write(String(decoding: TraceWriter.bytes(trace), as: UTF8.self), name: "trace.ndjson")
+        XCTAssertEqual(TraceWriter.bytes(try TraceReader.read(path: path)), TraceWriter.bytes(trace))
+    }
+
     func testALongChainOfChildrenBeforeTheirParents() throws {
         // Span n is the child of span n+1, and the file lists them child first.
         let count = 20_000
