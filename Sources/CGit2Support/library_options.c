@@ -8,8 +8,5 @@ int agentreplay_configure_library(void) {
     /* Every tree and commit agentreplay writes names objects it has just written or read: the
        existence check per entry libgit2 makes by default only repeats what is known. */
     if ((rc = git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0)) < 0) return rc;
-    /* Replay reads the same directories' trees again and again; libgit2 caches no tree over
-       4 KiB by default (a directory of ~100 files). */
-    if ((rc = git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)(1 << 20))) < 0) return rc;
     return 0;
 }

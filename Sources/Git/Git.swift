@@ -27,7 +27,7 @@ enum Library {
     }()
 
     /// Makes sure libgit2 is initialised and configured (`agentreplay_configure_library`:
-    /// objects read are not re-hashed, as git does not; larger trees cached); throws if
+    /// objects read are not re-hashed, as git does not); throws if
     /// either failed.
     static func ensureInitialized() throws {
         try check(initResult.code, initResult.call)

@@ -29,7 +29,9 @@ final class TreeLevels {
     private var entryCount = 0
     let maximumEntries: Int
 
-    init(maximumEntries: Int = 2_000_000) { self.maximumEntries = maximumEntries }
+    /// 250,000 entries (some 20 MB): the directories a replay is working in stay, old
+    /// versions go when it fills up and is dropped.
+    init(maximumEntries: Int = 250_000) { self.maximumEntries = maximumEntries }
 
     subscript(tree: ObjectID) -> Level? { levels[tree] }
 

@@ -37,8 +37,8 @@ void agentreplay_recording_backend_note_base(git_odb_backend *backend, const git
 int agentreplay_recording_backend_write_pack_files(const char *pack_dir, git_odb_backend *backend);
 
 /// Sets the process-wide libgit2 options agentreplay runs with (after `git_libgit2_init`):
-/// no re-hashing of objects read, no existence check per entry of a tree written, trees up to
-/// 1 MiB kept in the object cache. Returns 0 or libgit2's error code.
+/// no re-hashing of objects read, no existence check per entry of a tree written (trees are
+/// cached by agentreplay itself, level by level). Returns 0 or libgit2's error code.
 int agentreplay_configure_library(void);
 
 #endif
