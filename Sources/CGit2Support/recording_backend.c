@@ -213,6 +213,35 @@ static size_t prefix_suffix_delta(unsigned char **out, const unsigned char *sour
     return (size_t)(p - d);
 }
 
+/* A pack entry's header: type and size, 4 bits then 7 bits a byte, high bit "more". */
+static size_t entry_header(unsigned char *header, int type, size_t size) {
+    size_t n = 0;
+    unsigned char c = (unsigned char)((type << 4) | (size & 0x0F));
+    size >>= 4;
+    while (size) {
+        header[n++] = c | 0x80;
+        c = size & 0x7F;
+        size >>= 7;
+    }
+    header[n++] = c;
+    return n;
+}
+
+/* Writes `header` and `data` deflated (fastest level) as `entry`, noting its CRC-32. */
+static int emit_entry(pack_file *out, pack_entry *entry, const unsigned char *header, size_t n,
+                      const void *data, size_t len) {
+    uLongf bound = compressBound((uLong)len);
+    unsigned char *deflated = malloc(bound ? bound : 1);
+    if (deflated == NULL) return -1;
+    int rc = compress2(deflated, &bound, data, (uLong)len, Z_BEST_SPEED) == Z_OK ? 0 : -1;
+    entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), deflated, (uInt)bound);
+    if (rc == 0) rc = pack_emit(out, header, n);
+    if (rc == 0) rc = pack_emit(out, deflated, bound);
+    free(deflated);
+    entry->emitted = 1;
+    return rc;
+}
+
 static int pack_object(pack_file *out, git_odb_backend *inner, pack_entry *entry, const pack_entry *base) {
     void *data = NULL;
     size_t len = 0;
@@ -235,11 +264,7 @@ static int pack_object(pack_file *out, git_odb_backend *inner, pack_entry *entry
         if (delta_len > 0) {
             git_odb_backend_data_free(inner, data);
             unsigned char header[32];
-            size_t n = 0, size = delta_len;
-            unsigned char c = (unsigned char)((6 << 4) | (size & 0x0F));
-            size >>= 4;
-            while (size) { header[n++] = c | 0x80; c = size & 0x7F; size >>= 7; }
-            header[n++] = c;
+            size_t n = entry_header(header, 6, delta_len);
             unsigned char distance[16];
             size_t pos = sizeof distance - 1;
             uint64_t ofs = entry->offset - base->offset;
@@ -247,41 +272,16 @@ static int pack_object(pack_file *out, git_odb_backend *inner, pack_entry *entry
             while (ofs >>= 7) distance[--pos] = (unsigned char)(128 | (--ofs & 127));
             memcpy(header + n, distance + pos, sizeof distance - pos);
             n += sizeof distance - pos;
-            uLongf bound = compressBound((uLong)delta_len);
-            unsigned char *deflated = malloc(bound);
-            if (deflated == NULL) { free(delta); return -1; }
-            rc = compress2(deflated, &bound, delta, (uLong)delta_len, Z_BEST_SPEED) == Z_OK ? 0 : -1;
-            free(delta);
             entry->depth = base->depth + 1;
-            entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), deflated, (uInt)bound);
-            if (rc == 0) rc = pack_emit(out, header, n);
-            if (rc == 0) rc = pack_emit(out, deflated, bound);
-            free(deflated);
-            entry->emitted = 1;
+            rc = emit_entry(out, entry, header, n, delta, delta_len);
+            free(delta);
             return rc;
         }
     }
-    /* The entry header: type and size, 4 bits then 7 bits a byte, high bit "more". */
     unsigned char header[16];
-    size_t n = 0, size = len;
-    unsigned char c = (unsigned char)((type << 4) | (size & 0x0F));
-    size >>= 4;
-    while (size) {
-        header[n++] = c | 0x80;
-        c = size & 0x7F;
-        size >>= 7;
-    }
-    header[n++] = c;
-    uLongf bound = compressBound((uLong)len);
-    unsigned char *deflated = malloc(bound ? bound : 1);
-    if (deflated == NULL) { git_odb_backend_data_free(inner, data); return -1; }
-    rc = compress2(deflated, &bound, data, (uLong)len, Z_BEST_SPEED) == Z_OK ? 0 : -1;
+    size_t n = entry_header(header, type, len);
+    rc = emit_entry(out, entry, header, n, data, len);
     git_odb_backend_data_free(inner, data);
-    entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), deflated, (uInt)bound);
-    if (rc == 0) rc = pack_emit(out, header, n);
-    if (rc == 0) rc = pack_emit(out, deflated, bound);
-    free(deflated);
-    entry->emitted = 1;
     return rc;
 }
 

@@ -5,19 +5,9 @@ import Trace
 struct StableID {
     private var used = Set<String>()
 
-    static func fnv1a(_ text: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-        var h = seed
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        return h
-    }
+    static func fnv1a(_ text: String, seed: UInt64 = FNV1a.offsetBasis) -> UInt64 { FNV1a.hash(text, seed: seed) }
 
-    static func hex(_ v: UInt64) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
-    }
+    static func hex(_ v: UInt64) -> String { FNV1a.hex(v) }
 
     /// A 16-hex-digit span id for `source`, unique within this importer run.
     mutating func span(_ source: String) -> Span.ID {

@@ -15,16 +15,8 @@ public enum TimeText {
     /// `2025-06-01` (UTC), by the civil-from-days algorithm.
     public static func date(_ t: Timestamp) -> String {
         let days = (t.seconds >= 0 ? t.seconds : t.seconds - 86_399) / 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(y) + "-" + two(m) + "-" + two(d)
+        let (y, m, d) = Timestamp.civilFromDays(Int(days))
+        return String(y) + "-" + two(Int64(m)) + "-" + two(Int64(d))
     }
 
     /// Milliseconds from `a` to `b`.
