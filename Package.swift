@@ -19,8 +19,9 @@ let package = Package(
         ),
         .target(
             name: "CGit2Support", dependencies: ["CGit2"],
-            // zlib and mbedTLS come with libgit2-dev (its own dependencies).
-            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("mbedcrypto")]
+            // zlib and OpenSSL's libcrypto come with libgit2-dev (its own dependencies;
+            // scripts/setup names libssl-dev too).
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("crypto")]
         ),
         .target(name: "Git", dependencies: ["CGit2", "CGit2Support"]),
         .target(name: "Trace"),

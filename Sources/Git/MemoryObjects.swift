@@ -60,6 +60,17 @@ final class MemoryObjects {
         agentreplay_recording_backend_note_base(recording, &id, &base)
     }
 
+    /// Writes `bytes` as an object of `type` straight into memory
+    /// (`agentreplay_recording_backend_put`: hashed with OpenSSL's SHA-1, no existence check
+    /// on disk, a different object under an id already written is an error).
+    func put(_ bytes: UnsafeRawBufferPointer, _ type: git_object_t) throws -> ObjectID {
+        var out = git_oid()
+        var empty: UInt8 = 0
+        let base = bytes.baseAddress ?? withUnsafePointer(to: &empty) { UnsafeRawPointer($0) }
+        try check(agentreplay_recording_backend_put(&out, recording, base, bytes.count, type), "agentreplay_recording_backend_put")
+        return ObjectID(out)
+    }
+
     func persist(_ repo: OpaquePointer) throws {
         let packs = String(cString: git_repository_commondir(repo)) + "objects/pack"
         try check(agentreplay_recording_backend_write_pack_files(packs, recording), "agentreplay_recording_backend_write_pack_files")

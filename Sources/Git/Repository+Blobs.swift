@@ -2,9 +2,16 @@ import CGit2
 
 extension Repository {
     /// Writes `bytes` as a blob and returns its id (`git_blob_create_from_buffer`).
-    /// With `objectsInMemory` the blob only lives in this handle's memory pack.
-    public func writeBlob(_ bytes: [UInt8]) throws -> ObjectID {
-        try use { repo in
+    /// With `objectsInMemory` the blob only lives in this handle's memory pack; `replacing`,
+    /// the blob this one is a new version of (the same path's), lets the run's pack store it
+    /// as a delta.
+    public func writeBlob(_ bytes: [UInt8], replacing previous: ObjectID? = nil) throws -> ObjectID {
+        if let memory {
+            let id = try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_BLOB) }
+            if let previous { memory.noteVersion(id, of: previous) }
+            return id
+        }
+        return try use { repo in
             var out = git_oid()
             try Self.withBuffer(bytes) { base, count in
                 try check(git_blob_create_from_buffer(&out, repo, base, count), "git_blob_create_from_buffer")

@@ -36,7 +36,13 @@ extension Repository {
         tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature,
         message: String
     ) throws -> ObjectID {
-        try use { repo in
+        if let memory, Self.plainTimes.contains(author.time), Self.plainTimes.contains(committer.time) {
+            // The bytes `git_commit_create` would write, without looking the tree and the
+            // parents up (each a read and a parse).
+            let bytes = try Self.commitBytes(tree: tree, parents: parents, author: author, committer: committer, message: message)
+            return try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_COMMIT) }
+        }
+        return try use { repo in
             let treeObject = try lookup(tree, GIT_OBJECT_TREE, in: repo)
             let parentObjects = try parents.map { try lookup($0, GIT_OBJECT_COMMIT, in: repo) }
             let authorSig = try author.owned()
@@ -59,6 +65,27 @@ extension Repository {
             }
             return ObjectID(out)
         }
+    }
+
+    /// The times `commitBytes` writes as libgit2 does: it writes a time as a 32-bit unsigned
+    /// number (wrapping), so outside this range only its own path gives its bytes.
+    static let plainTimes = 0...Int64(UInt32.max)
+
+    /// A commit object's bytes as `git_commit_create` writes them (no encoding header, the
+    /// message up to a NUL);
+    /// `git_signature_new` still checks and trims names and emails. Times in `plainTimes`.
+    static func commitBytes(tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String) throws -> [UInt8] {
+        guard plainTimes.contains(author.time), plainTimes.contains(committer.time) else {
+            throw GitError.invalid("a commit time outside 1970...2106", "commitBytes")
+        }
+        var text = Array("tree \(tree.hex)\n".utf8)
+        for parent in parents { text += Array("parent \(parent.hex)\n".utf8) }
+        try author.appendLine("author", to: &text)
+        try committer.appendLine("committer", to: &text)
+        text.append(0x0A)
+        // libgit2 takes the message as a C string: it ends at a NUL.
+        text += message.utf8.prefix { $0 != 0 }
+        return text
     }
 
     /// Looks a commit up and lends it to `body` (`git_commit_lookup`, freed after).

@@ -71,17 +71,22 @@ extension Repository {
     /// tree this one is a new version of, lets the pack of a run store it as a delta.
     func writeTree(sorted: [TreeEntry], replacing previous: ObjectID? = nil) throws -> ObjectID {
         let bytes = TreeLevels.serialize(sorted)
-        let id: ObjectID = try use { repo in
-            let odb = try Owned.make("git_repository_odb", free: git_odb_free) { git_repository_odb(&$0, repo) }
-            return try odb.use { odb in
-                var out = git_oid()
-                var empty: UInt8 = 0
-                try bytes.withUnsafeBytes { raw in
-                    // The empty tree too is written (a zero-length buffer, never a NULL pointer).
-                    let base = raw.baseAddress ?? withUnsafePointer(to: &empty) { UnsafeRawPointer($0) }
-                    try check(git_odb_write(&out, odb, base, raw.count, GIT_OBJECT_TREE), "git_odb_write")
+        let id: ObjectID
+        if let memory {
+            id = try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_TREE) }
+        } else {
+            id = try use { repo in
+                let odb = try Owned.make("git_repository_odb", free: git_odb_free) { git_repository_odb(&$0, repo) }
+                return try odb.use { odb in
+                    var out = git_oid()
+                    var empty: UInt8 = 0
+                    try bytes.withUnsafeBytes { raw in
+                        // The empty tree too is written (a zero-length buffer, never a NULL pointer).
+                        let base = raw.baseAddress ?? withUnsafePointer(to: &empty) { UnsafeRawPointer($0) }
+                        try check(git_odb_write(&out, odb, base, raw.count, GIT_OBJECT_TREE), "git_odb_write")
+                    }
+                    return ObjectID(out)
                 }
-                return ObjectID(out)
             }
         }
         treeLevels.insert(TreeLevels.Level(sorted), for: id)

@@ -36,4 +36,17 @@ extension Signature {
         guard let out else { throw GitError.invalid("no signature returned", "git_signature_new") }
         return Owned(out, free: git_signature_free)
     }
+
+    /// Appends the commit header line `<field> <name> <<email>> <time> <±hhmm>` as libgit2
+    /// writes it (`git_signature__writebuf`), name and email as `git_signature_new` leaves
+    /// them (checked, surrounding spaces trimmed). For a time in 0...UInt32.max.
+    func appendLine(_ field: String, to out: inout [UInt8]) throws {
+        let signature = try owned()
+        let (name, email) = signature.use { (String(cString: $0.pointee.name), String(cString: $0.pointee.email)) }
+        let magnitude = abs(Int(offsetMinutes))
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let hours = magnitude / 60, minutes = magnitude % 60
+        let zone = sign + (hours < 10 ? "0" : "") + String(hours) + (minutes < 10 ? "0" : "") + String(minutes)
+        out += Array("\(field) \(name) <\(email)> \(time) \(zone)\n".utf8)
+    }
 }

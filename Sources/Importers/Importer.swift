@@ -66,7 +66,8 @@ public final class TraceSource {
     public let position: () -> (done: Int, total: Int)
 
     /// The same bytes handed to `sink` in pieces of about a megabyte: a native trace is
-    /// read again span by span, so memory does not grow with the file.
+    /// read again span by span, so memory does not grow with the file. It may run on another
+    /// thread than `next` (it reads only the imported spans, or a reader of its own).
     public let streamNative: (_ sink: ([UInt8]) throws -> Void) throws -> Void
 
     init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, nativeBytes: @escaping () throws(TraceError) -> [UInt8],
@@ -103,16 +104,7 @@ public final class TraceSource {
             }, streamNative: { sink in
                 let again = try TraceReader(path: path)
                 again.recoversBadSpans = true
-                var out: [UInt8] = []
-                TraceWriter.append(header, to: &out)
-                while let span = try again.next() {
-                    TraceWriter.append(span, to: &out)
-                    if out.count >= 1 << 20 {
-                        try sink(out)
-                        out.removeAll(keepingCapacity: true)
-                    }
-                }
-                try sink(out)
+                try stream(header, next: again.next, to: sink)
             }, position: { reader.position })
         }
         let trace = try Importer.load(path: path, format: resolved, options: options)
@@ -123,6 +115,25 @@ public final class TraceSource {
                 guard let span = spans.next() else { return nil }
                 done += 1
                 return span
-            }, nativeBytes: { TraceWriter.bytes(trace) }, position: { (done, trace.spans.count) })
+            }, nativeBytes: { TraceWriter.bytes(trace) }, streamNative: { sink in
+                var again = trace.spans.makeIterator()
+                try stream(trace.header, next: { again.next() }, to: sink)
+            }, position: { (done, trace.spans.count) })
+    }
+
+    /// Hands `header` and the spans `next` gives, in the native format, to `sink` in pieces
+    /// of about a megabyte.
+    private static func stream(_ header: Trace.Header, next: () throws -> Span?, to sink: ([UInt8]) throws -> Void) throws {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20 + 1 << 16)
+        TraceWriter.append(header, to: &out)
+        while let span = try next() {
+            TraceWriter.append(span, to: &out)
+            if out.count >= 1 << 20 {
+                try sink(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        try sink(out)
     }
 }

@@ -30,45 +30,43 @@ public enum RunRefs {
 
     /// Stores `trace` (native bytes), writes the objects a repository opened with
     /// `objectsInMemory` holds as one pack, and then points the run's refs at its head;
-    /// returns the names of the refs that name the run. Holds the repository's
-    /// `RepositoryLock` meanwhile (`waiting` is told when another agentreplay holds it,
-    /// `notes` what was cleared after one killed while writing), so two runs' refs are
-    /// written one after the other.
+    /// returns the names of the refs that name the run (none, and nothing written, for a run
+    /// without commits).
     public static func write(_ run: Run, trace: [UInt8], to repository: Repository,
                              waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }) throws -> [String] {
-        try write(run, streaming: { sink in try sink(trace) }, to: repository, waiting: waiting, notes: notes)
-    }
-
-    /// The same, with the trace's native bytes handed over in pieces by `trace` (see
-    /// `TraceSource.streamNative`): the trace's blob goes straight to disk
-    /// (`Repository.writeBlobToDisk`), so a trace of gigabytes is stored in flat memory.
-    public static func write(_ run: Run, streaming trace: (_ sink: ([UInt8]) throws -> Void) throws -> Void, to repository: Repository,
-                             waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }) throws -> [String] {
         guard run.head != nil else { return [] }
-        return try RepositoryLock.holding(repository, waiting: waiting, notes: notes) {
-            try writeLocked(run, trace: trace, to: repository)
-        }
+        let store = TraceStore(in: repository, header: run.header) { sink in try sink(trace) }
+        return try write(run, storing: store, to: repository, waiting: waiting, notes: notes)
     }
 
-    private static func writeLocked(_ run: Run, trace: (_ sink: ([UInt8]) throws -> Void) throws -> Void, to repository: Repository) throws -> [String] {
-        guard let head = run.head else { return [] }
-        let blob = try repository.writeBlobToDisk { write in
-            try withoutActuallyEscaping(write) { write in
-                try trace { bytes in try bytes.withUnsafeBytes { try write($0) } }
-            }
+    /// The same, with the trace stored by `store` (started before the replay, so it is mostly
+    /// written when the replay ends). Holds the repository's `RepositoryLock` while the pack
+    /// and the refs are written (`waiting` is told when another agentreplay holds it, `notes`
+    /// what was cleared after one killed while writing), so two runs' refs are written one
+    /// after the other. A run without commits writes nothing: `store`'s objects are removed.
+    public static func write(_ run: Run, storing store: TraceStore, to repository: Repository,
+                             waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }) throws -> [String] {
+        guard let head = run.head else {
+            store.discard()
+            return []
         }
-        let tree = try repository.treeFromScratch([(traceFile, blob, .blob)])
-        let signature = CommitMessage.signature(header: run.header, time: 0)
-        let commit = try repository.createCommit(
-            tree: tree, parents: [], author: signature, committer: signature,
-            message: "agentreplay trace \(run.header.traceID)\n")
-        let message = "agentreplay run \(run.header.traceID)"
-        // Objects kept in memory during the replay go to disk as one pack, before any ref.
-        try repository.persistObjects()
-        try repository.setReference(traceName(run.header.traceID), to: commit, message: message)
-        try repository.setReference(name(run.header.traceID), to: head, message: message)
-        try repository.setReference(last, to: head, message: message)
-        return [name(run.header.traceID), last]
+        var named = false
+        do {
+            return try RepositoryLock.holding(repository, waiting: waiting, notes: notes) {
+                // Objects kept in memory during the replay go to disk as one pack, before any ref.
+                try repository.persistObjects()
+                let trace = try store.commit()
+                let message = "agentreplay run \(run.header.traceID)"
+                named = true
+                try repository.setReference(traceName(run.header.traceID), to: trace, message: message)
+                try repository.setReference(name(run.header.traceID), to: head, message: message)
+                try repository.setReference(last, to: head, message: message)
+                return [name(run.header.traceID), last]
+            }
+        } catch {
+            if !named { store.discard() }
+            throw error
+        }
     }
 
     /// The trace id a run's commit names in its `Agentreplay-Trace:` trailer.

@@ -144,7 +144,7 @@ final class Workspace {
             let before = try repository.entry(in: tree, path: path.value)
             let beforeID = before.flatMap { $0.mode == .blob || $0.mode == .executable ? $0.id : nil }
             if let bytes = pending[path]! {
-                let id = try repository.writeBlob(bytes)
+                let id = try repository.writeBlob(bytes, replacing: beforeID)
                 let mode: FileMode = pendingExecutable[path] == true ? .executable : .blob
                 cache(id, bytes)
                 if before?.id == id && before?.mode == mode { continue }

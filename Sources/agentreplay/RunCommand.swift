@@ -45,13 +45,21 @@ struct RunCommand: ParsableCommand {
         let repository = try Repository.open(repo, objectsInMemory: true)
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
         let progress = console.progress("run")
+        // The trace is stored on a thread of its own while the replay runs on this one.
+        let store = noRefs ? nil : TraceStore(in: repository, header: source.header, produce: source.streamNative)
         var run: Run
         do {
             run = try Replayer(repository: repository).replay(header: source.header, base: base, next: progress.spans(of: source))
-            if !noRefs {
-                progress.show("writing the run's objects and refs")
+        } catch {
+            store?.discard()
+            progress.clear()
+            throw error
+        }
+        if let store {
+            progress.show("writing the run's objects and refs")
+            do {
                 run.refs = try RunRefs.write(
-                    run, streaming: source.streamNative, to: repository,
+                    run, storing: store, to: repository,
                     waiting: {
                         progress.clear()
                         console.note(RepositoryLock.waitingMessage($0))
@@ -60,10 +68,10 @@ struct RunCommand: ParsableCommand {
                         progress.clear()
                         console.note($0)
                     })
+            } catch {
+                progress.clear()
+                throw error
             }
-        } catch {
-            progress.clear()
-            throw error
         }
         progress.clear()
         if json {

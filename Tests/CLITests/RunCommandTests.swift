@@ -45,6 +45,26 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(try repo.git("show", "refs/agentreplay/last:src/deep/note119.txt"), "note 119\n")
     }
 
+    /// The trace is stored while the replay runs; a run with no commit to name (an empty
+    /// repository, a session that changed nothing) takes back what was stored and leaves the
+    /// objects directory as it found it.
+    func testRunWithoutCommitsLeavesNoObject() throws {
+        let repo = TestRepo(existing: try makeTemporaryDirectory(self, "empty"))
+        try repo.git("init", "-q")
+        var log = SessionLog()
+        for i in 0..<200 { log.user("just talk \(i)") }
+        let folder = try makeTemporaryDirectory(self, "logs")
+        try log.save(folder + "/session.jsonl")
+        func objects() throws -> [String] {
+            try FileManager.default.subpathsOfDirectory(atPath: repo.path + "/.git/objects").sorted()
+        }
+        let before = try objects()
+        let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertEqual(try repo.git("for-each-ref", "refs/agentreplay/"), "")
+        XCTAssertEqual(try objects(), before)
+    }
+
     func testCleanRunExitsZeroAndWritesTheChain() throws {
         var log = SessionLog()
         log.user("make it three")

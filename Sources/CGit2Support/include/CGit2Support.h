@@ -24,6 +24,16 @@ int agentreplay_proxy_backend_new(git_odb_backend **out, git_odb *source);
 /// `git_mempack_dump` does, and nothing the repository already had.
 int agentreplay_recording_backend_new(git_odb_backend **out, git_odb_backend *inner);
 void agentreplay_recording_backend_forget(git_odb_backend *backend);
+/// Writes an object through `backend` without going through libgit2's `git_odb_write`: its id
+/// is computed here (SHA-1 from OpenSSL, several times faster than libgit2's collision-detecting
+/// SHA-1) and no backend is asked whether it exists on disk first (the pack may then hold an
+/// object the repository had already, which git allows). An object written before through
+/// `backend` is compared byte for byte: a different object with the same id is an error, so a
+/// SHA-1 collision among the objects of a run cannot go unnoticed.
+int agentreplay_recording_backend_put(git_oid *out, git_odb_backend *backend, const void *data, size_t len, git_object_t type);
+/// The id git gives `data` as an object of `type` (SHA-1 of "<type> <len>\0" and the data),
+/// with `context`, an `EVP_MD_CTX *` the caller owns.
+int agentreplay_object_id(git_oid *out, void *context, const void *data, size_t len, git_object_t type);
 /// Notes that `object`, when it is the object last written through `backend`, is a new
 /// version of `base` (a tree's previous version at the same path): the pack may store it as
 /// a delta against `base` when `base` is in the pack too.
@@ -35,6 +45,16 @@ void agentreplay_recording_backend_note_base(git_odb_backend *backend, const git
 /// suffix; chains at most 50 deep); everything else whole. Temporary files are named pack_git2_*;
 /// the pack is renamed into place before its index.
 int agentreplay_recording_backend_write_pack_files(const char *pack_dir, git_odb_backend *backend);
+
+/// Writes a loose object of `type` into `objects_dir` (a repository's objects directory) as git
+/// does (zlib, fastest level; SHA-1 from OpenSSL), from `len` bytes read from `fd` at its
+/// current offset, or from `data` when `fd` is negative. An object already there is left as it
+/// is: `*created` is 1 when this call made the file, 0 when it existed. The temporary file is
+/// objects/pack/pack_git2_agentreplay_*.
+int agentreplay_write_loose_object(git_oid *out, int *created, const char *objects_dir, int fd, const void *data, size_t len,
+                                   git_object_t type);
+/// Removes the loose object `id` from `objects_dir` (nothing when there is none).
+int agentreplay_remove_loose_object(const char *objects_dir, const git_oid *id);
 
 /// Sets the process-wide libgit2 options agentreplay runs with (after `git_libgit2_init`):
 /// no re-hashing of objects read, no existence check per entry of a tree written (trees are
