@@ -160,8 +160,18 @@ typedef struct {
 /* Longest chain of deltas a reader must follow (git's pack.depth default is 50). */
 #define MAXIMUM_DELTA_DEPTH 50
 
+/* Deflate streams kept for the whole pack and reset between entries: compress2 would allocate
+   and clear a full-size state for each of a run's hundred thousand small objects. Entries up to
+   SMALL_ENTRY bytes use a window and hash table sized for them (any valid zlib stream is a
+   valid entry); larger ones zlib's defaults. Both at the fastest level. */
+#define SMALL_ENTRY 4096
+
 typedef struct {
     int fd;
+    z_stream small, large;
+    int small_ready, large_ready;
+    unsigned char *deflated;
+    size_t deflated_capacity;
     EVP_MD_CTX *sha;
     unsigned char *block;
     size_t used;
@@ -264,17 +274,54 @@ static size_t entry_header(unsigned char *header, int type, size_t size) {
     return n;
 }
 
+/* Deflates `len` bytes of `data` into out->deflated; returns the deflated length, or 0. */
+static size_t pack_deflate(pack_file *out, const void *data, size_t len) {
+    int small = len <= SMALL_ENTRY;
+    z_stream *z = small ? &out->small : &out->large;
+    int *ready = small ? &out->small_ready : &out->large_ready;
+    if (!*ready) {
+        int rc = small ? deflateInit2(z, Z_BEST_SPEED, Z_DEFLATED, 12, 2, Z_DEFAULT_STRATEGY) : deflateInit(z, Z_BEST_SPEED);
+        if (rc != Z_OK) return 0;
+        *ready = 1;
+    } else if (deflateReset(z) != Z_OK) {
+        return 0;
+    }
+    size_t bound = deflateBound(z, (uLong)len);
+    if (bound > out->deflated_capacity) {
+        unsigned char *grown = realloc(out->deflated, bound);
+        if (grown == NULL) return 0;
+        out->deflated = grown;
+        out->deflated_capacity = bound;
+    }
+    /* In pieces zlib's 32-bit counts can hold (an object may be larger than 4 GiB). */
+    const size_t piece = 1u << 30;
+    const unsigned char *in = data;
+    size_t in_left = len, produced = 0;
+    int rc;
+    do {
+        size_t in_now = in_left < piece ? in_left : piece;
+        size_t room = bound - produced < piece ? bound - produced : piece;
+        z->next_in = (Bytef *)in;
+        z->avail_in = (uInt)in_now;
+        z->next_out = out->deflated + produced;
+        z->avail_out = (uInt)room;
+        rc = deflate(z, in_now == in_left ? Z_FINISH : Z_NO_FLUSH);
+        if (rc == Z_STREAM_ERROR) return 0;
+        in += in_now - z->avail_in;
+        in_left -= in_now - z->avail_in;
+        produced += room - z->avail_out;
+    } while (rc != Z_STREAM_END && produced < bound);
+    return rc == Z_STREAM_END ? produced : 0;
+}
+
 /* Writes `header` and `data` deflated (fastest level) as `entry`, noting its CRC-32. */
 static int emit_entry(pack_file *out, pack_entry *entry, const unsigned char *header, size_t n,
                       const void *data, size_t len) {
-    uLongf bound = compressBound((uLong)len);
-    unsigned char *deflated = malloc(bound ? bound : 1);
-    if (deflated == NULL) return -1;
-    int rc = compress2(deflated, &bound, data, (uLong)len, Z_BEST_SPEED) == Z_OK ? 0 : -1;
-    entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), deflated, (uInt)bound);
-    if (rc == 0) rc = pack_emit(out, header, n);
-    if (rc == 0) rc = pack_emit(out, deflated, bound);
-    free(deflated);
+    size_t deflated = pack_deflate(out, data, len);
+    if (deflated == 0) return -1;
+    entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), out->deflated, (uInt)deflated);
+    int rc = pack_emit(out, header, n);
+    if (rc == 0) rc = pack_emit(out, out->deflated, deflated);
     entry->emitted = 1;
     return rc;
 }
@@ -439,6 +486,9 @@ int agentreplay_recording_backend_write_pack_files(const char *pack_dir, git_odb
     if (rc == 0) rc = pack_flush(&out);
     if (rc == 0) rc = write_all(out.fd, pack_sha, 20);
     EVP_MD_CTX_free(out.sha);
+    if (out.small_ready) deflateEnd(&out.small);
+    if (out.large_ready) deflateEnd(&out.large);
+    free(out.deflated);
     free(out.block);
     if (close(out.fd) != 0) rc = -1;
     int idx_fd = -1;
