@@ -314,10 +314,53 @@ static size_t pack_deflate(pack_file *out, const void *data, size_t len) {
     return rc == Z_STREAM_END ? produced : 0;
 }
 
-/* Writes `header` and `data` deflated (fastest level) as `entry`, noting its CRC-32. */
+/* `len` bytes of `data` as a zlib stream of stored (uncompressed) deflate blocks, into
+   out->deflated (RFC 1950 and 1951: a two-byte header, blocks of at most 65,535 bytes each
+   behind its length and the length's complement, the Adler-32 of the data). Returns the
+   stream's length, or 0. For the small entries deflating makes no smaller: a delta of a few
+   dozen bytes grows under Huffman coding, and zlib spends microseconds on each stream. */
+static size_t pack_store(pack_file *out, const void *data, size_t len) {
+    size_t blocks = len / 65535 + 1, bound = 2 + blocks * 5 + len + 4;
+    if (bound > out->deflated_capacity) {
+        unsigned char *grown = realloc(out->deflated, bound);
+        if (grown == NULL) return 0;
+        out->deflated = grown;
+        out->deflated_capacity = bound;
+    }
+    unsigned char *p = out->deflated;
+    const unsigned char *in = data;
+    *p++ = 0x78;
+    *p++ = 0x01;
+    size_t left = len;
+    do {
+        size_t n = left < 65535 ? left : 65535;
+        *p++ = n == left ? 1 : 0;
+        p[0] = (unsigned char)n; p[1] = (unsigned char)(n >> 8);
+        p[2] = (unsigned char)~n; p[3] = (unsigned char)(~n >> 8);
+        p += 4;
+        if (n > 0) memcpy(p, in, n);
+        p += n;
+        in += n;
+        left -= n;
+    } while (left > 0);
+    uLong adler = adler32(1L, Z_NULL, 0);
+    for (size_t at = 0; at < len; at += 1u << 30) {
+        size_t n = len - at < (1u << 30) ? len - at : (1u << 30);
+        adler = adler32(adler, (const Bytef *)data + at, (uInt)n);
+    }
+    *p++ = (unsigned char)(adler >> 24); *p++ = (unsigned char)(adler >> 16);
+    *p++ = (unsigned char)(adler >> 8); *p++ = (unsigned char)adler;
+    return (size_t)(p - out->deflated);
+}
+
+/* Entries at most this long are stored rather than deflated (see pack_store). */
+#define STORED_ENTRY 96
+
+/* Writes `header` and `data` as `entry`, deflated (fastest level) unless `stored` or tiny,
+   noting its CRC-32. */
 static int emit_entry(pack_file *out, pack_entry *entry, const unsigned char *header, size_t n,
-                      const void *data, size_t len) {
-    size_t deflated = pack_deflate(out, data, len);
+                      const void *data, size_t len, int stored) {
+    size_t deflated = stored || len <= STORED_ENTRY ? pack_store(out, data, len) : pack_deflate(out, data, len);
     if (deflated == 0) return -1;
     entry->crc = (uint32_t)crc32(crc32(0L, header, (uInt)n), out->deflated, (uInt)deflated);
     int rc = pack_emit(out, header, n);
@@ -357,14 +400,14 @@ static int pack_object(pack_file *out, git_odb_backend *inner, pack_entry *entry
             memcpy(header + n, distance + pos, sizeof distance - pos);
             n += sizeof distance - pos;
             entry->depth = base->depth + 1;
-            rc = emit_entry(out, entry, header, n, delta, delta_len);
+            rc = emit_entry(out, entry, header, n, delta, delta_len, delta_len <= 4 * STORED_ENTRY);
             free(delta);
             return rc;
         }
     }
     unsigned char header[16];
     size_t n = entry_header(header, type, len);
-    rc = emit_entry(out, entry, header, n, data, len);
+    rc = emit_entry(out, entry, header, n, data, len, 0);
     git_odb_backend_data_free(inner, data);
     return rc;
 }
