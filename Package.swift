@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Git", dependencies: ["CGit2", "CGit2Support"]),
         .target(name: "Trace"),
         .target(name: "Importers", dependencies: ["Trace"]),
-        .target(name: "Replay", dependencies: ["Trace", "Git"]),
+        .target(name: "Replay", dependencies: ["Trace", "Git", "CGit2Support"]),
         .target(name: "Analysis", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Export", dependencies: ["Trace", "Replay", "Git"]),

@@ -33,6 +33,48 @@ final class BlameTextTests: XCTestCase {
         XCTAssertEqual(ends.prefix + ends.suffix, 2)
     }
 
+    /// The word-at-a-time scans give what a byte-by-byte reading gives, at every length and
+    /// alignment around the eight-byte steps.
+    func testWordScansMatchByteScans() {
+        let alphabet: [UInt8] = Array("ab\n".utf8)
+        for length in 0..<40 {
+            for variant in 0..<12 {
+                let a = (0..<length).map { alphabet[($0 * 7 + variant * 3 + $0 / 5) % 3] }
+                let naive = a.filter { $0 == 0x0A }.count
+                XCTAssertEqual(a.withUnsafeBytes { BlameText.countNewlines($0, upTo: a.count) }, naive, "\(a)")
+                var b = a
+                if !b.isEmpty { b[(variant * 5) % b.count] = UInt8(ascii: "X") }
+                if variant % 3 == 0 { b.append(contentsOf: Array("tail\n".utf8)) }
+                if variant % 4 == 1 { b.insert(contentsOf: Array("head\n".utf8), at: 0) }
+                let ends = BlameText.commonEnds(a, b)
+                XCTAssertEqual(ends.prefix, naivePrefix(a, b), "\(a) \(b)")
+                XCTAssertEqual(ends.suffix, naiveSuffix(a, b, prefix: ends.prefix), "\(a) \(b)")
+            }
+        }
+    }
+
+    private func naivePrefix(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        var p = 0
+        while p < min(a.count, b.count), a[p] == b[p] { p += 1 }
+        if p < a.count || p < b.count { while p > 0, a[p - 1] != 0x0A { p -= 1 } }
+        return p
+    }
+
+    private func naiveSuffix(_ a: [UInt8], _ b: [UInt8], prefix p: Int) -> Int {
+        let room = min(a.count, b.count) - p
+        var s = 0
+        while s < room, a[a.count - 1 - s] == b[b.count - 1 - s] { s += 1 }
+        if s > 0 {
+            let sa = a.count - s, sb = b.count - s
+            if !((sa == 0 || a[sa - 1] == 0x0A) && (sb == 0 || b[sb - 1] == 0x0A)) {
+                var i = sa
+                while i < a.count, a[i] != 0x0A { i += 1 }
+                s = i < a.count ? a.count - (i + 1) : 0
+            }
+        }
+        return s
+    }
+
     func testCarry() {
         XCTAssertEqual(carry("a\nb\nc\n", "a\nB\nc\n", [1, 2, 3]), [1, 9, 3])
         XCTAssertEqual(carry("a\nb\nc\n", "a\nc\n", [1, 2, 3]), [1, 3])

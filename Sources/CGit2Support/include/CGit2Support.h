@@ -56,6 +56,10 @@ int agentreplay_write_loose_object(git_oid *out, int *created, const char *objec
 /// Removes the loose object `id` from `objects_dir` (nothing when there is none).
 int agentreplay_remove_loose_object(const char *objects_dir, const git_oid *id);
 
+/// The first occurrence of `needle` in `haystack`, or NULL (glibc's memmem: a two-way search,
+/// vectorised, which Swift's Glibc module does not export).
+const void *agentreplay_find_bytes(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
+
 /// Sets the process-wide libgit2 options agentreplay runs with (after `git_libgit2_init`):
 /// no re-hashing of objects read, no existence check per entry of a tree written (trees are
 /// cached by agentreplay itself, level by level). Returns 0 or libgit2's error code.
