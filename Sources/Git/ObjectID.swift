@@ -44,9 +44,11 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Appends the 20 raw bytes to `out` (no array of their own).
     func append(to out: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: high >> UInt64(shift))) }
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: middle >> UInt64(shift))) }
-        for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: low >> UInt32(shift))) }
+        var words = (high.bigEndian, middle.bigEndian, low.bigEndian)
+        withUnsafeBytes(of: &words) { raw in
+            // The tuple's three words lie at offsets 0, 8 and 16 (no padding before `low`).
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<20]))
+        }
     }
 
     /// The 20 raw bytes.

@@ -42,7 +42,7 @@ extension Repository {
     /// The cached level of `tree`, read with `git_tree_entry_byindex` the first time.
     func level(_ tree: ObjectID) throws -> TreeLevels.Level {
         if let cached = treeLevels[tree] { return cached }
-        let level = TreeLevels.Level(try readEntries(of: tree))
+        let level = TreeLevels.Level(read: try readEntries(of: tree))
         treeLevels.insert(level, for: tree)
         return level
     }

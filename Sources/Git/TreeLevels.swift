@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Trees already read or written through one `Repository`, each kept as its list of entries.
 ///
 /// Replay asks for the same few directories over and over (every write checks the path's
@@ -7,22 +11,73 @@
 /// rewrite only the directories an update touches. Bounded: dropped whole past
 /// `maximumEntries` entries.
 final class TreeLevels {
-    /// One tree's entries in git's order, with an index by name.
+    /// One tree's entries in git's order, found by name with a binary search (no index to
+    /// build: a replay writes a new version of the directories above every file it changes,
+    /// and most versions are looked up a few times at most).
     final class Level {
         let entries: [TreeEntry]
-        private let byName: [String: Int]
+        /// False for a tree read from a repository whose entries are not in git's order
+        /// (`git fsck` rejects one; libgit2 reads it): looked through entry by entry.
+        private let ordered: Bool
 
+        /// `entries` in git's order, as agentreplay writes them.
         init(_ entries: [TreeEntry]) {
             self.entries = entries
-            var byName: [String: Int] = [:]
-            byName.reserveCapacity(entries.count)
-            for (i, e) in entries.enumerated() { byName[e.name] = i }
-            self.byName = byName
+            ordered = true
         }
 
-        func entry(named name: String) -> TreeEntry? { byName[name].map { entries[$0] } }
+        /// Entries as a tree read from a repository holds them, in whatever order.
+        init(read entries: [TreeEntry]) {
+            self.entries = entries
+            ordered = zip(entries, entries.dropFirst()).allSatisfy { TreeLevels.precedes($0, $1) }
+        }
 
-        func index(of name: String) -> Int? { byName[name] }
+        func entry(named name: String) -> TreeEntry? { index(of: name).map { entries[$0] } }
+
+        /// Where the entry called `name` is: git orders a tree's name as if it ended in `/`,
+        /// so the name is looked for once as a file's and once as a directory's.
+        func index(of name: String) -> Int? {
+            guard ordered else { return entries.firstIndex { $0.name == name } }
+            var name = name
+            return name.withUTF8 { key in
+                if let i = search(key, asTree: false), entries[i].mode != .tree { return i }
+                if let i = search(key, asTree: true), entries[i].mode == .tree { return i }
+                return nil
+            }
+        }
+
+        private func search(_ key: UnsafeBufferPointer<UInt8>, asTree: Bool) -> Int? {
+            var low = 0, high = entries.count
+            while low < high {
+                let middle = (low + high) / 2
+                switch TreeLevels.order(entries[middle], key, asTree ? UInt8(ascii: "/") : 0) {
+                case .orderedAscending: low = middle + 1
+                case .orderedDescending: high = middle
+                case .orderedSame: return middle
+                }
+            }
+            return nil
+        }
+    }
+
+    enum Order { case orderedAscending, orderedDescending, orderedSame }
+
+    /// How `entry` sorts against the name `key` ending in `end` (`/` for a tree, else 0), in
+    /// git's order; `orderedSame` when the names are equal (whatever the modes).
+    static func order(_ entry: TreeEntry, _ key: UnsafeBufferPointer<UInt8>, _ end: UInt8) -> Order {
+        var name = entry.name
+        let entryEnd: UInt8 = entry.mode == .tree ? UInt8(ascii: "/") : 0
+        return name.withUTF8 { a in
+            let common = min(a.count, key.count)
+            let c = common == 0 ? 0 : memcmp(a.baseAddress!, key.baseAddress!, common)
+            if c != 0 { return c < 0 ? .orderedAscending : .orderedDescending }
+            if a.count == key.count { return .orderedSame }
+            let x = a.count > common ? a[common] : entryEnd
+            let y = key.count > common ? key[common] : end
+            if x != y { return x < y ? .orderedAscending : .orderedDescending }
+            // A name and the same name with more after it: the shorter one's end decides.
+            return a.count < key.count ? .orderedAscending : .orderedDescending
+        }
     }
 
     private var levels: [ObjectID: Level] = [:]
@@ -59,13 +114,17 @@ final class TreeLevels {
         }
     }
 
-    private static let modeTexts: [FileMode: [UInt8]] = [
-        .blob: Array("100644".utf8), .executable: Array("100755".utf8), .link: Array("120000".utf8),
-        .tree: Array("40000".utf8), .commit: Array("160000".utf8),
-    ]
-
-    /// A mode as a tree object writes it: octal, no leading zero (`40000` for a tree).
-    static func modeText(_ mode: FileMode) -> [UInt8] { modeTexts[mode]! }
+    /// A mode as a tree object writes it, with the space after it: octal, no leading zero
+    /// (`40000 ` for a tree).
+    static func modeText(_ mode: FileMode) -> StaticString {
+        switch mode {
+        case .blob: "100644 "
+        case .executable: "100755 "
+        case .link: "120000 "
+        case .tree: "40000 "
+        case .commit: "160000 "
+        }
+    }
 
     /// The bytes of a tree object holding `entries` (already in git's order): per entry the
     /// mode in octal, a space, the name, a NUL and the 20-byte id.
@@ -73,9 +132,10 @@ final class TreeLevels {
         var out: [UInt8] = []
         out.reserveCapacity(entries.count * 48)
         for e in entries {
-            out.append(contentsOf: modeText(e.mode))
-            out.append(UInt8(ascii: " "))
-            out.append(contentsOf: e.name.utf8)
+            let mode = modeText(e.mode)
+            out.append(contentsOf: UnsafeBufferPointer(start: mode.utf8Start, count: mode.utf8CodeUnitCount))
+            var name = e.name
+            name.withUTF8 { out.append(contentsOf: $0) }
             out.append(0)
             e.id.append(to: &out)
         }
