@@ -22,7 +22,7 @@ public struct JSONParser {
     }
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maximumDepth: Int) throws(Error) -> JSON {
-        var parser = Cursor(bytes: buffer, maximumDepth: maximumDepth)
+        var parser = JSONCursor(bytes: buffer, maximumDepth: maximumDepth)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -37,7 +37,9 @@ public struct JSONParser {
     }
 }
 
-private struct Cursor {
+/// The parser's position in a buffer of bytes; also used by `SpanLineDecoder` to read a span
+/// line's members one by one.
+struct JSONCursor {
     let bytes: UnsafeBufferPointer<UInt8>
     let maximumDepth: Int
     var index = 0
@@ -170,15 +172,11 @@ private struct Cursor {
         var runStart = index
         var escaped = false
         while true {
-            index = JSONStringScan.skipPlain(bytes, from: index, to: bytes.count)
+            index = JSONStringScan.firstSpecial(bytes, from: index, to: bytes.count)
             guard index < bytes.count else { throw fail("unterminated string", at: quote) }
             let b = bytes[index]
             if b == UInt8(ascii: "\"") { break }
             if b < 0x20 { throw fail("control character in a string") }
-            if b != UInt8(ascii: "\\") {
-                index += 1
-                continue
-            }
             // An escape: copy the run before it, then the character it stands for.
             if !escaped { out.reserveCapacity(index - runStart + 64); escaped = true }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
@@ -221,10 +219,10 @@ private struct Cursor {
         // Escapes only ever add valid UTF-8: validating the whole result checks the raw bytes.
         if !escaped {
             let raw = UnsafeBufferPointer(rebasing: bytes[runStart..<end])
-            if let s = Cursor.string(raw) { return s }
+            if let s = JSONCursor.string(raw) { return s }
         } else {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
-            if let s = out.withUnsafeBufferPointer(Cursor.string) { return s }
+            if let s = out.withUnsafeBufferPointer(JSONCursor.string) { return s }
         }
         throw fail("invalid UTF-8", at: try firstInvalidUTF8(from: quote + 1, to: end))
     }

@@ -10,21 +10,26 @@ public enum JSONWriter {
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
-            for (i, element) in elements.enumerated() {
+            for i in elements.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(element, into: &out)
+                write(elements[i], into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            for (i, (key, member)) in members.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(member, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            write(members, into: &out)
         }
+    }
+
+    /// Writes members as a JSON object, in the order given.
+    static func write(_ members: [(String, JSON)], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for i in members.indices {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(members[i].0, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(members[i].1, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     public static func string(_ value: JSON) -> String {
@@ -73,24 +78,23 @@ public enum JSONWriter {
     }
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
+        // A native string's bytes are borrowed in place; a bridged or shared one is copied.
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ writeString($0, into: &out) }) { return done }
         var s = s
+        s.withUTF8 { writeString($0, into: &out) }
+    }
+
+    /// Writes UTF-8 `bytes` as a JSON string: runs that need no escape copied in one go, the
+    /// rest escaped byte by byte.
+    static func writeString(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        s.withUTF8 { bytes in
-            // Copy runs that need no escape in one go; escape the rest byte by byte.
-            var runStart = 0
-            var i = 0
-            while i < bytes.count {
-                i = JSONStringScan.skipPlain(bytes, from: i, to: bytes.count)
-                guard i < bytes.count else { break }
-                let b = bytes[i]
-                if b < 0x20 || b == 0x22 || b == 0x5C {
-                    if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                    appendEscaped(b, into: &out)
-                    runStart = i + 1
-                }
-                i += 1
-            }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        var runStart = 0
+        while true {
+            let i = JSONStringScan.firstSpecial(bytes, from: runStart, to: bytes.count)
+            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            guard i < bytes.count else { break }
+            appendEscaped(bytes[i], into: &out)
+            runStart = i + 1
         }
         out.append(UInt8(ascii: "\""))
     }
