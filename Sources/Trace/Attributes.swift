@@ -15,6 +15,11 @@ public struct Attributes: Sendable, Equatable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// Members already in byte order of their names, each name once (the caller checked).
+    init(sortedMembers: [(String, JSON)]) {
+        members = sortedMembers
+    }
+
     public subscript(name: String) -> JSON? {
         get {
             let i = lowerBound(name)

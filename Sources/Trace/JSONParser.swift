@@ -167,6 +167,14 @@ struct JSONCursor {
 
     mutating func parseString() throws(JSONParser.Error) -> String {
         let quote = index
+        if let s = quickString() { return s }
+        index = quote
+        return try parseStringCarefully()
+    }
+
+    /// Reads a string byte by byte as its escapes come, with every error where it is found.
+    mutating func parseStringCarefully() throws(JSONParser.Error) -> String {
+        let quote = index
         index += 1
         var out: [UInt8] = []
         var runStart = index

@@ -84,39 +84,75 @@ public enum JSONWriter {
         s.withUTF8 { writeString($0, into: &out) }
     }
 
-    /// Writes UTF-8 `bytes` as a JSON string: runs that need no escape copied in one go, the
-    /// rest escaped byte by byte.
+    /// Writes UTF-8 `bytes` as a JSON string. Without anything to escape, in one copy; with
+    /// escapes, the escaped length is counted first and the string written into that room, so
+    /// the many short runs between escapes (source code: a `\n` every line) cost no append each.
     static func writeString(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let n = bytes.count
+        let first = JSONStringScan.firstSpecial(bytes, from: 0, to: n)
         out.append(UInt8(ascii: "\""))
-        var runStart = 0
-        while true {
-            let i = JSONStringScan.firstSpecial(bytes, from: runStart, to: bytes.count)
-            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            guard i < bytes.count else { break }
-            appendEscaped(bytes[i], into: &out)
-            runStart = i + 1
+        guard first < n else {
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return
         }
-        out.append(UInt8(ascii: "\""))
+        var length = n + 1
+        var i = first
+        while i < n {
+            length += escapedLength(bytes[i]) - 1
+            i = JSONStringScan.firstSpecial(bytes, from: i + 1, to: n)
+        }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: length))
+        out.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            var o = start
+            var run = 0
+            var i = first
+            while true {
+                if i > run {
+                    (base + o).update(from: bytes.baseAddress! + run, count: i - run)
+                    o += i - run
+                }
+                guard i < n else { break }
+                o += writeEscaped(bytes[i], to: base + o)
+                run = i + 1
+                i = JSONStringScan.firstSpecial(bytes, from: run, to: n)
+            }
+            base[o] = UInt8(ascii: "\"")
+        }
     }
 
-    private static func appendEscaped(_ b: UInt8, into out: inout [UInt8]) {
-        // Byte by byte: an array literal here would allocate once per escaped character.
-        out.append(0x5C)
+    /// The length of the escape written for a byte that needs one.
+    @inline(__always)
+    private static func escapedLength(_ b: UInt8) -> Int {
         switch b {
-        case UInt8(ascii: "\""): out.append(0x22)
-        case UInt8(ascii: "\\"): out.append(0x5C)
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
-        default:
-            out.append(UInt8(ascii: "u"))
-            out.append(0x30)
-            out.append(0x30)
-            out.append(hexDigit(b >> 4))
-            out.append(hexDigit(b & 0xF))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: return 2
+        default: return 6
         }
+    }
+
+    /// Writes the escape of `b` at `p` (`\n`, `\"`, … or `\u00XX`, lower-case); returns its length.
+    @inline(__always)
+    private static func writeEscaped(_ b: UInt8, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        p[0] = 0x5C
+        switch b {
+        case UInt8(ascii: "\""): p[1] = 0x22
+        case UInt8(ascii: "\\"): p[1] = 0x5C
+        case 0x0A: p[1] = UInt8(ascii: "n")
+        case 0x0D: p[1] = UInt8(ascii: "r")
+        case 0x09: p[1] = UInt8(ascii: "t")
+        case 0x08: p[1] = UInt8(ascii: "b")
+        case 0x0C: p[1] = UInt8(ascii: "f")
+        default:
+            p[1] = UInt8(ascii: "u")
+            p[2] = 0x30
+            p[3] = 0x30
+            p[4] = hexDigit(b >> 4)
+            p[5] = hexDigit(b & 0xF)
+            return 6
+        }
+        return 2
     }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {

@@ -80,6 +80,11 @@ public enum NativeFormat {
         return header
     }
 
+    /// Attributes whose value must be a string.
+    static let stringAttributes = [GenAI.toolName, GenAI.toolCallID, GenAI.requestModel]
+    /// Attributes whose value must be a whole number.
+    static let countAttributes = [GenAI.inputTokens, GenAI.outputTokens, GenAI.cacheReadTokens, GenAI.cacheCreationTokens]
+
     public static func decodeSpan(_ value: JSON, file: String, line: Int) throws(TraceError) -> Span {
         let d = try FieldDecoder(value, file: file, line: line)
         let id = try d.string("span_id")
@@ -98,12 +103,12 @@ public enum NativeFormat {
                 guard attributes[k] == nil else { throw a.error(k, "the same attribute appears twice") }
                 attributes[k] = v
             }
-            for key in [GenAI.toolName, GenAI.toolCallID, GenAI.requestModel] {
+            for key in stringAttributes {
                 if let v = attributes[key], v.stringValue == nil {
                     throw a.error(key, "expected a string, found \(v.typeDescription)")
                 }
             }
-            for key in [GenAI.inputTokens, GenAI.outputTokens, GenAI.cacheReadTokens, GenAI.cacheCreationTokens] {
+            for key in countAttributes {
                 if let v = attributes[key], v.intValue == nil {
                     throw a.error(key, "expected a whole number, found \(v.typeDescription)")
                 }
@@ -114,9 +119,26 @@ public enum NativeFormat {
                 throw d.error("attributes.\(GenAI.toolName)", "missing on a tool span")
             }
         }
+        let effects = try decodeEffects(try d.optionalArray("effects") ?? [], file: file, line: line)
+        let recordedTree = try d.optionalString("recorded_tree")
+        if let t = recordedTree, !isObjectID(t) { throw d.error("recorded_tree", "not a 40-digit hex object id") }
+        return Span(
+            id: Span.ID(id), parentID: try d.optionalString("parent_span_id").map(Span.ID.init),
+            kind: kind, name: try d.string("name"),
+            startTime: try d.optionalTimestamp("start_time"), endTime: try d.optionalTimestamp("end_time"),
+            status: status, attributes: attributes,
+            // Kept as read, `null` included (the writer writes a null it holds): not `d[…]`,
+            // which takes null as absent.
+            input: d.members.first { $0.0 == "input" }?.1, output: d.members.first { $0.0 == "output" }?.1,
+            details: d.members.first { $0.0 == "details" }?.1,
+            effects: effects, recordedTree: recordedTree)
+    }
+
+    /// The members of a span's `effects` array, in order; errors name `effects[i].field`.
+    static func decodeEffects(_ elements: [JSON], file: String, line: Int) throws(TraceError) -> [Effect] {
         var effects: [Effect] = []
-        for (i, e) in (try d.optionalArray("effects") ?? []).enumerated() {
-            let ed = try d.element(e, i, of: "effects")
+        for (i, e) in elements.enumerated() {
+            let ed = try FieldDecoder(e, file: file, line: line, path: "effects[\(i)]")
             let opText = try ed.string("op")
             guard let op = Effect.Operation(rawValue: opText) else {
                 throw ed.error("op", "unknown operation \"\(opText.prefix(40))\" (expected write or delete)")
@@ -133,18 +155,7 @@ public enum NativeFormat {
             }
             effects.append(effect)
         }
-        let recordedTree = try d.optionalString("recorded_tree")
-        if let t = recordedTree, !isObjectID(t) { throw d.error("recorded_tree", "not a 40-digit hex object id") }
-        return Span(
-            id: Span.ID(id), parentID: try d.optionalString("parent_span_id").map(Span.ID.init),
-            kind: kind, name: try d.string("name"),
-            startTime: try d.optionalTimestamp("start_time"), endTime: try d.optionalTimestamp("end_time"),
-            status: status, attributes: attributes,
-            // Kept as read, `null` included (the writer writes a null it holds): not `d[…]`,
-            // which takes null as absent.
-            input: d.members.first { $0.0 == "input" }?.1, output: d.members.first { $0.0 == "output" }?.1,
-            details: d.members.first { $0.0 == "details" }?.1,
-            effects: effects, recordedTree: recordedTree)
+        return effects
     }
 
     static func isObjectID(_ s: String) -> Bool {

@@ -15,7 +15,14 @@ public struct Timestamp: Sendable, Equatable, Comparable, CustomStringConvertibl
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil for anything else.
     public init?(rfc3339 text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let parsed = text.withUTF8({ Timestamp.parse($0) }) else { return nil }
+        self.text = text
+        (self.seconds, self.nanoseconds) = parsed
+    }
+
+    /// The seconds and nanoseconds of an RFC 3339 time's UTF-8 bytes, or nil.
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> (Int64, Int32)? {
         func digits(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
             var v = 0
@@ -60,9 +67,7 @@ public struct Timestamp: Sendable, Equatable, Comparable, CustomStringConvertibl
         }
         guard i == b.count else { return nil }
         let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
-        self.text = text
-        self.seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
-        self.nanoseconds = Int32(nanos)
+        return (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds), Int32(nanos))
     }
 
     /// A timestamp from seconds (and nanoseconds) since the epoch, written as UTC with

@@ -50,34 +50,44 @@ public final class TraceReader {
         while let bytes = try lines.next() {
             if TraceReader.isBlank(bytes) { continue }
             let line = lines.lineNumber
-            let value: JSON
-            do {
-                value = try TraceReader.parse(bytes, file: path, line: line)
-            } catch {
-                if lines.lastLineUnterminated {
-                    throw TraceError(file: path, line: line, message: "truncated last line (the recording stopped mid-write?): \(error.message)")
+            // The common road first; any line it does not take is read the reference way,
+            // which gives the span or the message (see `SpanLineDecoder`).
+            let span: Span
+            if let quick = bytes.withUnsafeBufferPointer(SpanLineDecoder.decode) {
+                span = quick
+            } else {
+                let value: JSON
+                do {
+                    value = try TraceReader.parse(bytes, file: path, line: line)
+                } catch {
+                    if lines.lastLineUnterminated {
+                        throw TraceError(file: path, line: line, message: "truncated last line (the recording stopped mid-write?): \(error.message)")
+                    }
+                    throw error
                 }
-                throw error
+                span = try NativeFormat.decodeSpan(value, file: path, line: line)
             }
-            let span = try NativeFormat.decodeSpan(value, file: path, line: line)
-            // Every check before anything is remembered: a refused span leaves no trace, so a
-            // later child of it is refused too.
-            guard !seenSpans.contains(span.id) else {
+            // A refused span leaves no trace, so a later child of it is refused too: its id is
+            // taken back out when a later check fails. (Inserting first hashes each id once.)
+            guard seenSpans.insert(span.id).inserted else {
                 throw TraceError(file: path, line: line, field: "span_id", message: "duplicate span id \(span.id)")
             }
-            if let parent = span.parentID, parent == span.id || !seenSpans.contains(parent) {
-                throw TraceError(file: path, line: line, field: "parent_span_id", message: "parent \(parent) does not appear before this span")
-            }
-            if span.kind == .tool {
-                guard let call = span.toolCallID, !call.isEmpty else {
-                    throw TraceError(file: path, line: line, field: "attributes.\(GenAI.toolCallID)", message: "missing on a tool span")
+            do throws(TraceError) {
+                if let parent = span.parentID, parent == span.id || !seenSpans.contains(parent) {
+                    throw TraceError(file: path, line: line, field: "parent_span_id", message: "parent \(parent) does not appear before this span")
                 }
-                guard !seenCalls.contains(call) else {
-                    throw TraceError(file: path, line: line, field: "attributes.\(GenAI.toolCallID)", message: "duplicate tool call id \(call)")
+                if span.kind == .tool {
+                    guard let call = span.toolCallID, !call.isEmpty else {
+                        throw TraceError(file: path, line: line, field: "attributes.\(GenAI.toolCallID)", message: "missing on a tool span")
+                    }
+                    guard seenCalls.insert(call).inserted else {
+                        throw TraceError(file: path, line: line, field: "attributes.\(GenAI.toolCallID)", message: "duplicate tool call id \(call)")
+                    }
                 }
-                seenCalls.insert(call)
+            } catch {
+                seenSpans.remove(span.id)
+                throw error
             }
-            seenSpans.insert(span.id)
             return span
         }
         return nil
