@@ -129,10 +129,10 @@ public enum SpanLineDecoder {
         static func memberName(_ c: inout JSONCursor) throws(JSONParser.Error) -> Name {
             let start = c.index + 1
             let end = JSONStringScan.firstSpecial(c.bytes, from: start, to: c.bytes.count)
-            if end < c.bytes.count, c.bytes[end] == UInt8(ascii: "\"") {
-                let member = Member(UnsafeBufferPointer(rebasing: c.bytes[start..<end]))
+            if end < c.bytes.count, c.bytes[end] == UInt8(ascii: "\""),
+               let member = Member(UnsafeBufferPointer(rebasing: c.bytes[start..<end])) {
                 c.index = end + 1
-                return member.map(Name.known) ?? .other
+                return .known(member)
             }
             var name = try c.parseString()
             return name.withUTF8 { Member($0) } == nil ? .other : .unusual
