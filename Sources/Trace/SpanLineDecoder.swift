@@ -148,6 +148,7 @@ public enum SpanLineDecoder {
             c.index += 1
             c.skipWhitespace()
             if c.peek(UInt8(ascii: "}")) { c.index += 1; return true }
+            attributes.reserveCapacity(16)
             while true {
                 c.skipWhitespace()
                 guard c.peek(UInt8(ascii: "\"")) else { return false }

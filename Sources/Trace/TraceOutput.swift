@@ -6,21 +6,29 @@ import Darwin
 
 /// Where a trace's bytes go as they are made: standard output, or a file that appears whole
 /// or not at all (written beside its final name, renamed over it on `finish`, removed if
-/// the writing fails or is abandoned). Memory holds one buffer, not the trace.
+/// the writing fails or is abandoned). Memory holds one buffer and a bounded queue, not the
+/// trace.
+///
+/// Spans are made into lines and written on a second thread (`WriterLane`) while the caller
+/// reads the next ones; the bytes are the same as written one by one. A write error is thrown
+/// by a later `write` or by `finish`.
 public final class TraceOutput {
     public let path: String?
-    private let fd: Int32
+    private let sink: Sink
     private let temporary: String?
-    private var buffer: [UInt8] = []
     private var finished = false
-    private static let flushSize = 1 << 20
+    private var lane: WriterLane?
+    private var pending: [WriterLane.Line] = []
+    private var pendingWeight = 0
+    /// A batch is handed to the writing thread at this many lines or this weight.
+    private static let batchLines = 64
+    private static let batchWeight = 256 << 10
 
     /// Standard output.
     public init() {
         path = nil
-        fd = 1
+        sink = Sink(fd: 1, name: "standard output")
         temporary = nil
-        buffer.reserveCapacity(TraceOutput.flushSize * 2)
     }
 
     /// The file at `path`, created or replaced when `finish` is called. Anything that is not
@@ -37,14 +45,14 @@ public final class TraceOutput {
             throw TraceError(file: path, line: 0, message: "cannot write: \(String(cString: strerror(errno)))")
         }
         self.path = path
-        self.fd = fd
+        self.sink = Sink(fd: fd, name: path)
         self.temporary = temporary
-        buffer.reserveCapacity(TraceOutput.flushSize * 2)
     }
 
     deinit {
-        guard !finished, fd != 1 else { return }
-        close(fd)
+        lane?.stop()
+        guard !finished, sink.fd != 1 else { return }
+        close(sink.fd)
         if let temporary { unlink(temporary) }
     }
 
@@ -57,51 +65,90 @@ public final class TraceOutput {
     }
 
     public func write(_ header: Trace.Header) throws(TraceError) {
-        TraceWriter.append(header, to: &buffer)
-        try flushIfFull()
+        try add(.header(header), weight: 1024)
     }
 
     public func write(_ span: Span) throws(TraceError) {
-        TraceWriter.append(span, to: &buffer)
-        try flushIfFull()
+        try add(.span(span), weight: WriterLane.weight(of: span))
+    }
+
+    private func add(_ line: WriterLane.Line, weight: Int) throws(TraceError) {
+        pending.append(line)
+        pendingWeight += weight
+        if pending.count >= TraceOutput.batchLines || pendingWeight >= TraceOutput.batchWeight { try handOver() }
+    }
+
+    private func handOver() throws(TraceError) {
+        let lane = self.lane ?? WriterLane(sink: sink)
+        self.lane = lane
+        let lines = pending
+        pending = []
+        pending.reserveCapacity(TraceOutput.batchLines)
+        let weight = pendingWeight
+        pendingWeight = 0
+        try lane.put(lines, weight: weight)
     }
 
     /// Writes what is buffered and, for a file, puts it in place.
     public func finish() throws(TraceError) {
-        try flush()
+        if !pending.isEmpty { try handOver() }
+        if let lane {
+            self.lane = nil
+            try lane.close()
+        }
+        try sink.flush()
         finished = true
-        guard let path, fd != 1 else { return }
+        guard let path, sink.fd != 1 else { return }
         guard let temporary else {
-            if close(fd) != 0 { throw TraceError(file: path, line: 0, message: "cannot write: \(String(cString: strerror(errno)))") }
+            if close(sink.fd) != 0 { throw TraceError(file: path, line: 0, message: "cannot write: \(String(cString: strerror(errno)))") }
             return
         }
-        if close(fd) != 0 || rename(temporary, path) != 0 {
+        if close(sink.fd) != 0 || rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw TraceError(file: path, line: 0, message: "cannot write: \(reason)")
         }
     }
 
-    private func flushIfFull() throws(TraceError) {
-        if buffer.count >= TraceOutput.flushSize { try flush() }
-    }
+    /// The descriptor and its buffer. The writing thread owns it while it runs; the caller
+    /// before it starts and after it has ended.
+    final class Sink: @unchecked Sendable {
+        let fd: Int32
+        let name: String
+        private var buffer: [UInt8] = []
+        private static let flushSize = 1 << 20
 
-    private func flush() throws(TraceError) {
-        var done = 0
-        let failure: Int32? = buffer.withUnsafeBytes { bytes in
-            while done < bytes.count {
-                let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                done += n
-            }
-            return nil
+        init(fd: Int32, name: String) {
+            self.fd = fd
+            self.name = name
+            buffer.reserveCapacity(Sink.flushSize * 2)
         }
-        buffer.removeAll(keepingCapacity: true)
-        if let failure {
-            throw TraceError(file: path ?? "standard output", line: 0, message: "cannot write: \(String(cString: strerror(failure)))")
+
+        func write(_ line: WriterLane.Line) throws(TraceError) {
+            switch line {
+            case .header(let header): TraceWriter.append(header, to: &buffer)
+            case .span(let span): TraceWriter.append(span, to: &buffer)
+            }
+            if buffer.count >= Sink.flushSize { try flush() }
+        }
+
+        func flush() throws(TraceError) {
+            var done = 0
+            let failure: Int32? = buffer.withUnsafeBytes { bytes in
+                while done < bytes.count {
+                    let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    done += n
+                }
+                return nil
+            }
+            buffer.removeAll(keepingCapacity: true)
+            if let failure {
+                throw TraceError(file: name, line: 0, message: "cannot write: \(String(cString: strerror(failure)))")
+            }
         }
     }
 }

@@ -24,6 +24,11 @@ public final class TraceReader {
         }
         let value = try TraceReader.parse(first, file: name, line: lines.lineNumber)
         self.header = try NativeFormat.decodeHeader(value, file: name, line: lines.lineNumber)
+        // Room for a span per kilobyte of the file (half of them tool calls), so the sets are
+        // not rehashed as they grow; a file of shorter lines grows them as it goes.
+        let expected = min(lines.size / 1024, 1 << 22)
+        seenSpans.reserveCapacity(expected)
+        seenCalls.reserveCapacity(expected / 2)
     }
 
     /// How far the reading has got: bytes read of the file's size (0 when unknown).
