@@ -8,8 +8,9 @@ import Trace
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let path = FuzzInput.file(data, size, name: "trace.ndjson")
+    var decoder = SpanLineDecoder()
     for line in FuzzInput.bytes(data, size).split(separator: 0x0A, omittingEmptySubsequences: true) {
-        guard let quick = line.withUnsafeBufferPointer(SpanLineDecoder.decode) else { continue }
+        guard let quick = line.withUnsafeBufferPointer({ decoder.decode($0) }) else { continue }
         let reference = Result { () throws(TraceError) in
             try NativeFormat.decodeSpan(TraceReader.parse(line, file: "f", line: 1), file: "f", line: 1)
         }

@@ -102,8 +102,10 @@ public enum JSONWriter {
             length += escapedLength(bytes[i]) - 1
             i = JSONStringScan.firstSpecial(bytes, from: i + 1, to: n)
         }
+        // Make the room: the raw bytes (one copy, soon overwritten) and a few more.
         let start = out.count
-        out.append(contentsOf: repeatElement(0, count: length))
+        out.append(contentsOf: bytes)
+        out.append(contentsOf: repeatElement(0, count: length - n))
         out.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             var o = start

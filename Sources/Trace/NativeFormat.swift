@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The native trace format, version 1: NDJSON, the session header on line 1, then one span per
 /// line. This file maps `Trace.Header` and `Span` to and from their JSON objects; member order
 /// is fixed here, which makes the writer canonical. `docs/trace-format.md` is its description
@@ -84,6 +90,35 @@ public enum NativeFormat {
     static let stringAttributes = [GenAI.toolName, GenAI.toolCallID, GenAI.requestModel]
     /// Attributes whose value must be a whole number.
     static let countAttributes = [GenAI.inputTokens, GenAI.outputTokens, GenAI.cacheReadTokens, GenAI.cacheCreationTokens]
+
+    /// The type an attribute's value must have, by its name.
+    enum AttributeType { case string, count }
+
+    /// The type `name`'s value must have, or nil for any (the names of `stringAttributes` and
+    /// `countAttributes`; most names are told apart by their length alone).
+    static func attributeType(_ name: String) -> AttributeType? {
+        let length = name.utf8.count
+        guard length < 64, typedNameLengths & (1 << length) != 0 else { return nil }
+        if stringAttributes.contains(where: { sameBytes($0, name) }) { return .string }
+        if countAttributes.contains(where: { sameBytes($0, name) }) { return .count }
+        return nil
+    }
+
+    /// Whether two strings have the same UTF-8 (what `==` says for the ASCII names compared
+    /// here, without its Unicode machinery).
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb in
+                pa.count == pb.count && (pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0)
+            }
+        }.flatMap { $0 } ?? a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// Bit n set when a name of `stringAttributes` or `countAttributes` is n bytes long.
+    private static let typedNameLengths: UInt64 = (stringAttributes + countAttributes).reduce(0) { mask, name in
+        precondition(name.utf8.count < 64)
+        return mask | (1 << name.utf8.count)
+    }
 
     public static func decodeSpan(_ value: JSON, file: String, line: Int) throws(TraceError) -> Span {
         let d = try FieldDecoder(value, file: file, line: line)

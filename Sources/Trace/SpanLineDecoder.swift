@@ -15,16 +15,28 @@ import Darwin
 /// or the error message. So the two roads cannot disagree on a message, and where this one
 /// answers it gives the span the reference gives (tests and the `native` fuzz target check
 /// that on every input they try).
-public enum SpanLineDecoder {
+public struct SpanLineDecoder {
+    /// Attribute names and times of the lines before, shared instead of made again.
+    private var names = RecentStrings()
+    private var times: (Timestamp?, Timestamp?)
+
+    public init() {}
+
     /// The span on `line`, or nil when the line is to be read the reference way.
-    public static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Span? {
+    public mutating func decode(_ line: UnsafeBufferPointer<UInt8>) -> Span? {
         var cursor = JSONCursor(bytes: line, maximumDepth: JSONParser.defaultMaximumDepth)
         do {
-            guard let fields = try Fields(reading: &cursor) else { return nil }
+            guard let fields = try Fields(reading: &cursor, names: &names, times: &times) else { return nil }
             return fields.span()
         } catch {
             return nil
         }
+    }
+
+    /// The span on `line` read by a decoder of its own (nothing recalled from other lines).
+    public static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Span? {
+        var decoder = SpanLineDecoder()
+        return decoder.decode(line)
     }
 
     /// The span members of the native format, each a bit of `Fields.seen`.
@@ -63,10 +75,12 @@ public enum SpanLineDecoder {
         var parentID: String?
         var kind: String?
         var name: String?
-        var startTime: String?
-        var endTime: String?
+        var startTime: Timestamp?
+        var endTime: Timestamp?
         var status: String?
         var attributes: [(String, JSON)] = []
+        /// Whether `attributes` holds `gen_ai.tool.name` (its type checked as it was read).
+        var hasToolName = false
         var input: JSON?
         var output: JSON?
         var details: JSON?
@@ -75,7 +89,7 @@ public enum SpanLineDecoder {
 
         /// Reads the line's object, or gives nil when it is not of the common shape. Throws
         /// the parser's errors (bad JSON), which the caller takes as nil too.
-        init?(reading c: inout JSONCursor) throws(JSONParser.Error) {
+        init?(reading c: inout JSONCursor, names: inout RecentStrings, times: inout (Timestamp?, Timestamp?)) throws(JSONParser.Error) {
             c.skipWhitespace()
             guard c.peek(UInt8(ascii: "{")) else { return nil }
             c.index += 1
@@ -98,11 +112,11 @@ public enum SpanLineDecoder {
                     case .parentSpanID: guard let s = try c.stringValue() else { return nil }; parentID = s
                     case .kind: guard let s = try c.stringValue() else { return nil }; kind = s
                     case .name: guard let s = try c.stringValue() else { return nil }; name = s
-                    case .startTime: guard let s = try c.stringValue() else { return nil }; startTime = s
-                    case .endTime: guard let s = try c.stringValue() else { return nil }; endTime = s
+                    case .startTime: guard let t = try Fields.time(&c, &times) else { return nil }; startTime = t
+                    case .endTime: guard let t = try Fields.time(&c, &times) else { return nil }; endTime = t
                     case .status: guard let s = try c.stringValue() else { return nil }; status = s
                     case .recordedTree: guard let s = try c.stringValue() else { return nil }; recordedTree = s
-                    case .attributes: guard try readAttributes(&c) else { return nil }
+                    case .attributes: guard try readAttributes(&c, &names) else { return nil }
                     case .input: input = try c.parseValue(depth: 1)
                     case .output: output = try c.parseValue(depth: 1)
                     case .details: details = try c.parseValue(depth: 1)
@@ -140,10 +154,32 @@ public enum SpanLineDecoder {
 
         enum Name { case known(Member), other, unusual }
 
-        /// Reads the attributes object into `attributes`; false when it is not an object, or
-        /// its names are not in strictly increasing byte order (unsorted or repeated: the
-        /// reference sorts them or names the repeated one).
-        mutating func readAttributes(_ c: inout JSONCursor) throws(JSONParser.Error) -> Bool {
+        /// The time at the cursor: one of the last two read when its text is theirs, else
+        /// parsed; nil when it is not a string or not an RFC 3339 time.
+        static func time(_ c: inout JSONCursor, _ times: inout (Timestamp?, Timestamp?)) throws(JSONParser.Error) -> Timestamp? {
+            let text: String
+            if let raw = c.plainString() {
+                if let t = times.0, RecentStrings.equal(t.text, raw) { return t }
+                if let t = times.1, RecentStrings.equal(t.text, raw) {
+                    times = (t, times.0)
+                    return t
+                }
+                guard let s = JSONCursor.string(raw) else { return nil }
+                text = s
+            } else {
+                guard let s = try c.stringValue() else { return nil }
+                text = s
+            }
+            guard let t = Timestamp(rfc3339: text) else { return nil }
+            times = (t, times.0)
+            return t
+        }
+
+        /// Reads the attributes object into `attributes`; false when it is not an object, its
+        /// names are not in strictly increasing byte order (unsorted or repeated: the
+        /// reference sorts them or names the repeated one), or a value has the wrong type for
+        /// its name (`NativeFormat.stringAttributes`, `.countAttributes`).
+        mutating func readAttributes(_ c: inout JSONCursor, _ names: inout RecentStrings) throws(JSONParser.Error) -> Bool {
             guard c.peek(UInt8(ascii: "{")) else { return false }
             c.index += 1
             c.skipWhitespace()
@@ -152,7 +188,13 @@ public enum SpanLineDecoder {
             while true {
                 c.skipWhitespace()
                 guard c.peek(UInt8(ascii: "\"")) else { return false }
-                let key = try c.parseString()
+                let key: String
+                if let raw = c.plainString() {
+                    guard let s = names.string(raw, make: JSONCursor.string) else { return false }
+                    key = s
+                } else {
+                    key = try c.parseString()
+                }
                 c.skipWhitespace()
                 guard c.peek(UInt8(ascii: ":")) else { return false }
                 c.index += 1
@@ -161,6 +203,15 @@ public enum SpanLineDecoder {
                 // reference parser counts them.
                 let value = try c.parseValue(depth: 2)
                 if let last = attributes.last, !Attributes.precedes(last.0, key) { return false }
+                switch NativeFormat.attributeType(key) {
+                case .string?:
+                    guard value.stringValue != nil else { return false }
+                    if NativeFormat.sameBytes(key, GenAI.toolName) { hasToolName = true }
+                case .count?:
+                    guard value.intValue != nil else { return false }
+                case nil:
+                    break
+                }
                 attributes.append((key, value))
                 c.skipWhitespace()
                 guard c.index < c.bytes.count else { return false }
@@ -175,33 +226,17 @@ public enum SpanLineDecoder {
             guard let id, !id.isEmpty, let kindText = kind, let kind = Span.Kind(rawValue: kindText),
                   let status = Span.Status(rawValue: status ?? "unset"), let name
             else { return nil }
-            let attributes = Attributes(sortedMembers: attributes)
-            for key in NativeFormat.stringAttributes {
-                if let v = attributes[key], v.stringValue == nil { return nil }
-            }
-            for key in NativeFormat.countAttributes {
-                if let v = attributes[key], v.intValue == nil { return nil }
-            }
-            if kind == .tool && attributes[GenAI.toolName] == nil { return nil }
+            if kind == .tool && !hasToolName { return nil }
             var decodedEffects: [Effect] = []
             if !effects.isEmpty {
                 guard let e = try? NativeFormat.decodeEffects(effects, file: "", line: 0) else { return nil }
                 decodedEffects = e
             }
             if let t = recordedTree, !NativeFormat.isObjectID(t) { return nil }
-            var start: Timestamp?
-            if let text = startTime {
-                guard let t = Timestamp(rfc3339: text) else { return nil }
-                start = t
-            }
-            var end: Timestamp?
-            if let text = endTime {
-                guard let t = Timestamp(rfc3339: text) else { return nil }
-                end = t
-            }
             return Span(
                 id: Span.ID(id), parentID: parentID.map(Span.ID.init), kind: kind, name: name,
-                startTime: start, endTime: end, status: status, attributes: attributes,
+                startTime: startTime, endTime: endTime, status: status,
+                attributes: Attributes(sortedMembers: attributes),
                 input: input, output: output, details: details,
                 effects: decodedEffects, recordedTree: recordedTree)
         }
@@ -212,6 +247,17 @@ extension JSONCursor {
     /// Whether the byte at the cursor is `byte`.
     @inline(__always)
     func peek(_ byte: UInt8) -> Bool { index < bytes.count && bytes[index] == byte }
+
+    /// The bytes of the string at the cursor when it has no escape and no control character
+    /// (not yet checked as UTF-8), the cursor moved past it; else nil, the cursor not moved.
+    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+        guard peek(UInt8(ascii: "\"")) else { return nil }
+        let end = JSONStringScan.firstSpecial(bytes, from: index + 1, to: bytes.count)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        let raw = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+        index = end + 1
+        return raw
+    }
 
     /// The string at the cursor, or nil (nothing read) when the value there is not a string.
     mutating func stringValue() throws(JSONParser.Error) -> String? {

@@ -7,6 +7,7 @@ public final class TraceReader {
     private let lines: LineReader
     private var seenSpans = Set<Span.ID>()
     private var seenCalls = Set<String>()
+    private var decoder = SpanLineDecoder()
     /// When set, a span line that cannot be read becomes an `event` span named
     /// `invalid record` with status `error`, its message as output, instead of an error that
     /// ends the reading: one bad span fails that span only. The header must still be valid.
@@ -58,7 +59,7 @@ public final class TraceReader {
             // The common road first; any line it does not take is read the reference way,
             // which gives the span or the message (see `SpanLineDecoder`).
             let span: Span
-            if let quick = bytes.withUnsafeBufferPointer(SpanLineDecoder.decode) {
+            if let quick = bytes.withUnsafeBufferPointer({ decoder.decode($0) }) {
                 span = quick
             } else {
                 let value: JSON
