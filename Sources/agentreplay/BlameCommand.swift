@@ -99,6 +99,7 @@ struct BlameCommand: ParsableCommand {
         } else {
             console.report(BlameDocument.text(blame, palette: console.out))
         }
+        ExitStatus.finish(0)
     }
 }
 

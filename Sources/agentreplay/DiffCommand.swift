@@ -59,7 +59,7 @@ struct DiffCommand: ParsableCommand {
         } else {
             console.report(DiffReport.text(diff, names: (a, b), runs: (left.run, right.run), hunks: (left.hunks, right.hunks), palette: console.out))
         }
-        if !diff.identical { throw ExitCode(1) }
+        ExitStatus.finish(diff.identical ? 0 : 1)
     }
 
     /// One session replayed, with its final diff's hunks mapped to spans.

@@ -79,6 +79,6 @@ struct RunCommand: ParsableCommand {
         } else {
             console.report(RunReport.text(run, traceName: trace, palette: console.out))
         }
-        if !run.clean { throw ExitCode(1) }
+        ExitStatus.finish(run.clean ? 0 : 1)
     }
 }
