@@ -3,16 +3,21 @@
 /// characters written as UTF-8), numbers as their kept text.
 public enum JSONWriter {
     public static func write(_ value: JSON, into out: inout [UInt8]) {
+        emit(value, into: &out)
+    }
+
+    /// `write` into any `JSONOutput` (an array, or the trace writer's `ByteBuffer`).
+    static func emit<Out: JSONOutput>(_ value: JSON, into out: inout Out) {
         switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let text): out.append(contentsOf: text.utf8)
+        case .null: out.append(literal: "null")
+        case .bool(let b): out.append(literal: b ? "true" : "false")
+        case .number(let text): writeRaw(text, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             for i in elements.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(elements[i], into: &out)
+                emit(elements[i], into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
@@ -21,15 +26,22 @@ public enum JSONWriter {
     }
 
     /// Writes members as a JSON object, in the order given.
-    static func write(_ members: [(String, JSON)], into out: inout [UInt8]) {
+    static func write<Out: JSONOutput>(_ members: [(String, JSON)], into out: inout Out) {
         out.append(UInt8(ascii: "{"))
         for i in members.indices {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             writeString(members[i].0, into: &out)
             out.append(UInt8(ascii: ":"))
-            write(members[i].1, into: &out)
+            emit(members[i].1, into: &out)
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes `text`'s UTF-8 as it is (a number's kept text).
+    static func writeRaw<Out: JSONOutput>(_ text: String, into out: inout Out) {
+        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ out.append($0) }) { return done }
+        var text = text
+        text.withUTF8 { out.append($0) }
     }
 
     public static func string(_ value: JSON) -> String {
@@ -77,16 +89,17 @@ public enum JSONWriter {
         }
     }
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    static func writeString<Out: JSONOutput>(_ s: String, into out: inout Out) {
         // A native string's bytes are borrowed in place; a bridged or shared one is copied.
-        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ writeString($0, into: &out) }) { return done }
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ out.appendString($0) }) { return done }
         var s = s
-        s.withUTF8 { writeString($0, into: &out) }
+        s.withUTF8 { out.appendString($0) }
     }
 
-    /// Writes UTF-8 `bytes` as a JSON string. Without anything to escape, in one copy; with
-    /// escapes, the escaped length is counted first and the string written into that room, so
-    /// the many short runs between escapes (source code: a `\n` every line) cost no append each.
+    /// Writes UTF-8 `bytes` as a JSON string into an array. Without anything to escape, in one
+    /// copy; with escapes, the escaped length is counted first and the string written into
+    /// that room, so the many short runs between escapes (source code: a `\n` every line) cost
+    /// no append each.
     static func writeString(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         let n = bytes.count
         let first = JSONStringScan.firstSpecial(bytes, from: 0, to: n)
@@ -107,27 +120,35 @@ public enum JSONWriter {
         out.append(contentsOf: bytes)
         out.append(contentsOf: repeatElement(0, count: length - n))
         out.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            var o = start
-            var run = 0
-            var i = first
-            while true {
-                if i > run {
-                    (base + o).update(from: bytes.baseAddress! + run, count: i - run)
-                    o += i - run
-                }
-                guard i < n else { break }
-                o += writeEscaped(bytes[i], to: base + o)
-                run = i + 1
-                i = JSONStringScan.firstSpecial(bytes, from: run, to: n)
-            }
-            base[o] = UInt8(ascii: "\"")
+            let end = writeEscaped(bytes, from: first, to: buffer.baseAddress! + start)
+            end.pointee = UInt8(ascii: "\"")
         }
+    }
+
+    /// Writes `bytes` escaped at `p` (room checked by the caller), given the offset of the
+    /// first byte that needs an escape; returns where the writing ended.
+    @inline(__always)
+    static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int, to p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let n = bytes.count
+        var o = p
+        var run = 0
+        var i = first
+        while true {
+            if i > run {
+                o.update(from: bytes.baseAddress! + run, count: i - run)
+                o += i - run
+            }
+            guard i < n else { break }
+            o += writeEscaped(bytes[i], to: o)
+            run = i + 1
+            i = JSONStringScan.firstSpecial(bytes, from: run, to: n)
+        }
+        return o
     }
 
     /// The length of the escape written for a byte that needs one.
     @inline(__always)
-    private static func escapedLength(_ b: UInt8) -> Int {
+    static func escapedLength(_ b: UInt8) -> Int {
         switch b {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: return 2
         default: return 6
@@ -136,7 +157,7 @@ public enum JSONWriter {
 
     /// Writes the escape of `b` at `p` (`\n`, `\"`, … or `\u00XX`, lower-case); returns its length.
     @inline(__always)
-    private static func writeEscaped(_ b: UInt8, to p: UnsafeMutablePointer<UInt8>) -> Int {
+    static func writeEscaped(_ b: UInt8, to p: UnsafeMutablePointer<UInt8>) -> Int {
         p[0] = 0x5C
         switch b {
         case UInt8(ascii: "\""): p[1] = 0x22

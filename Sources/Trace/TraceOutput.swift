@@ -115,37 +115,40 @@ public final class TraceOutput {
     final class Sink: @unchecked Sendable {
         let fd: Int32
         let name: String
-        private var buffer: [UInt8] = []
+        private var buffer = ByteBuffer(capacity: Sink.flushSize * 2)
         private static let flushSize = 1 << 20
 
         init(fd: Int32, name: String) {
             self.fd = fd
             self.name = name
-            buffer.reserveCapacity(Sink.flushSize * 2)
         }
 
         func write(_ line: WriterLane.Line) throws(TraceError) {
             switch line {
-            case .header(let header): TraceWriter.append(header, to: &buffer)
-            case .span(let span): TraceWriter.append(span, to: &buffer)
+            case .header(let header):
+                var bytes: [UInt8] = []
+                TraceWriter.append(header, to: &bytes)
+                bytes.withUnsafeBufferPointer { buffer.append($0) }
+            case .span(let span):
+                TraceWriter.emit(span, to: &buffer)
             }
             if buffer.count >= Sink.flushSize { try flush() }
         }
 
         func flush() throws(TraceError) {
             var done = 0
-            let failure: Int32? = buffer.withUnsafeBytes { bytes in
-                while done < bytes.count {
-                    let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    done += n
+            let bytes = buffer.bytes
+            var failure: Int32?
+            while done < bytes.count {
+                let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
                 }
-                return nil
+                done += n
             }
-            buffer.removeAll(keepingCapacity: true)
+            buffer.removeAll()
             if let failure {
                 throw TraceError(file: name, line: 0, message: "cannot write: \(String(cString: strerror(failure)))")
             }

@@ -18,6 +18,11 @@ public enum TraceWriter {
     }
 
     public static func append(_ s: Span, to out: inout [UInt8]) {
+        emit(s, to: &out)
+    }
+
+    /// `append` into any `JSONOutput` (an array, or `TraceOutput`'s `ByteBuffer`).
+    static func emit<Out: JSONOutput>(_ s: Span, to out: inout Out) {
         literal("{\"span_id\":", &out)
         JSONWriter.writeString(s.id.rawValue, into: &out)
         if let parent = s.parentID {
@@ -44,21 +49,21 @@ public enum TraceWriter {
         }
         if let input = s.input {
             literal(",\"input\":", &out)
-            JSONWriter.write(input, into: &out)
+            JSONWriter.emit(input, into: &out)
         }
         if let output = s.output {
             literal(",\"output\":", &out)
-            JSONWriter.write(output, into: &out)
+            JSONWriter.emit(output, into: &out)
         }
         if let details = s.details {
             literal(",\"details\":", &out)
-            JSONWriter.write(details, into: &out)
+            JSONWriter.emit(details, into: &out)
         }
         if !s.effects.isEmpty {
             literal(",\"effects\":[", &out)
             for i in s.effects.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.write(NativeFormat.encode(s.effects[i]), into: &out)
+                JSONWriter.emit(NativeFormat.encode(s.effects[i]), into: &out)
             }
             out.append(UInt8(ascii: "]"))
         }
@@ -70,7 +75,7 @@ public enum TraceWriter {
     }
 
     @inline(__always)
-    private static func literal(_ text: StaticString, _ out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    private static func literal<Out: JSONOutput>(_ text: StaticString, _ out: inout Out) {
+        out.append(literal: text)
     }
 }

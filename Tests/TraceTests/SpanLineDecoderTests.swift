@@ -165,7 +165,23 @@ final class DirectWriterTests: XCTestCase {
                 JSONWriter.writeString(s, into: &out)
                 XCTAssertEqual(String(decoding: out, as: UTF8.self), Self.escaped(s))
                 XCTAssertEqual(try JSONParser.parse(out), .string(s))
+                var buffer = ByteBuffer(capacity: 1)
+                buffer.append(0x20)
+                JSONWriter.writeString(s, into: &buffer)
+                XCTAssertEqual(Array(buffer.bytes), [0x20] + out)
             }
+        }
+    }
+
+    func testLongStringsGoTheCountedWay() {
+        // Past 64 KiB of worst case, `ByteBuffer` counts the escaped length first.
+        for s in [String(repeating: "ab\n\"\u{1}", count: 20_000), String(repeating: "x", count: 70_000) + "\t"] {
+            var out: [UInt8] = []
+            JSONWriter.writeString(s, into: &out)
+            var buffer = ByteBuffer(capacity: 16)
+            JSONWriter.writeString(s, into: &buffer)
+            XCTAssertEqual(Array(buffer.bytes), out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), Self.escaped(s))
         }
     }
 
