@@ -29,23 +29,27 @@ public enum EditHunks {
     /// The hunks of `run`'s final diff, each credited through `Blame` to the spans that wrote
     /// its lines.
     public static func attribute(_ run: Run, repository: Repository) throws -> [EditHunk] {
-        var turnUsage: [Span.ID: Usage] = [:]
-        for step in run.steps where step.kind == .llm { turnUsage[step.spanID] = step.usage }
-        func owner(_ i: Int) -> EditHunk.Owner {
-            let s = run.steps[i]
-            return EditHunk.Owner(spanID: s.spanID, tool: s.toolName, callID: s.callID, turnID: s.turnID,
-                                  turnUsage: s.turnID.flatMap { turnUsage[$0] } ?? Usage())
-        }
         let index = StepIndex(run)
+        // Hunks are made with their owners as step numbers; the owners' turns (and their
+        // usage) are looked up at the end, for the few turns named.
         var hunks: [EditHunk] = []
+        var ownerSteps: [[Int]] = []
         for change in try repository.diff(from: run.baseTree, to: run.finalTree) {
             let before = try change.oldID.map { try repository.blob($0) } ?? []
             let after = try change.newID.map { try repository.blob($0) } ?? []
             let owners: [Int?] = try change.newID.map { id in
                 try Blame(run, path: change.path, final: id, index: index, read: repository.blob).lines.map { $0.owner?.step }
             } ?? []
-            let removers = index.steps(changing: change.path).filter { i in
-                run.steps[i].changes.contains { $0.path == change.path && removesLines($0, repository) }
+            // The steps that removed lines of the file: asked for by a hunk that only
+            // deletes, found once (each step's versions read and diffed).
+            var removersFound: [Int]?
+            func removers() -> [Int] {
+                if let removersFound { return removersFound }
+                let found = index.steps(changing: change.path).filter { i in
+                    run.steps[i].changes.contains { $0.path == change.path && removesLines($0, repository) }
+                }
+                removersFound = found
+                return found
             }
             let a = lines(before), b = lines(after)
             for op in SequenceDiff.diff(a, b) {
@@ -59,12 +63,25 @@ public enum EditHunks {
                 for line in new where line < owners.count {
                     if let o = owners[line], !credited.contains(o) { credited.append(o) }
                 }
-                if new.isEmpty { credited = removers }
+                if new.isEmpty { credited = removers() }
                 hunks.append(EditHunk(
                     path: change.path,
                     oldStart: old.isEmpty ? old.lowerBound : old.lowerBound + 1, oldLines: old.count,
                     newStart: new.isEmpty ? new.lowerBound : new.lowerBound + 1, newLines: new.count,
-                    owners: credited.sorted().map(owner)))
+                    owners: []))
+                ownerSteps.append(credited.sorted())
+            }
+        }
+        let turns = Set(ownerSteps.joined().compactMap { run.steps[$0].turnID })
+        var turnUsage: [Span.ID: Usage] = [:]
+        if !turns.isEmpty {
+            for step in run.steps where step.kind == .llm && turns.contains(step.spanID) { turnUsage[step.spanID] = step.usage }
+        }
+        for (i, steps) in ownerSteps.enumerated() {
+            hunks[i].owners = steps.map { n in
+                let s = run.steps[n]
+                return EditHunk.Owner(spanID: s.spanID, tool: s.toolName, callID: s.callID, turnID: s.turnID,
+                                      turnUsage: s.turnID.flatMap { turnUsage[$0] } ?? Usage())
             }
         }
         return mergeAdjacent(hunks)

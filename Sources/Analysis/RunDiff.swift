@@ -150,6 +150,10 @@ struct Calls {
 
     init(trace: Trace, run: Run) {
         root = trace.header.repoRoot
+        let count = trace.spans.reduce(0) { $1.kind == .tool ? $0 + 1 : $0 }
+        steps.reserveCapacity(count)
+        keys.reserveCapacity(count)
+        outputs.reserveCapacity(count)
         for (span, step) in zip(trace.spans, run.steps) where span.kind == .tool {
             steps.append(step)
             keys.append(SpanKey(span, root: root))
