@@ -7,16 +7,53 @@ extension Repository {
     /// `git_tree_entry_bypath` as it is.
     public func entry(in tree: ObjectID, path: String) throws -> TreeEntry? {
         guard !path.isEmpty else { return nil }
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        if components.contains(where: \.isEmpty) { return try entryByPath(in: tree, path: path) }
-        var current = tree
-        for (i, component) in components.enumerated() {
-            guard let e = try level(current).entry(named: String(component)) else { return nil }
-            if i == components.count - 1 { return e }
-            guard e.mode == .tree else { return nil }
-            current = e.id
+        var path = path
+        let found: TreeEntry?? = try path.withUTF8 { bytes in
+            // Component by component over the path's bytes: no string made per component.
+            var current = tree
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
+                if end == start { return .none }  // an empty component: libgit2 decides
+                let component = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let level = try level(current)
+                guard let i = level.index(ofName: component) else { return .some(nil) }
+                let e = level.entries[i]
+                if end == bytes.count { return .some(e) }
+                guard e.mode == .tree else { return .some(nil) }
+                current = e.id
+                start = end + 1
+            }
         }
-        return nil
+        if let found { return found }
+        return try entryByPath(in: tree, path: path)
+    }
+
+    /// The entries at each prefix of `path` in `tree` (`a`, `a/b`, … `path` itself), nil from
+    /// the first that is missing or not a directory on; as many as `path` has components.
+    /// One walk down the levels, where asking ``entry(in:path:)`` for each prefix would walk
+    /// from the root each time. A path with empty components is answered prefix by prefix.
+    public func entries(in tree: ObjectID, along path: String) throws -> [TreeEntry?] {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        if components.contains(where: \.isEmpty) {
+            return try components.indices.map { i in try entry(in: tree, path: components[...i].joined(separator: "/")) }
+        }
+        var out: [TreeEntry?] = []
+        out.reserveCapacity(components.count)
+        var current: ObjectID? = tree
+        for component in components {
+            guard let directory = current else {
+                out.append(nil)
+                continue
+            }
+            var name = String(component)
+            let level = try level(directory)
+            let e = name.withUTF8 { level.index(ofName: $0) }.map { level.entries[$0] }
+            out.append(e)
+            current = e?.mode == .tree ? e?.id : nil
+        }
+        return out
     }
 
     /// `git_tree_entry_bypath` (the entry is copied and freed).

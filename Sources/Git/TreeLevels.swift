@@ -37,13 +37,21 @@ final class TreeLevels {
         /// Where the entry called `name` is: git orders a tree's name as if it ended in `/`,
         /// so the name is looked for once as a file's and once as a directory's.
         func index(of name: String) -> Int? {
-            guard ordered else { return entries.firstIndex { $0.name == name } }
             var name = name
-            return name.withUTF8 { key in
-                if let i = search(key, asTree: false), entries[i].mode != .tree { return i }
-                if let i = search(key, asTree: true), entries[i].mode == .tree { return i }
-                return nil
+            return name.withUTF8 { index(ofName: $0) }
+        }
+
+        /// The same, for a name given as its UTF-8 bytes.
+        func index(ofName key: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard ordered else {
+                return entries.firstIndex { entry in
+                    var name = entry.name
+                    return name.withUTF8 { $0.count == key.count && ($0.count == 0 || memcmp($0.baseAddress!, key.baseAddress!, $0.count) == 0) }
+                }
             }
+            if let i = search(key, asTree: false), entries[i].mode != .tree { return i }
+            if let i = search(key, asTree: true), entries[i].mode == .tree { return i }
+            return nil
         }
 
         private func search(_ key: UnsafeBufferPointer<UInt8>, asTree: Bool) -> Int? {

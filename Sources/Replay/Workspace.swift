@@ -92,10 +92,11 @@ final class Workspace {
 
     /// Checks that writing `path` stays a regular file in real directories of the tree.
     func checkWritable(_ path: RepoPath) throws {
-        for parent in path.parents {
+        let along = try repository.entries(in: tree, along: path.value)
+        for (depth, parent) in path.parents.enumerated() {
             let p = RepoPath(unchecked: parent)
-            if let pendingContent = pending[p], pendingContent != nil { throw Problem.notADirectory(path.value) }
-            guard let e = try repository.entry(in: tree, path: parent) else { continue }
+            if !pending.isEmpty, let pendingContent = pending[p], pendingContent != nil { throw Problem.notADirectory(path.value) }
+            guard let e = along[depth] else { continue }
             switch e.mode {
             case .tree: continue
             case .link: throw Problem.throughSymlink(path.value)

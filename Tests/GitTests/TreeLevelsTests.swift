@@ -35,4 +35,22 @@ final class TreeLevelsTests: XCTestCase {
         let expected = Array("40000 d\0".utf8) + id.bytes + Array("100755 x\0".utf8) + id.bytes
         XCTAssertEqual(TreeLevels.serialize(entries), expected)
     }
+
+    /// One walk gives the entry at every prefix of a path, as asking for each prefix would.
+    func testEntriesAlongAPathAreThoseOfEachPrefix() throws {
+        let fixture = try Fixture(self, files: ["a/b/c.txt": "c\n", "f": "f\n", "a/é": "e\n"])
+        let repository = try fixture.open(objectsInMemory: true)
+        let tree = try repository.tree(ofCommit: try repository.resolveCommit("HEAD"))
+        for path in ["a/b/c.txt", "a/b", "f/x", "a/zz/q", "a/é", "nothing", "a/b/c.txt/deeper", "a//b", "a/"] {
+            let along = try repository.entries(in: tree, along: path)
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            XCTAssertEqual(along.count, parts.count, path)
+            for i in parts.indices {
+                let prefix = parts[...i].joined(separator: "/")
+                XCTAssertEqual(along[i], try repository.entry(in: tree, path: prefix), "\(path): \(prefix)")
+            }
+        }
+        XCTAssertEqual(try repository.entries(in: tree, along: "a/b/c.txt").map { $0?.mode }, [.tree, .tree, .blob])
+        XCTAssertEqual(try repository.entries(in: tree, along: "f/x").map { $0?.mode }, [.blob, nil])
+    }
 }
