@@ -38,6 +38,12 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Maps a recorded path (absolute, or relative to `workingDirectory`, else to the root)
     /// into the repository whose recorded root is `root`.
     public static func map(_ recorded: String, root: String?, workingDirectory: String? = nil) -> Result<RepoPath, Refusal> {
+        if let plain = underPlainRoot(recorded, root: root) { return .success(plain) }
+        return mapInGeneral(recorded, root: root, workingDirectory: workingDirectory)
+    }
+
+    /// `map` for any path: components split, `.` and `..` resolved, Windows forms read.
+    static func mapInGeneral(_ recorded: String, root: String?, workingDirectory: String?) -> Result<RepoPath, Refusal> {
         if recorded.utf8.contains(0) { return .failure(.invalid(recorded, reason: "NUL byte in path")) }
         if recorded.isEmpty { return .failure(.invalid(recorded, reason: "empty path")) }
         let windows = [recorded, root ?? "", workingDirectory ?? ""].contains(where: isWindowsPath)
@@ -68,6 +74,44 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
         if absolute.isEmpty { return .failure(.invalid(recorded, reason: "the repo root itself, not a file")) }
         if absolute.contains(where: isGitDirectoryName) { return .failure(.gitDirectory(recorded)) }
         return .success(RepoPath(unchecked: absolute.joined(separator: "/")))
+    }
+
+    /// The common case answered without splitting anything: an absolute `recorded` that is
+    /// `root`, a `/` and a plain relative path (components neither empty, `.`, `..` nor git's
+    /// directory; no backslash or NUL), under a plain absolute `root` (no backslash, empty,
+    /// `.` or `..` component, no trailing `/`). Anything else is nil, and `map` takes its
+    /// general road (which gives the same answer for these).
+    static func underPlainRoot(_ recorded: String, root: String?) -> RepoPath? {
+        guard var root, var recorded = Optional(recorded) else { return nil }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        // Each component of `bytes` (split at `/`): not empty, `.` or `..`; no `\` or NUL.
+        func plain(_ bytes: UnsafeBufferPointer<UInt8>, checkGit: Bool) -> Bool {
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != slash {
+                    if bytes[end] == 0x5C || bytes[end] == 0 { return false }
+                    end += 1
+                }
+                let n = end - start
+                if n == 0 || (n == 1 && bytes[start] == dot) || (n == 2 && bytes[start] == dot && bytes[start + 1] == dot) { return false }
+                if checkGit, bytes[start] == dot || bytes[start] | 0x20 == UInt8(ascii: "g") || bytes[start] >= 0x80,
+                   isGitDirectoryName(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) {
+                    return false
+                }
+                start = end + 1
+            }
+            return true
+        }
+        return root.withUTF8 { r -> RepoPath? in
+            guard r.count >= 2, r[0] == slash, plain(UnsafeBufferPointer(rebasing: r[1...]), checkGit: false) else { return nil }
+            return recorded.withUTF8 { p -> RepoPath? in
+                guard p.count > r.count + 1, p[r.count] == slash, memcmp(p.baseAddress!, r.baseAddress!, r.count) == 0 else { return nil }
+                let rest = UnsafeBufferPointer(rebasing: p[(r.count + 1)...])
+                guard plain(rest, checkGit: true) else { return nil }
+                return RepoPath(unchecked: String(decoding: rest, as: UTF8.self))
+            }
+        }
     }
 
     /// A repo-relative path given by the user or a test (`Sources/x.swift`).
