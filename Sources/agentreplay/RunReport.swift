@@ -10,10 +10,15 @@ enum RunReport {
         let agent = [run.header.agentName, run.header.agentVersion].compactMap { $0 }.joined(separator: " ")
         let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
         out += "Replaying \(traceName) (\(agent), \(run.steps.count) spans) onto \(base)\n\n"
-        let stepOf = Dictionary(run.steps.map { ($0.spanID, $0.index) }, uniquingKeysWith: { a, _ in a })
-        let shown = run.steps.filter { $0.kind == .tool || $0.verdict != .served || !$0.drift.isEmpty }
-        let width = shown.map { ($0.toolName ?? $0.name).count }.max() ?? 4
-        for step in shown {
+        // Steps are read in place (by index): a run holds a hundred thousand of them.
+        let steps = run.steps
+        let stepOf = run.steps.contains { !$0.drift.isEmpty }
+            ? Dictionary(run.steps.map { ($0.spanID, $0.index) }, uniquingKeysWith: { a, _ in a }) : [:]
+        let shown = steps.indices.filter { steps[$0].kind == .tool || steps[$0].verdict != .served || !steps[$0].drift.isEmpty }
+        let width = shown.map { (steps[$0].toolName ?? steps[$0].name).count }.max() ?? 4
+        out.reserveCapacity(out.utf8.count + shown.count * (width + 60))
+        for i in shown {
+            let step = steps[i]
             var line = "  #" + pad(String(step.index), 4) + " " + pad(step.toolName ?? step.name, width) + "  "
             line += palette.paint(pad(step.verdict.rawValue, 19), role(step.verdict))
             if let commit = step.commit { line += " " + String(commit.hex.prefix(10)) }
