@@ -17,7 +17,7 @@ import Darwin
 /// that on every input they try).
 public struct SpanLineDecoder {
     /// Attribute names and times of the lines before, shared instead of made again.
-    private var names = RecentStrings()
+    private var names = RecentStrings<NativeFormat.AttributeType?>()
     private var times: (Timestamp?, Timestamp?)
 
     public init() {}
@@ -89,7 +89,7 @@ public struct SpanLineDecoder {
 
         /// Reads the line's object, or gives nil when it is not of the common shape. Throws
         /// the parser's errors (bad JSON), which the caller takes as nil too.
-        init?(reading c: inout JSONCursor, names: inout RecentStrings, times: inout (Timestamp?, Timestamp?)) throws(JSONParser.Error) {
+        init?(reading c: inout JSONCursor, names: inout RecentStrings<NativeFormat.AttributeType?>, times: inout (Timestamp?, Timestamp?)) throws(JSONParser.Error) {
             c.skipWhitespace()
             guard c.peek(UInt8(ascii: "{")) else { return nil }
             c.index += 1
@@ -159,8 +159,8 @@ public struct SpanLineDecoder {
         static func time(_ c: inout JSONCursor, _ times: inout (Timestamp?, Timestamp?)) throws(JSONParser.Error) -> Timestamp? {
             let text: String
             if let raw = c.plainString() {
-                if let t = times.0, RecentStrings.equal(t.text, raw) { return t }
-                if let t = times.1, RecentStrings.equal(t.text, raw) {
+                if let t = times.0, sameUTF8(t.text, raw) { return t }
+                if let t = times.1, sameUTF8(t.text, raw) {
                     times = (t, times.0)
                     return t
                 }
@@ -179,7 +179,7 @@ public struct SpanLineDecoder {
         /// names are not in strictly increasing byte order (unsorted or repeated: the
         /// reference sorts them or names the repeated one), or a value has the wrong type for
         /// its name (`NativeFormat.stringAttributes`, `.countAttributes`).
-        mutating func readAttributes(_ c: inout JSONCursor, _ names: inout RecentStrings) throws(JSONParser.Error) -> Bool {
+        mutating func readAttributes(_ c: inout JSONCursor, _ names: inout RecentStrings<NativeFormat.AttributeType?>) throws(JSONParser.Error) -> Bool {
             guard c.peek(UInt8(ascii: "{")) else { return false }
             c.index += 1
             c.skipWhitespace()
@@ -189,11 +189,15 @@ public struct SpanLineDecoder {
                 c.skipWhitespace()
                 guard c.peek(UInt8(ascii: "\"")) else { return false }
                 let key: String
+                let type: NativeFormat.AttributeType?
                 if let raw = c.plainString() {
-                    guard let s = names.string(raw, make: JSONCursor.string) else { return false }
-                    key = s
+                    guard let (s, t) = names.string(raw, make: { bytes in
+                        JSONCursor.string(bytes).map { ($0, NativeFormat.attributeType($0)) }
+                    }) else { return false }
+                    (key, type) = (s, t)
                 } else {
                     key = try c.parseString()
+                    type = NativeFormat.attributeType(key)
                 }
                 c.skipWhitespace()
                 guard c.peek(UInt8(ascii: ":")) else { return false }
@@ -203,7 +207,7 @@ public struct SpanLineDecoder {
                 // reference parser counts them.
                 let value = try c.parseValue(depth: 2)
                 if let last = attributes.last, !Attributes.precedes(last.0, key) { return false }
-                switch NativeFormat.attributeType(key) {
+                switch type {
                 case .string?:
                     guard value.stringValue != nil else { return false }
                     if NativeFormat.sameBytes(key, GenAI.toolName) { hasToolName = true }

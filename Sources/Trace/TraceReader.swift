@@ -8,6 +8,9 @@ public final class TraceReader {
     private var seenSpans = Set<Span.ID>()
     private var seenCalls = Set<String>()
     private var decoder = SpanLineDecoder()
+    /// The ids of the last spans accepted, which later spans most often name as parent: found
+    /// here, a parent needs no hashing to be known as seen.
+    private var recentSpans: [Span.ID] = []
     /// When set, a span line that cannot be read becomes an `event` span named
     /// `invalid record` with status `error`, its message as output, instead of an error that
     /// ends the reading: one bad span fails that span only. The header must still be valid.
@@ -79,7 +82,7 @@ public final class TraceReader {
                 throw TraceError(file: path, line: line, field: "span_id", message: "duplicate span id \(span.id)")
             }
             do throws(TraceError) {
-                if let parent = span.parentID, parent == span.id || !seenSpans.contains(parent) {
+                if let parent = span.parentID, parent == span.id || !(recentSpans.lastIndex(of: parent) != nil || seenSpans.contains(parent)) {
                     throw TraceError(file: path, line: line, field: "parent_span_id", message: "parent \(parent) does not appear before this span")
                 }
                 if span.kind == .tool {
@@ -94,6 +97,8 @@ public final class TraceReader {
                 seenSpans.remove(span.id)
                 throw error
             }
+            if recentSpans.count == 4 { recentSpans.removeFirst() }
+            recentSpans.append(span.id)
             return span
         }
         return nil
