@@ -1,4 +1,5 @@
 #include "CGit2Support.h"
+#include "write_all.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,17 +27,6 @@ typedef struct {
     unsigned char out[1 << 16];
 } loose_writer;
 
-static int write_all(int fd, const unsigned char *bytes, size_t len) {
-    while (len > 0) {
-        ssize_t n = write(fd, bytes, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        bytes += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Hashes and deflates `len` bytes; `flush` Z_FINISH for the last piece. */
 static int loose_feed(loose_writer *w, const void *data, size_t len, int flush) {
     if (len > 0 && EVP_DigestUpdate(w->sha, data, len) != 1) return -1;
@@ -47,7 +37,7 @@ static int loose_feed(loose_writer *w, const void *data, size_t len, int flush) 
         w->zlib.avail_out = sizeof w->out;
         int rc = deflate(&w->zlib, flush);
         if (rc == Z_STREAM_ERROR) return -1;
-        if (write_all(w->fd, w->out, sizeof w->out - w->zlib.avail_out) < 0) return -1;
+        if (agentreplay_write_all(w->fd, w->out, sizeof w->out - w->zlib.avail_out) < 0) return -1;
     } while (w->zlib.avail_out == 0 || w->zlib.avail_in > 0);
     return 0;
 }

@@ -1,4 +1,5 @@
 #include "pack_writer.h"
+#include "write_all.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -77,19 +78,8 @@ typedef struct {
     int small_ready, large_ready;
 } compressor;
 
-static int write_all(int fd, const unsigned char *bytes, size_t len) {
-    while (len > 0) {
-        ssize_t n = write(fd, bytes, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        bytes += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static int pack_flush(pack_file *out) {
-    int rc = write_all(out->fd, out->block, out->used);
+    int rc = agentreplay_write_all(out->fd, out->block, out->used);
     out->used = 0;
     return rc;
 }
@@ -402,7 +392,7 @@ static int write_index(int fd, pack_entry *entries, size_t count, const unsigned
     int rc = sha != NULL && EVP_DigestInit_ex(sha, EVP_sha1(), NULL) == 1 && EVP_DigestUpdate(sha, idx, (size_t)(p - idx)) == 1 &&
         EVP_DigestFinal_ex(sha, p, &size) == 1 && size == 20 ? 0 : -1;
     EVP_MD_CTX_free(sha);
-    if (rc == 0) rc = write_all(fd, idx, len);
+    if (rc == 0) rc = agentreplay_write_all(fd, idx, len);
     free(idx);
     return rc;
 }
@@ -508,7 +498,7 @@ int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, const 
     unsigned int pack_sha_size = 0;
     if (rc == 0) rc = EVP_DigestFinal_ex(out.sha, pack_sha, &pack_sha_size) == 1 && pack_sha_size == 20 ? 0 : -1;
     if (rc == 0) rc = pack_flush(&out);
-    if (rc == 0) rc = write_all(out.fd, pack_sha, 20);
+    if (rc == 0) rc = agentreplay_write_all(out.fd, pack_sha, 20);
     EVP_MD_CTX_free(out.sha);
     free(out.block);
     if (close(out.fd) != 0) rc = -1;
