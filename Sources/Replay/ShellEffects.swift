@@ -62,7 +62,7 @@ struct ShellEffects: Equatable {
         var run = ShellRun(root: root, directory: directory, view: ShellView(base: tree, directories: directories))
         if directoryLost { run.directory = nil }
         do {
-            let script = try ShellScript.parse(command)
+            let script = try ShellScript.parseRemembered(command)
             try run.script(script, recordedSuccess: recordedSuccess)
         } catch let unsupported as ShellScript.Unsupported {
             run.result.unknown.append("\(ShellRun.short(command)): \(unsupported.reason)")

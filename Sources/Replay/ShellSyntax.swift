@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A shell command line, read the way a POSIX shell (bash, zsh) reads it, for the subset replay
 /// follows: words with quotes and escapes, `&&`, `||`, `;`, newlines, `&`, pipelines,
 /// redirections and here-documents. Everything else — subshells, compound commands, command
@@ -100,6 +102,22 @@ extension ShellScript {
         "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done",
         "function", "{", "}", "!", "[[", "]]", "coproc",
     ]
+
+    /// Commands read before, by their text (at most 4,096 of at most 4 KiB each, forgotten
+    /// all at once when full): an agent runs the same few commands again and again.
+    private static let remembered = Mutex<[String: Result<ShellScript, Unsupported>]>([:])
+
+    /// `parse`, answered from the commands read before when `script` is one of them.
+    static func parseRemembered(_ script: String) throws(Unsupported) -> ShellScript {
+        guard script.utf8.count <= 4096 else { return try parse(script) }
+        if let known = remembered.withLock({ $0[script] }) { return try known.get() }
+        let result = Result<ShellScript, Unsupported>(catching: { () throws(Unsupported) in try parse(script) })
+        remembered.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll() }
+            cache[script] = result
+        }
+        return try result.get()
+    }
 
     /// Reads `script`; throws `Unsupported` for anything outside the subset.
     static func parse(_ script: String) throws(Unsupported) -> ShellScript {
