@@ -39,7 +39,7 @@ extension Repository {
         if let memory, Self.plainTimes.contains(author.time), Self.plainTimes.contains(committer.time) {
             // The bytes `git_commit_create` would write, without looking the tree and the
             // parents up (each a read and a parse).
-            let bytes = try Self.commitBytes(tree: tree, parents: parents, author: author, committer: committer, message: message)
+            let bytes = try Self.commitBytes(tree: tree, parents: parents, author: author, committer: committer, message: message, names: checkedNames)
             return try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_COMMIT) }
         }
         return try use { repo in
@@ -74,14 +74,15 @@ extension Repository {
     /// A commit object's bytes as `git_commit_create` writes them (no encoding header, the
     /// message up to a NUL);
     /// `git_signature_new` still checks and trims names and emails. Times in `plainTimes`.
-    static func commitBytes(tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String) throws -> [UInt8] {
+    static func commitBytes(tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String,
+                            names: CheckedNames = CheckedNames()) throws -> [UInt8] {
         guard plainTimes.contains(author.time), plainTimes.contains(committer.time) else {
             throw GitError.invalid("a commit time outside 1970...2106", "commitBytes")
         }
         var text = Array("tree \(tree.hex)\n".utf8)
         for parent in parents { text += Array("parent \(parent.hex)\n".utf8) }
-        try author.appendLine("author", to: &text)
-        try committer.appendLine("committer", to: &text)
+        try author.appendLine("author", names: names, to: &text)
+        try committer.appendLine("committer", names: names, to: &text)
         text.append(0x0A)
         // libgit2 takes the message as a C string: it ends at a NUL.
         text += message.utf8.prefix { $0 != 0 }

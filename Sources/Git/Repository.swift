@@ -14,6 +14,8 @@ public final class Repository {
 
     /// Trees read or written through this handle, level by level.
     let treeLevels = TreeLevels()
+    /// The names and email last checked for a commit this handle wrote (``CheckedNames``).
+    let checkedNames = CheckedNames()
 
     /// `true` when objects written through this handle stay in memory (`git_mempack`).
     public var objectsInMemory: Bool { memory != nil }

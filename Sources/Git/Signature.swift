@@ -39,14 +39,30 @@ extension Signature {
 
     /// Appends the commit header line `<field> <name> <<email>> <time> <±hhmm>` as libgit2
     /// writes it (`git_signature__writebuf`), name and email as `git_signature_new` leaves
-    /// them (checked, surrounding spaces trimmed). For a time in 0...UInt32.max.
-    func appendLine(_ field: String, to out: inout [UInt8]) throws {
-        let signature = try owned()
-        let (name, email) = signature.use { (String(cString: $0.pointee.name), String(cString: $0.pointee.email)) }
+    /// them (checked, surrounding spaces trimmed; `names` remembers the last pair checked).
+    /// For a time in 0...UInt32.max.
+    func appendLine(_ field: String, names: CheckedNames, to out: inout [UInt8]) throws {
         let magnitude = abs(Int(offsetMinutes))
         let sign = offsetMinutes < 0 ? "-" : "+"
         let hours = magnitude / 60, minutes = magnitude % 60
         let zone = sign + (hours < 10 ? "0" : "") + String(hours) + (minutes < 10 ? "0" : "") + String(minutes)
-        out += Array("\(field) \(name) <\(email)> \(time) \(zone)\n".utf8)
+        out += Array("\(field) ".utf8)
+        out += try names.text(of: self)
+        out += Array(" \(time) \(zone)\n".utf8)
+    }
+}
+
+/// Names and emails as `git_signature_new` leaves them (checked, surrounding spaces trimmed),
+/// as `name <email>`; the last pair is remembered, since a replay signs every commit alike.
+final class CheckedNames {
+    private var last: (name: String, email: String, text: [UInt8])?
+
+    func text(of signature: Signature) throws -> [UInt8] {
+        if let last, last.name == signature.name, last.email == signature.email { return last.text }
+        let checked = try signature.owned()
+        let (name, email) = checked.use { (String(cString: $0.pointee.name), String(cString: $0.pointee.email)) }
+        let text = Array("\(name) <\(email)>".utf8)
+        last = (signature.name, signature.email, text)
+        return text
     }
 }
