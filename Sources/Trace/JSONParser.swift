@@ -101,8 +101,6 @@ struct JSONCursor {
             index += 1
             return .object(members)
         }
-        // Room for a small object at once, not grown one member at a time.
-        members.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input in an object") }
@@ -131,7 +129,6 @@ struct JSONCursor {
             index += 1
             return .array(elements)
         }
-        elements.reserveCapacity(8)
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
