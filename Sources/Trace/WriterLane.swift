@@ -125,7 +125,8 @@ final class WriterLane: @unchecked Sendable {
     /// value and attribute. Cheap next to writing it (no bytes are looked at).
     static func weight(of span: Span) -> Int {
         var total = 256 + span.name.utf8.count
-        for (key, value) in span.attributes.members { total += key.utf8.count + weight(of: value) }
+        let attributes = span.attributes.members
+        for i in attributes.indices { total += attributes[i].0.utf8.count + weight(of: attributes[i].1) }
         if let input = span.input { total += weight(of: input) }
         if let output = span.output { total += weight(of: output) }
         if let details = span.details { total += weight(of: details) }
@@ -133,18 +134,18 @@ final class WriterLane: @unchecked Sendable {
         return total
     }
 
-    private static func weight(of value: JSON) -> Int {
+    private static func weight(of value: borrowing JSON) -> Int {
         switch value {
         case .null, .bool: return 16
         case .number(let text): return 16 + text.utf8.count
         case .string(let s): return 16 + s.utf8.count
         case .array(let elements):
             var total = 16
-            for element in elements { total += weight(of: element) }
+            for i in elements.indices { total += weight(of: elements[i]) }
             return total
         case .object(let members):
             var total = 16
-            for (key, member) in members { total += 16 + key.utf8.count + weight(of: member) }
+            for i in members.indices { total += 16 + members[i].0.utf8.count + weight(of: members[i].1) }
             return total
         }
     }
