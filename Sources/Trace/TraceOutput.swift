@@ -68,8 +68,11 @@ public final class TraceOutput {
         try add(.header(header), weight: 1024)
     }
 
-    public func write(_ span: Span) throws(TraceError) {
-        try add(.span(span), weight: WriterLane.weight(of: span))
+    /// Writes `span`. `size` is about how many bytes it holds, when the caller knows it (the
+    /// length of the line it was read from): it bounds the memory of the spans waiting to be
+    /// written, and without it the span's values are walked to estimate it.
+    public func write(_ span: Span, size: Int? = nil) throws(TraceError) {
+        try add(.span(span), weight: size.map { max($0, 256) } ?? WriterLane.weight(of: span))
     }
 
     private func add(_ line: WriterLane.Line, weight: Int) throws(TraceError) {

@@ -25,7 +25,15 @@ struct ImportCommand: ParsableCommand {
         let source = try traceOptions.open(file, recoversBadSpans: false)
         let sink = try output.map { $0 == "-" ? TraceOutput() : try TraceOutput(path: $0) } ?? TraceOutput()
         try sink.write(source.header)
-        while let span = try source.next() { try sink.write(span) }
+        // How far the reading has got, in bytes of a native trace: the difference is the
+        // length of each span's line, which bounds what the spans waiting to be written hold.
+        // (An imported log counts spans there, and its spans are all in memory already.)
+        var read = source.position().done
+        while let span = try source.next() {
+            let now = source.position().done
+            try sink.write(span, size: now - read)
+            read = now
+        }
         try sink.finish()
     }
 }
