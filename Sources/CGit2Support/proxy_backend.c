@@ -48,7 +48,7 @@ static int proxy_exists(git_odb_backend *backend, const git_oid *id) {
 }
 
 /* Asked before every write ("is it there already?"): answer from the source without
- * touching it. Found: nothing to write. Not found: the write goes to the mempack. */
+ * touching it. Found: nothing to write. Not found: the write goes to the memory store. */
 static int proxy_freshen(git_odb_backend *backend, const git_oid *id) {
     return proxy_exists(backend, id) ? 0 : GIT_ENOTFOUND;
 }

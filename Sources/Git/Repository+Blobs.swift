@@ -7,9 +7,7 @@ extension Repository {
     /// as a delta.
     public func writeBlob(_ bytes: [UInt8], replacing previous: ObjectID? = nil) throws -> ObjectID {
         if let memory {
-            let id = try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_BLOB) }
-            if let previous { memory.noteVersion(id, of: previous) }
-            return id
+            return try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_BLOB, replacing: previous) }
         }
         return try use { repo in
             var out = git_oid()

@@ -110,7 +110,7 @@ extension Repository {
         let bytes = TreeLevels.serialize(sorted)
         let id: ObjectID
         if let memory {
-            id = try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_TREE) }
+            id = try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_TREE, replacing: previous) }
         } else {
             id = try use { repo in
                 let odb = try Owned.make("git_repository_odb", free: git_odb_free) { git_repository_odb(&$0, repo) }
@@ -127,7 +127,6 @@ extension Repository {
             }
         }
         treeLevels.insert(TreeLevels.Level(sorted), for: id)
-        if let previous, let memory { memory.noteVersion(id, of: previous) }
         return id
     }
 

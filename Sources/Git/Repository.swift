@@ -17,7 +17,7 @@ public final class Repository {
     /// The names and email last checked for a commit this handle wrote (``CheckedNames``).
     let checkedNames = CheckedNames()
 
-    /// `true` when objects written through this handle stay in memory (`git_mempack`).
+    /// `true` when objects written through this handle stay in memory (`MemoryObjects`).
     public var objectsInMemory: Bool { memory != nil }
 
     private init(_ handle: Owned<OpaquePointer>, memory: MemoryObjects?) {

@@ -6,45 +6,40 @@
 
 /// A read-only object-database backend that answers from another object database.
 ///
-/// agentreplay layers an in-memory object store (git_mempack) over a repository's own objects
-/// by giving the repository a new object database of two backends: the mempack, which takes
-/// every write, and this proxy, which reads the repository's objects. Unlike adding the
-/// mempack to the repository's own database, writes then never touch the disk: no loose-object
-/// "freshen" (utimensat), no pack-directory rescans on a miss.
+/// agentreplay layers an in-memory object store (the memory store below) over a repository's
+/// own objects by giving the repository a new object database of two backends: the store,
+/// which takes every write, and this proxy, which reads the repository's objects. Unlike adding
+/// the store to the repository's own database, writes then never touch the disk: no
+/// loose-object "freshen" (utimensat), no pack-directory rescans on a miss.
 ///
 /// On success `*out` owns one reference to `source` (released when the backend is freed by
 /// the database it was added to).
 int agentreplay_proxy_backend_new(git_odb_backend **out, git_odb *source);
 
-/// An object-database backend that keeps the ids of the objects written through it and passes
-/// every call on to `inner` (a git_mempack), which it owns.
-///
-/// Its objects are persisted by `agentreplay_recording_backend_write_pack_files`: exactly those
-/// written since the last `forget` — no walk of every commit's whole tree, as
-/// `git_mempack_dump` does, and nothing the repository already had.
-int agentreplay_recording_backend_new(git_odb_backend **out, git_odb_backend *inner);
-void agentreplay_recording_backend_forget(git_odb_backend *backend);
-/// Writes an object through `backend` without going through libgit2's `git_odb_write`: its id
-/// is computed here (SHA-1 from OpenSSL, several times faster than libgit2's collision-detecting
-/// SHA-1) and no backend is asked whether it exists on disk first (the pack may then hold an
-/// object the repository had already, which git allows). An object written before through
-/// `backend` is compared byte for byte: a different object with the same id is an error, so a
-/// SHA-1 collision among the objects of a run cannot go unnoticed.
-int agentreplay_recording_backend_put(git_oid *out, git_odb_backend *backend, const void *data, size_t len, git_object_t type);
+/// An object-database backend holding in memory the objects a replay writes, in the order
+/// written. An object written as a new version of another it holds (`previous`: a file after
+/// an edit, a directory after a change below it) is kept as the part that differs from it
+/// (their common prefix and suffix are not copied; chains at most 8 long), and a read puts it
+/// back together. Reads, `exists` and plain writes work as for any backend.
+int agentreplay_memory_store_new(git_odb_backend **out);
+/// Writes an object into the store without going through libgit2's `git_odb_write`: its id is
+/// computed here (SHA-1 from OpenSSL, several times faster than libgit2's collision-detecting
+/// SHA-1) and no other backend is asked whether it exists (the pack may then hold an object
+/// the repository had already, which git allows). An object written before is compared byte
+/// for byte: a different object with the same id is an error, so a SHA-1 collision among the
+/// objects of a run cannot go unnoticed. `previous` may be NULL.
+int agentreplay_memory_store_put(git_oid *out, git_odb_backend *store, const void *data, size_t len, git_object_t type,
+                                 const git_oid *previous);
+/// Writes every object of the store into `pack_dir` (the repository's objects/pack) as one pack
+/// (entries deflated; a new version of an object in the pack as a delta against it, chains at
+/// most 50 deep) and its version-2 index, built as the pack is written: no indexer pass.
+/// Temporary files are named pack_git2_*; the pack is renamed into place before its index.
+int agentreplay_memory_store_write_pack(const char *pack_dir, git_odb_backend *store);
+/// Forgets every object (after they were written to a pack).
+void agentreplay_memory_store_reset(git_odb_backend *store);
 /// The id git gives `data` as an object of `type` (SHA-1 of "<type> <len>\0" and the data),
 /// with `context`, an `EVP_MD_CTX *` the caller owns.
 int agentreplay_object_id(git_oid *out, void *context, const void *data, size_t len, git_object_t type);
-/// Notes that `object`, when it is the object last written through `backend`, is a new
-/// version of `base` (a tree's previous version at the same path): the pack may store it as
-/// a delta against `base` when `base` is in the pack too.
-void agentreplay_recording_backend_note_base(git_odb_backend *backend, const git_oid *object, const git_oid *base);
-/// Writes exactly the objects written since the last `forget` (each once) into `pack_dir`
-/// (the repository's objects/pack) as one pack (zlib-deflated entries, SHA-1 trailer) and its
-/// version-2 index, built as the pack is written: no indexer pass. An object noted as a new
-/// version of another in the pack is stored as a delta against it (common prefix and
-/// suffix; chains at most 50 deep); everything else whole. Temporary files are named pack_git2_*;
-/// the pack is renamed into place before its index.
-int agentreplay_recording_backend_write_pack_files(const char *pack_dir, git_odb_backend *backend);
 
 /// Writes a loose object of `type` into `objects_dir` (a repository's objects directory) as git
 /// does (zlib, fastest level; SHA-1 from OpenSSL), from `len` bytes read from `fd` at its
