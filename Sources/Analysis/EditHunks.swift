@@ -75,7 +75,9 @@ public enum EditHunks {
         let turns = Set(ownerSteps.joined().compactMap { run.steps[$0].turnID })
         var turnUsage: [Span.ID: Usage] = [:]
         if !turns.isEmpty {
-            for step in run.steps where step.kind == .llm && turns.contains(step.spanID) { turnUsage[step.spanID] = step.usage }
+            for i in run.steps.indices where run.steps[i].kind == .llm && turns.contains(run.steps[i].spanID) {
+                turnUsage[run.steps[i].spanID] = run.steps[i].usage
+            }
         }
         for (i, steps) in ownerSteps.enumerated() {
             hunks[i].owners = steps.map { n in
@@ -108,9 +110,21 @@ public enum EditHunks {
         guard let beforeID = change.before else { return false }
         guard let afterID = change.after else { return true }
         guard let before = try? repository.blob(beforeID), let after = try? repository.blob(afterID) else { return false }
-        return SequenceDiff.diff(lines(before), lines(after)).contains {
-            if case .delete = $0 { return true } else { return false }
+        return removesLines(from: before, to: after)
+    }
+
+    /// Whether a line diff from `before` to `after` deletes a line: exactly when the old lines
+    /// are not a subsequence of the new ones (else it only inserts), which one greedy pass
+    /// decides.
+    static func removesLines(from before: [UInt8], to after: [UInt8]) -> Bool {
+        let old = lines(before), new = lines(after)
+        var j = 0
+        for line in old {
+            while j < new.count, new[j] != line { j += 1 }
+            if j == new.count { return true }
+            j += 1
         }
+        return false
     }
 
     static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {

@@ -54,3 +54,30 @@ final class SequenceDiffTests: XCTestCase {
         XCTAssertEqual(changed, 200)
     }
 }
+
+/// A hunk that only deletes is credited to the spans that removed lines: whether a change
+/// removed any is decided by a subsequence check, which must agree with the line diff.
+final class RemovedLinesTests: XCTestCase {
+    func testSubsequenceCheckAgreesWithTheLineDiff() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % n
+        }
+        for _ in 0..<400 {
+            let old = (0..<next(12)).map { _ in "l\(next(5))\n" }.joined()
+            var lines = old.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            for _ in 0..<next(4) {
+                switch next(3) {
+                case 0 where !lines.isEmpty: lines.remove(at: next(lines.count))
+                case 1: lines.insert("l\(next(5))", at: next(lines.count + 1))
+                default: if !lines.isEmpty { lines[next(lines.count)] = "l\(next(5))" }
+                }
+            }
+            let new = lines.map { $0 + "\n" }.joined()
+            let diff = SequenceDiff.diff(EditHunks.lines(Array(old.utf8)), EditHunks.lines(Array(new.utf8)))
+            let deletes = diff.contains { if case .delete = $0 { return true } else { return false } }
+            XCTAssertEqual(EditHunks.removesLines(from: Array(old.utf8), to: Array(new.utf8)), deletes, "\(old.debugDescription) → \(new.debugDescription)")
+        }
+    }
+}
