@@ -52,10 +52,13 @@ public enum RunRefs {
         }
         var named = false
         do {
+            // The trace's objects are complete before the lock is taken: taking it clears the
+            // temporary files of an agentreplay killed while holding it, and must not find
+            // this one's there.
+            let trace = try store.commit()
             return try RepositoryLock.holding(repository, waiting: waiting, notes: notes) {
                 // Objects kept in memory during the replay go to disk as one pack, before any ref.
                 try repository.persistObjects()
-                let trace = try store.commit()
                 let message = "agentreplay run \(run.header.traceID)"
                 named = true
                 try repository.setReference(traceName(run.header.traceID), to: trace, message: message)
