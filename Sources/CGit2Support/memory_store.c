@@ -251,6 +251,20 @@ int agentreplay_memory_store_put(git_oid *out, git_odb_backend *backend, const v
     return keep(store, out, data, len, type, base);
 }
 
+static int held_delta(git_odb_backend *backend, const git_oid *id, const git_oid *base, agentreplay_delta_part *part) {
+    memory_store *store = (memory_store *)backend;
+    size_t i = find(store, id);
+    if (i == NONE) return 0;
+    const stored_object *o = &store->objects[i];
+    if (o->base == NONE || !git_oid_equal(&store->objects[o->base].id, base)) return 0;
+    part->base_size = store->objects[o->base].size;
+    part->size = o->size;
+    part->prefix = o->prefix;
+    part->suffix = o->suffix;
+    part->middle = o->bytes;
+    return 1;
+}
+
 int agentreplay_memory_store_write_pack(const char *pack_dir, git_odb_backend *backend) {
     memory_store *store = (memory_store *)backend;
     if (store->count == 0) return 0;
@@ -265,7 +279,7 @@ int agentreplay_memory_store_write_pack(const char *pack_dir, git_odb_backend *b
         git_oid_cpy(&ids[i], &store->objects[i].id);
         git_oid_cpy(&bases[i], &store->objects[i].base_id);
     }
-    int rc = agentreplay_write_pack(pack_dir, backend, ids, bases, store->count);
+    int rc = agentreplay_write_pack(pack_dir, backend, held_delta, ids, bases, store->count);
     free(ids);
     free(bases);
     return rc;

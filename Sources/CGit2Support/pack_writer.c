@@ -107,16 +107,13 @@ static size_t put_varint(unsigned char *p, size_t v) {
     return n;
 }
 
-/* A git delta from `source` to `target` made of their common prefix and suffix: copy the
-   prefix, insert the middle, copy the suffix. A new version of a tree differs from the
-   previous one in an entry or two, a file after an edit in a few lines, so this is nearly
-   always a few dozen bytes. Returns the delta's length, or 0 when it would not be much
-   smaller than the target itself. */
-static size_t prefix_suffix_delta(unsigned char **out, const unsigned char *source, size_t source_len,
-                                  const unsigned char *target, size_t target_len) {
-    size_t prefix = 0, suffix = 0, shorter = source_len < target_len ? source_len : target_len;
-    while (prefix < shorter && source[prefix] == target[prefix]) prefix++;
-    while (suffix < shorter - prefix && source[source_len - 1 - suffix] == target[target_len - 1 - suffix]) suffix++;
+/* A git delta from a source of `source_len` bytes to a target of `target_len` bytes that
+   shares the source's first `prefix` and last `suffix` bytes and holds `middle` between them:
+   copy the prefix, insert the middle, copy the suffix. Returns the delta's length, or 0 when
+   it would not be much smaller than the target itself. */
+static size_t encode_delta(unsigned char **out, size_t source_len, size_t target_len, size_t prefix, size_t suffix,
+                           const unsigned char *middle_bytes) {
+    size_t shorter = source_len < target_len ? source_len : target_len;
     size_t middle = target_len - prefix - suffix;
     size_t bound = 20 + middle + middle / 127 + 1 + 2 * 8 * (shorter / 0xFFFFFF + 2);
     if (bound >= target_len / 2) return 0;
@@ -128,10 +125,10 @@ static size_t prefix_suffix_delta(unsigned char **out, const unsigned char *sour
     size_t copies[2][2] = {{0, prefix}, {source_len - suffix, suffix}};
     for (int c = 0; c < 2; c++) {
         if (c == 1) {
-            for (size_t at = prefix; at < prefix + middle;) {
-                size_t n = prefix + middle - at < 127 ? prefix + middle - at : 127;
+            for (size_t at = 0; at < middle;) {
+                size_t n = middle - at < 127 ? middle - at : 127;
                 *p++ = (unsigned char)n;
-                memcpy(p, target + at, n);
+                memcpy(p, middle_bytes + at, n);
                 p += n;
                 at += n;
             }
@@ -148,6 +145,17 @@ static size_t prefix_suffix_delta(unsigned char **out, const unsigned char *sour
     }
     *out = d;
     return (size_t)(p - d);
+}
+
+/* A git delta from `source` to `target` made of their common prefix and suffix. A new version
+   of a tree differs from the previous one in an entry or two, a file after an edit in a few
+   lines, so this is nearly always a few dozen bytes. */
+static size_t prefix_suffix_delta(unsigned char **out, const unsigned char *source, size_t source_len,
+                                  const unsigned char *target, size_t target_len) {
+    size_t prefix = 0, suffix = 0, shorter = source_len < target_len ? source_len : target_len;
+    while (prefix < shorter && source[prefix] == target[prefix]) prefix++;
+    while (suffix < shorter - prefix && source[source_len - 1 - suffix] == target[target_len - 1 - suffix]) suffix++;
+    return encode_delta(out, source_len, target_len, prefix, suffix, target + prefix);
 }
 
 /* A pack entry's header: type and size, 4 bits then 7 bits a byte, high bit "more". */
@@ -247,9 +255,29 @@ static void release_payload(git_odb_backend *source, pack_entry *entry) {
     entry->payload = NULL;
 }
 
-/* Plans `entry`: read from `source`, a delta against `entries[base]` when that helps. */
-static int plan_entry(git_odb_backend *source, pack_entry *entries, size_t index, size_t base) {
+/* Plans `entry`: read from `source`, a delta against `entries[base]` when that helps. When
+   `held` says the source keeps the entry as the part that differs from that base, the delta
+   is made from that part, without reading either object whole. */
+static int plan_entry(git_odb_backend *source, agentreplay_held_delta held, pack_entry *entries, size_t index, size_t base) {
     pack_entry *entry = &entries[index];
+    if (base != NO_BASE && held != NULL) {
+        agentreplay_delta_part part;
+        if (held(source, &entry->id, &entries[base].id, &part)) {
+            unsigned char *delta = NULL;
+            size_t delta_len = encode_delta(&delta, part.base_size, part.size, part.prefix, part.suffix, part.middle);
+            if (delta_len > 0) {
+                entry->type = 6;
+                entry->size = delta_len;
+                entry->base_index = base;
+                entry->depth = entries[base].depth + 1;
+                entry->payload = delta;
+                entry->payload_from_git = 0;
+                entry->stored = delta_len <= 4 * STORED_ENTRY;
+                entry->planned = 1;
+                return 0;
+            }
+        }
+    }
     void *data = NULL;
     size_t len = 0;
     git_object_t type;
@@ -404,8 +432,8 @@ static int temporary(char *path, size_t size, const char *pack_dir) {
 
 /* Plans, compresses (two threads) and writes entries [first, ...) of one window; returns
    where the next window starts, or 0 on failure (the window is never empty). */
-static size_t write_window(pack_file *out, git_odb_backend *source, pack_entry *entries, pack_entry *sorted, size_t count,
-                           size_t first, compressor *compressors) {
+static size_t write_window(pack_file *out, git_odb_backend *source, agentreplay_held_delta held, pack_entry *entries, pack_entry *sorted,
+                           size_t count, size_t first, compressor *compressors) {
     size_t end = first, bytes = 0;
     while (end < count && end - first < WINDOW_ENTRIES && (end == first || bytes < WINDOW_BYTES)) {
         size_t base = NO_BASE;
@@ -416,7 +444,7 @@ static size_t write_window(pack_file *out, git_odb_backend *source, pack_entry *
             /* The base must come first in the pack (planned before) with a short chain. */
             if (found != NULL && entries[found->offset].planned && entries[found->offset].depth < MAXIMUM_DELTA_DEPTH) base = found->offset;
         }
-        if (plan_entry(source, entries, end, base) < 0) {
+        if (plan_entry(source, held, entries, end, base) < 0) {
             for (size_t i = first; i < end; i++) release_payload(source, &entries[i]);
             return 0;
         }
@@ -441,7 +469,8 @@ static size_t write_window(pack_file *out, git_odb_backend *source, pack_entry *
     return rc == 0 ? end : 0;
 }
 
-int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, const git_oid *ids, const git_oid *bases, size_t total) {
+int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, agentreplay_held_delta held, const git_oid *ids, const git_oid *bases,
+                           size_t total) {
     if (total == 0) return 0;
     /* Each object once (an object may have been written more than once), in the order
        written. */
@@ -486,7 +515,7 @@ int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, const 
     compressor compressors[2];
     memset(compressors, 0, sizeof compressors);
     for (size_t next = 0; rc == 0 && next < count;) {
-        next = write_window(&out, source, entries, sorted, count, next, compressors);
+        next = write_window(&out, source, held, entries, sorted, count, next, compressors);
         if (next == 0) rc = -1;
     }
     for (int c = 0; c < 2; c++) {
