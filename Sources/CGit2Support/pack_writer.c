@@ -255,6 +255,19 @@ static void release_payload(git_odb_backend *source, pack_entry *entry) {
     entry->payload = NULL;
 }
 
+/* Plans entry `index` as `delta` (its `delta_len` bytes, now the entry's) against `base`. */
+static void plan_delta(pack_entry *entries, size_t index, size_t base, unsigned char *delta, size_t delta_len) {
+    pack_entry *entry = &entries[index];
+    entry->type = 6;
+    entry->size = delta_len;
+    entry->base_index = base;
+    entry->depth = entries[base].depth + 1;
+    entry->payload = delta;
+    entry->payload_from_git = 0;
+    entry->stored = delta_len <= 4 * STORED_ENTRY;
+    entry->planned = 1;
+}
+
 /* Plans `entry`: read from `source`, a delta against `entries[base]` when that helps. When
    `held` says the source keeps the entry as the part that differs from that base, the delta
    is made from that part, without reading either object whole. */
@@ -266,14 +279,7 @@ static int plan_entry(git_odb_backend *source, agentreplay_held_delta held, pack
             unsigned char *delta = NULL;
             size_t delta_len = encode_delta(&delta, part.base_size, part.size, part.prefix, part.suffix, part.middle);
             if (delta_len > 0) {
-                entry->type = 6;
-                entry->size = delta_len;
-                entry->base_index = base;
-                entry->depth = entries[base].depth + 1;
-                entry->payload = delta;
-                entry->payload_from_git = 0;
-                entry->stored = delta_len <= 4 * STORED_ENTRY;
-                entry->planned = 1;
+                plan_delta(entries, index, base, delta, delta_len);
                 return 0;
             }
         }
@@ -297,14 +303,7 @@ static int plan_entry(git_odb_backend *source, agentreplay_held_delta held, pack
         }
         if (delta_len > 0) {
             git_odb_backend_data_free(source, data);
-            entry->type = 6;
-            entry->size = delta_len;
-            entry->base_index = base;
-            entry->depth = entries[base].depth + 1;
-            entry->payload = delta;
-            entry->payload_from_git = 0;
-            entry->stored = delta_len <= 4 * STORED_ENTRY;
-            entry->planned = 1;
+            plan_delta(entries, index, base, delta, delta_len);
             return 0;
         }
     }
