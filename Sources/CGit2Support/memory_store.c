@@ -72,28 +72,31 @@ static int grow_slots(memory_store *store) {
     return 0;
 }
 
-/* The whole object `index` into `out` (its `size` bytes). */
-static void assemble(const memory_store *store, size_t index, unsigned char *out) {
+/* The whole object `index` into `out` (its `size` bytes); 0, or -1 when memory ran out. */
+static int assemble(const memory_store *store, size_t index, unsigned char *out) {
     const stored_object *o = &store->objects[index];
     if (o->base == NONE) {
         memcpy(out, o->bytes, o->size);
-        return;
+        return 0;
     }
     /* The base's bytes, then the middle and suffix put in place: the prefix is the base's. */
     const stored_object *base = &store->objects[o->base];
     size_t middle = o->size - o->prefix - o->suffix;
     if (base->size <= o->size) {
-        assemble(store, o->base, out);
+        if (assemble(store, o->base, out) < 0) return -1;
         memmove(out + o->size - o->suffix, out + base->size - o->suffix, o->suffix);
     } else {
         unsigned char *whole = malloc(base->size);
-        if (whole == NULL) abort();
-        assemble(store, o->base, whole);
+        if (whole == NULL || assemble(store, o->base, whole) < 0) {
+            free(whole);
+            return -1;
+        }
         memcpy(out, whole, o->prefix);
         memcpy(out + o->size - o->suffix, whole + base->size - o->suffix, o->suffix);
         free(whole);
     }
     memcpy(out + o->prefix, o->bytes, middle);
+    return 0;
 }
 
 static int store_read(void **out, size_t *len, git_object_t *type, git_odb_backend *backend, const git_oid *id) {
@@ -103,7 +106,11 @@ static int store_read(void **out, size_t *len, git_object_t *type, git_odb_backe
     stored_object *o = &store->objects[i];
     unsigned char *data = git_odb_backend_data_alloc(backend, o->size ? o->size : 1);
     if (data == NULL) return -1;
-    assemble(store, i, data);
+    if (assemble(store, i, data) < 0) {
+        git_odb_backend_data_free(backend, data);
+        git_error_set_oom();
+        return -1;
+    }
     *out = data;
     *len = o->size;
     *type = o->type;
@@ -145,8 +152,10 @@ static int keep(memory_store *store, const git_oid *id, const void *data, size_t
     if (base != NONE && store->objects[base].type == type && store->objects[base].depth < MAXIMUM_CHAIN) {
         const stored_object *b = &store->objects[base];
         unsigned char *whole = malloc(b->size ? b->size : 1);
-        if (whole == NULL) return -1;
-        assemble(store, base, whole);
+        if (whole == NULL || assemble(store, base, whole) < 0) {
+            free(whole);
+            return -1;
+        }
         const unsigned char *target = data;
         size_t prefix = 0, suffix = 0, shorter = b->size < len ? b->size : len;
         while (prefix < shorter && whole[prefix] == target[prefix]) prefix++;
@@ -238,8 +247,10 @@ int agentreplay_memory_store_put(git_oid *out, git_odb_backend *backend, const v
         int same = o->type == type && o->size == len;
         if (same && len > 0) {
             unsigned char *whole = malloc(len);
-            if (whole == NULL) return -1;
-            assemble(store, held, whole);
+            if (whole == NULL || assemble(store, held, whole) < 0) {
+                free(whole);
+                return -1;
+            }
             same = memcmp(whole, data, len) == 0;
             free(whole);
         }
