@@ -113,5 +113,8 @@ done:
 int agentreplay_remove_loose_object(const char *objects_dir, const git_oid *id) {
     char path[4096];
     if (object_path(path, sizeof path, objects_dir, id, 0) < 0) return -1;
-    return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+    if (unlink(path) != 0 && errno != ENOENT) return -1;
+    /* The fan-out directory too, when nothing else is in it (rmdir refuses otherwise). */
+    if (object_path(path, sizeof path, objects_dir, id, 1) == 0) rmdir(path);
+    return 0;
 }

@@ -48,7 +48,8 @@ int agentreplay_object_id(git_oid *out, void *context, const void *data, size_t 
 /// objects/pack/pack_git2_agentreplay_*.
 int agentreplay_write_loose_object(git_oid *out, int *created, const char *objects_dir, int fd, const void *data, size_t len,
                                    git_object_t type);
-/// Removes the loose object `id` from `objects_dir` (nothing when there is none).
+/// Removes the loose object `id` from `objects_dir` (nothing when there is none), and its
+/// fan-out directory when that is left empty.
 int agentreplay_remove_loose_object(const char *objects_dir, const git_oid *id);
 
 /// The first occurrence of `needle` in `haystack`, or NULL (glibc's memmem: a two-way search,
