@@ -21,24 +21,16 @@ public struct ClaudeCodeImporter {
     }
 
     public func run() throws(TraceError) -> Trace {
-        var state = State()
-        let main = try state.read(path: path, displayName: displayName, agentFile: false)
-        var sequences = [main]
-        for file in subagentFiles() {
-            let name = displayName.hasSuffix(".jsonl")
-                ? String(displayName.dropLast(6)) + "/subagents/" + file.name : file.name
-            sequences.append(try state.read(path: file.path, displayName: name, agentFile: true))
-        }
-        sequences.append(state.unanswered())
-        guard let sessionID = state.sessionID else {
-            throw TraceError(file: displayName, line: 0, field: "sessionId", message: "no line names the session (not a Claude Code log?)")
-        }
-        let header = Trace.Header(
-            traceID: StableID.trace(sessionID), agentName: "claude-code", agentVersion: state.version,
-            repoRoot: options.recordedRoot ?? state.firstCwd, sourceFormat: SourceFormat.claudeCode.rawValue,
-            sourceFile: displayName.split(separator: "/").last.map(String.init))
-        return Trace(header: header, spans: TimeMerge.merge(sequences))
+        let stream = try ClaudeCodeStream(self)
+        let header = try stream.header()
+        var spans: [Span] = []
+        while let span = try stream.next() { spans.append(span) }
+        return Trace(header: header, spans: spans)
     }
+
+    /// The log read a line at a time: its header, then its spans in the trace's order (the
+    /// same as `run()`'s), each handed on as soon as its place is settled.
+    func stream() throws(TraceError) -> ClaudeCodeStream { try ClaudeCodeStream(self) }
 
     /// `<session>/subagents/*.jsonl` beside the session file, sorted by name.
     func subagentFiles() -> [(name: String, path: String)] {
@@ -70,8 +62,14 @@ extension ClaudeCodeImporter {
         var pending: [String: PendingCall] = [:]
         var pendingOrder: [String] = []
         var answered = Set<String>()
-        /// Model turns by `message.id`: where their span is, for merging split lines.
-        var turns: [String: (sequence: Int, index: Int)] = [:]
+        /// The earliest start among `pending` (a span after it may yet be preceded by the
+        /// call, if it is never answered).
+        var earliestPending: Timestamp?
+        /// The file each `message.id` was first seen in (its usage counts there, once).
+        var messageFile: [String: Int] = [:]
+        /// The model turn the next line of the same message merges into: the last turn, until
+        /// a line of another kind or of another message comes.
+        var openTurn: (message: String, sequence: Int, index: Int)?
         var sequenceCount = 0
         var agentSpans: [String: Span.ID] = [:]
         /// The agent key of each sidechain line, by its `uuid`.
@@ -81,34 +79,50 @@ extension ClaudeCodeImporter {
         /// Task calls by the `agentId` their record names, with the turn that made them.
         var taskOfAgent: [String: (call: String, turn: Span.ID?)] = [:]
 
-        mutating func read(path: String, displayName: String, agentFile: Bool) throws(TraceError) -> [Span] {
-            let sequence = sequenceCount
+        /// A new file's sequence number: its spans are merged with the other files' by time.
+        mutating func beginFile() -> Int {
+            openTurn = nil
             sequenceCount += 1
-            var spans: [Span] = []
-            let lines = try LineReader(path: path)
-            while let bytes = try lines.next() {
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-                let n = lines.lineNumber
-                let value: JSON
-                do {
-                    value = try TraceReader.parse(bytes, file: displayName, line: n)
-                } catch {
-                    guard lines.lastLineUnterminated else { throw error }
-                    // A crashed session's last line: keep what came before, mark the loss.
-                    spans.append(Span(
-                        id: ids.span("\(displayName):\(n):truncated"), kind: .event, name: "truncated record",
-                        status: .error,
-                        attributes: Attributes([(GenAI.sourceLine, .number(n))]),
-                        output: .string("the log's last line is cut short (\(error.message)); a tool call it recorded is lost")))
-                    break
-                }
-                let line = try FieldDecoder(value, file: displayName, line: n)
-                try readLine(line, into: &spans, sequence: sequence, agentFile: agentFile)
-            }
-            return spans
+            return sequenceCount - 1
         }
 
-        mutating func readLine(_ line: FieldDecoder, into spans: inout [Span], sequence: Int, agentFile: Bool) throws(TraceError) {
+        /// Reads a whole file (a sub-agent's) into a sequence of its own.
+        mutating func read(path: String, displayName: String, agentFile: Bool) throws(TraceError) -> [Span] {
+            let sequence = beginFile()
+            var spans = SpanLog()
+            let lines = try LineReader(path: path)
+            while let bytes = try lines.next() {
+                guard try read(bytes, of: lines, displayName: displayName, into: &spans, sequence: sequence, agentFile: agentFile) else { break }
+            }
+            return spans.removeAll().spans
+        }
+
+        /// Reads one line `lines` gave; false when it was a crashed session's cut-short last
+        /// line (kept as a `truncated record` event: the file ends there).
+        mutating func read(
+            _ bytes: ArraySlice<UInt8>, of lines: LineReader, displayName: String, into spans: inout SpanLog, sequence: Int, agentFile: Bool
+        ) throws(TraceError) -> Bool {
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
+            let n = lines.lineNumber
+            let value: JSON
+            do {
+                value = try TraceReader.parse(bytes, file: displayName, line: n)
+            } catch {
+                guard lines.lastLineUnterminated else { throw error }
+                // A crashed session's last line: keep what came before, mark the loss.
+                spans.append(Span(
+                    id: ids.span("\(displayName):\(n):truncated"), kind: .event, name: "truncated record",
+                    status: .error,
+                    attributes: Attributes([(GenAI.sourceLine, .number(n))]),
+                    output: .string("the log's last line is cut short (\(error.message)); a tool call it recorded is lost")))
+                return false
+            }
+            let line = try FieldDecoder(value, file: displayName, line: n)
+            try readLine(line, into: &spans, sequence: sequence, agentFile: agentFile)
+            return true
+        }
+
+        mutating func readLine(_ line: FieldDecoder, into spans: inout SpanLog, sequence: Int, agentFile: Bool) throws(TraceError) {
             let type = try line.optionalString("type")
             if sessionID == nil, let s = try line.optionalString("sessionId") { sessionID = s }
             if version == nil, let v = try line.optionalString("version") { version = v }
@@ -129,10 +143,12 @@ extension ClaudeCodeImporter {
                 try readUser(line, into: &spans, parent: parent, time: time, sourceID: sourceID, cwd: cwd)
             case "system":
                 if try line.optionalString("subtype") == "compact_boundary" {
+                    openTurn = nil
                     spans.append(event("compaction", line: line, parent: parent, time: time, sourceID: sourceID,
                                        output: line["compactMetadata"]))
                 }
             case "summary":
+                openTurn = nil
                 spans.append(event("compaction", line: line, parent: parent, time: time, sourceID: sourceID,
                                    output: line["summary"]))
             default:
@@ -156,7 +172,7 @@ extension ClaudeCodeImporter {
         /// Task call that started it: the one whose record names its `agentId`, else the
         /// waiting Task call whose prompt is the sidechain's first message, else the first
         /// waiting Task call not yet tied to an agent.
-        mutating func agentSpan(line: FieldDecoder, spans: inout [Span], time: Timestamp?, agentFile: Bool) -> Span.ID {
+        mutating func agentSpan(line: FieldDecoder, spans: inout SpanLog, time: Timestamp?, agentFile: Bool) -> Span.ID {
             let agentID = (try? line.optionalString("agentId")) ?? nil
             let parentUUID = (try? line.optionalString("parentUuid")) ?? nil
             let key: String
@@ -200,7 +216,7 @@ extension ClaudeCodeImporter {
             return content.arrayValue?.first { $0["type"]?.stringValue == "text" }?["text"]?.stringValue
         }
 
-        mutating func readAssistant(_ line: FieldDecoder, into spans: inout [Span], sequence: Int, parent: Span.ID?, time: Timestamp?, cwd: String?) throws(TraceError) {
+        mutating func readAssistant(_ line: FieldDecoder, into spans: inout SpanLog, sequence: Int, parent: Span.ID?, time: Timestamp?, cwd: String?) throws(TraceError) {
             let message = try line.object("message")
             let lineUUID = try line.optionalString("uuid")
             let messageID = try message.optionalString("id") ?? lineUUID ?? "line\(line.line)"
@@ -228,14 +244,15 @@ extension ClaudeCodeImporter {
                     calls.append(id)
                     pending[id] = PendingCall(id: id, name: name, input: input, parent: nil, start: time, line: line.line, file: line.file, cwd: cwd)
                     pendingOrder.append(id)
+                    if let time, earliestPending.map({ time < $0 }) ?? true { earliestPending = time }
                 default:
                     break
                 }
             }
             let usage = try message.optionalObject("usage")
             let turnID: Span.ID
-            if let at = turns[messageID], at.sequence == sequence {
-                var span = spans[at.index]
+            if let open = openTurn, open.message == messageID, open.sequence == sequence {
+                var span = spans[open.index]
                 turnID = span.id
                 var output = span.output?.objectValue ?? []
                 let oldText = output.first { $0.0 == "text" }?.1.stringValue ?? ""
@@ -244,8 +261,11 @@ extension ClaudeCodeImporter {
                 span.output = .object(output)
                 span.endTime = time ?? span.endTime
                 if let usage { try mergeUsage(usage, into: &span.attributes) }
-                spans[at.index] = span
+                spans[open.index] = span
             } else {
+                // A message's first line in this file, or a line of it after other lines
+                // (not seen in real logs): a turn of its own, whose usage counts only once.
+                let first = messageFile[messageID] != sequence
                 let id = ids.span("turn:" + messageID)
                 turnID = id
                 var attributes = Attributes([
@@ -254,12 +274,13 @@ extension ClaudeCodeImporter {
                     (GenAI.sourceLine, .number(line.line)),
                 ])
                 if let model = try message.optionalString("model") { attributes[GenAI.requestModel] = .string(model) }
-                if let usage { try mergeUsage(usage, into: &attributes) }
+                if let usage, first { try mergeUsage(usage, into: &attributes) }
                 spans.append(Span(
                     id: id, parentID: parent, kind: .llm, name: "chat " + ((try message.optionalString("model")) ?? "model"),
                     startTime: time, endTime: time, status: .ok, attributes: attributes,
                     output: .object([("text", .string(text)), ("tool_calls", .array(calls.map(JSON.string)))])))
-                turns[messageID] = (sequence, spans.count - 1)
+                if first { messageFile[messageID] = sequence }
+                openTurn = (messageID, sequence, spans.endIndex - 1)
             }
             for call in calls { pending[call]?.parent = turnID }
         }
@@ -286,7 +307,8 @@ extension ClaudeCodeImporter {
             }
         }
 
-        mutating func readUser(_ line: FieldDecoder, into spans: inout [Span], parent: Span.ID?, time: Timestamp?, sourceID: String, cwd: String?) throws(TraceError) {
+        mutating func readUser(_ line: FieldDecoder, into spans: inout SpanLog, parent: Span.ID?, time: Timestamp?, sourceID: String, cwd: String?) throws(TraceError) {
+            openTurn = nil
             let message = try line.object("message")
             var text = ""
             for (i, block) in try contentBlocks(message).enumerated() {
@@ -301,6 +323,9 @@ extension ClaudeCodeImporter {
                         throw b.error("tool_use_id", "result for tool call \(callID), which no earlier line asked for")
                     }
                     pendingOrder.removeAll { $0 == callID }
+                    if call.start != nil, call.start == earliestPending {
+                        earliestPending = pending.values.lazy.compactMap(\.start).min()
+                    }
                     answered.insert(callID)
                     let failed = try b.optionalBool("is_error") ?? false
                     if call.name == "Task" || call.name == "Agent", let agent = line["toolUseResult"]?["agentId"]?.stringValue {
@@ -345,6 +370,7 @@ extension ClaudeCodeImporter {
             let calls = pendingOrder.compactMap { pending[$0] }
             pending.removeAll()
             pendingOrder.removeAll()
+            earliestPending = nil
             return calls.map { toolSpan($0, output: nil, details: nil, failed: false, end: nil, resultLine: nil, resultID: nil) }
         }
     }

@@ -55,31 +55,43 @@ public enum Importer {
 }
 
 /// A trace to replay: its header, and its spans one at a time. Native traces are streamed
-/// from the file (memory holds one span at a time); other formats are imported whole first.
+/// from the file (memory holds one span at a time); a Claude Code log is imported on a thread
+/// of its own while the caller takes its spans (`ClaudeCodeStream`, `SpanPipe`); other formats
+/// are imported whole first.
 public final class TraceSource {
+    /// Hands the trace's native bytes to `sink` in pieces of about a megabyte.
+    public typealias NativeProducer = (_ sink: ([UInt8]) throws -> Void) throws -> Void
+
     public let header: Trace.Header
     private let nextSpan: () throws(TraceError) -> Span?
-    /// The whole trace in the native format (read again from the file, for a native trace).
-    public let nativeBytes: () throws(TraceError) -> [UInt8]
-    /// How far `next` has got, for a progress bar: bytes of a streamed native trace, spans of
-    /// an imported log (total 0 when unknown).
+    private let nativeProducer: () -> NativeProducer
+    private let stop: () -> Void
+    /// How far `next` has got, for a progress bar: bytes of a streamed native trace or of a
+    /// Claude Code log, spans of another imported log (total 0 when unknown).
     public let position: () -> (done: Int, total: Int)
 
-    /// The same bytes handed to `sink` in pieces of about a megabyte: a native trace is
-    /// read again span by span, so memory does not grow with the file. It may run on another
-    /// thread than `next` (it reads only the imported spans, or a reader of its own).
-    public let streamNative: (_ sink: ([UInt8]) throws -> Void) throws -> Void
-
-    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, nativeBytes: @escaping () throws(TraceError) -> [UInt8],
-         streamNative: ((_ sink: ([UInt8]) throws -> Void) throws -> Void)? = nil, position: @escaping () -> (done: Int, total: Int)) {
+    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, native: @escaping () -> NativeProducer,
+         position: @escaping () -> (done: Int, total: Int), stop: @escaping () -> Void = {}) {
         self.header = header
         self.nextSpan = next
-        self.nativeBytes = nativeBytes
-        self.streamNative = streamNative ?? { sink in try sink(try nativeBytes()) }
+        self.nativeProducer = native
         self.position = position
+        self.stop = stop
     }
 
+    deinit { stop() }
+
     public func next() throws(TraceError) -> Span? { try nextSpan() }
+
+    /// The same trace in the native format, for a reader on another thread (a run's
+    /// `TraceStore`): a native trace is read again span by span, so memory does not grow with
+    /// the file; an imported log's spans are written as they are made. Ask before the first
+    /// `next()`, once.
+    public func native() -> NativeProducer { nativeProducer() }
+
+    /// Stops the reading for good: a caller that gives up before the last span calls it, so
+    /// that a thread reading the log, and a `native()` reader waiting for it, end.
+    public func cancel() { stop() }
 
     /// Opens `path`. With `recoversBadSpans` (the default, for replay), a native span line
     /// that cannot be read becomes an `invalid record` span; without it, it is an error.
@@ -88,37 +100,40 @@ public final class TraceSource {
     ) throws(TraceError) -> TraceSource {
         let resolved: SourceFormat
         if let format { resolved = format } else { resolved = try Importer.detect(path: path) }
-        if resolved == .native {
+        switch resolved {
+        case .native:
             let reader = try TraceReader(path: path)
             reader.recoversBadSpans = recoversBadSpans
             var header = reader.header
             if let root = options.recordedRoot { header.repoRoot = root }
-            return TraceSource(header: header, next: reader.next, nativeBytes: { () throws(TraceError) in
-                // Canonical bytes of the whole file, span by span, in constant memory per span.
-                let again = try TraceReader(path: path)
-                again.recoversBadSpans = true
-                var out: [UInt8] = []
-                TraceWriter.append(header, to: &out)
-                while let span = try again.next() { TraceWriter.append(span, to: &out) }
-                return out
-            }, streamNative: { sink in
-                let again = try TraceReader(path: path)
-                again.recoversBadSpans = true
-                try stream(header, next: again.next, to: sink)
+            return TraceSource(header: header, next: reader.next, native: {
+                { sink in
+                    let again = try TraceReader(path: path)
+                    again.recoversBadSpans = true
+                    try stream(header, next: again.next, to: sink)
+                }
             }, position: { reader.position })
+        case .claudeCode:
+            let stream = try ClaudeCodeImporter(path: path, options: options).stream()
+            let header = try stream.header()
+            let pipe = SpanPipe(header: header, produce: stream.next, measure: { stream.position })
+            return TraceSource(header: header, next: pipe.next, native: pipe.native, position: { pipe.position }, stop: pipe.cancel)
+        default:
+            let trace = try Importer.load(path: path, format: resolved, options: options)
+            var spans = trace.spans.makeIterator()
+            var done = 0
+            return TraceSource(
+                header: trace.header, next: { () -> Span? in
+                    guard let span = spans.next() else { return nil }
+                    done += 1
+                    return span
+                }, native: {
+                    { sink in
+                        var again = trace.spans.makeIterator()
+                        try stream(trace.header, next: { again.next() }, to: sink)
+                    }
+                }, position: { (done, trace.spans.count) })
         }
-        let trace = try Importer.load(path: path, format: resolved, options: options)
-        var spans = trace.spans.makeIterator()
-        var done = 0
-        return TraceSource(
-            header: trace.header, next: { () -> Span? in
-                guard let span = spans.next() else { return nil }
-                done += 1
-                return span
-            }, nativeBytes: { TraceWriter.bytes(trace) }, streamNative: { sink in
-                var again = trace.spans.makeIterator()
-                try stream(trace.header, next: { again.next() }, to: sink)
-            }, position: { (done, trace.spans.count) })
     }
 
     /// Hands `header` and the spans `next` gives, in the native format, to `sink` in pieces

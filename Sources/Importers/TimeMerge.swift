@@ -6,14 +6,20 @@ import Trace
 /// A span never comes before its parent: when a log's times go backwards (a clock change, a
 /// line logged late, a hand-edited file), the span whose parent is still to come in another
 /// sequence waits for it, so the trace stays one a reader accepts (parents first).
+///
+/// A parent that is in none of the sequences counts as out already (the rest of a merge whose
+/// first spans were handed on).
 enum TimeMerge {
-    static func merge(_ sequences: [[Span]]) -> [Span] {
-        let nonEmpty = sequences.filter { !$0.isEmpty }
+    /// `leadingTimes[s]`, when given, is the effective time sequence `s` had before its first
+    /// span (the rest of a sequence whose front was handed on).
+    static func merge(_ sequences: [[Span]], leadingTimes: [Timestamp?] = []) -> [Span] {
+        let kept = sequences.indices.filter { !sequences[$0].isEmpty }
+        let nonEmpty = kept.map { sequences[$0] }
         if nonEmpty.count <= 1 { return nonEmpty.first ?? [] }
         // Each span's effective time: its own, else the latest before it in its sequence.
         var keyed: [(time: Timestamp?, sequence: Int, index: Int)] = []
         for (s, seq) in nonEmpty.enumerated() {
-            var last: Timestamp? = nil
+            var last: Timestamp? = kept[s] < leadingTimes.count ? leadingTimes[kept[s]] : nil
             for (i, span) in seq.enumerated() {
                 if let t = span.startTime { last = t }
                 keyed.append((last, s, i))

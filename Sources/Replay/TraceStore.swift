@@ -14,7 +14,7 @@ import Trace
 /// points the refs at the commit after `commit()` returns, under the repository's lock.
 /// `discard()` takes back the objects it made, for a run that failed or made no commit.
 public final class TraceStore: @unchecked Sendable {
-    /// Hands the trace's native bytes over in pieces (see `TraceSource.streamNative`).
+    /// Hands the trace's native bytes over in pieces (see `TraceSource.native()`).
     public typealias Producer = (_ sink: ([UInt8]) throws -> Void) throws -> Void
 
     private let done = DispatchSemaphore(value: 0)

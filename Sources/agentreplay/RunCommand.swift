@@ -46,11 +46,12 @@ struct RunCommand: ParsableCommand {
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
         let progress = console.progress("run")
         // The trace is stored on a thread of its own while the replay runs on this one.
-        let store = noRefs ? nil : TraceStore(in: repository, header: source.header, produce: source.streamNative)
+        let store = noRefs ? nil : TraceStore(in: repository, header: source.header, produce: source.native())
         var run: Run
         do {
             run = try Replayer(repository: repository).replay(header: source.header, base: base, next: progress.spans(of: source))
         } catch {
+            source.cancel()
             store?.discard()
             progress.clear()
             throw error

@@ -1,0 +1,116 @@
+import Trace
+
+/// A Claude Code log read a line at a time: its header first, then its spans in the trace's
+/// order, each handed on as soon as its place is settled, so a replay can start on the first
+/// tool call while the rest of a hundred-megabyte log is still to be read, and memory holds a
+/// turn's worth of spans rather than the session's.
+///
+/// A span's place is settled when nothing read later can come before it or change it:
+/// - a model turn, once a line of another kind or of another message has come (a message's
+///   later lines merge into it until then);
+/// - any span, once no call still waiting for its result started before it: a call never
+///   answered is placed by its start time (`TimeMerge`), so it may yet come first.
+///
+/// A session with sub-agent files (`<session>/subagents/*.jsonl`) is read whole before its
+/// first span is handed on: their lines are merged with the session's by time, and they are
+/// read after it (a sub-agent's calls are tied to the Task call whose result names it).
+final class ClaudeCodeStream {
+    private let importer: ClaudeCodeImporter
+    private let lines: LineReader
+    private let subagents: [(name: String, path: String)]
+    private var state = ClaudeCodeImporter.State()
+    private let sequence: Int
+    /// The session file's spans not handed on yet.
+    private var held = SpanLog()
+    /// Spans settled at the end, handed on in order.
+    private var rest: [Span] = []
+    private var restHead = 0
+    /// The session file is read to its end.
+    private var ended = false
+    /// Everything is read and merged: `rest` is the last of the spans.
+    private var finished = false
+
+    init(_ importer: ClaudeCodeImporter) throws(TraceError) {
+        self.importer = importer
+        lines = try LineReader(path: importer.path)
+        subagents = importer.subagentFiles()
+        sequence = state.beginFile()
+    }
+
+    /// Bytes of the session file read, of its size.
+    var position: (done: Int, total: Int) { (lines.offset, lines.size) }
+
+    /// The trace's header: the session id, version and working directory of the first lines
+    /// that name them (read until they are known, or to the end).
+    func header() throws(TraceError) -> Trace.Header {
+        if subagents.isEmpty {
+            while !ended && !headerKnown { try readLine() }
+        } else {
+            try finish()
+        }
+        guard let sessionID = state.sessionID else {
+            throw TraceError(file: importer.displayName, line: 0, field: "sessionId", message: "no line names the session (not a Claude Code log?)")
+        }
+        return Trace.Header(
+            traceID: StableID.trace(sessionID), agentName: "claude-code", agentVersion: state.version,
+            repoRoot: importer.options.recordedRoot ?? state.firstCwd, sourceFormat: SourceFormat.claudeCode.rawValue,
+            sourceFile: importer.displayName.split(separator: "/").last.map(String.init))
+    }
+
+    private var headerKnown: Bool {
+        state.sessionID != nil && state.version != nil && (importer.options.recordedRoot != nil || state.firstCwd != nil)
+    }
+
+    /// The next span of the trace, or nil after the last.
+    func next() throws(TraceError) -> Span? {
+        while true {
+            if restHead < rest.count {
+                restHead += 1
+                return rest[restHead - 1]
+            }
+            if finished { return nil }
+            if ended || !subagents.isEmpty {
+                try finish()
+            } else if settled {
+                return held.removeFirst()
+            } else {
+                try readLine()
+            }
+        }
+    }
+
+    /// Whether the first held span can be handed on (see the type's comment).
+    private var settled: Bool {
+        guard let (_, time) = held.first else { return false }
+        if let open = state.openTurn, open.sequence == sequence, open.index == held.startIndex { return false }
+        if let time, let waiting = state.earliestPending, waiting < time { return false }
+        return true
+    }
+
+    private func readLine() throws(TraceError) {
+        guard let bytes = try lines.next(),
+              try state.read(bytes, of: lines, displayName: importer.displayName, into: &held, sequence: sequence, agentFile: false)
+        else {
+            ended = true
+            return
+        }
+    }
+
+    /// Reads what is left (the session file, then its sub-agent files) and merges what is held
+    /// with them and with the calls never answered, by time.
+    private func finish() throws(TraceError) {
+        if finished { return }
+        while !ended { try readLine() }
+        let (main, timeBefore) = held.removeAll()
+        var sequences = [main]
+        for file in subagents {
+            let name = importer.displayName.hasSuffix(".jsonl")
+                ? String(importer.displayName.dropLast(6)) + "/subagents/" + file.name : file.name
+            sequences.append(try state.read(path: file.path, displayName: name, agentFile: true))
+        }
+        sequences.append(state.unanswered())
+        rest = TimeMerge.merge(sequences, leadingTimes: [timeBefore])
+        restHead = 0
+        finished = true
+    }
+}
