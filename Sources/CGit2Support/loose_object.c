@@ -9,12 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "temporary.h"
+
 #include <openssl/evp.h>
 #include <zlib.h>
 
 /* A loose object as git writes one: "<type> <size>\0" and the content, zlib-deflated (the
    fastest level, as libgit2's loose backend does), in objects/xx/<38 hex digits>, read-only.
-   It is written under a temporary name in objects/pack (pack_git2_agentreplay_*, which
+   It is written under a temporary name in objects/pack (pack_git2_agentreplay_<pid>_*, which
    RepositoryLock's clean-up removes after a process killed half-way) and then linked to its
    name: link(2) fails on an existing name, so an object already there is never replaced and
    the caller learns whether this call made it. */
@@ -57,8 +59,9 @@ int agentreplay_write_loose_object(git_oid *out, int *created, const char *objec
     if (w == NULL) return -1;
     int rc = -1, made_temp = 0;
     w->fd = -1;
-    if ((size_t)snprintf(temp, sizeof temp, "%s/pack/pack_git2_agentreplay_XXXXXX", objects_dir) >= sizeof temp) goto done;
-    if ((w->fd = mkstemp(temp)) < 0) goto done;
+    char pack_dir[4096];
+    if ((size_t)snprintf(pack_dir, sizeof pack_dir, "%s/pack", objects_dir) >= sizeof pack_dir) goto done;
+    if ((w->fd = agentreplay_temporary(temp, sizeof temp, pack_dir)) < 0) goto done;
     made_temp = 1;
     if ((w->sha = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(w->sha, EVP_sha1(), NULL) != 1) goto done;
     if (deflateInit(&w->zlib, Z_BEST_SPEED) != Z_OK) goto done;

@@ -1,4 +1,5 @@
 #include "pack_writer.h"
+#include "temporary.h"
 #include "write_all.h"
 
 #include <errno.h>
@@ -17,7 +18,7 @@
 /* The pack and its index are written by hand, as git's index-pack would leave them: a pack of
    entries (zlib) and a version-2 .idx built from what was written (each entry's offset and
    CRC-32 are known as it is emitted). libgit2's indexer would inflate and hash every object
-   again to learn the same. Both files are made under temporary names (pack_git2_*, which the
+   again to learn the same. Both files are made under temporary names (pack_git2_agentreplay_<pid>_*, which the
    repository lock's clean-up knows) and renamed into place, the pack first: a pack without its
    index is invisible to git.
 
@@ -424,11 +425,6 @@ static int write_index(int fd, pack_entry *entries, size_t count, const unsigned
     return rc;
 }
 
-static int temporary(char *path, size_t size, const char *pack_dir) {
-    if ((size_t)snprintf(path, size, "%s/pack_git2_agentreplay_XXXXXX", pack_dir) >= size) return -1;
-    return mkstemp(path);
-}
-
 /* Plans, compresses (two threads) and writes entries [first, ...) of one window; returns
    where the next window starts, or 0 on failure (the window is never empty). */
 static size_t write_window(pack_file *out, git_odb_backend *source, agentreplay_held_delta held, pack_entry *entries, pack_entry *sorted,
@@ -503,7 +499,7 @@ int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, agentr
     char pack_path[4096], idx_path[4096], final_path[4096];
     pack_file out;
     memset(&out, 0, sizeof out);
-    out.fd = temporary(pack_path, sizeof pack_path, pack_dir);
+    out.fd = agentreplay_temporary(pack_path, sizeof pack_path, pack_dir);
     if (out.fd < 0) { free(entries); free(sorted); return -1; }
     out.block = malloc(1 << 20);
     out.sha = EVP_MD_CTX_new();
@@ -533,7 +529,7 @@ int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, agentr
     int idx_fd = -1;
     if (rc == 0) {
         qsort(entries, count, sizeof(pack_entry), by_id);
-        idx_fd = temporary(idx_path, sizeof idx_path, pack_dir);
+        idx_fd = agentreplay_temporary(idx_path, sizeof idx_path, pack_dir);
         rc = idx_fd < 0 ? -1 : write_index(idx_fd, entries, count, pack_sha);
         if (idx_fd >= 0 && close(idx_fd) != 0) rc = -1;
     }

@@ -103,8 +103,9 @@ public final class RepositoryLock {
 
     /// When the previous holder died holding the lock, removes what it may have left
     /// half-written: lock files of refs under `refs/agentreplay/` (libgit2 writes
-    /// `<ref>.lock`, then renames it) and libgit2's temporary pack files
-    /// (`objects/pack/pack_git2_*`) made since it took the lock. Returns a note for people,
+    /// `<ref>.lock`, then renames it) and temporary pack files (`objects/pack/pack_git2_*`)
+    /// made since it took the lock: of agentreplay's own (`pack_git2_agentreplay_<pid>_*`),
+    /// only those the dead holder's pid names. Returns a note for people,
     /// or nil when there was nothing to do. No other agentreplay is writing now, and git
     /// itself never writes under refs/agentreplay/.
     public func clearLeftovers(repository: Repository) -> String? {
@@ -121,6 +122,10 @@ public final class RepositoryLock {
         }
         let packs = git + "/objects/pack"
         for name in (try? manager.contentsOfDirectory(atPath: packs)) ?? [] where name.hasPrefix("pack_git2_") {
+            // agentreplay's own temporaries name their process: another one's, still being
+            // written, is not the dead holder's (nor is this process's, should it have been
+            // given the dead one's pid).
+            if let owner = Self.temporaryOwner(name), owner != pid || owner == getpid() { continue }
             var info = stat()
             guard lstat(packs + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
                   (info.st_mtim.tv_sec, info.st_mtim.tv_nsec) >= (since.tv_sec, since.tv_nsec) else { continue }
@@ -128,6 +133,16 @@ public final class RepositoryLock {
         }
         return "cleaned up after an agentreplay that did not finish (pid \(pid))"
             + (removed > 0 ? ": removed \(removed) half-written file\(removed == 1 ? "" : "s")" : "")
+    }
+
+    /// The pid in the name of an agentreplay temporary (`pack_git2_agentreplay_<pid>_XXXXXX`),
+    /// or nil for another name.
+    static func temporaryOwner(_ name: String) -> Int32? {
+        let prefix = "pack_git2_agentreplay_"
+        guard name.hasPrefix(prefix) else { return nil }
+        let rest = name.utf8.dropFirst(prefix.utf8.count)
+        guard let end = rest.firstIndex(of: UInt8(ascii: "_")) else { return nil }
+        return Int32(String(decoding: rest[..<end], as: UTF8.self))
     }
 
     private static func writable(_ repository: Repository) -> Bool {

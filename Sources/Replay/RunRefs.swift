@@ -40,8 +40,8 @@ public enum RunRefs {
     }
 
     /// The same, with the trace stored by `store` (started before the replay, so it is mostly
-    /// written when the replay ends). Holds the repository's `RepositoryLock` while the pack
-    /// and the refs are written (`waiting` is told when another agentreplay holds it, `notes`
+    /// written when the replay ends; the pack is written while it finishes). Holds the
+    /// repository's `RepositoryLock` while the pack and the refs are written (`waiting` is told when another agentreplay holds it, `notes`
     /// what was cleared after one killed while writing), so two runs' refs are written one
     /// after the other. A run without commits writes nothing: `store`'s objects are removed.
     public static func write(_ run: Run, storing store: TraceStore, to repository: Repository,
@@ -52,13 +52,13 @@ public enum RunRefs {
         }
         var named = false
         do {
-            // The trace's objects are complete before the lock is taken: taking it clears the
-            // temporary files of an agentreplay killed while holding it, and must not find
-            // this one's there.
-            let trace = try store.commit()
             return try RepositoryLock.holding(repository, waiting: waiting, notes: notes) {
-                // Objects kept in memory during the replay go to disk as one pack, before any ref.
+                // Objects kept in memory during the replay go to disk as one pack, before any
+                // ref, while the trace's objects are finished on the other thread (taking the
+                // lock clears only the temporary files of the agentreplay that died holding
+                // it, which its pid names).
                 try repository.persistObjects()
+                let trace = try store.commit()
                 let message = "agentreplay run \(run.header.traceID)"
                 named = true
                 try repository.setReference(traceName(run.header.traceID), to: trace, message: message)
