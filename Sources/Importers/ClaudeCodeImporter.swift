@@ -30,7 +30,8 @@ public struct ClaudeCodeImporter {
 
     /// The log read a line at a time: its header, then its spans in the trace's order (the
     /// same as `run()`'s), each handed on as soon as its place is settled.
-    func stream() throws(TraceError) -> ClaudeCodeStream { try ClaudeCodeStream(self) }
+    /// With `whole`, read to the end before the first span (see `ClaudeCodeStream.init`).
+    func stream(whole: Bool = false) throws(TraceError) -> ClaudeCodeStream { try ClaudeCodeStream(self, whole: whole) }
 
     /// `<session>/subagents/*.jsonl` beside the session file, sorted by name.
     func subagentFiles() -> [(name: String, path: String)] {

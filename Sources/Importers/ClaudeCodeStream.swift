@@ -29,11 +29,16 @@ final class ClaudeCodeStream {
     private var ended = false
     /// Everything is read and merged: `rest` is the last of the spans.
     private var finished = false
+    /// Every file is read before the first span is handed on (sub-agent files, or asked for).
+    private let readsWhole: Bool
 
-    init(_ importer: ClaudeCodeImporter) throws(TraceError) {
+    /// With `whole`, the log is read to its end before the first span is handed on, as one
+    /// with sub-agent files is: the same spans in the same order (tests compare the two).
+    init(_ importer: ClaudeCodeImporter, whole: Bool = false) throws(TraceError) {
         self.importer = importer
         lines = try LineReader(path: importer.path)
         subagents = importer.subagentFiles()
+        readsWhole = whole || !subagents.isEmpty
         sequence = state.beginFile()
     }
 
@@ -43,10 +48,10 @@ final class ClaudeCodeStream {
     /// The trace's header: the session id, version and working directory of the first lines
     /// that name them (read until they are known, or to the end).
     func header() throws(TraceError) -> Trace.Header {
-        if subagents.isEmpty {
-            while !ended && !headerKnown { try readLine() }
-        } else {
+        if readsWhole {
             try finish()
+        } else {
+            while !ended && !headerKnown { try readLine() }
         }
         guard let sessionID = state.sessionID else {
             throw TraceError(file: importer.displayName, line: 0, field: "sessionId", message: "no line names the session (not a Claude Code log?)")
@@ -69,7 +74,7 @@ final class ClaudeCodeStream {
                 return rest[restHead - 1]
             }
             if finished { return nil }
-            if ended || !subagents.isEmpty {
+            if ended || readsWhole {
                 try finish()
             } else if settled {
                 return held.removeFirst()
