@@ -70,6 +70,79 @@ final class RepositoryLockTests: XCTestCase {
         XCTAssertEqual(notes, [])
     }
 
+    func testTemporaryOwnerIsThePidAnAgentreplayTemporaryNames() {
+        XCTAssertEqual(RepositoryLock.temporaryOwner("pack_git2_agentreplay_4242_Ab12Cd"), 4242)
+        XCTAssertEqual(RepositoryLock.temporaryOwner("pack_git2_agentreplay_1_x"), 1)
+        XCTAssertEqual(RepositoryLock.temporaryOwner("pack_git2_agentreplay_2147483647_zzzzzz"), Int32.max)
+        XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay_Ab12Cd"), "the name before pids: no owner")
+        XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay_4242"), "no suffix")
+        XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay__Ab12Cd"))
+        XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay_12ab_Cd34Ef"))
+        XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay_99999999999_Ab12Cd"), "not a pid")
+        XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_4242_Ab12Cd"), "libgit2's own")
+        XCTAssertNil(RepositoryLock.temporaryOwner("tmp_pack_git2_agentreplay_4242_Ab12Cd"))
+        XCTAssertNil(RepositoryLock.temporaryOwner(""))
+    }
+
+    /// The dead holder is a real process that has ended; another, live process's temporary is
+    /// one it is still writing: only the dead one's recent temporaries go. libgit2's own
+    /// (`pack_git2_<random>`) keep the old rule: made since the dead holder took the lock.
+    func testOnlyTheDeadHoldersTemporariesAreRemoved() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let repository = try repo.open()
+        let git = repo.path + "/.git", pack = repo.path + "/.git/objects/pack"
+        let manager = FileManager.default
+        let dead = try Self.endedProcess()
+        let live = try Process.run(URL(fileURLWithPath: "/bin/sleep"), arguments: ["60"])
+        addTeardownBlock { live.terminate(); live.waitUntilExit() }
+        try manager.createDirectory(atPath: git + "/agentreplay", withIntermediateDirectories: true)
+        try Data("pid \(dead)\n".utf8).write(to: URL(fileURLWithPath: git + "/agentreplay/lock"))
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: git + "/agentreplay/lock")
+        func make(_ name: String, old: Bool = false) throws -> String {
+            let path = pack + "/" + name
+            try Data("half".utf8).write(to: URL(fileURLWithPath: path))
+            if old { try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: path) }
+            return path
+        }
+        let deads = try make("pack_git2_agentreplay_\(dead)_Ab12Cd")
+        let deadsBefore = try make("pack_git2_agentreplay_\(dead)_Old000", old: true)
+        let lives = try make("pack_git2_agentreplay_\(live.processIdentifier)_Ef34Gh")
+        let mine = try make("pack_git2_agentreplay_\(getpid())_Ij56Kl")
+        let libgit2s = try make("pack_git2_Mn78Op")
+
+        var notes: [String] = []
+        try RepositoryLock.holding(repository, waiting: { _ in XCTFail("nobody holds it") }, notes: { notes.append($0) }) {}
+        XCTAssertEqual(notes, ["cleaned up after an agentreplay that did not finish (pid \(dead)): removed 2 half-written files"])
+        XCTAssertFalse(manager.fileExists(atPath: deads))
+        XCTAssertFalse(manager.fileExists(atPath: libgit2s))
+        XCTAssertTrue(manager.fileExists(atPath: lives), "a live process's: kept")
+        XCTAssertTrue(manager.fileExists(atPath: mine), "this process's: kept")
+        XCTAssertTrue(manager.fileExists(atPath: deadsBefore), "older than the dead holder's lock: kept")
+    }
+
+    /// The dead holder's pid is this process's (pids are reused): this process's temporaries,
+    /// which it may be writing now, are kept.
+    func testThisProcesssTemporariesAreKeptThoughTheDeadHolderHadItsPid() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let git = repo.path + "/.git"
+        try FileManager.default.createDirectory(atPath: git + "/agentreplay", withIntermediateDirectories: true)
+        try Data("pid \(getpid())\n".utf8).write(to: URL(fileURLWithPath: git + "/agentreplay/lock"))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: git + "/agentreplay/lock")
+        let mine = git + "/objects/pack/pack_git2_agentreplay_\(getpid())_Ab12Cd"
+        try Data("being written".utf8).write(to: URL(fileURLWithPath: mine))
+        var notes: [String] = []
+        try RepositoryLock.holding(try repo.open(), waiting: { _ in }, notes: { notes.append($0) }) {}
+        XCTAssertEqual(notes, ["cleaned up after an agentreplay that did not finish (pid \(getpid()))"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: mine))
+    }
+
+    /// The pid of a process that ran and ended.
+    static func endedProcess() throws -> Int32 {
+        let process = try Process.run(URL(fileURLWithPath: "/bin/true"), arguments: [])
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
     func testTheLockIsNotTakenThroughASymlink() throws {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         let elsewhere = try makeTemporaryDirectory(self, "elsewhere") + "/target"
