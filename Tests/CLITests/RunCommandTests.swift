@@ -221,6 +221,43 @@ final class RunCommandTests: XCTestCase {
                            "agentreplay: error: session.jsonl:3: field 'message.content[0].tool_use_id': result for tool call toolu_ghost, which no earlier line asked for\n")
     }
 
+    /// A Claude Code log is read while it is replayed: a bad line half-way (line 300 of 600),
+    /// met after 149 edits were replayed and megabytes of the trace stored, still exits 2 naming the
+    /// file, line and field, writes no ref and leaves no object or temporary file.
+    func testBadLineHalfWayThroughAClaudeCodeLogWritesNothing() throws {
+        let bad = [
+            (#"{"type":"user","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_ghost","content":"?"}]}}"#,
+             "agentreplay: error: session.jsonl:300: field 'message.content[0].tool_use_id': result for tool call toolu_ghost, which no earlier line asked for\n"),
+            (#"{"type":"assistant","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"content":[{"type":"tool_use","id":"t","name":"Edit","input":[]}]}}"#,
+             "agentreplay: error: session.jsonl:300: field 'message.content[0].input': expected an object, found an array\n"),
+        ]
+        for (line, expected) in bad {
+            var log = SessionLog()
+            // Some megabytes before the bad line: the trace store has written pieces of the
+            // trace by then.
+            let padding = String(repeating: "x", count: 8000)
+            for i in 0..<149 { log.write("d\(i % 10)/f\(i).txt", "version \(i)\n\(padding)\n") }
+            log.user("and now")
+            log.raw(line)
+            for i in 0..<150 { log.write("e\(i % 10)/g\(i).txt", "later \(i)\n") }
+            XCTAssertEqual(log.lines.count, 600)
+            let (repo, folder) = try setUp(log)
+            func objects() throws -> [String] {
+                try FileManager.default.subpathsOfDirectory(atPath: repo.path + "/.git/objects").sorted()
+            }
+            let before = try objects()
+            let r = try CLI.run(["run", "session.jsonl", "--repo", repo.path], in: folder)
+            XCTAssertEqual(r.status, 2, "\(r)")
+            XCTAssertTrue(r.stderrText.hasPrefix(expected), "\(r)")
+            XCTAssertEqual(r.stdoutText, "", "nothing on stdout for bad input")
+            XCTAssertEqual(try repo.git("for-each-ref", "refs/agentreplay/"), "")
+            XCTAssertEqual(try objects(), before, "no object, pack or temporary left")
+            if let lock = try? String(contentsOfFile: repo.path + "/.git/agentreplay/lock", encoding: .utf8) {
+                XCTAssertEqual(lock, "free\n", "the lock, if taken, was released")
+            }
+        }
+    }
+
     func testWrongFieldTypeNamesTheField() throws {
         var log = SessionLog()
         log.user("hi")
