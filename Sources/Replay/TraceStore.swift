@@ -25,7 +25,8 @@ public final class TraceStore: @unchecked Sendable {
 
     /// Starts storing the trace of `header` whose native bytes `produce` hands over;
     /// `produce` runs on the new thread, so it must only read what no one changes meanwhile
-    /// (an imported trace's spans, or a file it opens itself).
+    /// (an imported trace's spans, or a file it opens itself). It is run once whatever
+    /// happens: when the blob cannot be written, its bytes are refused.
     public init(in repository: Repository, header: Trace.Header, produce: @escaping Producer) {
         objects = LooseObjects(of: repository)
         let job = Job(objects: objects, header: header, produce: produce)
@@ -62,13 +63,25 @@ public final class TraceStore: @unchecked Sendable {
         let produce: Producer
 
         func run(stopped: borrowing Atomic<Bool>) throws -> ObjectID {
-            let blob = try objects.writeBlob { write in
-                try withoutActuallyEscaping(write) { write in
-                    try produce { bytes in
-                        if stopped.load(ordering: .relaxed) { throw Stopped() }
-                        try bytes.withUnsafeBytes { try write($0) }
+            var produced = false
+            let blob: ObjectID
+            do {
+                blob = try objects.writeBlob { write in
+                    produced = true
+                    try withoutActuallyEscaping(write) { write in
+                        try produce { bytes in
+                            if stopped.load(ordering: .relaxed) { throw Stopped() }
+                            try bytes.withUnsafeBytes { try write($0) }
+                        }
                     }
                 }
+            } catch {
+                // The blob could not even be started (no temporary file): the producer is
+                // still run, its bytes refused, for it may hold another thread until they are
+                // read or refused (a Claude Code log's importing thread, which the replay
+                // waits on).
+                if !produced { try? produce { _ in throw Stopped() } }
+                throw error
             }
             let tree = try objects.writeTree([TreeEntry(name: RunRefs.traceFile, id: blob, mode: .blob)])
             let signature = CommitMessage.signature(header: header, time: 0)
