@@ -86,7 +86,8 @@ final class ClaudeCodeStream {
 
     /// Whether the first held span can be handed on (see the type's comment).
     private var settled: Bool {
-        guard let (_, time) = held.first else { return false }
+        if held.isEmpty { return false }
+        let time = held.firstTime
         if let open = state.openTurn, open.sequence == sequence, open.index == held.startIndex { return false }
         if let time, let waiting = state.earliestPending, waiting < time { return false }
         return true

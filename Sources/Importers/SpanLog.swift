@@ -7,7 +7,8 @@ import Trace
 /// Indices are absolute: a span keeps its index after the ones before it are taken, so an
 /// importer can still find a model turn it is merging lines into.
 struct SpanLog {
-    private var spans: [Span] = []
+    /// nil once taken (moved out, not copied).
+    private var spans: [Span?] = []
     private var times: [Timestamp?] = []
     /// Spans taken from the front, of which `head` are still in `spans`'s storage.
     private var taken = 0
@@ -29,18 +30,16 @@ struct SpanLog {
 
     /// The span at absolute index `i` (`startIndex ..< endIndex`).
     subscript(i: Int) -> Span {
-        get { spans[i - taken + head] }
+        get { spans[i - taken + head]! }
         set { spans[i - taken + head] = newValue }
     }
 
-    /// The front span and its effective time, or nil when empty.
-    var first: (span: Span, time: Timestamp?)? {
-        isEmpty ? nil : (spans[head], times[head])
-    }
+    /// The front span's effective time (nil when it has none, or when the log is empty).
+    var firstTime: Timestamp? { isEmpty ? nil : times[head] }
 
     /// Takes the front span.
     mutating func removeFirst() -> Span {
-        let span = spans[head]
+        let span = spans[head].take()!
         takenTime = times[head]
         head += 1
         taken += 1
@@ -55,7 +54,9 @@ struct SpanLog {
     /// Takes every span left, with the effective time of the span before the first of them.
     mutating func removeAll() -> (spans: [Span], timeBefore: Timestamp?) {
         let before = takenTime
-        let rest = Array(spans[head...])
+        var rest: [Span] = []
+        rest.reserveCapacity(spans.count - head)
+        for i in head..<spans.count { rest.append(spans[i].take()!) }
         taken += rest.count
         if !rest.isEmpty { takenTime = times[times.count - 1] }
         spans.removeAll()

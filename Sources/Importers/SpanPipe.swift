@@ -152,6 +152,8 @@ final class SpanPipe: @unchecked Sendable {
     private func run(native: Bool) {
         var batch: [Span] = []
         batch.reserveCapacity(batchSize)
+        // Batches given back, emptied here and filled again (no new storage per batch).
+        var spare: [[Span]] = []
         var bytes: [UInt8] = []
         if native { TraceWriter.append(header, to: &bytes) }
         var failure: TraceError?
@@ -189,13 +191,21 @@ final class SpanPipe: @unchecked Sendable {
                 ended = true
                 self.failure = failure
             }
-            let free = given
+            var free = given
             given = []
             condition.broadcast()
             condition.unlock()
-            _ = consume free
-            batch = []
-            batch.reserveCapacity(batchSize)
+            for i in free.indices {
+                free[i].removeAll(keepingCapacity: true)
+                spare.append(free[i])
+            }
+            free = []
+            if let reused = spare.popLast() {
+                batch = reused
+            } else {
+                batch = []
+                batch.reserveCapacity(batchSize)
+            }
             if piece { bytes.removeAll(keepingCapacity: true) }
         }
     }

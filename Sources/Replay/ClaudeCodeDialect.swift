@@ -50,11 +50,15 @@ struct ClaudeCodeDialect: ToolDialect {
         }
         let current = try context.workspace.read(path)
         var drift: [Drift] = []
-        if span.status == .ok, let original = span.details?["originalFile"]?.stringValue ?? span.details?["originalFileContents"]?.stringValue {
-            drift += beforeImage(original, current: current, path: path, context)
+        var original: [UInt8]?
+        if span.status == .ok, let recorded = span.details?["originalFile"]?.stringValue ?? span.details?["originalFileContents"]?.stringValue {
+            original = Array(recorded.utf8)
+            drift += beforeImage(original!, current: current, path: path, context)
         }
-        var outcome = try context.settle(ClaudeCodeEdit.apply(replacements, to: current), path: path, span: span)
-        if outcome.verdict == .applied, drift.isEmpty, let after = try afterImage(span, path: path, context) {
+        let edit = ClaudeCodeEdit.apply(replacements, to: current)
+        var outcome = try context.settle(edit, path: path, span: span)
+        if outcome.verdict == .applied, drift.isEmpty, let original, case .write(let replayed) = edit,
+           let after = afterImage(span, original: original, replayed: replayed, path: path) {
             drift.append(after)
         }
         outcome.drift += drift
@@ -75,7 +79,7 @@ struct ClaudeCodeDialect: ToolDialect {
         if span.status == .ok, let details = span.details {
             let current = try context.workspace.read(path)
             if let original = details["originalFile"]?.stringValue {
-                drift += beforeImage(original, current: current, path: path, context)
+                drift += beforeImage(Array(original.utf8), current: current, path: path, context)
             } else if details["type"]?.stringValue == "create", current != nil {
                 drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file: Write created it)", replayed: "(file exists)", suspects: context.suspects(path)))
             } else if details["type"]?.stringValue == "update", current == nil {
@@ -135,24 +139,21 @@ struct ClaudeCodeDialect: ToolDialect {
         return outcome
     }
 
-    /// Compares the replayed result with the recorded `structuredPatch` applied to the
-    /// recorded `originalFile`, when the log has both.
-    func afterImage(_ span: Span, path: RepoPath, _ context: ReplayContext) throws -> Drift? {
-        guard let details = span.details,
-              let original = details["originalFile"]?.stringValue ?? details["originalFileContents"]?.stringValue,
-              let hunks = details["structuredPatch"]?.arrayValue, !hunks.isEmpty,
-              let expected = StructuredPatch.apply(hunks, to: Bytes.normalisingCRLF(Array(original.utf8))),
-              let replayed = try context.workspace.read(path)
+    /// Compares what the replay wrote with the recorded `structuredPatch` applied to the
+    /// recorded before-image (`original`), when the log has a patch.
+    func afterImage(_ span: Span, original: [UInt8], replayed: [UInt8], path: RepoPath) -> Drift? {
+        guard let hunks = span.details?["structuredPatch"]?.arrayValue, !hunks.isEmpty,
+              let expected = StructuredPatch.apply(hunks, to: Bytes.normalisingCRLF(original))
         else { return nil }
         return Drift.compare(recorded: expected, replayed: Bytes.normalisingCRLF(replayed), kind: .afterImage, path: path.value)
     }
 
-    func beforeImage(_ original: String, current: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
+    func beforeImage(_ original: [UInt8], current: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
         guard let current else {
             if original.isEmpty { return [] }
             return [Drift(kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))]
         }
-        guard var d = Drift.compare(recorded: Bytes.normalisingCRLF(Array(original.utf8)), replayed: Bytes.normalisingCRLF(current), kind: .beforeImage, path: path.value) else {
+        guard var d = Drift.compare(recorded: Bytes.normalisingCRLF(original), replayed: Bytes.normalisingCRLF(current), kind: .beforeImage, path: path.value) else {
             return []
         }
         d.suspects = context.suspects(path)

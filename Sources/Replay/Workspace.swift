@@ -55,20 +55,34 @@ final class Workspace {
 
     /// What is at `path` now, pending edits included.
     func entry(_ path: RepoPath) throws -> Entry {
-        if let pendingContent = pending[path] {
-            if let bytes = pendingContent { return .file(bytes, executable: pendingExecutable[path] ?? false) }
-            return .absent
+        switch try find(path) {
+        case .entry(let entry): return entry
+        case .blob(let id, let executable): return .file(try blob(id), executable: executable)
         }
-        if pending.keys.contains(where: { $0.value.hasPrefix(path.value + "/") && pending[$0]! != nil }) {
-            return .directory
+    }
+
+    /// What is at `path` now, a committed file by its blob id (its bytes not read).
+    private enum Found {
+        case entry(Entry)
+        case blob(ObjectID, executable: Bool)
+    }
+
+    private func find(_ path: RepoPath) throws -> Found {
+        if !pending.isEmpty {
+            if let pendingContent = pending[path] {
+                if let bytes = pendingContent { return .entry(.file(bytes, executable: pendingExecutable[path] ?? false)) }
+                return .entry(.absent)
+            }
+            if pending.keys.contains(where: { $0.value.hasPrefix(path.value + "/") && pending[$0]! != nil }) {
+                return .entry(.directory)
+            }
         }
-        guard let e = try repository.entry(in: tree, path: path.value) else { return .absent }
+        guard let e = try repository.entry(in: tree, path: path.value) else { return .entry(.absent) }
         switch e.mode {
-        case .tree: return try emptiedByPending(e.id, path) ? .absent : .directory
-        case .link: return .symlink
-        case .commit: return .submodule
-        case .blob, .executable:
-            return .file(try blob(e.id), executable: e.mode == .executable)
+        case .tree: return .entry(try emptiedByPending(e.id, path) ? .absent : .directory)
+        case .link: return .entry(.symlink)
+        case .commit: return .entry(.submodule)
+        case .blob, .executable: return .blob(e.id, executable: e.mode == .executable)
         }
     }
 
@@ -93,7 +107,9 @@ final class Workspace {
     /// Checks that writing `path` stays a regular file in real directories of the tree.
     func checkWritable(_ path: RepoPath) throws {
         let along = try repository.entries(in: tree, along: path.value)
-        for (depth, parent) in path.parents.enumerated() {
+        // Only a pending edit or a parent that is not a directory can make it fail.
+        let plain = pending.isEmpty && !along.dropLast().contains { $0 != nil && $0!.mode != .tree }
+        for (depth, parent) in (plain ? [] : path.parents).enumerated() {
             let p = RepoPath(unchecked: parent)
             if !pending.isEmpty, let pendingContent = pending[p], pendingContent != nil { throw Problem.notADirectory(path.value) }
             guard let e = along[depth] else { continue }
@@ -106,18 +122,21 @@ final class Workspace {
                 throw Problem.notADirectory(path.value)
             }
         }
-        switch try entry(path) {
-        case .symlink: throw Problem.throughSymlink(path.value)
-        case .submodule: throw Problem.inSubmodule(path.value)
-        case .directory: throw Problem.isADirectory(path.value)
-        case .absent, .file: break
+        switch try find(path) {
+        case .entry(.symlink): throw Problem.throughSymlink(path.value)
+        case .entry(.submodule): throw Problem.inSubmodule(path.value)
+        case .entry(.directory): throw Problem.isADirectory(path.value)
+        case .entry(.absent), .entry(.file), .blob: break
         }
     }
 
     func write(_ path: RepoPath, _ bytes: [UInt8], executable: Bool? = nil) throws {
         try checkWritable(path)
         let wasExecutable: Bool
-        if case .file(_, let x) = try entry(path) { wasExecutable = x } else { wasExecutable = false }
+        switch try find(path) {
+        case .entry(.file(_, let x)), .blob(_, let x): wasExecutable = x
+        default: wasExecutable = false
+        }
         pending[path] = .some(bytes)
         pendingExecutable[path] = executable ?? wasExecutable
     }
