@@ -12,10 +12,21 @@ final class ClaudeCodeStreamTests: XCTestCase {
     /// answered (in the middle and at the end), user lines, compactions, late lines of a
     /// message, inline sidechains and times that repeat: both roads give the same bytes.
     func testStreamedSpansAreTheWholeLogsSpansMergedByTime() throws {
+        try compareRoads(seeds: 1...120, backwards: false)
+    }
+
+    /// Times that go backwards now and then (a clock change, parallel sidechains): a call
+    /// never answered may then start before spans already handed on, but it cannot come
+    /// before its turn, which comes after them; the roads still agree.
+    func testStreamedSpansAreTheWholeLogsSpansWhenTimesGoBackwards() throws {
+        try compareRoads(seeds: 1001...1060, backwards: true)
+    }
+
+    func compareRoads(seeds: ClosedRange<UInt64>, backwards: Bool) throws {
         let directory = try makeTemporaryDirectory(self)
-        var early = 0, unanswered = 0, agents = 0, events = 0, lateTurns = 0, logs = 0
-        for seed in 1...120 as ClosedRange<UInt64> {
-            let log = GeneratedLog(seed: seed, steps: 40 + Int(seed % 5) * 40).log
+        var early = 0, unanswered = 0, agents = 0, events = 0, lateTurns = 0, logs = 0, unansweredAfterLater = 0
+        for seed in seeds {
+            let log = GeneratedLog(seed: seed, steps: 40 + Int(seed % 5) * 40, backwards: backwards).log
             let path = try log.save(in: directory, name: "session-\(seed).jsonl")
             let importer = ClaudeCodeImporter(path: path, displayName: "session.jsonl")
             let whole = try read(importer.stream(whole: true))
@@ -26,16 +37,23 @@ final class ClaudeCodeStreamTests: XCTestCase {
             logs += 1
             if streamed.firstAt < streamed.total { early += 1 }
             unanswered += whole.trace.spans.filter { $0.kind == .tool && $0.status == .unset }.count
+            // Calls never answered that come after a span that started later than they did.
+            var latest: Timestamp?
+            for span in whole.trace.spans {
+                if span.kind == .tool, span.status == .unset, let start = span.startTime, let latest, latest > start { unansweredAfterLater += 1 }
+                if let start = span.startTime, latest.map({ start > $0 }) ?? true { latest = start }
+            }
             agents += whole.trace.spans.filter { $0.kind == .agent }.count
             events += whole.trace.spans.filter { $0.kind == .event }.count
             let turnIDs = whole.trace.spans.filter { $0.kind == .llm }.map { $0.attributes[GenAI.responseID] }
             lateTurns += turnIDs.count - Set(turnIDs.map { "\(String(describing: $0))" }).count
         }
         // The logs do hold what the comparison is about, and the stream does hand spans on early.
-        XCTAssertGreaterThan(unanswered, 20)
-        XCTAssertGreaterThan(agents, 20)
-        XCTAssertGreaterThan(events, 20)
-        XCTAssertGreaterThan(lateTurns, 20)
+        XCTAssertGreaterThan(unanswered, logs / 6)
+        XCTAssertGreaterThan(agents, logs / 6)
+        XCTAssertGreaterThan(events, logs / 6)
+        XCTAssertGreaterThan(lateTurns, logs / 6)
+        if backwards { XCTAssertGreaterThan(unansweredAfterLater, 0, "the case the parent rule settles is there") }
         XCTAssertGreaterThan(early, logs / 2, "most logs' first span comes out before the log is read to its end")
     }
 
@@ -203,8 +221,11 @@ struct GeneratedLog {
     private var waiting: [String] = []
     private var lastMessage: String?
     private var mainChain: String?
+    /// One line in ten goes back up to four seconds.
+    private let backwards: Bool
 
-    init(seed: UInt64, steps: Int) {
+    init(seed: UInt64, steps: Int, backwards: Bool = false) {
+        self.backwards = backwards
         random = seed &* 0x9E37_79B9_7F4A_7C15
         tick()
         log.user("start \(seed)")
@@ -224,9 +245,10 @@ struct GeneratedLog {
     private mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     private mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 
-    /// The next line's time: the same as the last one's, or later.
+    /// The next line's time: the same as the last one's, or later (or, with `backwards`, earlier).
     private mutating func tick() {
         if chance(70) { clock += Int64(1 + below(3)) }
+        if backwards && chance(10) { clock = max(0, clock - Int64(1 + below(4))) }
         log.at(clock)
     }
 
