@@ -258,6 +258,29 @@ final class RunCommandTests: XCTestCase {
         }
     }
 
+    /// The trace a run stores (its native bytes made on the thread that reads the log, in
+    /// pieces, while the replay runs) is what `import` writes, byte for byte: for a log of
+    /// several megabytes and for a real one.
+    func testTheStoredTraceIsTheImportOfTheLog() throws {
+        var log = SessionLog()
+        let padding = String(repeating: "y", count: 6000)
+        for i in 0..<400 { log.write("d\(i % 10)/f\(i).txt", "version \(i)\n\(padding)\n") }
+        let (repo, folder) = try setUp(log)
+        try FileManager.default.copyItem(atPath: packageRoot + "/fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl",
+                                         toPath: folder + "/real.jsonl")
+        for name in ["session.jsonl", "real.jsonl"] {
+            let r = try CLI.run(["run", name, "--repo", repo.path], in: folder)
+            XCTAssertTrue(r.status == 0 || r.status == 1, "\(r)")
+            let imported = try CLI.run(["import", name], in: folder)
+            XCTAssertEqual(imported.status, 0, "\(imported)")
+            let header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(imported.stdoutText.prefix { $0 != "\n" }.utf8)) as? [String: Any])
+            let id = try XCTUnwrap(header["trace_id"] as? String)
+            let stored = try repo.git("cat-file", "blob", "refs/agentreplay/traces/\(id):trace.ndjson")
+            XCTAssertGreaterThan(stored.utf8.count, name == "session.jsonl" ? 4 << 20 : 100_000)
+            XCTAssertTrue(stored == imported.stdoutText, "\(name): the stored trace differs from the import")
+        }
+    }
+
     func testWrongFieldTypeNamesTheField() throws {
         var log = SessionLog()
         log.user("hi")
