@@ -16,18 +16,41 @@ enum RunReport {
             ? Dictionary(run.steps.map { ($0.spanID, $0.index) }, uniquingKeysWith: { a, _ in a }) : [:]
         let shown = steps.indices.filter { steps[$0].kind == .tool || steps[$0].verdict != .served || !steps[$0].drift.isEmpty }
         let width = shown.map { (steps[$0].toolName ?? steps[$0].name).count }.max() ?? 4
-        out.reserveCapacity(out.utf8.count + shown.count * (width + 60))
+        // A line per step, appended in place: a run can show a hundred thousand.
+        var lines: [UInt8] = []
+        lines.reserveCapacity(shown.count * (width + 80))
         for i in shown {
             let step = steps[i]
-            var line = "  #" + pad(String(step.index), 4) + " " + pad(step.toolName ?? step.name, width) + "  "
-            line += palette.paint(pad(step.verdict.rawValue, 19), role(step.verdict))
-            if let commit = step.commit { line += " " + String(commit.hex.prefix(10)) }
-            if let path = step.paths.first { line += "  " + path + (step.paths.count > 1 ? " (+\(step.paths.count - 1))" : "") }
-            if let note = step.note { line += "  — " + note }
-            if step.unseenEffects && step.note == nil { line += "  (may change files replay cannot see)" }
-            out += line + "\n"
-            for d in step.drift { out += "        " + palette.paint("drift:", .bad) + " " + describe(d, stepOf: stepOf) + "\n" }
+            lines.append(contentsOf: "  #".utf8)
+            appendPadded(String(step.index), 4, to: &lines)
+            lines.append(0x20)
+            appendPadded(step.toolName ?? step.name, width, to: &lines)
+            lines.append(contentsOf: "  ".utf8)
+            if palette.enabled {
+                lines.append(contentsOf: palette.paint(pad(step.verdict.rawValue, 19), role(step.verdict)).utf8)
+            } else {
+                appendPadded(step.verdict.rawValue, 19, to: &lines)
+            }
+            if let commit = step.commit {
+                lines.append(0x20)
+                appendHex(commit, digits: 10, to: &lines)
+            }
+            if let path = step.paths.first {
+                lines.append(contentsOf: "  ".utf8)
+                lines.append(contentsOf: path.utf8)
+                if step.paths.count > 1 { lines.append(contentsOf: " (+\(step.paths.count - 1))".utf8) }
+            }
+            if let note = step.note {
+                lines.append(contentsOf: "  — ".utf8)
+                lines.append(contentsOf: note.utf8)
+            }
+            if step.unseenEffects && step.note == nil { lines.append(contentsOf: "  (may change files replay cannot see)".utf8) }
+            lines.append(0x0A)
+            for d in step.drift {
+                lines.append(contentsOf: ("        " + palette.paint("drift:", .bad) + " " + describe(d, stepOf: stepOf) + "\n").utf8)
+            }
         }
+        out += String(decoding: lines, as: UTF8.self)
         let s = run.summary
         out += "\n"
         out += "\(s.spans) spans, \(s.toolCalls) tool calls: \(s.editsApplied) edits applied, "
@@ -71,5 +94,24 @@ enum RunReport {
 
     static func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+
+    /// `s` and spaces up to `width` characters, as `pad` gives them.
+    static func appendPadded(_ s: String, _ width: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: s.utf8)
+        // Characters, not bytes, are what line up; ASCII text is counted by its bytes.
+        let count = s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.count : s.count
+        if count < width { out.append(contentsOf: repeatElement(0x20, count: width - count)) }
+    }
+
+    /// The first `digits` hex digits of `id`.
+    static func appendHex(_ id: ObjectID, digits: Int, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        let bytes = id.bytes
+        for i in 0..<(digits + 1) / 2 {
+            let byte = bytes[i]
+            out.append(hex[Int(byte >> 4)])
+            if 2 * i + 1 < digits { out.append(hex[Int(byte & 0x0f)]) }
+        }
     }
 }
