@@ -19,41 +19,41 @@ public final class LooseObjects {
     }
 
     /// Writes a blob whose bytes `produce` hands over in pieces, of a size not known in
-    /// advance, in memory that does not grow with the blob: the pieces are spooled to a
-    /// temporary file in the objects directory (unlinked as soon as it is made, so a process
-    /// killed half-way leaves nothing), then hashed and deflated from it into the object.
+    /// advance, in memory that does not grow with the blob: each piece is deflated as it comes
+    /// (and spooled, for the id, which needs the size first), into unlinked temporary files in
+    /// the objects directory, so a process killed half-way leaves nothing and the last piece
+    /// leaves little to do (`agentreplay_blob_writer`).
     public func writeBlob(_ produce: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> ObjectID {
-        var template = Array((directory + "/agentreplay-blob-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw GitError.invalid("cannot make a temporary file in \(directory): \(String(cString: strerror(errno)))", "mkstemp") }
-        unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
-        defer { close(fd) }
-        var size = 0
-        try produce { piece in
-            var done = 0
-            while done < piece.count {
-                let n = Foundation.write(fd, piece.baseAddress! + done, piece.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw GitError.invalid("cannot write a temporary file: \(String(cString: strerror(errno)))", "write") }
-                done += n
-            }
-            size += piece.count
+        guard let writer = agentreplay_blob_writer_new(directory) else {
+            throw GitError.invalid("cannot make a temporary file in \(directory): \(String(cString: strerror(errno)))", "mkstemp")
         }
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw GitError.invalid("cannot read a temporary file back", "lseek") }
-        return try write(fd: fd, nil, size, GIT_OBJECT_BLOB)
+        var finished = false
+        defer { if !finished { agentreplay_blob_writer_free(writer) } }
+        try produce { piece in
+            guard piece.count == 0 || agentreplay_blob_writer_write(writer, piece.baseAddress, piece.count) == 0 else {
+                throw GitError.invalid("cannot write a temporary file: \(String(cString: strerror(errno)))", "write")
+            }
+        }
+        finished = true
+        var out = git_oid()
+        var made: Int32 = 0
+        try check(agentreplay_blob_writer_finish(writer, &out, &made), "agentreplay_blob_writer_finish")
+        let id = ObjectID(out)
+        if made == 1 { created.append(id) }
+        return id
     }
 
     /// Writes a tree of `entries` (names without slashes, any order: they are put in git's).
     public func writeTree(_ entries: [TreeEntry]) throws -> ObjectID {
         let bytes = TreeLevels.serialize(entries.sorted(by: TreeLevels.precedes))
-        return try bytes.withUnsafeBytes { try write(fd: -1, $0.baseAddress, $0.count, GIT_OBJECT_TREE) }
+        return try bytes.withUnsafeBytes { try write($0.baseAddress, $0.count, GIT_OBJECT_TREE) }
     }
 
     /// Writes a commit with the bytes `Repository.createCommit` would give it (for times in
     /// 0...UInt32.max, as `git_commit_create` writes them).
     public func writeCommit(tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String) throws -> ObjectID {
         let bytes = try Repository.commitBytes(tree: tree, parents: parents, author: author, committer: committer, message: message)
-        return try bytes.withUnsafeBytes { try write(fd: -1, $0.baseAddress, $0.count, GIT_OBJECT_COMMIT) }
+        return try bytes.withUnsafeBytes { try write($0.baseAddress, $0.count, GIT_OBJECT_COMMIT) }
     }
 
     /// Removes the objects this writer made (not those that were there before it wrote them).
@@ -65,10 +65,10 @@ public final class LooseObjects {
         created.removeAll()
     }
 
-    private func write(fd: Int32, _ data: UnsafeRawPointer?, _ count: Int, _ type: git_object_t) throws -> ObjectID {
+    private func write(_ data: UnsafeRawPointer?, _ count: Int, _ type: git_object_t) throws -> ObjectID {
         var out = git_oid()
         var made: Int32 = 0
-        try check(agentreplay_write_loose_object(&out, &made, directory, fd, data, count, type), "agentreplay_write_loose_object")
+        try check(agentreplay_write_loose_object(&out, &made, directory, data, count, type), "agentreplay_write_loose_object")
         let id = ObjectID(out)
         if made == 1 { created.append(id) }
         return id

@@ -124,4 +124,30 @@ final class MemoryObjectsTests: XCTestCase {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/.git/objects/pack")
         XCTAssertEqual(leftovers.filter { $0.hasPrefix("pack_git2_") }, [])
     }
+
+    /// A blob deflated as its pieces come (its header joined at the end in a stored block) is
+    /// read back by git and libgit2 byte for byte, at any size: empty, one byte, pieces that
+    /// cross zlib's 64 KiB output buffer, bytes deflate cannot shrink.
+    func testBlobsWrittenInPiecesReadBackWhole() throws {
+        let fixture = try Fixture(self, files: ["a.txt": "a\n"])
+        let repository = try fixture.open()
+        let objects = LooseObjects(of: repository)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let noise: [UInt8] = (0..<300_000).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        }
+        let text = Array((0..<20_000).map { "row \($0 % 97)\n" }.joined().utf8)
+        for (content, piece) in [([UInt8](), 1), ([UInt8(0x0A)], 1), (text, 65_536), (text, 65_537), (noise, 4_096), (noise + text, 100_003)] {
+            let id = try objects.writeBlob { write in
+                for start in stride(from: 0, to: content.count, by: piece) {
+                    try content[start..<min(start + piece, content.count)].withUnsafeBytes { try write($0) }
+                }
+            }
+            XCTAssertEqual(id, try Repository.hashBlob(content), "\(content.count) bytes")
+            XCTAssertEqual(try fixture.git.run(["cat-file", "blob", id.hex]).stdout, content, "\(content.count) bytes, read by git")
+            XCTAssertEqual(try fixture.open().blob(id), content, "\(content.count) bytes, read by libgit2")
+        }
+        XCTAssertEqual(try fixture.git.run(["fsck", "--strict", "--no-dangling"]).status, 0)
+    }
 }

@@ -42,12 +42,20 @@ void agentreplay_memory_store_reset(git_odb_backend *store);
 int agentreplay_object_id(git_oid *out, void *context, const void *data, size_t len, git_object_t type);
 
 /// Writes a loose object of `type` into `objects_dir` (a repository's objects directory) as git
-/// does (zlib, fastest level; SHA-1 from OpenSSL), from `len` bytes read from `fd` at its
-/// current offset, or from `data` when `fd` is negative. An object already there is left as it
-/// is: `*created` is 1 when this call made the file, 0 when it existed. The temporary file is
-/// objects/pack/pack_git2_agentreplay_*.
-int agentreplay_write_loose_object(git_oid *out, int *created, const char *objects_dir, int fd, const void *data, size_t len,
+/// does (zlib, fastest level; SHA-1 from OpenSSL) from the `len` bytes at `data`. An object
+/// already there is left as it is: `*created` is 1 when this call made the file, 0 when it
+/// existed. The temporary file is objects/pack/pack_git2_agentreplay_<pid>_*.
+int agentreplay_write_loose_object(git_oid *out, int *created, const char *objects_dir, const void *data, size_t len,
                                    git_object_t type);
+/// A blob written as a loose object while its bytes come, of a size not known in advance:
+/// `new` (NULL when its temporary files cannot be made), `write` each piece, then `finish`
+/// (which frees it: the id, and whether this call made the object, as for
+/// `agentreplay_write_loose_object`) or `free` to abandon it. 0, or -1 with a libgit2 error.
+typedef struct agentreplay_blob_writer agentreplay_blob_writer;
+agentreplay_blob_writer *agentreplay_blob_writer_new(const char *objects_dir);
+int agentreplay_blob_writer_write(agentreplay_blob_writer *writer, const void *data, size_t len);
+int agentreplay_blob_writer_finish(agentreplay_blob_writer *writer, git_oid *out, int *created);
+void agentreplay_blob_writer_free(agentreplay_blob_writer *writer);
 /// Removes the loose object `id` from `objects_dir` (nothing when there is none), and its
 /// fan-out directory when that is left empty.
 int agentreplay_remove_loose_object(const char *objects_dir, const git_oid *id);
