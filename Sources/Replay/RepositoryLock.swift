@@ -141,7 +141,9 @@ public final class RepositoryLock {
         let prefix = "pack_git2_agentreplay_"
         guard name.hasPrefix(prefix) else { return nil }
         let rest = name.utf8.dropFirst(prefix.utf8.count)
-        guard let end = rest.firstIndex(of: UInt8(ascii: "_")) else { return nil }
+        guard let end = rest.firstIndex(of: UInt8(ascii: "_")), end > rest.startIndex,
+              rest[..<end].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
         return Int32(String(decoding: rest[..<end], as: UTF8.self))
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Git
 import Replay
 import Trace
@@ -43,6 +44,15 @@ struct RunCommand: ParsableCommand {
         // Objects stay in memory while replaying (fast, nothing half-written on disk); with
         // refs, they are written as one pack at the end, before the refs.
         let repository = try Repository.open(repo, objectsInMemory: true)
+        if !noRefs {
+            // Said before the replay, not after it: the trace, the pack and the refs all go there.
+            let objects = repository.commonDirectory + "/objects"
+            guard access(objects, W_OK) == 0 else {
+                throw CLIFailure(
+                    message: "\(repo): cannot write the repository's objects (\(objects): \(String(cString: strerror(errno))))",
+                    hint: "replay without writing anything with --no-refs")
+            }
+        }
         let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
         let progress = console.progress("run")
         // The trace is stored on a thread of its own while the replay runs on this one.

@@ -258,6 +258,36 @@ final class RunCommandTests: XCTestCase {
         }
     }
 
+    /// A repository whose objects the user cannot write is refused before the replay, with
+    /// the way out (`--no-refs`), which still replays it. Run as an unprivileged user
+    /// (`setpriv`): root writes anywhere.
+    func testObjectsTheUserCannotWriteAreRefusedBeforeTheReplay() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv to run agentreplay as another user")
+        }
+        var log = SessionLog()
+        log.write("new.txt", "one\n")
+        let (repo, folder) = try setUp(log)
+        for path in [folder, repo.path] { XCTAssertEqual(chmod(path, 0o755), 0) }
+        XCTAssertEqual(try Subprocess.run("/usr/bin/env", ["chown", "-R", "65534:65534", folder, repo.path], in: folder).status, 0)
+        XCTAssertEqual(try Subprocess.run("/usr/bin/env", ["chmod", "-R", "a-w", repo.path + "/.git/objects"], in: folder).status, 0)
+        defer { _ = try? Subprocess.run("/usr/bin/env", ["chmod", "-R", "u+w", repo.path + "/.git/objects"], in: folder) }
+        func asNobody(_ arguments: [String]) throws -> Subprocess.Result {
+            try Subprocess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.executable] + arguments,
+                               in: folder, environment: CLI.environment(["HOME": folder]))
+        }
+        // The binary must be reachable by that user (a build under a private home is not).
+        guard try asNobody(["--version"]).status == 0 else { throw XCTSkip("the agentreplay binary is not reachable by uid 65534") }
+        let refused = try asNobody(["run", "session.jsonl", "--repo", repo.path])
+        XCTAssertEqual(refused.status, 2, "\(refused)")
+        XCTAssertTrue(refused.stderrText.hasPrefix("agentreplay: error: \(repo.path): cannot write the repository's objects ("), "\(refused)")
+        XCTAssertTrue(refused.stderrText.contains("--no-refs"), "\(refused)")
+        XCTAssertEqual(refused.stdoutText, "")
+        let memory = try asNobody(["run", "session.jsonl", "--repo", repo.path, "--no-refs"])
+        XCTAssertEqual(memory.status, 0, "\(memory)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.git/refs/agentreplay"), "no ref written")
+    }
+
     /// The trace a run stores (its native bytes made on the thread that reads the log, in
     /// pieces, while the replay runs) is what `import` writes, byte for byte: for a log of
     /// several megabytes and for a real one.

@@ -79,6 +79,8 @@ final class RepositoryLockTests: XCTestCase {
         XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay__Ab12Cd"))
         XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay_12ab_Cd34Ef"))
         XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay_99999999999_Ab12Cd"), "not a pid")
+        XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay_+42_Ab12Cd"), "digits only")
+        XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_agentreplay_-42_Ab12Cd"), "digits only")
         XCTAssertNil(RepositoryLock.temporaryOwner("pack_git2_4242_Ab12Cd"), "libgit2's own")
         XCTAssertNil(RepositoryLock.temporaryOwner("tmp_pack_git2_agentreplay_4242_Ab12Cd"))
         XCTAssertNil(RepositoryLock.temporaryOwner(""))
