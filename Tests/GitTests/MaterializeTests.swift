@@ -81,4 +81,39 @@ final class MaterializeTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [])
         XCTAssertEqual(try snapshot(target)["victim/file.txt"], "file 644 tree content\n")
     }
+
+    /// A changed file that is a plain regular file is rewritten in place (same inode, new
+    /// content and mode, cut when shorter); one with another link, a symlink or a FIFO at its
+    /// path is replaced by a new file instead, leaving the other link, the symlink's target
+    /// and the FIFO's readers alone (and nothing blocks on the FIFO).
+    func testChangedFilesAreRewrittenInPlaceOnlyWhenPlain() throws {
+        let fixture = try Fixture(self, files: ["plain.txt": "a long first version\n", "linked.txt": "one\n",
+                                                "symlinked.txt": "two\n", "fifo.txt": "three\n"])
+        let repository = try fixture.open()
+        let oldTree = try repository.tree(ofCommit: repository.resolveCommit("HEAD"))
+        try fixture.commit(["plain.txt": "short\n", "linked.txt": "one, changed\n", "symlinked.txt": "two, changed\n",
+                            "fifo.txt": "three, changed\n"], executable: ["plain.txt"], message: "second")
+        let newTree = try repository.tree(ofCommit: repository.resolveCommit("HEAD"))
+        let target = try makeTemporaryDirectory(self)
+        let elsewhere = try makeTemporaryDirectory(self)
+        try repository.materialize(tree: oldTree, into: target)
+        let manager = FileManager.default
+        let inode = try manager.attributesOfItem(atPath: target + "/plain.txt")[.systemFileNumber] as? Int
+        XCTAssertEqual(link(target + "/linked.txt", elsewhere + "/other-link"), 0)
+        try "outside\n".write(toFile: elsewhere + "/outside.txt", atomically: false, encoding: .utf8)
+        try manager.removeItem(atPath: target + "/symlinked.txt")
+        try manager.createSymbolicLink(atPath: target + "/symlinked.txt", withDestinationPath: elsewhere + "/outside.txt")
+        try manager.removeItem(atPath: target + "/fifo.txt")
+        XCTAssertEqual(mkfifo(target + "/fifo.txt", 0o644), 0)
+
+        try repository.updateMaterialized(from: oldTree, to: newTree, directory: target)
+        let files = try snapshot(target)
+        XCTAssertEqual(files["plain.txt"], "file 755 short\n")
+        XCTAssertEqual(try manager.attributesOfItem(atPath: target + "/plain.txt")[.systemFileNumber] as? Int, inode, "in place")
+        XCTAssertEqual(files["linked.txt"], "file 644 one, changed\n")
+        XCTAssertEqual(try String(contentsOfFile: elsewhere + "/other-link", encoding: .utf8), "one\n", "the other link keeps its bytes")
+        XCTAssertEqual(files["symlinked.txt"], "file 644 two, changed\n")
+        XCTAssertEqual(try String(contentsOfFile: elsewhere + "/outside.txt", encoding: .utf8), "outside\n", "not written through")
+        XCTAssertEqual(files["fifo.txt"], "file 644 three, changed\n")
+    }
 }
