@@ -98,7 +98,33 @@ public final class RepositoryLock {
         }
         defer { lock.release() }
         if let note = lock.clearLeftovers(repository: repository) { notes(note) }
+        let abandoned = lock.clearAbandonedTemporaries(repository: repository)
+        if abandoned > 0 {
+            notes("removed \(abandoned) temporary file\(abandoned == 1 ? "" : "s") left by agentreplay processes that ended")
+        }
         return try body()
+    }
+
+    /// Removes the temporary files (`objects/pack/pack_git2_agentreplay_<pid>_*`) of
+    /// agentreplay processes that ended without the lock — killed while storing a trace,
+    /// before a run takes it — which `clearLeftovers` does not see: those whose pid is no
+    /// running process here and that nothing has written for `age` seconds (a process in
+    /// another pid namespace that shares the repository looks ended, but not idle for an hour
+    /// while writing). Needs the lock held. Returns how many were removed.
+    public func clearAbandonedTemporaries(repository: Repository, age: Int = 3600) -> Int {
+        guard descriptor >= 0 else { return 0 }
+        let packs = repository.commonDirectory + "/objects/pack"
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: packs)) ?? [] {
+            guard let owner = Self.temporaryOwner(name), owner != getpid(), kill(owner, 0) != 0, errno == ESRCH else { continue }
+            var info = stat()
+            guard lstat(packs + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+                  now.tv_sec - info.st_mtim.tv_sec >= age else { continue }
+            if unlink(packs + "/" + name) == 0 { removed += 1 }
+        }
+        return removed
     }
 
     /// When the previous holder died holding the lock, removes what it may have left

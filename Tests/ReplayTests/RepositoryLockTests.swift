@@ -99,11 +99,13 @@ final class RepositoryLockTests: XCTestCase {
         addTeardownBlock { live.terminate(); live.waitUntilExit() }
         try manager.createDirectory(atPath: git + "/agentreplay", withIntermediateDirectories: true)
         try Data("pid \(dead)\n".utf8).write(to: URL(fileURLWithPath: git + "/agentreplay/lock"))
-        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: git + "/agentreplay/lock")
+        // The dead holder took the lock a minute ago; what it wrote before then is kept (and,
+        // younger than an hour, is not abandoned either).
+        try manager.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: git + "/agentreplay/lock")
         func make(_ name: String, old: Bool = false) throws -> String {
             let path = pack + "/" + name
             try Data("half".utf8).write(to: URL(fileURLWithPath: path))
-            if old { try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: path) }
+            if old { try manager.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -600)], ofItemAtPath: path) }
             return path
         }
         let deads = try make("pack_git2_agentreplay_\(dead)_Ab12Cd")
@@ -120,6 +122,34 @@ final class RepositoryLockTests: XCTestCase {
         XCTAssertTrue(manager.fileExists(atPath: lives), "a live process's: kept")
         XCTAssertTrue(manager.fileExists(atPath: mine), "this process's: kept")
         XCTAssertTrue(manager.fileExists(atPath: deadsBefore), "older than the dead holder's lock: kept")
+    }
+
+    /// A temporary of an agentreplay that ended without the lock (killed while storing its
+    /// trace) is removed by the next holder once nothing has written it for an hour; a recent
+    /// one, a running process's and this process's are kept.
+    func testAbandonedTemporariesOfEndedProcessesAreRemovedAfterAnHour() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let pack = repo.path + "/.git/objects/pack"
+        let manager = FileManager.default
+        let dead = try Self.endedProcess()
+        let live = try Process.run(URL(fileURLWithPath: "/bin/sleep"), arguments: ["60"])
+        addTeardownBlock { live.terminate(); live.waitUntilExit() }
+        func make(_ name: String, age: TimeInterval) throws -> String {
+            let path = pack + "/" + name
+            try Data("left".utf8).write(to: URL(fileURLWithPath: path))
+            try manager.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: path)
+            return path
+        }
+        let abandoned = try make("pack_git2_agentreplay_\(dead)_Ab12Cd", age: 7200)
+        let recent = try make("pack_git2_agentreplay_\(dead)_Cd34Ef", age: 600)
+        let running = try make("pack_git2_agentreplay_\(live.processIdentifier)_Ef56Gh", age: 7200)
+        let mine = try make("pack_git2_agentreplay_\(getpid())_Gh78Ij", age: 7200)
+        let libgit2s = try make("pack_git2_Ij90Kl", age: 7200)
+        var notes: [String] = []
+        try RepositoryLock.holding(try repo.open(), waiting: { _ in XCTFail("nobody holds it") }, notes: { notes.append($0) }) {}
+        XCTAssertEqual(notes, ["removed 1 temporary file left by agentreplay processes that ended"])
+        XCTAssertFalse(manager.fileExists(atPath: abandoned))
+        for kept in [recent, running, mine, libgit2s] { XCTAssertTrue(manager.fileExists(atPath: kept), kept) }
     }
 
     /// The dead holder's pid is this process's (pids are reused): this process's temporaries,
