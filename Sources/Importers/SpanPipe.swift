@@ -24,10 +24,8 @@ final class SpanPipe: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`:
     private var started = false
-    private var batches: [[Span]] = []
-    private var batchHead = 0
-    private var pieces: [[UInt8]] = []
-    private var pieceHead = 0
+    private var batches = Waiting<[Span]>()
+    private var pieces = Waiting<[UInt8]>()
     private var given: [[Span]] = []
     private var ended = false
     private var failure: TraceError?
@@ -68,15 +66,9 @@ final class SpanPipe: @unchecked Sendable {
         if !current.isEmpty { given.append(current) }
         current = []
         currentHead = 0
-        while batchHead == batches.count && !ended && !cancelled { condition.wait() }
-        if batchHead < batches.count {
-            current = batches[batchHead]
-            batches[batchHead] = []
-            batchHead += 1
-            if batchHead == batches.count {
-                batches.removeAll(keepingCapacity: true)
-                batchHead = 0
-            }
+        while batches.isEmpty && !ended && !cancelled { condition.wait() }
+        if let batch = batches.take() {
+            current = batch
             condition.broadcast()
             currentHead = 1
             return current[0]
@@ -97,23 +89,16 @@ final class SpanPipe: @unchecked Sendable {
             while true {
                 condition.lock()
                 startIfNeeded()
-                while pieceHead == pieces.count && !ended && !cancelled { condition.wait() }
+                while pieces.isEmpty && !ended && !cancelled { condition.wait() }
                 if cancelled {
                     condition.unlock()
                     throw Cancelled()
                 }
-                guard pieceHead < pieces.count else {
+                guard let piece = pieces.take() else {
                     let failure = self.failure
                     condition.unlock()
                     if let failure { throw failure }
                     return
-                }
-                let piece = pieces[pieceHead]
-                pieces[pieceHead] = []
-                pieceHead += 1
-                if pieceHead == pieces.count {
-                    pieces.removeAll(keepingCapacity: true)
-                    pieceHead = 0
                 }
                 condition.broadcast()
                 condition.unlock()
@@ -122,8 +107,7 @@ final class SpanPipe: @unchecked Sendable {
                 } catch {
                     condition.lock()
                     nativeAbandoned = true
-                    pieces.removeAll()
-                    pieceHead = 0
+                    pieces = Waiting()
                     condition.broadcast()
                     condition.unlock()
                     throw error
@@ -177,8 +161,7 @@ final class SpanPipe: @unchecked Sendable {
             done.store(at.done, ordering: .relaxed)
             total.store(at.total, ordering: .relaxed)
             condition.lock()
-            while !cancelled && (batches.count - batchHead >= depth
-                                 || (piece && !nativeAbandoned && pieces.count - pieceHead >= depth)) {
+            while !cancelled && (batches.count >= depth || (piece && !nativeAbandoned && pieces.count >= depth)) {
                 condition.wait()
             }
             if cancelled {
@@ -208,5 +191,29 @@ final class SpanPipe: @unchecked Sendable {
             }
             if piece { bytes.removeAll(keepingCapacity: true) }
         }
+    }
+}
+
+/// What waits between two threads, first in first out (guarded by the pipe's lock). An item
+/// taken is moved out, not copied: the queue keeps no reference to it.
+private struct Waiting<Element> {
+    private var items: [Element?] = []
+    private var head = 0
+
+    var count: Int { items.count - head }
+    var isEmpty: Bool { head == items.count }
+
+    mutating func append(_ item: Element) { items.append(item) }
+
+    /// The oldest item, or nil when none waits.
+    mutating func take() -> Element? {
+        guard head < items.count else { return nil }
+        let item = items[head].take()
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return item
     }
 }
