@@ -37,19 +37,12 @@ public struct AgentStraceImporter {
 
     public func run() throws(TraceError) -> Trace {
         var stream = AgentStraceEvents(file: displayName)
-        let lines = try LineReader(path: path)
-        while let bytes = try lines.next() {
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let n = lines.lineNumber
-            let value: JSON
-            do {
-                value = try TraceReader.parse(bytes, file: displayName, line: n)
-            } catch {
-                guard lines.lastLineUnterminated else { throw error }
-                stream.truncated(line: n, reason: error.message)
-                break
+        let log = try JSONLines(path: path, displayName: displayName)
+        while let record = try log.next() {
+            switch record {
+            case .object(let line): try stream.read(line)
+            case .cutShort(let n, let reason): stream.truncated(line: n, reason: reason)
             }
-            try stream.read(FieldDecoder(value, file: displayName, line: n))
         }
         guard let sessionID = stream.sessionID else {
             throw TraceError(file: displayName, line: 0, field: "session_id", message: "no event names the session (not an agent-strace trace?)")

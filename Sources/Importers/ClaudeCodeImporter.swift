@@ -91,36 +91,29 @@ extension ClaudeCodeImporter {
         mutating func read(path: String, displayName: String, agentFile: Bool) throws(TraceError) -> [Span] {
             let sequence = beginFile()
             var spans = SpanLog()
-            let lines = try LineReader(path: path)
-            while let bytes = try lines.next() {
-                guard try read(bytes, of: lines, displayName: displayName, into: &spans, sequence: sequence, agentFile: agentFile) else { break }
+            let log = try JSONLines(path: path, displayName: displayName)
+            while let record = try log.next() {
+                try read(record, displayName: displayName, into: &spans, sequence: sequence, agentFile: agentFile)
             }
             return spans.removeAll().spans
         }
 
-        /// Reads one line `lines` gave; false when it was a crashed session's cut-short last
-        /// line (kept as a `truncated record` event: the file ends there).
+        /// Reads one record of the file `displayName`; a cut-short last line (a crashed
+        /// session's) is kept as a `truncated record` event.
         mutating func read(
-            _ bytes: ArraySlice<UInt8>, of lines: LineReader, displayName: String, into spans: inout SpanLog, sequence: Int, agentFile: Bool
-        ) throws(TraceError) -> Bool {
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
-            let n = lines.lineNumber
-            let value: JSON
-            do {
-                value = try TraceReader.parse(bytes, file: displayName, line: n)
-            } catch {
-                guard lines.lastLineUnterminated else { throw error }
-                // A crashed session's last line: keep what came before, mark the loss.
+            _ record: JSONLines.Record, displayName: String, into spans: inout SpanLog, sequence: Int, agentFile: Bool
+        ) throws(TraceError) {
+            switch record {
+            case .object(let line):
+                try readLine(line, into: &spans, sequence: sequence, agentFile: agentFile)
+            case .cutShort(let n, let reason):
+                // What came before is kept; the loss is marked.
                 spans.append(Span(
                     id: ids.span("\(displayName):\(n):truncated"), kind: .event, name: "truncated record",
                     status: .error,
                     attributes: Attributes([(GenAI.sourceLine, .number(n))]),
-                    output: .string("the log's last line is cut short (\(error.message)); a tool call it recorded is lost")))
-                return false
+                    output: .string("the log's last line is cut short (\(reason)); a tool call it recorded is lost")))
             }
-            let line = try FieldDecoder(value, file: displayName, line: n)
-            try readLine(line, into: &spans, sequence: sequence, agentFile: agentFile)
-            return true
         }
 
         mutating func readLine(_ line: FieldDecoder, into spans: inout SpanLog, sequence: Int, agentFile: Bool) throws(TraceError) {

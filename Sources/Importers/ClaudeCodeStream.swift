@@ -16,7 +16,7 @@ import Trace
 /// read after it (a sub-agent's calls are tied to the Task call whose result names it).
 final class ClaudeCodeStream {
     private let importer: ClaudeCodeImporter
-    private let lines: LineReader
+    private let log: JSONLines
     private let subagents: [(name: String, path: String)]
     private var state = ClaudeCodeImporter.State()
     private let sequence: Int
@@ -36,14 +36,14 @@ final class ClaudeCodeStream {
     /// with sub-agent files is: the same spans in the same order (tests compare the two).
     init(_ importer: ClaudeCodeImporter, whole: Bool = false) throws(TraceError) {
         self.importer = importer
-        lines = try LineReader(path: importer.path)
+        log = try JSONLines(path: importer.path, displayName: importer.displayName)
         subagents = importer.subagentFiles()
         readsWhole = whole || !subagents.isEmpty
         sequence = state.beginFile()
     }
 
     /// Bytes of the session file read, of its size.
-    var position: (done: Int, total: Int) { (lines.offset, lines.size) }
+    var position: (done: Int, total: Int) { log.position }
 
     /// The trace's header: the session id, version and working directory of the first lines
     /// that name them (read until they are known, or to the end).
@@ -94,12 +94,11 @@ final class ClaudeCodeStream {
     }
 
     private func readLine() throws(TraceError) {
-        guard let bytes = try lines.next(),
-              try state.read(bytes, of: lines, displayName: importer.displayName, into: &held, sequence: sequence, agentFile: false)
-        else {
+        guard let record = try log.next() else {
             ended = true
             return
         }
+        try state.read(record, displayName: importer.displayName, into: &held, sequence: sequence, agentFile: false)
     }
 
     /// Reads what is left (the session file, then its sub-agent files) and merges what is held

@@ -27,22 +27,17 @@ public struct CodexImporter {
 
     public func run() throws(TraceError) -> Trace {
         var state = State()
-        let lines = try LineReader(path: path)
-        while let bytes = try lines.next() {
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let n = lines.lineNumber
-            let value: JSON
-            do {
-                value = try TraceReader.parse(bytes, file: displayName, line: n)
-            } catch {
-                guard lines.lastLineUnterminated else { throw error }
+        let log = try JSONLines(path: path, displayName: displayName)
+        while let record = try log.next() {
+            switch record {
+            case .object(let line):
+                try state.read(line)
+            case .cutShort(let n, let reason):
                 state.spans.append(Span(
                     id: state.ids.span("line\(n):truncated"), kind: .event, name: "truncated record", status: .error,
                     attributes: Attributes([(GenAI.sourceLine, .number(n))]),
-                    output: .string("the log's last line is cut short (\(error.message)); a record it held is lost")))
-                break
+                    output: .string("the log's last line is cut short (\(reason)); a record it held is lost")))
             }
-            try state.read(FieldDecoder(value, file: displayName, line: n))
         }
         state.finish()
         guard let sessionID = state.sessionID else {

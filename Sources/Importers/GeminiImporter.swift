@@ -61,7 +61,7 @@ public struct GeminiImporter {
     func isJSONL() throws(TraceError) -> Bool {
         let lines = try LineReader(path: path)
         while let line = try lines.next() {
-            if Self.isBlank(line) { continue }
+            if JSONLines.isBlank(line) { continue }
             guard let value = try? JSONParser.parse(line), value.objectValue != nil else { return false }
             return value["messages"] == nil
         }
@@ -85,19 +85,10 @@ public struct GeminiImporter {
         var conversation = Conversation()
         var order: [String] = []
         var byID: [String: (value: JSON, line: Int, path: String)] = [:]
-        let lines = try LineReader(path: path)
-        while let bytes = try lines.next() {
-            if Self.isBlank(bytes) { continue }
-            let n = lines.lineNumber
-            let value: JSON
-            do {
-                value = try TraceReader.parse(bytes, file: displayName, line: n)
-            } catch {
-                // gemini-cli skips lines it cannot parse; a cut-off last line is the usual one.
-                guard lines.lastLineUnterminated else { throw error }
-                break
-            }
-            let record = try FieldDecoder(value, file: displayName, line: n)
+        let log = try JSONLines(path: path, displayName: displayName)
+        // gemini-cli skips lines it cannot parse; a cut-off last line is the usual one.
+        while case .object(let record) = try log.next() {
+            let n = record.line
             if let target = try record.optionalString("$rewindTo") {
                 if let at = order.firstIndex(of: target) {
                     for id in order[at...] { byID[id] = nil }
@@ -123,7 +114,7 @@ public struct GeminiImporter {
                 }
             } else if let id = try record.optionalString("id") {
                 if byID[id] == nil { order.append(id) }
-                byID[id] = (value, n, "")
+                byID[id] = (.object(record.members), n, "")
             } else if let sessionID = try record.optionalString("sessionId") {
                 conversation.sessionID = sessionID
                 if let hash = try record.optionalString("projectHash") { conversation.projectHash = hash }
@@ -132,10 +123,6 @@ public struct GeminiImporter {
         }
         conversation.messages = order.compactMap { byID[$0] }
         return conversation
-    }
-
-    static func isBlank(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
     static func strings(_ d: FieldDecoder, _ key: String) throws(TraceError) -> [String] {
