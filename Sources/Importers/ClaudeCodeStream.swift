@@ -11,6 +11,11 @@ import Trace
 /// - any span, once no call still waiting for its result started before it: a call never
 ///   answered is placed by its start time (`TimeMerge`), so it may yet come first.
 ///
+/// The order is the one `TimeMerge` gives the whole file and its unanswered calls, whatever
+/// the times: a call not read yet cannot come before a span handed on, for its turn — which
+/// must come out before it — is on the call's own line, after that span in the file.
+/// (`ClaudeCodeStreamTests` compares the two roads, on logs whose times go backwards too.)
+///
 /// A session with sub-agent files (`<session>/subagents/*.jsonl`) is read whole before its
 /// first span is handed on: their lines are merged with the session's by time, and they are
 /// read after it (a sub-agent's calls are tied to the Task call whose result names it).
