@@ -71,7 +71,17 @@ struct GeminiMessages {
     mutating func readCall(_ c: FieldDecoder, index: Int, messageID: String, turn: Span.ID, time: Timestamp?) throws(TraceError) -> String {
         var callID = try c.optionalString("id") ?? ""
         if callID.isEmpty { callID = "\(messageID)#\(index)" }
-        if usedCalls.contains(callID) { callID += "#\(messageID)" }
+        if usedCalls.contains(callID) {
+            // Used before (in another message, or twice in this one): `<id>#<message id>`,
+            // then `#2`, `#3`, … while that is taken too.
+            let renamed = callID + "#" + messageID
+            callID = renamed
+            var n = 2
+            while usedCalls.contains(callID) {
+                callID = renamed + "#\(n)"
+                n += 1
+            }
+        }
         usedCalls.insert(callID)
         let name = try c.string("name")
         let args = c["args"] ?? .object([])

@@ -109,6 +109,25 @@ final class GeminiImporterTests: XCTestCase {
         XCTAssertEqual(try Importer.load(path: path).kinds, try load(s).kinds)
     }
 
+    /// A call id used again — in another message, or twice in one — gets a name of its own,
+    /// `<id>#<message id>` and then `#2`, …, so the trace reads back (the `gemini` fuzz target
+    /// found `c1` twice in one message after an earlier `c1`).
+    func testCallIDsUsedAgainAreMadeUnique() throws {
+        let meta = #"{"sessionId":"s","projectHash":"h","startTime":"2025-10-18T14:57:28.974Z","lastUpdated":"2025-10-18T14:57:28.974Z"}"#
+        let call = #"{"id":"c1","name":"read_file","args":{}}"#
+        let text = meta + "\n"
+            + #"{"id":"m1","timestamp":"2025-10-18T14:57:29.000Z","type":"gemini","content":"","toolCalls":["# + call + "]}\n"
+            + #"{"id":"m2","timestamp":"2025-10-18T14:57:30.000Z","type":"gemini","content":"","toolCalls":["# + call + "," + call + "," + call + "]}\n"
+        let directory = try makeTemporaryDirectory(self)
+        let path = directory + "/session.jsonl"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let trace = try Importer.load(path: path, format: .gemini)
+        XCTAssertEqual(trace.spans.compactMap(\.toolCallID), ["c1", "c1#m2", "c1#m2#2", "c1#m2#3"])
+        let again = directory + "/again.ndjson"
+        try Data(TraceWriter.bytes(trace)).write(to: URL(fileURLWithPath: again))
+        XCTAssertEqual(TraceWriter.bytes(try TraceReader.read(path: again)), TraceWriter.bytes(trace))
+    }
+
     // MARK: Bad input
 
     func testBadInputNamesTheLineAndField() throws {
