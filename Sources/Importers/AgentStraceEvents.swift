@@ -49,8 +49,18 @@ struct AgentStraceEvents {
         case "tool_call":
             var callID = try data.optionalString("tool_use_id") ?? ""
             if callID.isEmpty { callID = try data.optionalString("request_id") ?? "" }
-            if callID.isEmpty { callID = eventID }
-            if usedCalls.contains(callID) { callID += "#" + eventID }
+            if callID.isEmpty { callID = eventID.isEmpty ? "line\(e.line)" : eventID }
+            if usedCalls.contains(callID) {
+                // Used before: `<id>#<event id>` (`#line<n>` without one), then `#2`, `#3`, …
+                // while that is taken too.
+                let renamed = callID + "#" + (eventID.isEmpty ? "line\(e.line)" : eventID)
+                callID = renamed
+                var n = 2
+                while usedCalls.contains(callID) {
+                    callID = renamed + "#\(n)"
+                    n += 1
+                }
+            }
             usedCalls.insert(callID)
             var input = data["arguments"] ?? .object([])
             if let text = input.stringValue, let parsed = try? JSONParser.parse(text), parsed.objectValue != nil { input = parsed }

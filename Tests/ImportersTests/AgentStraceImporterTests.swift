@@ -108,6 +108,23 @@ final class AgentStraceImporterTests: XCTestCase {
         XCTAssertEqual(trace.spans[0].status, .ok)
     }
 
+    /// Every tool span has a call id of its own, so the trace reads back: a call with no id at
+    /// all (an empty `event_id`, no `tool_use_id`) takes its line's, and an id used again gets
+    /// `#<event id>`, then `#2`, … (the `agent-strace` fuzz target found the empty one).
+    func testEveryCallHasAnIDOfItsOwn() throws {
+        let trace = try load([
+            #"{"event_type":"tool_call","timestamp":1,"event_id":"","session_id":"s","data":{"tool_name":"Read"}}"#,
+            #"{"event_type":"tool_call","timestamp":2,"event_id":"a","session_id":"s","data":{"tool_name":"Read","tool_use_id":"t"}}"#,
+            #"{"event_type":"tool_call","timestamp":3,"event_id":"b","session_id":"s","data":{"tool_name":"Read","tool_use_id":"t"}}"#,
+            #"{"event_type":"tool_call","timestamp":4,"event_id":"c","session_id":"s","data":{"tool_name":"Read","tool_use_id":"t#b"}}"#,
+            #"{"event_type":"tool_call","timestamp":5,"event_id":"b2","session_id":"s","data":{"tool_name":"Read","tool_use_id":"t"}}"#,
+        ])
+        XCTAssertEqual(trace.spans.compactMap(\.toolCallID), ["line1", "t", "t#b", "t#b#c", "t#b2"])
+        let again = try makeTemporaryDirectory(self) + "/again.ndjson"
+        try Data(TraceWriter.bytes(trace)).write(to: URL(fileURLWithPath: again))
+        XCTAssertEqual(TraceWriter.bytes(try TraceReader.read(path: again)), TraceWriter.bytes(trace))
+    }
+
     func testBadInputNamesTheLineAndField() throws {
         var e = try loadError([#"{"event_type":"tool_call","timestamp":1,"event_id":"c1","session_id":"s","data":{}}"#,
                                #"{"timestamp":2,"event_id":"c2","session_id":"s","data":{}}"#])
