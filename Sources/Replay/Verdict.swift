@@ -18,12 +18,16 @@ public enum Verdict: String, Sendable, CaseIterable {
     /// A record the log lost or that could not be read (a truncated last line, a malformed
     /// span line): an `event` span with status `error` stands for it.
     case lost
+    /// A call replay cannot interpret: a tool this agent's dialect does not know, an input it
+    /// cannot parse, or code it cannot follow. Its effect on the files is unknown, so it is
+    /// never served as if it had none.
+    case notReplayable = "not-replayable"
 
     /// Whether this verdict means the span could not be replayed as recorded.
     public var isFailure: Bool {
         switch self {
         case .applied, .served, .failedAsRecorded: return false
-        case .mismatch, .outsideRepo, .refused, .noResult, .lost: return true
+        case .mismatch, .outsideRepo, .refused, .noResult, .lost, .notReplayable: return true
         }
     }
 }

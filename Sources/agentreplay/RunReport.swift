@@ -70,7 +70,7 @@ enum RunReport {
         switch verdict {
         case .applied: return .good
         case .served, .failedAsRecorded: return .dim
-        case .mismatch, .outsideRepo, .refused, .noResult, .lost: return .bad
+        case .mismatch, .outsideRepo, .refused, .noResult, .lost, .notReplayable: return .bad
         }
     }
 
