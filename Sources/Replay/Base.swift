@@ -44,11 +44,13 @@ public struct Base: Sendable, Equatable {
 
     /// When the session started on a dirty tree, a commit of that tree on the base commit,
     /// so the run's first commit shows only the agent's own edits.
+    /// In an empty repository, a root commit of that tree.
     func startCommit(header: Trace.Header, repository: Repository) -> ObjectID? {
-        guard let commit, let baseTree = try? repository.tree(ofCommit: commit), baseTree != tree else { return nil }
+        let committed = commit.map { try? repository.tree(ofCommit: $0) } ?? ObjectID.emptyTree
+        guard let committed, committed != tree else { return nil }
         let signature = CommitMessage.signature(header: header, time: 0)
         return try? repository.createCommit(
-            tree: tree, parents: [commit], author: signature, committer: signature,
+            tree: tree, parents: commit.map { [$0] } ?? [], author: signature, committer: signature,
             message: "Session start: the working tree the session began on\n\nAgentreplay-Trace: \(header.traceID)\n")
     }
 }

@@ -48,13 +48,13 @@ struct ClaudeCodeDialect: ToolDialect {
         if multi && replacements.isEmpty && span.status != .error {
             return Outcome(verdict: .mismatch, paths: [path], note: "MultiEdit with no edits")
         }
-        let current = try context.workspace.read(path)
         var drift: [Drift] = []
         var original: [UInt8]?
         if span.status == .ok, let recorded = span.details?["originalFile"]?.stringValue ?? span.details?["originalFileContents"]?.stringValue {
             original = Array(recorded.utf8)
-            drift += beforeImage(original!, current: current, path: path, context)
+            drift += try context.reconcile(path, observed: original, kind: .beforeImage)
         }
+        let current = try context.workspace.read(path)
         let edit = ClaudeCodeEdit.apply(replacements, to: current)
         var outcome = try context.settle(edit, path: path, span: span)
         if outcome.verdict == .applied, drift.isEmpty, let original, case .write(let replayed) = edit,
@@ -77,12 +77,11 @@ struct ClaudeCodeDialect: ToolDialect {
         if let refused = try context.refusalToWrite(path, span: span) { return refused }
         var drift: [Drift] = []
         if span.status == .ok, let details = span.details {
-            let current = try context.workspace.read(path)
             if let original = details["originalFile"]?.stringValue {
-                drift += beforeImage(Array(original.utf8), current: current, path: path, context)
-            } else if details["type"]?.stringValue == "create", current != nil {
-                drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file: Write created it)", replayed: "(file exists)", suspects: context.suspects(path)))
-            } else if details["type"]?.stringValue == "update", current == nil {
+                drift += try context.reconcile(path, observed: Array(original.utf8), kind: .beforeImage)
+            } else if details["type"]?.stringValue == "create" {
+                drift += try context.reconcile(path, observed: nil, kind: .existence)
+            } else if details["type"]?.stringValue == "update", try context.workspace.read(path) == nil {
                 drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: Write updated it)", replayed: "(no file)", suspects: context.suspects(path)))
             }
         }
@@ -127,6 +126,10 @@ struct ClaudeCodeDialect: ToolDialect {
             outcome.synced = []  // nothing compared: the path's suspects stand
             return outcome
         }
+        if let whole = seen.wholeFile {
+            outcome.drift += try context.reconcile(path, observed: whole, kind: .observation)
+            return outcome
+        }
         guard let current = try context.workspace.read(path) else {
             outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
             return outcome
@@ -146,17 +149,5 @@ struct ClaudeCodeDialect: ToolDialect {
               let expected = StructuredPatch.apply(hunks, to: Bytes.normalisingCRLF(original))
         else { return nil }
         return Drift.compare(recorded: expected, replayed: Bytes.normalisingCRLF(replayed), kind: .afterImage, path: path.value)
-    }
-
-    func beforeImage(_ original: [UInt8], current: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
-        guard let current else {
-            if original.isEmpty { return [] }
-            return [Drift(kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))]
-        }
-        guard var d = Drift.compare(recorded: Bytes.normalisingCRLF(original), replayed: Bytes.normalisingCRLF(current), kind: .beforeImage, path: path.value) else {
-            return []
-        }
-        d.suspects = context.suspects(path)
-        return [d]
     }
 }

@@ -11,14 +11,29 @@ enum CommitMessage {
     }
 
     static func text(span: Span, paths: [String], header: Trace.Header) -> String {
-        var subject = span.toolName ?? span.name
-        if let first = paths.first { subject += " " + first }
-        if paths.count > 1 { subject += " (+\(paths.count - 1) more)" }
-        var lines = [subject, ""]
+        parts(span: span, header: header).text(paths: paths)
+    }
+
+    /// What a span gives its commit's message, kept until the run knows the commit's paths.
+    struct Parts {
+        var tool: String
+        var trailers: String
+
+        /// The message: a subject naming the tool and the first path, then the trailers.
+        func text(paths: [String]) -> String {
+            var subject = tool
+            if let first = paths.first { subject += " " + first }
+            if paths.count > 1 { subject += " (+\(paths.count - 1) more)" }
+            return subject + "\n\n" + trailers
+        }
+    }
+
+    static func parts(span: Span, header: Trace.Header) -> Parts {
+        var lines: [String] = []
         lines.append("Agentreplay-Span: \(span.id)")
         if let call = span.toolCallID { lines.append("Agentreplay-Tool-Call: \(call)") }
         if let line = span.attributes[GenAI.sourceLine]?.intValue { lines.append("Agentreplay-Source-Line: \(line)") }
         lines.append("Agentreplay-Trace: \(header.traceID)")
-        return lines.joined(separator: "\n") + "\n"
+        return Parts(tool: span.toolName ?? span.name, trailers: lines.joined(separator: "\n") + "\n")
     }
 }

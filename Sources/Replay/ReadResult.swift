@@ -13,6 +13,9 @@ struct ReadResult {
     var startLine: Int
     var lines: [Substring]
     var totalLines: Int?
+    /// The file's exact bytes, when the structured record holds all of it: from line 1, as
+    /// many lines as the file has, none cut at the line limit.
+    var wholeFile: [UInt8]?
 
     /// Lines longer than this are cut short in what the model is shown.
     static let lineLimit = 2000
@@ -24,6 +27,10 @@ struct ReadResult {
             if let n = file["numLines"]?.intValue, n >= 0, Int(n) < split.count { split = Array(split.prefix(Int(n))) }
             lines = split
             totalLines = file["totalLines"]?.intValue.map(Int.init)
+            if startLine == 1, let total = totalLines, split.count == total,
+               !split.contains(where: { $0.utf8.count >= ReadResult.lineLimit }) {
+                wholeFile = Array(content.utf8)
+            }
             return
         }
         guard case .string(let text)? = span.output else { return nil }

@@ -28,29 +28,29 @@ public struct Replayer {
 
     /// Replays the spans `next` yields, until it yields nil, onto `base`: a streamed trace
     /// stays streamed, and an error from `next` (bad input mid-file) ends the replay.
+    ///
+    /// The commits are made once every span has been replayed: a later observation can still
+    /// recover a file as the effect of an earlier step (`RunLedger.recover`) and so change the
+    /// trees of the steps after it.
     public func replay(header: Trace.Header, base: Base, next: () throws -> Span?) throws -> Run {
         let workspace = Workspace(repository: repository, tree: base.tree)
+        let ledger = RunLedger(repository: repository, baseTree: base.tree)
         let dialects = Dialects.for(agent: header.agentName)
-        var steps: [Run.Step] = []
-        var parent = base.commit
+        var messages: [Int: CommitMessage.Parts] = [:]
+        var times: [Int64] = []
         var lastTime: Int64 = 0
         var turns: [Span.ID: Span.ID] = [:]  // tool call → turn, via parent ids
-        var shellSpans: [(index: Int, id: Span.ID)] = []
-        var lastSynced: [RepoPath: Int] = [:]
+        var awaitingConfirmation: [Int] = []  // unverified steps a recorded tree may confirm
         var index = 0
-        if let start = base.startCommit(header: header, repository: repository) {
-            parent = start
-        }
         while let span = try next() {
             defer { index += 1 }
+            ledger.beginStep(index)
             if let t = span.endTime ?? span.startTime { lastTime = t.seconds }
             if span.kind == .llm { turns[span.id] = span.id }
-            let before = workspace.tree
-            let context = ReplayContext(workspace: workspace, header: header) { path in
-                let since = lastSynced[path] ?? -1
-                return shellSpans.filter { $0.index > since }.map(\.id)
-            }
+            let context = ReplayContext(workspace: workspace, header: header, ledger: ledger)
             var outcome = try replay(span, context, dialects: dialects)
+            // After any recovery this span's observations made, which rewrites the trees so far.
+            let before = ledger.steps.last?.treeAfter ?? ledger.baseTree
             var changes: [Workspace.Change] = []
             if outcome.verdict == .applied {
                 do {
@@ -65,35 +65,59 @@ public struct Replayer {
             } else {
                 workspace.discardPending()
             }
-            if let recorded = span.recordedTree, let id = ObjectID(hex: recorded), id != workspace.tree {
-                outcome.drift.append(Drift(kind: .tree, path: "", recorded: recorded, replayed: workspace.tree.hex))
+            for (path, into) in ledger.recoveredNow {
+                let onto = into.map { "#\($0)" } ?? "the session's start"
+                let line = "\(path.value): the file as the log showed it is recovered onto \(onto)"
+                outcome.note = outcome.note.map { $0 + "; " + line } ?? line
             }
-            if outcome.unseenEffects { shellSpans.append((index, span.id)) }
-            for p in outcome.synced ?? outcome.paths { lastSynced[p] = index }
-            var commit: ObjectID? = nil
-            if !changes.isEmpty {
-                let signature = CommitMessage.signature(header: header, time: lastTime)
-                commit = try repository.createCommit(
-                    tree: workspace.tree, parents: parent.map { [$0] } ?? [],
-                    author: signature, committer: signature,
-                    message: CommitMessage.text(span: span, paths: changes.map(\.path.value), header: header))
-                parent = commit
+            if let recorded = span.recordedTree, let id = ObjectID(hex: recorded) {
+                if id != workspace.tree {
+                    outcome.drift.append(Drift(kind: .tree, path: "", recorded: recorded, replayed: workspace.tree.hex))
+                } else {
+                    // The recorded tree confirms every effect replay could not see until now.
+                    for k in awaitingConfirmation { ledger.steps[k].unverified = false }
+                    awaitingConfirmation.removeAll()
+                }
             }
-            steps.append(Run.Step(
+            if outcome.unseenEffects {
+                ledger.markShell(index, span.id)
+                awaitingConfirmation.append(index)
+            }
+            for p in outcome.synced ?? outcome.paths { ledger.markSynced(p, at: index) }
+            if outcome.unseenEffects || !changes.isEmpty {
+                messages[index] = CommitMessage.parts(span: span, header: header)
+            }
+            times.append(lastTime)
+            ledger.steps.append(Run.Step(
                 index: index, spanID: span.id, kind: span.kind, name: span.name,
                 toolName: span.toolName, callID: span.toolCallID,
                 turnID: span.parentID.flatMap { turns[$0] },
                 verdict: outcome.verdict, paths: outcome.paths.map(\.value), note: outcome.note,
                 drift: outcome.drift,
                 changes: changes.map { Run.Change(path: $0.path.value, before: $0.before, after: $0.after) },
-                unseenEffects: outcome.unseenEffects, treeBefore: before, treeAfter: workspace.tree,
-                commit: commit, usage: span.kind == .llm ? span.usage : Usage()))
+                unseenEffects: outcome.unseenEffects, unverified: outcome.unseenEffects, recovered: [],
+                treeBefore: before, treeAfter: workspace.tree,
+                commit: nil, usage: span.kind == .llm ? span.usage : Usage()))
         }
-        return Run(header: header, baseCommit: base.commit, baseTree: base.tree, steps: steps,
-                   finalTree: workspace.tree, head: parent, refs: [])
+        var steps = ledger.steps
+        let startTree = ledger.baseTree
+        var parent = Base(commit: base.commit, tree: startTree).startCommit(header: header, repository: repository) ?? base.commit
+        for k in steps.indices where !steps[k].changes.isEmpty {
+            guard let parts = messages[k] else { continue }
+            let signature = CommitMessage.signature(header: header, time: times[k])
+            let commit = try repository.createCommit(
+                tree: steps[k].treeAfter, parents: parent.map { [$0] } ?? [],
+                author: signature, committer: signature,
+                message: parts.text(paths: steps[k].changes.map(\.path)))
+            steps[k].commit = commit
+            parent = commit
+        }
+        return Run(header: header, baseCommit: base.commit, baseTree: startTree, startState: ledger.startState,
+                   steps: steps, finalTree: workspace.tree, head: parent, refs: [])
     }
 
     func replay(_ span: Span, _ context: ReplayContext, dialects: [any ToolDialect]) throws -> Outcome {
+        let header = context.header
         switch span.kind {
         case .llm, .user, .agent:
             return .served
@@ -105,7 +129,18 @@ public struct Replayer {
                 if let outcome = try dialect.replay(span, in: context) { return outcome }
             }
             if !span.effects.isEmpty { return try applyEffects(span, context) }
-            return .served
+            // A trace of an agent with no dialect (a native or OTLP trace) records its effects.
+            if dialects.isEmpty { return .served }
+            for dialect in dialects {
+                switch dialect.role(of: span) {
+                case .observing?: return .served
+                case .runsCode(let what)?: return Outcome(verdict: .served, note: what + ": its file effects are not replayed", unseenEffects: true)
+                case nil: continue
+                }
+            }
+            let tool = span.toolName ?? span.name
+            return Outcome(verdict: .notReplayable,
+                           note: "\(tool): a tool replay does not know for \(header.agentName); it may have changed files (docs/formats.md lists the known ones)")
         }
     }
 

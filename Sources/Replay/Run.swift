@@ -9,7 +9,23 @@ import Trace
 ///   after), its drift, and its commit when it changed files.
 /// - **Drift**: a recorded observation that contradicts the replayed files.
 /// - **Dialect**: one agent's tool semantics.
+/// - **Unverified**: a step that may have changed files replay cannot see (a shell command it
+///   cannot follow), with no later recorded tree that confirms the files.
+/// - **Recovered**: a file's content that replay adopted from what the log later showed the
+///   agent, as the effect of the shell step that could have made it (or of the session's start).
 public struct Run: Sendable {
+    /// What a run can vouch for.
+    public enum Outcome: String, Sendable {
+        /// Every tool call's effect on the repository is accounted for, and nothing the log
+        /// recorded contradicts the replayed files.
+        case verified
+        /// Nothing contradicts the replay, but some steps may have changed files replay cannot
+        /// see and nothing later confirmed them.
+        case unverified
+        /// Drift, or a step that could not be replayed as recorded.
+        case contradicted
+    }
+
     public struct Step: Sendable {
         public var index: Int
         public var spanID: Span.ID
@@ -25,6 +41,10 @@ public struct Run: Sendable {
         public var drift: [Drift]
         public var changes: [Change]
         public var unseenEffects: Bool
+        /// Whether those unseen effects stay unconfirmed (no later recorded tree matched).
+        public var unverified: Bool
+        /// Files whose content replay adopted as this step's effect, from a later observation.
+        public var recovered: [Recovery]
         public var treeBefore: ObjectID
         public var treeAfter: ObjectID
         public var commit: ObjectID?
@@ -42,6 +62,9 @@ public struct Run: Sendable {
     /// The commit the run starts on (nil for an empty repository).
     public var baseCommit: ObjectID?
     public var baseTree: ObjectID
+    /// Files of `baseTree` taken from the session's first observation of them, not from the
+    /// base commit: the session began on a dirty working tree.
+    public var startState: [Recovery]
     public var steps: [Step]
     public var finalTree: ObjectID
     /// The last commit of the chain (the base when no span changed files).
@@ -51,16 +74,30 @@ public struct Run: Sendable {
 
     public var commits: [ObjectID] { steps.compactMap(\.commit) }
     public var drift: [Drift] { steps.flatMap(\.drift) }
-    public var clean: Bool { !steps.contains { $0.verdict.isFailure || !$0.drift.isEmpty } }
+    public var contradicted: Bool { steps.contains { $0.verdict.isFailure || !$0.drift.isEmpty } }
+    public var outcome: Outcome {
+        if contradicted { return .contradicted }
+        return steps.contains(where: \.unverified) ? .unverified : .verified
+    }
+    /// Verified: the run is the session's effect on the repository, as far as the log can tell.
+    public var clean: Bool { outcome == .verified }
 
     public struct Summary: Sendable, Equatable {
         public var spans = 0
         public var toolCalls = 0
         public var editsApplied = 0
         public var failedAsRecorded = 0
+        /// Calls replay could not replay as recorded, other than mismatches: not replayable,
+        /// outside the repository, refused, without a result, lost.
         public var notReplayable = 0
+        /// Calls whose replayed outcome contradicts the recorded one (success against failure).
+        public var mismatch = 0
         public var drift = 0
         public var unseenEffects = 0
+        public var unverified = 0
+        /// Files recovered from observations, as a shell step's effect or the start state.
+        public var recovered = 0
+        public var startState = 0
         public var filesChanged = 0
         public var commits = 0
         public var usage = Usage()
@@ -74,13 +111,16 @@ public struct Run: Sendable {
             if step.kind == .tool { s.toolCalls += 1 }
             if step.verdict == .applied && !step.changes.isEmpty { s.editsApplied += 1 }
             if step.verdict == .failedAsRecorded { s.failedAsRecorded += 1 }
-            if step.verdict.isFailure { s.notReplayable += 1 }
+            if step.verdict == .mismatch { s.mismatch += 1 } else if step.verdict.isFailure { s.notReplayable += 1 }
             s.drift += step.drift.count
             if step.unseenEffects { s.unseenEffects += 1 }
+            if step.unverified { s.unverified += 1 }
+            s.recovered += step.recovered.count
             if step.commit != nil { s.commits += 1 }
             s.usage = s.usage + step.usage
             for c in step.changes { files.insert(c.path) }
         }
+        s.startState = startState.count
         s.filesChanged = files.count
         return s
     }

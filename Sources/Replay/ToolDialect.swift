@@ -1,11 +1,26 @@
 import Foundation
+import Git
 import Trace
 
 /// The semantics of one agent's tools. A dialect reads a tool span's recorded input and
 /// replays it against the workspace exactly as that agent's tool would have run it.
 protocol ToolDialect {
-    /// Replays `span` (a tool span) in `context`. Returns nil for tools it does not know.
+    /// Replays `span` (a tool span) in `context`. Returns nil for tools it does not replay.
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome?
+
+    /// What a tool this dialect does not replay is known to do (nil: nothing is known, and
+    /// the call is not replayable). Each dialect lists its agent's tools in one place.
+    func role(of span: Span) -> ToolRole?
+}
+
+/// What is known of a tool that replay does not apply.
+enum ToolRole: Equatable {
+    /// It cannot change files in the repository (reads, searches, plans, questions, remote
+    /// services): served as recorded.
+    case observing
+    /// It runs code replay does not follow (a REPL, a subagent): served, and its effects on
+    /// the files are unknown, which leaves the run unverified.
+    case runsCode(String)
 }
 
 /// What a dialect needs to replay one span: the workspace, path mapping into the repo, and the
@@ -13,8 +28,59 @@ protocol ToolDialect {
 struct ReplayContext {
     let workspace: Workspace
     let header: Trace.Header
-    /// Shell spans since each path was last known to match the recording, for drift blame.
-    let suspects: (RepoPath) -> [Span.ID]
+    let ledger: RunLedger
+
+    /// Shell spans since `path` was last known to match the recording, for drift blame.
+    func suspects(_ path: RepoPath) -> [Span.ID] { ledger.suspects(path) }
+
+    /// Checks a whole-file observation — what `path` held, exactly, when the agent saw it (nil:
+    /// no file) — against the replayed file, before the span's own effect. When they differ and
+    /// an earlier step can explain it (a shell command replay cannot follow since the path last
+    /// matched, or the session's start when nothing touched or saw the path yet), the recorded
+    /// content is adopted as that step's effect and the workspace holds it from then on
+    /// (`RunLedger.recover`); otherwise the difference is drift. Files with carriage returns
+    /// are compared with them normalised and never recovered (an observation may have dropped
+    /// them).
+    func reconcile(_ path: RepoPath, observed: [UInt8]?, kind: Drift.Kind) throws -> [Drift] {
+        let entry = try workspace.entry(path)
+        var current: [UInt8]?
+        var mode = FileMode.blob
+        switch entry {
+        case .file(let bytes, let executable):
+            current = bytes
+            if executable { mode = .executable }
+        case .absent:
+            current = nil
+        case .directory, .symlink, .submodule:
+            guard observed != nil else { return [] }
+            return [Drift(kind: .existence, path: path.value, recorded: "(file seen)", replayed: "(not a file)", suspects: suspects(path))]
+        }
+        var drift: Drift
+        switch (observed, current) {
+        case (nil, nil): return []
+        case (let seen?, nil):
+            if seen.isEmpty { return [] }  // an empty before-image: a file the call created
+            drift = Drift(kind: .existence, path: path.value, recorded: "(file seen)", replayed: "(no file)")
+        case (nil, _?):
+            drift = Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)")
+        case (let seen?, let bytes?):
+            if seen == bytes { return [] }
+            guard let d = Drift.compare(recorded: Bytes.normalisingCRLF(seen), replayed: Bytes.normalisingCRLF(bytes), kind: kind, path: path.value) else {
+                return []
+            }
+            drift = d
+        }
+        drift.suspects = suspects(path)
+        // An observation may have dropped carriage returns or replaced bytes that are not UTF-8:
+        // such files are never recovered from it.
+        let carriageReturn = (observed?.contains(0x0D) ?? false) || (current?.contains(0x0D) ?? false)
+        let text = current.map { Array(String(decoding: $0, as: UTF8.self).utf8) == $0 } ?? true
+        guard !workspace.hasPending, !carriageReturn, text, let origin = ledger.origin(of: path) else { return [drift] }
+        let blob = try observed.map { try workspace.repository.writeBlob($0, replacing: nil) }
+        guard try ledger.recover(path, blob: blob, mode: mode, origin: origin, kind: kind) else { return [drift] }
+        workspace.reset(to: ledger.steps.last?.treeAfter ?? ledger.baseTree)
+        return []
+    }
 
     func map(_ recorded: String, span: Span) -> Result<RepoPath, RepoPath.Refusal> {
         RepoPath.map(recorded, root: header.repoRoot, workingDirectory: span.attributes[GenAI.workingDirectory]?.stringValue)

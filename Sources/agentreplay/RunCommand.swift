@@ -12,8 +12,10 @@ struct RunCommand: ParsableCommand {
             The base is the trace's recorded base commit when it names one, else --base, else \
             HEAD. Each span that changed files becomes one commit; the chain is stored at \
             refs/agentreplay/runs/<trace id> and refs/agentreplay/last (try `git log -p \
-            refs/agentreplay/last`). Exit status: 0 no drift, 1 drift or spans not replayable \
-            as recorded, 2 bad input.
+            refs/agentreplay/last`). Exit status: 0 verified (every call's effect accounted \
+            for), 1 contradicted (drift, mismatch, calls not replayable), 2 bad input, 3 \
+            unverified (shell calls may have changed files replay cannot see, and nothing \
+            contradicts the replay).
 
             A progress bar is drawn on standard error while replaying, when it is a terminal \
             (not with --quiet).
@@ -90,6 +92,6 @@ struct RunCommand: ParsableCommand {
         } else {
             console.report(RunReport.text(run, traceName: trace, palette: console.out))
         }
-        ExitStatus.finish(run.clean ? 0 : 1)
+        ExitStatus.finish(ExitStatus.of(run))
     }
 }

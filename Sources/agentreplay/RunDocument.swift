@@ -19,19 +19,25 @@ enum RunDocument {
                 ("format", .string(run.header.sourceFormat)),
                 ("file", string(run.header.sourceFile)),
             ])),
-            ("base", .object([("commit", id(run.baseCommit)), ("tree", .string(run.baseTree.hex))])),
+            ("base", .object([("commit", id(run.baseCommit)), ("tree", .string(run.baseTree.hex)),
+                              ("start_state", .array(run.startState.map(recovery)))])),
             ("head", id(run.head)),
             ("final_tree", .string(run.finalTree.hex)),
             ("refs", .array(run.refs.map(JSON.string))),
             ("clean", .bool(run.clean)),
+            ("outcome", .string(run.outcome.rawValue)),
             ("summary", .object([
                 ("spans", .number(s.spans)),
                 ("tool_calls", .number(s.toolCalls)),
                 ("edits_applied", .number(s.editsApplied)),
                 ("failed_as_recorded", .number(s.failedAsRecorded)),
+                ("mismatch", .number(s.mismatch)),
                 ("not_replayable", .number(s.notReplayable)),
                 ("drift", .number(s.drift)),
                 ("unseen_effects_possible", .number(s.unseenEffects)),
+                ("unverified", .number(s.unverified)),
+                ("recovered", .number(s.recovered)),
+                ("start_state", .number(s.startState)),
                 ("files_changed", .number(s.filesChanged)),
                 ("commits", .number(s.commits)),
                 ("tokens", usage(s.usage)),
@@ -60,6 +66,8 @@ enum RunDocument {
         }
         if let commit = step.commit { m.append(("commit", .string(commit.hex))) }
         if step.unseenEffects { m.append(("unseen_effects_possible", .bool(true))) }
+        if step.unverified { m.append(("unverified", .bool(true))) }
+        if !step.recovered.isEmpty { m.append(("recovered", .array(step.recovered.map(recovery)))) }
         if !step.drift.isEmpty { m.append(("drift", .array(step.drift.map(drift)))) }
         if step.kind == .llm { m.append(("tokens", usage(step.usage))) }
         return .object(m)
@@ -72,6 +80,13 @@ enum RunDocument {
         m.append(("replayed", string(d.replayed)))
         if !d.suspects.isEmpty { m.append(("suspect_span_ids", .array(d.suspects.map { .string($0.rawValue) }))) }
         return .object(m)
+    }
+
+    /// A file adopted from an observation: the path, its blob (null: no file), and the step
+    /// whose observation showed it.
+    static func recovery(_ r: Recovery) -> JSON {
+        .object([("path", .string(r.path)), ("blob", id(r.blob)), ("observed_at", .number(r.observedAt)),
+                 ("observation", .string(r.kind.rawValue))])
     }
 
     static func usage(_ u: Usage) -> JSON {

@@ -46,6 +46,9 @@ enum RunReport {
             }
             if step.unseenEffects && step.note == nil { lines.append(contentsOf: "  (may change files replay cannot see)".utf8) }
             lines.append(0x0A)
+            for r in step.recovered {
+                lines.append(contentsOf: ("        " + palette.paint("recovered:", .warning) + " " + r.path + " (inferred from #\(r.observedAt), what the log showed then)\n").utf8)
+            }
             for d in step.drift {
                 lines.append(contentsOf: ("        " + palette.paint("drift:", .bad) + " " + describe(d, stepOf: stepOf) + "\n").utf8)
             }
@@ -54,15 +57,45 @@ enum RunReport {
         let s = run.summary
         out += "\n"
         out += "\(s.spans) spans, \(s.toolCalls) tool calls: \(s.editsApplied) edits applied, "
-        out += "\(s.failedAsRecorded) failed as recorded, \(s.notReplayable) not replayable, \(s.drift) drift\n"
+        out += "\(s.failedAsRecorded) failed as recorded, \(s.mismatch) mismatch, \(s.notReplayable) not replayable, \(s.drift) drift\n"
         out += "\(s.filesChanged) files changed in \(s.commits) commits; tokens: \(s.usage.inputTokens) in, "
         out += "\(s.usage.outputTokens) out, \(s.usage.cacheReadTokens) cache read, \(s.usage.cacheCreationTokens) cache write\n"
+        if !run.startState.isEmpty {
+            let n = run.startState.count
+            out += "started on a dirty tree: \(n) \(n == 1 ? "file" : "files") as the session first saw \(n == 1 ? "it" : "them") ("
+            out += list(run.startState.map(\.path)) + ")\n"
+        }
+        if s.recovered > 0 {
+            out += "recovered: \(s.recovered) \(s.recovered == 1 ? "file" : "files") from what the log showed later, "
+            out += "as the effect of the shell call before (inferred)\n"
+        }
+        out += verdictLine(run)
         if let head = run.head, !run.refs.isEmpty {
             out += "run: \(run.refs[0]) -> \(head.hex.prefix(12))  (git log -p \(RunRefs.last))\n"
         } else if let head = run.head {
             out += "run: \(head.hex.prefix(12)) (in memory only: --no-refs)\n"
         }
         return out
+    }
+
+    /// What the run can vouch for, in one line.
+    static func verdictLine(_ run: Run) -> String {
+        switch run.outcome {
+        case .verified:
+            return "verified: every call's effect on the files is accounted for\n"
+        case .contradicted:
+            return "contradicted: the log and the replay disagree (drift, mismatch or calls not replayable)\n"
+        case .unverified:
+            let open = run.steps.filter(\.unverified).map { "#\($0.index)" }
+            return "unverified: \(open.count) \(open.count == 1 ? "call" : "calls") may have changed files replay cannot see, "
+                + "and nothing later confirmed them (\(list(open)))\n"
+        }
+    }
+
+    /// Up to five items, then how many more.
+    static func list(_ items: [String]) -> String {
+        let shown = items.prefix(5).joined(separator: ", ")
+        return items.count > 5 ? shown + ", and \(items.count - 5) more" : shown
     }
 
     /// The colour of a verdict: applied edits good, failures bad, what was only served dim.
