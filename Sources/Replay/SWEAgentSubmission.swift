@@ -29,11 +29,14 @@ enum SWEAgentSubmission {
             guard let entry = try repository.entry(in: tree, path: path.value), entry.mode.isBlob else { return nil }
             return (try repository.blob(entry.id), entry.mode)
         }
-        func path(_ raw: String?) -> RepoPath? { raw.flatMap { try? RepoPath.relative($0).get() } }
+        func path(_ raw: String?) -> RepoPath? { raw.flatMap { try? repoPath($0).get() } }
         var drift: [Drift] = []
         var listed = Set<RepoPath>()
         var paths: [RepoPath] = []
         for entry in diff.files {
+            for raw in [entry.oldPath, entry.newPath].compactMap({ $0 }) {
+                if case .failure(let refusal) = repoPath(raw) { return Check(paths: paths, result: .unreadable("a path replay cannot use: \(refusal)")) }
+            }
             let old = path(entry.oldPath), new = path(entry.newPath)
             for p in [old, new].compactMap({ $0 }) where listed.insert(p).inserted { paths.append(p) }
             let before = try old.flatMap { try file(base, $0) }
@@ -62,7 +65,7 @@ enum SWEAgentSubmission {
         }
         var ignore = GitIgnore(repository: repository, tree: final)
         for change in try repository.diff(from: base, to: final) {
-            guard let p = path(change.path), !listed.contains(p) else { continue }
+            guard let p = try? RepoPath.relative(change.path).get(), !listed.contains(p) else { continue }
             if change.newMode == .tree || change.oldMode == .tree { continue }
             if change.newID != nil, try ignore.ignores(p.value) { continue }
             drift.append(Drift(
@@ -70,6 +73,18 @@ enum SWEAgentSubmission {
                 replayed: change.newID == nil ? "(deleted on replay)" : change.oldID == nil ? "(created on replay)" : "(changed on replay)"))
         }
         return Check(paths: paths, result: .drift(drift))
+    }
+}
+
+extension SWEAgentSubmission {
+    /// A path as `git diff` names it in SWE-agent's Linux container: relative to the repository
+    /// and POSIX, whatever it looks like — `C:/x/y.py` is the file `y.py` in the directories `C:`
+    /// and `x`, not a Windows drive. A backslash is a character of a name there, which replay
+    /// does not write: refused.
+    static func repoPath(_ raw: String) -> Swift.Result<RepoPath, RepoPath.Refusal> {
+        if raw.contains("\\") { return .failure(.invalid(raw, reason: "a backslash in a file name (SWE-agent runs on Linux)")) }
+        if raw.hasPrefix("/") { return .failure(.outsideRepo(raw)) }
+        return RepoPath.map("/" + raw, root: "/")
     }
 }
 
@@ -98,13 +113,22 @@ struct GitDiff {
     var files: [File] = []
 
     static func parse(_ text: String) -> Result<GitDiff, Problem> {
-        var lines = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+        var bytes = Array(text.utf8)
+        // A submission read from a terminal has `\r\n` line ends throughout: git never ends a
+        // `diff --git` line with a raw `\r` (it quotes a name holding one), so when they all
+        // do, every line's `\r` is the terminal's. Else only header lines lose a stray one.
+        let headers = bytes.split(separator: 0x0A).filter { $0.starts(with: "diff --git ".utf8) }
+        let terminal = !headers.isEmpty && headers.allSatisfy { $0.last == 0x0D }
+        if terminal { bytes = Bytes.normalisingCRLF(bytes) }
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
         var diff = GitDiff()
         var i = 0
         func starts(_ line: ArraySlice<UInt8>, _ prefix: String) -> String? {
             guard line.starts(with: prefix.utf8) else { return nil }
-            return String(decoding: line.dropFirst(prefix.utf8.count), as: UTF8.self)
+            var rest = line.dropFirst(prefix.utf8.count)
+            if rest.last == 0x0D { rest = rest.dropLast() }  // a header line's stray `\r`
+            return String(decoding: rest, as: UTF8.self)
         }
         while i < lines.count, starts(lines[i], "diff --git ") == nil { i += 1 }  // text before the first file
         while i < lines.count {
