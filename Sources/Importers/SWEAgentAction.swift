@@ -15,6 +15,9 @@ enum SWEAgentAction: Equatable {
     /// `str_replace_editor` with arguments its `argparse` rejects (it exits with a usage error).
     case editorUsageError(String)
     case submit
+    /// One of SWE-agent 0.x's windowed commands (`open`, `edit`, …): its name and input
+    /// (`SWEAgentWindowedAction`).
+    case windowed(String, JSON)
     /// Anything else: run by the shell.
     case shell
 
@@ -22,12 +25,14 @@ enum SWEAgentAction: Equatable {
         switch (a, b) {
         case let (.editor(x), .editor(y)): return JSON.object(x) == JSON.object(y)
         case let (.editorUsageError(x), .editorUsageError(y)): return x == y
+        case let (.windowed(x, i), .windowed(y, j)): return x == y && i == j
         case (.submit, .submit), (.shell, .shell): return true
         default: return false
         }
     }
 
     static func parse(_ action: String) -> SWEAgentAction {
+        if let (name, input) = SWEAgentWindowedAction.parse(action) { return .windowed(name, input) }
         guard let words = ShellWords.split(action), let first = words.first else { return .shell }
         switch first {
         case "submit" where words.count == 1: return .submit

@@ -1,7 +1,6 @@
 import Trace
 
-/// Imports a SWE-agent trajectory (`*.traj`, SWE-agent 1.x; 0.x files read as far as they
-/// have the same members).
+/// Imports a SWE-agent trajectory (`*.traj`, SWE-agent 1.x and 0.x).
 ///
 /// What it reads: `trajectory[i]`, one model step each: `thought` (else `response`) is the
 /// model's text, `action` the command it ran (the shell-quoted line SWE-agent executed, not
@@ -10,11 +9,14 @@ import Trace
 /// the `submission` (the diff SWE-agent took at the end, `git add -A && git diff --cached`),
 /// `exit_status` and `model_stats` (token totals of the whole run); `replay_config` (an
 /// object, or a string holding one) for the base commit (`env.repo.base_commit`), the repo
-/// root (`/` + `env.repo.repo_name`, `/testbed` when absent) and the model name.
+/// root (`/` + `env.repo.repo_name`; else, in 0.x files, the `working_dir` of the first step's
+/// `state`, where SWE-agent started in the repository; else `/testbed`) and the model name.
+/// A step's `state` (0.x: the shell's directory and open file before the action) becomes the
+/// tool span's `agentreplay.cwd` and `agentreplay.swe_agent.open_file`.
 ///
 /// Each step becomes an `llm` span and, when it has an action, a `tool` span under it:
-/// `str_replace_editor` with its arguments parsed, `submit`, or `bash` for every other
-/// command. The last `submit` carries the submission as `details` (a `submit` span is added
+/// `str_replace_editor` with its arguments parsed, one of 0.x's windowed commands (`open`,
+/// `edit`, … by name: `SWEAgentWindowedAction`), `submit`, or `bash` for every other command. The last `submit` carries the submission as `details` (a `submit` span is added
 /// at the end when the run was submitted without one), which replay checks the final tree
 /// against.
 public struct SWEAgentImporter {
@@ -44,6 +46,9 @@ public struct SWEAgentImporter {
         let repoName = try repo?.optionalString("repo_name")
         let model = try config?.optionalObject("agent")?.optionalObject("model")?.optionalString("name")
 
+        // 0.x records the state before each action; 1.x's is another shape, after it.
+        let version = try info?.optionalString("swe_agent_version")
+        let zeroX = version.map { $0.hasPrefix("0.") } ?? true
         var ids = StableID()
         var spans: [Span] = []
         let history = try SWEAgentHistory(top, file: displayName, line: line("history"))
@@ -63,6 +68,7 @@ public struct SWEAgentImporter {
             var text = try step.optionalString("thought") ?? ""
             if text.isEmpty { text = try step.optionalString("response") ?? "" }
             let callID = history.callID(forStep: i, action: action) ?? sourceID
+            let state = zeroX ? SWEAgentState(step["state"]) : nil
             let hasCall = !action.allSatisfy { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
             var turnAttributes = Attributes([
                 (GenAI.operationName, .string("chat")), (GenAI.sourceLine, .number(stepLine)), (GenAI.sourceID, .string(sourceID)),
@@ -91,6 +97,10 @@ public struct SWEAgentImporter {
                 input = .object([("action", .string(action))])
                 attributes["agentreplay.parse_error"] = .string(message)
                 status = .error
+            case .windowed(let command, let arguments):
+                name = command
+                input = arguments
+                if let observation, SWEAgentImporter.windowedFailed(command, observation) { status = .error }
             case .submit:
                 name = "submit"
                 input = .object([])
@@ -98,6 +108,10 @@ public struct SWEAgentImporter {
             case .shell:
                 name = "bash"
                 input = .object([("command", .string(action))])
+            }
+            if let state {
+                if let directory = state.workingDirectory { attributes[GenAI.workingDirectory] = .string(directory) }
+                if let file = state.openFile { attributes[SWEAgentState.openFileAttribute] = .string(file) }
             }
             attributes[GenAI.toolName] = .string(name)
             spans.append(Span(
@@ -142,8 +156,9 @@ public struct SWEAgentImporter {
         let name = displayName.split(separator: "/").last.map(String.init)
         let header = Trace.Header(
             traceID: StableID.trace("swe-agent:" + StableID.hex(StableID.fnv1a(String(decoding: document.bytes, as: UTF8.self)))),
-            agentName: "swe-agent", agentVersion: try info?.optionalString("swe_agent_version"),
-            repoRoot: options.recordedRoot ?? repoName.map { "/" + $0 } ?? "/testbed", baseCommit: baseCommit,
+            agentName: "swe-agent", agentVersion: version,
+            repoRoot: options.recordedRoot ?? repoName.map { "/" + $0 } ?? (zeroX ? SWEAgentState(steps.first?["state"])?.workingDirectory : nil) ?? "/testbed",
+            baseCommit: baseCommit,
             sourceFormat: SourceFormat.sweAgent.rawValue, sourceFile: name)
         return Trace(header: header, spans: spans)
     }
@@ -178,6 +193,20 @@ public struct SWEAgentImporter {
         "The `view_range` parameter is not allowed", "Parameter `", "Unrecognized command", "The parent directory",
         "No edit history found", "Ran into ", "usage: str_replace_editor", "str_replace_editor: error:",
     ]
+
+    /// Whether a windowed command's observation says it refused or was undone: `edit`'s usage
+    /// errors, no open file, the linter's revert; `create` of a path that exists.
+    static func windowedFailed(_ command: String, _ observation: String) -> Bool {
+        let text = observation.drop { $0 == " " || $0 == "\n" || $0 == "\r" }
+        switch command {
+        case "edit":
+            return ["Your proposed edit has introduced new syntax error(s)", "No file open.", "Usage: edit"].contains { text.hasPrefix($0) }
+        case "create":
+            return text.hasPrefix("Error: File '") || text.hasPrefix("Usage: create")
+        default:
+            return false
+        }
+    }
 
     static func editorFailed(_ observation: String) -> Bool {
         let text = observation.drop { $0 == " " || $0 == "\n" || $0 == "\r" }

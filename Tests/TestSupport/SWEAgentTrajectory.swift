@@ -11,7 +11,8 @@ public struct SWEAgentTrajectory {
     public static let root = "/testbed"
 
     public var baseCommit: String? = nil
-    public var version = "1.0.1"
+    /// `info.swe_agent_version`; nil: none, as 0.x trajectories have.
+    public var version: String? = "1.0.1"
     public var model = "test-model"
     public var repoName = "testbed"
     /// The submission (`git add -A && git diff --cached` at the end); nil: none recorded.
@@ -77,6 +78,15 @@ public struct SWEAgentTrajectory {
 
     public mutating func bash(_ command: String, observation: String = "") { step(command, observation) }
 
+    /// A SWE-agent 0.x step: `action` as the model wrote it (`edit 3:4\n…\nend_of_edit\n`), and
+    /// the `state` 0.x records before it (`{"open_file": …, "working_dir": …}`, as a string).
+    public mutating func zeroX(_ action: String, _ observation: String, openFile: String = "n/a", workingDir: String = root) {
+        step(action, observation)
+        guard case .object(var members) = steps[steps.count - 1], let i = members.firstIndex(where: { $0.0 == "state" }) else { return }
+        members[i].1 = .string(JSON.object([("open_file", .string(openFile)), ("working_dir", .string(workingDir))]).compact)
+        steps[steps.count - 1] = .object(members)
+    }
+
     public mutating func submit() { step("submit", submission ?? "") }
 
     public var json: JSON {
@@ -96,7 +106,8 @@ public struct SWEAgentTrajectory {
             history.append(["role": "assistant", "content": step["response"] ?? "", "thought": step["thought"] ?? "", "action": step["action"] ?? "", "agent": "main", "tool_calls": nil, "message_type": "action"])
             history.append(["role": "user", "content": .string("OBSERVATION:\n" + (step["observation"]?.stringValue ?? "")), "agent": "main", "message_type": "observation"])
         }
-        var info: [(String, JSON)] = [("swe_agent_hash", "0000"), ("swe_agent_version", .string(version))]
+        var info: [(String, JSON)] = [("swe_agent_hash", "0000")]
+        if let version { info.append(("swe_agent_version", .string(version))) }
         if let submission { info.append(("submission", .string(submission))) }
         info += [("exit_status", .string(exitStatus)), ("model_stats", ["instance_cost": .number("0.25"), "tokens_sent": 8000, "tokens_received": 300, "api_calls": .number(steps.count)])]
         return .object([
