@@ -5,8 +5,9 @@ import Trace
 /// are applied with the editor's own semantics (`SWEAgentEditor`); `view` and the snippets
 /// the editor prints after an edit are checked against the replayed file; `submit` checks
 /// the final tree against the submission SWE-agent recorded; `bash` is served, its plain file
-/// effects replayed and anything else it may have changed flagged (`ShellReplay`); every
-/// other command is served.
+/// effects replayed and anything else it may have changed flagged (`ShellReplay`); 0.x's
+/// windowed commands (`open`, `edit N:M`, …) are replayed as their shell functions run
+/// (`SWEAgentDialect+Windowed.swift`); every other command is served.
 ///
 /// Not a value: one instance replays one run (`Dialects.for` makes one per replay). It keeps
 /// the tree replay started from (the workspace's tree when the first tool span arrives: no
@@ -17,16 +18,25 @@ final class SWEAgentDialect: ToolDialect {
     /// `undo_edit`'s history: the text before each edit, per path (the editor keeps it too).
     private var history: [RepoPath: [[UInt8]]] = [:]
     /// The editor spans that changed each path, in order.
-    private var editors: [RepoPath: [Span.ID]] = [:]
+    var editors: [RepoPath: [Span.ID]] = [:]
     /// `bash`, in SWE-agent's one shell session.
-    private let shell = ShellReplay(persistentDirectory: true)
+    let shell = ShellReplay(persistentDirectory: true)
+    /// 0.x's file window, which `open`, `goto`, `scroll_*`, `create` and `edit` move.
+    var window = SWEAgentWindow()
+    /// A shell command opened a file replay cannot name (until a step's state names it).
+    var windowFileUnknown = false
 
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
         if baseTree == nil { baseTree = context.workspace.tree }
+        adoptRecordedState(span)
         switch span.toolName {
         case "str_replace_editor": return try editor(span, context)
         case "submit": return try submit(span, context)
-        case "bash": return try shell.sweAgent(span, context)
+        case "bash":
+            loseWindowIfCalled(span)
+            if let outcome = windowedInShell(span) { return outcome }
+            return try shell.sweAgent(span, context)
+        case let name? where SWEAgentDialect.windowedCommands.contains(name): return try windowed(span, context)
         default: return nil
         }
     }

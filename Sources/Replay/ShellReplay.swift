@@ -30,6 +30,10 @@ final class ShellReplay {
     /// once replay lost track of it.
     private var directory: String??
 
+    /// The persistent shell's working directory as replay knows it: nil until a command
+    /// changes it (the span's or the root), `.some(nil)` once replay lost track of it.
+    var workingDirectory: String?? { directory }
+
     init(persistentDirectory: Bool = false) {
         self.persistentDirectory = persistentDirectory
     }
