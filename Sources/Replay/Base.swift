@@ -6,20 +6,43 @@ import Trace
 public struct Base: Sendable, Equatable {
     public var commit: ObjectID?
     public var tree: ObjectID
+    /// How the commit was chosen, and what a person should know about it.
+    public var choice: Choice = .head
 
-    public init(commit: ObjectID?, tree: ObjectID) {
-        self.commit = commit
-        self.tree = tree
+    /// How a base commit was chosen.
+    public enum Choice: Sendable, Equatable {
+        /// The trace's recorded base commit.
+        case recorded
+        /// `--base`.
+        case option
+        /// HEAD, the session's start being unknown or before every commit on its line.
+        case head
+        /// The newest commit on HEAD's first-parent line at or before the session's start:
+        /// HEAD itself is later (it may hold the session's own edits, committed after it).
+        /// `examined` commits were looked at.
+        case sessionStart(examined: Int)
+        /// The trace's recorded base commit is not in the repository: `fallback` says what
+        /// was used instead.
+        indirect case recordedMissing(String, fallback: Choice)
     }
 
+    public init(commit: ObjectID?, tree: ObjectID, choice: Choice = .head) {
+        self.commit = commit
+        self.tree = tree
+        self.choice = choice
+    }
+
+    /// How many first-parent commits the search for the session's start looks at, at most.
+    public static let searchLimit = 10_000
+
     /// Resolves the base of a run: the trace header's base commit (and base tree) when it
-    /// names one, else `revision` (`--base`), else HEAD, else the empty tree.
-    public static func resolve(header: Trace.Header, revision: String?, in repository: Repository) throws -> Base {
+    /// names one and the repository has it; else `revision` (`--base`); else, when the session's
+    /// start (`sessionStart`, in seconds) is known, the newest commit on HEAD's first-parent
+    /// line at or before it; else HEAD; else the empty tree.
+    public static func resolve(header: Trace.Header, revision: String?, sessionStart: Int64? = nil, in repository: Repository) throws -> Base {
         var commit: ObjectID?
-        if let recorded = header.baseCommit {
-            guard let id = ObjectID(hex: recorded), (try? repository.tree(ofCommit: id)) != nil else {
-                throw ReplayError.baseNotFound("the trace's base commit \(recorded) is not in the repository (fetch it first)")
-            }
+        var choice = Choice.head
+        if let recorded = header.baseCommit, let id = ObjectID(hex: recorded), (try? repository.tree(ofCommit: id)) != nil {
             if let revision {
                 let given = try repository.resolveCommit(revision)
                 if given != id {
@@ -27,10 +50,15 @@ public struct Base: Sendable, Equatable {
                 }
             }
             commit = id
+            choice = .recorded
         } else if let revision {
             commit = try repository.resolveCommit(revision)
+            choice = .option
         } else {
-            commit = try repository.head()
+            (commit, choice) = try search(before: sessionStart, in: repository)
+        }
+        if let recorded = header.baseCommit, choice != .recorded {
+            choice = .recordedMissing(recorded, fallback: choice)
         }
         var tree = try commit.map { try repository.tree(ofCommit: $0) } ?? ObjectID.emptyTree
         if let recordedTree = header.baseTree {
@@ -39,7 +67,57 @@ public struct Base: Sendable, Equatable {
             }
             tree = id
         }
-        return Base(commit: commit, tree: tree)
+        return Base(commit: commit, tree: tree, choice: choice)
+    }
+
+    /// HEAD, or, when the session's start is known and HEAD is later, the newest commit on
+    /// HEAD's first-parent line whose committer time is at or before it (HEAD when none is).
+    static func search(before start: Int64?, in repository: Repository) throws -> (ObjectID?, Choice) {
+        guard let head = try repository.head() else { return (nil, .head) }
+        guard let start else { return (head, .head) }
+        var current = head
+        var examined = 0
+        while examined < searchLimit {
+            examined += 1
+            if try repository.commitCommitter(current).time <= start {
+                return (current, current == head ? .head : .sessionStart(examined: examined))
+            }
+            guard let parent = try repository.commitParents(current).first else { break }
+            current = parent
+        }
+        return (head, .head)
+    }
+
+    /// How the commit was chosen, for `--json`: `recorded`, `option`, `head`,
+    /// `session-start`, or `recorded-missing/` and the fallback's.
+    public var choiceCode: String {
+        func code(_ choice: Choice) -> String {
+            switch choice {
+            case .recorded: return "recorded"
+            case .option: return "option"
+            case .head: return "head"
+            case .sessionStart: return "session-start"
+            case .recordedMissing(_, let fallback): return "recorded-missing/" + code(fallback)
+            }
+        }
+        return code(choice)
+    }
+
+    /// One line for people: which commit, and why.
+    public var explanation: String {
+        let name = commit.map { String($0.hex.prefix(12)) } ?? "the empty tree"
+        func why(_ choice: Choice) -> String {
+            switch choice {
+            case .recorded: return "the trace's recorded base commit"
+            case .option: return "--base"
+            case .head: return "HEAD"
+            case .sessionStart(let n):
+                return "the newest commit on HEAD's first-parent line at or before the session's start (HEAD is later; \(n) examined)"
+            case .recordedMissing(let recorded, let fallback):
+                return why(fallback) + "; the trace's recorded base commit \(recorded.prefix(12)) is not in the repository"
+            }
+        }
+        return "base \(name): " + why(choice)
     }
 
     /// When the session started on a dirty tree, a commit of that tree on the base commit,

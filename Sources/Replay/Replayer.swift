@@ -112,8 +112,8 @@ public struct Replayer {
             steps[k].commit = commit
             parent = commit
         }
-        return Run(header: header, baseCommit: base.commit, baseTree: startTree, startState: ledger.startState,
-                   steps: steps, finalTree: workspace.tree, head: parent, refs: [])
+        return Run(header: header, baseCommit: base.commit, baseTree: startTree, baseChoice: base.choiceCode,
+                   startState: ledger.startState, steps: steps, finalTree: workspace.tree, head: parent, refs: [])
     }
 
     func replay(_ span: Span, _ context: ReplayContext, dialects: [any ToolDialect]) throws -> Outcome {

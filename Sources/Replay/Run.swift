@@ -62,6 +62,8 @@ public struct Run: Sendable {
     /// The commit the run starts on (nil for an empty repository).
     public var baseCommit: ObjectID?
     public var baseTree: ObjectID
+    /// How the base commit was chosen (`Base.choiceCode`).
+    public var baseChoice: String = "head"
     /// Files of `baseTree` taken from the session's first observation of them, not from the
     /// base commit: the session began on a dirty working tree.
     public var startState: [Recovery]

@@ -60,11 +60,12 @@ struct BlameCommand: ParsableCommand {
                 hint: "name the file relative to the repository's top, e.g. src/main.c")
         }
         let repository = try Repository.open(repo, objectsInMemory: true)
-        let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
         let progress = console.progress("blame")
+        let spans = try FirstSpan(progress.spans(of: source))
+        let base = try Base.resolve(header: source.header, revision: self.base, sessionStart: spans.sessionStart, in: repository)
         let run: Run
         do {
-            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: progress.spans(of: source))
+            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: spans.next)
         } catch {
             progress.clear()
             throw error

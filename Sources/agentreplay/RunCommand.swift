@@ -9,8 +9,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Replay a session onto the repository as it was when the session started.",
         discussion: """
-            The base is the trace's recorded base commit when it names one, else --base, else \
-            HEAD. Each span that changed files becomes one commit; the chain is stored at \
+            The base is the trace's recorded base commit when it names one (and the repository \
+            has it), else --base, else the newest commit on HEAD's first-parent line at or \
+            before the session's start (HEAD itself when it is not later). Each span that changed files becomes one commit; the chain is stored at \
             refs/agentreplay/runs/<trace id> and refs/agentreplay/last (try `git log -p \
             refs/agentreplay/last`). Exit status: 0 verified (every call's effect accounted \
             for), 1 contradicted (drift, mismatch, calls not replayable), 2 bad input, 3 \
@@ -55,13 +56,28 @@ struct RunCommand: ParsableCommand {
                     hint: "replay without writing anything with --no-refs")
             }
         }
-        let base = try Base.resolve(header: source.header, revision: self.base, in: repository)
         let progress = console.progress("run")
-        // The trace is stored on a thread of its own while the replay runs on this one.
+        // The trace is stored on a thread of its own while the replay runs on this one (its
+        // bytes asked for before the first span is read).
         let store = noRefs ? nil : TraceStore(in: repository, header: source.header, produce: source.native())
+        let spans: FirstSpan
+        let base: Base
+        do {
+            spans = try FirstSpan(progress.spans(of: source))
+            base = try Base.resolve(header: source.header, revision: self.base, sessionStart: spans.sessionStart, in: repository)
+        } catch {
+            source.cancel()
+            store?.discard()
+            progress.clear()
+            throw error
+        }
+        if base.choice != .recorded, base.choice != .head, base.choice != .option {
+            progress.clear()
+            console.note(base.explanation)
+        }
         var run: Run
         do {
-            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: progress.spans(of: source))
+            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: spans.next)
         } catch {
             source.cancel()
             store?.discard()

@@ -19,7 +19,7 @@ enum RunDocument {
                 ("format", .string(run.header.sourceFormat)),
                 ("file", string(run.header.sourceFile)),
             ])),
-            ("base", .object([("commit", id(run.baseCommit)), ("tree", .string(run.baseTree.hex)),
+            ("base", .object([("commit", id(run.baseCommit)), ("chosen_by", .string(run.baseChoice)), ("tree", .string(run.baseTree.hex)),
                               ("start_state", .array(run.startState.map(recovery)))])),
             ("head", id(run.head)),
             ("final_tree", .string(run.finalTree.hex)),

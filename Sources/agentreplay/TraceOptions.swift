@@ -24,7 +24,8 @@ struct TraceOptions: ParsableArguments {
     /// `base`, else HEAD), writing no refs; `progress`, when given, follows the spans.
     func replay(_ path: String, onto repository: Repository, base: String?, progress: Progress? = nil) throws -> (trace: Trace, run: Run) {
         let trace = try load(path)
-        let start = try Base.resolve(header: trace.header, revision: base, in: repository)
+        let first = trace.spans.first.flatMap { $0.startTime ?? $0.endTime }?.seconds
+        let start = try Base.resolve(header: trace.header, revision: base, sessionStart: first, in: repository)
         let replayer = Replayer(repository: repository)
         guard let progress else { return (trace, try replayer.replay(header: trace.header, spans: trace.spans, base: start)) }
         defer { progress.clear() }
