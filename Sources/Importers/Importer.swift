@@ -48,6 +48,8 @@ public enum Importer {
             trace = try AgentStraceImporter(path: path, displayName: name, options: options).run()
         case .otlp:
             trace = try OTLPImporter(path: path, displayName: name, options: options).run()
+        case .openCode:
+            trace = try OpenCodeImporter(path: path, displayName: name, options: options).run()
         }
         if resolved == .native, let root = options.recordedRoot { trace.header.repoRoot = root }
         return trace

@@ -17,6 +17,9 @@ public enum SourceFormat: String, Sendable, CaseIterable {
     case agentStrace = "agent-strace"
     /// OpenTelemetry OTLP/JSON exports of spans (`resourceSpans`), one document or one per line.
     case otlp
+    /// OpenCode sessions as `opencode export` writes them: one JSON document, `info` (the
+    /// session) and `messages` (each `info` and `parts`).
+    case openCode = "opencode"
 
     /// Tells the format from the first non-blank line of a file, or nil when it is none this
     /// build reads. That line is parsed whole, however long: what tells a format apart can sit
@@ -36,6 +39,12 @@ public enum SourceFormat: String, Sendable, CaseIterable {
             start.append(0x0A)
             if let key = firstMemberName(start) {
                 let openedAlone = start.prefix { $0 != 0x0A }.allSatisfy { [0x20, 0x09, 0x0D, UInt8(ascii: "{")].contains($0) }
+                if key == "info", openedAlone {
+                    // An OpenCode export's `info` (the session) opens with `id`; a SWE-agent
+                    // trajectory's with anything else.
+                    if let inner = firstMemberName(afterFirstColon(start)) { return inner == "id" ? .openCode : .sweAgent }
+                    if start.count <= 4096 { continue }
+                }
                 return documentFormat(firstMember: key, openedAlone: openedAlone)
             }
             if let key = firstElementMemberName(start) { return openHandsEventKeys.contains(key) ? .openHands : nil }
@@ -44,20 +53,33 @@ public enum SourceFormat: String, Sendable, CaseIterable {
         return nil
     }
 
+    /// The bytes after the first `:` of `bytes` (where the first member's value starts).
+    static func afterFirstColon(_ bytes: [UInt8]) -> [UInt8] {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return [] }
+        return Array(bytes[(colon + 1)...])
+    }
+
     /// Top-level members a SWE-agent trajectory starts with (1.x writes `trajectory` first,
     /// 0.x `environment`).
     static let trajectoryKeys: Set<String> = ["trajectory", "history", "info", "replay_config", "environment"]
 
     /// The format of a multi-line JSON document told by its first member: a SWE-agent
     /// trajectory, or — when the document's first line is its `{` alone, as pretty-printers
-    /// write it — a Gemini CLI session (`JSON.stringify(record, null, 2)` puts `sessionId`
-    /// first) or an OTLP export.
+    /// write it — a Gemini CLI session or an OTLP export. `JSON.stringify(record, null, 2)` puts
+    /// a Gemini CLI session's `sessionId` first; a session stored with its members sorted by
+    /// name (Entire's checkpoints) starts with one of the `ConversationRecord` members that
+    /// sort before `messages`: `directories`, `kind` (`main`, `subagent`) or `lastUpdated`.
+    /// (An OpenCode export's `info` is told apart from a SWE-agent trajectory's by its first
+    /// member, `id`, in `detect`.)
     static func documentFormat(firstMember key: String, openedAlone: Bool) -> SourceFormat? {
         if trajectoryKeys.contains(key) { return .sweAgent }
-        if openedAlone, key == "sessionId" { return .gemini }
+        if openedAlone, geminiFirstKeys.contains(key) { return .gemini }
         if openedAlone, key == "resourceSpans" { return .otlp }
         return nil
     }
+
+    /// The members a Gemini CLI `ConversationRecord` document may start with.
+    static let geminiFirstKeys: Set<String> = ["sessionId", "directories", "kind", "lastUpdated"]
 
     /// Members an OpenHands event opens with (`event_to_dict` writes `id` first).
     static let openHandsEventKeys: Set<String> = ["id", "timestamp", "source", "message", "action", "observation", "cause"]
@@ -109,6 +131,7 @@ public enum SourceFormat: String, Sendable, CaseIterable {
         // Rollouts before the `type`/`payload` envelope (2025) open with the bare session meta.
         if value["type"] == nil, value["id"] != nil, value["timestamp"] != nil,
            value["instructions"] != nil || value["git"] != nil { return .codex }
+        if value["info"]?["id"]?.stringValue != nil, value["messages"]?.arrayValue != nil, value["trajectory"] == nil { return .openCode }
         if value["trajectory"] != nil, value["info"] != nil || value["history"] != nil { return .sweAgent }
         let claudeTypes: Set<String> = [
             "user", "assistant", "system", "summary", "permission-mode", "file-history-snapshot",

@@ -1,0 +1,58 @@
+import Trace
+
+/// Imports an OpenCode session as `opencode export <session>` writes it: one JSON document,
+/// `{"info": Session.Info, "messages": [{"info": Message, "parts": [Part]}]}`.
+///
+/// - `info`: `id` (the session, `ses_…`), `directory` (where OpenCode ran), `version`, `time`.
+/// - A `user` message is a `user` span: the text of its `text` parts that are not `synthetic`
+///   (OpenCode adds synthetic parts holding the files a prompt attached).
+/// - An `assistant` message is one model step: an `llm` span (`modelID`, `tokens` — `input`
+///   without the cache, `output`, `reasoning`, `cache.read`, `cache.write` — and `cost` as
+///   recorded, its `text` parts as the response) with a `tool` span under it for each `tool`
+///   part: `tool`, `callID`, `state.input` as `input`, `state.output` (or `state.error`) as
+///   `output`, `state.metadata` as `details`, `state.time` as its times; `completed` is ok,
+///   `error` failed, `pending`/`running` had no result. A message that ended in an `error`
+///   (aborted, an API failure) adds an `error` event.
+/// - A user message's `summary.diffs` (what its turn changed, per file, as OpenCode worked it
+///   out from its snapshots) becomes a `turn-summary` tool span after the turn's last step.
+///
+/// The repo root is the first assistant message's `path.root` (the git worktree OpenCode
+/// found), else `info.directory`; `path.cwd` is each tool span's working directory.
+public struct OpenCodeImporter {
+    let path: String
+    let displayName: String
+    let options: Importer.Options
+
+    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
+        self.path = path
+        self.displayName = displayName ?? path
+        self.options = options
+    }
+
+    public func run() throws(TraceError) -> Trace {
+        let document = try LocatedJSON(path: path, displayName: displayName)
+        let top = try FieldDecoder(document.root, file: displayName, line: document.line(of: document.rootOffset))
+        let info = try top.object("info")
+        guard let messages = try top.optionalArray("messages") else {
+            throw top.error("messages", "missing: not an OpenCode export (`opencode export` writes `info` and `messages`)")
+        }
+        let sessionID = try info.string("id")
+        let messagesAt = document.member("messages", at: document.rootOffset)
+        let offsets = messagesAt.map(document.elements(at:)) ?? []
+        var reader = OpenCodeMessages(file: displayName, directory: try info.optionalString("directory"))
+        for (i, message) in messages.enumerated() {
+            let offset = i < offsets.count ? offsets[i] : nil
+            let line = offset.map(document.line(of:)) ?? document.line(of: document.rootOffset)
+            let partLines = document.elementLines(at: offset.flatMap { document.member("parts", at: $0) },
+                                                  count: message["parts"]?.arrayValue?.count ?? 0)
+            try reader.read(message, index: i, line: line, partLines: partLines)
+        }
+        reader.finishTurn()
+        let directory = try info.optionalString("directory")
+        let header = Trace.Header(
+            traceID: StableID.trace(sessionID), agentName: "opencode", agentVersion: try info.optionalString("version"),
+            repoRoot: options.recordedRoot ?? reader.root ?? directory,
+            sourceFormat: SourceFormat.openCode.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))
+        return Trace(header: header, spans: reader.spans)
+    }
+}
