@@ -9,6 +9,7 @@ enum Dialects {
         case "swe-agent": return [SWEAgentDialect()]
         case "openhands": return [OpenHandsDialect()]
         case "gemini-cli": return [GeminiDialect()]
+        case "opencode": return [OpenCodeDialect()]
         default: return []
         }
     }

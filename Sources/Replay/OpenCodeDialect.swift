@@ -1,0 +1,157 @@
+import Trace
+
+/// OpenCode's tools. `edit` (`OpenCodeEdit`), `multiedit`, `write` and `apply_patch`/`patch`
+/// (`OpenCodePatch`) are applied, their recorded whole-file images (`filediff.before`/`after`,
+/// `files[].before`/`after`, `exists`) checked against replay; `read` is checked against the
+/// replayed file (`OpenCodeRead`); `bash`'s plain file effects are replayed when it exited 0,
+/// anything else it may have changed flagged (`ShellReplay.openCode`); `task` ran a subagent
+/// in a session of its own, whose effects this log does not hold; the tools in
+/// `observing` are served; any other tool (an MCP server's, a plugin's) is not replayable.
+/// A `turn-summary` span (what a turn changed, as OpenCode recorded it) is checked against
+/// the replayed files (`OpenCodeTurnSummary`). Relative paths are to the directory OpenCode
+/// ran in (the span's working directory).
+///
+/// After every edit OpenCode runs the formatter configured for the file, if any; replay
+/// cannot, and the after-images show where one changed a file.
+struct OpenCodeDialect: ToolDialect {
+    let shell = ShellReplay()
+
+    /// Tools that change no file: their results are served.
+    static let observing: Set<String> = [
+        "read", "glob", "grep", "list", "ls", "webfetch", "websearch", "codesearch", "todowrite", "todoread", "skill",
+        "question", "lsp", "lsp_diagnostics", "lsp_hover", "invalid", "plan_enter", "plan_exit",
+    ]
+
+    func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
+        guard let tool = span.toolName else { return nil }
+        if tool == OpenCodeTurnSummary.tool, span.attributes["agentreplay.opencode.synthetic"]?.boolValue == true {
+            return try OpenCodeTurnSummary.check(span, context)
+        }
+        if span.status == .error, let message = ReplayContext.recordedError(span), Self.neverRan(message), tool != "read" {
+            return Outcome(verdict: .failedAsRecorded, note: message)
+        }
+        switch tool {
+        case "edit": return try edit(span, context, multi: false)
+        case "multiedit": return try edit(span, context, multi: true)
+        case "write": return try write(span, context)
+        case "apply_patch", "patch": return try applyPatch(span, context)
+        case "bash": return try shell.openCode(span, context)
+        case "read": return try OpenCodeRead.check(span, context)
+        case "task":
+            if span.status == .unset { return Outcome(verdict: .noResult, note: "the log has no result for this call") }
+            let session = span.details?["sessionId"]?.stringValue.map { " (\($0))" } ?? ""
+            return Outcome(verdict: .served, note: "a subagent ran in a session of its own\(session): its file effects are not in this log",
+                           unseenEffects: true)
+        default:
+            if Self.observing.contains(tool) { return .served }
+            return Outcome(verdict: .notReplayable, note: "OpenCode tool \(tool) is not one replay knows: its effect on the files is unknown")
+        }
+    }
+
+    /// Errors that show the tool never ran: a person or a permission rule refused it, or
+    /// OpenCode's read-before-edit guard (`FileTime.assert`) stopped it.
+    static func neverRan(_ message: String) -> Bool {
+        ["rejected permission", "permission", "You must read file", "has been modified since it was last read"]
+            .contains { message.contains($0) }
+    }
+
+    func string(_ value: JSON?, _ key: String) -> String? { value?[key]?.stringValue }
+
+    /// The path a call names, or the outcome when it cannot be used.
+    func target(_ span: Span, _ file: String?, _ context: ReplayContext) throws -> Result<RepoPath, OutcomeBox> {
+        guard let file else {
+            return .failure(OutcomeBox(Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch,
+                                               note: span.status == .error ? ReplayContext.recordedError(span) : "input has no filePath")))
+        }
+        switch context.map(file, span: span) {
+        case .failure(let refusal): return .failure(OutcomeBox(context.refusal(refusal, span: span)))
+        case .success(let path):
+            if let refused = try context.refusalToWrite(path, span: span) { return .failure(OutcomeBox(refused)) }
+            return .success(path)
+        }
+    }
+
+    struct OutcomeBox: Error {
+        let outcome: Outcome
+        init(_ outcome: Outcome) { self.outcome = outcome }
+    }
+
+    func edit(_ span: Span, _ context: ReplayContext, multi: Bool) throws -> Outcome {
+        let file = string(span.input, "filePath")
+        let path: RepoPath
+        switch try target(span, file, context) {
+        case .failure(let box): return box.outcome
+        case .success(let p): path = p
+        }
+        let edits: [JSON] = multi ? (span.input?["edits"]?.arrayValue ?? []) : [span.input ?? .null]
+        if edits.isEmpty && span.status != .error {
+            return Outcome(verdict: .mismatch, paths: [path], note: "multiedit with no edits")
+        }
+        let before = try context.workspace.read(path)
+        let isDirectory = try context.workspace.entry(path) == .directory
+        var current = before
+        var result: FileEdit = .failure("no edits")
+        for e in edits {
+            guard let old = string(e, "oldString"), let new = string(e, "newString") else {
+                result = .failure("input lacks oldString or newString")
+                break
+            }
+            result = OpenCodeEdit.apply(to: current, old: old, new: new, replaceAll: e["replaceAll"]?.boolValue ?? false,
+                                        isDirectory: isDirectory, path: file ?? path.value)
+            guard case .write(let bytes) = result else { break }
+            current = bytes
+        }
+        var outcome = try context.settle(result, path: path, span: span)
+        if span.status == .ok {
+            let recorded = span.details?["filediff"]
+            outcome.drift += images(before: recorded?["before"]?.stringValue, after: recorded?["after"]?.stringValue,
+                                    current: before, written: outcome.verdict == .applied ? current : nil, path: path, context)
+        }
+        return outcome
+    }
+
+    func write(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        let path: RepoPath
+        switch try target(span, string(span.input, "filePath"), context) {
+        case .failure(let box): return box.outcome
+        case .success(let p): path = p
+        }
+        guard let content = string(span.input, "content") else {
+            return try context.settle(.failure("input lacks content"), path: path, span: span)
+        }
+        var drift: [Drift] = []
+        if span.status == .ok, let existed = span.details?["exists"]?.boolValue {
+            let current = try context.workspace.read(path)
+            if existed, current == nil {
+                drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: write overwrote it)", replayed: "(no file)",
+                                   suspects: context.suspects(path)))
+            } else if !existed, current != nil {
+                drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file: write created it)", replayed: "(file exists)",
+                                   suspects: context.suspects(path)))
+            }
+        }
+        var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
+        outcome.drift += drift
+        return outcome
+    }
+
+    /// A recorded before-image against the file replay held, and a recorded after-image
+    /// against what replay wrote (the before-image first: one drift explains the other).
+    func images(before: String?, after: String?, current: [UInt8]?, written: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
+        if let before {
+            if current == nil, !before.isEmpty {
+                return [Drift(kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))]
+            }
+            if let current, var d = Drift.compare(recorded: Bytes.normalisingCRLF(Array(before.utf8)), replayed: Bytes.normalisingCRLF(current),
+                                                  kind: .beforeImage, path: path.value) {
+                d.suspects = context.suspects(path)
+                return [d]
+            }
+        }
+        if let after, let written, var d = Drift.compare(recorded: Array(after.utf8), replayed: written, kind: .afterImage, path: path.value) {
+            d.suspects = context.suspects(path)
+            return [d]
+        }
+        return []
+    }
+}

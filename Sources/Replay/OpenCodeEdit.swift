@@ -1,0 +1,142 @@
+/// OpenCode's `edit` tool (`packages/opencode/src/tool/edit.ts`), as it changes a file. Text
+/// is handled as JavaScript handles it: UTF-16 code units, JavaScript's whitespace.
+///
+/// - `oldString` equal to `newString` is refused; an empty `oldString` writes `newString` as
+///   the whole file (created or not);
+/// - a missing file, or a directory, is refused;
+/// - `oldString` and `newString` take the file's line ending (`\r\n` when the file has one);
+/// - `replace` tries, in order, the exact text and then OpenCode's fallback replacers (lines
+///   matched trimmed, a block matched by its first and last lines, whitespace collapsed,
+///   indentation removed, escapes undone, the text trimmed, a block matched by context). The
+///   first candidate found in the file wins when it occurs once, or for every occurrence
+///   with `replaceAll` (`String.prototype.replaceAll`, whose `$&`, `` $` ``, `$'` and `$$` in
+///   `newString` are patterns); a candidate found more than once is passed over. Nothing
+///   found: "Could not find oldString…"; only repeated candidates: "Found multiple matches…".
+///
+/// After writing, OpenCode runs any formatter configured for the file; replay cannot.
+enum OpenCodeEdit {
+    typealias Text = [UInt16]
+
+    static func apply(to content: [UInt8]?, old: String, new: String, replaceAll: Bool, isDirectory: Bool, path: String) -> FileEdit {
+        if old == new { return .failure("No changes to apply: oldString and newString are identical.") }
+        if old.isEmpty { return .write(Array(new.utf8)) }
+        guard let content else { return .failure("File \(path) not found") }
+        if isDirectory { return .failure("Path is a directory, not a file: \(path)") }
+        let text = Text(String(decoding: content, as: UTF8.self).utf16)
+        let crlf = Self.contains(text, [0x0D, 0x0A])
+        func ending(_ s: String) -> Text {
+            let lf = Self.replacingAll(Text(s.utf16), [0x0D, 0x0A], with: [0x0A])
+            return crlf ? Self.replacingAll(lf, [0x0A], with: [0x0D, 0x0A]) : lf
+        }
+        switch replace(text, ending(old), ending(new), replaceAll: replaceAll) {
+        case .success(let out): return .write(Array(String(decoding: out, as: UTF16.self).utf8))
+        case .failure(let failure): return .failure(failure.message)
+        }
+    }
+
+    struct Failure: Error { let message: String }
+
+    static func replace(_ content: Text, _ old: Text, _ new: Text, replaceAll: Bool) -> Result<Text, Failure> {
+        var notFound = true
+        for replacer in OpenCodeReplacers.all {
+            for search in replacer(content, old) {
+                guard let index = firstIndex(of: search, in: content) else { continue }
+                notFound = false
+                if replaceAll { return .success(jsReplaceAll(content, search, new)) }
+                if lastIndex(of: search, in: content) != index { continue }
+                return .success(Array(content[..<index]) + new + Array(content[(index + search.count)...]))
+            }
+        }
+        if notFound {
+            return .failure(Failure(message: "Could not find oldString in the file. It must match exactly, including whitespace, indentation, and line endings."))
+        }
+        return .failure(Failure(message: "Found multiple matches for oldString. Provide more surrounding context to make the match unique."))
+    }
+
+    // MARK: JavaScript string operations on UTF-16 code units
+
+    static func firstIndex(of needle: Text, in hay: Text, from start: Int = 0) -> Int? {
+        if needle.isEmpty { return min(start, hay.count) }
+        guard needle.count <= hay.count else { return nil }
+        var i = start
+        while i + needle.count <= hay.count {
+            if hay[i] == needle[0], hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    static func lastIndex(of needle: Text, in hay: Text) -> Int? {
+        if needle.isEmpty { return hay.count }
+        guard needle.count <= hay.count else { return nil }
+        var i = hay.count - needle.count
+        while i >= 0 {
+            if hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    static func contains(_ hay: Text, _ needle: Text) -> Bool { firstIndex(of: needle, in: hay) != nil }
+
+    /// Every occurrence replaced literally.
+    static func replacingAll(_ hay: Text, _ needle: Text, with replacement: Text) -> Text {
+        var out: Text = []
+        var i = 0
+        while let at = firstIndex(of: needle, in: hay, from: i), !needle.isEmpty {
+            out += hay[i..<at]
+            out += replacement
+            i = at + needle.count
+        }
+        out += hay[i...]
+        return out
+    }
+
+    /// `hay.replaceAll(search, replacement)`: every occurrence (an empty `search` matches
+    /// between every two code units and at both ends), with `$$`, `$&`, `` $` `` and `$'` in
+    /// the replacement read as patterns.
+    static func jsReplaceAll(_ hay: Text, _ search: Text, _ replacement: Text) -> Text {
+        var positions: [Int] = []
+        if search.isEmpty {
+            positions = Array(0...hay.count)
+        } else {
+            var i = 0
+            while let at = firstIndex(of: search, in: hay, from: i) {
+                positions.append(at)
+                i = at + search.count
+            }
+        }
+        var out: Text = []
+        var last = 0
+        for at in positions {
+            out += hay[last..<at]
+            out += substitution(replacement, matched: search, at: at, in: hay)
+            last = at + search.count
+        }
+        out += hay[last...]
+        return out
+    }
+
+    /// GetSubstitution (ECMA-262) for a string pattern: no capture groups.
+    static func substitution(_ replacement: Text, matched: Text, at position: Int, in hay: Text) -> Text {
+        let dollar: UInt16 = 0x24
+        guard replacement.contains(dollar) else { return replacement }
+        var out: Text = []
+        var i = 0
+        while i < replacement.count {
+            let c = replacement[i]
+            if c == dollar, i + 1 < replacement.count {
+                switch replacement[i + 1] {
+                case dollar: out.append(dollar); i += 2; continue
+                case 0x26: out += matched; i += 2; continue  // $&
+                case 0x60: out += hay[..<position]; i += 2; continue  // $`
+                case 0x27: out += hay[min(hay.count, position + matched.count)...]; i += 2; continue  // $'
+                default: break
+                }
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
+    }
+}
