@@ -3,7 +3,8 @@ import Trace
 /// Gemini CLI's tools: `replace` (`GeminiEdit`) and `write_file` are applied; their recorded
 /// `resultDisplay` (`originalContent`, `newContent`) is checked against the file replay held
 /// before and wrote; `run_shell_command`'s plain file effects are replayed when its recorded
-/// exit code is 0, and anything else it may have changed flagged (`ShellReplay.gemini`); every
+/// exit code is 0, and anything else it may have changed flagged (`ShellReplay.gemini`);
+/// `read_file`'s whole reads are checked against the replayed file (`GeminiRead`); every
 /// other tool is served. Paths may be relative: to the project root.
 /// A call the user cancelled did not run.
 struct GeminiDialect: ToolDialect {
@@ -19,6 +20,8 @@ struct GeminiDialect: ToolDialect {
             return span.toolName == "replace" ? try replace(span, context) : try writeFile(span, context)
         case "run_shell_command":
             return try shell.gemini(span, context)
+        case "read_file":
+            return try GeminiRead.check(span, context)
         default:
             return nil
         }
