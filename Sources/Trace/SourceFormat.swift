@@ -39,7 +39,7 @@ public enum SourceFormat: String, Sendable, CaseIterable {
             start.append(0x0A)
             if let key = firstMemberName(start) {
                 let openedAlone = start.prefix { $0 != 0x0A }.allSatisfy { [0x20, 0x09, 0x0D, UInt8(ascii: "{")].contains($0) }
-                if key == "info", openedAlone {
+                if key == "info" {
                     // An OpenCode export's `info` (the session) opens with `id`; a SWE-agent
                     // trajectory's with anything else.
                     if let inner = firstMemberName(afterFirstColon(start)) { return inner == "id" ? .openCode : .sweAgent }
