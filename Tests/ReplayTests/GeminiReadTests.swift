@@ -1,0 +1,30 @@
+import XCTest
+
+import Importers
+import Replay
+import TestSupport
+import Trace
+
+/// Gemini CLI's `read_file` checked against the replayed file: a whole read is compared, a
+/// partial or truncated one is not, and a file a shell command wrote in a way replay cannot
+/// follow is caught by the read that shows it (the entireio/cli session of ab2b9748b105).
+final class GeminiReadTests: XCTestCase {
+    func read(_ path: String, _ output: String, args: [(String, JSON)] = []) -> GeminiSession.Call {
+        GeminiSession.Call(name: "read_file", args: .object([("file_path", .string(path))] + args), result: output)
+    }
+
+    func testWholeReadsAreComparedPartialOnesAreNot() throws {
+        let repo = try TestRepo(self, files: ["a.md": "one\r\ntwo\r\n", "b.md": "x\n"])
+        var s = GeminiSession()
+        s.gemini(calls: [read("a.md", "one\ntwo\n")])
+        s.gemini(calls: [read("b.md", "y\n")])
+        s.gemini(calls: [read("b.md", "z\n", args: [("offset", 0), ("limit", 1)])])
+        s.gemini(calls: [read("c.md", "seen\n")])
+        let directory = try makeTemporaryDirectory(self, "gemini")
+        let trace = try Importer.load(path: s.save(in: directory))
+        let r = try replay(trace, onto: repo)
+        XCTAssertEqual(r.tools.map(\.verdict), [.served, .served, .served, .served])
+        XCTAssertEqual(r.tools.map { $0.drift.first?.kind }, [nil, .observation, nil, .existence])
+        XCTAssertEqual(r.tools[1].drift.first?.recorded, "y")
+    }
+}
