@@ -6,7 +6,7 @@ import Trace
 /// replayed file (`OpenCodeRead`); `bash`'s plain file effects are replayed when it exited 0,
 /// anything else it may have changed flagged (`ShellReplay.openCode`); `task` ran a subagent
 /// in a session of its own, whose effects this log does not hold; the tools in
-/// `observing` are served; any other tool (an MCP server's, a plugin's) is not replayable.
+/// `ToolRoles.openCodeObserving` are served; any other tool (an MCP server's, a plugin's) is not replayable.
 /// A `turn-summary` span (what a turn changed, as OpenCode recorded it) is checked against
 /// the replayed files (`OpenCodeTurnSummary`). Relative paths are to the directory OpenCode
 /// ran in (the span's working directory).
@@ -15,12 +15,6 @@ import Trace
 /// cannot, and the after-images show where one changed a file.
 struct OpenCodeDialect: ToolDialect {
     let shell = ShellReplay()
-
-    /// Tools that change no file: their results are served.
-    static let observing: Set<String> = [
-        "read", "glob", "grep", "list", "ls", "webfetch", "websearch", "codesearch", "todowrite", "todoread", "skill",
-        "question", "lsp", "lsp_diagnostics", "lsp_hover", "invalid", "plan_enter", "plan_exit",
-    ]
 
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
         guard let tool = span.toolName else { return nil }
@@ -43,8 +37,7 @@ struct OpenCodeDialect: ToolDialect {
             return Outcome(verdict: .served, note: "a subagent ran in a session of its own\(session): its file effects are not in this log",
                            unseenEffects: true)
         default:
-            if Self.observing.contains(tool) { return .served }
-            return Outcome(verdict: .notReplayable, note: "OpenCode tool \(tool) is not one replay knows: its effect on the files is unknown")
+            return nil  // ToolRoles.openCodeObserving, else not replayable
         }
     }
 

@@ -48,6 +48,11 @@ enum ToolRoles {
     ]
     static let openHandsRunsCode: [String: String] = ["delegate": "a delegated agent"]
 
+    static let openCodeObserving: Set<String> = [
+        "read", "glob", "grep", "list", "ls", "webfetch", "websearch", "codesearch", "todowrite", "todoread", "skill",
+        "question", "lsp", "lsp_diagnostics", "lsp_hover", "invalid", "plan_enter", "plan_exit",
+    ]
+
     /// The role from a dialect's lists, for the span's tool name.
     static func role(of span: Span, observing: Set<String>, runsCode: [String: String] = [:]) -> ToolRole? {
         guard let name = span.toolName else { return nil }
@@ -78,6 +83,12 @@ extension GeminiDialect {
 extension SWEAgentDialect {
     func role(of span: Span) -> ToolRole? {
         ToolRoles.role(of: span, observing: ToolRoles.sweAgentObserving)
+    }
+}
+
+extension OpenCodeDialect {
+    func role(of span: Span) -> ToolRole? {
+        ToolRoles.role(of: span, observing: ToolRoles.openCodeObserving)
     }
 }
 
