@@ -79,6 +79,8 @@ extension ClaudeCodeImporter {
         var tiedTasks = Set<String>()
         /// Task calls by the `agentId` their record names, with the turn that made them.
         var taskOfAgent: [String: (call: String, turn: Span.ID?)] = [:]
+        /// Result lines written before the line of their call (see `ClaudeCodeEarlyResults`).
+        var early = ClaudeCodeEarlyResults()
 
         /// A new file's sequence number: its spans are merged with the other files' by time.
         mutating func beginFile() -> Int {
@@ -91,10 +93,11 @@ extension ClaudeCodeImporter {
         mutating func read(path: String, displayName: String, agentFile: Bool) throws(TraceError) -> [Span] {
             let sequence = beginFile()
             var spans = SpanLog()
-            let log = try JSONLines(path: path, displayName: displayName)
+            let log = try JSONLines(path: path, displayName: displayName, joined: true)
             while let record = try log.next() {
                 try read(record, displayName: displayName, into: &spans, sequence: sequence, agentFile: agentFile)
             }
+            try releaseEarlyResults(into: &spans)
             return spans.removeAll().spans
         }
 
@@ -117,7 +120,38 @@ extension ClaudeCodeImporter {
         }
 
         mutating func readLine(_ line: FieldDecoder, into spans: inout SpanLog, sequence: Int, agentFile: Bool) throws(TraceError) {
+            if !early.isEmpty {
+                // A child of a held result: the conversation went on without its call.
+                if let parent = try line.optionalString("parentUuid"), let orphan = early.removeChild(of: parent) {
+                    try readLine(orphan.line, into: &spans, sequence: orphan.sequence, agentFile: orphan.agentFile, orphans: true)
+                }
+            }
+            try readLine(line, into: &spans, sequence: sequence, agentFile: agentFile, orphans: false)
+            if !early.isEmpty, let uuid = try line.optionalString("uuid") {
+                // The call a held result answers: the result comes after it now.
+                for held in early.removeAnswers(to: uuid) {
+                    try readLine(held.line, into: &spans, sequence: held.sequence, agentFile: held.agentFile, orphans: true)
+                }
+            }
+        }
+
+        /// Results still held at the end of a file: their calls are not in the log.
+        mutating func releaseEarlyResults(into spans: inout SpanLog) throws(TraceError) {
+            for held in early.removeAll() {
+                try readLine(held.line, into: &spans, sequence: held.sequence, agentFile: held.agentFile, orphans: true)
+            }
+        }
+
+        /// With `orphans`, a result whose call the log does not hold is kept as a call of its
+        /// own (`orphanSpan`); else its line is held until its parent line comes.
+        mutating func readLine(_ line: FieldDecoder, into spans: inout SpanLog, sequence: Int, agentFile: Bool, orphans: Bool) throws(TraceError) {
             let type = try line.optionalString("type")
+            var orphans = orphans
+            if !orphans, type == "user", try answersAnUnknownCall(line) {
+                if early.hold(line, parent: try line.optionalString("parentUuid"), uuid: try line.optionalString("uuid"),
+                              sequence: sequence, agentFile: agentFile) { return }
+                orphans = true
+            }
             if sessionID == nil, let s = try line.optionalString("sessionId") { sessionID = s }
             if version == nil, let v = try line.optionalString("version") { version = v }
             let cwd = try line.optionalString("cwd")
@@ -134,7 +168,7 @@ extension ClaudeCodeImporter {
             case "assistant":
                 try readAssistant(line, into: &spans, sequence: sequence, parent: parent, time: time, cwd: cwd)
             case "user":
-                try readUser(line, into: &spans, parent: parent, time: time, sourceID: sourceID, cwd: cwd)
+                try readUser(line, into: &spans, parent: parent, time: time, sourceID: sourceID, cwd: cwd, orphans: orphans)
             case "system":
                 if try line.optionalString("subtype") == "compact_boundary" {
                     openTurn = nil
@@ -301,7 +335,20 @@ extension ClaudeCodeImporter {
             }
         }
 
-        mutating func readUser(_ line: FieldDecoder, into spans: inout SpanLog, parent: Span.ID?, time: Timestamp?, sourceID: String, cwd: String?) throws(TraceError) {
+        /// Whether a `user` line holds a result for a call not read yet (and not answered).
+        func answersAnUnknownCall(_ line: FieldDecoder) throws(TraceError) -> Bool {
+            guard let content = line["message"]?["content"]?.arrayValue else { return false }
+            for block in content where block["type"]?.stringValue == "tool_result" {
+                guard let id = block["tool_use_id"]?.stringValue else { continue }
+                if pending[id] == nil && !answered.contains(id) { return true }
+            }
+            return false
+        }
+
+        mutating func readUser(
+            _ line: FieldDecoder, into spans: inout SpanLog, parent: Span.ID?, time: Timestamp?, sourceID: String, cwd: String?,
+            orphans: Bool
+        ) throws(TraceError) {
             openTurn = nil
             let message = try line.object("message")
             var text = ""
@@ -314,7 +361,13 @@ extension ClaudeCodeImporter {
                         if answered.contains(callID) {
                             throw b.error("tool_use_id", "a second result for tool call \(callID)")
                         }
-                        throw b.error("tool_use_id", "result for tool call \(callID), which no earlier line asked for")
+                        guard orphans else {
+                            throw b.error("tool_use_id", "result for tool call \(callID), which no earlier line asked for")
+                        }
+                        answered.insert(callID)
+                        spans.append(orphanSpan(callID, line: line, output: b["content"], failed: try b.optionalBool("is_error") ?? false,
+                                                parent: parent, time: time, sourceID: sourceID))
+                        continue
                     }
                     pendingOrder.removeAll { $0 == callID }
                     if call.start != nil, call.start == earliestPending {
@@ -357,6 +410,24 @@ extension ClaudeCodeImporter {
                 startTime: call.start, endTime: end ?? call.start,
                 status: resultLine == nil ? .unset : (failed ? .error : .ok),
                 attributes: attributes, input: call.input, output: output, details: details)
+        }
+
+        /// A result whose call the log does not hold (it starts after the call was made, or
+        /// lost its line): a `tool` span with no name or input, marked
+        /// `agentreplay.call_missing`, whose effect replay cannot know.
+        mutating func orphanSpan(_ callID: String, line: FieldDecoder, output: JSON?, failed: Bool, parent: Span.ID?, time: Timestamp?, sourceID: String) -> Span {
+            let attributes = Attributes([
+                (GenAI.operationName, .string("execute_tool")),
+                (GenAI.toolCallID, .string(callID)),
+                (GenAI.sourceLine, .number(line.line)),
+                ("agentreplay.source.result_line", .number(line.line)),
+                (GenAI.sourceID, .string(sourceID)),
+                (ClaudeCodeEarlyResults.callMissing, .bool(true)),
+            ])
+            return Span(
+                id: ids.span("call:" + callID), parentID: parent, kind: .tool, name: "unknown tool",
+                startTime: time, endTime: time, status: failed ? .error : .ok,
+                attributes: attributes, output: output, details: line["toolUseResult"])
         }
 
         /// Tool calls that never got a result (the session ended or crashed first), in call order.

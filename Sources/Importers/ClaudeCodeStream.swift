@@ -41,7 +41,7 @@ final class ClaudeCodeStream {
     /// with sub-agent files is: the same spans in the same order (tests compare the two).
     init(_ importer: ClaudeCodeImporter, whole: Bool = false) throws(TraceError) {
         self.importer = importer
-        log = try JSONLines(path: importer.path, displayName: importer.displayName)
+        log = try JSONLines(path: importer.path, displayName: importer.displayName, joined: true)
         subagents = importer.subagentFiles()
         readsWhole = whole || !subagents.isEmpty
         sequence = state.beginFile()
@@ -111,6 +111,7 @@ final class ClaudeCodeStream {
     private func finish() throws(TraceError) {
         if finished { return }
         while !ended { try readLine() }
+        try state.releaseEarlyResults(into: &held)
         let (main, timeBefore) = held.removeAll()
         var sequences = [main]
         for file in subagents {

@@ -15,9 +15,18 @@ final class JSONLines {
     let displayName: String
     private let lines: LineReader
     private var ended = false
+    /// Whether a line may hold objects one straight after another (see `init`).
+    private let joined: Bool
+    /// The objects of a joined line still to hand on, with its number.
+    private var queued: [JSON] = []
+    private var queuedLine = 0
 
-    init(path: String, displayName: String) throws(TraceError) {
+    /// With `joined`, a line holding two or more objects one straight after the other
+    /// (`{…}{…}`: Claude Code appends a line to one whose newline it never wrote) gives them
+    /// one by one, each named by that line's number; else such a line is an error.
+    init(path: String, displayName: String, joined: Bool = false) throws(TraceError) {
         self.displayName = displayName
+        self.joined = joined
         lines = try LineReader(path: path)
     }
 
@@ -26,6 +35,7 @@ final class JSONLines {
 
     /// The next record, or nil at the end (after a cut-short last line too).
     func next() throws(TraceError) -> Record? {
+        if !queued.isEmpty { return .object(try FieldDecoder(queued.removeFirst(), file: displayName, line: queuedLine)) }
         while !ended, let bytes = try lines.next() {
             if Self.isBlank(bytes) { continue }
             let n = lines.lineNumber
@@ -33,6 +43,11 @@ final class JSONLines {
             do {
                 value = try TraceReader.parse(bytes, file: displayName, line: n)
             } catch {
+                if joined, let values = Self.splitJoined(bytes) {
+                    queued = Array(values.dropFirst())
+                    queuedLine = n
+                    return .object(try FieldDecoder(values[0], file: displayName, line: n))
+                }
                 guard lines.lastLineUnterminated else { throw error }
                 ended = true
                 return .cutShort(line: n, reason: error.message)
@@ -41,6 +56,27 @@ final class JSONLines {
         }
         ended = true
         return nil
+    }
+
+    /// The objects of a line that holds several one straight after another, or nil when it is
+    /// not such a line (a bad line stays an error). Only called on a line that failed to parse.
+    static func splitJoined(_ bytes: ArraySlice<UInt8>) -> [JSON]? {
+        var values: [JSON] = []
+        var rest = bytes
+        while !rest.isEmpty {
+            do {
+                values.append(try JSONParser.parse(rest))
+                break
+            } catch {
+                // Only "data after the value" at an object's start splits the line.
+                let at = rest.startIndex + error.offset
+                guard error.offset > 0, at < rest.endIndex, rest[at] == UInt8(ascii: "{"),
+                      let value = try? JSONParser.parse(rest[..<at]), value.objectValue != nil else { return nil }
+                values.append(value)
+                rest = rest[at...]
+            }
+        }
+        return values.count > 1 && values.allSatisfy { $0.objectValue != nil } ? values : nil
     }
 
     /// Spaces, tabs and carriage returns only.

@@ -215,10 +215,10 @@ final class RunCommandTests: XCTestCase {
     func testBadClaudeCodeLogNamesFileLineAndField() throws {
         var log = SessionLog()
         log.edit("a.txt", "two", "2")
-        log.raw(#"{"type":"user","sessionId":"s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_ghost","content":"?"}]}}"#)
+        log.raw(#"{"type":"user","sessionId":"s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":5,"content":"?"}]}}"#)
         let (repo, folder) = try setUp(log)
         try assertBadInput(["run", "session.jsonl", "--repo", repo.path], in: folder,
-                           "agentreplay: error: session.jsonl:3: field 'message.content[0].tool_use_id': result for tool call toolu_ghost, which no earlier line asked for\n")
+                           "agentreplay: error: session.jsonl:3: field 'message.content[0].tool_use_id': expected a string, found a number\n")
     }
 
     /// A Claude Code log is read while it is replayed: a bad line half-way (line 300 of 600),
@@ -226,8 +226,8 @@ final class RunCommandTests: XCTestCase {
     /// file, line and field, writes no ref and leaves no object or temporary file.
     func testBadLineHalfWayThroughAClaudeCodeLogWritesNothing() throws {
         let bad = [
-            (#"{"type":"user","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_ghost","content":"?"}]}}"#,
-             "agentreplay: error: session.jsonl:300: field 'message.content[0].tool_use_id': result for tool call toolu_ghost, which no earlier line asked for\n"),
+            (#"{"type":"user","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":5,"content":"?"}]}}"#,
+             "agentreplay: error: session.jsonl:300: field 'message.content[0].tool_use_id': expected a string, found a number\n"),
             (#"{"type":"assistant","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"content":[{"type":"tool_use","id":"t","name":"Edit","input":[]}]}}"#,
              "agentreplay: error: session.jsonl:300: field 'message.content[0].input': expected an object, found an array\n"),
         ]

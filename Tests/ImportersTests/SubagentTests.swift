@@ -151,7 +151,7 @@ final class SubagentTests: XCTestCase {
 
     func testSubagentFileNamesItselfInErrors() throws {
         let (path, directory) = try writeSessionWithSubagentFile()
-        try Data("{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_nobody\"}]}}\n".utf8)
+        try Data("{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":5}]}}\n".utf8)
             .write(to: URL(fileURLWithPath: directory + "/session/subagents/agent-zzz.jsonl"))
         XCTAssertThrowsError(try Importer.load(path: path, displayName: "session.jsonl")) { error in
             let e = error as? TraceError
