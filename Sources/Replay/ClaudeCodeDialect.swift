@@ -2,13 +2,21 @@ import Trace
 
 /// Claude Code's tools: `Edit`, `MultiEdit`, `Write` and `NotebookEdit` are applied;
 /// `Read` is checked against the replayed file; `Bash` is served, its plain file effects
-/// replayed and anything else it may have changed flagged (`ShellReplay`); every other tool is
-/// served.
+/// replayed and anything else it may have changed flagged (`ShellReplay`); any other tool is
+/// left to its role (`ToolRoles`).
+/// A call Claude Code never ran (`ClaudeCodeTools.neverRan`) is failed as recorded, and a
+/// result whose call the log does not hold is not replayable.
 struct ClaudeCodeDialect: ToolDialect {
     let shell = ShellReplay()
 
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
+        if span.attributes["agentreplay.call_missing"]?.boolValue == true {
+            return Outcome(verdict: .notReplayable, note: "the log holds this call's result but not the call (it begins after the call was made): what it did is unknown")
+        }
         guard let tool = span.toolName else { return nil }
+        if span.status == .error, let message = ReplayContext.recordedError(span), ClaudeCodeTools.neverRan(message) {
+            return Outcome(verdict: .failedAsRecorded, note: "never ran: " + message)
+        }
         switch tool {
         case "Edit": return try edit(span, context, multi: false)
         case "MultiEdit": return try edit(span, context, multi: true)
@@ -18,6 +26,15 @@ struct ClaudeCodeDialect: ToolDialect {
         case "Bash": return try shell.claudeCode(span, context)
         default: return nil
         }
+    }
+
+    /// The outcome for an edit whose path cannot be used: the agent's own notes in its folder
+    /// outside the repository are listed (served, with a note), not flagged.
+    func refusal(_ refusal: RepoPath.Refusal, recorded: String, span: Span, _ context: ReplayContext) -> Outcome {
+        if case .outsideRepo = refusal, span.status != .error, ClaudeCodeTools.isAgentNotes(recorded) {
+            return Outcome(verdict: .served, note: "the agent's own notes, outside the repository: \(recorded)")
+        }
+        return context.refusal(refusal, span: span)
     }
 
     func input(_ span: Span) -> [(String, JSON)] { span.input?.objectValue ?? [] }
@@ -32,7 +49,7 @@ struct ClaudeCodeDialect: ToolDialect {
         }
         let path: RepoPath
         switch context.map(file, span: span) {
-        case .failure(let refusal): return context.refusal(refusal, span: span)
+        case .failure(let refusal): return self.refusal(refusal, recorded: file, span: span, context)
         case .success(let p): path = p
         }
         if let refused = try context.refusalToWrite(path, span: span) { return refused }
@@ -71,7 +88,7 @@ struct ClaudeCodeDialect: ToolDialect {
         }
         let path: RepoPath
         switch context.map(file, span: span) {
-        case .failure(let refusal): return context.refusal(refusal, span: span)
+        case .failure(let refusal): return self.refusal(refusal, recorded: file, span: span, context)
         case .success(let p): path = p
         }
         if let refused = try context.refusalToWrite(path, span: span) { return refused }
@@ -80,7 +97,10 @@ struct ClaudeCodeDialect: ToolDialect {
             if let original = details["originalFile"]?.stringValue {
                 drift += try context.reconcile(path, observed: Array(original.utf8), kind: .beforeImage)
             } else if details["type"]?.stringValue == "create" {
-                drift += try context.reconcile(path, observed: nil, kind: .existence)
+                // Claude Code records `create` (and no `originalFile`) over an empty file too.
+                if try context.workspace.read(path)?.isEmpty != true {
+                    drift += try context.reconcile(path, observed: nil, kind: .existence)
+                }
             } else if details["type"]?.stringValue == "update", try context.workspace.read(path) == nil {
                 drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: Write updated it)", replayed: "(no file)", suspects: context.suspects(path)))
             }
@@ -96,7 +116,7 @@ struct ClaudeCodeDialect: ToolDialect {
         }
         let path: RepoPath
         switch context.map(file, span: span) {
-        case .failure(let refusal): return context.refusal(refusal, span: span)
+        case .failure(let refusal): return self.refusal(refusal, recorded: file, span: span, context)
         case .success(let p): path = p
         }
         if let refused = try context.refusalToWrite(path, span: span) { return refused }
@@ -144,10 +164,30 @@ struct ClaudeCodeDialect: ToolDialect {
 
     /// Compares what the replay wrote with the recorded `structuredPatch` applied to the
     /// recorded before-image (`original`), when the log has a patch.
+    ///
+    /// Claude Code writes the patch's lines as it shows them, each tab at a line's start turned
+    /// into two spaces: both files are compared in that form.
     func afterImage(_ span: Span, original: [UInt8], replayed: [UInt8], path: RepoPath) -> Drift? {
         guard let hunks = span.details?["structuredPatch"]?.arrayValue, !hunks.isEmpty,
-              let expected = StructuredPatch.apply(hunks, to: Bytes.normalisingCRLF(original))
+              let expected = StructuredPatch.apply(hunks, to: Self.shown(Bytes.normalisingCRLF(original)))
         else { return nil }
-        return Drift.compare(recorded: expected, replayed: Bytes.normalisingCRLF(replayed), kind: .afterImage, path: path.value)
+        return Drift.compare(recorded: expected, replayed: Self.shown(Bytes.normalisingCRLF(replayed)), kind: .afterImage, path: path.value)
+    }
+
+    /// `text` with each tab that starts a line (or follows such tabs) as two spaces.
+    static func shown(_ text: [UInt8]) -> [UInt8] {
+        guard text.contains(0x09) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + text.count / 8)
+        var atStart = true
+        for byte in text {
+            if atStart && byte == 0x09 {
+                out += [0x20, 0x20]
+                continue
+            }
+            atStart = byte == 0x0A
+            out.append(byte)
+        }
+        return out
     }
 }
