@@ -92,9 +92,26 @@ struct ReplayContext {
             return Outcome(verdict: .failedAsRecorded, note: Self.recordedError(span))
         }
         switch refusal {
-        case .outsideRepo: return Outcome(verdict: .outsideRepo, note: refusal.description)
+        case .outsideRepo(let path):
+            if Self.isTemporary(path, root: header.repoRoot) {
+                return Outcome(verdict: .served, note: "a temporary file outside the repository: \(RepoPath.Refusal.quote(path))")
+            }
+            return Outcome(verdict: .outsideRepo, note: refusal.description)
         case .gitDirectory, .invalid: return Outcome(verdict: .refused, note: refusal.description)
         }
+    }
+
+    /// Folders of temporary files: a write there cannot be a write to the repository, unless
+    /// the recorded root is itself in one (then nothing is assumed).
+    static let temporaryFolders = ["/tmp/", "/var/tmp/", "/private/tmp/", "/var/folders/", "/private/var/folders/"]
+
+    /// Whether `path` is an absolute path, without `.` or `..` components, in a folder of
+    /// temporary files that the repository's recorded root is not in.
+    static func isTemporary(_ path: String, root: String?) -> Bool {
+        guard let folder = temporaryFolders.first(where: { path.hasPrefix($0) }) else { return false }
+        if let root, (root + "/").hasPrefix(folder) || !root.hasPrefix("/") { return false }
+        if root == nil { return false }
+        return !path.split(separator: "/").contains { $0 == ".." || $0 == "." }
     }
 
     /// Reconciles what replay computed for one file with what the recording says happened,

@@ -204,6 +204,16 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(r.run.summary.mismatch, 0)
     }
 
+    func testAWriteToATemporaryFolderIsNotAFailure() throws {
+        let repo = try TestRepo(self)
+        var log = ClaudeLog()
+        let temporary = log.tool("Write", ["file_path": "/tmp/bb-shot/shot.mjs", "content": "x"], result: .string("File created"))
+        let elsewhere = log.tool("Write", ["file_path": "/etc/motd", "content": "x"], result: .string("File created"))
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(temporary).verdict, .served)
+        XCTAssertEqual(try r.step(elsewhere).verdict, .outsideRepo)
+    }
+
     func testASubagentLeavesTheRunUnverified() throws {
         let repo = try TestRepo(self)
         var log = ClaudeLog()
