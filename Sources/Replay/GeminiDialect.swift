@@ -58,6 +58,10 @@ struct GeminiDialect: ToolDialect {
         guard let old = string(span, "old_string"), let new = string(span, "new_string") else {
             return try context.settle(.failure("input lacks old_string or new_string"), path: path, span: span)
         }
+        var drift: [Drift] = []
+        if span.status == .ok, let observed = originalContent(span) {
+            drift += try context.reconcile(path, observed: observed, kind: .beforeImage)
+        }
         let current = try context.workspace.read(path)
         let expected = span.input?["expected_replacements"]?.intValue ?? 1
         let edit: FileEdit
@@ -66,7 +70,6 @@ struct GeminiDialect: ToolDialect {
         } else {
             edit = GeminiEdit.apply(to: current, old: old, new: new, expected: expected, path: file)
         }
-        var drift = span.status == .ok ? beforeImage(span, current: current, path: path, context) : []
         var outcome = try context.settle(edit, path: path, span: span)
         if outcome.verdict == .mismatch, span.status == .ok, case .failure(let reason) = edit, reason.contains("occurrence") {
             outcome.note = "recorded as done, but on replay: \(reason) (Gemini CLI may have had a model correct old_string; the log keeps only the call's own)"
@@ -87,18 +90,16 @@ struct GeminiDialect: ToolDialect {
         guard let content = string(span, "content") else {
             return try context.settle(.failure("input lacks content"), path: path, span: span)
         }
-        let current = try context.workspace.read(path)
         var drift: [Drift] = []
         if span.status == .ok {
             let result = span.output?.stringValue ?? ""
-            if result.hasPrefix("Successfully created and wrote to new file"), current != nil {
-                drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file: write_file created it)", replayed: "(file exists)",
-                                   suspects: context.suspects(path)))
-            } else if result.hasPrefix("Successfully overwrote file"), current == nil {
+            if let observed = originalContent(span), !(observed == [] && result.hasPrefix("Successfully created")) {
+                drift += try context.reconcile(path, observed: observed, kind: .beforeImage)
+            } else if result.hasPrefix("Successfully created and wrote to new file") {
+                drift += try context.reconcile(path, observed: nil, kind: .existence)
+            } else if result.hasPrefix("Successfully overwrote file"), try context.workspace.read(path) == nil {
                 drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: write_file overwrote it)", replayed: "(no file)",
                                    suspects: context.suspects(path)))
-            } else if current != nil {
-                drift += beforeImage(span, current: current, path: path, context)
             }
         }
         var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
@@ -109,22 +110,12 @@ struct GeminiDialect: ToolDialect {
         return outcome
     }
 
-    /// The recorded `originalContent` against the file replay holds (line endings read as `\n`).
-    func beforeImage(_ span: Span, current: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
-        guard let display = span.details, display.objectValue != nil, let original = display["originalContent"] else { return [] }
-        switch (original.stringValue, current) {
-        case (nil, nil), ("", nil):
-            return []
-        case (nil, _?):
-            return [Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path))]
-        case (_?, nil):
-            return [Drift(kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))]
-        case (let recorded?, let current?):
-            guard var d = Drift.compare(recorded: Bytes.normalisingCRLF(Array(recorded.utf8)), replayed: Bytes.normalisingCRLF(current),
-                                        kind: .beforeImage, path: path.value) else { return [] }
-            d.suspects = context.suspects(path)
-            return [d]
-        }
+    /// The recorded `originalContent`: the whole file before the call (nil inside: no file),
+    /// or nil when the record has none.
+    func originalContent(_ span: Span) -> [UInt8]?? {
+        guard let display = span.details, display.objectValue != nil, let original = display["originalContent"] else { return nil }
+        if let text = original.stringValue { return .some(Array(text.utf8)) }
+        return original == .null ? .some(nil) : nil
     }
 
     /// The recorded `newContent` against what replay wrote.

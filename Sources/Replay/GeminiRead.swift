@@ -4,7 +4,8 @@ import Trace
 /// or `limit`, and not cut short: gemini-cli then opens the text with "IMPORTANT: The file
 /// content has been truncated") shows the model the file's text as it is, so it is compared
 /// whole (line endings read as `\n`); a file the read found that replay does not have is drift
-/// too. Partial reads and reads of images or PDFs (not text) are served unchecked.
+/// too, and a difference an earlier step explains is recovered (`ReplayContext.reconcile`).
+/// Partial reads and reads of images or PDFs (not text) are served unchecked.
 enum GeminiRead {
     static func check(_ span: Span, _ context: ReplayContext) throws -> Outcome {
         let input = span.input ?? .null
@@ -20,19 +21,11 @@ enum GeminiRead {
             outcome.synced = []
             return outcome
         }
-        guard let current = try context.workspace.read(path) else {
-            outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
-            return outcome
-        }
-        guard Bytes.isValidUTF8(current) else {
+        if let current = try context.workspace.read(path), !Bytes.isValidUTF8(current) {
             outcome.synced = []
             return outcome
         }
-        if var d = Drift.compare(recorded: Bytes.normalisingCRLF(Array(text.utf8)), replayed: Bytes.normalisingCRLF(current),
-                                 kind: .observation, path: path.value) {
-            d.suspects = context.suspects(path)
-            outcome.drift.append(d)
-        }
+        outcome.drift += try context.reconcile(path, observed: Array(text.utf8), kind: .observation)
         return outcome
     }
 }

@@ -17,14 +17,30 @@ final class GeminiReadTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.md": "one\r\ntwo\r\n", "b.md": "x\n"])
         var s = GeminiSession()
         s.gemini(calls: [read("a.md", "one\ntwo\n")])
+        s.gemini(calls: [read("b.md", "x\n")])
         s.gemini(calls: [read("b.md", "y\n")])
         s.gemini(calls: [read("b.md", "z\n", args: [("offset", 0), ("limit", 1)])])
-        s.gemini(calls: [read("c.md", "seen\n")])
         let directory = try makeTemporaryDirectory(self, "gemini")
         let trace = try Importer.load(path: s.save(in: directory))
         let r = try replay(trace, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.served, .served, .served, .served])
-        XCTAssertEqual(r.tools.map { $0.drift.first?.kind }, [nil, .observation, nil, .existence])
-        XCTAssertEqual(r.tools[1].drift.first?.recorded, "y")
+        XCTAssertEqual(r.tools.map { $0.drift.first?.kind }, [nil, nil, .observation, nil])
+        XCTAssertEqual(r.tools[2].drift.first?.recorded, "y")
+    }
+
+    /// The first whole read of a file the base lacks or holds otherwise is the start state:
+    /// the session began on a dirty tree.
+    func testAFirstWholeReadIsTheStartState() throws {
+        let repo = try TestRepo(self, files: ["b.md": "x\n"])
+        var s = GeminiSession()
+        s.gemini(calls: [read("b.md", "y\n")])
+        s.gemini(calls: [read("c.md", "seen\n")])
+        let directory = try makeTemporaryDirectory(self, "gemini")
+        let trace = try Importer.load(path: s.save(in: directory))
+        let r = try replay(trace, onto: repo)
+        XCTAssertEqual(r.run.drift, [])
+        XCTAssertEqual(r.run.startState.map(\.path), ["b.md", "c.md"])
+        XCTAssertEqual(try r.file("c.md"), "seen\n")
+        XCTAssertEqual(r.run.outcome, .verified)
     }
 }
