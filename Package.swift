@@ -23,10 +23,12 @@ let package = Package(
             // scripts/setup names libssl-dev too).
             linkerSettings: [.linkedLibrary("z"), .linkedLibrary("crypto")]
         ),
+        // glibc's memmem for Replay's byte searches, apart from libgit2's headers.
+        .target(name: "CFindBytes"),
         .target(name: "Git", dependencies: ["CGit2", "CGit2Support"]),
         .target(name: "Trace"),
         .target(name: "Importers", dependencies: ["Trace"]),
-        .target(name: "Replay", dependencies: ["Trace", "Git", "CGit2Support"]),
+        .target(name: "Replay", dependencies: ["Trace", "Git", "CFindBytes"]),
         .target(name: "Analysis", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Export", dependencies: ["Trace", "Replay", "Git"]),

@@ -1,4 +1,4 @@
-import CGit2Support
+import CFindBytes
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -60,9 +60,6 @@ void agentreplay_blob_writer_free(agentreplay_blob_writer *writer);
 /// fan-out directory when that is left empty.
 int agentreplay_remove_loose_object(const char *objects_dir, const git_oid *id);
 
-/// The first occurrence of `needle` in `haystack`, or NULL (glibc's memmem: a two-way search,
-/// vectorised, which Swift's Glibc module does not export).
-const void *agentreplay_find_bytes(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 
 /// Sets the process-wide libgit2 options agentreplay runs with (after `git_libgit2_init`):
 /// no re-hashing of objects read, no existence check per entry of a tree written (trees are
