@@ -112,8 +112,12 @@ public struct Replayer {
             steps[k].commit = commit
             parent = commit
         }
-        return Run(header: header, baseCommit: base.commit, baseTree: startTree, baseChoice: base.choiceCode,
-                   startState: ledger.startState, steps: steps, finalTree: workspace.tree, head: parent, refs: [])
+        var run = Run(header: header, baseCommit: base.commit, baseTree: startTree, baseChoice: base.choiceCode,
+                      startState: ledger.startState, steps: steps, finalTree: workspace.tree, head: parent, refs: [])
+        if let caveat = try RootCheck.caveat(root: header.repoRoot, base: base.tree, steps: steps, in: repository) {
+            run.caveats.append(caveat)
+        }
+        return run
     }
 
     func replay(_ span: Span, _ context: ReplayContext, dialects: [any ToolDialect]) throws -> Outcome {

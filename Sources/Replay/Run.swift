@@ -64,6 +64,9 @@ public struct Run: Sendable {
     public var baseTree: ObjectID
     /// How the base commit was chosen (`Base.choiceCode`).
     public var baseChoice: String = "head"
+    /// What keeps the run from being verified though no step is unverified: e.g. a recorded
+    /// root that may be a folder of the repository rather than its top.
+    public var caveats: [String] = []
     /// Files of `baseTree` taken from the session's first observation of them, not from the
     /// base commit: the session began on a dirty working tree.
     public var startState: [Recovery]
@@ -79,7 +82,7 @@ public struct Run: Sendable {
     public var contradicted: Bool { steps.contains { $0.verdict.isFailure || !$0.drift.isEmpty } }
     public var outcome: Outcome {
         if contradicted { return .contradicted }
-        return steps.contains(where: \.unverified) ? .unverified : .verified
+        return steps.contains(where: \.unverified) || !caveats.isEmpty ? .unverified : .verified
     }
     /// Verified: the run is the session's effect on the repository, as far as the log can tell.
     public var clean: Bool { outcome == .verified }

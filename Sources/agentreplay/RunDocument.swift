@@ -26,6 +26,7 @@ enum RunDocument {
             ("refs", .array(run.refs.map(JSON.string))),
             ("clean", .bool(run.clean)),
             ("outcome", .string(run.outcome.rawValue)),
+            ("caveats", .array(run.caveats.map(JSON.string))),
             ("summary", .object([
                 ("spans", .number(s.spans)),
                 ("tool_calls", .number(s.toolCalls)),

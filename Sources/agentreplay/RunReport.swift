@@ -86,9 +86,14 @@ enum RunReport {
         case .contradicted:
             return "contradicted: the log and the replay disagree (drift, mismatch or calls not replayable)\n"
         case .unverified:
+            var out = ""
             let open = run.steps.filter(\.unverified).map { "#\($0.index)" }
-            return "unverified: \(open.count) \(open.count == 1 ? "call" : "calls") may have changed files replay cannot see, "
-                + "and nothing later confirmed them (\(list(open)))\n"
+            if !open.isEmpty {
+                out += "unverified: \(open.count) \(open.count == 1 ? "call" : "calls") may have changed files replay cannot see, "
+                    + "and nothing later confirmed them (\(list(open)))\n"
+            }
+            for caveat in run.caveats { out += "unverified: " + caveat + "\n" }
+            return out
         }
     }
 

@@ -224,3 +224,28 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(r.run.outcome, .unverified)
     }
 }
+
+/// A recorded root that may be a folder of the repository rather than its top.
+final class RootCheckTests: XCTestCase {
+    func testASessionThatOnlyCreatedFilesInAFolderNamedLikeItsRootIsUnverified() throws {
+        // The recorded root's last component is ClaudeLog.root's.
+        let name = String(ClaudeLog.root.split(separator: "/").last!)
+        let repo = try TestRepo(self, files: ["\(name)/inner.txt": "x\n"])
+        var log = ClaudeLog()
+        log.write("test.txt", "new\n", created: true)
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertEqual(r.run.caveats.count, 1)
+    }
+
+    func testAPathTheBaseHasAtTheTopSettlesIt() throws {
+        let name = String(ClaudeLog.root.split(separator: "/").last!)
+        let repo = try TestRepo(self, files: ["\(name)/inner.txt": "x\n", "top.txt": "t\n"])
+        var log = ClaudeLog()
+        log.read("top.txt", "t\n")
+        log.write("test.txt", "new\n", created: true)
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(r.run.caveats, [])
+        XCTAssertEqual(r.run.outcome, .verified)
+    }
+}
