@@ -8,7 +8,10 @@ import Trace
 /// `function_call`, `custom_tool_call` and `local_shell_call` (tool calls), their outputs by
 /// `call_id`, `web_search_call`, user `message`s; `event_msg`s: `token_count` (usage of the
 /// model response before it), `patch_apply_end` and `exec_command_end` (kept as the tool
-/// span's `details`), `context_compacted`; and `compacted` lines. Rollouts from before the
+/// span's `details`), `context_compacted`; and `compacted` lines. A code-mode `exec` call's
+/// script records a `patch_apply_end` per `tools.apply_patch` under an id of its own
+/// (`exec-…`), between the call and its output: the `exec` span's `details` keeps them, in
+/// order, as `{"patch_apply_end": [...]}`. Rollouts from before the
 /// `type`/`payload` envelope (a bare session meta on line 1, bare response items after it)
 /// are read too.
 ///
@@ -80,6 +83,11 @@ extension CodexImporter {
         var placed: [String: Int] = [:]
         /// Recorded events waiting for their call's output, by call id.
         var events: [String: JSON] = [:]
+        /// `patch_apply_end` events of the `tools.apply_patch` calls a code-mode `exec` call
+        /// made (their call ids are the script's own, `exec-…`), by the `exec` call's id.
+        var scriptPatches: [String: [JSON]] = [:]
+        /// The last placed `exec` span whose script was still running: events after its output.
+        var runningScript: Int?
         /// The `llm` span that consecutive model items join, while no other item came between.
         var turn: Int?
         /// `llm` spans that have not had their `token_count` yet.
@@ -256,9 +264,11 @@ extension CodexImporter {
             }
             pendingOrder.removeAll { $0 == id }
             let output = item["output"]
-            let details = events.removeValue(forKey: id)
+            var details = events.removeValue(forKey: id)
+            if let patches = scriptPatches.removeValue(forKey: id) { details = .object([("patch_apply_end", .array(patches))]) }
             spans.append(toolSpan(call, output: output, details: details, end: time, resultLine: item.line))
             placed[id] = spans.count - 1
+            if call.name == "exec" { runningScript = CodexOutcome.scriptRunning(output) ? spans.count - 1 : nil }
         }
 
         mutating func toolSpan(_ call: PendingCall, output: JSON?, details: JSON?, end: Timestamp?, resultLine: Int?) -> Span {
@@ -306,6 +316,7 @@ extension CodexImporter {
             case let type? where type == "patch_apply_end" || type == "exec_command_end":
                 guard let id = try payload.optionalString("call_id") else { return }
                 let value = JSON.object(payload.members)
+                if type == "patch_apply_end", pending[id] == nil, placed[id] == nil, scriptPatch(value) { return }
                 // `patch_apply_end` is the record of a patch; an `exec_command_end` of the same
                 // call does not replace it.
                 if let at = placed[id] {
@@ -322,6 +333,21 @@ extension CodexImporter {
             default:
                 break
             }
+        }
+
+        /// Files `value`, a `patch_apply_end` no call of the log owns, under the code-mode
+        /// `exec` call that made it: the one `exec` call waiting for its output, else the last
+        /// one whose script was still running. False when there is no such call.
+        mutating func scriptPatch(_ value: JSON) -> Bool {
+            let scripts = pendingOrder.filter { pending[$0]?.name == "exec" }
+            if scripts.count == 1 {
+                scriptPatches[scripts[0], default: []].append(value)
+                return true
+            }
+            guard scripts.isEmpty, let at = runningScript else { return false }
+            let earlier = spans[at].details?["patch_apply_end"]?.arrayValue ?? []
+            spans[at].details = .object([("patch_apply_end", .array(earlier + [value]))])
+            return true
         }
 
         /// `token_count` follows each model response: its `last_token_usage` is that

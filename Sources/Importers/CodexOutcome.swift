@@ -3,12 +3,16 @@ import Trace
 /// Whether a Codex tool call failed, from what the rollout kept of it: `patch_apply_end`'s
 /// `success`, `exec_command_end`'s `exit_code`, or the output text the model was shown
 /// (`Exit code: N`, `Process exited with code N`, the older `{"output", "metadata":
-/// {"exit_code"}}` string, `apply_patch verification failed: …`, `aborted`).
+/// {"exit_code"}}` string, `apply_patch verification failed: …`, `aborted`; a code-mode
+/// script's `Script failed`).
 enum CodexOutcome {
     static func status(output: JSON?, details: JSON?) -> Span.Status {
         if let success = details?["success"]?.boolValue { return success ? .ok : .error }
         if let code = details?["exit_code"]?.intValue { return code == 0 ? .ok : .error }
         switch output {
+        case .array(let blocks)?:
+            // Content items (a code-mode script's output): the first text says how it ended.
+            return blocks.first?["text"]?.stringValue.map(failed) == true ? .error : .ok
         case .object?:
             if let success = output?["success"]?.boolValue { return success ? .ok : .error }
             return .ok
@@ -20,7 +24,7 @@ enum CodexOutcome {
     }
 
     static func failed(_ text: String) -> Bool {
-        if text.hasPrefix("apply_patch verification failed") || text.hasPrefix("aborted") { return true }
+        if text.hasPrefix("apply_patch verification failed") || text.hasPrefix("aborted") || text.hasPrefix("Script failed\n") { return true }
         if let code = exitCode(text) { return code != 0 }
         if text.hasPrefix("{"), let value = try? JSONParser.parse(text), let code = value["metadata"]?["exit_code"]?.intValue {
             return code != 0
@@ -40,5 +44,12 @@ enum CodexOutcome {
             }
         }
         return nil
+    }
+
+    /// Whether a code-mode script's output says it was still running (`Script running with
+    /// cell ID N`): what it does later is recorded after it.
+    static func scriptRunning(_ output: JSON?) -> Bool {
+        let text = output?.stringValue ?? output?.arrayValue?.first?["text"]?.stringValue
+        return text?.hasPrefix("Script running") == true
     }
 }

@@ -43,6 +43,28 @@ final class CodexImporterTests: XCTestCase {
         XCTAssertEqual(moved.header.repoRoot, "/other/root")
     }
 
+    func testCodeModeScriptsKeepTheirPatchRecordsInOrder() throws {
+        var log = CodexLog()
+        log.meta()
+        log.turn("edit")
+        let a = log.script("await tools.apply_patch(p); await tools.apply_patch(q)", patches: [
+            (true, [CodexLog.absolute("a"): CodexLog.add("a\n")]), (true, [CodexLog.absolute("b"): CodexLog.add("b\n")]),
+        ])
+        let b = log.script("await tools.apply_patch(p)", ended: "Script failed", error: "apply_patch verification failed: x")
+        let c = log.customCall("exec", "await tools.apply_patch(p)")
+        log.patchApplyEnd("exec-late", success: true, changes: [CodexLog.absolute("c"): CodexLog.add("c\n")])
+        log.line("response_item", ["type": "custom_tool_call_output", "call_id": .string(c), "output": "Script running with cell ID 3\nWall time 11.0 seconds\nOutput:\n"])
+        log.patchApplyEnd("exec-later", success: true, changes: [CodexLog.absolute("d"): CodexLog.add("d\n")])
+        let trace = try load(log)
+        let spans = Dictionary(uniqueKeysWithValues: trace.spans.compactMap { s in s.toolCallID.map { ($0, s) } })
+        let records = { (id: String) in spans[id]?.details?["patch_apply_end"]?.arrayValue?.compactMap { $0["call_id"]?.stringValue } }
+        XCTAssertEqual(records(a), ["exec-\(a)-0", "exec-\(a)-1"])
+        XCTAssertEqual(spans[a]?.status, .ok)
+        XCTAssertNil(spans[b]?.details)
+        XCTAssertEqual(spans[b]?.status, .error, "Script failed")
+        XCTAssertEqual(records(c), ["exec-late", "exec-later"], "a record after a running script's output is still its own")
+    }
+
     func testOutputItemsOfOneResponseAreOneTurnAndCallsHangUnderIt() throws {
         var log = CodexLog()
         log.meta()  // line 1

@@ -112,6 +112,24 @@ public struct CodexLog {
         return id
     }
 
+    /// A code-mode `exec` call (Codex 0.145+): its JavaScript, the `patch_apply_end` of each
+    /// `tools.apply_patch` it made (`changes`; ids `exec-…` of the script's own), then its
+    /// output as content items, `Script completed` unless `ended` says otherwise (`Script
+    /// failed` with `Script error:\n` + `error`, or `Script running with cell ID 7`).
+    @discardableResult
+    public mutating func script(_ source: String, patches: [(success: Bool, changes: JSON)] = [], ended: String = "Script completed", error: String? = nil, output: String = "{}") -> String {
+        let id = customCall("exec", source)
+        for (n, patch) in patches.enumerated() {
+            patchApplyEnd("exec-\(id)-\(n)", success: patch.success, changes: patch.changes)
+        }
+        let head = ended + "\nWall time 0.1 seconds\nOutput:\n"
+        let body = error.map { "Script error:\n" + $0 } ?? output
+        line("response_item", ["type": "custom_tool_call_output", "call_id": .string(id),
+                               "output": [["type": "input_text", "text": .string(head)], ["type": "input_text", "text": .string(body)]]])
+        tokenCount()
+        return id
+    }
+
     // MARK: Records of changes (`patch_apply_end.changes`)
 
     public static func add(_ content: String) -> JSON { ["type": "add", "content": .string(content)] }
