@@ -4,7 +4,8 @@ import Trace
 /// `shell`, `local_shell` or `exec_command`) is applied with Codex's own patch semantics and
 /// checked against the recorded `patch_apply_end` (the span's `details`); other shell calls
 /// are served, their plain file effects replayed and anything else they may have changed
-/// flagged (`ShellReplay`); every other tool is served.
+/// flagged (`ShellReplay`); a code-mode `exec` script's tool calls are replayed the same way
+/// (`CodexCodeMode.swift`); every other tool is served.
 struct CodexDialect: ToolDialect {
     let shell = ShellReplay()
 
@@ -18,6 +19,7 @@ struct CodexDialect: ToolDialect {
             }
             return try applyPatch(patch, directory: nil, span: span, context)
         }
+        if tool == "exec", span.input?["input"]?.stringValue != nil { return try script(span, context) }
         guard Self.shellTools.contains(tool) else { return nil }
         if let found = invocation(span) {
             var directory = span.input?["workdir"]?.stringValue ?? span.input?["working_directory"]?.stringValue

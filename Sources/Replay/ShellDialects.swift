@@ -31,8 +31,10 @@ extension ShellReplay {
     /// Codex's shell tools: `exec_command`'s `cmd` and `workdir`, `shell`'s `command` (an
     /// argument vector, `["bash", "-lc", script]`), `local_shell`'s `action`. The importer
     /// reads the exit status (`Process exited with code N`, `exit_code`); a call whose output
-    /// says the process is still running has no status yet.
-    func codex(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+    /// says the process is still running has no status yet. `status`, when given, is how the
+    /// call ended as its caller worked it out (a call inside a code-mode script has no output
+    /// of its own).
+    func codex(_ span: Span, _ context: ReplayContext, status known: Status? = nil) throws -> Outcome {
         let input = span.input ?? .null
         let command: String?
         if let argv = (input["command"] ?? input["action"]?["command"])?.arrayValue {
@@ -45,12 +47,14 @@ extension ShellReplay {
         let workdir = input["workdir"]?.stringValue ?? input["working_directory"]?.stringValue
             ?? input["action"]?["working_directory"]?.stringValue
         let status: Status
-        switch span.status {
-        case .unset:
+        switch (known, span.status) {
+        case (let known?, _):
+            status = known
+        case (nil, .unset):
             status = .unknown("the log has no result for this call")
-        case .error:
+        case (nil, .error):
             status = .failed(CodexDialect().recordedError(span))
-        case .ok:
+        case (nil, .ok):
             if let text = span.output?.stringValue, text.contains("Process running with session ID") {
                 status = .unknown("still running when its output was recorded")
             } else {
