@@ -4,9 +4,8 @@ import Trace
 /// files, read without running it.
 ///
 /// A script reaches the session's tools only through the global `tools`: `tools.NAME(args)`.
-/// Tools that cannot change the repository's files (`update_plan`, `view_image`, web
-/// browsing, the remote GitHub connector, the code-search MCP server) may be called anywhere,
-/// any way. A tool that can (`apply_patch`, `exec_command`, `write_stdin`, `shell`, …) is
+/// Tools that cannot change the repository's files (those `ToolRoles` lists for Codex, web
+/// browsing, ChatGPT's remote connectors) may be called anywhere, any way. A tool that can (`apply_patch`, `exec_command`, `write_stdin`, `shell`, …) is
 /// replayed only when the reading is certain: a top-level statement that runs it once, in
 /// order, awaited (`const r = await tools.exec_command({…})`, `text(await
 /// tools.apply_patch(patch))`), its argument a literal: strings, template strings whose
@@ -29,11 +28,10 @@ enum CodexScript {
         var group: Int? = nil
     }
 
-    /// Tools a script may call in any way: none can change the repository's files.
-    static let readOnly: Set<String> = [
-        "update_plan", "view_image", "web__run", "web_search", "wait", "list_mcp_resources",
-        "list_mcp_resource_templates", "read_mcp_resource", "mcp__probe__search_code", "mcp__probe__extract_code",
-    ]
+    /// Tools a script may call in any way besides those `ToolRoles` lists for Codex (a
+    /// script names an MCP tool `mcp__<server>__<tool>`; the `<tool>` is looked up there too):
+    /// none can change the repository's files.
+    static let readOnly: Set<String> = ["web__run"]
     /// ChatGPT's connectors run on OpenAI's side: they can reach GitHub, never the local files.
     static let readOnlyPrefixes = ["mcp__codex_apps__"]
     /// Tools that may change files, which replay knows how to replay.
@@ -50,7 +48,13 @@ enum CodexScript {
     static let outputHelpers: Set<String> = ["text", "console.log", "console.error", "console.info", "JSON.stringify", "String"]
 
     static func isReadOnly(_ tool: String) -> Bool {
-        readOnly.contains(tool) || readOnlyPrefixes.contains { tool.hasPrefix($0) }
+        if ToolRoles.codexObserving.contains(tool) || readOnly.contains(tool) || readOnlyPrefixes.contains(where: tool.hasPrefix) {
+            return true
+        }
+        if ToolRoles.mcp(tool) == .observing { return true }
+        // `mcp__probe__search_code` is the `search_code` of the server `probe`.
+        guard tool.hasPrefix("mcp__"), let end = tool.dropFirst(5).range(of: "__") else { return false }
+        return ToolRoles.codexObserving.contains(String(tool[end.upperBound...]))
     }
 
     /// The calls of file-changing tools `source` makes, in order; throws when the script could
