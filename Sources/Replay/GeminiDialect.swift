@@ -17,7 +17,16 @@ struct GeminiDialect: ToolDialect {
             if span.attributes["agentreplay.gemini.status"]?.stringValue == "cancelled" {
                 return Outcome(verdict: .failedAsRecorded, note: "cancelled: the call did not run")
             }
-            return span.toolName == "replace" ? try replace(span, context) : try writeFile(span, context)
+            var outcome = span.toolName == "replace" ? try replace(span, context) : try writeFile(span, context)
+            // With no project root found (no candidate path hashes to the log's projectHash), a
+            // relative path is taken from the repository's top: the session may have run in a
+            // folder of it, and its file landed there instead.
+            if context.header.repoRoot == nil, outcome.verdict == .applied, let file = string(span, "file_path"), !file.hasPrefix("/") {
+                let line = "the log does not say which directory the session ran in: \(file) is taken from the repository's top"
+                outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                outcome.unseenEffects = true
+            }
+            return outcome
         case "run_shell_command":
             return try shell.gemini(span, context)
         case "read_file":

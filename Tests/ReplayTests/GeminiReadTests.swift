@@ -44,3 +44,23 @@ final class GeminiReadTests: XCTestCase {
         XCTAssertEqual(r.run.outcome, .verified)
     }
 }
+
+/// A Gemini CLI session whose project root cannot be found (no path hashes to its
+/// `projectHash`): a relative path is taken from the repository's top, and the run says it
+/// cannot vouch for that (two real sessions ran in a folder of the repository).
+final class GeminiUnknownRootTests: XCTestCase {
+    func testARelativeWriteWithNoKnownRootLeavesTheRunUnverified() throws {
+        let repo = try TestRepo(self, files: ["README.md": "r\n"])
+        var s = GeminiSession()
+        s.projectHash = String(repeating: "0", count: 64)
+        s.gemini(calls: [GeminiSession.Call(name: "write_file", args: ["file_path": "test.txt", "content": "hi\n"],
+                                            result: "Successfully created and wrote to new file: test.txt.")])
+        let directory = try makeTemporaryDirectory(self, "gemini")
+        let trace = try Importer.load(path: s.save(in: directory))
+        XCTAssertNil(trace.header.repoRoot)
+        let r = try replay(trace, onto: repo)
+        XCTAssertEqual(r.tools.first?.verdict, .applied)
+        XCTAssertEqual(try r.file("test.txt"), "hi\n")
+        XCTAssertEqual(r.run.outcome, .unverified)
+    }
+}
