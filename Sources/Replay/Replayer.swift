@@ -123,7 +123,14 @@ public struct Replayer {
     func replay(_ span: Span, _ context: ReplayContext, dialects: [any ToolDialect]) throws -> Outcome {
         let header = context.header
         switch span.kind {
-        case .llm, .user, .agent:
+        case .llm, .user:
+            return .served
+        case .agent:
+            // A subagent whose transcript the trace holds: its own calls are replayed as they
+            // come, so the call that started it (a `Task`) has no unseen effects of its own.
+            if let call = span.attributes["agentreplay.parent_tool_call.id"]?.stringValue {
+                context.ledger.subagentReplayed(call)
+            }
             return .served
         case .event:
             if span.status == .error { return Outcome(verdict: .lost, note: span.output?.stringValue) }
@@ -138,7 +145,9 @@ public struct Replayer {
             for dialect in dialects {
                 switch dialect.role(of: span) {
                 case .observing?: return .served
-                case .runsCode(let what)?: return Outcome(verdict: .served, note: what + ": its file effects are not replayed", unseenEffects: true)
+                case .runsCode(let what)?:
+                    if let call = span.toolCallID, context.ledger.replayedSubagents.contains(call) { return .served }
+                    return Outcome(verdict: .served, note: what + ": its file effects are not replayed", unseenEffects: true)
                 case nil: continue
                 }
             }

@@ -20,6 +20,9 @@ final class RunLedger {
     private var shellSteps: [(index: Int, id: Span.ID)] = []
     /// The last step after which each path was known to match the recording.
     private var lastSynced: [RepoPath: Int] = [:]
+    /// The calls (a `Task`) whose subagent's transcript the trace holds, by call id: the
+    /// `agent` spans' `agentreplay.parent_tool_call.id`.
+    private(set) var replayedSubagents: Set<String> = []
     /// The recoveries the current step's observations made, for the engine to note.
     private(set) var recoveredNow: [(path: RepoPath, into: Int?)] = []
 
@@ -44,6 +47,18 @@ final class RunLedger {
     }
 
     func markShell(_ index: Int, _ id: Span.ID) { shellSteps.append((index, id)) }
+
+    /// The trace holds the transcript of the subagent the call `call` started: its own calls
+    /// are replayed, so that call has no unseen effects of its own, whether it comes after
+    /// the subagent's spans or came before them (merged by time, a `Task` starts first).
+    func subagentReplayed(_ call: String) {
+        replayedSubagents.insert(call)
+        guard let k = steps.lastIndex(where: { $0.callID == call }), steps[k].unseenEffects, steps[k].recovered.isEmpty else { return }
+        steps[k].unseenEffects = false
+        steps[k].unverified = false
+        steps[k].note = nil
+        shellSteps.removeAll { $0.index == steps[k].index }
+    }
 
     func markSynced(_ path: RepoPath, at index: Int) { lastSynced[path] = index }
 

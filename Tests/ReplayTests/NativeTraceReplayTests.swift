@@ -225,7 +225,8 @@ final class NativeTraceReplayTests: XCTestCase {
         main.user("go")  // t0
         main.assistant(calls: [("toolu_task", "Task", ["description": "help", "prompt": "edit s.txt"])])  // t1
         main.at(20)
-        main.result("toolu_task", "done")
+        // Claude Code 2.x names the subagent in the Task's record: its transcript is the Task's.
+        main.result("toolu_task", "done", record: ["status": "completed", "agentId": "a1b2c3"])
         main.edit("a.txt", "main", "main edited", originalFile: "main\n")  // t21, t22
 
         var sub = ClaudeLog()
@@ -242,7 +243,9 @@ final class NativeTraceReplayTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: directory + "/session/subagents", withIntermediateDirectories: true)
         _ = try sub.save(in: directory + "/session/subagents", name: "agent-a1b2c3.jsonl")
         let r = try replay(Importer.load(path: path), onto: repo)
-        XCTAssertTrue(r.run.clean, r.run.steps.map { "\($0.name) \($0.verdict) \($0.drift)" }.joined(separator: "\n"))
+        // Its subagent's edits are replayed: the Task leaves nothing unseen, and the run is verified.
+        XCTAssertTrue(r.run.clean, r.run.steps.map { "\($0.name) \($0.verdict) \($0.drift) unverified=\($0.unverified)" }.joined(separator: "\n"))
+        XCTAssertFalse(try r.step("toolu_task").unseenEffects)
         XCTAssertEqual(r.tools.filter { $0.toolName == "Edit" }.map(\.verdict), [.applied, .applied, .applied, .applied])
         XCTAssertEqual(try r.file("a.txt"), "main edited\n")
         XCTAssertEqual(try r.file("s.txt"), "sub edited\n")
