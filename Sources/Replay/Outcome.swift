@@ -11,6 +11,9 @@ struct Outcome {
     /// The paths now known to match the recording (their drift suspects are cleared); nil
     /// means `paths`.
     var synced: [RepoPath]? = nil
+    /// Whether the span checked the whole replayed tree against a recording and found it
+    /// equal (a SWE-agent submission), which confirms the unseen effects before it.
+    var confirmsTree = false
 
     static let served = Outcome(verdict: .served)
 }

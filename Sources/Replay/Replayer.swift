@@ -70,14 +70,19 @@ public struct Replayer {
                 let line = "\(path.value): the file as the log showed it is recovered onto \(onto)"
                 outcome.note = outcome.note.map { $0 + "; " + line } ?? line
             }
+            var confirmed = outcome.confirmsTree && outcome.drift.isEmpty
             if let recorded = span.recordedTree, let id = ObjectID(hex: recorded) {
                 if id != workspace.tree {
                     outcome.drift.append(Drift(kind: .tree, path: "", recorded: recorded, replayed: workspace.tree.hex))
+                    confirmed = false
                 } else {
-                    // The recorded tree confirms every effect replay could not see until now.
-                    for k in awaitingConfirmation { ledger.steps[k].unverified = false }
-                    awaitingConfirmation.removeAll()
+                    confirmed = true
                 }
+            }
+            if confirmed {
+                // The recorded tree confirms every effect replay could not see until now.
+                for k in awaitingConfirmation { ledger.steps[k].unverified = false }
+                awaitingConfirmation.removeAll()
             }
             if outcome.unseenEffects {
                 ledger.markShell(index, span.id)

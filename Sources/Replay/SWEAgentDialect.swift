@@ -214,6 +214,9 @@ final class SWEAgentDialect: ToolDialect {
             outcome.verdict = .mismatch
             outcome.note = "the recorded submission is not a diff replay can read: \(reason)"
         case .drift(let drift):
+            // The submission is the whole tree as git saw it at the end: when it matches, it
+            // confirms what the shell calls before it did.
+            outcome.confirmsTree = drift.isEmpty
             outcome.drift = drift.map { d in
                 var d = d
                 if let path = try? RepoPath.relative(d.path).get() {
