@@ -86,10 +86,11 @@ struct BlameCommand: ParsableCommand {
         } catch {
             throw CLIFailure(message: error.description, hint: Self.listHint)
         }
-        if !run.clean {
+        if run.outcome == .contradicted {
             let s = run.summary
             var what: [String] = []
             if s.drift > 0 { what.append("\(s.drift) drift") }
+            if s.mismatch > 0 { what.append("\(s.mismatch) mismatch") }
             if s.notReplayable > 0 { what.append("\(s.notReplayable) span\(s.notReplayable == 1 ? "" : "s") not replayable as recorded") }
             console.note(
                 "the run has \(what.joined(separator: " and ")); "
