@@ -37,8 +37,10 @@ enum RunAttributes {
         if let h = run.head { out.append(("agentreplay.run.head", .string(h.hex))) }
         out.append(("agentreplay.run.final_tree", .string(run.finalTree.hex)))
         out.append(("agentreplay.run.clean", .bool(run.clean)))
+        out.append(("agentreplay.run.outcome", .string(run.outcome.rawValue)))
         out.append(("agentreplay.run.edits_applied", .number(s.editsApplied)))
         out.append(("agentreplay.run.failed_as_recorded", .number(s.failedAsRecorded)))
+        out.append(("agentreplay.run.mismatch", .number(s.mismatch)))
         out.append(("agentreplay.run.not_replayable", .number(s.notReplayable)))
         out.append(("agentreplay.run.drift", .number(s.drift)))
         out.append(("agentreplay.run.commits", .number(s.commits)))
