@@ -69,12 +69,13 @@ enum RunReport {
             out += "recovered: \(s.recovered) \(s.recovered == 1 ? "file" : "files") from what the log showed later, "
             out += "as the effect of the shell call before (inferred)\n"
         }
-        out += verdictLine(run)
         if let head = run.head, !run.refs.isEmpty {
             out += "run: \(run.refs[0]) -> \(head.hex.prefix(12))  (git log -p \(RunRefs.last))\n"
         } else if let head = run.head {
             out += "run: \(head.hex.prefix(12)) (in memory only: --no-refs)\n"
         }
+        // Last, as docs/run.md says: what the run vouches for.
+        out += verdictLine(run)
         return out
     }
 
