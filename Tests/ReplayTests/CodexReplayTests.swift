@@ -56,7 +56,8 @@ final class CodexReplayTests: XCTestCase {
         trace.header.baseCommit = nil  // that commit is not in the rebuilt repository
         let r = try replay(trace, onto: repo)
 
-        XCTAssertTrue(r.run.clean, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n"))
+        // Nothing contradicts it; `npm run build` and the rest may have changed files unseen.
+        XCTAssertEqual(r.run.outcome, .unverified, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n"))
         let patch = try XCTUnwrap(r.tools.first { $0.toolName == "apply_patch" })
         XCTAssertEqual(patch.verdict, .applied)
         XCTAssertEqual(patch.callID, "call_uGZOUdtZNM8TcCqXIIZcS6eD")

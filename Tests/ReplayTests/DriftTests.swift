@@ -6,6 +6,10 @@ import Trace
 /// What the agent saw (a Read's result, an Edit's `originalFile`) checked against the replayed
 /// files: a difference is drift, reported with the span, the path and the first differing
 /// line, and blamed on the shell calls that may have changed the file unseen.
+///
+/// A whole-file observation that is the first of its path, or that follows a shell call
+/// replay cannot follow, is recovered instead (RecoveryTests): these tests show the file as
+/// replay has it first, or observe part of it, so what they check stays drift.
 final class DriftTests: XCTestCase {
     let file = "one\ntwo\nthree\nfour\n"
 
@@ -26,17 +30,20 @@ final class DriftTests: XCTestCase {
     func testReadThatDiffersIsDriftAtTheFirstDifferingLine() throws {
         let repo = try TestRepo(self, files: ["r.txt": file])
         var log = ClaudeLog()
+        log.read("r.txt", file)  // seen as replay has it: what follows is no start state
         let call = log.read("r.txt", "one\ntwo\nTHREE\nFOUR\n")
         let r = try replay(log, onto: repo)
         let step = try r.step(call)
         XCTAssertEqual(step.verdict, .served)
         XCTAssertEqual(step.drift, [Drift(kind: .observation, path: "r.txt", line: 3, recorded: "THREE", replayed: "three")])
         XCTAssertEqual(r.run.drift.count, 1)
+        XCTAssertEqual(r.run.outcome, .contradicted)
         XCTAssertFalse(r.run.clean)
+        XCTAssertEqual(r.run.startState, [])
         // The span is the Read's own: the step carries it, and the trace names its source line.
         let span = try XCTUnwrap(r.trace.spans.first { $0.id == step.spanID })
         XCTAssertEqual(span.toolCallID, call)
-        XCTAssertEqual(span.attributes[GenAI.sourceLine]?.intValue, 1)
+        XCTAssertEqual(span.attributes[GenAI.sourceLine]?.intValue, 3)
     }
 
     func testReadOfAWindowChecksOnlyThatWindow() throws {
@@ -62,9 +69,11 @@ final class DriftTests: XCTestCase {
     func testReadOfAFileReplayDoesNotHaveIsExistenceDrift() throws {
         let repo = try TestRepo(self)
         var log = ClaudeLog()
+        // Recorded as missing first, as replay has it: the file is no untracked start state.
+        log.failing("Read", ["file_path": .string(ClaudeLog.absolute("ghost.txt"))], error: "File does not exist.")
         let call = log.read("ghost.txt", "boo\n")
         let step = try replay(log, onto: repo).step(call)
-        XCTAssertEqual(step.drift, [Drift(kind: .existence, path: "ghost.txt", recorded: "(file read)", replayed: "(no file)")])
+        XCTAssertEqual(step.drift, [Drift(kind: .existence, path: "ghost.txt", recorded: "(file seen)", replayed: "(no file)")])
     }
 
     func testReadRecordedAsMissingOfAFileThatExistsIsExistenceDrift() throws {
@@ -132,6 +141,7 @@ final class DriftTests: XCTestCase {
     func testEditWhoseOriginalFileDiffersIsBeforeImageDrift() throws {
         let repo = try TestRepo(self, files: ["e.txt": "line 1\nline 2\nline 3\n"])
         var log = ClaudeLog()
+        log.read("e.txt", "line 1\nline 2\nline 3\n")
         let call = log.edit("e.txt", "line 3", "LINE 3", originalFile: "line 1\nline two\nline 3\n")
         let r = try replay(log, onto: repo)
         let step = try r.step(call)
@@ -154,6 +164,7 @@ final class DriftTests: XCTestCase {
     func testBeforeImageDriftInTheFinalNewline() throws {
         let repo = try TestRepo(self, files: ["e.txt": "x\ny"])
         var log = ClaudeLog()
+        log.read("e.txt", "x\ny")
         let call = log.edit("e.txt", "x", "X", originalFile: "x\ny\n")
         let d = try XCTUnwrap(replay(log, onto: repo).step(call).drift.first)
         XCTAssertEqual(d.kind, .beforeImage)
@@ -165,6 +176,7 @@ final class DriftTests: XCTestCase {
     func testMultiEditOriginalFileContentsIsChecked() throws {
         let repo = try TestRepo(self, files: ["m.txt": "a\nb\n"])
         var log = ClaudeLog()
+        log.read("m.txt", "a\nb\n")
         let call = log.multiEdit("m.txt", [("a", "A")], originalFile: "a\nc\n")
         XCTAssertEqual(try replay(log, onto: repo).step(call).drift,
                        [Drift(kind: .beforeImage, path: "m.txt", line: 2, recorded: "c", replayed: "b")])
@@ -226,8 +238,9 @@ final class DriftTests: XCTestCase {
         let sed = log.bash("perl -pi -e s/one/uno/ s.txt")  // a change replay cannot follow
         log.tool("Grep", ["pattern": "x"], result: "")
         let after = log.bash("./check.sh")
-        let drifted = log.read("s.txt", "uno\n")
-        let unseenBefore = log.read("t.txt", "T\n")
+        // Parts of the files: a whole file seen now would be recovered onto ./check.sh.
+        let drifted = log.read("s.txt", window: ["uno"], startLine: 1, totalLines: 2)
+        let unseenBefore = log.read("t.txt", window: ["T"], startLine: 1, totalLines: 2)
         let r = try replay(log, onto: repo)
 
         XCTAssertEqual(try r.step(seen).drift, [])
@@ -259,7 +272,8 @@ final class DriftTests: XCTestCase {
     /// A Read whose result shows no file content (an image, a message) confirms nothing about
     /// the file, so the shell calls before it stay suspects.
     func testReadThatShowedNoContentDoesNotClearSuspects() throws {
-        let repo = try TestRepo(self, files: ["e.txt": "v1\n"])
+        // CRLF on disk: never recovered, so the difference stays drift and names its suspects.
+        let repo = try TestRepo(self, files: ["e.txt": "v1\r\n"])
         var log = ClaudeLog()
         let bash = log.bash("./bump-version.sh e.txt")
         log.tool("Read", ["file_path": .string(ClaudeLog.absolute("e.txt"))], result: "<system-reminder>Warning: the file is too large to show.</system-reminder>")
@@ -268,12 +282,26 @@ final class DriftTests: XCTestCase {
         XCTAssertEqual(try r.step(call).drift.first?.suspects, [try r.step(bash).spanID])
     }
 
-    func testBeforeImageDriftNamesTheShellSuspect() throws {
+    func testReadThatShowedNoContentLeavesTheFileRecoverableOntoTheShellCall() throws {
         let repo = try TestRepo(self, files: ["e.txt": "v1\n"])
+        var log = ClaudeLog()
+        let bash = log.bash("./bump-version.sh e.txt")
+        log.tool("Read", ["file_path": .string(ClaudeLog.absolute("e.txt"))], result: "<system-reminder>Warning: the file is too large to show.</system-reminder>")
+        let call = log.edit("e.txt", "v2", "v3", originalFile: "v2\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(bash).recovered.map(\.path), ["e.txt"], "the bump is still the likeliest cause")
+        XCTAssertEqual(try r.step(call).drift, [])
+        XCTAssertEqual(try r.file("e.txt"), "v3\n")
+    }
+
+    func testBeforeImageDriftNamesTheShellSuspect() throws {
+        // CRLF on disk: never recovered (an observation may have dropped the CRs), so drift.
+        let repo = try TestRepo(self, files: ["e.txt": "v1\r\n"])
         var log = ClaudeLog()
         let bash = log.bash("./bump-version.sh e.txt")
         let call = log.edit("e.txt", "v1", "v3", originalFile: "v2\n")
         let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(call).drift.map(\.kind), [.beforeImage])
         XCTAssertEqual(try r.step(call).drift.first?.suspects, [try r.step(bash).spanID])
     }
 }

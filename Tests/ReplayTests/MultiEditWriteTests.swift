@@ -103,6 +103,8 @@ final class MultiEditWriteTests: XCTestCase {
     func testWriteRecordedAsCreateOnAnExistingFileIsDrift() throws {
         let repo = try TestRepo(self, files: ["a.txt": "already here\n"])
         var log = ClaudeLog()
+        // Seen first, as replay has it: the create cannot be the session's start state.
+        log.read("a.txt", "already here\n")
         let call = log.write("a.txt", "fresh\n", created: true)
         let r = try replay(log, onto: repo)
         let step = try r.step(call)

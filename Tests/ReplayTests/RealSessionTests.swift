@@ -106,7 +106,8 @@ final class RealSessionTests: XCTestCase {
     /// `mv serve-charts.ts web/` put there; with the `mv` replayed, the Read matches.
     func testClaudeCode1ReplaysCleanOnceItsMvIsReplayed() throws {
         let r = try replayFixture(Self.v1)
-        XCTAssertTrue(r.run.clean, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.drift)" }.joined(separator: "\n"))
+        // Nothing contradicts it; `npm install` and the other flagged calls leave it unverified.
+        XCTAssertEqual(r.run.outcome, .unverified, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.drift)" }.joined(separator: "\n"))
         XCTAssertEqual(r.run.drift, [])
 
         let mv = try XCTUnwrap(r.trace.spans.first { $0.input?["command"]?.stringValue == "mv serve-charts.ts web/" })

@@ -57,7 +57,9 @@ final class RecordedOutcomeTests: XCTestCase {
         XCTAssertEqual(try r.step(missing).note, "recorded as done, but on replay: String to replace not found in file.")
         XCTAssertEqual(try r.step(later).verdict, .applied, "a mismatch does not stop the replay")
         XCTAssertEqual(try r.file("a.txt"), "ALPHA\nbeta\n")
-        XCTAssertEqual(r.run.summary.notReplayable, 1)
+        XCTAssertEqual(r.run.summary.mismatch, 1)
+        XCTAssertEqual(r.run.summary.notReplayable, 0, "a mismatch is counted apart")
+        XCTAssertEqual(r.run.outcome, .contradicted)
     }
 
     func testCallWithoutAResultIsNotApplied() throws {

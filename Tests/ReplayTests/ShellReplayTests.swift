@@ -107,7 +107,8 @@ final class ShellReplayTests: XCTestCase {
         let seen = log.read("src/a.ts", "a\n")
         let known = log.bash("echo b2 > src/b.ts")  // followed: not a suspect
         let build = log.bash("./build.sh")
-        let read = log.read("src/a.ts", "a, rebuilt\n")
+        // Part of the file: a whole file seen now would be recovered onto ./build.sh.
+        let read = log.read("src/a.ts", window: ["a, rebuilt"], startLine: 1, totalLines: 2)
         let r = try replay(log, onto: repo)
 
         XCTAssertEqual(try r.step(seen).drift, [])
@@ -120,7 +121,7 @@ final class ShellReplayTests: XCTestCase {
         XCTAssertEqual(drift.kind, .observation)
         XCTAssertEqual(drift.path, "src/a.ts")
         XCTAssertEqual(drift.suspects, [step.spanID], "the script, not the echo replay followed")
-        XCTAssertFalse(r.run.clean)
+        XCTAssertEqual(r.run.outcome, .contradicted)
     }
 
     func testPossibleEffectsThatNothingContradictsAreListedNotFailed() throws {
@@ -131,7 +132,10 @@ final class ShellReplayTests: XCTestCase {
         let r = try replay(log, onto: repo)
         XCTAssertTrue(try r.step(install).unseenEffects)
         XCTAssertEqual(r.run.summary.unseenEffects, 1)
-        XCTAssertTrue(r.run.clean)
+        // Not contradicted, and not verified either: nothing confirms what npm install wrote.
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertEqual(r.run.summary.unverified, 1)
+        XCTAssertEqual(r.run.summary.drift, 0)
     }
 
     func testACopyMadeFromAFileReplayLacksIsBlamedOnTheCopy() throws {
@@ -142,7 +146,10 @@ final class ShellReplayTests: XCTestCase {
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(cp).note, "`cp generated/config.json`: replay has no generated/config.json")
         XCTAssertTrue(try r.step(cp).unseenEffects)
-        XCTAssertEqual(try r.step(read).drift.first?.suspects, [try r.step(cp).spanID])
+        // The file the log showed next is the copy's effect, recovered onto it.
+        XCTAssertEqual(try r.step(cp).recovered.map(\.path), ["config.json"])
+        XCTAssertEqual(try r.step(read).drift, [])
+        XCTAssertEqual(try r.file("config.json", in: try r.step(cp).treeAfter), "{}\n")
     }
 
     // MARK: Failures, refusals, no result
@@ -163,7 +170,7 @@ final class ShellReplayTests: XCTestCase {
         XCTAssertEqual(s.verdict, .failedAsRecorded, "rm fails on replay too, and there was nothing else")
         XCTAssertFalse(s.unseenEffects)
         XCTAssertTrue(try r.step(timedOut).unseenEffects)
-        XCTAssertTrue(r.run.clean)
+        XCTAssertEqual(r.run.outcome, .unverified, "what ran in part is unseen, and nothing contradicts it")
     }
 
     func testARefusedCommandNeverRan() throws {
