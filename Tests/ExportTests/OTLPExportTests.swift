@@ -248,8 +248,10 @@ final class OTLPExportTests: XCTestCase {
         let resource = attributes(document["resourceSpans"]?.arrayValue?.first?["resource"])
         XCTAssertEqual(resource["agentreplay.run.clean"], ["boolValue": false])
         XCTAssertEqual(resource["agentreplay.run.final_tree"], ["stringValue": .string(run.finalTree.hex)])
+        XCTAssertEqual(resource["agentreplay.run.outcome"], ["stringValue": "contradicted"])
         XCTAssertEqual(resource["agentreplay.run.drift"], ["intValue": "1"])
-        XCTAssertEqual(resource["agentreplay.run.not_replayable"], ["intValue": "1"])
+        XCTAssertEqual(resource["agentreplay.run.mismatch"], ["intValue": "1"])
+        XCTAssertEqual(resource["agentreplay.run.not_replayable"], ["intValue": "0"], "a mismatch is counted apart")
 
         // Verdicts describe a run, not the trace: the import leaves them out, and the trace
         // it gives replays the same way.
@@ -274,7 +276,8 @@ final class OTLPExportTests: XCTestCase {
         let again = try Replayer(repository: repository).replay(header: back.header, spans: back.spans, base: base)
         XCTAssertEqual(again.finalTree, run.finalTree)
         XCTAssertEqual(again.commits, run.commits)
-        XCTAssertTrue(again.clean)
+        XCTAssertEqual(again.outcome, run.outcome)
+        XCTAssertEqual(again.outcome, .unverified, "`python -m unittest` is not followed; nothing contradicts the run")
     }
 
     /// An export is a file like any other: one forged to look like agentreplay's still gives

@@ -63,6 +63,7 @@ final class HTMLReportTests: XCTestCase {
 
     func testDriftIsMarkedWithWhatTheAgentSawAndWhatReplayHas() throws {
         let f = try SessionFixture(self, files: ["a.txt": "one\ntwo\n"]) { log in
+            log.read("a.txt", "one\ntwo\n")  // as replay has it: the next is no start state
             log.read("a.txt", "one\nTWO\n")
         }
         let page = HTMLReport.render(f.session, context: .init(traceName: "session.jsonl"))
