@@ -119,7 +119,7 @@ public struct Replayer {
         }
         var run = Run(header: header, baseCommit: base.commit, baseTree: startTree, baseChoice: base.choiceCode,
                       startState: ledger.startState, steps: steps, finalTree: workspace.tree, head: parent, refs: [])
-        if let caveat = try RootCheck.caveat(root: header.repoRoot, base: base.tree, steps: steps, in: repository) {
+        if let caveat = try RootCheck.caveat(header: header, base: base.tree, steps: steps, in: repository) {
             run.caveats.append(caveat)
         }
         return run

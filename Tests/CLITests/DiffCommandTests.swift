@@ -65,7 +65,7 @@ final class DiffCommandTests: XCTestCase {
         let repo = try TestRepo(self, files: files)
         let logs = try makeTemporaryDirectory(self, "logs")
         let a = try session("11111111-1111-4111-8111-111111111111", edit: "2").save(logs + "/a.jsonl")
-        try Data("{\"type\":\"user\",\"sessionId\":\"x\",\"message\":{\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"nobody\"}]}}\n".utf8)
+        try Data("{\"type\":\"user\",\"sessionId\":\"x\",\"message\":{\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":7}]}}\n".utf8)
             .write(to: URL(fileURLWithPath: logs + "/bad.jsonl"))
         let r = try CLI.run(["diff", a, logs + "/bad.jsonl", "--repo", repo.path], in: logs)
         XCTAssertEqual(r.status, 2, "\(r)")

@@ -39,7 +39,7 @@ final class ClaudeCodeToolsTests: XCTestCase {
         var log = ClaudeLog()
         let plan = log.write("/Users/dev/.claude/plans/quiet-moon.md", "# Plan\n")
         let memory = log.edit("/home/dev/.claude/projects/-home-dev-project/memory/MEMORY.md", "a", "b")
-        let elsewhere = log.write("/tmp/scratch/shot.mjs", "x\n")
+        let elsewhere = log.write("/opt/scratch/shot.mjs", "x\n")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(plan).verdict, .served)
         XCTAssertEqual(try r.step(plan).note, "the agent's own notes, outside the repository: /Users/dev/.claude/plans/quiet-moon.md")

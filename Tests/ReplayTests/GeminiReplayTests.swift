@@ -106,13 +106,28 @@ final class GeminiReplayTests: XCTestCase {
     func testWriteFileSaysWhetherTheFileExisted() throws {
         let repo = try TestRepo(self, files: ["here.txt": "x\n"])
         var s = GeminiSession()
-        s.writeFile("here.txt", "y\n")  // "created": but replay has the file
-        s.writeFile("absent.txt", "z\n", existed: true, before: "was\n")  // "overwrote": but replay has none
+        s.gemini(calls: [GeminiSession.Call(name: "read_file", args: ["file_path": "here.txt"], result: "x\n")])
+        s.writeFile("here.txt", "y\n")  // "created": but the session saw the file
+        let r = try replay(s, onto: repo)
+        XCTAssertEqual(r.tools.map(\.verdict), [.served, .applied])
+        XCTAssertEqual(r.tools[1].drift.map(\.kind), [.existence])
+        XCTAssertEqual(r.tools[1].drift.first?.recorded, "(no file)")
+    }
+
+    /// A first write_file whose record disagrees with the base tells the start state: a file
+    /// "created" was not there, a file "overwrote" was, with its recorded content.
+    func testWriteFileRecordsTellTheStartState() throws {
+        let repo = try TestRepo(self, files: ["here.txt": "x\n"])
+        var s = GeminiSession()
+        s.writeFile("here.txt", "y\n")  // "created": the session began without it
+        s.writeFile("absent.txt", "z\n", existed: true, before: "was\n")  // "overwrote": it was there
         let r = try replay(s, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.applied, .applied])
-        XCTAssertEqual(r.tools[0].drift.map(\.kind), [.existence])
-        XCTAssertEqual(r.tools[0].drift.first?.recorded, "(no file: write_file created it)")
-        XCTAssertEqual(r.tools[1].drift.map(\.kind), [.existence])
+        XCTAssertEqual(r.run.drift, [])
+        XCTAssertEqual(r.run.startState.map(\.path), ["here.txt", "absent.txt"])
+        XCTAssertNil(try r.file("here.txt", in: r.run.baseTree))
+        XCTAssertEqual(try r.file("absent.txt", in: r.run.baseTree), "was\n")
+        XCTAssertEqual(try r.file("absent.txt"), "z\n")
     }
 
     // MARK: What the log recorded
@@ -120,14 +135,17 @@ final class GeminiReplayTests: XCTestCase {
     func testOriginalAndNewContentAreChecked() throws {
         let repo = try TestRepo(self, files: ["c.py": "k = 1\nz = 0\n"])
         var s = GeminiSession()
+        // Seen first as the base has it, so what follows is checked against it, not taken as
+        // the start state.
+        s.gemini(calls: [GeminiSession.Call(name: "read_file", args: ["file_path": "c.py"], result: "k = 1\nz = 0\n")])
         s.replace("c.py", "k = 1", "k = 2", before: "k = 1\nz = 9\n", after: "k = 2\nz = 9\n")  // the log saw z = 9
         s.replace("c.py", "k = 2", "k = 3", before: "k = 2\nz = 0\n", after: "k = 3\nz = 0\nmore\n")
         s.writeFile("c.py", "final\n", existed: true, before: "k = 3\nz = 0\n", written: "final\r\n")
         let r = try replay(s, onto: repo)
-        XCTAssertEqual(r.tools.map(\.verdict), [.applied, .applied, .applied], describe(r))
-        XCTAssertEqual(r.tools[0].drift, [Drift(kind: .beforeImage, path: "c.py", line: 2, recorded: "z = 9", replayed: "z = 0")])
-        XCTAssertEqual(r.tools[1].drift, [Drift(kind: .afterImage, path: "c.py", line: 3, recorded: "more", replayed: nil)])
-        XCTAssertEqual(r.tools[2].drift.map(\.kind), [.afterImage], "gemini-cli wrote CRLF; replay wrote the content as given")
+        XCTAssertEqual(r.tools.map(\.verdict), [.served, .applied, .applied, .applied], describe(r))
+        XCTAssertEqual(r.tools[1].drift, [Drift(kind: .beforeImage, path: "c.py", line: 2, recorded: "z = 9", replayed: "z = 0")])
+        XCTAssertEqual(r.tools[2].drift, [Drift(kind: .afterImage, path: "c.py", line: 3, recorded: "more", replayed: nil)])
+        XCTAssertEqual(r.tools[3].drift.map(\.kind), [.afterImage], "gemini-cli wrote CRLF; replay wrote the content as given")
     }
 
     func testCancelledAndFailedCallsDoNotWrite() throws {

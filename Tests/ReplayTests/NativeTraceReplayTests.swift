@@ -160,12 +160,37 @@ final class NativeTraceReplayTests: XCTestCase {
         XCTAssertEqual(try repo.git("rev-parse", "\(r.run.head!.hex)^^{tree}").trimmingCharacters(in: .whitespacesAndNewlines), dirtyTree)
     }
 
-    func testUnknownBaseCommitIsAnError() throws {
-        let repo = try TestRepo(self)
+    /// A recorded base the repository does not have (never pushed, rewritten) is not fatal:
+    /// the run starts from HEAD (or --base) and says why.
+    func testUnknownBaseCommitFallsBackAndSaysSo() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         let repository = try repo.open()
-        XCTAssertThrowsError(try Base.resolve(header: header(baseCommit: String(repeating: "1", count: 40)), revision: nil, in: repository)) { error in
-            XCTAssertTrue("\(error)".contains("is not in the repository"), "\(error)")
-        }
+        let missing = String(repeating: "1", count: 40)
+        let base = try Base.resolve(header: header(baseCommit: missing), revision: nil, in: repository)
+        XCTAssertEqual(base.commit, try repository.head())
+        XCTAssertEqual(base.choice, .recordedMissing(missing, fallback: .head))
+        XCTAssertEqual(base.choiceCode, "recorded-missing/head")
+        XCTAssertTrue(base.explanation.contains("is not in the repository"), base.explanation)
+        let option = try Base.resolve(header: header(baseCommit: missing), revision: "HEAD", in: repository)
+        XCTAssertEqual(option.choice, .recordedMissing(missing, fallback: .option))
+    }
+
+    /// With no recorded base and no --base, a HEAD committed after the session started is not
+    /// where it began: the newest commit at or before the session's start is.
+    func testAHeadAfterTheSessionIsPassedOver() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n"])
+        let first = try repo.open().head()!
+        let time = try repo.open().commitCommitter(first).time
+        try repo.write(["a.txt": "b\n"])
+        _ = try Subprocess.run("/usr/bin/git", ["-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qam", "later"], in: repo.path,
+                             environment: ["GIT_COMMITTER_DATE": "\(time + 1000) +0000", "GIT_AUTHOR_DATE": "\(time + 1000) +0000"])
+        let repository = try repo.open()
+        let base = try Base.resolve(header: header(baseCommit: nil), revision: nil, sessionStart: time + 10, in: repository)
+        XCTAssertEqual(base.commit, first)
+        XCTAssertEqual(base.choice, .sessionStart(examined: 2))
+        let later = try Base.resolve(header: header(baseCommit: nil), revision: nil, sessionStart: time + 2000, in: repository)
+        XCTAssertEqual(later.commit, try repository.head())
+        XCTAssertEqual(later.choice, .head)
     }
 
     func testBaseRevisionThatContradictsTheRecordedBaseIsAnError() throws {

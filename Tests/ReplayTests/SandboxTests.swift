@@ -62,11 +62,26 @@ final class SandboxTests: XCTestCase {
     func testAbsolutePathsElsewhere() throws {
         try assertNeverWritten([
             "/etc/passwd",
-            "/tmp/agentreplay-escape.txt",
             "/home/dev/project2/a.txt",  // shares the root's prefix, but is not under it
             "/home/dev",
             "/",
         ], verdict: .outsideRepo)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/agentreplay-escape.txt"))
+    }
+
+    /// A temporary folder cannot be the repository's: such a write is served with a note,
+    /// never written, and leaves the tree as it was.
+    func testATemporaryFolderIsServedNeverWritten() throws {
+        let repo = try TestRepo(self, files: base)
+        var log = ClaudeLog()
+        let write = log.write("/tmp/agentreplay-escape.txt", "pwned\n")
+        let edit = log.edit("/tmp/agentreplay-escape.txt", "a", "pwned")
+        let r = try replay(log, onto: repo)
+        for call in [write, edit] {
+            XCTAssertEqual(try r.step(call).verdict, .served)
+            XCTAssertNil(try r.step(call).commit)
+        }
+        XCTAssertTrue(r.changedNothing)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/agentreplay-escape.txt"))
     }
 
