@@ -54,12 +54,18 @@ extension ClaudeCodeImporter {
             var line: Int
             var file: String
             var cwd: String?
+            /// The `permissionMode` in force when the call was made.
+            var mode: String?
+            /// `PreToolUse` hooks that ran for the call (`hook_progress` lines).
+            var hooks: [String] = []
         }
 
         var ids = StableID()
         var sessionID: String?
         var version: String?
         var firstCwd: String?
+        /// The last `permissionMode` a line named (user lines and `permission-mode` lines).
+        var permissionMode: String?
         var pending: [String: PendingCall] = [:]
         var pendingOrder: [String] = []
         var answered = Set<String>()
@@ -156,6 +162,7 @@ extension ClaudeCodeImporter {
             if version == nil, let v = try line.optionalString("version") { version = v }
             let cwd = try line.optionalString("cwd")
             if firstCwd == nil, let cwd { firstCwd = cwd }
+            if let mode = try line.optionalString("permissionMode") { permissionMode = mode }
             let time = try line.optionalTimestamp("timestamp")
             let uuid = try line.optionalString("uuid")
             let sourceID = uuid ?? "line\(line.line)"
@@ -175,6 +182,8 @@ extension ClaudeCodeImporter {
                     spans.append(event("compaction", line: line, parent: parent, time: time, sourceID: sourceID,
                                        output: line["compactMetadata"]))
                 }
+            case "progress":
+                try hookProgress(line)
             case "summary":
                 openTurn = nil
                 spans.append(event("compaction", line: line, parent: parent, time: time, sourceID: sourceID,
@@ -192,7 +201,18 @@ extension ClaudeCodeImporter {
                 output: output)
         }
 
-        /// The `agent` span a sub-agent's lines hang under, made on its first line.
+        /// A `hook_progress` line: a `PreToolUse` hook ran for a call still waiting for its
+        /// result; its name is kept on the call's span.
+        mutating func hookProgress(_ line: FieldDecoder) throws(TraceError) {
+            guard let data = try line.optionalObject("data"), try data.optionalString("type") == "hook_progress",
+                  try data.optionalString("hookEvent") == "PreToolUse", let name = try data.optionalString("hookName")
+            else { return }
+            var call = try line.optionalString("parentToolUseID")
+            if call == nil { call = try line.optionalString("toolUseID") }
+            guard let call, pending[call] != nil else { return }
+            if pending[call]?.hooks.contains(name) == false { pending[call]?.hooks.append(name) }
+        }
+
         /// The `agent` span a sub-agent's lines hang under, made on its first line.
         ///
         /// A line belongs to the agent of its `parentUuid` (parallel sidechains interleave in
@@ -270,7 +290,8 @@ extension ClaudeCodeImporter {
                     }
                     if answered.contains(id) { throw b.error("id", "duplicate tool call id \(id)") }
                     calls.append(id)
-                    pending[id] = PendingCall(id: id, name: name, input: input, parent: nil, start: time, line: line.line, file: line.file, cwd: cwd)
+                    pending[id] = PendingCall(id: id, name: name, input: input, parent: nil, start: time, line: line.line, file: line.file, cwd: cwd,
+                                              mode: permissionMode)
                     pendingOrder.append(id)
                     if let time, earliestPending.map({ time < $0 }) ?? true { earliestPending = time }
                 default:
@@ -405,6 +426,7 @@ extension ClaudeCodeImporter {
             if let resultLine { attributes["agentreplay.source.result_line"] = .number(resultLine) }
             if let resultID { attributes[GenAI.sourceID] = .string(resultID) }
             if let cwd = call.cwd, cwd != firstCwd { attributes[GenAI.workingDirectory] = .string(cwd) }
+            ClaudeCodePermission.annotate(&attributes, mode: call.mode, hooks: call.hooks, output: output, failed: failed && resultLine != nil)
             return Span(
                 id: ids.span("call:" + call.id), parentID: call.parent, kind: .tool, name: call.name,
                 startTime: call.start, endTime: end ?? call.start,

@@ -65,6 +65,8 @@ extension CodexImporter {
         var line: Int
         var kind: String
         var cwd: String?
+        /// The turn's approval policy and sandbox, as `Permission` attributes.
+        var policy: Attributes
     }
 
     /// What the importer carries from line to line.
@@ -77,6 +79,10 @@ extension CodexImporter {
         var baseCommit: String?
         var model: String?
         var turnCwd: String?
+        /// The last `turn_context`'s approval policy and sandbox (`CodexPermission`).
+        var policy = Attributes()
+        /// Calls the log shows an approval request for, by call id.
+        var approvalRequested = Set<String>()
         var pending: [String: PendingCall] = [:]
         var pendingOrder: [String] = []
         /// Tool spans already placed, by call id: a late `patch_apply_end` still finds its span.
@@ -143,6 +149,7 @@ extension CodexImporter {
             turn = nil
             if let m = try context.optionalString("model") { model = m }
             if let cwd = try context.optionalString("cwd") { turnCwd = cwd }
+            policy = try CodexPermission.policy(context)
         }
 
         // MARK: Response items
@@ -242,7 +249,7 @@ extension CodexImporter {
             if placed[id] != nil { throw item.error("call_id", "duplicate tool call id \(id)") }
             let at = modelTurn(item, time: time)
             addCall(id, to: at)
-            pending[id] = PendingCall(id: id, name: name, input: input, parent: spans[at].id, start: time, line: item.line, kind: kind, cwd: turnCwd)
+            pending[id] = PendingCall(id: id, name: name, input: input, parent: spans[at].id, start: time, line: item.line, kind: kind, cwd: turnCwd, policy: policy)
             pendingOrder.append(id)
         }
 
@@ -282,6 +289,8 @@ extension CodexImporter {
             ])
             if let resultLine { attributes["agentreplay.source.result_line"] = .number(resultLine) }
             if let cwd = call.cwd, cwd != root { attributes[GenAI.workingDirectory] = .string(cwd) }
+            CodexPermission.annotate(&attributes, policy: call.policy, input: call.input, output: output,
+                                     requested: approvalRequested.contains(call.id))
             return Span(
                 id: ids.span("call:" + call.id), parentID: call.parent, kind: .tool, name: call.name,
                 startTime: call.start, endTime: end ?? call.start,
@@ -325,6 +334,11 @@ extension CodexImporter {
                     spans[at].status = CodexOutcome.status(output: spans[at].output, details: value)
                 } else if type == "patch_apply_end" || events[id] == nil {
                     events[id] = value
+                }
+            case "exec_approval_request", "apply_patch_approval_request":
+                if let id = try payload.optionalString("call_id") {
+                    approvalRequested.insert(id)
+                    if let at = placed[id] { spans[at].attributes[Permission.requested] = .bool(true) }
                 }
             case "web_search_end":
                 webSearchID = try payload.optionalString("call_id")

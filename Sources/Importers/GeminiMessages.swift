@@ -101,6 +101,8 @@ struct GeminiMessages {
             (GenAI.sourceLine, .number(c.line)), (GenAI.sourceID, .string(messageID)),
         ])
         if let recorded { attributes["agentreplay.gemini.status"] = .string(recorded) }
+        // Gemini CLI marks a call the user declined at its confirmation prompt, or stopped, `cancelled`.
+        if recorded == "cancelled" { attributes[Permission.decision] = .string(Permission.Decision.cancelled.rawValue) }
         let end = try c.optionalTimestamp("timestamp") ?? time
         spans.append(Span(
             id: ids.span("call:" + callID), parentID: turn, kind: .tool, name: name, startTime: time, endTime: end, status: status,

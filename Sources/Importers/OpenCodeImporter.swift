@@ -40,6 +40,10 @@ public struct OpenCodeImporter {
         let messagesAt = document.member("messages", at: document.rootOffset)
         let offsets = messagesAt.map(document.elements(at:)) ?? []
         var reader = OpenCodeMessages(file: displayName, directory: try info.optionalString("directory"))
+        reader.rules = (info["permission"]?.arrayValue ?? []).compactMap { rule in
+            guard let name = rule["permission"]?.stringValue, let action = rule["action"]?.stringValue else { return nil }
+            return name + ":" + (rule["pattern"]?.stringValue ?? "*") + ":" + action
+        }
         for (i, message) in messages.enumerated() {
             let offset = i < offsets.count ? offsets[i] : nil
             let line = offset.map(document.line(of:)) ?? document.line(of: document.rootOffset)

@@ -8,6 +8,8 @@ struct OpenCodeMessages {
     private var ids = StableID()
     private(set) var spans: [Span] = []
     private var usedCalls = Set<String>()
+    /// The session's permission rules (`info.permission`), each `permission:pattern:action`.
+    var rules: [String] = []
     /// The first assistant message's `path.root`.
     private(set) var root: String?
     /// The last user message's `summary.diffs` (what its turn changed), with its line and id,
@@ -164,6 +166,16 @@ struct OpenCodeMessages {
             (GenAI.sourceLine, .number(p.line)), (GenAI.sourceID, .string(messageID)),
         ])
         if let recorded { attributes["agentreplay.opencode.status"] = .string(recorded) }
+        if !rules.isEmpty { attributes[Permission.rules] = .array(rules.map(JSON.string)) }
+        if recorded == "error", let text = output?.stringValue {
+            // What OpenCode writes when the user answers "reject" at its prompt, or stops a call.
+            if text.contains("rejected permission") {
+                attributes[Permission.decision] = .string(Permission.Decision.deniedByUser.rawValue)
+                attributes[Permission.decidedBy] = .string("user")
+            } else if text.contains("Tool execution aborted") {
+                attributes[Permission.decision] = .string(Permission.Decision.cancelled.rawValue)
+            }
+        }
         if let cwd { attributes[GenAI.workingDirectory] = .string(cwd) }
         spans.append(Span(
             id: ids.span("call:" + callID), parentID: turn, kind: .tool, name: name,

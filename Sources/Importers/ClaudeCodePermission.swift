@@ -1,0 +1,56 @@
+import Trace
+
+/// What Claude Code records about a call's permission, as the trace's canonical attributes
+/// (`Permission`): the `permissionMode` in force, the `PreToolUse` hooks that ran, and the
+/// decision a refused call's result states.
+///
+/// Claude Code writes a refusal as the call's (failed) result text:
+/// - "The user doesn't want to proceed with this tool use…" or "…take this action right now":
+///   the user said no at the prompt;
+/// - "Permission for this tool use was denied…": a permission rule (or, with "The user
+///   said:", the user) refused it;
+/// - "PreToolUse:Bash hook error: …", "…hook blocking error…", "Hook PreToolUse:Bash denied
+///   this tool": a hook refused it;
+/// - "[Request interrupted by user for tool use]": the user stopped it.
+enum ClaudeCodePermission {
+    static func annotate(_ attributes: inout Attributes, mode: String?, hooks: [String], output: JSON?, failed: Bool) {
+        if let mode { attributes[Permission.mode] = .string(mode) }
+        if !hooks.isEmpty { attributes[Permission.hooks] = .array(hooks.map(JSON.string)) }
+        guard let text = resultText(output), let (decision, by) = decision(text, failed: failed) else { return }
+        attributes[Permission.decision] = .string(decision.rawValue)
+        attributes[Permission.decidedBy] = .string(by)
+    }
+
+    /// The decision a result's text states, and who made it.
+    static func decision(_ text: String, failed: Bool) -> (Permission.Decision, String)? {
+        let head = text.prefix(400)
+        if head.contains("[Request interrupted by user for tool use]") { return (.cancelled, "user") }
+        guard failed else { return nil }
+        if head.hasPrefix("The user doesn't want to proceed with this tool use")
+            || head.hasPrefix("The user doesn't want to take this action right now") {
+            return (.deniedByUser, "user")
+        }
+        if head.hasPrefix("Permission for this tool use was denied") {
+            return head.contains("The user said:") ? (.deniedByUser, "user") : (.deniedByPolicy, "permission rules")
+        }
+        if let hook = hookName(head), head.contains("hook error") || head.contains("blocking error") || head.contains("denied this tool") || head.contains("blocked") {
+            return (.blockedByHook, "hook " + hook)
+        }
+        return nil
+    }
+
+    /// `PreToolUse:Name`, the first word of the text that names one.
+    static func hookName(_ text: Substring) -> String? {
+        guard let start = text.range(of: "PreToolUse:") else { return nil }
+        let name = text[start.lowerBound...].prefix { !$0.isWhitespace && $0 != "]" && $0 != "," }
+        return String(name)
+    }
+
+    /// A result's text: the string, or its text blocks joined.
+    static func resultText(_ output: JSON?) -> String? {
+        guard let output else { return nil }
+        if let s = output.stringValue { return s }
+        let texts = (output.arrayValue ?? []).compactMap { $0["text"]?.stringValue }
+        return texts.isEmpty ? nil : texts.joined(separator: "\n")
+    }
+}
