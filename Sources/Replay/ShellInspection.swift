@@ -6,11 +6,16 @@ public struct ShellInspection: Sendable, Equatable {
     /// One simple command: its words after quote removal, assignments left out.
     public struct Command: Sendable, Equatable {
         public var words: [String]
-        /// Files its output is redirected into (`>`, `>>`, `&>`, …), as written.
+        /// Files its output is redirected into (`>`, `>>`, `&>`, …), as written; targets
+        /// holding an expansion whose value is unknown (`$out`) are left out.
         public var writes: [String]
-        public init(words: [String], writes: [String] = []) {
+        /// The positions in `words` of words holding an expansion whose value is unknown
+        /// (`$HOME/x`, `${dir}`): their text lacks it, so they name no file for certain.
+        public var unknown: Set<Int>
+        public init(words: [String], writes: [String] = [], unknown: Set<Int> = []) {
             self.words = words
             self.writes = writes
+            self.unknown = unknown
         }
     }
 
@@ -23,10 +28,12 @@ public struct ShellInspection: Sendable, Equatable {
         if let parsed = try? ShellScript.parseRemembered(script) {
             commands = parsed.items.flatMap(\.pipeline).map { command in
                 let writes = command.redirections.filter {
-                    [.output, .clobber, .append, .readWrite, .both, .bothAppend].contains($0.op)
-                        || ($0.op == .duplicateOutput && Int($0.target.text) == nil)
+                    ([.output, .clobber, .append, .readWrite, .both, .bothAppend].contains($0.op)
+                        || ($0.op == .duplicateOutput && Int($0.target.text) == nil))
+                        && Self.known($0.target)
                 }.map(\.target.text)
-                return Command(words: command.words.map(\.text), writes: writes)
+                let unknown = Set(command.words.indices.filter { !Self.known(command.words[$0]) })
+                return Command(words: command.words.map(\.text), writes: writes, unknown: unknown)
             }
             exact = true
         } else {
@@ -34,6 +41,9 @@ public struct ShellInspection: Sendable, Equatable {
             exact = false
         }
     }
+
+    /// Whether a word's text is all of it: no expansion but `~` (kept in the text).
+    static func known(_ word: ShellWord) -> Bool { word.expansion == nil || word.expansion == "~" }
 
     /// Splits on `;`, `&`, `|`, newlines, parentheses, backquotes and `$(`; words on blanks,
     /// with quotes removed (an unclosed quote runs to the end).
@@ -103,6 +113,9 @@ public struct ShellInspection: Sendable, Equatable {
                 continue
             case "<":
                 endWord()
+                if i + 1 < chars.count, chars[i + 1] == "<", !(i + 2 < chars.count && chars[i + 2] == "<") {
+                    Self.skipHereDocument(&chars, at: i)
+                }
             default:
                 word.append(c)
                 inWord = true
@@ -112,11 +125,43 @@ public struct ShellInspection: Sendable, Equatable {
         endCommand()
         return commands.filter { !$0.words.isEmpty || !$0.writes.isEmpty }.map { command in
             // Assignments before the command name are not words of it.
-            Command(words: Array(command.words.drop { Self.isAssignment($0) }), writes: command.writes)
+            let words = Array(command.words.drop { Self.isAssignment($0) })
+            let unknown = Set(words.indices.filter { words[$0].contains("$") })
+            return Command(words: words, writes: command.writes.filter { !$0.contains("$") }, unknown: unknown)
         }
     }
 
-    static func isAssignment(_ word: String) -> Bool {
+    /// Takes the body of the here-document whose `<<` is at `i` out of `chars` (from the
+    /// line after it to its delimiter line), so its text is not read as commands.
+    static func skipHereDocument(_ chars: inout [Character], at i: Int) {
+        var j = i + 2
+        let strip = j < chars.count && chars[j] == "-"
+        if strip { j += 1 }
+        while j < chars.count, chars[j] == " " || chars[j] == "\t" { j += 1 }
+        var delimiter = ""
+        while j < chars.count, !" \t\n;&|<>()".contains(chars[j]) {
+            if chars[j] != "'" && chars[j] != "\"" && chars[j] != "\\" { delimiter.append(chars[j]) }
+            j += 1
+        }
+        guard !delimiter.isEmpty, let lineEnd = chars[j...].firstIndex(of: "\n") else { return }
+        var k = lineEnd + 1
+        while k < chars.count {
+            let end = chars[k...].firstIndex(of: "\n") ?? chars.count
+            var line = String(chars[k..<end])
+            if strip { line = String(line.drop { $0 == "\t" }) }
+            if line == delimiter {
+                chars.removeSubrange((lineEnd + 1)..<min(end + 1, chars.count))
+                if chars.last != "\n" { chars.append("\n") }
+                return
+            }
+            k = end + 1
+        }
+        chars.removeSubrange((lineEnd + 1)..<chars.count)
+        chars.append("\n")
+    }
+
+    /// Whether `word` is `NAME=value`.
+    public static func isAssignment(_ word: String) -> Bool {
         guard let eq = word.firstIndex(of: "="), eq != word.startIndex else { return false }
         return word[..<eq].allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
     }
