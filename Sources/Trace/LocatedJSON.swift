@@ -1,23 +1,21 @@
-import Trace
-
 /// A session log that is one JSON document (an OpenHands event list, a Gemini CLI session
 /// file before JSONL, a pretty-printed OTLP export), read whole, with what errors and spans
 /// need to name lines: the byte offset where each value starts, and the line it is on.
 ///
-/// Shared by the SWE-agent, OpenHands, Gemini and OTLP importers.
-struct LocatedJSON {
-    let bytes: [UInt8]
+/// Shared by the SWE-agent, OpenHands, Gemini and OTLP importers, and `audit`'s policy file.
+public struct LocatedJSON {
+    public let bytes: [UInt8]
     /// Byte offsets where lines 2, 3, … start.
-    let lineStarts: [Int]
-    let root: JSON
+    public let lineStarts: [Int]
+    public let root: JSON
     /// The offset where the root value starts.
-    let rootOffset: Int
+    public let rootOffset: Int
 
     /// Files larger than this are refused rather than read into memory.
-    static let maximumSize = 1 << 30
+    public static let maximumSize = 1 << 30
 
     /// Reads and parses `path`; errors name `displayName`, the line and the column.
-    init(path: String, displayName: String) throws(TraceError) {
+    public init(path: String, displayName: String) throws(TraceError) {
         // LineReader reads in fixed-size blocks; the document is joined back with its newlines.
         let reader = try LineReader(path: path, maximumLineLength: Self.maximumSize)
         var bytes: [UInt8] = []
@@ -50,7 +48,7 @@ struct LocatedJSON {
     }
 
     /// The 1-based line holding byte `offset`.
-    func line(of offset: Int) -> Int { Self.line(of: offset, starts: lineStarts) }
+    public func line(of offset: Int) -> Int { Self.line(of: offset, starts: lineStarts) }
 
     static func line(of offset: Int, starts: [Int]) -> Int {
         var low = 0, high = starts.count
@@ -62,7 +60,7 @@ struct LocatedJSON {
     }
 
     /// The offsets where the elements of the array starting at `offset` start.
-    func elements(at offset: Int) -> [Int] {
+    public func elements(at offset: Int) -> [Int] {
         var i = offset
         guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { return [] }
         i += 1
@@ -79,7 +77,7 @@ struct LocatedJSON {
     }
 
     /// The offset where the value of member `key` of the object starting at `offset` starts.
-    func member(_ key: String, at offset: Int) -> Int? {
+    public func member(_ key: String, at offset: Int) -> Int? {
         var i = offset
         guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
         i += 1
@@ -102,7 +100,7 @@ struct LocatedJSON {
 
     /// The lines the elements of the array at `offset` start on; `count` lines, the array's
     /// own line repeated when the walk finds fewer (it cannot, for a document that parsed).
-    func elementLines(at offset: Int?, count: Int) -> [Int] {
+    public func elementLines(at offset: Int?, count: Int) -> [Int] {
         guard let offset else { return Array(repeating: 1, count: count) }
         var lines = elements(at: offset).map(line(of:))
         while lines.count < count { lines.append(line(of: offset)) }
