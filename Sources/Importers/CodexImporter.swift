@@ -305,10 +305,11 @@ extension CodexImporter {
             let id = ((try? item.optionalString("id")) ?? nil) ?? webSearchID ?? "web_search:line\(item.line)"
             webSearchID = nil
             addCall(id, to: at)
-            let attributes = Attributes([
+            var attributes = Attributes([
                 (GenAI.operationName, .string("execute_tool")), (GenAI.toolName, .string("web_search")),
                 (GenAI.toolCallID, .string(id)), (GenAI.sourceLine, .number(item.line)), (GenAI.sourceID, .string(id)),
             ])
+            for (name, value) in policy { attributes[name] = value }
             let status = (try? item.optionalString("status")) ?? nil
             spans.append(Span(
                 id: ids.span("web_search:line\(item.line)"), parentID: spans[at].id, kind: .tool, name: "web_search",
