@@ -123,12 +123,12 @@ public struct ShellInspection: Sendable, Equatable {
             i += 1
         }
         endCommand()
-        return commands.filter { !$0.words.isEmpty || !$0.writes.isEmpty }.map { command in
+        return commands.map { command in
             // Assignments before the command name are not words of it.
             let words = Array(command.words.drop { Self.isAssignment($0) })
             let unknown = Set(words.indices.filter { words[$0].contains("$") })
             return Command(words: words, writes: command.writes.filter { !$0.contains("$") }, unknown: unknown)
-        }
+        }.filter { !$0.words.isEmpty || !$0.writes.isEmpty }
     }
 
     /// Takes the body of the here-document whose `<<` is at `i` out of `chars` (from the
