@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,10 +34,11 @@ let package = Package(
         .target(name: "Export", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Trace", "Replay", "Git"]),
+        .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport",
+                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "InsightTests", dependencies: ["TestSupport", "Insight", "HTMLReport", "Analysis", "Replay", "Trace", "Git", "Importers"]),
         // Snapshots/: what the commands print, compared by SnapshotTests (not sources).
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),
+        .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "Importers", "Replay", "Trace"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git"]),
     ]
 )

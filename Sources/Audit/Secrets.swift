@@ -1,0 +1,99 @@
+import Trace
+
+/// Secret files by their path, and credentials printed in tool output. A finding names the
+/// kind of secret and where it is, never its value.
+enum Secrets {
+    /// What kind of secret a path names, or nil.
+    static func kind(ofPath raw: String) -> String? {
+        let path = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        let parts = path.split(separator: "/")
+        guard let base = parts.last.map(String.init), !base.isEmpty else { return nil }
+        let folders = parts.dropLast().map(String.init)
+        if folders.contains(".ssh") || path == "~/.ssh" || base == ".ssh" { return "ssh" }
+        if base == ".env" || base.hasPrefix(".env.") {
+            // Templates hold no secrets by convention.
+            let templates = [".example", ".sample", ".template", ".dist", ".defaults"]
+            return templates.contains { base.hasSuffix($0) } ? nil : "env file"
+        }
+        if base.hasPrefix("id_rsa") || base.hasPrefix("id_ed25519") || base.hasPrefix("id_ecdsa") || base.hasPrefix("id_dsa") { return "ssh key" }
+        for ext in [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".asc", ".gpg"] where base.hasSuffix(ext) && base.count > ext.count {
+            return "key file"
+        }
+        if folders.contains(".aws") && (base == "credentials" || base == "config") { return "cloud credentials" }
+        if folders.suffix(2) == [".config", "gcloud"] || folders.contains("gcloud") && base.hasSuffix(".json") { return "cloud credentials" }
+        if folders.contains(".azure") || folders.contains(".kube") && base == "config" { return "cloud credentials" }
+        if base == "application_default_credentials.json" || base == "service-account.json" || base == "credentials.json" { return "cloud credentials" }
+        if [".netrc", ".npmrc", ".pypirc", ".git-credentials", ".pgpass", ".htpasswd"].contains(base) { return "credentials file" }
+        if folders.contains(".docker") && base == "config.json" { return "credentials file" }
+        if folders.contains(".gnupg") { return "key file" }
+        return nil
+    }
+
+    /// A credential found in a text: its kind and the 1-based line of the text it is on.
+    struct Token: Equatable {
+        var kind: String
+        var line: Int
+    }
+
+    /// Prefixes of credentials with a fixed shape: the prefix, the least number of token
+    /// characters after it, and what it is.
+    static let prefixes: [(String, Int, String)] = [
+        ("sk-ant-", 32, "an Anthropic API key"),
+        ("sk-proj-", 32, "an OpenAI API key"),
+        ("ghp_", 30, "a GitHub token"), ("gho_", 30, "a GitHub token"), ("ghu_", 30, "a GitHub token"),
+        ("ghs_", 30, "a GitHub token"), ("ghr_", 30, "a GitHub token"), ("github_pat_", 40, "a GitHub token"),
+        ("glpat-", 20, "a GitLab token"),
+        ("xoxb-", 20, "a Slack token"), ("xoxp-", 20, "a Slack token"), ("xapp-", 20, "a Slack token"),
+        ("AKIA", 16, "an AWS access key id"), ("ASIA", 16, "an AWS access key id"),
+        ("AIza", 35, "a Google API key"),
+        ("npm_", 36, "an npm token"),
+        ("sk_live_", 24, "a Stripe secret key"), ("rk_live_", 24, "a Stripe key"),
+        ("hf_", 34, "a Hugging Face token"),
+        ("sk-", 40, "an API key"),
+    ]
+
+    /// Credentials in `text`, at most one finding per line.
+    static func tokens(in text: String) -> [Token] {
+        var found: [Token] = []
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.contains("-----BEGIN") && line.contains("PRIVATE KEY-----") {
+                found.append(Token(kind: "a private key", line: lineNumber))
+                continue
+            }
+            if let kind = token(in: line) { found.append(Token(kind: kind, line: lineNumber)) }
+        }
+        return found
+    }
+
+    static func isTokenCharacter(_ c: Character) -> Bool {
+        c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-")
+    }
+
+    static func token(in line: Substring) -> String? {
+        for (prefix, least, kind) in prefixes {
+            var search = line[...]
+            while let range = search.range(of: prefix) {
+                // The prefix starts a token: nothing of a token just before it.
+                let before = range.lowerBound == line.startIndex ? nil : line[line.index(before: range.lowerBound)]
+                let body = line[range.upperBound...].prefix(while: isTokenCharacter)
+                let upperOnly = prefix == "AKIA" || prefix == "ASIA"
+                let shaped = upperOnly
+                    ? body.count == least && body.allSatisfy { $0.isUppercase || $0.isNumber }
+                    : body.count >= least && body.contains(where: \.isNumber) && body.contains(where: \.isLetter)
+                if shaped, before.map({ !isTokenCharacter($0) }) ?? true { return kind }
+                search = line[range.upperBound...]
+            }
+        }
+        return nil
+    }
+
+    /// The text of a tool's output (a string, content blocks, or an object's `output`).
+    static func outputText(_ output: JSON?) -> String? {
+        guard let output else { return nil }
+        if let s = output.stringValue { return s }
+        if let blocks = output.arrayValue { return blocks.compactMap { $0["text"]?.stringValue }.joined(separator: "\n") }
+        return output["output"]?.stringValue ?? output["stdout"]?.stringValue
+    }
+}

@@ -1,0 +1,92 @@
+import XCTest
+
+@testable import Audit
+import Replay
+
+/// Risk classes from a command's words, secrets from paths and output, never from the text
+/// with patterns.
+final class CommandClassTests: XCTestCase {
+    func commands(_ line: String) -> [Request.SimpleCommand] {
+        Request.unwrap(ShellInspection(line).commands)
+    }
+
+    func testDestructiveCommands() {
+        let cases: [(String, String?)] = [
+            ("rm -rf build", "rm -rf"), ("rm -fr build", "rm -rf"), ("rm -r -f x", "rm -rf"), ("rm -R x", "rm -r"),
+            ("rm x.txt", nil), ("git reset --hard HEAD~1", "git reset --hard"), ("git reset HEAD~1", nil),
+            ("git push --force origin main", "git push --force"), ("git push -f", "git push --force"),
+            ("git push --force-with-lease", "git push --force"), ("git push origin main", nil),
+            ("git clean -fdx", "git clean"), ("git -C sub reset --hard", "git reset --hard"),
+            ("psql -c \"DROP DATABASE app\"", "drop database"), ("dropdb app", "dropdb"),
+            ("echo rm -rf /", nil),
+        ]
+        for (line, expected) in cases {
+            XCTAssertEqual(commands(line).compactMap { CommandClass.destructive($0.words) }.first, expected, line)
+        }
+    }
+
+    func testNetworkAndDomains() {
+        let cases: [(String, String?, [String])] = [
+            ("curl -s https://api.example.com/v1/x", "curl", ["api.example.com"]),
+            ("wget http://user@files.example.org:8080/a", "wget", ["files.example.org"]),
+            ("git push origin main", "git push", []),
+            ("git clone git@github.com:o/r.git", "git clone", ["github.com"]),
+            ("npm install left-pad", "npm install", []), ("npm test", nil, []),
+            ("pip install requests", "pip install", []), ("go test ./...", nil, []),
+            ("curl localhost:3000", "curl", []),
+        ]
+        for (line, why, domains) in cases {
+            let c = commands(line)[0]
+            XCTAssertEqual(CommandClass.network(c.words), why, line)
+            XCTAssertEqual(CommandClass.domains(c.words).filter { !CommandClass.isLoopback($0) }, domains, line)
+        }
+    }
+
+    func testPrivilegeAndWrappers() {
+        let sudo = commands("sudo -u root env A=1 rm -rf /var/cache/x")[0]
+        XCTAssertEqual(sudo.wrappers, ["sudo", "env"])
+        XCTAssertEqual(sudo.words, ["rm", "-rf", "/var/cache/x"])
+        XCTAssertEqual(CommandClass.privilege(sudo.words, wrappers: sudo.wrappers), "sudo")
+        XCTAssertEqual(CommandClass.destructive(sudo.words), "rm -rf")
+        let chmod = commands("chmod -R 777 public")[0]
+        XCTAssertEqual(CommandClass.privilege(chmod.words, wrappers: chmod.wrappers), "chmod 777")
+        XCTAssertNil(CommandClass.privilege(commands("chmod 644 a")[0].words, wrappers: []))
+        // `bash -c SCRIPT` is read as its script.
+        let inner = commands("bash -lc 'cd x && git reset --hard'")
+        XCTAssertEqual(inner.map(\.words.first), ["cd", "git"])
+        XCTAssertEqual(CommandClass.destructive(inner[1].words), "git reset --hard")
+    }
+
+    func testLenientSplitSkipsHereDocumentsAndMarksUnknownExpansions() {
+        let script = "tmp=$(mktemp)\ncat > \"$tmp\" <<'EOF'\n- rm -rf / > /etc/passwd\nEOF\ngh issue comment 1 --body-file \"$tmp\""
+        let inspected = ShellInspection(script)
+        XCTAssertFalse(inspected.exact)
+        XCTAssertEqual(inspected.commands.map { $0.words.first }, ["mktemp", "cat", "gh"])
+        XCTAssertEqual(inspected.commands[1].writes, [])
+        let exact = ShellInspection("cp a.txt $HOME/b.txt > $OUT")
+        XCTAssertTrue(exact.exact)
+        XCTAssertEqual(exact.commands[0].writes, [])
+        XCTAssertEqual(exact.commands[0].unknown, [2])
+    }
+
+    func testSecretPaths() {
+        let cases: [(String, String?)] = [
+            (".env", "env file"), ("app/.env.local", "env file"), (".env.example", nil), ("~/.ssh/id_ed25519", "ssh"),
+            ("/home/u/.aws/credentials", "cloud credentials"), ("certs/server.key", "key file"), ("README.md", nil),
+            ("/home/u/.netrc", "credentials file"), ("environment.ts", nil),
+        ]
+        for (path, kind) in cases { XCTAssertEqual(Secrets.kind(ofPath: path), kind, path) }
+    }
+
+    func testTokensInOutputAreFoundByKindAndLineNeverCopied() {
+        // Built at run time so that no credential-shaped string sits in the source.
+        let github = "gh" + "p_" + String(repeating: "a1B2", count: 9)
+        let aws = "AK" + "IA" + String(repeating: "Q7", count: 8)
+        let text = "ok\nexport GH_TOKEN=\(github)\nkey \(aws) here\n-----BEGIN OPENSSH PRIVATE KEY-----\nsk-not-long-enough"
+        let found = Secrets.tokens(in: text)
+        XCTAssertEqual(found, [
+            Secrets.Token(kind: "a GitHub token", line: 2), Secrets.Token(kind: "an AWS access key id", line: 3),
+            Secrets.Token(kind: "a private key", line: 4),
+        ])
+    }
+}
