@@ -18,6 +18,11 @@ public struct Audit: Sendable {
     public var risks: [Risk]
     public var violations: [Violation]
 
+    /// Whether the session broke its policy: some call that ran matches a rule. A refused
+    /// call (denied, blocked, cancelled) did not run; its matches are attempts, listed but
+    /// not failing the check.
+    public var violatesPolicy: Bool { violations.contains { !$0.refused } }
+
     /// Audits `trace`, checking it against `policy` when one is given.
     public init(_ trace: Trace, policy: Policy? = nil) {
         var rows: [Row] = []
