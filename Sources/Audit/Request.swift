@@ -28,6 +28,8 @@ public struct Request: Sendable {
     public var commandExact: Bool
     /// Hosts the call reached, when the log shows them (a URL, a web tool's input).
     public var domains: [String]
+    /// What a web search tool searched for.
+    public var query: String?
 
     /// One simple command of a shell call.
     public struct SimpleCommand: Sendable, Equatable {
@@ -99,6 +101,7 @@ public struct Request: Sendable {
             kind = .web
             let urls = ["url", "uri", "query"].compactMap { input[$0]?.stringValue } + (input["action"]?["url"]?.stringValue).map { [$0] }.orEmpty
             domains = urls.compactMap(CommandClass.host(of:))
+            query = input["query"]?.stringValue ?? input["action"]?["query"]?.stringValue
         } else if Self.agentTools.contains(tool) {
             kind = .agent
         } else {

@@ -50,8 +50,9 @@ public struct Risk: Sendable {
             for token in Secrets.tokens(in: text) { add(.secret, "\(token.kind) in the output, line \(token.line)") }
         }
         if request.kind == .web {
-            if request.domains.isEmpty { add(.network, request.tool) }
-            for d in request.domains { add(.network, request.tool, domain: d) }
+            let what = request.query.map { "search “" + Self.short($0) + "”" } ?? "web access"
+            if request.domains.isEmpty { add(.network, what) }
+            for d in request.domains { add(.network, what, domain: d) }
         }
         for c in request.commands {
             if let why = CommandClass.network(c.words) {
