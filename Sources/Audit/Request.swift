@@ -78,11 +78,32 @@ public struct Request: Sendable {
         let cwd = span.attributes[GenAI.workingDirectory]?.stringValue ?? context.repoRoot
         func resolve(_ p: String) -> FilePath { Self.resolve(p, cwd: cwd, root: context.repoRoot) }
         let named = Self.pathKeys.compactMap { input[$0]?.stringValue }.filter { !$0.isEmpty }
-        if let shell = ShellCall(span) {
+        if let script = Self.codexScript(span) {
+            // A Codex code-mode script: the shell commands and patches it runs through `tools`.
+            kind = .command
+            var lines: [String] = []
+            if let calls = CodexScriptInspection.calls(script) {
+                for (name, argument) in calls {
+                    if let cmd = argument["cmd"]?.stringValue ?? argument["command"]?.stringValue {
+                        lines.append(cmd)
+                    } else if name == "apply_patch" {
+                        let patch = argument.stringValue ?? argument["input"]?.stringValue ?? ""
+                        writes += Self.patchPaths(.object([("input", .string(patch))])).map(resolve)
+                    }
+                }
+            } else {
+                commandExact = false
+            }
+            command = lines.isEmpty ? nil : lines.joined(separator: "\n")
+        } else if let shell = ShellCall(span) {
             kind = .command
             command = shell.command
-            let inspected = ShellInspection(shell.command)
-            commandExact = inspected.exact
+        } else {
+            kind = .other
+        }
+        if let command {
+            let inspected = ShellInspection(command)
+            commandExact = commandExact && inspected.exact
             commands = Self.unwrap(inspected.commands)
             for c in commands {
                 writes += c.redirects.filter { !Self.isDevice($0) }.map(resolve)
@@ -91,6 +112,8 @@ public struct Request: Sendable {
                 reads += CommandClass.secretWords(c.words).filter(known.contains).map(resolve)
                 if CommandClass.network(c.words) != nil { domains += CommandClass.domains(c.words) }
             }
+        } else if kind == .command {
+            // A script whose calls ran no command.
         } else if Self.writeTools.contains(tool) && !(tool == "str_replace_editor" && input["command"]?.stringValue == "view") {
             kind = .write
             writes = named.map(resolve) + Self.patchPaths(input).map(resolve)
@@ -120,6 +143,12 @@ public struct Request: Sendable {
 
     /// Scratch folders: a write there is outside the repository but not a risk of its own
     /// (a `deny_write` glob such as `/tmp/**` still catches it).
+    /// The JavaScript of a Codex code-mode `exec` call, or nil.
+    static func codexScript(_ span: Span) -> String? {
+        guard span.toolName == "exec", span.attributes["agentreplay.codex.call_type"]?.stringValue == "custom" else { return nil }
+        return span.input?["input"]?.stringValue
+    }
+
     static func isTemporary(_ p: String) -> Bool {
         ["/tmp/", "/var/tmp/", "/private/tmp/", "/var/folders/", "/private/var/folders/"].contains { p.hasPrefix($0) } || p == "/tmp"
     }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 
+import Audit
 import Importers
 import TestSupport
 import Trace
@@ -89,5 +90,24 @@ final class PermissionImportTests: XCTestCase {
         let path = folder + "/trace.ndjson"
         try Data(TraceWriter.bytes(trace)).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(try TraceReader.read(path: path), trace)
+    }
+}
+
+extension PermissionImportTests {
+    /// A Codex code-mode `exec` script: the commands it runs through `tools` are audited like
+    /// any shell call.
+    func testCodexCodeModeScriptCommandsAreAudited() throws {
+        let script = #"const r = await tools.exec_command({cmd: \"git push --force origin main\"});\ntext(r);"#
+        let trace = try load([
+            Self.codex(1, "session_meta", #"{"id":"019e0000-0000-7000-8000-000000000002","cli_version":"0.142.0","cwd":"/work/repo"}"#),
+            Self.codex(2, "turn_context", #"{"cwd":"/work/repo","approval_policy":"never","sandbox_policy":{"type":"danger-full-access"},"model":"gpt-5"}"#),
+            Self.codex(3, "response_item", #"{"type":"custom_tool_call","name":"exec","call_id":"c1","input":"\#(script)"}"#),
+            Self.codex(4, "response_item", #"{"type":"custom_tool_call_output","call_id":"c1","output":"ok"}"#),
+        ], name: "rollout.jsonl")
+        let audit = Audit(trace)
+        XCTAssertEqual(audit.rows.count, 1)
+        XCTAssertEqual(audit.rows[0].request.command, "git push --force origin main")
+        XCTAssertEqual(audit.rows[0].decision, .allowedByPolicy)
+        XCTAssertEqual(audit.risks.map(\.riskClass), [.network, .destructive])
     }
 }
