@@ -9,11 +9,12 @@ enum AuditReport {
         .cancelled, .unknown,
     ]
 
-    /// The modes and sandboxes in force over the session, in order of first use.
+    /// The modes, sandboxes and rule sets in force over the session, in order of first use.
     static func modes(_ audit: Audit) -> [String] {
         var seen: [String] = []
         for r in audit.rows {
-            for m in [r.policy.mode, r.policy.sandbox.map { "sandbox " + $0 }].compactMap({ $0 }) where !seen.contains(m) { seen.append(m) }
+            let rules = r.policy.rules.isEmpty ? nil : "rules " + r.policy.rules.joined(separator: " ")
+            for m in [r.policy.mode, r.policy.sandbox.map { "sandbox " + $0 }, rules].compactMap({ $0 }) where !seen.contains(m) { seen.append(m) }
         }
         return seen
     }
