@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Export", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "Analysis", "Git"]),
-        .target(name: "HTMLReport", dependencies: ["Insight", "Trace", "Replay", "Git"]),
+        .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),
         .executableTarget(
             name: "agentreplay",
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "InsightTests", dependencies: ["TestSupport", "Insight", "HTMLReport", "Analysis", "Replay", "Trace", "Git", "Importers"]),
         // Snapshots/: what the commands print, compared by SnapshotTests (not sources).
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),
-        .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "Importers", "Replay", "Trace"]),
+        .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Trace"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Audit
 import Insight
 import Replay
 import Trace
@@ -13,10 +14,14 @@ public enum HTMLReport {
         public var traceName: String
         /// Lines for the banner: what a diff or bisect found.
         public var findings: [String]
+        /// The session's audit: its section lists the policy in force, the decisions, the
+        /// refused calls and the risks (`docs/audit.md`).
+        public var audit: Audit?
 
-        public init(traceName: String, findings: [String] = []) {
+        public init(traceName: String, findings: [String] = [], audit: Audit? = nil) {
             self.traceName = traceName
             self.findings = findings
+            self.audit = audit
         }
     }
 
@@ -76,6 +81,7 @@ public enum HTMLReport {
         out += "<div class=\"waterfall\">" + Waterfall.html(session) + "</div>\n"
 
         out += files(session)
+        if let audit = context.audit { out += AuditSection.html(audit) }
         out += "</main><footer>Made by agentreplay from \(HTML.escape(context.traceName)) replayed in memory onto "
         out += "\(run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"); final tree \(run.finalTree.hex.prefix(12)). "
         out += "Costs: \(HTML.escape(session.prices.source)).</footer>\n"

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Audit
 import Bisect
 import Foundation
 import Git
@@ -54,7 +55,9 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         var findings: [String] = []
         let bisectMarks = try bisect.map { try BisectMarks.read($0) }
+        var audit: Audit?
         let session = try sessionOptions.session(trace, traceOptions: traceOptions) { trace, run, repository in
+            audit = Audit(trace)
             var marks: [Highlight] = []
             if let other = diff {
                 let (otherTrace, otherRun) = try traceOptions.replay(other, onto: repository, base: sessionOptions.base)
@@ -75,7 +78,7 @@ struct ReportCommand: ParsableCommand {
             }
             return marks
         }
-        let page = HTMLReport.render(session, context: HTMLReport.Context(traceName: trace, findings: findings))
+        let page = HTMLReport.render(session, context: HTMLReport.Context(traceName: trace, findings: findings, audit: audit))
         try OutputFile.write(Array(page.utf8), to: output)
         if output != "-" { consoleOptions.console.note("wrote \(output)") }
     }
