@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Replay", dependencies: ["Trace", "Git", "CFindBytes"]),
         .target(name: "Analysis", dependencies: ["Trace", "Replay", "Git"]),
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
-        .target(name: "Export", dependencies: ["Trace", "Replay", "Git"]),
+        .target(name: "Export", dependencies: ["Trace", "Replay", "Git", "Audit"]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),

@@ -23,6 +23,8 @@ struct GenAISpan {
     var parentSpanID: String?
     var agent: String
     var step: Run.Step?
+    /// Events the audit gives the span (`AuditEvents`), after its drift.
+    var auditEvents: [JSON] = []
 
     /// OTLP `SpanKind`: 1 internal, 3 client.
     var kind: Int {
@@ -55,10 +57,13 @@ struct GenAISpan {
         if let t = span.startTime { m.append(("startTimeUnixNano", .string(Self.nanos(t)))) }
         if let t = span.endTime { m.append(("endTimeUnixNano", .string(Self.nanos(t)))) }
         m.append(("attributes", AnyValue.attributes(attributes(provider: provider))))
-        if let step, !step.drift.isEmpty {
-            let time = span.endTime ?? span.startTime
-            m.append(("events", .array(step.drift.map { RunAttributes.event($0, time: time) })))
-        }
+        let time = span.endTime ?? span.startTime
+        let events = (step?.drift ?? []).map { RunAttributes.event($0, time: time) }
+            + auditEvents.map { event in
+                guard let time, case .object(let members) = event else { return event }
+                return .object([("timeUnixNano", .string(Self.nanos(time)))] + members)
+            }
+        if !events.isEmpty { m.append(("events", .array(events))) }
         switch span.status {
         case .unset: break
         case .ok: m.append(("status", .object([("code", .number(1))])))

@@ -1,3 +1,4 @@
+import Audit
 import Replay
 import Trace
 
@@ -10,6 +11,8 @@ import Trace
 ///   (`chat`), tool calls (`execute_tool`) and agents (`invoke_agent`).
 /// - **Verdicts**: what a replay made of each span (`Run`), exported as `agentreplay.replay.*`
 ///   attributes and drift as span events.
+/// - **Audit events**: a refused tool call (`agentreplay.audit.refused`) and each risk a call
+///   ran (`agentreplay.audit.risk`) as events of its span (`docs/audit.md`).
 ///
 /// `OTLPExport.document` turns a trace (and optionally its run) into one request: one
 /// resource (the session), one scope (agentreplay), one span per trace span, in trace order.
@@ -30,12 +33,16 @@ public enum OTLPExport {
         let otlpIDs = trace.spans.map { ids.assign($0.id) }
         let steps = Dictionary(run?.steps.map { ($0.spanID, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         let firstModel = trace.spans.lazy.compactMap(\.model).first
+        let audit = Audit(trace)
+        var auditEvents: [Span.ID: [JSON]] = [:]
+        for row in audit.rows where row.decision.refused { auditEvents[row.location.spanID, default: []].append(AuditEvents.refused(row)) }
+        for risk in audit.risks { auditEvents[risk.location.spanID, default: []].append(AuditEvents.risk(risk)) }
         var spans: [JSON] = []
         spans.reserveCapacity(trace.spans.count)
         for (i, span) in trace.spans.enumerated() {
             let parent = span.parentID.flatMap { ids.spanIDs[$0] }
             spans.append(GenAISpan(span: span, traceID: ids.traceID, spanID: otlpIDs[i], parentSpanID: parent,
-                                   agent: trace.header.agentName, step: steps[span.id])
+                                   agent: trace.header.agentName, step: steps[span.id], auditEvents: auditEvents[span.id] ?? [])
                 .json(provider: GenAISpan.provider(agent: trace.header.agentName, model: span.model ?? firstModel)))
         }
         return .object([
