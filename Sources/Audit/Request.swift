@@ -30,6 +30,9 @@ public struct Request: Sendable {
     public var domains: [String]
     /// What a web search tool searched for.
     public var query: String?
+    /// Kinds of credential written in the command line itself (`GH_TOKEN=ghp_…`): the
+    /// command is kept with each of them replaced by `[redacted]`.
+    public var secretsInCommand: [String] = []
 
     /// One simple command of a shell call.
     public struct SimpleCommand: Sendable, Equatable {
@@ -101,8 +104,11 @@ public struct Request: Sendable {
         } else {
             kind = .other
         }
-        if let command {
-            let inspected = ShellInspection(command)
+        if let raw = command {
+            let (redacted, kinds) = Secrets.redact(raw)
+            command = redacted
+            secretsInCommand = kinds
+            let inspected = ShellInspection(redacted)
             commandExact = commandExact && inspected.exact
             commands = Self.unwrap(inspected.commands)
             for c in commands {
@@ -124,7 +130,7 @@ public struct Request: Sendable {
             kind = .web
             let urls = ["url", "uri", "query"].compactMap { input[$0]?.stringValue } + (input["action"]?["url"]?.stringValue).map { [$0] }.orEmpty
             domains = urls.compactMap(CommandClass.host(of:))
-            query = input["query"]?.stringValue ?? input["action"]?["query"]?.stringValue
+            query = (input["query"]?.stringValue ?? input["action"]?["query"]?.stringValue).map { Secrets.redact($0).text }
         } else if Self.agentTools.contains(tool) {
             kind = .agent
         } else {

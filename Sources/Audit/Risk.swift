@@ -46,6 +46,7 @@ public struct Risk: Sendable {
         for path in request.reads + request.writes {
             if let kind = Secrets.kind(ofPath: path.path) { add(.secret, kind + " " + path.path) }
         }
+        for kind in request.secretsInCommand { add(.secret, kind + " in the command line") }
         if !row.decision.refused, let text = Secrets.outputText(span.output) {
             for token in Secrets.tokens(in: text) { add(.secret, "\(token.kind) in the output, line \(token.line)") }
         }

@@ -67,6 +67,33 @@ enum Secrets {
         return found
     }
 
+    /// `text` with every credential replaced by `[redacted]` (one word, so a command keeps its
+    /// words), and the kinds found.
+    static func redact(_ text: String) -> (text: String, kinds: [String]) {
+        var kinds: [String] = []
+        var out = ""
+        var rest = Substring(text)
+        outer: while !rest.isEmpty {
+            for (prefix, least, kind) in prefixes {
+                guard rest.hasPrefix(prefix) else { continue }
+                let body = rest.dropFirst(prefix.count).prefix(while: isTokenCharacter)
+                let before = out.last
+                let upperOnly = prefix == "AKIA" || prefix == "ASIA"
+                let shaped = upperOnly
+                    ? body.count == least && body.allSatisfy { $0.isUppercase || $0.isNumber }
+                    : body.count >= least && body.contains(where: \.isNumber) && body.contains(where: \.isLetter)
+                if shaped, before.map({ !isTokenCharacter($0) }) ?? true {
+                    out += "[redacted]"
+                    kinds.append(kind)
+                    rest = rest.dropFirst(prefix.count + body.count)
+                    continue outer
+                }
+            }
+            out.append(rest.removeFirst())
+        }
+        return (out, kinds)
+    }
+
     static func isTokenCharacter(_ c: Character) -> Bool {
         c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-")
     }

@@ -2,6 +2,7 @@ import XCTest
 
 @testable import Audit
 import Replay
+import Trace
 
 /// Risk classes from a command's words, secrets from paths and output, never from the text
 /// with patterns.
@@ -88,5 +89,20 @@ final class CommandClassTests: XCTestCase {
             Secrets.Token(kind: "a GitHub token", line: 2), Secrets.Token(kind: "an AWS access key id", line: 3),
             Secrets.Token(kind: "a private key", line: 4),
         ])
+    }
+}
+
+extension CommandClassTests {
+    func testACredentialInACommandLineIsRedactedAndReported() throws {
+        let token = "gh" + "p_" + String(repeating: "Z9y8", count: 9)
+        let span = Span(id: Span.ID("s"), kind: .tool, name: "Bash", status: .ok,
+                        attributes: Attributes([(GenAI.toolName, .string("Bash")), (GenAI.toolCallID, .string("c"))]),
+                        input: .object([("command", .string("GH_TOKEN=\(token) gh pr create"))]), output: .string("ok"))
+        let audit = Audit(Trace(header: Trace.Header(traceID: "t", agentName: "claude-code"), spans: [span]))
+        let request = audit.rows[0].request
+        XCTAssertEqual(request.command, "GH_TOKEN=[redacted] gh pr create")
+        XCTAssertEqual(request.commands.map(\.text), ["gh pr create"])
+        XCTAssertEqual(audit.risks.map(\.what), ["a GitHub token in the command line", "gh pr"])
+        XCTAssertFalse(audit.risks.contains { $0.what.contains(token) })
     }
 }
