@@ -1,7 +1,10 @@
 import Trace
 
 /// Imports an OpenCode session as `opencode export <session>` writes it: one JSON document,
-/// `{"info": Session.Info, "messages": [{"info": Message, "parts": [Part]}]}`.
+/// `{"info": Session.Info, "messages": [{"info": Message, "parts": [Part]}]}`; or a session
+/// file of OpenCode's own storage (`storage/session/<project>/<id>.json`), whose messages and
+/// parts are read from the storage's other folders (`OpenCodeStorage`; errors in them name
+/// line 1 of the session file).
 ///
 /// - `info`: `id` (the session, `ses_…`), `directory` (where OpenCode ran), `version`, `time`.
 /// - A `user` message is a `user` span: the text of its `text` parts that are not `synthetic`
@@ -31,14 +34,20 @@ public struct OpenCodeImporter {
 
     public func run() throws(TraceError) -> Trace {
         let document = try LocatedJSON(path: path, displayName: displayName)
-        let top = try FieldDecoder(document.root, file: displayName, line: document.line(of: document.rootOffset))
+        var root = document.root
+        var offsets: [Int] = []
+        let stored = OpenCodeStorage.isStoredSession(root)
+        if stored {
+            root = try OpenCodeStorage.export(info: root, path: path, displayName: displayName)
+        } else {
+            offsets = document.member("messages", at: document.rootOffset).map(document.elements(at:)) ?? []
+        }
+        let top = try FieldDecoder(root, file: displayName, line: document.line(of: document.rootOffset))
         let info = try top.object("info")
         guard let messages = try top.optionalArray("messages") else {
             throw top.error("messages", "missing: not an OpenCode export (`opencode export` writes `info` and `messages`)")
         }
         let sessionID = try info.string("id")
-        let messagesAt = document.member("messages", at: document.rootOffset)
-        let offsets = messagesAt.map(document.elements(at:)) ?? []
         var reader = OpenCodeMessages(file: displayName, directory: try info.optionalString("directory"))
         reader.rules = (info["permission"]?.arrayValue ?? []).compactMap { rule in
             guard let name = rule["permission"]?.stringValue, let action = rule["action"]?.stringValue else { return nil }
@@ -47,8 +56,9 @@ public struct OpenCodeImporter {
         for (i, message) in messages.enumerated() {
             let offset = i < offsets.count ? offsets[i] : nil
             let line = offset.map(document.line(of:)) ?? document.line(of: document.rootOffset)
-            let partLines = document.elementLines(at: offset.flatMap { document.member("parts", at: $0) },
-                                                  count: message["parts"]?.arrayValue?.count ?? 0)
+            let count = message["parts"]?.arrayValue?.count ?? 0
+            let partLines = stored ? Array(repeating: 1, count: count)
+                : document.elementLines(at: offset.flatMap { document.member("parts", at: $0) }, count: count)
             try reader.read(message, index: i, line: line, partLines: partLines)
         }
         reader.finishTurn()

@@ -75,6 +75,8 @@ public enum SourceFormat: String, Sendable, CaseIterable {
         if trajectoryKeys.contains(key) { return .sweAgent }
         if openedAlone, geminiFirstKeys.contains(key) { return .gemini }
         if openedAlone, key == "resourceSpans" { return .otlp }
+        // A session file of OpenCode's own storage (`storage/session/<project>/<id>.json`).
+        if openedAlone, key == "id" { return .openCode }
         return nil
     }
 
@@ -132,6 +134,7 @@ public enum SourceFormat: String, Sendable, CaseIterable {
         if value["type"] == nil, value["id"] != nil, value["timestamp"] != nil,
            value["instructions"] != nil || value["git"] != nil { return .codex }
         if value["info"]?["id"]?.stringValue != nil, value["messages"]?.arrayValue != nil, value["trajectory"] == nil { return .openCode }
+        if value["id"]?.stringValue?.hasPrefix("ses_") == true, value["projectID"] != nil, value["messages"] == nil { return .openCode }
         if value["trajectory"] != nil, value["info"] != nil || value["history"] != nil { return .sweAgent }
         let claudeTypes: Set<String> = [
             "user", "assistant", "system", "summary", "permission-mode", "file-history-snapshot",
