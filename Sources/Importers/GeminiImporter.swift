@@ -43,6 +43,7 @@ public struct GeminiImporter {
         if root == nil, let hash = conversation.projectHash {
             root = GeminiProjectRoot.find(hash: hash, candidates: conversation.directories + reader.absolutePaths)
         }
+        if root == nil { root = GeminiProjectRoot.marker(besideChatsOf: path) }
         let header = Trace.Header(
             traceID: StableID.trace(sessionID), agentName: "gemini-cli", repoRoot: root,
             sourceFormat: SourceFormat.gemini.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))

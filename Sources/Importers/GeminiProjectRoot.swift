@@ -1,3 +1,5 @@
+import Trace
+
 /// Finds the directory a Gemini CLI session worked in. A session file names it only by its
 /// `projectHash`: the SHA-256 of the project root's absolute path, in lower-case hex
 /// (`getProjectHash` in gemini-cli's `utils/paths.ts`). The root is the first of the
@@ -17,6 +19,19 @@ enum GeminiProjectRoot {
             }
         }
         return nil
+    }
+
+    /// The project root a `.project_root` file names, in the project folder that holds the
+    /// session's `chats/` folder: gemini-cli's project registry (`~/.gemini/projects.json`)
+    /// names project folders by a short name rather than the hash, and writes the root there.
+    static func marker(besideChatsOf path: String) -> String? {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[parts.count - 2] == "chats" else { return nil }
+        parts.removeLast(2)
+        guard let reader = try? LineReader(path: parts.joined(separator: "/") + "/.project_root"),
+              let line = try? reader.next() else { return nil }
+        let text = String(decoding: line, as: UTF8.self).trimmingSpaces
+        return text.hasPrefix("/") ? text : nil
     }
 
     /// SHA-256 (FIPS 180-4) of the UTF-8 bytes of `text`, as lower-case hex.
@@ -70,4 +85,13 @@ enum GeminiProjectRoot {
         0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
+}
+
+private extension String {
+    var trimmingSpaces: String {
+        var s = self[...]
+        while let c = s.first, c == " " || c == "\t" || c == "\r" || c == "\n" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" || c == "\n" { s = s.dropLast() }
+        return String(s)
+    }
 }
