@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,10 +35,11 @@ let package = Package(
         .target(name: "Insight", dependencies: ["Trace", "Replay", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),
+        .target(name: "Sessions", dependencies: ["Trace", "Importers", "Replay", "Insight", "Git"]),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit",
+                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -21,7 +21,10 @@ struct SessionOptions: ParsableArguments {
             completion: .file())
     var prices: String?
 
-    func priceTable() throws -> PriceTable {
+    func priceTable() throws -> PriceTable { try Self.priceTable(prices) }
+
+    /// The price table in the file `prices`, or the built-in one.
+    static func priceTable(_ prices: String?) throws -> PriceTable {
         guard let prices else { return PriceTable.builtIn }
         guard let data = FileManager.default.contents(atPath: prices) else {
             throw CLIFailure(message: "\(prices): cannot read the price table (--prices)",
