@@ -106,7 +106,7 @@ struct BisectCommand: ParsableCommand {
         if trace == nil && base != nil { throw ValidationError("--base needs a TRACE: a stored run knows its base") }
     }
 
-    func run() throws {
+    mutating func run() throws {
         if arguments.first == "replay" {
             return try BisectReplay.run(logFile: arguments[1], repo: repoGiven ? repo : nil, json: json, console: consoleOptions.console)
         }
@@ -116,6 +116,7 @@ struct BisectCommand: ParsableCommand {
                 hint: "give the command that passes on good states and fails on bad ones, e.g. --test \"swift test\"")
         }
         let console = consoleOptions.console
+        if let trace { arguments[0] = try SessionArgument.path(trace, repo: repo, console: console) }
         let repository = try Repository.open(repo, objectsInMemory: true)
         var options = Session.Options(command: test)
         let repositoryPath = repository.workingDirectory ?? repository.gitDirectory

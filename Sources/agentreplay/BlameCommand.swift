@@ -47,8 +47,9 @@ struct BlameCommand: ParsableCommand {
 
     @OptionGroup var consoleOptions: ConsoleOptions
 
-    func run() throws {
+    mutating func run() throws {
         let console = consoleOptions.console
+        trace = try SessionArgument.path(trace, repo: repo, console: console)
         let source = try traceOptions.open(trace)
         let path: String
         switch Blame.repoPath(file, recordedRoot: source.header.repoRoot) {

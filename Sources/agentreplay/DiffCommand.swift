@@ -38,7 +38,9 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var consoleOptions: ConsoleOptions
 
-    func run() throws {
+    mutating func run() throws {
+        a = try SessionArgument.path(a, repo: repo, console: consoleOptions.console)
+        b = try SessionArgument.path(b, repo: repo, console: consoleOptions.console)
         // The two sessions are replayed at once, each on its own thread with its own
         // repository handle (libgit2: one handle per thread) and in-memory objects; tree ids
         // compare across handles, being content hashes.

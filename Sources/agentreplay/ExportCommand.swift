@@ -65,7 +65,8 @@ struct ExportCommand: ParsableCommand {
         if base != nil && !replay { throw ValidationError("--base only makes sense with --replay") }
     }
 
-    func run() throws {
+    mutating func run() throws {
+        self.trace = try SessionArgument.path(self.trace, repo: repo, console: consoleOptions.console)
         let trace: Trace
         var run: Run?
         if replay {

@@ -21,7 +21,8 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var consoleOptions: ConsoleOptions
 
-    func run() throws {
+    mutating func run() throws {
+        file = try SessionArgument.path(file, repo: ".", console: consoleOptions.console)
         let source = try traceOptions.open(file, recoversBadSpans: false)
         let sink = try output.map { $0 == "-" ? TraceOutput() : try TraceOutput(path: $0) } ?? TraceOutput()
         try sink.write(source.header)

@@ -52,7 +52,9 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var consoleOptions: ConsoleOptions
 
-    func run() throws {
+    mutating func run() throws {
+        trace = try SessionArgument.path(trace, repo: sessionOptions.repo, console: consoleOptions.console)
+        if let other = diff { diff = try SessionArgument.path(other, repo: sessionOptions.repo, console: consoleOptions.console) }
         var findings: [String] = []
         let bisectMarks = try bisect.map { try BisectMarks.read($0) }
         var audit: Audit?

@@ -41,8 +41,9 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var consoleOptions: ConsoleOptions
 
-    func run() throws {
+    mutating func run() throws {
         let console = consoleOptions.console
+        trace = try SessionArgument.path(trace, repo: repo, console: console)
         let source = try traceOptions.open(trace)
         // Objects stay in memory while replaying (fast, nothing half-written on disk); with
         // refs, they are written as one pack at the end, before the refs.

@@ -36,8 +36,9 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var consoleOptions: ConsoleOptions
 
-    func run() throws {
+    mutating func run() throws {
         let console = consoleOptions.console
+        trace = try SessionArgument.path(trace, repo: sessionOptions.repo, console: console)
         let session = try sessionOptions.session(trace, traceOptions: traceOptions)
         if json {
             console.data(JSONWriter.pretty(ShowDocument.json(session)) + "\n")
