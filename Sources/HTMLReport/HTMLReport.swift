@@ -82,8 +82,12 @@ public enum HTMLReport {
 
         out += files(session)
         if let audit = context.audit { out += AuditSection.html(audit) }
-        out += "</main><footer>Made by agentreplay from \(HTML.escape(context.traceName)) replayed in memory onto "
-        out += "\(run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"); final tree \(run.finalTree.hex.prefix(12)). "
+        if run.replayed {
+            out += "</main><footer>Made by agentreplay from \(HTML.escape(context.traceName)) replayed in memory onto "
+            out += "\(run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"); final tree \(run.finalTree.hex.prefix(12)). "
+        } else {
+            out += "</main><footer>Made by agentreplay from \(HTML.escape(context.traceName)), not replayed (no repository). "
+        }
         out += "Costs: \(HTML.escape(session.prices.source)).</footer>\n"
         out += "<script>\(Script.js)</script>\n</body></html>\n"
         return out

@@ -58,7 +58,7 @@ struct ReportCommand: ParsableCommand {
         var findings: [String] = []
         let bisectMarks = try bisect.map { try BisectMarks.read($0) }
         var audit: Audit?
-        let session = try sessionOptions.session(trace, traceOptions: traceOptions) { trace, run, repository in
+        let session = try sessionOptions.session(trace, traceOptions: traceOptions, needsRepository: diff != nil || bisect != nil) { trace, run, repository in
             audit = Audit(trace)
             var marks: [Highlight] = []
             if let other = diff {
@@ -80,6 +80,7 @@ struct ReportCommand: ParsableCommand {
             }
             return marks
         }
+        if !session.run.replayed { findings.append(ShowReport.notReplayed) }
         let page = HTMLReport.render(session, context: HTMLReport.Context(traceName: trace, findings: findings, audit: audit))
         try OutputFile.write(Array(page.utf8), to: output)
         if output != "-" { consoleOptions.console.note("wrote \(output)") }

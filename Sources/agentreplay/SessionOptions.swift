@@ -9,9 +9,12 @@ import Trace
 /// Options of the commands that look at one replayed session (`show`, `report`): where to
 /// replay it, and the price table.
 struct SessionOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The repository to replay onto (nothing is written to it).", valueName: "dir"),
+    @Option(name: .customLong("repo"), help: ArgumentHelp(
+        "The repository to replay onto (nothing is written to it; default: the current directory's, else none).", valueName: "dir"),
             completion: .directory)
-    var repo: String = "."
+    var repoOption: String?
+
+    var repo: String { repoOption ?? "." }
 
     @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
     var base: String?
@@ -39,9 +42,21 @@ struct SessionOptions: ParsableArguments {
 
     /// Replays `path` in memory and builds its session; also returns the trace and run, and
     /// the repository handle they live in.
-    func session(_ path: String, traceOptions: TraceOptions, highlights: (Trace, Run, Repository) throws -> [Highlight] = { _, _, _ in [] }) throws -> Session {
+    ///
+    /// With no `--repo` and the current directory in no repository, nothing is replayed
+    /// (`Run.unreplayed`): the session as its log records it, edits unverified; unless
+    /// `needsRepository` (a comparison that must replay), which makes that an error.
+    func session(_ path: String, traceOptions: TraceOptions, needsRepository: Bool = false, highlights: (Trace, Run, Repository) throws -> [Highlight] = { _, _, _ in [] }) throws -> Session {
         let prices = try priceTable()
-        let repository = try Repository.open(repo, objectsInMemory: true)
+        let repository: Repository
+        do {
+            repository = try Repository.open(repo, objectsInMemory: true)
+        } catch let error as GitError where repoOption == nil && error.isNotFound && !needsRepository {
+            // Not in a repository, and none named: what the log says, replayed onto nothing.
+            let trace = try traceOptions.load(path)
+            let run = Run.unreplayed(header: trace.header, spans: trace.spans)
+            return Session(trace: trace, run: run, hunks: [], prices: prices, read: { _ in [] })
+        }
         let (trace, run) = try traceOptions.replay(path, onto: repository, base: base)
         let hunks = try EditHunks.attribute(run, repository: repository)
         let marks = try highlights(trace, run, repository)

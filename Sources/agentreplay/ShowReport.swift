@@ -5,6 +5,10 @@ import Trace
 /// `agentreplay show`: the session turn by turn, then its files, the final diff's hunks with
 /// their cost, and the spend.
 enum ShowReport {
+    /// What `show` and `report` say when there was no repository to replay onto.
+    static let notReplayed = "not replayed (no repository: run in one, or give --repo): edits are listed as the log records them, "
+        + "not applied or verified against files, and the final diff is not shown;"
+
     static func text(_ session: Session, traceName: String, palette p: Palette = .plain) -> String {
         var out = ""
         let h = session.header
@@ -17,9 +21,13 @@ enum ShowReport {
             out += ", \(TimeText.dateTime(interval.start)) UTC, \(TimeText.duration(milliseconds: ms))"
         }
         out += "\n"
-        let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
-        out += "replayed onto \(base) in memory: \(plural(s.filesChanged, "file")) changed, \(plural(s.editsApplied, "edit")) applied, "
-        out += "\(s.drift) drift, \(s.notReplayable) not replayable, \(session.spend.failedCalls) failed call\(session.spend.failedCalls == 1 ? "" : "s")\n"
+        if run.replayed {
+            let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
+            out += "replayed onto \(base) in memory: \(plural(s.filesChanged, "file")) changed, \(plural(s.editsApplied, "edit")) applied, "
+            out += "\(s.drift) drift, \(s.notReplayable) not replayable, \(session.spend.failedCalls) failed call\(session.spend.failedCalls == 1 ? "" : "s")\n"
+        } else {
+            out += p.paint(notReplayed, .warning) + " \(session.spend.failedCalls) failed call\(session.spend.failedCalls == 1 ? "" : "s")\n"
+        }
         for mark in session.highlights where mark.kind == .divergence || mark.kind == .culprit {
             out += "\(mark.kind.rawValue): span \(mark.spanID) — \(mark.detail)\n"
         }
