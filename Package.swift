@@ -55,6 +55,7 @@ let package = Package(
         // Snapshots/: what the commands print, compared by SnapshotTests (not sources).
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),
         .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Trace"]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Trace"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git"]),
     ]
 )

@@ -8,7 +8,8 @@ import Trace
 /// that reads only directories, file sizes and times, and the cache.
 public enum SessionIndex {
     public struct Listing: Sendable {
-        /// Newest first (by start; a log that could not be read, by its modification time).
+        /// Newest first (by start, else by the file's modification time); the logs that
+        /// could not be read after the others, by path.
         public var sessions: [SessionSummary]
         /// What was skipped and why: a store that cannot be read, a cache that cannot be written.
         public var notes: [String]
@@ -65,7 +66,8 @@ public enum SessionIndex {
             listed.append((summary, summary.start ?? modified))
         }
         listed.sort { a, b in
-            if a.time != b.time { return b.time < a.time }
+            if (a.summary.error == nil) != (b.summary.error == nil) { return a.summary.error == nil }
+            if a.summary.error == nil, a.time != b.time { return b.time < a.time }
             return a.summary.path.utf8.lexicographicallyPrecedes(b.summary.path.utf8)
         }
         return Listing(sessions: listed.map(\.summary), notes: notes)

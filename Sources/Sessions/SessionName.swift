@@ -37,10 +37,12 @@ public enum SessionName {
         return Int(digits)
     }
 
-    /// The session `name` names among `sessions` (newest first); nil when it is an id prefix
-    /// no session has.
+    /// The session `name` names among `sessions` (newest first; `last` and `last~N` count
+    /// only the logs that can be read); nil when it is an id prefix no session has.
     public static func resolve(_ name: String, in sessions: [SessionSummary], repository: String) throws(Failure) -> SessionSummary? {
         if name == "last" || offset(name) != nil {
+            // Counted among the sessions that can be read.
+            let sessions = sessions.filter { $0.error == nil }
             let n = offset(name) ?? 0
             guard !sessions.isEmpty else { throw .none(name: name, repository: repository) }
             guard n < sessions.count else { throw .tooFar(name: name, count: sessions.count) }

@@ -24,7 +24,8 @@ enum SessionsReport {
             let start = s.start.map { String(TimeText.dateTime($0).prefix(16)) } ?? "—"
             let took = s.durationMilliseconds.map { TimeText.duration(milliseconds: $0) } ?? "—"
             let (cost, complete) = s.cost(prices: prices)
-            let costText = s.models.isEmpty && s.unnamedTokens == 0 ? "—" : (complete ? cost.description : cost.description + "+?")
+            let costText = s.models.isEmpty && s.unnamedTokens == 0 ? "—"
+                : complete ? cost.description : cost == .zero ? "?" : cost.description + "+?"
             let prompt = s.firstPrompt.map { "“" + Printable.line(SessionSummary.oneLine($0, promptWidth)) + "”" } ?? ""
             rows.append([ids[i], agent, start, took, String(s.modelTurns), String(s.toolCalls), String(s.filesChanged), costText,
                          repository == nil ? Printable.line(s.cwd ?? "?") : "", prompt])
