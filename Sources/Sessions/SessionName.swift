@@ -55,18 +55,24 @@ public enum SessionName {
     }
 
     /// The shortest prefix of each id, at least `minimum` characters, that no other id in
-    /// `sessions` starts with.
+    /// `sessions` starts with (case aside). Sorted, an id shares its longest common prefix
+    /// with a neighbour, so each needs only its two neighbours: O(n log n).
     public static func shortIDs(_ sessions: [SessionSummary], minimum: Int = 8) -> [String] {
-        let ids = sessions.map { $0.id.lowercased() }
-        return sessions.enumerated().map { i, s in
-            var length = min(minimum, s.id.count)
-            while length < s.id.count {
-                let prefix = ids[i].prefix(length)
-                if !ids.enumerated().contains(where: { $0.offset != i && $0.element != ids[i] && $0.element.hasPrefix(prefix) }) { break }
-                length += 1
-            }
-            return String(s.id.prefix(length))
+        let ids = sessions.map { Array($0.id.lowercased().unicodeScalars) }
+        let order = ids.indices.sorted { ids[$0].lexicographicallyPrecedes(ids[$1]) { $0.value < $1.value } }
+        func common(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+            var n = 0
+            while n < a.count, n < b.count, a[n] == b[n] { n += 1 }
+            return n
         }
+        var lengths = [Int](repeating: 0, count: ids.count)
+        for (k, i) in order.enumerated() {
+            var shared = 0
+            if k > 0, ids[order[k - 1]] != ids[i] { shared = max(shared, common(ids[order[k - 1]], ids[i])) }
+            if k + 1 < order.count, ids[order[k + 1]] != ids[i] { shared = max(shared, common(ids[order[k + 1]], ids[i])) }
+            lengths[i] = min(ids[i].count, max(minimum, shared + 1))
+        }
+        return sessions.indices.map { String(sessions[$0].id.prefix(lengths[$0])) }
     }
 }
 
