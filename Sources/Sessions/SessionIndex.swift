@@ -47,7 +47,9 @@ public enum SessionIndex {
                 cache.entries[file.path] = SessionCache.Entry(size: file.stat.size, modified: file.stat.modified, stamp: file.stamp,
                                                               summary: summaries[i]!)
             }
-            if cache.entries != old.entries, let reason = FileSystem.writeAtomically(cache.encoded(), to: stores.cacheFile) {
+            // Unchanged when every file was a hit and none left: hits keep their entries as they were.
+            let changed = !misses.isEmpty || cache.entries.count != old.entries.count
+            if changed, let reason = FileSystem.writeAtomically(cache.encoded(), to: stores.cacheFile) {
                 notes.append("\(stores.cacheFile): cannot write the cache (\(reason)): sessions will be read again next time")
             }
         }
