@@ -39,14 +39,21 @@ struct CLIFailure: Error {
 /// messages of `main.swift`, data asked for).
 enum Terminal {
     /// `agentreplay: error: <message>`, and `hint: <hint>` under it when there is one, on
-    /// standard error; the prefixes coloured as `palette` says.
+    /// standard error; the prefixes coloured as `palette` says, the whole rendered
+    /// (`TerminalText`: a log's name or words in the message cannot drive the terminal).
     static func error(_ message: String, hint: String? = nil, palette: Palette = .plain) {
         var text = palette.paint("agentreplay: error:", .bad) + " " + message + "\n"
         if let hint { text += palette.paint("hint:", .dim) + " " + hint + "\n" }
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(TerminalText.render(text).utf8))
     }
 
+    /// Text for people on standard output, rendered (`TerminalText`).
     static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(TerminalText.render(text).utf8))
+    }
+
+    /// Data on standard output, byte for byte (JSON, a trace, a manual page).
+    static func writeData(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 

@@ -16,21 +16,22 @@ struct Console {
         err = Palette.decide(color, fd: 2)
     }
 
-    /// The human report, on standard output; nothing with `--quiet`.
+    /// The human report, on standard output, rendered (`TerminalText`); nothing with `--quiet`.
     func report(_ text: String) {
         guard !quiet else { return }
         Terminal.write(text)
     }
 
-    /// Data the user asked for, on standard output, even with `--quiet`.
+    /// Data the user asked for (a JSON document, a trace), on standard output as it is, even
+    /// with `--quiet`.
     func data(_ text: String) {
-        Terminal.write(text)
+        Terminal.writeData(text)
     }
 
-    /// `agentreplay: note: <text>` on standard error; nothing with `--quiet`.
+    /// `agentreplay: note: <text>` on standard error, rendered; nothing with `--quiet`.
     func note(_ text: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data((err.paint("agentreplay: note:", .warning) + " " + text + "\n").utf8))
+        FileHandle.standardError.write(Data(TerminalText.render(err.paint("agentreplay: note:", .warning) + " " + text + "\n").utf8))
     }
 
     /// A progress line for `task`, drawn only when standard error is a terminal and not quiet.

@@ -26,6 +26,6 @@ struct ManualCommand: ParsableCommand {
         } catch {
             throw CLIFailure(message: "the argument parser's description of the commands is not JSON: \(error)")
         }
-        Terminal.write(ManualPage.render(dump: json, version: AgentReplayVersion.current))
+        Terminal.writeData(ManualPage.render(dump: json, version: AgentReplayVersion.current))
     }
 }

@@ -21,10 +21,13 @@ struct Palette: Sendable {
         case strong
     }
 
-    /// `text` wrapped in the role's SGR sequence and a reset, when enabled.
+    /// `text` wrapped in the role's SGR sequence and a reset, when enabled. The ESC of each
+    /// is `TerminalText.escapeMark`, which `TerminalText.render` turns into ESC once the text
+    /// (and whatever a log put in it) has been made inert.
     func paint(_ text: String, _ role: Role) -> String {
         guard enabled, !text.isEmpty else { return text }
-        return "\u{1B}[" + Self.code(role) + "m" + text + "\u{1B}[0m"
+        let esc = TerminalText.escapeMark
+        return esc + "[" + Self.code(role) + "m" + text + esc + "[0m"
     }
 
     static func code(_ role: Role) -> String {

@@ -76,7 +76,7 @@ final class Progress {
     }
 
     private func draw(_ text: String) {
-        var line = "agentreplay \(task): " + text
+        var line = TerminalText.renderLine("agentreplay \(task): " + text)
         if line.count > 100 { line = String(line.prefix(99)) + "…" }
         drawn = true
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))

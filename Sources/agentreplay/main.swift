@@ -21,7 +21,7 @@ do {
         Terminal.error(message, hint: CLIFailure.hint(for: error), palette: stderrPalette)
     } else if status == .validationFailure {
         // A usage error: ArgumentParser's message, the usage, and a pointer to --help.
-        FileHandle.standardError.write(Data((AgentReplay.fullMessage(for: error) + "\n").utf8))
+        FileHandle.standardError.write(Data(TerminalText.render(AgentReplay.fullMessage(for: error) + "\n").utf8))
     } else {
         Terminal.error(String(describing: error), hint: "this error has no better message yet: please report it, with the command line", palette: stderrPalette)
     }
