@@ -103,8 +103,11 @@ struct OTLPSpan {
 
     static func time(_ nanos: Int64?) -> Timestamp? {
         guard let nanos else { return nil }
-        let seconds = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
-        return Timestamp(seconds: seconds, nanoseconds: Int32(nanos - seconds * 1_000_000_000))
+        // Floor division that cannot overflow, at Int64.min included (a log may say anything).
+        var seconds = nanos / 1_000_000_000
+        var fraction = nanos % 1_000_000_000
+        if fraction < 0 { seconds -= 1; fraction += 1_000_000_000 }
+        return Timestamp(seconds: seconds, nanoseconds: Int32(fraction))
     }
 
     /// The values of `gen_ai.tool.input.*` attributes (agent-strace's export), as an input:

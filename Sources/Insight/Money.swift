@@ -1,3 +1,5 @@
+import Trace
+
 /// An amount of money in US dollars, held exactly as a whole number of picodollars
 /// (10⁻¹² USD), so that prices with up to six decimals per million tokens multiply and add
 /// without rounding, and the same tokens always cost the same digits.
@@ -9,7 +11,9 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static let zero = Money(picodollars: 0)
 
-    public static func + (a: Money, b: Money) -> Money { Money(picodollars: a.picodollars &+ b.picodollars) }
+    /// The sum, held at `Int64`'s bounds (about ±9.2 million dollars) rather than wrapping or
+    /// trapping: a log may claim any number of tokens.
+    public static func + (a: Money, b: Money) -> Money { Money(picodollars: a.picodollars.saturatingAdd(b.picodollars)) }
     public static func += (a: inout Money, b: Money) { a = a + b }
     public static func < (a: Money, b: Money) -> Bool { a.picodollars < b.picodollars }
 
@@ -20,9 +24,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         var unit: Int64 = 1
         for _ in 0..<(12 - decimals) { unit *= 10 }
         let negative = picodollars < 0
-        let magnitude = negative ? -picodollars : picodollars
-        let rounded = (magnitude + unit / 2) / unit
-        var scale: Int64 = 1
+        // In UInt64: the magnitude of Int64.min and the rounding of Int64.max fit there.
+        let magnitude = picodollars.magnitude
+        let rounded = (magnitude + UInt64(unit / 2)) / UInt64(unit)
+        var scale: UInt64 = 1
         for _ in 0..<decimals { scale *= 10 }
         let whole = String(rounded / scale)
         var text = (negative ? "-" : "") + whole

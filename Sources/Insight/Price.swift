@@ -19,8 +19,11 @@ public struct Price: Sendable, Equatable {
     /// The cost of `usage` at this price; `extraOutput` are output tokens the usage keeps
     /// apart (Gemini's thoughts, billed as output).
     public func cost(of usage: Usage, extraOutput: Int64 = 0) -> Money {
-        Money(picodollars: usage.inputTokens * input + (usage.outputTokens + extraOutput) * output
-            + usage.cacheReadTokens * cacheRead + usage.cacheCreationTokens * cacheWrite)
+        // Saturating: a log may claim any number of tokens (docs/security.md, "Limits").
+        Money(picodollars: usage.inputTokens.saturatingMultiply(input)
+            .saturatingAdd(usage.outputTokens.saturatingAdd(extraOutput).saturatingMultiply(output))
+            .saturatingAdd(usage.cacheReadTokens.saturatingMultiply(cacheRead))
+            .saturatingAdd(usage.cacheCreationTokens.saturatingMultiply(cacheWrite)))
     }
 
     /// Parses dollars per million tokens written as a decimal (`3`, `0.075`, at most six

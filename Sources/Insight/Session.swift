@@ -96,7 +96,7 @@ public struct Session: Sendable {
                 if action.kind == .read {
                     for path in action.paths {
                         files[path, default: FileSummary(path: path)].reads += 1
-                        files[path]!.linesRead += action.linesRead ?? 0
+                        files[path]!.linesRead = files[path]!.linesRead.saturatingAdd(action.linesRead ?? 0)
                     }
                 }
                 if action.kind == .edit && action.changes.isEmpty {

@@ -14,14 +14,16 @@ public enum TimeText {
 
     /// `2025-06-01` (UTC), by the civil-from-days algorithm.
     public static func date(_ t: Timestamp) -> String {
-        let days = (t.seconds >= 0 ? t.seconds : t.seconds - 86_399) / 86_400
+        let days = t.seconds / 86_400 - (t.seconds % 86_400 < 0 ? 1 : 0)
         let (y, m, d) = Timestamp.civilFromDays(Int(days))
         return String(y) + "-" + two(Int64(m)) + "-" + two(Int64(d))
     }
 
     /// Milliseconds from `a` to `b`.
     public static func milliseconds(from a: Timestamp, to b: Timestamp) -> Int64 {
-        (b.seconds - a.seconds) * 1000 + Int64(b.nanoseconds - a.nanoseconds) / 1_000_000
+        // Saturating: the times are a log's.
+        b.seconds.saturatingSubtract(a.seconds).saturatingMultiply(1000)
+            .saturatingAdd(Int64(b.nanoseconds) / 1_000_000 - Int64(a.nanoseconds) / 1_000_000)
     }
 
     /// `850ms`, `12s`, `3m12s`, `1h04m`.
@@ -35,7 +37,7 @@ public enum TimeText {
 
     /// `12,345`.
     public static func count(_ n: Int64) -> String {
-        let digits = String(n < 0 ? -n : n)
+        let digits = String(n.magnitude)  // Int64.min included
         var out = ""
         for (i, c) in digits.enumerated() {
             if i > 0 && (digits.count - i) % 3 == 0 { out += "," }

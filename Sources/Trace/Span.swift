@@ -135,12 +135,16 @@ public struct Usage: Sendable, Equatable {
         )
     }
 
+    /// The sum of two usages, each count held at `Int64`'s bounds (`saturatingAdd`): a log
+    /// may claim any count.
     public static func + (a: Usage, b: Usage) -> Usage {
         Usage(
-            inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
-            cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-            cacheCreationTokens: a.cacheCreationTokens + b.cacheCreationTokens)
+            inputTokens: a.inputTokens.saturatingAdd(b.inputTokens), outputTokens: a.outputTokens.saturatingAdd(b.outputTokens),
+            cacheReadTokens: a.cacheReadTokens.saturatingAdd(b.cacheReadTokens),
+            cacheCreationTokens: a.cacheCreationTokens.saturatingAdd(b.cacheCreationTokens))
     }
 
-    public var total: Int64 { inputTokens + outputTokens + cacheReadTokens + cacheCreationTokens }
+    public var total: Int64 {
+        inputTokens.saturatingAdd(outputTokens).saturatingAdd(cacheReadTokens).saturatingAdd(cacheCreationTokens)
+    }
 }

@@ -75,7 +75,7 @@ public struct Timestamp: Sendable, Equatable, Comparable, CustomStringConvertibl
     public init(seconds: Int64, nanoseconds: Int32 = 0) {
         self.seconds = seconds
         self.nanoseconds = nanoseconds
-        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let days = Int(seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0))  // floor, without overflow
         let rest = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = Timestamp.civilFromDays(days)
         func pad(_ v: Int, _ width: Int) -> String {
