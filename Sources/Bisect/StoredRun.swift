@@ -57,11 +57,17 @@ public enum StoredRun {
         let trace = try parsing.result()
         var indexOf: [Span.ID: Int] = [:]
         for (index, span) in trace.spans.enumerated() { indexOf[span.id] = index }
+        // A commit's trailer holds the span id made inert (`VisibleText.escape`): an id with a
+        // control character in it is found by that form.
+        var indexOfTrailer = indexOf
+        for (index, span) in trace.spans.enumerated() where VisibleText.escape(span.id.rawValue) != span.id.rawValue {
+            indexOfTrailer[Span.ID(VisibleText.escape(span.id.rawValue))] = index
+        }
 
         var candidates: [History.Candidate] = []
         var parent = baseTree
         for link in links {
-            guard let index = indexOf[link.span] else {
+            guard let index = indexOfTrailer[link.span] else {
                 throw BisectError.invalid("commit \(link.commit.hex.prefix(12)) names span \(link.span), which the stored trace does not have")
             }
             let span = trace.spans[index]
