@@ -34,8 +34,21 @@ public final class RepositoryLock {
         } catch {
             throw ReplayError.lock("cannot create \(folder): \(error.localizedDescription)")
         }
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)  // never through a symlink
-        guard fd >= 0 else { throw ReplayError.lock("cannot open \(path): \(String(cString: strerror(errno)))") }
+        // Never through a symlink: not the folder (a `.git/agentreplay` planted as a link to
+        // elsewhere), not the file. The folder is opened first without following a link, and
+        // the file opened inside that very folder.
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        guard directory >= 0 else {
+            let reason = errno == ELOOP || errno == ENOTDIR ? "it is a symbolic link or not a directory; agentreplay does not follow it (remove it)" : String(cString: strerror(errno))
+            throw ReplayError.lock("cannot open \(folder): \(reason)")
+        }
+        let fd = openat(directory, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        let openError = errno
+        close(directory)
+        guard fd >= 0 else {
+            let reason = openError == ELOOP ? "it is a symbolic link; agentreplay does not follow it (remove it)" : String(cString: strerror(openError))
+            throw ReplayError.lock("cannot open \(path): \(reason)")
+        }
         var told = false
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
