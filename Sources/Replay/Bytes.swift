@@ -1,4 +1,5 @@
 import CFindBytes
+import Trace
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -33,18 +34,35 @@ enum Bytes {
         !occurrences(of: needle, in: haystack, limit: 1).isEmpty
     }
 
+    /// The size of `haystack` with `length` bytes replaced by `replacement` at `count`
+    /// offsets, saturating: checked against the file limit before anything is built.
+    static func sizeAfterReplacing(_ count: Int, length: Int, with replacement: Int, in haystack: Int) -> Int {
+        haystack.saturatingAdd(count.saturatingMultiply(replacement - length))
+    }
+
     /// `haystack` with `needle` replaced at `offsets` (non-overlapping, ascending).
     static func replacing(_ offsets: [Int], length: Int, with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(haystack.count + offsets.count * max(0, replacement.count - length))
-        var last = 0
-        for at in offsets {
-            out.append(contentsOf: haystack[last..<at])
-            out.append(contentsOf: replacement)
-            last = at + length
+        let size = haystack.count + offsets.count * (replacement.count - length)
+        // Bulk copies into a buffer of the final size: one pass, no per-offset growth.
+        return [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
+            haystack.withUnsafeBufferPointer { h in
+                replacement.withUnsafeBufferPointer { r in
+                    var last = 0, written = 0
+                    func copy(_ from: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+                        guard !range.isEmpty else { return }
+                        memcpy(out.baseAddress! + written, from.baseAddress! + range.lowerBound, range.count)
+                        written += range.count
+                    }
+                    for at in offsets {
+                        copy(h, last..<at)
+                        copy(r, 0..<r.count)
+                        last = at + length
+                    }
+                    copy(h, last..<h.count)
+                    initialized = written
+                }
+            }
         }
-        out.append(contentsOf: haystack[last...])
-        return out
     }
 
     static func hasSuffix(_ bytes: [UInt8], _ suffix: [UInt8]) -> Bool {

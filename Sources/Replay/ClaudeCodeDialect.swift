@@ -72,7 +72,7 @@ struct ClaudeCodeDialect: ToolDialect {
             drift += try context.reconcile(path, observed: original, kind: .beforeImage)
         }
         let current = try context.workspace.read(path)
-        let edit = ClaudeCodeEdit.apply(replacements, to: current)
+        let edit = try ClaudeCodeEdit.apply(replacements, to: current, path: path.value)
         var outcome = try context.settle(edit, path: path, span: span)
         if outcome.verdict == .applied, drift.isEmpty, let original, case .write(let replayed) = edit,
            let after = afterImage(span, original: original, replayed: replayed, path: path) {

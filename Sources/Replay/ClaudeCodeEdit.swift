@@ -10,7 +10,8 @@ enum ClaudeCodeEdit {
     }
 
     /// Applies `edits` in order to `content` (nil: the file does not exist), all or nothing.
-    static func apply(_ edits: [Replacement], to content: [UInt8]?) -> FileEdit {
+    /// Throws `ReplayLimits.Exceeded` before building a result larger than a file may be.
+    static func apply(_ edits: [Replacement], to content: [UInt8]?, path: String = "the file", limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> FileEdit {
         let crlf = content.map { Bytes.contains([0x0D, 0x0A], in: $0) } ?? false
         var text = content.map(Bytes.normalisingCRLF)
         for (i, edit) in edits.enumerated() {
@@ -34,13 +35,23 @@ enum ClaudeCodeEdit {
             if edit.new.isEmpty, edit.old.last != 0x0A, Bytes.contains(edit.old + [0x0A], in: current) {
                 needle = edit.old + [0x0A]
             }
-            let found = Bytes.occurrences(of: edit.old, in: current)
+            // With `replace_all` and a longer string, count no further than the file limit
+            // allows (a file of 16 MiB of `a` holds 16 Mi occurrences: their offsets alone
+            // would take 128 MiB).
+            var most = Int.max
+            if edit.replaceAll, edit.new.count > needle.count {
+                most = max(1, (limits.fileBytes - current.count) / (edit.new.count - needle.count) + 1)
+            }
+            let found = Bytes.occurrences(of: edit.old, in: current, limit: most)
             if found.isEmpty { return .failure(which + "String to replace not found in file.") }
             if found.count > 1 && !edit.replaceAll {
                 return .failure(which + "Found \(found.count) matches of the string to replace, but replace_all is false.")
             }
             let at = needle == edit.old ? found : Bytes.occurrences(of: needle, in: current)
-            text = Bytes.replacing(edit.replaceAll ? at : [at[0]], length: needle.count, with: edit.new, in: current)
+            let offsets = edit.replaceAll ? at : [at[0]]
+            // `replace_all` with a longer string multiplies: checked before it is built.
+            try limits.checkFile(path, size: Bytes.sizeAfterReplacing(offsets.count, length: needle.count, with: edit.new.count, in: current.count))
+            text = Bytes.replacing(offsets, length: needle.count, with: edit.new, in: current)
         }
         guard let result = text else { return .failure("File does not exist.") }
         return .write(crlf ? Bytes.usingCRLF(result) : result)

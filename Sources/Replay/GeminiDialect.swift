@@ -77,7 +77,7 @@ struct GeminiDialect: ToolDialect {
         if try context.workspace.entry(path) == .directory {
             edit = .failure("Path is a directory, not a file: \(file)")
         } else {
-            edit = GeminiEdit.apply(to: current, old: old, new: new, expected: expected, path: file)
+            edit = try GeminiEdit.apply(to: current, old: old, new: new, expected: expected, path: file)
         }
         var outcome = try context.settle(edit, path: path, span: span)
         if outcome.verdict == .mismatch, span.status == .ok, case .failure(let reason) = edit, reason.contains("occurrence") {

@@ -13,7 +13,7 @@
 /// The tool may first have asked a model to correct an `old_string` it could not find
 /// (`ensureCorrectEdit`); replay has only the call's arguments, so a corrected edit fails here.
 enum GeminiEdit {
-    static func apply(to content: [UInt8]?, old: String, new: String, expected: Int64, path: String) -> FileEdit {
+    static func apply(to content: [UInt8]?, old: String, new: String, expected: Int64, path: String, limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> FileEdit {
         let oldBytes = Array(old.utf8)
         guard let raw = content else {
             if oldBytes.isEmpty { return .write(Array(new.utf8)) }
@@ -21,7 +21,14 @@ enum GeminiEdit {
         }
         let text = Bytes.normalisingCRLF(raw)
         if oldBytes.isEmpty { return .failure("File already exists, cannot create: \(path)") }
-        let found = Bytes.occurrences(of: oldBytes, in: text)
+        // Counted no further than the file limit allows (see ClaudeCodeEdit).
+        let grows = new.utf8.count > oldBytes.count
+        let most = grows ? max(1, (limits.fileBytes - text.count) / (new.utf8.count - oldBytes.count) + 1) : Int.max
+        let found = Bytes.occurrences(of: oldBytes, in: text, limit: most)
+        if grows, found.count >= most {
+            // So many that replacing them all would pass the limit, whatever was expected.
+            try limits.checkFile(path, size: Bytes.sizeAfterReplacing(found.count, length: oldBytes.count, with: new.utf8.count, in: text.count))
+        }
         if found.isEmpty {
             return .failure("Failed to edit, 0 occurrences found for old_string in \(path). No edits made.")
         }
@@ -32,6 +39,8 @@ enum GeminiEdit {
         if old == new {
             return .failure("No changes to apply. The old_string and new_string are identical in file: \(path)")
         }
+        // `expected_replacements` with a longer string multiplies: checked before it is built.
+        try limits.checkFile(path, size: Bytes.sizeAfterReplacing(found.count, length: oldBytes.count, with: new.utf8.count, in: text.count))
         return .write(Bytes.replacing(found, length: oldBytes.count, with: Array(new.utf8), in: text))
     }
 }

@@ -48,7 +48,15 @@ public struct Replayer {
             if let t = span.endTime ?? span.startTime { lastTime = t.seconds }
             if span.kind == .llm { turns[span.id] = span.id }
             let context = ReplayContext(workspace: workspace, header: header, ledger: ledger)
-            var outcome = try replay(span, context, dialects: dialects)
+            var outcome: Outcome
+            do {
+                outcome = try replay(span, context, dialects: dialects)
+            } catch let exceeded as ReplayLimits.Exceeded {
+                // More than a limit allows (docs/security.md, "Limits"): this span is refused,
+                // the run goes on.
+                workspace.discardPending()
+                outcome = Outcome(verdict: .refused, note: exceeded.description, unseenEffects: true)
+            }
             // After any recovery this span's observations made, which rewrites the trees so far.
             let before = ledger.steps.last?.treeAfter ?? ledger.baseTree
             var changes: [Workspace.Change] = []

@@ -37,9 +37,18 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Maps a recorded path (absolute, or relative to `workingDirectory`, else to the root)
     /// into the repository whose recorded root is `root`.
+    /// A path deeper than `ReplayLimits.pathDepth` components is `invalid`: what works on
+    /// trees and paths (tree edits, parents, walks) then has a documented bound.
     public static func map(_ recorded: String, root: String?, workingDirectory: String? = nil) -> Result<RepoPath, Refusal> {
-        if let plain = underPlainRoot(recorded, root: root) { return .success(plain) }
-        return mapInGeneral(recorded, root: root, workingDirectory: workingDirectory)
+        let mapped = underPlainRoot(recorded, root: root).map { .success($0) }
+            ?? mapInGeneral(recorded, root: root, workingDirectory: workingDirectory)
+        guard case .success(let path) = mapped else { return mapped }
+        let limit = ReplayLimits.current.pathDepth
+        let depth = path.value.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
+        if depth > limit {
+            return .failure(.invalid(recorded, reason: "a path \(depth) components deep, over the limit of \(limit) (\(ReplayLimits.Variable.pathDepth.rawValue) raises it)"))
+        }
+        return mapped
     }
 
     /// `map` for any path: components split, `.` and `..` resolved, Windows forms read.

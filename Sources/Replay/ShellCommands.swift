@@ -65,7 +65,7 @@ extension ShellRun {
             // `>` empties the file before the command runs.
             for sink in [io.out, io.err] {
                 if case .file(let p, false) = sink, try view.node(p) != .directory {
-                    write(p, [], executable: Self.executable(try view.node(p)), literal: true)
+                    try write(p, [], executable: Self.executable(try view.node(p)), literal: true)
                 }
             }
         }
@@ -109,7 +109,7 @@ extension ShellRun {
             let node = try view.node(p)
             let before = append ? (try view.read(p) ?? []) : []
             if append && bytes.isEmpty && node != .absent { return }
-            write(p, before + bytes, executable: Self.executable(node), literal: literal && !append)
+            try write(p, before + bytes, executable: Self.executable(node), literal: literal && !append)
         case .unknown, .inherited:
             result.unknown.append("\(label) writes to \(p.value) what replay cannot tell")
         }
@@ -254,7 +254,7 @@ extension ShellRun {
         case "echo":
             return ShellCommandResult(status: true, stdout: expansions ? .unknown : Self.echo(plain))
         case "printf":
-            return ShellCommandResult(status: true, stdout: expansions ? .unknown : ShellPrintf.format(plain).map { .known($0) } ?? .unknown)
+            return ShellCommandResult(status: true, stdout: expansions ? .unknown : try ShellPrintf.format(plain).map { .known($0) } ?? .unknown)
         case "cat":
             return try cat(args, stdin: stdin)
         case "tee":
@@ -332,14 +332,18 @@ extension ShellRun {
         if words.isEmpty { return ShellCommandResult(status: stdin == .unknown ? nil : true, stdout: stdin) }
         var out: [UInt8] = []
         for w in words {
+            let bytes: [UInt8]
             if w == "-" {
-                guard case .known(let bytes) = stdin else { return ShellCommandResult(status: nil, stdout: .unknown) }
-                out += bytes
-                continue
+                guard case .known(let b) = stdin else { return ShellCommandResult(status: nil, stdout: .unknown) }
+                bytes = b
+            } else {
+                guard case .repo(let p) = locate(w), let b = try view.read(p) else {
+                    return ShellCommandResult(status: nil, stdout: .unknown)
+                }
+                bytes = b
             }
-            guard case .repo(let p) = locate(w), let bytes = try view.read(p) else {
-                return ShellCommandResult(status: nil, stdout: .unknown)
-            }
+            // What replay holds of a command's output is bounded as a file is (`cat a a a …`).
+            try ReplayLimits.current.checkFile("the output of `cat`", size: out.count + bytes.count)
             out += bytes
         }
         return ShellCommandResult(status: true, stdout: .known(out))
@@ -362,7 +366,7 @@ extension ShellRun {
         for f in files {
             let sink = try sink(f, append: append, name: "tee", assumeSuccess: false)
             guard case .file(let p, _) = sink else { continue }
-            if !append, try view.node(p) == .absent { write(p, [], executable: false, literal: true) }
+            if !append, try view.node(p) == .absent { try write(p, [], executable: false, literal: true) }
             try deliver(stdin == .inherited ? .unknown : stdin, to: sink, literal: false, label: "`tee`")
         }
         return ShellCommandResult(status: stdin == .unknown ? nil : true, stdout: stdin == .inherited ? .unknown : stdin)
@@ -427,7 +431,12 @@ extension ShellRun {
                 let before = try view.read(p) ?? []
                 let after: [UInt8]?
                 do {
-                    after = try ShellSed.apply(subs, to: before)
+                    after = try ShellSed.apply(subs, to: before, path: p.value)
+                } catch let exceeded as ReplayLimits.Exceeded {
+                    throw exceeded
+                } catch is ShellRegex.OverBudget {
+                    result.unknown.append("`sed -i` on \(p.value): the regex would take more than linear work (over \(ShellRegex.budget(bytes: before.count, items: subs.reduce(0) { $0 + $1.regex.items.count })) steps), not followed")
+                    continue
                 } catch {
                     result.unknown.append("`sed -i` on \(p.value): a match that depends on the locale (non-ASCII text)")
                     continue
@@ -438,9 +447,9 @@ extension ShellRun {
                 }
                 if let suffix = invocation.suffix {
                     guard case .repo(let backup) = locate(f + suffix) else { continue }
-                    write(backup, before, executable: x, literal: false)
+                    try write(backup, before, executable: x, literal: false)
                 }
-                write(p, after, executable: x, literal: false)
+                try write(p, after, executable: x, literal: false)
             case .absent, .directory:
                 status = false  // "can't read": nothing written
             case .symlink, .submodule:

@@ -1,4 +1,5 @@
 import Foundation
+import Trace
 
 /// Glossary of shell replay.
 ///
@@ -46,6 +47,11 @@ struct ShellEffects: Equatable {
     var directory: String?
     /// Directories known to exist that git cannot hold (empty ones), afterwards.
     var directories: Set<RepoPath> = []
+    /// The limit the commands went past (a file, the bytes or the changes of the span): the
+    /// span is then refused, and `effects` is not to be applied.
+    var exceeded: ReplayLimits.Exceeded?
+    /// Bytes written by `effects`, against the span's limit.
+    var writtenBytes = 0
 
     /// Nothing written, nothing unknown: the command changed no file.
     var isReadOnly: Bool { effects.isEmpty && unknown.isEmpty && missing.isEmpty && notReplayed.isEmpty }
@@ -64,6 +70,10 @@ struct ShellEffects: Equatable {
         do {
             let script = try ShellScript.parseRemembered(command)
             try run.script(script, recordedSuccess: recordedSuccess)
+        } catch let exceeded as ReplayLimits.Exceeded {
+            run.result.exceeded = exceeded
+            run.result.succeeded = nil
+            run.directory = nil
         } catch let unsupported as ShellScript.Unsupported {
             run.result.unknown.append("\(ShellRun.short(command)): \(unsupported.reason)")
             run.result.succeeded = nil
@@ -254,14 +264,29 @@ struct ShellRun {
 
     // MARK: Effects
 
-    mutating func write(_ path: RepoPath, _ bytes: [UInt8], executable: Bool, literal: Bool) {
+    /// Writes `bytes` at `path` in the view and notes the effect; throws past a limit
+    /// (`ReplayLimits`): a file's size, the bytes or the number of changes of the span.
+    mutating func write(_ path: RepoPath, _ bytes: [UInt8], executable: Bool, literal: Bool) throws(ReplayLimits.Exceeded) {
+        let limits = ReplayLimits.current
+        try limits.checkFile(path.value, size: bytes.count)
+        result.writtenBytes = result.writtenBytes.saturatingAdd(bytes.count)
+        if result.writtenBytes > limits.spanBytes {
+            throw ReplayLimits.Exceeded(what: "the command writes \(TextCount.bytes(result.writtenBytes)) (at \(path.value))", limit: limits.spanBytes, variable: .spanBytes)
+        }
+        try checkChanges(limits)
         view.write(path, bytes, executable: executable)
         result.effects.append(.init(path: path, change: .write(bytes, executable: executable), literal: literal))
     }
 
-    mutating func delete(_ path: RepoPath) {
+    mutating func delete(_ path: RepoPath) throws(ReplayLimits.Exceeded) {
+        try checkChanges(.current)
         view.delete(path)
         result.effects.append(.init(path: path, change: .delete, literal: true))
+    }
+
+    private func checkChanges(_ limits: ReplayLimits) throws(ReplayLimits.Exceeded) {
+        guard result.effects.count >= limits.spanPaths else { return }
+        throw ReplayLimits.Exceeded(what: "the command makes more than \(limits.spanPaths) file changes", limit: limits.spanPaths, variable: .spanPaths)
     }
 
     /// Notes an effect on a location outside the sandbox (or unknown); true when it was one.

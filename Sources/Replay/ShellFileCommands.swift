@@ -144,7 +144,7 @@ extension ShellRun {
         case .absent:
             return force
         case .file:
-            delete(p)
+            try delete(p)
             return true
         case .symlink, .submodule:
             result.unknown.append("`rm` removes \(p.value), a symlink or submodule of the tree: not replayed")
@@ -166,7 +166,7 @@ extension ShellRun {
     mutating func removeTree(_ p: RepoPath) throws {
         for entry in try view.walk(p) {
             if case .file = entry.node {
-                delete(entry.path)
+                try delete(entry.path)
             } else {
                 result.unknown.append("`rm -r` removes \(entry.path.value), a symlink or submodule of the tree: not replayed")
             }
@@ -210,7 +210,7 @@ extension ShellRun {
             result.missing.append("`touch \(operand)`: replay has no directory \(parent)")
             return false
         }
-        write(p, [], executable: false, literal: true)
+        try write(p, [], executable: false, literal: true)
         return true
     }
 
@@ -242,7 +242,7 @@ extension ShellRun {
             switch try view.node(p) {
             case .file(let x):
                 let now = mode(x)
-                if now != x { write(p, try view.read(p) ?? [], executable: now, literal: false) }
+                if now != x { try write(p, try view.read(p) ?? [], executable: now, literal: false) }
             case .directory:
                 continue
             case .absent:
@@ -378,7 +378,7 @@ extension ShellRun {
             if d == .root { return false }
             // Moved out of the sandbox: gone from the repo; what it became there is not replayed.
             if move {
-                if sourceNode == .directory { try removeTree(sp) } else { delete(sp) }
+                if sourceNode == .directory { try removeTree(sp) } else { try delete(sp) }
             }
             _ = outsideSandbox(d, "`\(name)` to")
             return true
@@ -397,8 +397,8 @@ extension ShellRun {
         if case .file(let x) = sourceNode {
             if destinationNode == .directory { return false }
             let executable = preserve || destinationNode == .absent ? x : Self.executable(destinationNode)
-            write(dp, try view.read(sp) ?? [], executable: executable, literal: false)
-            if move { delete(sp) }
+            try write(dp, try view.read(sp) ?? [], executable: executable, literal: false)
+            if move { try delete(sp) }
             return true
         }
         // A directory.
@@ -419,8 +419,8 @@ extension ShellRun {
                 result.notReplayed.append("`\(name)` to \(dp.value)/\(entry.relative): refused by the sandbox, not replayed")
                 continue
             }
-            write(to, try view.read(entry.path) ?? [], executable: x, literal: false)
-            if move { delete(entry.path) }
+            try write(to, try view.read(entry.path) ?? [], executable: x, literal: false)
+            if move { try delete(entry.path) }
         }
         view.makeDirectory(dp)
         for d in emptyBelow {

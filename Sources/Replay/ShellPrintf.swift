@@ -3,7 +3,9 @@
 /// without flags or widths. The format is reused while arguments remain, as the shell does.
 enum ShellPrintf {
     /// The bytes `printf args…` prints; nil for what replay does not follow.
-    static func format(_ arguments: [String]) -> [UInt8]? {
+    /// Throws `ReplayLimits.Exceeded` when the output would be larger than a file may be
+    /// (a format reused for every argument multiplies the two).
+    static func format(_ arguments: [String], limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> [UInt8]? {
         var args = arguments[...]
         if args.first == "-v" { return [] }  // assigns a variable, prints nothing
         if args.first == "--" { args = args.dropFirst() }
@@ -11,6 +13,7 @@ enum ShellPrintf {
         args = args.dropFirst()
         let f = Array(format.unicodeScalars)
         var out = String.UnicodeScalarView()
+        var size = 0  // about the bytes in `out` so far (its count is not O(1)): arguments and formats
         repeat {
             var consumed = false
             var i = 0
@@ -37,7 +40,9 @@ enum ShellPrintf {
                         out.append("%")
                     case "s":
                         consumed = true
-                        out.append(contentsOf: (args.popFirst() ?? "").unicodeScalars)
+                        let a = args.popFirst() ?? ""
+                        size += a.utf8.count
+                        out.append(contentsOf: a.unicodeScalars)
                     case "c":
                         consumed = true
                         if let first = (args.popFirst() ?? "").unicodeScalars.first { out.append(first) }
@@ -55,6 +60,8 @@ enum ShellPrintf {
                 i += 1
             }
             if !consumed { break }
+            size += f.count  // at most the format's text, once more
+            try limits.checkFile("the output of `printf`", size: size)
         } while !args.isEmpty
         return Array(String(out).utf8)
     }

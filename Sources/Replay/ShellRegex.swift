@@ -38,6 +38,9 @@ struct ShellRegex: Equatable {
 
     struct Undecided: Error {}
 
+    /// Matching took more steps than its budget: the work would grow faster than the text.
+    struct OverBudget: Error {}
+
     /// Why a pattern is outside the subset.
     struct Unsupported: Error, Equatable, CustomStringConvertible {
         var reason: String
@@ -99,46 +102,66 @@ struct ShellRegex: Equatable {
 
     /// The leftmost-longest match in `line` starting at or after `from`, skipping an empty
     /// match at `notEmptyAt`; nil when there is none.
-    func firstMatch(in line: [Unicode.Scalar], from: Int, notEmptyAt: Int? = nil) throws(Undecided) -> Range<Int>? {
-        var start = from
-        while start <= line.count {
-            if anchoredStart && start != 0 { return nil }
-            if let end = try longest(in: line, at: start), !(end == start && start == notEmptyAt) {
-                return start..<end
-            }
-            start += 1
-        }
-        return nil
-    }
-
-    /// The end of the longest match starting at `start`.
-    func longest(in line: [Unicode.Scalar], at start: Int) throws(Undecided) -> Int? {
-        var states = closure([0])
-        var best: Int?
-        var pos = start
-        while true {
-            if states.contains(items.count) && (!anchoredEnd || pos == line.count) { best = pos }
-            if pos == line.count || states.isEmpty { break }
-            var next: Set<Int> = []
-            for state in states where state < items.count {
-                if try items[state].atom.matches(line[pos], starred: items[state].star) { next.insert(items[state].star ? state : state + 1) }
-            }
-            states = closure(next)
-            pos += 1
-        }
-        return best
-    }
-
-    func closure(_ states: Set<Int>) -> Set<Int> {
-        var out = states
-        for state in states {
+    ///
+    /// One pass over the line, in time O(line × pattern) whatever the pattern (no
+    /// backtracking): every start position runs at once as a thread of the pattern's automaton,
+    /// and two threads in one state keep only the leftmost start (their futures are the same).
+    /// Each state tried at a position costs one step of `budget`; past it, `OverBudget`.
+    /// `Undecided` is thrown exactly when trying the starts in order would have hit a
+    /// locale-dependent character before finding the match.
+    func firstMatch(in line: [Unicode.Scalar], from: Int, notEmptyAt: Int? = nil, budget: inout Int) throws -> Range<Int>? {
+        let accept = items.count
+        var current = [Int](repeating: -1, count: accept + 1)  // leftmost start in each state, -1: none
+        var next = current
+        var best: (start: Int, end: Int)?
+        var undecidedFrom = Int.max  // the leftmost start whose scan meets an undecided character
+        var pos = from
+        func add(_ state: Int, _ start: Int, to threads: inout [Int]) {
             var s = state
-            while s < items.count, items[s].star {
+            while true {
+                if threads[s] >= 0 && threads[s] <= start { return }
+                threads[s] = start
+                guard s < accept, items[s].star else { return }
                 s += 1
-                out.insert(s)
             }
         }
-        return out
+        while true {
+            if best == nil, pos < undecidedFrom, !anchoredStart || pos == 0 { add(0, pos, to: &current) }
+            let s = current[accept]
+            if s >= 0, !anchoredEnd || pos == line.count, !(s == pos && pos == notEmptyAt) {
+                if best == nil || s <= best!.start { best = (s, pos) }
+            }
+            if let b = best {
+                for i in current.indices where current[i] > b.start { current[i] = -1 }
+            }
+            if pos == line.count { break }
+            for i in next.indices { next[i] = -1 }
+            var alive = false
+            for state in 0..<accept where current[state] >= 0 {
+                budget -= 1
+                if budget < 0 { throw OverBudget() }
+                let start = current[state]
+                do {
+                    guard try items[state].atom.matches(line[pos], starred: items[state].star) else { continue }
+                } catch {
+                    undecidedFrom = min(undecidedFrom, start)
+                    continue
+                }
+                add(items[state].star ? state : state + 1, start, to: &next)
+                alive = true
+            }
+            swap(&current, &next)
+            pos += 1
+            if !alive && (best != nil || anchoredStart || pos >= undecidedFrom) { break }
+        }
+        if undecidedFrom != Int.max && (best == nil || undecidedFrom <= best!.start) { throw Undecided() }
+        return best.map { $0.start..<$0.end }
+    }
+
+    /// The steps a sed run may take over `bytes` with `patterns` items in all: a few times
+    /// what one pass of each over the text takes, so only work beyond linear runs out.
+    static func budget(bytes: Int, items: Int) -> Int {
+        4 &* (bytes &+ 1) &* (items &+ 1) &+ 1_000_000
     }
 }
 

@@ -56,6 +56,12 @@ final class ShellReplay {
         let tree = WorkspaceShellTree(workspace: context.workspace)
         let e = ShellEffects.evaluate(command, in: cwd, root: root, tree: tree, directories: directories,
                                       recordedSuccess: status == .succeeded, directoryLost: lost)
+        if let exceeded = e.exceeded {
+            // Past a limit (docs/security.md, "Limits"): nothing of it is applied, and where
+            // the shell stands afterwards is unknown.
+            if persistentDirectory { directory = .some(nil) }
+            return Outcome(verdict: .refused, note: exceeded.description, unseenEffects: true)
+        }
         switch status {
         case .failed(let message):
             let recorded = message.map { "recorded as failed (\($0))" } ?? "recorded as failed"
@@ -72,7 +78,8 @@ final class ShellReplay {
             break
         }
         var paths: [RepoPath] = []
-        var synced: [RepoPath] = []
+        var seen: Set<RepoPath> = []  // `paths` as a set: a span may change many thousands
+        var literal: [RepoPath: Bool] = [:]  // whether each path's last write was literal
         var notes = e.unknown + e.missing
         var unseen = !notes.isEmpty
         for effect in e.effects {
@@ -86,9 +93,10 @@ final class ShellReplay {
                 unseen = true
                 continue
             }
-            if !paths.contains(effect.path) { paths.append(effect.path) }
-            if effect.literal { synced.append(effect.path) } else { synced.removeAll { $0 == effect.path } }
+            if seen.insert(effect.path).inserted { paths.append(effect.path) }
+            literal[effect.path] = effect.literal
         }
+        let synced = paths.filter { literal[$0] == true }
         notes += e.notReplayed
         directories = e.directories
         if persistentDirectory { directory = .some(e.directory) }

@@ -294,28 +294,44 @@ enum ShellSed {
 
     /// Applies the substitutions to every line of `bytes`, as sed does (a missing final
     /// newline stays missing). Nil when the file is not UTF-8 text.
-    static func apply(_ subs: [Substitution], to bytes: [UInt8]) throws(ShellRegex.Undecided) -> [UInt8]? {
+    ///
+    /// Throws `ShellRegex.Undecided` where the answer depends on the locale,
+    /// `ShellRegex.OverBudget` when matching would take more than linear work
+    /// (`ShellRegex.budget`), `ReplayLimits.Exceeded` when the result would be larger than a
+    /// file may be (`sed 's/.*/&&/'` doubles a file each time): none of them after building
+    /// more than the limit.
+    static func apply(_ subs: [Substitution], to bytes: [UInt8], limits: ReplayLimits = .current, path: String = "the output") throws -> [UInt8]? {
         if subs.isEmpty || bytes.isEmpty { return bytes }
         guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
         var lines = Array(text.unicodeScalars).split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
         let endsWithNewline = bytes.last == 0x0A
         if endsWithNewline { lines.removeLast() }
+        var budget = ShellRegex.budget(bytes: bytes.count, items: subs.reduce(0) { $0 + $1.regex.items.count })
         var out = String.UnicodeScalarView()
+        var size = 0
         for (n, line) in lines.enumerated() {
             var current = line
-            for sub in subs { current = try substitute(sub, in: current) }
+            for sub in subs { current = try substitute(sub, in: current, budget: &budget, room: limits.fileBytes - size) }
+            size += current.reduce(0) { $0 + UTF8.width($1) } + 1
+            try limits.checkFile(path, size: size - 1)
             out.append(contentsOf: current)
             if n < lines.count - 1 || endsWithNewline { out.append("\n") }
         }
         return Array(String(out).utf8)
     }
 
-    static func substitute(_ sub: Substitution, in line: [Unicode.Scalar]) throws(ShellRegex.Undecided) -> [Unicode.Scalar] {
+    /// One line with `sub` applied; throws `ReplayLimits.Exceeded` once the line would hold
+    /// more than `room` scalars (each at least a byte).
+    static func substitute(_ sub: Substitution, in line: [Unicode.Scalar], budget: inout Int, room: Int = .max) throws -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         var pos = 0
         var count = 0
         var previousEnd: Int?
-        while pos <= line.count, let m = try sub.regex.firstMatch(in: line, from: pos, notEmptyAt: previousEnd) {
+        while pos <= line.count, let m = try sub.regex.firstMatch(in: line, from: pos, notEmptyAt: previousEnd, budget: &budget) {
+            if out.count > room {
+                let limits = ReplayLimits.current
+                throw ReplayLimits.Exceeded(what: "sed would make a line of over \(TextCount.bytes(out.count))", limit: limits.fileBytes, variable: .fileBytes)
+            }
             count += 1
             out += line[pos..<m.lowerBound]
             if count >= sub.occurrence {

@@ -1,4 +1,5 @@
 import Git
+import Trace
 
 /// The files a replay works on: a git tree plus the edits of the span being replayed.
 ///
@@ -44,13 +45,21 @@ final class Workspace {
     private(set) var tree: ObjectID
     private var pending: [RepoPath: [UInt8]?] = [:]
     private var pendingExecutable: [RepoPath: Bool] = [:]
+    /// Bytes written by the pending edits (each write counted), against `limits.spanBytes`.
+    private var pendingBytes = 0
+    /// How many pending writes (`files`) and deletions (`deletions`) are below each
+    /// directory, so a lookup need not scan every pending path (which made a span of many
+    /// writes quadratic: `cp -r` of thousands of files).
+    private var pendingBelow: [String: (files: Int, deletions: Int)] = [:]
+    let limits: ReplayLimits
     /// Blob contents by id, for files read more than once.
     private var blobCache: [ObjectID: [UInt8]] = [:]
     private var blobCacheBytes = 0
 
-    init(repository: Repository, tree: ObjectID) {
+    init(repository: Repository, tree: ObjectID, limits: ReplayLimits = .current) {
         self.repository = repository
         self.tree = tree
+        self.limits = limits
     }
 
     /// What is at `path` now, pending edits included.
@@ -73,7 +82,7 @@ final class Workspace {
                 if let bytes = pendingContent { return .entry(.file(bytes, executable: pendingExecutable[path] ?? false)) }
                 return .entry(.absent)
             }
-            if pending.keys.contains(where: { $0.value.hasPrefix(path.value + "/") && pending[$0]! != nil }) {
+            if pendingBelow[path.value, default: (0, 0)].files > 0 {
                 return .entry(.directory)
             }
         }
@@ -91,7 +100,7 @@ final class Workspace {
     /// its place).
     private func emptiedByPending(_ directory: ObjectID, _ path: RepoPath) throws -> Bool {
         let prefix = path.value + "/"
-        guard pending.contains(where: { $0.key.value.hasPrefix(prefix) && $0.value == nil }) else { return false }
+        guard pendingBelow[path.value, default: (0, 0)].deletions > 0 else { return false }
         for (inner, _) in try repository.walk(directory) {
             if pending[RepoPath(unchecked: prefix + inner)] != .some(nil) { return false }
         }
@@ -130,20 +139,25 @@ final class Workspace {
         }
     }
 
+    /// Stages `bytes` at `path`. Throws `ReplayLimits.Exceeded` past a file's or a span's
+    /// limit (the span is then refused), `Problem` where the tree does not allow it.
     func write(_ path: RepoPath, _ bytes: [UInt8], executable: Bool? = nil) throws {
+        try limits.checkFile(path.value, size: bytes.count)
+        try checkSpan(adding: bytes.count, at: path)
         try checkWritable(path)
         let wasExecutable: Bool
         switch try find(path) {
         case .entry(.file(_, let x)), .blob(_, let x): wasExecutable = x
         default: wasExecutable = false
         }
-        pending[path] = .some(bytes)
+        stage(path, .some(bytes))
         pendingExecutable[path] = executable ?? wasExecutable
     }
 
     func delete(_ path: RepoPath) throws {
+        try checkSpan(adding: 0, at: path)
         try checkWritable(path)
-        pending[path] = .some(nil)
+        stage(path, .some(nil))
     }
 
     var hasPending: Bool { !pending.isEmpty }
@@ -152,6 +166,34 @@ final class Workspace {
     func discardPending() {
         pending.removeAll()
         pendingExecutable.removeAll()
+        pendingBytes = 0
+        pendingBelow.removeAll()
+    }
+
+    /// Sets the pending edit of `path` (bytes, or nil: deleted), keeping `pendingBelow`.
+    private func stage(_ path: RepoPath, _ edit: [UInt8]??) {
+        func count(_ edit: [UInt8]??, _ delta: Int) {
+            guard case .some(let content) = edit else { return }
+            for parent in path.parents {
+                var c = pendingBelow[parent, default: (0, 0)]
+                if content == nil { c.deletions += delta } else { c.files += delta }
+                pendingBelow[parent] = c
+            }
+        }
+        count(pending[path], -1)
+        pending[path] = edit
+        count(edit, 1)
+    }
+
+    /// Throws when one more edit of `size` bytes at `path` takes the span past its limits.
+    private func checkSpan(adding size: Int, at path: RepoPath) throws(ReplayLimits.Exceeded) {
+        if pending[path] == nil, pending.count >= limits.spanPaths {
+            throw ReplayLimits.Exceeded(what: "the span writes more than \(limits.spanPaths) paths", limit: limits.spanPaths, variable: .spanPaths)
+        }
+        pendingBytes = pendingBytes.saturatingAdd(size)
+        if pendingBytes > limits.spanBytes {
+            throw ReplayLimits.Exceeded(what: "the span writes \(TextCount.bytes(pendingBytes)) (at \(path.value))", limit: limits.spanBytes, variable: .spanBytes)
+        }
     }
 
     /// Writes the pending edits as blobs and a new tree; returns the paths whose content or
