@@ -20,6 +20,9 @@ enum ShellGlob {
             let last = n == components.count - 1
             let text = String(String.UnicodeScalarView(component.map(\.0)))
             let isPattern = component.contains { $0.1 && ($0.0 == "*" || $0.0 == "?" || $0.0 == "[") }
+            // A file name is at most 255 bytes on the systems agents run on; a pattern for one
+            // far longer is not followed (reading its bracket expressions is quadratic in it).
+            if isPattern && component.count > 4_096 { return nil }
             var next: [String] = []
             for prefix in prefixes {
                 let joined = { (name: String) in prefix + name + (last ? "" : "/") }
@@ -47,28 +50,65 @@ enum ShellGlob {
     static func matches(_ pattern: [(Unicode.Scalar, Bool)], _ name: String) -> Bool {
         let n = Array(name.unicodeScalars)
         if n.first == ".", pattern.first.map({ !($0.0 == "." ) }) ?? true { return false }
-        return match(pattern[...], n[...])
+        return match(tokens(pattern[...]), n[...])
     }
 
-    static func match(_ p: ArraySlice<(Unicode.Scalar, Bool)>, _ n: ArraySlice<Unicode.Scalar>) -> Bool {
-        guard let (c, bare) = p.first else { return n.isEmpty }
-        if bare && c == "*" {
-            var rest = p.dropFirst()
-            while let (d, b) = rest.first, b, d == "*" { rest = rest.dropFirst() }
-            if rest.isEmpty { return true }
-            var k = n.startIndex
-            while true {
-                if match(rest, n[k...]) { return true }
-                if k == n.endIndex { return false }
-                k += 1
+    /// One element of a compiled pattern.
+    enum Token {
+        case star
+        case one((Unicode.Scalar) -> Bool)
+    }
+
+    /// The pattern as tokens: a run of `*` as one star, `?`, a bracket expression or a
+    /// literal scalar as one test each.
+    static func tokens(_ pattern: ArraySlice<(Unicode.Scalar, Bool)>) -> [Token] {
+        var out: [Token] = []
+        var p = pattern
+        while let (c, bare) = p.first {
+            if bare && c == "*" {
+                if case .star? = out.last {} else { out.append(.star) }
+                p = p.dropFirst()
+            } else if bare && c == "?" {
+                out.append(.one { _ in true })
+                p = p.dropFirst()
+            } else if bare && c == "[", let (set, after) = bracket(p) {
+                out.append(.one(set))
+                p = after
+            } else {
+                out.append(.one { $0 == c })
+                p = p.dropFirst()
             }
         }
-        guard let x = n.first else { return false }
-        if bare && c == "?" { return match(p.dropFirst(), n.dropFirst()) }
-        if bare && c == "[", let (set, after) = bracket(p) {
-            return set(x) && match(after, n.dropFirst())
+        return out
+    }
+
+    /// Whether `n` matches the tokens, without backtracking blow-up: only the last star is
+    /// ever resumed (what the text after an earlier star matched can always be matched
+    /// after the later one instead), so the work is O(pattern × name) however many stars,
+    /// where trying every split at every star took time exponential in their number
+    /// (`*a*a*a*a*a*b` against a long name of `a`s).
+    static func match(_ p: [Token], _ n: ArraySlice<Unicode.Scalar>) -> Bool {
+        let name = Array(n)
+        var pi = 0, ni = 0
+        var starAt = -1, resumeAt = 0
+        while ni < name.count {
+            if pi < p.count, case .star = p[pi] {
+                starAt = pi
+                resumeAt = ni
+                pi += 1
+            } else if pi < p.count, case .one(let test) = p[pi], test(name[ni]) {
+                pi += 1
+                ni += 1
+            } else if starAt >= 0 {
+                pi = starAt + 1
+                resumeAt += 1
+                ni = resumeAt
+            } else {
+                return false
+            }
         }
-        return c == x && match(p.dropFirst(), n.dropFirst())
+        while pi < p.count, case .star = p[pi] { pi += 1 }
+        return pi == p.count
     }
 
     /// A bracket expression at the start of `p`: its test and the pattern after it; nil when
