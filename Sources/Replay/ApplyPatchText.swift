@@ -48,6 +48,11 @@ enum PatchText {
 /// comparisons: exact, then ignoring trailing white space, then ignoring white space at both
 /// ends, then also normalising Unicode punctuation. Each pass scans the whole range before the
 /// next is tried, so an exact match later in the file beats a lenient one earlier.
+///
+/// Each pass is linear in the file and the pattern, whatever they hold: lines are numbered by
+/// their transformed bytes (equal bytes, equal number) and the pattern's numbers searched for
+/// with Knuth–Morris–Pratt, instead of comparing the pattern at every line (O(file × pattern)
+/// on a file of near-matches).
 enum PatchSeek {
     static func seek(_ lines: [String], _ pattern: [String], from start: Int, endOfFile: Bool) -> Int? {
         if pattern.isEmpty { return start }
@@ -58,17 +63,35 @@ enum PatchSeek {
         guard first <= last else { return nil }
         let passes: [(String) -> String] = [{ $0 }, PatchText.trimmedEnd, PatchText.trimmed, PatchText.normalised]
         for transform in passes {
-            let want = pattern.map(transform)
-            var cache: [Int: String] = [:]
-            func line(_ i: Int) -> String {
-                if let s = cache[i] { return s }
-                let s = transform(lines[i])
-                cache[i] = s
-                return s
+            var numbers: [[UInt8]: Int] = [:]
+            func number(_ s: String) -> Int {
+                let key = Array(transform(s).utf8)  // bytes: Swift's String == is canonical equivalence
+                if let n = numbers[key] { return n }
+                numbers[key] = numbers.count
+                return numbers.count - 1
             }
-            for i in first...last where (0..<want.count).allSatisfy({ PatchText.same(line(i + $0), want[$0]) }) {
-                return i
-            }
+            let want = pattern.map(number)
+            let text = lines[first...].map(number)
+            if let at = firstOccurrence(of: want, in: text) { return first + at }
+        }
+        return nil
+    }
+
+    /// Where `pattern` first occurs in `text` (Knuth–Morris–Pratt: O(text + pattern)).
+    static func firstOccurrence(of pattern: [Int], in text: [Int]) -> Int? {
+        guard !pattern.isEmpty else { return 0 }
+        var failure = [Int](repeating: 0, count: pattern.count)
+        var k = 0
+        for i in 1..<max(1, pattern.count) {
+            while k > 0 && pattern[i] != pattern[k] { k = failure[k - 1] }
+            if pattern[i] == pattern[k] { k += 1 }
+            failure[i] = k
+        }
+        k = 0
+        for (i, x) in text.enumerated() {
+            while k > 0 && x != pattern[k] { k = failure[k - 1] }
+            if x == pattern[k] { k += 1 }
+            if k == pattern.count { return i - pattern.count + 1 }
         }
         return nil
     }
