@@ -37,6 +37,14 @@ public enum SequenceDiff {
 
     static func shift(_ r: Range<Int>, _ by: Int) -> Range<Int> { (r.lowerBound + by)..<(r.upperBound + by) }
 
+    /// The largest edit distance searched for, after the common prefix and suffix are
+    /// trimmed. The trace of the search takes memory O(D²) and time O((N+M)·D): past this
+    /// (two files of thousands of lines with nothing in common, as a hostile log can make)
+    /// the middle is given as deleted whole and inserted whole — an edit script still, just
+    /// not the shortest — so memory stays under 2,048² words (32 MiB) and time linear in the
+    /// input times 2,048 (docs/security.md, "Limits").
+    public static let maxDistance = 2_048
+
     /// Myers' forward greedy algorithm with a trace of V arrays, then a backtrack.
     static func middle<T: Hashable>(_ a: [T], _ b: [T]) -> [Operation] {
         let n = a.count, m = b.count
@@ -49,6 +57,7 @@ public enum SequenceDiff {
         var trace: [[Int]] = []
         var finalD = 0
         search: for d in 0...max {
+            if d > maxDistance { return [.delete(0..<n, at: 0), .insert(0..<m, at: n)] }
             // Keep only the diagonals step d can read (k in -d...d): memory O(D²), not O(D·(N+M)).
             trace.append(Array(v[(offset - d)...(offset + d)]))
             var k = -d
