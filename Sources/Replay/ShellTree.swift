@@ -66,10 +66,25 @@ struct ShellView {
     private var hidden: Set<RepoPath> = []
     /// How many written files each directory holds (a directory with any is one).
     private var written: [String: Int] = [:]
+    /// The names below each directory (`""`: the root) that `files` and `directories` have
+    /// ever held, so `children` reads one directory's names, not every path the commands
+    /// touched (which made a walk quadratic: `cp -r` of a tree of thousands of files).
+    private var names: [String: Set<String>] = [:]
 
     init(base: any ShellTree, directories: Set<RepoPath> = []) {
         self.base = base
         self.directories = directories
+        for d in directories { index(d) }
+    }
+
+    /// Notes `path` and its parents in `names`.
+    private mutating func index(_ path: RepoPath) {
+        var parent = ""
+        for component in path.value.split(separator: "/", omittingEmptySubsequences: false) {
+            let name = String(component)
+            names[parent, default: []].insert(name)
+            parent = parent.isEmpty ? name : parent + "/" + name
+        }
     }
 
     func node(_ path: RepoPath) throws -> ShellNode {
@@ -81,9 +96,18 @@ struct ShellView {
         }
         // A parent that is a file means nothing is below it.
         for parent in path.parents {
-            if case .file = try node(RepoPath(unchecked: parent)) { return .absent }
+            if try isFile(RepoPath(unchecked: parent)) { return .absent }
         }
         return directories.contains(path) ? .directory : .absent
+    }
+
+    /// Whether `node(path)` is a file, without looking at the parents: `node` asking
+    /// `node` of each parent took time exponential in the depth.
+    private func isFile(_ path: RepoPath) throws -> Bool {
+        if case .some(.some) = files[path] { return true }
+        if files[path] != nil || written[path.value, default: 0] > 0 || isHidden(path) { return false }
+        if case .file = try base.node(path) { return true }
+        return false
     }
 
     /// The node at a directory location (nil: the root, always a directory).
@@ -101,11 +125,7 @@ struct ShellView {
     func children(_ directory: RepoPath?) throws -> [String] {
         var names = Set<String>()
         if directory.map({ !isHidden($0) }) ?? true { names.formUnion(try base.children(directory)) }
-        let prefix = directory.map { $0.value + "/" } ?? ""
-        for key in Array(files.keys) + Array(directories) where key.value.hasPrefix(prefix) {
-            let rest = key.value.dropFirst(prefix.count)
-            if let first = rest.split(separator: "/").first { names.insert(String(first)) }
-        }
+        names.formUnion(self.names[directory?.value ?? ""] ?? [])
         return try names.filter { try node(Self.child(directory, $0)) != .absent }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
@@ -129,12 +149,14 @@ struct ShellView {
     mutating func write(_ path: RepoPath, _ bytes: [UInt8], executable: Bool) {
         if case .some(.some) = files[path] {} else { count(path, 1) }
         files[path] = .some(File(bytes: bytes, executable: executable))
+        index(path)
     }
 
     /// Removes a file; the directories above it stay, as they do on disk.
     mutating func delete(_ path: RepoPath) {
         if case .some(.some) = files[path] { count(path, -1) }
         files[path] = .some(nil)
+        index(path)
         for parent in path.parents { directories.insert(RepoPath(unchecked: parent)) }
     }
 
@@ -153,6 +175,7 @@ struct ShellView {
 
     mutating func makeDirectory(_ path: RepoPath) {
         directories.insert(path)
+        index(path)
     }
 
     func isHidden(_ path: RepoPath) -> Bool {
