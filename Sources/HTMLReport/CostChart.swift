@@ -30,8 +30,8 @@ enum CostChart {
         }
         out += "</svg>"
         let scale = byCost
-            ? "tallest bar: \(Money(picodollars: Int64(top)).description)"
-            : "tallest bar: \(TimeText.count(Int64(top))) tokens (bars show tokens: a model's cost is unknown)"
+            ? "tallest bar: \(Money(picodollars: HTML.int64(top)).description)"
+            : "tallest bar: \(TimeText.count(HTML.int64(top))) tokens (bars show tokens: a model's cost is unknown)"
         out += "<div class=\"legend\"><span class=\"key o-kept\"></span>kept in the final diff "
         out += "<span class=\"key o-reverted\"></span>reverted later <span class=\"key o-failed\"></span>every call failed "
         out += "<span class=\"key o-none\"></span>read, ran or answered <span class=\"muted\">· \(HTML.escape(scale))</span></div>"

@@ -18,13 +18,22 @@ enum HTML {
         return out
     }
 
+    /// `value` as an Int64, held at its bounds (a log's counts reach them; the conversion
+    /// traps past them): NaN is 0.
+    static func int64(_ value: Double) -> Int64 {
+        if value.isNaN { return 0 }
+        if value >= 9_223_372_036_854_775_807.0 { return .max }
+        if value <= -9_223_372_036_854_775_808.0 { return .min }
+        return Int64(value)
+    }
+
     /// A number with at most `decimals` decimals, no trailing zeros (`12.5`), for SVG and CSS.
     static func number(_ value: Double, decimals: Int = 2) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (value * scale).rounded() / scale
-        if rounded == rounded.rounded() { return String(Int64(rounded)) }
-        var text = String(Int64((abs(rounded) * scale).rounded()))
+        if rounded == rounded.rounded() || !(abs(rounded * scale) < 9e18) { return String(int64(rounded)) }
+        var text = String(int64((abs(rounded) * scale).rounded()))
         while text.count <= decimals { text = "0" + text }
         let cut = text.index(text.endIndex, offsetBy: -decimals)
         var fraction = String(text[cut...])
