@@ -76,7 +76,7 @@ public struct Timestamp: Sendable, Equatable, Comparable, CustomStringConvertibl
         self.seconds = seconds
         self.nanoseconds = nanoseconds
         let days = Int(seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0))  // floor, without overflow
-        let rest = Int(seconds - Int64(days) * 86_400)
+        let rest = Int((seconds % 86_400 + 86_400) % 86_400)
         let (y, m, d) = Timestamp.civilFromDays(days)
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
