@@ -13,6 +13,8 @@ final class HostileCorpusTests: XCTestCase {
     struct Case {
         var line: Int
         var file: String
+        /// `NAME=VALUE` words before the command: the environment it runs with.
+        var environment: [String: String] = [:]
         var arguments: [String]
         var repo: String?
         var status: Int32
@@ -28,7 +30,13 @@ final class HostileCorpusTests: XCTestCase {
             guard columns.count == 5, let status = Int32(columns[3]) else {
                 throw NSError(domain: "manifest.tsv", code: index + 1, userInfo: [NSLocalizedDescriptionKey: "manifest.tsv:\(index + 1): five tab-separated columns expected"])
             }
-            cases.append(Case(line: index + 1, file: columns[0], arguments: columns[1].split(separator: " ").map(String.init),
+            var words = columns[1].split(separator: " ").map(String.init)
+            var environment: [String: String] = [:]
+            while let first = words.first, let equals = first.firstIndex(of: "="), first.prefix(upTo: equals).allSatisfy({ $0.isUppercase || $0 == "_" }) {
+                environment[String(first[..<equals])] = String(first[first.index(after: equals)...])
+                words.removeFirst()
+            }
+            cases.append(Case(line: index + 1, file: columns[0], environment: environment, arguments: words,
                               repo: columns[2] == "-" ? nil : columns[2], status: status, fragment: columns[4]))
         }
         return cases
@@ -75,9 +83,16 @@ final class HostileCorpusTests: XCTestCase {
                 arguments = arguments.map { $0 == "{repo}" ? path : $0 }
                 before = try RepositoryState.of(path)
             }
-            let r = try CLI.run(arguments, in: Self.folder + "/cases")
+            let r = try CLI.run(arguments, in: Self.folder + "/cases", environment: c.environment)
             let context = "manifest.tsv:\(c.line): \(c.file) (\(c.arguments.joined(separator: " ")))\n\(r)"
             XCTAssertEqual(r.status, c.status, context)
+            // Nothing from a log reaches a terminal as a control sequence: no ESC, C1 or bidi
+            // control on standard error, none in a text report (JSON and traces escape ESC
+            // and C1 themselves; `--color always` writes agentreplay's own SGR sequences).
+            let coloured = c.arguments.contains("always")
+            XCTAssertNil(Self.control(in: r.stderrText, allowSGR: coloured), "standard error holds a control character; " + context)
+            let data = c.arguments.first == "import" || c.arguments.first == "export" || c.arguments.contains("--json") || c.arguments.contains("--output")
+            XCTAssertNil(Self.control(in: r.stdoutText, allowSGR: coloured, bidi: !data), "standard output holds a control character; " + context)
             XCTAssertTrue((r.stdoutText + r.stderrText).contains(c.fragment), "fragment «\(c.fragment)» missing; " + context)
             if c.status == 2 {
                 XCTAssertTrue(r.stderrText.hasPrefix("agentreplay: error: "), context)
@@ -95,6 +110,33 @@ final class HostileCorpusTests: XCTestCase {
                 try repo.git("fsck", "--strict", "--no-dangling")
             }
         }
+    }
+
+    /// The first control character in `text` a terminal would act on (ESC, CR, other C0 but
+    /// tab and newline, C1, and with `bidi` the bidi controls), as a description; nil when
+    /// there is none. `allowSGR` lets agentreplay's own colours through (`ESC [ digits m`).
+    static func control(in text: String, allowSGR: Bool = false, bidi: Bool = true) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let v = scalars[i].value
+            if v == 0x1B, allowSGR, i + 1 < scalars.count, scalars[i + 1] == "[" {
+                var j = i + 2
+                while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
+                if j < scalars.count, scalars[j] == "m", ["0", "1", "2", "31", "32", "33"].contains(String(String.UnicodeScalarView(scalars[(i + 2)..<j]))) {
+                    i = j + 1
+                    continue
+                }
+            }
+            switch v {
+            case 0x09, 0x0A: break
+            case 0x00...0x1F, 0x7F, 0x80...0x9F: return String(format: "U+%04X at scalar %d", v, i)
+            case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: if bidi { return String(format: "U+%04X at scalar %d", v, i) }
+            default: break
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// A path that is a file, a directory, a file again, … as bisect's worktree goes from
@@ -120,6 +162,41 @@ final class HostileCorpusTests: XCTestCase {
                                  environment: ["XDG_CACHE_HOME": cache])
         XCTAssertEqual(bisect.status, 0, "\(bisect)")
         XCTAssertTrue(bisect.stdoutText.contains("The first failing state is after step 6 of 8"), bisect.stdoutText)
+    }
+
+    /// A NUL (and ESC, a newline) in a tool name and a call id: the commit message keeps
+    /// them escaped, so its trailers survive and bisect of the stored run finds its culprit.
+    func testControlCharactersInToolNamesKeepTheTrailersAndBisectWorks() throws {
+        let folder = try makeTemporaryDirectory(self, "nul")
+        var text = #"{"agentreplay":"trace","version":1,"trace_id":"f11b0000000000000000000000000001","agent":{"name":"hostile"}}"# + "\n"
+        for i in 1...4 {
+            let content = "v\(i)\\n" + (i >= 3 ? "BUG\\n" : "")
+            text += #"{"span_id":"\#(String(format: "%016x", i))","kind":"tool","name":"save","status":"ok","attributes":{"gen_ai.tool.call.id":"c\#(i)\u0000\u001b[2J","gen_ai.tool.name":"sa\u0000ve\nAgentreplay-Span: forged"},"effects":[{"path":"README.md","op":"write","content":"\#(content)"}]}"# + "\n"
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/nul.ndjson"))
+        let repo = try TestRepo(self, files: ["README.md": "readme\n"])
+        let run = try CLI.run(["run", folder + "/nul.ndjson", "--repo", repo.path], in: folder)
+        XCTAssertEqual(run.status, 0, "\(run)")
+        let message = try repo.git("log", "-1", "--format=%B", "refs/agentreplay/last")
+        XCTAssertEqual(message, "sa\\x00ve\\nAgentreplay-Span: forged README.md\n\nAgentreplay-Span: 0000000000000004\n"
+            + "Agentreplay-Tool-Call: c4\\x00\\x1b[2J\nAgentreplay-Trace: f11b0000000000000000000000000001\n\n")
+        let cache = try makeTemporaryDirectory(self, "cache")
+        let bisect = try CLI.run(["bisect", "--repo", repo.path, "--test", "! grep -q BUG README.md"], in: folder,
+                                 environment: ["XDG_CACHE_HOME": cache])
+        XCTAssertEqual(bisect.status, 0, "\(bisect)")
+        XCTAssertTrue(bisect.stdoutText.contains("The first failing state is after step 3 of 4"), bisect.stdoutText)
+    }
+
+    /// A `.git/agentreplay` planted as a symlink to elsewhere is not followed: `run` stops
+    /// with a message, nothing is written where it points.
+    func testASymlinkedLockFolderIsRefused() throws {
+        let repo = try TestRepo(self, files: ["README.md": "readme\n"])
+        let elsewhere = try makeTemporaryDirectory(self, "elsewhere")
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/.git/agentreplay", withDestinationPath: elsewhere)
+        let run = try CLI.run(["run", Self.folder + "/cases/native/case-only-paths.ndjson", "--repo", repo.path], in: Self.folder)
+        XCTAssertEqual(run.status, 2, "\(run)")
+        XCTAssertTrue(run.stderrText.contains("agentreplay does not follow it"), run.stderrText)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), [])
     }
 
     // MARK: - Large cases, generated
