@@ -92,4 +92,20 @@ final class MoneyAndPriceTests: XCTestCase {
         let twice = "{\"schema\": \"agentreplay.prices\", \"version\": 1, \"models\": [" + String(repeating: "{\"model\": \"m\", \"input\": 1, \"output\": 1, \"cache_read\": 0, \"cache_write\": 0},", count: 2).dropLast() + "]}"
         XCTAssertEqual(message(twice), "p.json:1: models[1].model: m is listed twice")
     }
+
+    /// A log may claim any number of tokens: cost and sums hold at Int64's bounds, and the
+    /// extremes print (issue 19: these trapped).
+    func testCostsOfAnyTokenCountHoldAtTheBounds() {
+        let price = Price(input: 3_000_000, output: 15_000_000, cacheRead: 300_000, cacheWrite: 3_750_000)
+        let usage = Usage(inputTokens: .max, outputTokens: .max, cacheReadTokens: .max, cacheCreationTokens: .max)
+        XCTAssertEqual(price.cost(of: usage, extraOutput: .max), Money(picodollars: .max))
+        XCTAssertEqual(Money(picodollars: .max) + Money(picodollars: 1), Money(picodollars: .max))
+        XCTAssertEqual(Money(picodollars: .min) + Money(picodollars: -1), Money(picodollars: .min))
+        XCTAssertEqual(Money(picodollars: .min).dollars(decimals: 2), "-9223372.04")
+        XCTAssertEqual(Money(picodollars: .max).description, "$9223372.04")
+        XCTAssertEqual(TimeText.count(.min), "-9,223,372,036,854,775,808")
+        let a = Timestamp(seconds: 0), b = Timestamp(seconds: .max)
+        XCTAssertEqual(TimeText.milliseconds(from: a, to: b), .max)
+        XCTAssertEqual(TimeText.milliseconds(from: b, to: Timestamp(seconds: .min)), .min)
+    }
 }
