@@ -33,7 +33,7 @@ SOURCES = {
     "agent-strace": ["agent-strace/*/*/events.ndjson"],
     "otlp": ["otlp/*.json", "otlp/*.jsonl"],
 }
-TARGETS = ["native", "json", "detect", "apply-patch"] + list(SOURCES)
+TARGETS = ["native", "json", "detect", "apply-patch", "shell-match"] + list(SOURCES)
 
 
 def fixture_files(patterns):
@@ -217,6 +217,10 @@ def seeds_for(target):
         return out
     if target == "apply-patch":
         return patch_seeds()
+    if target == "shell-match":
+        # regex, line, glob, name: the shapes sed scripts and globs in the fixtures take.
+        return [b"a*b\x00aaab\x00*.py\x00ops.py", b"^ *#.*$\x00  # note\x00[!_]*\x00_init",
+                b"[[:space:]]*$\x00x \t\x00?a[b-d]\\*\x00xac*", b"\\(a\\)\x00a\x00**\x00.hidden"]
     if target == "detect":
         out = seeds_for("native")
         for other in SOURCES:
