@@ -12,22 +12,25 @@ enum ShellPrintf {
         guard let format = args.first else { return nil }
         args = args.dropFirst()
         let f = Array(format.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var size = 0  // about the bytes in `out` so far (its count is not O(1)): arguments and formats
+        // Bytes, not a String.UnicodeScalarView: appending to a view copied it whole each time
+        // here (quadratic in the output).
+        var out: [UInt8] = []
+        func append(_ c: Unicode.Scalar) { UTF8.encode(c) { out.append($0) } }
+        func append<S: Sequence>(contentsOf scalars: S) where S.Element == Unicode.Scalar { for c in scalars { append(c) } }
         repeat {
             var consumed = false
             var i = 0
             while i < f.count {
                 let c = f[i]
                 if c == "\\" {
-                    guard i + 1 < f.count else { out.append(c); i += 1; continue }
+                    guard i + 1 < f.count else { append(c); i += 1; continue }
                     let n = f[i + 1]
                     let map: [Unicode.Scalar: Unicode.Scalar] = [
                         "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "\"": "\"", "'": "'", "a": "\u{07}", "b": "\u{08}",
                         "f": "\u{0C}", "v": "\u{0B}",
                     ]
                     guard let e = map[n] else { return nil }
-                    out.append(e)
+                    append(e)
                     i += 2
                     continue
                 }
@@ -37,32 +40,29 @@ enum ShellPrintf {
                     i += 2
                     switch n {
                     case "%":
-                        out.append("%")
+                        append("%")
                     case "s":
                         consumed = true
-                        let a = args.popFirst() ?? ""
-                        size += a.utf8.count
-                        out.append(contentsOf: a.unicodeScalars)
+                        append(contentsOf: (args.popFirst() ?? "").unicodeScalars)
                     case "c":
                         consumed = true
-                        if let first = (args.popFirst() ?? "").unicodeScalars.first { out.append(first) }
+                        if let first = (args.popFirst() ?? "").unicodeScalars.first { append(first) }
                     case "d", "i":
                         consumed = true
                         let a = args.popFirst() ?? ""
                         guard let v = a.isEmpty ? 0 : Int(a) else { return nil }
-                        out.append(contentsOf: String(v).unicodeScalars)
+                        append(contentsOf: String(v).unicodeScalars)
                     default:
                         return nil
                     }
                     continue
                 }
-                out.append(c)
+                append(c)
                 i += 1
             }
             if !consumed { break }
-            size += f.count  // at most the format's text, once more
-            try limits.checkFile("the output of `printf`", size: size)
+            try limits.checkFile("the output of `printf`", size: out.count)
         } while !args.isEmpty
-        return Array(String(out).utf8)
+        return out
     }
 }

@@ -307,17 +307,17 @@ enum ShellSed {
         let endsWithNewline = bytes.last == 0x0A
         if endsWithNewline { lines.removeLast() }
         var budget = ShellRegex.budget(bytes: bytes.count, items: subs.reduce(0) { $0 + $1.regex.items.count })
-        var out = String.UnicodeScalarView()
-        var size = 0
+        // Bytes, not a String.UnicodeScalarView: appending to a view copied it whole each time.
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         for (n, line) in lines.enumerated() {
             var current = line
-            for sub in subs { current = try substitute(sub, in: current, budget: &budget, room: limits.fileBytes - size) }
-            size += current.reduce(0) { $0 + UTF8.width($1) } + 1
-            try limits.checkFile(path, size: size - 1)
-            out.append(contentsOf: current)
-            if n < lines.count - 1 || endsWithNewline { out.append("\n") }
+            for sub in subs { current = try substitute(sub, in: current, budget: &budget, room: limits.fileBytes - out.count) }
+            for c in current { UTF8.encode(c) { out.append($0) } }
+            try limits.checkFile(path, size: out.count)
+            if n < lines.count - 1 || endsWithNewline { out.append(0x0A) }
         }
-        return Array(String(out).utf8)
+        return out
     }
 
     /// One line with `sub` applied; throws `ReplayLimits.Exceeded` once the line would hold
