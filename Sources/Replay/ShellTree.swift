@@ -166,6 +166,7 @@ struct ShellView {
         let prefix = path.value + "/"
         directories = directories.filter { $0 != path && !$0.value.hasPrefix(prefix) }
         hidden.insert(path)
+        index(path)  // its parents stay, as directories
         for parent in path.parents { directories.insert(RepoPath(unchecked: parent)) }
     }
 
