@@ -26,7 +26,24 @@ public final class LineReader {
     private var end = 0
     private var eof = false
 
-    public init(path: String, maximumLineLength: Int = 256 << 20) throws(TraceError) {
+    /// The longest line read by default: 256 MiB, or `AGENTREPLAY_MAX_LINE_BYTES` (a whole
+    /// number with an optional `K`, `M` or `G`; `docs/security.md`, "Limits").
+    public static let defaultMaximumLineLength: Int = {
+        guard let value = getenv("AGENTREPLAY_MAX_LINE_BYTES").map({ String(cString: $0) }) else { return 256 << 20 }
+        var digits = Substring(value)
+        var shift = 0
+        switch digits.last {
+        case "K", "k": shift = 10
+        case "M", "m": shift = 20
+        case "G", "g": shift = 30
+        default: break
+        }
+        if shift > 0 { digits = digits.dropLast() }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n > 0, n < (Int.max >> shift) else { return 256 << 20 }
+        return n << shift
+    }()
+
+    public init(path: String, maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws(TraceError) {
         self.path = path
         self.maximumLineLength = maximumLineLength
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -104,7 +121,7 @@ public final class LineReader {
         }
         if end == buffer.count {
             guard buffer.count < maximumLineLength else {
-                throw TraceError(file: path, line: lineNumber + 1, message: "line longer than \(maximumLineLength) bytes")
+                throw TraceError(file: path, line: lineNumber + 1, message: "line longer than \(maximumLineLength) bytes (AGENTREPLAY_MAX_LINE_BYTES raises the limit)")
             }
             buffer.append(contentsOf: [UInt8](repeating: 0, count: min(buffer.count, maximumLineLength - buffer.count)))
         }
