@@ -23,8 +23,12 @@ enum ClaudeCodePermission {
 
     /// The decision a result's text states, and who made it.
     static func decision(_ text: String, failed: Bool) -> (Permission.Decision, String)? {
-        let head = text.prefix(400)
-        if head.contains("[Request interrupted by user for tool use]") { return (.cancelled, "user") }
+        // The first 400 bytes (not characters: counting those walks the text's graphemes).
+        let cut = text.utf8.index(text.utf8.startIndex, offsetBy: 400, limitedBy: text.utf8.endIndex) ?? text.utf8.endIndex
+        let head = text[..<cut]
+        // Every result is asked this: a byte search, not Foundation's (which bridges the text
+        // to an NSString: 8% of a Claude Code log's import).
+        if has(head, "[Request interrupted by user for tool use]") { return (.cancelled, "user") }
         guard failed else { return nil }
         if head.hasPrefix("The user doesn't want to proceed with this tool use")
             || head.hasPrefix("The user doesn't want to take this action right now") {
@@ -37,6 +41,19 @@ enum ClaudeCodePermission {
             return (.blockedByHook, "hook " + hook)
         }
         return nil
+    }
+
+    /// Whether `needle` occurs in `text`, compared byte by byte.
+    static func has(_ text: Substring, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        let bytes = text.utf8
+        var i = bytes.startIndex
+        while let hit = bytes[i...].firstIndex(of: first) {
+            if bytes[hit...].starts(with: n) { return true }
+            i = bytes.index(after: hit)
+        }
+        return false
     }
 
     /// `PreToolUse:Name`, the first word of the text that names one.
