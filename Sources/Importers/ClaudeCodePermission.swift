@@ -16,7 +16,7 @@ enum ClaudeCodePermission {
     static func annotate(_ attributes: inout Attributes, mode: String?, hooks: [String], output: JSON?, failed: Bool) {
         if let mode { attributes[Permission.mode] = .string(mode) }
         if !hooks.isEmpty { attributes[Permission.hooks] = .array(hooks.map(JSON.string)) }
-        guard let text = resultText(output), let (decision, by) = decision(text, failed: failed) else { return }
+        guard let text = resultHead(output), let (decision, by) = decision(text, failed: failed) else { return }
         attributes[Permission.decision] = .string(decision.rawValue)
         attributes[Permission.decidedBy] = .string(by)
     }
@@ -63,11 +63,17 @@ enum ClaudeCodePermission {
         return String(name)
     }
 
-    /// A result's text: the string, or its text blocks joined.
-    static func resultText(_ output: JSON?) -> String? {
+    /// The start of a result's text (what `decision` reads): the string, or its text blocks
+    /// joined until there are 400 bytes, so a long result is not copied whole.
+    static func resultHead(_ output: JSON?) -> String? {
         guard let output else { return nil }
         if let s = output.stringValue { return s }
-        let texts = (output.arrayValue ?? []).compactMap { $0["text"]?.stringValue }
-        return texts.isEmpty ? nil : texts.joined(separator: "\n")
+        var head: String?
+        for block in output.arrayValue ?? [] {
+            guard let text = block["text"]?.stringValue else { continue }
+            head = head.map { $0 + "\n" + text } ?? text
+            if head!.utf8.count >= 400 { break }
+        }
+        return head
     }
 }

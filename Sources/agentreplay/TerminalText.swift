@@ -23,6 +23,9 @@ enum TerminalText {
     /// `text` as it may be shown: control characters escaped (tab and newline kept), then the
     /// palette's marks turned into ESC.
     static func render(_ text: String) -> String {
+        // Plain ASCII without controls (the common case, a report of a hundred thousand
+        // lines) has nothing to escape and no mark: it is returned as it is.
+        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }) { return text }
         let mark = Array(escapeMark.unicodeScalars)
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
