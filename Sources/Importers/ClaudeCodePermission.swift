@@ -44,16 +44,19 @@ enum ClaudeCodePermission {
     }
 
     /// Whether `needle` occurs in `text`, compared byte by byte.
-    static func has(_ text: Substring, _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
+    static func has(_ text: Substring, _ needle: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard let first = n.first else { return true }
-        let bytes = text.utf8
-        var i = bytes.startIndex
-        while let hit = bytes[i...].firstIndex(of: first) {
-            if bytes[hit...].starts(with: n) { return true }
-            i = bytes.index(after: hit)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= n.count else { return false }
+            for i in 0...(bytes.count - n.count) where bytes[i] == first {
+                var j = 1
+                while j < n.count, bytes[i + j] == n[j] { j += 1 }
+                if j == n.count { return true }
+            }
+            return false
         }
-        return false
     }
 
     /// `PreToolUse:Name`, the first word of the text that names one.

@@ -25,7 +25,14 @@ enum TerminalText {
     static func render(_ text: String) -> String {
         // Plain ASCII without controls (the common case, a report of a hundred thousand
         // lines) has nothing to escape and no mark: it is returned as it is.
-        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }) { return text }
+        var plain = text
+        let isPlain = plain.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F {
+                if byte != 0x0A && byte != 0x09 { return false }
+            }
+            return true
+        }
+        if isPlain { return text }
         let mark = Array(escapeMark.unicodeScalars)
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
