@@ -440,6 +440,9 @@ extension ClaudeCodeImporter {
         mutating func orphanSpan(_ callID: String, line: FieldDecoder, output: JSON?, failed: Bool, parent: Span.ID?, time: Timestamp?, sourceID: String) -> Span {
             let attributes = Attributes([
                 (GenAI.operationName, .string("execute_tool")),
+                // Every tool span names its tool (the native format requires it): this one's
+                // call is not in the log, so its name is not known.
+                (GenAI.toolName, .string("unknown tool")),
                 (GenAI.toolCallID, .string(callID)),
                 (GenAI.sourceLine, .number(line.line)),
                 ("agentreplay.source.result_line", .number(line.line)),

@@ -44,10 +44,16 @@ final class ClaudeCodeOrderTests: XCTestCase {
         log.assistant(text: "There are compile errors.")
         log.tool("Edit", ["file_path": "/home/dev/project/a.txt", "old_string": "a", "new_string": "b"], result: "ok", id: "toolu_edit")
         let trace = try importLog(log)
-        XCTAssertEqual(trace.kinds, ["tool:", "llm", "llm", "tool:Edit"])
+        XCTAssertEqual(trace.kinds, ["tool:unknown tool", "llm", "llm", "tool:Edit"])
         let orphan = trace.spans[0]
         XCTAssertEqual(orphan.toolCallID, "toolu_task")
-        XCTAssertNil(orphan.toolName)
+        // Named, as every tool span must be: its native trace reads back (the claude-code
+        // fuzz target found one that did not).
+        XCTAssertEqual(orphan.toolName, "unknown tool")
+        let directory = try makeTemporaryDirectory(self, "order")
+        let native = directory + "/trace.ndjson"
+        try Data(TraceWriter.bytes(trace)).write(to: URL(fileURLWithPath: native))
+        XCTAssertEqual(try TraceReader.read(path: native).spans.count, trace.spans.count)
         XCTAssertNil(orphan.input)
         XCTAssertEqual(orphan.attributes[ClaudeCodeEarlyResults.callMissing], true)
         XCTAssertEqual(orphan.attributes[GenAI.sourceLine], 1)
