@@ -16,6 +16,16 @@
 public enum VisibleText {
     /// `text` with its control characters escaped; tab and newline kept when `keepLines`.
     public static func escape(_ text: String, keepLines: Bool = false) -> String {
+        // Printable ASCII (the common case: ids, paths, tool names) has nothing to escape: a
+        // byte scan, where the scalar walk below costs several times more.
+        var copy = text
+        let plain = copy.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F {
+                if !(keepLines && (byte == 0x0A || byte == 0x09)) { return false }
+            }
+            return true
+        }
+        if plain { return text }
         guard text.unicodeScalars.contains(where: { needsEscape($0, keepLines: keepLines) }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
