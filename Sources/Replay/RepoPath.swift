@@ -44,7 +44,12 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
             ?? mapInGeneral(recorded, root: root, workingDirectory: workingDirectory)
         guard case .success(let path) = mapped else { return mapped }
         let limit = ReplayLimits.current.pathDepth
-        let depth = path.value.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
+        var value = path.value
+        let depth = value.withUTF8 { bytes in
+            var n = 1
+            for byte in bytes where byte == UInt8(ascii: "/") { n += 1 }
+            return n
+        }
         if depth > limit {
             return .failure(.invalid(recorded, reason: "a path \(depth) components deep, over the limit of \(limit) (\(ReplayLimits.Variable.pathDepth.rawValue) raises it)"))
         }
