@@ -22,6 +22,8 @@ enum CommitMessage {
     struct Parts {
         var tool: String
         var trailers: String
+        /// The span's recorded time (seconds), the commit's author and committer time.
+        var time: Int64
 
         /// The message: a subject naming the tool and the first path, then the trailers.
         func text(paths: [String]) -> String {
@@ -32,12 +34,12 @@ enum CommitMessage {
         }
     }
 
-    static func parts(span: Span, header: Trace.Header) -> Parts {
+    static func parts(span: Span, header: Trace.Header, time: Int64 = 0) -> Parts {
         var lines: [String] = []
         lines.append("Agentreplay-Span: \(VisibleText.escape(span.id.rawValue))")
         if let call = span.toolCallID { lines.append("Agentreplay-Tool-Call: \(VisibleText.escape(call))") }
         if let line = span.attributes[GenAI.sourceLine]?.intValue { lines.append("Agentreplay-Source-Line: \(line)") }
         lines.append("Agentreplay-Trace: \(VisibleText.escape(header.traceID))")
-        return Parts(tool: VisibleText.escape(span.toolName ?? span.name), trailers: lines.joined(separator: "\n") + "\n")
+        return Parts(tool: VisibleText.escape(span.toolName ?? span.name), trailers: lines.joined(separator: "\n") + "\n", time: time)
     }
 }

@@ -37,7 +37,6 @@ public struct Replayer {
         let ledger = RunLedger(repository: repository, baseTree: base.tree)
         let dialects = Dialects.for(agent: header.agentName)
         var messages: [Int: CommitMessage.Parts] = [:]
-        var times: [Int64] = []
         var lastTime: Int64 = 0
         var turns: [Span.ID: Span.ID] = [:]  // tool call → turn, via parent ids
         var awaitingConfirmation: [Int] = []  // unverified steps a recorded tree may confirm
@@ -98,9 +97,8 @@ public struct Replayer {
             }
             for p in outcome.synced ?? outcome.paths { ledger.markSynced(p, at: index) }
             if outcome.unseenEffects || !changes.isEmpty {
-                messages[index] = CommitMessage.parts(span: span, header: header)
+                messages[index] = CommitMessage.parts(span: span, header: header, time: lastTime)
             }
-            times.append(lastTime)
             ledger.steps.append(Run.Step(
                 index: index, spanID: span.id, kind: span.kind, name: span.name,
                 toolName: span.toolName, callID: span.toolCallID,
@@ -112,19 +110,20 @@ public struct Replayer {
                 treeBefore: before, treeAfter: workspace.tree,
                 commit: nil, usage: span.kind == .llm ? span.usage : Usage()))
         }
-        var steps = ledger.steps
         let startTree = ledger.baseTree
         var parent = Base(commit: base.commit, tree: startTree).startCommit(header: header, repository: repository) ?? base.commit
-        for k in steps.indices where !steps[k].changes.isEmpty {
+        // In place, so that the ledger's steps are not copied.
+        for k in ledger.steps.indices where !ledger.steps[k].changes.isEmpty {
             guard let parts = messages[k] else { continue }
-            let signature = CommitMessage.signature(header: header, time: times[k])
+            let signature = CommitMessage.signature(header: header, time: parts.time)
             let commit = try repository.createCommit(
-                tree: steps[k].treeAfter, parents: parent.map { [$0] } ?? [],
+                tree: ledger.steps[k].treeAfter, parents: parent.map { [$0] } ?? [],
                 author: signature, committer: signature,
-                message: parts.text(paths: steps[k].changes.map(\.path)))
-            steps[k].commit = commit
+                message: parts.text(paths: ledger.steps[k].changes.map(\.path)))
+            ledger.steps[k].commit = commit
             parent = commit
         }
+        let steps = ledger.steps
         var run = Run(header: header, baseCommit: base.commit, baseTree: startTree, baseChoice: base.choiceCode,
                       startState: ledger.startState, steps: steps, finalTree: workspace.tree, head: parent, refs: [])
         if let caveat = try RootCheck.caveat(header: header, base: base.tree, steps: steps, in: repository) {
