@@ -80,6 +80,13 @@ struct OpenCodeDialect: ToolDialect {
         if edits.isEmpty && span.status != .error {
             return Outcome(verdict: .mismatch, paths: [path], note: "multiedit with no edits")
         }
+        // The recorded before-image is the whole file: reconciled like every dialect's (a
+        // difference an earlier shell call or the start state explains is recovered).
+        let recorded = span.status == .ok ? span.details?["filediff"] : nil
+        var drift: [Drift] = []
+        if let text = recorded?["before"]?.stringValue {
+            drift = try context.reconcile(path, observed: Array(text.utf8), kind: .beforeImage)
+        }
         let before = try context.workspace.read(path)
         let isDirectory = try context.workspace.entry(path) == .directory
         var current = before
@@ -95,11 +102,13 @@ struct OpenCodeDialect: ToolDialect {
             current = bytes
         }
         var outcome = try context.settle(result, path: path, span: span)
-        if span.status == .ok {
-            let recorded = span.details?["filediff"]
-            outcome.drift += images(before: recorded?["before"]?.stringValue, after: recorded?["after"]?.stringValue,
-                                    current: before, written: outcome.verdict == .applied ? current : nil, path: path, context)
+        // The after-image only when the before-image agreed: one drift explains the other.
+        if drift.isEmpty, outcome.verdict == .applied, let after = recorded?["after"]?.stringValue, let written = current,
+           var d = Drift.compare(recorded: Array(after.utf8), replayed: written, kind: .afterImage, path: path.value) {
+            d.suspects = context.suspects(path)
+            drift.append(d)
         }
+        outcome.drift += drift
         return outcome
     }
 
@@ -114,12 +123,11 @@ struct OpenCodeDialect: ToolDialect {
         }
         var drift: [Drift] = []
         if span.status == .ok, let existed = span.details?["exists"]?.boolValue {
-            let current = try context.workspace.read(path)
-            if existed, current == nil {
+            if !existed {
+                // It did not exist: an observation of the whole file's absence.
+                drift += try context.reconcile(path, observed: nil, kind: .existence)
+            } else if try context.workspace.read(path) == nil {
                 drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: write overwrote it)", replayed: "(no file)",
-                                   suspects: context.suspects(path)))
-            } else if !existed, current != nil {
-                drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file: write created it)", replayed: "(file exists)",
                                    suspects: context.suspects(path)))
             }
         }
@@ -129,7 +137,9 @@ struct OpenCodeDialect: ToolDialect {
     }
 
     /// A recorded before-image against the file replay held, and a recorded after-image
-    /// against what replay wrote (the before-image first: one drift explains the other).
+    /// against what replay wrote (the before-image first: one drift explains the other). For
+    /// `apply_patch`, whose records are read once its edits are pending (`reconcile` is for an
+    /// observation before a call's own edits).
     func images(before: String?, after: String?, current: [UInt8]?, written: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
         if let before {
             if current == nil, !before.isEmpty {
