@@ -1,16 +1,15 @@
 import Foundation
+import TestSupport
 import Trace
 import XCTest
 
 /// `agentreplay run` then `agentreplay bisect --test "swift test"` on a tiny SwiftPM package
 /// (one library, one test), as the README shows. Each probe builds for real (the first cold,
-/// the next ones reusing the worktree's `.build`): about 15 s on two cores. Set
-/// AGENTREPLAY_SKIP_E2E_SWIFT=1 to skip it.
+/// the next ones reusing the worktree's `.build`): about 15 s on two cores, so it runs only with
+/// AGENTREPLAY_SLOW_TESTS=1 (`TestGate`; CI sets it).
 final class SwiftPackageEndToEndTests: XCTestCase {
     func testBisectsASwiftPackageWithSwiftTest() throws {
-        if ProcessInfo.processInfo.environment["AGENTREPLAY_SKIP_E2E_SWIFT"] == "1" {
-            throw XCTSkip("AGENTREPLAY_SKIP_E2E_SWIFT=1")
-        }
+        try TestGate.slow("builds a SwiftPM package for every probe")
         let fixture = try BisectFixture(self, files: [
             "Package.swift": """
                 // swift-tools-version:5.9

@@ -218,6 +218,7 @@ final class HostileCorpusTests: XCTestCase {
     }
 
     func testAMillionSpansWithNoEdits() throws {
+        try TestGate.slow("writes and replays a million spans")
         let folder = try makeTemporaryDirectory(self, "million")
         let trace = folder + "/million.ndjson"
         try writeTrace(trace, count: 1_000_000) { i in
@@ -245,6 +246,7 @@ final class HostileCorpusTests: XCTestCase {
     /// does not grow with it, replayed with `--no-refs` and with the trace stored under
     /// refs/agentreplay/traces/ (half the size: storing reads and writes the trace again).
     func testALargeTraceIsStreamedInFlatMemory() throws {
+        try TestGate.slow("writes and replays traces of 256 and 128 MiB")
         let bytes = Int(ProcessInfo.processInfo.environment["AGENTREPLAY_HOSTILE_BYTES"] ?? "") ?? 256 << 20
         for (size, refs) in [(bytes, false), (bytes / 2, true)] {
             try largeTrace(bytes: size, storingIt: refs)

@@ -8,7 +8,7 @@ final class UsageTests: XCTestCase {
             .deletingLastPathComponent()
         let binary = folder.appendingPathComponent("agentreplay")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("agentreplay is not built beside the tests at \(folder.path)")
+            throw TestGate.missingBinary(at: binary.path)
         }
         let process = Process()
         process.executableURL = binary

@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import TestSupport
 import XCTest
 
 /// The `agentreplay` binary built beside the tests, run as a user would: in a directory,
@@ -14,7 +15,7 @@ struct AgentReplayCLI {
             .deletingLastPathComponent()
         let binary = folder.appendingPathComponent("agentreplay").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw XCTSkip("agentreplay is not built beside the tests at \(folder.path)")
+            throw TestGate.missingBinary(at: binary)
         }
         return binary
     }

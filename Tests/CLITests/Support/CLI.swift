@@ -39,7 +39,7 @@ enum CLI {
     /// Runs `agentreplay arguments…` in `directory`.
     static func run(_ arguments: [String], in directory: String, environment extra: [String: String] = [:]) throws -> Subprocess.Result {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw XCTSkip("agentreplay is not built at \(executable): run `swift build` first")
+            throw TestGate.missingBinary(at: executable)
         }
         return try Subprocess.run(executable, arguments, in: directory, environment: environment(extra))
     }
