@@ -3,7 +3,9 @@ import Trace
 /// Glossary of the importers.
 ///
 /// - **Importer**: turns one session-log format into a `Trace`, keeping the source's own ids
-///   (`agentreplay.source.id`, `agentreplay.source.line`) on every span it makes.
+///   (`agentreplay.source.id`, `agentreplay.source.line`) on every span it makes. Each is a
+///   `LogImporter`, in a folder of its own with what only it reads (`ClaudeCode/`, `Codex/`, …),
+///   and listed once in `Importer.all`.
 /// - **Recorded root**: the absolute directory the agent worked in; recorded absolute paths
 ///   below it map into the repository.
 public enum Importer {
@@ -11,6 +13,33 @@ public enum Importer {
         /// Overrides the repo root the log implies (Claude Code's first `cwd`, …).
         public var recordedRoot: String?
         public init(recordedRoot: String? = nil) { self.recordedRoot = recordedRoot }
+    }
+
+    /// The file an importer reads: where it is, the name errors give it, and the options.
+    public struct Source: Sendable {
+        public var path: String
+        /// The name errors and the trace's `source_file` give the file (its path by default).
+        public var displayName: String
+        public var options: Options
+
+        public init(path: String, displayName: String? = nil, options: Options = Options()) {
+            self.path = path
+            self.displayName = displayName ?? path
+            self.options = options
+        }
+    }
+
+    /// Every format this build reads, with its importer: the one list a new format joins
+    /// (its detection is in `SourceFormat.detect`).
+    public static let all: [any LogImporter.Type] = [
+        NativeImporter.self, ClaudeCodeImporter.self, CodexImporter.self, SWEAgentImporter.self, OpenHandsImporter.self,
+        GeminiImporter.self, AgentStraceImporter.self, OTLPImporter.self, OpenCodeImporter.self,
+    ]
+
+    /// The importer of `format` (`all` lists one for each; `ImporterTableTests` checks it).
+    public static func importer(for format: SourceFormat) -> any LogImporter.Type {
+        guard let found = all.first(where: { $0.format == format }) else { preconditionFailure("no importer for \(format)") }
+        return found
     }
 
     /// The format of `path`, or an error saying it is none this build reads.
@@ -27,130 +56,47 @@ public enum Importer {
 
     /// Reads `path` as `format` (detected when nil) and returns the trace.
     public static func load(path: String, format: SourceFormat? = nil, options: Options = Options(), displayName: String? = nil) throws(TraceError) -> Trace {
-        let name = displayName ?? path
+        let source = Source(path: path, displayName: displayName, options: options)
         let resolved: SourceFormat
-        if let format { resolved = format } else { resolved = try detect(path: path, displayName: name) }
-        var trace: Trace
-        switch resolved {
-        case .native:
-            trace = try TraceReader.read(path: path, displayName: name)
-        case .claudeCode:
-            trace = try ClaudeCodeImporter(path: path, displayName: name, options: options).run()
-        case .codex:
-            trace = try CodexImporter(path: path, displayName: name, options: options).run()
-        case .sweAgent:
-            trace = try SWEAgentImporter(path: path, displayName: name, options: options).run()
-        case .openHands:
-            trace = try OpenHandsImporter(path: path, displayName: name, options: options).run()
-        case .gemini:
-            trace = try GeminiImporter(path: path, displayName: name, options: options).run()
-        case .agentStrace:
-            trace = try AgentStraceImporter(path: path, displayName: name, options: options).run()
-        case .otlp:
-            trace = try OTLPImporter(path: path, displayName: name, options: options).run()
-        case .openCode:
-            trace = try OpenCodeImporter(path: path, displayName: name, options: options).run()
-        }
-        if resolved == .native, let root = options.recordedRoot { trace.header.repoRoot = root }
-        return trace
+        if let format { resolved = format } else { resolved = try detect(path: path, displayName: source.displayName) }
+        return try importer(for: resolved).init(source: source).run()
     }
 }
 
-/// A trace to replay: its header, and its spans one at a time. Native traces are streamed
-/// from the file (memory holds one span at a time); a Claude Code log is imported on a thread
-/// of its own while the caller takes its spans (`ClaudeCodeStream`, `SpanPipe`); other formats
-/// are imported whole first.
-public final class TraceSource {
-    /// Hands the trace's native bytes to `sink` in pieces of about a megabyte.
-    public typealias NativeProducer = (_ sink: ([UInt8]) throws -> Void) throws -> Void
+/// One session-log format's importer. What every importer holds is its `source`; what it adds
+/// is how its format reads.
+public protocol LogImporter: Sendable {
+    /// The format this importer reads.
+    static var format: SourceFormat { get }
+    var source: Importer.Source { get }
+    init(source: Importer.Source)
+    /// The whole log as a trace.
+    func run() throws(TraceError) -> Trace
+    /// The log as spans one at a time. By default it is imported whole first (`run`), then
+    /// handed out; a format that can stream says how. `recoversBadSpans` matters only to
+    /// the native format.
+    func open(recoversBadSpans: Bool) throws(TraceError) -> TraceSource
+}
 
-    public let header: Trace.Header
-    private let nextSpan: () throws(TraceError) -> Span?
-    private let nativeProducer: () -> NativeProducer
-    private let stop: () -> Void
-    /// How far `next` has got, for a progress bar: bytes of a streamed native trace or of a
-    /// Claude Code log, spans of another imported log (total 0 when unknown).
-    public let position: () -> (done: Int, total: Int)
-
-    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, native: @escaping () -> NativeProducer,
-         position: @escaping () -> (done: Int, total: Int), stop: @escaping () -> Void = {}) {
-        self.header = header
-        self.nextSpan = next
-        self.nativeProducer = native
-        self.position = position
-        self.stop = stop
+extension LogImporter {
+    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
+        self.init(source: Importer.Source(path: path, displayName: displayName, options: options))
     }
 
-    deinit { stop() }
+    var path: String { source.path }
+    var displayName: String { source.displayName }
+    var options: Importer.Options { source.options }
 
-    public func next() throws(TraceError) -> Span? { try nextSpan() }
+    public func open(recoversBadSpans: Bool) throws(TraceError) -> TraceSource { TraceSource(whole: try run()) }
 
-    /// The same trace in the native format, for a reader on another thread (a run's
-    /// `TraceStore`): a native trace is read again span by span, so memory does not grow with
-    /// the file; an imported log's spans are written as they are made. Ask before the first
-    /// `next()`, once.
-    public func native() -> NativeProducer { nativeProducer() }
-
-    /// Stops the reading for good: a caller that gives up before the last span calls it, so
-    /// that a thread reading the log, and a `native()` reader waiting for it, end.
-    public func cancel() { stop() }
-
-    /// Opens `path`. With `recoversBadSpans` (the default, for replay), a native span line
-    /// that cannot be read becomes an `invalid record` span; without it, it is an error.
-    public static func open(
-        path: String, format: SourceFormat? = nil, options: Importer.Options = Importer.Options(), recoversBadSpans: Bool = true
-    ) throws(TraceError) -> TraceSource {
-        let resolved: SourceFormat
-        if let format { resolved = format } else { resolved = try Importer.detect(path: path) }
-        switch resolved {
-        case .native:
-            let reader = try TraceReader(path: path)
-            reader.recoversBadSpans = recoversBadSpans
-            var header = reader.header
-            if let root = options.recordedRoot { header.repoRoot = root }
-            return TraceSource(header: header, next: reader.next, native: {
-                { sink in
-                    let again = try TraceReader(path: path)
-                    again.recoversBadSpans = true
-                    try stream(header, next: again.next, to: sink)
-                }
-            }, position: { reader.position })
-        case .claudeCode:
-            let stream = try ClaudeCodeImporter(path: path, options: options).stream()
-            let header = try stream.header()
-            let pipe = SpanPipe(header: header, produce: stream.next, measure: { stream.position })
-            return TraceSource(header: header, next: pipe.next, native: pipe.native, position: { pipe.position }, stop: pipe.cancel)
-        default:
-            let trace = try Importer.load(path: path, format: resolved, options: options)
-            var spans = trace.spans.makeIterator()
-            var done = 0
-            return TraceSource(
-                header: trace.header, next: { () -> Span? in
-                    guard let span = spans.next() else { return nil }
-                    done += 1
-                    return span
-                }, native: {
-                    { sink in
-                        var again = trace.spans.makeIterator()
-                        try stream(trace.header, next: { again.next() }, to: sink)
-                    }
-                }, position: { (done, trace.spans.count) })
-        }
-    }
-
-    /// Hands `header` and the spans `next` gives, in the native format, to `sink` in pieces
-    /// of about a megabyte.
-    private static func stream(_ header: Trace.Header, next: () throws -> Span?, to sink: ([UInt8]) throws -> Void) throws {
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 20 + 1 << 16)
-        TraceWriter.append(header, to: &out)
-        while let span = try next() {
-            TraceWriter.append(span, to: &out)
-            if out.count >= 1 << 20 {
-                try sink(out)
-                out.removeAll(keepingCapacity: true)
-            }
-        }
-        try sink(out)
+    /// The header of the trace this importer makes: the source format and file name are its
+    /// own; the repo root is `--recorded-root` when given, else `root` (what the log implies).
+    func header(
+        traceID: String, agent: String, version: String? = nil, root: String?, baseCommit: String? = nil
+    ) -> Trace.Header {
+        Trace.Header(
+            traceID: traceID, agentName: agent, agentVersion: version, repoRoot: options.recordedRoot ?? root,
+            baseCommit: baseCommit, sourceFormat: Self.format.rawValue,
+            sourceFile: displayName.split(separator: "/").last.map(String.init))
     }
 }

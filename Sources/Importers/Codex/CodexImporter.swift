@@ -17,16 +17,10 @@ import Trace
 ///
 /// Consecutive model output items (reasoning, messages, calls) make one `llm` span; each tool
 /// call one `tool` span whose parent is that turn, placed where its output was recorded.
-public struct CodexImporter {
-    let path: String
-    let displayName: String
-    let options: Importer.Options
-
-    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
-        self.path = path
-        self.displayName = displayName ?? path
-        self.options = options
-    }
+public struct CodexImporter: LogImporter {
+    public static let format = SourceFormat.codex
+    public let source: Importer.Source
+    public init(source: Importer.Source) { self.source = source }
 
     public func run() throws(TraceError) -> Trace {
         var state = State()
@@ -46,11 +40,8 @@ public struct CodexImporter {
         guard let sessionID = state.sessionID else {
             throw TraceError(file: displayName, line: 0, field: "session_meta", message: "no session_meta line names the session (not a Codex rollout?)")
         }
-        let header = Trace.Header(
-            traceID: StableID.trace(sessionID), agentName: "codex", agentVersion: state.version,
-            repoRoot: options.recordedRoot ?? state.root, baseCommit: state.baseCommit,
-            sourceFormat: SourceFormat.codex.rawValue,
-            sourceFile: displayName.split(separator: "/").last.map(String.init))
+        let header = self.header(
+            traceID: StableID.trace(sessionID), agent: "codex", version: state.version, root: state.root, baseCommit: state.baseCommit)
         return Trace(header: header, spans: state.spans)
     }
 }

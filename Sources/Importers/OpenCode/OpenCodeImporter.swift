@@ -21,16 +21,10 @@ import Trace
 ///
 /// The repo root is the first assistant message's `path.root` (the git worktree OpenCode
 /// found), else `info.directory`; `path.cwd` is each tool span's working directory.
-public struct OpenCodeImporter {
-    let path: String
-    let displayName: String
-    let options: Importer.Options
-
-    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
-        self.path = path
-        self.displayName = displayName ?? path
-        self.options = options
-    }
+public struct OpenCodeImporter: LogImporter {
+    public static let format = SourceFormat.openCode
+    public let source: Importer.Source
+    public init(source: Importer.Source) { self.source = source }
 
     public func run() throws(TraceError) -> Trace {
         let document = try LocatedJSON(path: path, displayName: displayName)
@@ -63,10 +57,9 @@ public struct OpenCodeImporter {
         }
         reader.finishTurn()
         let directory = try info.optionalString("directory")
-        let header = Trace.Header(
-            traceID: StableID.trace(sessionID), agentName: "opencode", agentVersion: try info.optionalString("version"),
-            repoRoot: options.recordedRoot ?? reader.root ?? directory,
-            sourceFormat: SourceFormat.openCode.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))
+        let header = self.header(
+            traceID: StableID.trace(sessionID), agent: "opencode", version: try info.optionalString("version"),
+            root: reader.root ?? directory)
         return Trace(header: header, spans: reader.spans)
     }
 }

@@ -24,16 +24,10 @@ import Trace
 /// The agent is `meta.json`'s `agent_name`: Claude Code (or none named) gives the agent name
 /// `agent-strace`, which replay reads with Claude Code's tools; another agent gives
 /// `agent-strace/<agent>`, replayed from recorded effects only.
-public struct AgentStraceImporter {
-    let path: String
-    let displayName: String
-    let options: Importer.Options
-
-    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
-        self.path = path
-        self.displayName = displayName ?? path
-        self.options = options
-    }
+public struct AgentStraceImporter: LogImporter {
+    public static let format = SourceFormat.agentStrace
+    public let source: Importer.Source
+    public init(source: Importer.Source) { self.source = source }
 
     public func run() throws(TraceError) -> Trace {
         var stream = AgentStraceEvents(file: displayName)
@@ -48,11 +42,9 @@ public struct AgentStraceImporter {
             throw TraceError(file: displayName, line: 0, field: "session_id", message: "no event names the session (not an agent-strace trace?)")
         }
         let agent = try recordingAgent()
-        let header = Trace.Header(
+        let header = self.header(
             traceID: StableID.trace(sessionID),
-            agentName: agent == nil || agent == "claude-code" ? "agent-strace" : "agent-strace/" + agent!,
-            repoRoot: options.recordedRoot ?? stream.cwd,
-            sourceFormat: SourceFormat.agentStrace.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))
+            agent: agent == nil || agent == "claude-code" ? "agent-strace" : "agent-strace/" + agent!, root: stream.cwd)
         return Trace(header: header, spans: stream.finish())
     }
 

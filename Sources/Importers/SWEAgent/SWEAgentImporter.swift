@@ -19,16 +19,10 @@ import Trace
 /// `edit`, … by name: `SWEAgentWindowedAction`), `submit`, or `bash` for every other command. The last `submit` carries the submission as `details` (a `submit` span is added
 /// at the end when the run was submitted without one), which replay checks the final tree
 /// against.
-public struct SWEAgentImporter {
-    let path: String
-    let displayName: String
-    let options: Importer.Options
-
-    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
-        self.path = path
-        self.displayName = displayName ?? path
-        self.options = options
-    }
+public struct SWEAgentImporter: LogImporter {
+    public static let format = SourceFormat.sweAgent
+    public let source: Importer.Source
+    public init(source: Importer.Source) { self.source = source }
 
     public func run() throws(TraceError) -> Trace {
         let document = try SWEAgentDocument(path: path, displayName: displayName)
@@ -153,13 +147,11 @@ public struct SWEAgentImporter {
             }
         }
 
-        let name = displayName.split(separator: "/").last.map(String.init)
-        let header = Trace.Header(
+        let header = self.header(
             traceID: StableID.trace("swe-agent:" + StableID.hex(StableID.fnv1a(String(decoding: document.bytes, as: UTF8.self)))),
-            agentName: "swe-agent", agentVersion: version,
-            repoRoot: options.recordedRoot ?? repoName.map { "/" + $0 } ?? (zeroX ? SWEAgentState(steps.first?["state"])?.workingDirectory : nil) ?? "/testbed",
-            baseCommit: baseCommit,
-            sourceFormat: SourceFormat.sweAgent.rawValue, sourceFile: name)
+            agent: "swe-agent", version: version,
+            root: repoName.map { "/" + $0 } ?? (zeroX ? SWEAgentState(steps.first?["state"])?.workingDirectory : nil) ?? "/testbed",
+            baseCommit: baseCommit)
         return Trace(header: header, spans: spans)
     }
 

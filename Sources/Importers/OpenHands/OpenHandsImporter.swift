@@ -20,16 +20,10 @@ import Trace
 ///   observed become `unset` spans at the end; others (`finish`, `reject`) are left out;
 /// - a `condensation` action is a `compaction` event; an `error` observation no action
 ///   caused is an `error` event; `system`, `recall`, `agent_state_changed` and the like are left out.
-public struct OpenHandsImporter {
-    let path: String
-    let displayName: String
-    let options: Importer.Options
-
-    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
-        self.path = path
-        self.displayName = displayName ?? path
-        self.options = options
-    }
+public struct OpenHandsImporter: LogImporter {
+    public static let format = SourceFormat.openHands
+    public let source: Importer.Source
+    public init(source: Importer.Source) { self.source = source }
 
     /// Where OpenHands mounts the workspace in its sandbox, the default repo root.
     public static let defaultRoot = "/workspace"
@@ -59,10 +53,9 @@ public struct OpenHandsImporter {
         for (i, event) in events.enumerated() {
             try stream.read(event, index: i, line: lines[i], path: "\(prefix)[\(i)]")
         }
-        let header = Trace.Header(
+        let header = self.header(
             traceID: StableID.trace("openhands:" + StableID.hex(StableID.fnv1a(String(decoding: document.bytes, as: UTF8.self)))),
-            agentName: "openhands", repoRoot: options.recordedRoot ?? Self.defaultRoot,
-            sourceFormat: SourceFormat.openHands.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))
+            agent: "openhands", root: Self.defaultRoot)
         return Trace(header: header, spans: stream.finish())
     }
 

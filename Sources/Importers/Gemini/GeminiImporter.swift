@@ -19,16 +19,10 @@ import Trace
 /// The file names the project only by its hash; the repo root is the directory whose
 /// SHA-256 that is, found among the paths the session used (`--recorded-root` names it
 /// otherwise).
-public struct GeminiImporter {
-    let path: String
-    let displayName: String
-    let options: Importer.Options
-
-    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
-        self.path = path
-        self.displayName = displayName ?? path
-        self.options = options
-    }
+public struct GeminiImporter: LogImporter {
+    public static let format = SourceFormat.gemini
+    public let source: Importer.Source
+    public init(source: Importer.Source) { self.source = source }
 
     public func run() throws(TraceError) -> Trace {
         let conversation = try isJSONL() ? readJSONL() : readJSON()
@@ -44,9 +38,7 @@ public struct GeminiImporter {
             root = GeminiProjectRoot.find(hash: hash, candidates: conversation.directories + reader.absolutePaths)
         }
         if root == nil { root = GeminiProjectRoot.marker(besideChatsOf: path) }
-        let header = Trace.Header(
-            traceID: StableID.trace(sessionID), agentName: "gemini-cli", repoRoot: root,
-            sourceFormat: SourceFormat.gemini.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))
+        let header = self.header(traceID: StableID.trace(sessionID), agent: "gemini-cli", root: root)
         return Trace(header: header, spans: reader.spans)
     }
 

@@ -9,16 +9,10 @@ import Trace
 /// beside the session file; compaction boundaries; usage per `message.id`, counted once.
 /// A model turn becomes one `llm` span, each tool call one `tool` span whose parent is the
 /// turn that asked for it, placed where its result was recorded (when the tool ran).
-public struct ClaudeCodeImporter {
-    let path: String
-    let displayName: String
-    let options: Importer.Options
-
-    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
-        self.path = path
-        self.displayName = displayName ?? path
-        self.options = options
-    }
+public struct ClaudeCodeImporter: LogImporter {
+    public static let format = SourceFormat.claudeCode
+    public let source: Importer.Source
+    public init(source: Importer.Source) { self.source = source }
 
     public func run() throws(TraceError) -> Trace {
         let stream = try ClaudeCodeStream(self)
@@ -26,6 +20,15 @@ public struct ClaudeCodeImporter {
         var spans: [Span] = []
         while let span = try stream.next() { spans.append(span) }
         return Trace(header: header, spans: spans)
+    }
+
+    /// Streamed: the log is read on a thread of its own (`SpanPipe`) while the caller takes
+    /// the spans settled so far.
+    public func open(recoversBadSpans: Bool) throws(TraceError) -> TraceSource {
+        let stream = try stream()
+        let header = try stream.header()
+        let pipe = SpanPipe(header: header, produce: stream.next, measure: { stream.position })
+        return TraceSource(header: header, next: pipe.next, native: pipe.native, position: { pipe.position }, stop: pipe.cancel)
     }
 
     /// The log read a line at a time: its header, then its spans in the trace's order (the

@@ -61,10 +61,7 @@ final class ClaudeCodeStream {
         guard let sessionID = state.sessionID else {
             throw TraceError(file: importer.displayName, line: 0, field: "sessionId", message: "no line names the session (not a Claude Code log?)")
         }
-        return Trace.Header(
-            traceID: StableID.trace(sessionID), agentName: "claude-code", agentVersion: state.version,
-            repoRoot: importer.options.recordedRoot ?? state.firstCwd, sourceFormat: SourceFormat.claudeCode.rawValue,
-            sourceFile: importer.displayName.split(separator: "/").last.map(String.init))
+        return importer.header(traceID: StableID.trace(sessionID), agent: "claude-code", version: state.version, root: state.firstCwd)
     }
 
     private var headerKnown: Bool {

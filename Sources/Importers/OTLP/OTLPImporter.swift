@@ -17,16 +17,10 @@ import Trace
 /// `service.name`. When that names an agent replay knows (`claude-code`, …), its tools are
 /// replayed with that agent's semantics; otherwise only recorded effects
 /// (`agentreplay.effects`) are applied.
-public struct OTLPImporter {
-    let path: String
-    let displayName: String
-    let options: Importer.Options
-
-    public init(path: String, displayName: String? = nil, options: Importer.Options = Importer.Options()) {
-        self.path = path
-        self.displayName = displayName ?? path
-        self.options = options
-    }
+public struct OTLPImporter: LogImporter {
+    public static let format = SourceFormat.otlp
+    public let source: Importer.Source
+    public init(source: Importer.Source) { self.source = source }
 
     /// Agents with tool semantics in replay, by the names their telemetry uses.
     static let knownAgents: [String: String] = [
@@ -80,9 +74,7 @@ public struct OTLPImporter {
         let agentName = agent.map { Self.knownAgents[$0.lowercased()] ?? $0 } ?? "otlp"
         let traceID = spans.first.flatMap { Self.isHex($0.traceID, count: 32) ? $0.traceID.lowercased() : nil }
             ?? StableID.trace("otlp:" + StableID.hex(StableID.fnv1a(fingerprint)))
-        var header = Trace.Header(
-            traceID: traceID, agentName: agentName, repoRoot: options.recordedRoot,
-            sourceFormat: SourceFormat.otlp.rawValue, sourceFile: displayName.split(separator: "/").last.map(String.init))
+        var header = self.header(traceID: traceID, agent: agentName, root: nil)
         OTLPSpan.restore(&header, resource: firstResource ?? [:], recordedRoot: options.recordedRoot)
         // An agentreplay export is in the trace's order already (not always by start time:
         // a sub-agent's spans follow the call that started it).
