@@ -148,15 +148,15 @@ struct GenAISpan {
     }
 
     /// `gen_ai.provider.name` by the model's name, else by the agent's; nil when neither tells.
-    static func provider(agent: String, model: String?) -> String? {
+    static func provider(agent: Agent, model: String?) -> String? {
         let m = model?.lowercased() ?? ""
         if m.hasPrefix("claude") { return "anthropic" }
         if m.hasPrefix("gpt") || m.hasPrefix("o1") || m.hasPrefix("o3") || m.hasPrefix("o4") || m.contains("codex") { return "openai" }
         if m.hasPrefix("gemini") { return "gcp.gemini" }
         switch agent {
-        case "claude-code": return "anthropic"
-        case "codex": return "openai"
-        case "gemini-cli": return "gcp.gemini"
+        case .claudeCode: return "anthropic"
+        case .codex: return "openai"
+        case .gemini: return "gcp.gemini"
         default: return nil
         }
     }

@@ -43,7 +43,7 @@ public enum OTLPExport {
             let parent = span.parentID.flatMap { ids.spanIDs[$0] }
             spans.append(GenAISpan(span: span, traceID: ids.traceID, spanID: otlpIDs[i], parentSpanID: parent,
                                    agent: trace.header.agentName, step: steps[span.id], auditEvents: auditEvents[span.id] ?? [])
-                .json(provider: GenAISpan.provider(agent: trace.header.agentName, model: span.model ?? firstModel)))
+                .json(provider: GenAISpan.provider(agent: trace.header.agent, model: span.model ?? firstModel)))
         }
         return .object([
             ("resourceSpans", .array([

@@ -40,7 +40,7 @@ public struct Session: Sendable {
             if step.index < trace.spans.count, trace.spans[step.index].id == step.spanID { return trace.spans[step.index] }
             return spanAt[step.spanID]
         }
-        let gemini = run.header.sourceFormat == SourceFormat.gemini.rawValue || run.header.agentName == "gemini-cli"
+        let gemini = run.header.agent == .gemini
 
         // Group the steps into turns.
         var turns: [Turn] = []

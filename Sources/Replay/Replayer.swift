@@ -35,7 +35,7 @@ public struct Replayer {
     public func replay(header: Trace.Header, base: Base, next: () throws -> Span?) throws -> Run {
         let workspace = Workspace(repository: repository, tree: base.tree)
         let ledger = RunLedger(repository: repository, baseTree: base.tree)
-        let dialects = Dialects.for(agent: header.agentName)
+        let dialects = Dialects.for(agent: header.agent)
         var messages: [Int: CommitMessage.Parts] = [:]
         var lastTime: Int64 = 0
         var turns: [Span.ID: Span.ID] = [:]  // tool call → turn, via parent ids

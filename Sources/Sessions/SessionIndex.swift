@@ -101,11 +101,9 @@ public enum SessionIndex {
         }
     }
 
+    /// The agent a format's name implies (its own name for native and OTLP).
     static func agentName(_ format: String) -> String {
-        switch format {
-        case SourceFormat.gemini.rawValue: return "gemini-cli"
-        default: return format
-        }
+        SourceFormat(rawValue: format)?.agent?.name ?? format
     }
 
     /// Results filled in by several threads, each its own index.

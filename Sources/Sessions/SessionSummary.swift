@@ -67,7 +67,7 @@ public struct SessionSummary: Sendable, Equatable {
         let header = trace.header
         self.init(id: id, path: path, agent: header.agentName, agentVersion: header.agentVersion, format: header.sourceFormat,
                   cwd: header.repoRoot)
-        let gemini = header.sourceFormat == SourceFormat.gemini.rawValue
+        let gemini = header.agent == .gemini
         var files = Set<String>()
         var byModel: [String: Int] = [:]
         for span in trace.spans {

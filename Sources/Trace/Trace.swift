@@ -21,7 +21,13 @@ public struct Trace: Sendable, Equatable {
         public var version: Int64
         /// 32 lower-case hex digits (OpenTelemetry trace id).
         public var traceID: String
-        public var agentName: String
+        /// The agent that recorded the session.
+        public var agent: Agent
+        /// The agent's name as the trace writes it.
+        public var agentName: String {
+            get { agent.name }
+            set { agent = Agent(newValue) }
+        }
         public var agentVersion: String?
         /// The repository root as an absolute path at record time (`/testbed`, …); recorded
         /// absolute paths below it map into the repository.
@@ -36,19 +42,30 @@ public struct Trace: Sendable, Equatable {
         public var sourceFile: String?
 
         public init(
-            version: Int64 = Header.currentVersion, traceID: String, agentName: String, agentVersion: String? = nil,
+            version: Int64 = Header.currentVersion, traceID: String, agent: Agent, agentVersion: String? = nil,
             repoRoot: String? = nil, baseCommit: String? = nil, baseTree: String? = nil,
             sourceFormat: String = "native", sourceFile: String? = nil
         ) {
             self.version = version
             self.traceID = traceID
-            self.agentName = agentName
+            self.agent = agent
             self.agentVersion = agentVersion
             self.repoRoot = repoRoot
             self.baseCommit = baseCommit
             self.baseTree = baseTree
             self.sourceFormat = sourceFormat
             self.sourceFile = sourceFile
+        }
+
+        /// A header naming its agent as a string (a test's, a reader's).
+        public init(
+            version: Int64 = Header.currentVersion, traceID: String, agentName: String, agentVersion: String? = nil,
+            repoRoot: String? = nil, baseCommit: String? = nil, baseTree: String? = nil,
+            sourceFormat: String = "native", sourceFile: String? = nil
+        ) {
+            self.init(
+                version: version, traceID: traceID, agent: Agent(agentName), agentVersion: agentVersion, repoRoot: repoRoot,
+                baseCommit: baseCommit, baseTree: baseTree, sourceFormat: sourceFormat, sourceFile: sourceFile)
         }
     }
 }

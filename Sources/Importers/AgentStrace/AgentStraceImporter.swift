@@ -44,7 +44,8 @@ public struct AgentStraceImporter: LogImporter {
         let agent = try recordingAgent()
         let header = self.header(
             traceID: StableID.trace(sessionID),
-            agent: agent == nil || agent == "claude-code" ? "agent-strace" : "agent-strace/" + agent!, root: stream.cwd)
+            agent: agent.map(Agent.init(telemetryName:)) ?? .claudeCode == .claudeCode ? .agentStrace : Agent("agent-strace/" + agent!),
+            root: stream.cwd)
         return Trace(header: header, spans: stream.finish())
     }
 

@@ -41,7 +41,7 @@ public struct CodexImporter: LogImporter {
             throw TraceError(file: displayName, line: 0, field: "session_meta", message: "no session_meta line names the session (not a Codex rollout?)")
         }
         let header = self.header(
-            traceID: StableID.trace(sessionID), agent: "codex", version: state.version, root: state.root, baseCommit: state.baseCommit)
+            traceID: StableID.trace(sessionID), agent: .codex, version: state.version, root: state.root, baseCommit: state.baseCommit)
         return Trace(header: header, spans: state.spans)
     }
 }

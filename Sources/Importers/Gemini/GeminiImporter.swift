@@ -38,7 +38,7 @@ public struct GeminiImporter: LogImporter {
             root = GeminiProjectRoot.find(hash: hash, candidates: conversation.directories + reader.absolutePaths)
         }
         if root == nil { root = GeminiProjectRoot.marker(besideChatsOf: path) }
-        let header = self.header(traceID: StableID.trace(sessionID), agent: "gemini-cli", root: root)
+        let header = self.header(traceID: StableID.trace(sessionID), agent: .gemini, root: root)
         return Trace(header: header, spans: reader.spans)
     }
 

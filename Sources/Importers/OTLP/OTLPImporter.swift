@@ -22,12 +22,6 @@ public struct OTLPImporter: LogImporter {
     public let source: Importer.Source
     public init(source: Importer.Source) { self.source = source }
 
-    /// Agents with tool semantics in replay, by the names their telemetry uses.
-    static let knownAgents: [String: String] = [
-        "claude-code": "claude-code", "claude_code": "claude-code", "codex": "codex", "codex_cli_rs": "codex",
-        "swe-agent": "swe-agent", "openhands": "openhands", "gemini-cli": "gemini-cli", "agent-strace": "agent-strace",
-    ]
-
     public func run() throws(TraceError) -> Trace {
         var requests: [(value: JSON, line: Int, locate: (LocatedJSON, Int)?)] = []
         var fingerprint = ""
@@ -71,7 +65,7 @@ public struct OTLPImporter: LogImporter {
             }
         }
         let agent = spans.lazy.compactMap { $0.attributes["gen_ai.agent.name"]?.stringValue }.first ?? resourceAgent
-        let agentName = agent.map { Self.knownAgents[$0.lowercased()] ?? $0 } ?? "otlp"
+        let agentName = agent.map(Agent.init(telemetryName:)) ?? Agent("otlp")
         let traceID = spans.first.flatMap { Self.isHex($0.traceID, count: 32) ? $0.traceID.lowercased() : nil }
             ?? StableID.trace("otlp:" + StableID.hex(StableID.fnv1a(fingerprint)))
         var header = self.header(traceID: traceID, agent: agentName, root: nil)

@@ -58,7 +58,7 @@ public struct OpenCodeImporter: LogImporter {
         reader.finishTurn()
         let directory = try info.optionalString("directory")
         let header = self.header(
-            traceID: StableID.trace(sessionID), agent: "opencode", version: try info.optionalString("version"),
+            traceID: StableID.trace(sessionID), agent: .openCode, version: try info.optionalString("version"),
             root: reader.root ?? directory)
         return Trace(header: header, spans: reader.spans)
     }

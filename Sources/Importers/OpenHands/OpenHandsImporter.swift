@@ -55,7 +55,7 @@ public struct OpenHandsImporter: LogImporter {
         }
         let header = self.header(
             traceID: StableID.trace("openhands:" + StableID.hex(StableID.fnv1a(String(decoding: document.bytes, as: UTF8.self)))),
-            agent: "openhands", root: Self.defaultRoot)
+            agent: .openHands, root: Self.defaultRoot)
         return Trace(header: header, spans: stream.finish())
     }
 

@@ -149,7 +149,7 @@ public struct SWEAgentImporter: LogImporter {
 
         let header = self.header(
             traceID: StableID.trace("swe-agent:" + StableID.hex(StableID.fnv1a(String(decoding: document.bytes, as: UTF8.self)))),
-            agent: "swe-agent", version: version,
+            agent: .sweAgent, version: version,
             root: repoName.map { "/" + $0 } ?? (zeroX ? SWEAgentState(steps.first?["state"])?.workingDirectory : nil) ?? "/testbed",
             baseCommit: baseCommit)
         return Trace(header: header, spans: spans)
