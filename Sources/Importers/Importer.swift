@@ -64,14 +64,16 @@ public enum Importer {
 }
 
 /// One session-log format's importer. What every importer holds is its `source`; what it adds
-/// is how its format reads.
+/// is how its format reads (`read`). What the agents record differently is made one at import:
+/// `run` and `open` hand out shell calls in their canonical form (`ShellCalls`), so nothing
+/// downstream reads an agent's own shapes.
 public protocol LogImporter: Sendable {
     /// The format this importer reads.
     static var format: SourceFormat { get }
     var source: Importer.Source { get }
     init(source: Importer.Source)
-    /// The whole log as a trace.
-    func run() throws(TraceError) -> Trace
+    /// The whole log as a trace, as the format records it (`run` adds the canonical forms).
+    func read() throws(TraceError) -> Trace
     /// The log as spans one at a time. By default it is imported whole first (`run`), then
     /// handed out; a format that can stream says how. `recoversBadSpans` matters only to
     /// the native format.
@@ -86,6 +88,13 @@ extension LogImporter {
     var path: String { source.path }
     var displayName: String { source.displayName }
     var options: Importer.Options { source.options }
+
+    /// The whole log as a trace, each shell call in its canonical form (`ShellCalls`).
+    public func run() throws(TraceError) -> Trace {
+        var trace = try read()
+        ShellCalls.canonical(&trace)
+        return trace
+    }
 
     public func open(recoversBadSpans: Bool) throws(TraceError) -> TraceSource { TraceSource(whole: try run()) }
 

@@ -110,6 +110,18 @@ public enum GenAI {
     /// The working directory the recording agent reported for this span, when it differs
     /// from the session's repo root.
     public static let workingDirectory = "agentreplay.cwd"
+
+    // A shell call, in one form whatever the agent (OpenTelemetry's `process.*` names): the
+    // importers write them (`ShellCalls`), and readers read nothing else of a shell call.
+
+    /// The command line a shell call ran, as one string (`["bash", "-lc", script]` is the
+    /// script).
+    public static let processCommandLine = "process.command_line"
+    /// The exit code the log records for a shell call (absent when it records none).
+    public static let processExitCode = "process.exit.code"
+    /// The directory a shell call ran in, as the agent gave it for that call (absolute, or
+    /// relative to the repo root), when it named one.
+    public static let processWorkingDirectory = "process.working_directory"
 }
 
 /// Token counts of a model call.

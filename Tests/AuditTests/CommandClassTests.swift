@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Audit
+import Importers
 import Replay
 import Trace
 
@@ -95,9 +96,10 @@ final class CommandClassTests: XCTestCase {
 extension CommandClassTests {
     func testACredentialInACommandLineIsRedactedAndReported() throws {
         let token = "gh" + "p_" + String(repeating: "Z9y8", count: 9)
-        let span = Span(id: Span.ID("s"), kind: .tool, name: "Bash", status: .ok,
+        // As an importer hands it: with the canonical shell-call attributes.
+        let span = ShellCalls.canonical(Span(id: Span.ID("s"), kind: .tool, name: "Bash", status: .ok,
                         attributes: Attributes([(GenAI.toolName, .string("Bash")), (GenAI.toolCallID, .string("c"))]),
-                        input: .object([("command", .string("GH_TOKEN=\(token) gh pr create"))]), output: .string("ok"))
+                        input: .object([("command", .string("GH_TOKEN=\(token) gh pr create"))]), output: .string("ok")))
         let audit = Audit(Trace(header: Trace.Header(traceID: "t", agentName: "claude-code"), spans: [span]))
         let request = audit.rows[0].request
         XCTAssertEqual(request.command, "GH_TOKEN=[redacted] gh pr create")

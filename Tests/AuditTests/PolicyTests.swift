@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import Audit
+import Importers
 import TestSupport
 import Trace
 
@@ -79,10 +80,11 @@ final class PolicyTests: XCTestCase {
         let policy = try load("""
             {"deny_write": ["README.md", "/etc/**"], "deny_command": ["git push*"], "allow_domain": ["github.com"]}
             """)
+        // Tool spans as an importer hands them: shell calls in their canonical form.
         func tool(_ id: String, _ name: String, _ input: JSON, line: Int) -> Span {
-            Span(id: Span.ID(id), parentID: Span.ID("t1"), kind: .tool, name: name, status: .ok,
+            ShellCalls.canonical(Span(id: Span.ID(id), parentID: Span.ID("t1"), kind: .tool, name: name, status: .ok,
                  attributes: Attributes([(GenAI.toolName, .string(name)), (GenAI.toolCallID, .string(id)), (GenAI.sourceLine, .number(Int64(line)))]),
-                 input: input, output: .string(""))
+                 input: input, output: .string("")))
         }
         let trace = Trace(header: Trace.Header(traceID: "t", agentName: "claude-code", repoRoot: "/r"), spans: [
             Span(id: Span.ID("t1"), kind: .llm, name: "chat"),

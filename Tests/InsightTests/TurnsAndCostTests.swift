@@ -1,4 +1,5 @@
 import Git
+import Importers
 import Insight
 import Replay
 import TestSupport
@@ -117,10 +118,11 @@ final class TurnsAndCostTests: XCTestCase {
         XCTAssertTrue(s.spend.complete)
     }
 
+    /// Each dialect's shape, made canonical as the importers make it (`ShellCalls`), then read.
     func testShellCallsReadTheExitStatusEachDialectRecords() {
         func span(_ tool: String, _ input: JSON, output: JSON? = nil, details: JSON? = nil, status: Span.Status = .ok) -> Span {
-            Span(id: Span.ID("1"), kind: .tool, name: tool, status: status,
-                 attributes: Attributes([(GenAI.toolName, .string(tool))]), input: input, output: output, details: details)
+            ShellCalls.canonical(Span(id: Span.ID("1"), kind: .tool, name: tool, status: status,
+                 attributes: Attributes([(GenAI.toolName, .string(tool))]), input: input, output: output, details: details))
         }
         XCTAssertEqual(ShellCall(span("shell", ["command": ["bash", "-lc", "make test"]], output: "Process exited with code 2\nOutput: …", status: .error)),
                        ShellCall(command: "make test", ending: .exited(2)))
@@ -132,6 +134,14 @@ final class TurnsAndCostTests: XCTestCase {
         XCTAssertEqual(ShellCall(span("Bash", ["command": "false"], output: "Error", status: .error)), ShellCall(command: "false", ending: .failed))
         XCTAssertEqual(ShellCall(span("bash", ["command": "ls"], status: .unset)), ShellCall(command: "ls", ending: .unknown))
         XCTAssertNil(ShellCall(span("Read", ["file_path": "/x"])))
+        // What the importer wrote, and that the raw shape alone is no longer read.
+        let codex = span("shell", ["command": ["bash", "-lc", "make test"], "workdir": "/w"], output: "Exit code: 2\n", status: .error)
+        XCTAssertEqual(codex.attributes[GenAI.processCommandLine], .string("make test"))
+        XCTAssertEqual(codex.attributes[GenAI.processExitCode], .number(2))
+        XCTAssertEqual(codex.attributes[GenAI.processWorkingDirectory], .string("/w"))
+        var raw = codex
+        raw.attributes[GenAI.processCommandLine] = nil
+        XCTAssertNil(ShellCall(raw))
     }
 
     func testGeminiThoughtsAreBilledAsOutput() throws {

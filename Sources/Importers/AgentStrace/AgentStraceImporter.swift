@@ -29,7 +29,7 @@ public struct AgentStraceImporter: LogImporter {
     public let source: Importer.Source
     public init(source: Importer.Source) { self.source = source }
 
-    public func run() throws(TraceError) -> Trace {
+    public func read() throws(TraceError) -> Trace {
         var stream = AgentStraceEvents(file: displayName)
         let log = try JSONLines(path: path, displayName: displayName)
         while let record = try log.next() {

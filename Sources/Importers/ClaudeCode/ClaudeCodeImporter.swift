@@ -14,7 +14,7 @@ public struct ClaudeCodeImporter: LogImporter {
     public let source: Importer.Source
     public init(source: Importer.Source) { self.source = source }
 
-    public func run() throws(TraceError) -> Trace {
+    public func read() throws(TraceError) -> Trace {
         let stream = try ClaudeCodeStream(self)
         let header = try stream.header()
         var spans: [Span] = []

@@ -68,8 +68,11 @@ final class ClaudeCodeStream {
         state.sessionID != nil && state.version != nil && (importer.options.recordedRoot != nil || state.firstCwd != nil)
     }
 
-    /// The next span of the trace, or nil after the last.
-    func next() throws(TraceError) -> Span? {
+    /// The next span of the trace, or nil after the last; a shell call in its canonical form
+    /// (`ShellCalls`).
+    func next() throws(TraceError) -> Span? { try nextSpan().map(ShellCalls.canonical) }
+
+    private func nextSpan() throws(TraceError) -> Span? {
         while true {
             if restHead < rest.count {
                 restHead += 1

@@ -22,7 +22,7 @@ public struct CodexImporter: LogImporter {
     public let source: Importer.Source
     public init(source: Importer.Source) { self.source = source }
 
-    public func run() throws(TraceError) -> Trace {
+    public func read() throws(TraceError) -> Trace {
         var state = State()
         let log = try JSONLines(path: path, displayName: displayName)
         while let record = try log.next() {

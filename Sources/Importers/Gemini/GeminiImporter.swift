@@ -24,7 +24,7 @@ public struct GeminiImporter: LogImporter {
     public let source: Importer.Source
     public init(source: Importer.Source) { self.source = source }
 
-    public func run() throws(TraceError) -> Trace {
+    public func read() throws(TraceError) -> Trace {
         let conversation = try isJSONL() ? readJSONL() : readJSON()
         guard let sessionID = conversation.sessionID else {
             throw TraceError(file: displayName, line: 1, field: "sessionId", message: "missing: not a Gemini CLI session file")

@@ -22,7 +22,7 @@ public struct OTLPImporter: LogImporter {
     public let source: Importer.Source
     public init(source: Importer.Source) { self.source = source }
 
-    public func run() throws(TraceError) -> Trace {
+    public func read() throws(TraceError) -> Trace {
         var requests: [(value: JSON, line: Int, locate: (LocatedJSON, Int)?)] = []
         var fingerprint = ""
         if try isNDJSON() {

@@ -26,7 +26,7 @@ public struct OpenCodeImporter: LogImporter {
     public let source: Importer.Source
     public init(source: Importer.Source) { self.source = source }
 
-    public func run() throws(TraceError) -> Trace {
+    public func read() throws(TraceError) -> Trace {
         let document = try LocatedJSON(path: path, displayName: displayName)
         var root = document.root
         var offsets: [Int] = []

@@ -28,7 +28,7 @@ public struct OpenHandsImporter: LogImporter {
     /// Where OpenHands mounts the workspace in its sandbox, the default repo root.
     public static let defaultRoot = "/workspace"
 
-    public func run() throws(TraceError) -> Trace {
+    public func read() throws(TraceError) -> Trace {
         let document = try LocatedJSON(path: path, displayName: displayName)
         let events: [JSON]
         let lines: [Int]

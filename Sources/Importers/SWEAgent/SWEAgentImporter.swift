@@ -24,7 +24,7 @@ public struct SWEAgentImporter: LogImporter {
     public let source: Importer.Source
     public init(source: Importer.Source) { self.source = source }
 
-    public func run() throws(TraceError) -> Trace {
+    public func read() throws(TraceError) -> Trace {
         let document = try SWEAgentDocument(path: path, displayName: displayName)
         func line(_ member: String) -> Int { document.memberLines[member] ?? 1 }
         let top = try FieldDecoder(document.root, file: displayName, line: 1)
