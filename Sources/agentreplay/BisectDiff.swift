@@ -1,9 +1,8 @@
-import Analysis
 import Git
 
 /// The unified diff of one span's commit against its parent, as `git diff` prints it
-/// (`diff --git`, `---`/`+++`, hunks with three lines of context), from the two trees and a
-/// Myers line diff (`SequenceDiff`). Binary files (a NUL byte) are named, not shown.
+/// (`diff --git`, `---`/`+++`, hunks with three lines of context), from the two trees and
+/// libgit2's line diff (`LinePatch`). Binary files (a NUL byte) are named, not shown.
 enum BisectDiff {
     static let context = 3
 
@@ -28,74 +27,27 @@ enum BisectDiff {
             if before == after { continue }
             out += "--- \(change.oldID == nil ? "/dev/null" : "a/" + path)\n"
             out += "+++ \(change.newID == nil ? "/dev/null" : "b/" + path)\n"
-            out += hunks(before, after)
+            out += try hunks(before, after)
         }
         return out
     }
 
-    /// A file's lines, each with its newline; the last may lack one.
-    static func lines(_ bytes: [UInt8]) -> [String] {
-        var out: [String] = []
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            out.append(String(decoding: bytes[start...index], as: UTF8.self))
-            start = index + 1
-        }
-        if start < bytes.count { out.append(String(decoding: bytes[start...], as: UTF8.self)) }
-        return out
-    }
-
-    static func hunks(_ before: [UInt8], _ after: [UInt8]) -> String {
-        let a = lines(before), b = lines(after)
-        // One entry per line of the edit script: tag, text.
-        var entries: [(tag: Character, text: String)] = []
-        for op in SequenceDiff.diff(a, b) {
-            switch op {
-            case .equal(let range, _): entries += range.map { (" ", a[$0]) }
-            case .delete(let range, _): entries += range.map { ("-", a[$0]) }
-            case .insert(let range, _): entries += range.map { ("+", b[$0]) }
+    /// The hunks of `git diff` between two contents (`LinePatch`, libgit2's own diff).
+    static func hunks(_ before: [UInt8], _ after: [UInt8]) throws -> String {
+        var out: [UInt8] = []
+        for hunk in try LinePatch(old: before, new: after, context: context).hunks {
+            out += Array("@@ -\(range(hunk.oldStart, hunk.oldCount)) +\(range(hunk.newStart, hunk.newCount)) @@\n".utf8)
+            for line in hunk.lines {
+                switch line.origin {
+                case .context: out.append(UInt8(ascii: " "))
+                case .added: out.append(UInt8(ascii: "+"))
+                case .removed: out.append(UInt8(ascii: "-"))
+                }
+                out += line.content
+                if line.content.last != UInt8(ascii: "\n") { out += Array("\n\\ No newline at end of file\n".utf8) }
             }
         }
-        let changed = entries.indices.filter { entries[$0].tag != " " }
-        guard !changed.isEmpty else { return "" }
-        // Group changes whose contexts touch.
-        var groups: [Range<Int>] = []
-        var start = changed[0], end = changed[0] + 1
-        for index in changed.dropFirst() {
-            if index - end <= 2 * context {
-                end = index + 1
-            } else {
-                groups.append(start..<end)
-                start = index
-                end = index + 1
-            }
-        }
-        groups.append(start..<end)
-        // Line numbers before each entry.
-        var oldLine = [Int](), newLine = [Int]()
-        var o = 0, n = 0
-        for entry in entries {
-            oldLine.append(o)
-            newLine.append(n)
-            if entry.tag != "+" { o += 1 }
-            if entry.tag != "-" { n += 1 }
-        }
-        var out = ""
-        for group in groups {
-            let lower = max(0, group.lowerBound - context)
-            let upper = min(entries.count, group.upperBound + context)
-            let slice = entries[lower..<upper]
-            let oldCount = slice.filter { $0.tag != "+" }.count
-            let newCount = slice.filter { $0.tag != "-" }.count
-            let oldStart = oldCount == 0 ? oldLine[lower] : oldLine[lower] + 1
-            let newStart = newCount == 0 ? newLine[lower] : newLine[lower] + 1
-            out += "@@ -\(range(oldStart, oldCount)) +\(range(newStart, newCount)) @@\n"
-            for entry in slice {
-                out += String(entry.tag) + entry.text
-                if !entry.text.hasSuffix("\n") { out += "\n\\ No newline at end of file\n" }
-            }
-        }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func range(_ start: Int, _ count: Int) -> String {

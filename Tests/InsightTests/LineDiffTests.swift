@@ -31,4 +31,21 @@ final class LineDiffTests: XCTestCase {
         XCTAssertEqual(diff.lines.count, 50)
         XCTAssertTrue(diff.truncated)
     }
+
+    /// A file gaining its final newline changed its last line, as `git diff` says (libgit2's
+    /// diff; the hand-written one it replaced saw no change).
+    func testAMissingFinalNewlineIsAChangeAsGitSeesIt() {
+        let diff = LineDiff(before: bytes("a\nb"), after: bytes("a\nb\n"))
+        XCTAssertEqual([diff.added, diff.removed], [1, 1])
+        XCTAssertEqual(diff.lines, [.hunk("@@ -1,2 +1,2 @@"), .context("a"), .removed("b"), .added("b")])
+    }
+
+    /// Two unrelated versions of 20,000 lines (issue 19's bound): every line counted.
+    func testTwoUnrelatedLargeVersions() {
+        let before = (0..<20_000).map { "old \($0)\n" }.joined(), after = (0..<20_000).map { "new \($0)\n" }.joined()
+        let diff = LineDiff(before: bytes(before), after: bytes(after))
+        XCTAssertEqual([diff.added, diff.removed], [20_000, 20_000])
+        XCTAssertTrue(diff.truncated)
+        XCTAssertEqual(diff.lines.count, 400)
+    }
 }
