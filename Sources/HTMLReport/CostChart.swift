@@ -10,7 +10,7 @@ enum CostChart {
         guard !turns.isEmpty else { return "<p class=\"muted\">No model turns.</p>" }
         let byCost = session.spend.complete
         func value(_ t: Turn) -> Double {
-            byCost ? Double(t.cost?.picodollars ?? 0) : Double(t.usage.total.saturatingAdd(t.extraOutput))
+            byCost ? Double(t.cost?.picodollars ?? 0) : Double(t.usage.total)
         }
         let top = max(1, turns.map(value).max() ?? 1)
         let width = 1000.0, height = 160.0, gap = turns.count > 120 ? 0.0 : 1.0
@@ -23,7 +23,7 @@ enum CostChart {
         for (i, t) in turns.enumerated() {
             let h = max(1.5, height * value(t) / top)
             let x = Double(i) * step
-            let label = byCost ? (t.cost?.description ?? "cost unknown") : "\(TimeText.count(t.usage.total.saturatingAdd(t.extraOutput))) tokens"
+            let label = byCost ? (t.cost?.description ?? "cost unknown") : "\(TimeText.count(t.usage.total)) tokens"
             out += "<a href=\"#turn-\(t.number)\"><rect class=\"o-\(t.outcome.rawValue)\" x=\"\(HTML.number(x + gap / 2))\" y=\"\(HTML.number(height - h))\" "
             out += "width=\"\(HTML.number(max(0.5, step - gap)))\" height=\"\(HTML.number(h))\">"
             out += "<title>turn \(t.number): \(HTML.escape(label)) — \(t.outcome.rawValue)</title></rect></a>"

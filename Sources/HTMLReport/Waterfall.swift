@@ -60,10 +60,10 @@ enum Waterfall {
         var out = "<div class=\"row k-llm\"><span class=\"lbl\"><a class=\"idx\" href=\"#turn-\(turn.number)\">turn \(turn.number)</a> "
         out += "<span class=\"model\">\(HTML.escape(turn.model ?? "model"))</span> "
         let u = turn.usage
-        var tokens = "\(TimeText.count(u.inputTokens)) in · \(TimeText.count(u.outputTokens.saturatingAdd(turn.extraOutput))) out · "
+        var tokens = "\(TimeText.count(u.inputTokens)) in · \(TimeText.count(u.outputTokens)) out · "
         tokens += "\(TimeText.count(u.cacheReadTokens)) cache read · \(TimeText.count(u.cacheCreationTokens)) cache write"
         out += "<span class=\"cost\">\(turn.cost.map(\.description) ?? "cost unknown")</span> "
-        out += "<span class=\"muted\" title=\"\(tokens)\">\(TimeText.count(u.total.saturatingAdd(turn.extraOutput))) tok</span>"
+        out += "<span class=\"muted\" title=\"\(tokens)\">\(TimeText.count(u.total)) tok</span>"
         if turn.outcome == .reverted || turn.outcome == .failed {
             out += " <span class=\"badge b-\(turn.outcome.rawValue)\">\(turn.outcome == .reverted ? "reverted" : "failed")</span>"
         }

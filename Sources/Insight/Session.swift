@@ -40,7 +40,6 @@ public struct Session: Sendable {
             if step.index < trace.spans.count, trace.spans[step.index].id == step.spanID { return trace.spans[step.index] }
             return spanAt[step.spanID]
         }
-        let gemini = run.header.agent == .gemini
 
         // Group the steps into turns.
         var turns: [Turn] = []
@@ -51,15 +50,14 @@ public struct Session: Sendable {
             if step.kind == .llm {
                 number += 1
                 let model = s?.model
-                let extra = gemini ? (s?.attributes["agentreplay.usage.reasoning_output_tokens"]?.intValue ?? 0) : 0
                 var cost: Money? = .zero
-                if step.usage.total > 0 || extra > 0 {
-                    cost = model.flatMap { prices.price(of: $0) }.map { $0.cost(of: step.usage, extraOutput: extra) }
+                if step.usage.total > 0 {
+                    cost = model.flatMap { prices.price(of: $0) }.map { $0.cost(of: step.usage) }
                 }
                 let text = s?.output?["text"]?.stringValue.map { Action.oneLine($0, 200) }.flatMap { $0.isEmpty ? nil : $0 }
                 turnOf[step.spanID] = turns.count
                 turns.append(Turn(number: number, step: step.index, spanID: step.spanID, model: model, usage: step.usage,
-                                  extraOutput: extra, cost: cost, text: text, start: s?.startTime, end: s?.endTime,
+                                  reasoning: s?.reasoningTokens ?? 0, cost: cost, text: text, start: s?.startTime, end: s?.endTime,
                                   actions: [], outcome: .none))
                 continue
             }
@@ -69,7 +67,7 @@ public struct Session: Sendable {
             } else if step.kind != .user, let last = turns.indices.last {
                 turns[last].actions.append(action)
             } else {
-                turns.append(Turn(number: 0, step: nil, spanID: nil, model: nil, usage: Usage(), extraOutput: 0, cost: .zero,
+                turns.append(Turn(number: 0, step: nil, spanID: nil, model: nil, usage: Usage(), reasoning: 0, cost: .zero,
                                   text: nil, start: nil, end: nil, actions: [action], outcome: .none))
             }
         }

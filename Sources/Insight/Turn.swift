@@ -23,8 +23,8 @@ public struct Turn: Sendable {
     public var spanID: Span.ID?
     public var model: String?
     public var usage: Usage
-    /// Output tokens the usage keeps apart but that are billed as output (Gemini's thoughts).
-    public var extraOutput: Int64
+    /// Of the usage's output tokens, those the model spent reasoning (when the log says).
+    public var reasoning: Int64
     /// Nil when unknown: no price for the model (or no model named).
     public var cost: Money?
     /// The first line of the model's text answer.

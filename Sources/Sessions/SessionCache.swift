@@ -7,7 +7,9 @@ import Trace
 /// once leave one whole cache or the other. A cache that cannot be read is rebuilt.
 struct SessionCache {
     static let schema = "agentreplay.sessions-cache"
-    static let version: Int64 = 1
+    /// 2: output tokens count reasoning (version 1 kept Gemini's thoughts apart, and missed
+    /// OpenCode's), so summaries cached by version 1 are made again.
+    static let version: Int64 = 2
 
     struct Entry: Equatable {
         var size: Int64
@@ -69,7 +71,7 @@ extension SessionSummary {
             ("models", .array(models.map { m in
                 .object([
                     ("cache_read", .number(m.usage.cacheReadTokens)), ("cache_write", .number(m.usage.cacheCreationTokens)),
-                    ("extra_output", .number(m.extraOutput)), ("input", .number(m.usage.inputTokens)), ("model", .string(m.model)),
+                    ("input", .number(m.usage.inputTokens)), ("model", .string(m.model)),
                     ("output", .number(m.usage.outputTokens)),
                 ])
             })),
@@ -87,7 +89,7 @@ extension SessionSummary {
             guard let name = m["model"]?.stringValue else { return nil }
             let usage = Usage(inputTokens: m["input"]?.intValue ?? 0, outputTokens: m["output"]?.intValue ?? 0,
                               cacheReadTokens: m["cache_read"]?.intValue ?? 0, cacheCreationTokens: m["cache_write"]?.intValue ?? 0)
-            models.append(ModelUsage(model: name, usage: usage, extraOutput: m["extra_output"]?.intValue ?? 0))
+            models.append(ModelUsage(model: name, usage: usage))
         }
         self.init(id: id, path: path, agent: agent, agentVersion: v["agent_version"]?.stringValue, format: format,
                   cwd: v["cwd"]?.stringValue, start: v["start"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },

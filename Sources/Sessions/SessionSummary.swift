@@ -9,9 +9,8 @@ public struct SessionSummary: Sendable, Equatable {
     /// Tokens one model spent over the session.
     public struct ModelUsage: Sendable, Equatable {
         public var model: String
+        /// Output tokens count reasoning (`GenAI.reasoningTokens`), as the importers write them.
         public var usage: Usage
-        /// Output tokens kept apart from `usage` but billed as output (Gemini's thoughts).
-        public var extraOutput: Int64
     }
 
     /// The agent's own id of the session (what `claude --resume`, `codex resume`, `gemini
@@ -67,7 +66,6 @@ public struct SessionSummary: Sendable, Equatable {
         let header = trace.header
         self.init(id: id, path: path, agent: header.agentName, agentVersion: header.agentVersion, format: header.sourceFormat,
                   cwd: header.repoRoot)
-        let gemini = header.agent == .gemini
         var files = Set<String>()
         var byModel: [String: Int] = [:]
         for span in trace.spans {
@@ -78,17 +76,15 @@ public struct SessionSummary: Sendable, Equatable {
             switch span.kind {
             case .llm:
                 modelTurns += 1
-                let extra = gemini ? (span.attributes["agentreplay.usage.reasoning_output_tokens"]?.intValue ?? 0) : 0
                 guard let model = span.model else {
-                    unnamedTokens += span.usage.total + extra
+                    unnamedTokens += span.usage.total
                     continue
                 }
                 if let i = byModel[model] {
                     models[i].usage = models[i].usage + span.usage
-                    models[i].extraOutput += extra
                 } else {
                     byModel[model] = models.count
-                    models.append(ModelUsage(model: model, usage: span.usage, extraOutput: extra))
+                    models.append(ModelUsage(model: model, usage: span.usage))
                 }
             case .tool:
                 toolCalls += 1
@@ -120,9 +116,9 @@ public struct SessionSummary: Sendable, Equatable {
         var total = Money.zero
         var complete = unnamedTokens == 0
         for m in models {
-            guard m.usage.total + m.extraOutput > 0 else { continue }
+            guard m.usage.total > 0 else { continue }
             if let price = prices.price(of: m.model) {
-                total += price.cost(of: m.usage, extraOutput: m.extraOutput)
+                total += price.cost(of: m.usage)
             } else {
                 complete = false
             }

@@ -86,6 +86,8 @@ extension Span {
         attributes[GenAI.requestModel]?.stringValue ?? attributes[GenAI.responseModel]?.stringValue
     }
     public var usage: Usage { Usage(attributes) }
+    /// `gen_ai.usage.reasoning.output_tokens`: of the output tokens, those spent reasoning.
+    public var reasoningTokens: Int64 { attributes[GenAI.reasoningTokens]?.intValue ?? 0 }
 }
 
 /// Attribute names from the OpenTelemetry GenAI semantic conventions, and the project's own
@@ -101,6 +103,9 @@ public enum GenAI {
     public static let outputTokens = "gen_ai.usage.output_tokens"
     public static let cacheReadTokens = "gen_ai.usage.cache_read.input_tokens"
     public static let cacheCreationTokens = "gen_ai.usage.cache_creation.input_tokens"
+    /// Of the output tokens, those the model spent reasoning (Gemini's thoughts, Codex's
+    /// reasoning): always counted in `outputTokens` too, whatever the agent's own log does.
+    public static let reasoningTokens = "gen_ai.usage.reasoning.output_tokens"
     public static let agentName = "gen_ai.agent.name"
     public static let agentID = "gen_ai.agent.id"
     /// The 1-based line of the source log this span was read from.

@@ -61,7 +61,7 @@ enum ShowDocument {
         m.append(("start", RunDocument.string(t.start?.text)))
         m.append(("end", RunDocument.string(t.end?.text)))
         m.append(("tokens", RunDocument.usage(t.usage)))
-        if t.extraOutput > 0 { m.append(("reasoning_output_tokens", .number(t.extraOutput))) }
+        if t.reasoning > 0 { m.append(("reasoning_output_tokens", .number(t.reasoning))) }
         m.append(("cost_usd", t.cost.map(usd) ?? .null))
         m.append(("outcome", .string(t.outcome.rawValue)))
         m.append(("text", RunDocument.string(t.text)))

@@ -40,7 +40,7 @@ enum ShowReport {
                 if let start = turn.start { line += "  " + TimeText.time(start) }
                 if let model = turn.model { line += "  " + model }
                 line += "  " + usage(turn.usage)
-                if turn.extraOutput > 0 { line += ", \(TimeText.count(turn.extraOutput)) thoughts (billed as output)" }
+                if turn.reasoning > 0 { line += " (\(TimeText.count(turn.reasoning)) of them reasoning)" }
                 line += "  " + cost(turn.cost, model: turn.model)
                 if turn.outcome == .reverted || turn.outcome == .failed { line += "  " + p.paint("(\(turn.outcome.rawValue): left no trace)", .warning) }
                 out += line + "\n"

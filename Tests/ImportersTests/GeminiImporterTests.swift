@@ -64,8 +64,8 @@ final class GeminiImporterTests: XCTestCase {
         let trace = try load(sample())
         let turn = trace.spans[1]
         XCTAssertEqual(turn.model, "gemini-2.5-pro")
-        XCTAssertEqual(turn.usage, Usage(inputTokens: 400, outputTokens: 20, cacheReadTokens: 8000))
-        XCTAssertEqual(turn.attributes["agentreplay.usage.reasoning_output_tokens"], 24)
+        XCTAssertEqual(turn.usage, Usage(inputTokens: 400, outputTokens: 20 + 24, cacheReadTokens: 8000))
+        XCTAssertEqual(turn.reasoningTokens, 24)
         let replace = trace.spans[2]
         XCTAssertEqual(replace.parentID, turn.id)
         XCTAssertEqual(turn.output?["tool_calls"], .array([.string(replace.toolCallID ?? "")]))

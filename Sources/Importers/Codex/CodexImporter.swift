@@ -373,8 +373,9 @@ extension CodexImporter {
             attributes[GenAI.inputTokens] = .number(max(0, input - cached))
             attributes[GenAI.cacheReadTokens] = .number(cached)
             attributes[GenAI.outputTokens] = .number(try last.optionalInt("output_tokens") ?? 0)
-            if let reasoning = try last.optionalInt("reasoning_output_tokens") {
-                attributes["agentreplay.usage.reasoning_output_tokens"] = .number(reasoning)
+            // Codex's `output_tokens` counts its reasoning already.
+            if let reasoning = try last.optionalInt("reasoning_output_tokens"), reasoning > 0 {
+                attributes[GenAI.reasoningTokens] = .number(reasoning)
             }
             spans[at].attributes = attributes
         }

@@ -46,11 +46,11 @@ struct GeminiMessages {
             let input = try tokens.optionalInt("input") ?? 0
             let cached = try tokens.optionalInt("cached") ?? 0
             attributes[GenAI.inputTokens] = .number(max(0, input - cached))
-            attributes[GenAI.outputTokens] = .number(try tokens.optionalInt("output") ?? 0)
+            // `output` leaves the thoughts out; the canonical output counts them (billed as output).
+            let thoughts = max(0, try tokens.optionalInt("thoughts") ?? 0)
+            attributes[GenAI.outputTokens] = .number((try tokens.optionalInt("output") ?? 0).saturatingAdd(thoughts))
             if cached > 0 { attributes[GenAI.cacheReadTokens] = .number(cached) }
-            if let thoughts = try tokens.optionalInt("thoughts"), thoughts > 0 {
-                attributes["agentreplay.usage.reasoning_output_tokens"] = .number(thoughts)
-            }
+            if thoughts > 0 { attributes[GenAI.reasoningTokens] = .number(thoughts) }
             if let tool = try tokens.optionalInt("tool"), tool > 0 {
                 attributes["agentreplay.usage.tool_use_prompt_tokens"] = .number(tool)
             }

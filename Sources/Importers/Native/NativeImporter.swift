@@ -1,8 +1,8 @@
 import Trace
 
 /// Reads agentreplay's own NDJSON (`docs/trace-format.md`), streamed from the file when opened
-/// (memory holds one span at a time). A trace written before the canonical shell-call
-/// attributes gets them as it is read (`ShellCalls`), so older traces read as before.
+/// (memory holds one span at a time). What an earlier agentreplay wrote in another form is
+/// brought to today's as it is read (`NativeUpgrade`), so older traces read as before.
 public struct NativeImporter: LogImporter {
     public static let format = SourceFormat.native
     public let source: Importer.Source
@@ -11,6 +11,8 @@ public struct NativeImporter: LogImporter {
     public func read() throws(TraceError) -> Trace {
         var trace = try TraceReader.read(path: path, displayName: displayName)
         if let root = options.recordedRoot { trace.header.repoRoot = root }
+        let agent = trace.header.agent
+        for i in trace.spans.indices { trace.spans[i] = NativeUpgrade.span(trace.spans[i], agent: agent) }
         return trace
     }
 
@@ -20,7 +22,8 @@ public struct NativeImporter: LogImporter {
         var header = reader.header
         if let root = options.recordedRoot { header.repoRoot = root }
         let path = self.path
-        let next = { () throws(TraceError) -> Span? in try reader.next().map(ShellCalls.canonical) }
+        let agent = header.agent
+        let next = { () throws(TraceError) -> Span? in try reader.next().map { NativeUpgrade.span($0, agent: agent) } }
         return TraceSource(header: header, next: next, native: {
             { sink in
                 let again = try TraceReader(path: path)

@@ -86,14 +86,15 @@ struct OpenCodeMessages {
         if let provider = try info.optionalString("providerID") { attributes["gen_ai.provider.name"] = .string(provider) }
         if let tokens = try info.optionalObject("tokens") {
             attributes[GenAI.inputTokens] = .number(try tokens.optionalInt("input") ?? 0)
-            attributes[GenAI.outputTokens] = .number(try tokens.optionalInt("output") ?? 0)
+            // OpenCode's `output` leaves `reasoning` out (and bills it as output); the canonical
+            // output counts it.
+            let reasoning = max(0, try tokens.optionalInt("reasoning") ?? 0)
+            attributes[GenAI.outputTokens] = .number((try tokens.optionalInt("output") ?? 0).saturatingAdd(reasoning))
             if let cache = try tokens.optionalObject("cache") {
                 if let read = try cache.optionalInt("read"), read > 0 { attributes[GenAI.cacheReadTokens] = .number(read) }
                 if let write = try cache.optionalInt("write"), write > 0 { attributes[GenAI.cacheCreationTokens] = .number(write) }
             }
-            if let reasoning = try tokens.optionalInt("reasoning"), reasoning > 0 {
-                attributes["agentreplay.usage.reasoning_output_tokens"] = .number(reasoning)
-            }
+            if reasoning > 0 { attributes[GenAI.reasoningTokens] = .number(reasoning) }
         }
         if let cost = info["cost"], case .number = cost { attributes["agentreplay.usage.cost"] = cost }
         let pathInfo = try info.optionalObject("path")

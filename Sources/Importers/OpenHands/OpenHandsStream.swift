@@ -147,7 +147,7 @@ struct OpenHandsStream {
         if cacheRead > 0 { attributes[GenAI.cacheReadTokens] = .number(cacheRead) }
         if cacheWrite > 0 { attributes[GenAI.cacheCreationTokens] = .number(cacheWrite) }
         if let reasoning = try usage.optionalObject("completion_tokens_details")?.optionalInt("reasoning_tokens"), reasoning > 0 {
-            attributes["agentreplay.usage.reasoning_output_tokens"] = .number(reasoning)
+            attributes[GenAI.reasoningTokens] = .number(reasoning)  // counted in completion_tokens
         }
     }
 
