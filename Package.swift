@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
         // OTLP's messages, generated from opentelemetry-proto (scripts/generate-otlp-proto).
         .target(name: "OTLPProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Export", dependencies: ["Trace", "Replay", "Git", "Audit"]),
+        .target(name: "Export", dependencies: ["Trace", "Replay", "Git", "Audit", "OTLPProto",
+                                               .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),
@@ -59,6 +60,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),
         .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Trace"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Trace"]),
-        .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git"]),
+        .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),
     ]
 )

@@ -62,18 +62,20 @@ final class OTLPExportTests: XCTestCase {
     }
 
     /// Every real log of every format: export → import gives each span back as it was.
+    /// A real log of each format.
+    static let fixtureLogs = [
+        "fixtures/example/session.jsonl",
+        "fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl",
+        "fixtures/codex/codex-0.140.0-alpha.19__planetfall-license.jsonl",
+        "fixtures/swe-agent/swe-agent-1.0.1__psf-requests-2317.traj",
+        "fixtures/gemini/session-2025-10-18T14-57-5f2c9a1e.json",
+        "fixtures/openhands/openhands__calc-current.json",
+        "fixtures/otlp/claude-code-genai.json",
+        "fixtures/agent-strace/import/51ea40b0-7088-4482-8231-74d06cde3e3a/events.ndjson",
+    ]
+
     func testTheFixtureLogsOfEveryFormatComeBack() throws {
-        let logs = [
-            "fixtures/example/session.jsonl",
-            "fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl",
-            "fixtures/codex/codex-0.140.0-alpha.19__planetfall-license.jsonl",
-            "fixtures/swe-agent/swe-agent-1.0.1__psf-requests-2317.traj",
-            "fixtures/gemini/session-2025-10-18T14-57-5f2c9a1e.json",
-            "fixtures/openhands/openhands__calc-current.json",
-            "fixtures/otlp/claude-code-genai.json",
-            "fixtures/agent-strace/import/51ea40b0-7088-4482-8231-74d06cde3e3a/events.ndjson",
-        ]
-        for log in logs {
+        for log in Self.fixtureLogs {
             let trace = try Importer.load(path: packageRoot + "/" + log)
             let back = try roundTrip(trace)
             XCTAssertEqual(back.spans.count, trace.spans.count, log)
