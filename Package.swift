@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "OTLPProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Export", dependencies: ["Trace", "Replay", "Git", "Audit", "OTLPProto",
                                                .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "Collector", dependencies: ["Trace", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),
@@ -43,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions",
+                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,5 +62,6 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Trace"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Trace"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
     ]
 )

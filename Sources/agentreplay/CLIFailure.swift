@@ -4,15 +4,18 @@ import Git
 import Replay
 import Trace
 
-/// An error the CLI reports as it is, with a hint at the fix, and exits 2 for.
+/// An error the CLI reports as it is, with a hint at the fix, and exits with `status` for
+/// (2 unless it says otherwise).
 struct CLIFailure: Error {
     var message: String
     /// What to do about it, printed after the message as `hint: …`.
     var hint: String?
+    var status: Int32
 
-    init(message: String, hint: String? = nil) {
+    init(message: String, hint: String? = nil, status: Int32 = 2) {
         self.message = message
         self.hint = hint
+        self.status = status
     }
 
     /// The message for errors the library throws, or nil for argument errors.

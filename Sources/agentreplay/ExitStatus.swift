@@ -10,14 +10,19 @@ enum ExitStatus {
           0    success: a clean run; identical runs (diff); a culprit found
                (bisect); a trace written (import, export); every line blamed
                (blame); a session shown (show) or its page written (report);
-               a session audited, its --policy kept (audit)
+               a session audited, its --policy kept (audit); every span sent
+               taken by the collector (export --endpoint)
           1    the answer is "no": drift, a mismatch or calls not replayable
                (run); the runs differ (diff); no culprit found (bisect); a
-               call that ran breaks the --policy (audit)
+               call that ran breaks the --policy (audit); the collector
+               rejected some spans (export --endpoint)
           2    bad input, usage or trouble: the message names the file, line
                and field, and a hint says what to do
           3    unverified (run): nothing contradicts the replay, but calls may
                have changed files replay cannot see
+          4    the collector refused the export (export --endpoint)
+          5    the collector could not be reached, or stayed busy until the
+               attempts ran out (export --endpoint): try again later
           130  interrupted (bisect; 143 for SIGTERM): the test was stopped
         """
 

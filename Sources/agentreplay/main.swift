@@ -25,5 +25,5 @@ do {
     } else {
         Terminal.error(String(describing: error), hint: "this error has no better message yet: please report it, with the command line", palette: stderrPalette)
     }
-    exit(2)
+    exit((error as? CLIFailure)?.status ?? 2)
 }
