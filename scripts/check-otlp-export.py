@@ -5,34 +5,16 @@ Arguments: groups of four: SESSION EXPORT NATIVE MODE, where EXPORT is what
 spans the export must hold, in order), MODE `plain` or `replay` (exported with --replay: every
 tool span must carry its verdict).
 
-OTLP/JSON is the protobuf JSON mapping with one exception: trace and span ids are hex, not
-base64 (the OTLP specification, "JSON Protobuf Encoding"). json_format.Parse knows only the
-mapping, and would read a 16-digit hex span id as 12 bytes of base64, so the ids are turned
-into base64 first, exactly as an OTLP receiver reads them, and their lengths checked after.
-Everything else is parsed as written, unknown fields rejected.
+The hex ids of OTLP/JSON are turned into base64 first, as an OTLP receiver reads them
+(otlp_json.py), and their lengths checked after. Everything else is parsed as written,
+unknown fields rejected.
 """
-import base64
 import json
 import sys
 
-from google.protobuf import json_format
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span, Status
 
-HEX_ID_FIELDS = ("traceId", "spanId", "parentSpanId")
-
-
-def hex_ids_to_base64(document):
-    for rs in document.get("resourceSpans", []):
-        for ss in rs.get("scopeSpans", []):
-            for span in ss.get("spans", []):
-                for field in HEX_ID_FIELDS:
-                    if field in span:
-                        value = span[field]
-                        if value != value.lower() or any(c not in "0123456789abcdef" for c in value):
-                            raise AssertionError(f"{field} {value!r} is not lower-case hex")
-                        span[field] = base64.b64encode(bytes.fromhex(value)).decode()
-    return document
+from otlp_json import parse_request
 
 
 def attributes(kvs):
@@ -48,7 +30,7 @@ def check(session, export_path, native_path, mode):
         text = f.read().decode("utf-8")
     if not text.endswith("\n") or text.count("\n") != 1:
         raise AssertionError("the export is not one line")
-    request = json_format.Parse(json.dumps(hex_ids_to_base64(json.loads(text))), ExportTraceServiceRequest())
+    request = parse_request(text)
 
     with open(native_path, encoding="utf-8") as f:
         lines = [json.loads(line) for line in f if line.strip()]
