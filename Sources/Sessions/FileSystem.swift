@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Git
 
 /// The few file-system calls listing sessions needs, on POSIX directly (stat and readdir
 /// of tens of thousands of files must cost microseconds each).
@@ -64,17 +65,7 @@ enum FileSystem {
 
     /// The bytes of a small file (a marker, a cache), or nil.
     static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { return bytes }
-            bytes += buffer[0..<n]
-        }
+        try? FileBytes.read(path).get()
     }
 
     /// Writes `bytes` to `path` atomically: a temporary file beside it, then `rename(2)`;
@@ -124,11 +115,9 @@ enum FileSystem {
 #if canImport(Glibc)
 private typealias StatBuffer = Glibc.stat
 private func systemStat(_ path: String, _ s: inout StatBuffer) -> Int32 { stat(path, &s) }
-private func systemRead(_ fd: Int32, _ p: UnsafeMutableRawPointer?, _ n: Int) -> Int { Glibc.read(fd, p, n) }
 private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int { Glibc.write(fd, p, n) }
 #else
 private typealias StatBuffer = Darwin.stat
 private func systemStat(_ path: String, _ s: inout StatBuffer) -> Int32 { stat(path, &s) }
-private func systemRead(_ fd: Int32, _ p: UnsafeMutableRawPointer?, _ n: Int) -> Int { Darwin.read(fd, p, n) }
 private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int { Darwin.write(fd, p, n) }
 #endif
