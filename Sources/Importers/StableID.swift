@@ -21,9 +21,5 @@ struct StableID {
     }
 
     /// A 32-hex-digit trace id: the session id itself when it is a UUID, else a hash of it.
-    static func trace(_ sessionID: String) -> String {
-        let compact = sessionID.lowercased().filter { $0 != "-" }
-        if compact.count == 32, compact.allSatisfy(\.isHexDigit) { return compact }
-        return hex(fnv1a(sessionID)) + hex(fnv1a(sessionID, seed: 0x84222325cbf29ce4))
-    }
+    static func trace(_ sessionID: String) -> String { Trace.Header.traceID(session: sessionID) }
 }
