@@ -8,6 +8,10 @@ public struct Base: Sendable, Equatable {
     public var tree: ObjectID
     /// How the commit was chosen, and what a person should know about it.
     public var choice: Choice = .head
+    /// What agentreplay's hooks recorded of the session, when they ran for it: its start
+    /// (the base, unless the trace names one or `--base` is given) and the working tree after
+    /// each shell call (that call's effect, `Replayer`).
+    public var recorded: RecordedSession?
 
     /// How a base commit was chosen.
     public enum Choice: Sendable, Equatable {
@@ -21,27 +25,32 @@ public struct Base: Sendable, Equatable {
         /// HEAD itself is later (it may hold the session's own edits, committed after it).
         /// `examined` commits were looked at.
         case sessionStart(examined: Int)
+        /// The commit and working tree agentreplay's hooks recorded at the session's start.
+        case hooks
         /// The trace's recorded base commit is not in the repository: `fallback` says what
         /// was used instead.
         indirect case recordedMissing(String, fallback: Choice)
     }
 
-    public init(commit: ObjectID?, tree: ObjectID, choice: Choice = .head) {
+    public init(commit: ObjectID?, tree: ObjectID, choice: Choice = .head, recorded: RecordedSession? = nil) {
         self.commit = commit
         self.tree = tree
         self.choice = choice
+        self.recorded = recorded
     }
 
     /// How many first-parent commits the search for the session's start looks at, at most.
     public static let searchLimit = 10_000
 
     /// Resolves the base of a run: the trace header's base commit (and base tree) when it
-    /// names one and the repository has it; else `revision` (`--base`); else, when the session's
+    /// names one and the repository has it; else `revision` (`--base`); else the start the
+    /// hooks recorded (`RecordedSession`); else, when the session's
     /// start (`sessionStart`, in seconds) is known, the newest commit on HEAD's first-parent
     /// line at or before it; else HEAD; else the empty tree.
     public static func resolve(header: Trace.Header, revision: String?, sessionStart: Int64? = nil, in repository: Repository) throws -> Base {
         var commit: ObjectID?
         var choice = Choice.head
+        let session = try RecordedSession.find(traceID: header.traceID, in: repository)
         if let recorded = header.baseCommit, let id = ObjectID(hex: recorded), (try? repository.tree(ofCommit: id)) != nil {
             if let revision {
                 let given = try repository.resolveCommit(revision)
@@ -54,6 +63,9 @@ public struct Base: Sendable, Equatable {
         } else if let revision {
             commit = try repository.resolveCommit(revision)
             choice = .option
+        } else if let start = session?.start {
+            commit = start.head
+            choice = .hooks
         } else {
             (commit, choice) = try search(before: sessionStart, in: repository)
         }
@@ -61,13 +73,16 @@ public struct Base: Sendable, Equatable {
             choice = .recordedMissing(recorded, fallback: choice)
         }
         var tree = try commit.map { try repository.tree(ofCommit: $0) } ?? ObjectID.emptyTree
+        if let start = session?.start, choice == .hooks || choice == .recordedMissing(header.baseCommit ?? "", fallback: .hooks) {
+            tree = start.tree
+        }
         if let recordedTree = header.baseTree {
             guard let id = ObjectID(hex: recordedTree), (try? repository.entries(of: id)) != nil else {
                 throw ReplayError.baseNotFound("the trace's base tree \(recordedTree) is not in the repository")
             }
             tree = id
         }
-        return Base(commit: commit, tree: tree, choice: choice)
+        return Base(commit: commit, tree: tree, choice: choice, recorded: session)
     }
 
     /// HEAD, or, when the session's start is known and HEAD is later, the newest commit on
@@ -97,6 +112,7 @@ public struct Base: Sendable, Equatable {
             case .option: return "option"
             case .head: return "head"
             case .sessionStart: return "session-start"
+            case .hooks: return "hooks"
             case .recordedMissing(_, let fallback): return "recorded-missing/" + code(fallback)
             }
         }
@@ -111,6 +127,7 @@ public struct Base: Sendable, Equatable {
             case .recorded: return "the trace's recorded base commit"
             case .option: return "--base"
             case .head: return "HEAD"
+            case .hooks: return "the commit and working tree agentreplay's hooks recorded at the session's start"
             case .sessionStart(let n):
                 return "the newest commit on HEAD's first-parent line at or before the session's start (HEAD is later; \(n) examined)"
             case .recordedMissing(let recorded, let fallback):

@@ -41,8 +41,12 @@ public struct Replayer {
         var turns: [Span.ID: Span.ID] = [:]  // tool call → turn, via parent ids
         var awaitingConfirmation: [Int] = []  // unverified steps a recorded tree may confirm
         var index = 0
-        while let span = try next() {
+        while var span = try next() {
             defer { index += 1 }
+            // The working tree agentreplay's hooks recorded after this call, when they did.
+            if span.recordedTree == nil, let call = span.toolCallID, let tree = base.recorded?.calls[call] {
+                span.recordedTree = tree.hex
+            }
             ledger.beginStep(index)
             if let t = span.endTime ?? span.startTime { lastTime = t.seconds }
             if span.kind == .llm { turns[span.id] = span.id }
@@ -77,13 +81,34 @@ public struct Replayer {
                 let line = "\(path.value): the file as the log showed it is recovered onto \(onto)"
                 outcome.note = outcome.note.map { $0 + "; " + line } ?? line
             }
+            // A call that may have changed files replay cannot see, with the tree recorded
+            // after it: that tree is its effect.
+            var adopted = false
+            if outcome.unseenEffects, outcome.verdict == .served || outcome.verdict == .applied,
+               let recorded = span.recordedTree, let id = ObjectID(hex: recorded),
+               (try? repository.entries(of: id)) != nil {
+                if id != workspace.tree {
+                    let effects = try adopt(id, after: changes, in: workspace)
+                    changes = effects
+                    outcome.synced = (outcome.synced ?? outcome.paths) + effects.map(\.path)
+                    if !changes.isEmpty { outcome.verdict = .applied }
+                    adopted = true
+                }
+                outcome.unseenEffects = false
+                let line = changes.isEmpty
+                    ? "the working tree recorded after it shows no change"
+                    : "its effect is the working tree recorded after it (\(changes.count) file\(changes.count == 1 ? "" : "s"))"
+                outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+            }
             var confirmed = outcome.confirmsTree && outcome.drift.isEmpty
             if let recorded = span.recordedTree, let id = ObjectID(hex: recorded) {
                 if id != workspace.tree {
                     outcome.drift.append(Drift(kind: .tree, path: "", recorded: recorded, replayed: workspace.tree.hex))
                     confirmed = false
                 } else {
-                    confirmed = true
+                    // A tree taken as this call's effect says nothing of the calls before it:
+                    // what they changed is in it, put down to this call.
+                    confirmed = !adopted
                 }
             }
             if confirmed {
@@ -166,6 +191,23 @@ public struct Replayer {
             let tool = span.toolName ?? span.name
             return Outcome(verdict: .notReplayable,
                            note: "\(tool): a tool replay does not know for \(header.agentName); it may have changed files (docs/formats.md lists the known ones)")
+        }
+    }
+
+    /// Moves the workspace to the recorded tree `recorded` and returns the span's changes:
+    /// `replayed` (what replay applied of the span already) followed by the difference to the
+    /// recorded tree, one change per path, sorted.
+    func adopt(_ recorded: ObjectID, after replayed: [Workspace.Change], in workspace: Workspace) throws -> [Workspace.Change] {
+        var byPath: [String: Workspace.Change] = [:]
+        for change in replayed { byPath[change.path.value] = change }
+        for change in try repository.diff(from: workspace.tree, to: recorded) {
+            let before = byPath[change.path]?.before ?? change.oldID
+            byPath[change.path] = Workspace.Change(path: RepoPath(unchecked: change.path), before: before, after: change.newID)
+        }
+        workspace.reset(to: recorded)
+        return byPath.keys.sorted().compactMap { path in
+            let change = byPath[path]!
+            return change.before == change.after ? nil : change
         }
     }
 
