@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,10 +41,11 @@ let package = Package(
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),
         .target(name: "Sessions", dependencies: ["Trace", "Importers", "Replay", "Insight", "Git"]),
+        .target(name: "Hooks", dependencies: ["Trace", "Replay", "Git"]),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector",
+                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),
         .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Trace"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Trace"]),
+        .testTarget(name: "HooksTests", dependencies: ["TestSupport", "Hooks", "Replay", "Importers", "Trace", "Git"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
     ]

@@ -1,0 +1,104 @@
+import Git
+import Hooks
+import Replay
+import TestSupport
+import Trace
+import XCTest
+
+/// The recording hooks in real repositories: the tree they record is the one git itself makes
+/// of the working tree, and nothing of the user's repository changes.
+final class HookRecorderTests: XCTestCase {
+    let session = "7c4e1a2b-3d5f-4a6b-9c8d-0e1f2a3b4c5d"
+
+    /// The working tree as `git add -A && git write-tree` sees it, in a throwaway index.
+    func gitWorkTree(_ repo: TestRepo) throws -> String {
+        let index = try makeTemporaryDirectory(self, "index") + "/index"
+        try FileManager.default.copyItem(atPath: repo.path + "/.git/index", toPath: index)
+        var env = GitCLI.environment
+        env["GIT_INDEX_FILE"] = index
+        _ = try Subprocess.run("/usr/bin/env", ["git", "add", "-A"], in: repo.path, environment: env)
+        let result = try Subprocess.run("/usr/bin/env", ["git", "write-tree"], in: repo.path, environment: env)
+        return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// What must not change: the index's bytes, HEAD, the refs other than ours, the status.
+    func untouched(_ repo: TestRepo) throws -> [String] {
+        [try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index")).base64EncodedString(),
+         try repo.git("rev-parse", "HEAD"),
+         try repo.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags"),
+         try repo.git("status", "--porcelain=v1", "--untracked-files=all")]
+    }
+
+    func testStartAndShellCallsRecordTheWorkingTreeAsGitSeesIt() throws {
+        let repo = try TestRepo(self, files: [
+            "calc.py": "def add(a,b):\n    return a+b\n", "README.md": "calc\n", ".gitignore": "*.log\nbuild/\n",
+            "docs/guide.md": "guide\n", "old.txt": "to be deleted\n",
+        ])
+        // A dirty tree: a change, a deletion, an untracked file, ignored files.
+        try repo.write(["README.md": "calc, a calculator\n", "notes/todo.txt": "todo\n", "debug.log": "noise\n", "build/out.o": "obj\n"])
+        try FileManager.default.removeItem(atPath: repo.path + "/old.txt")
+        let before = try untouched(repo)
+
+        let start = try XCTUnwrap(try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path + "/docs")))
+        XCTAssertEqual(start.reference, "refs/agentreplay/sessions/\(session)/start")
+        XCTAssertTrue(start.created)
+        XCTAssertEqual(start.tree.hex, try gitWorkTree(repo), "tracked changes and untracked files that are not ignored")
+        XCTAssertEqual(try untouched(repo), before, "the index, HEAD, branches and working tree are untouched")
+        let git = try repo.open()
+        let commit = try XCTUnwrap(try git.reference(start.reference))
+        XCTAssertEqual(try git.commitParents(commit).map(\.hex), [try repo.head])
+
+        // Started again (resumed): the first start is kept, nothing is computed.
+        try repo.write(["README.md": "changed again\n"])
+        let resumed = try XCTUnwrap(try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path)))
+        XCTAssertFalse(resumed.created)
+        XCTAssertEqual(resumed.tree, start.tree)
+
+        // A formatter-like script changes a file; the hook after the Bash call records it.
+        try repo.write(["calc.py": "def add(a, b):\n    return a + b\n"])
+        let after = try XCTUnwrap(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(
+            sessionID: session, cwd: repo.path, eventName: "PostToolUse", toolName: "Bash", toolUseID: "toolu_01ABC")))
+        XCTAssertEqual(after.reference, "refs/agentreplay/sessions/\(session)/calls/toolu_01ABC")
+        XCTAssertEqual(after.tree.hex, try gitWorkTree(repo))
+        XCTAssertNotEqual(after.tree, start.tree)
+
+        // Unchanged since: the same tree again (the private index's cache), under another call.
+        let again = try XCTUnwrap(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(
+            sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: "toolu_01DEF")))
+        XCTAssertEqual(again.tree, after.tree)
+
+        // Not a shell call: nothing recorded.
+        XCTAssertNil(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path, toolName: "Edit", toolUseID: "toolu_x")))
+
+        let recorded = try XCTUnwrap(try RecordedSession.find(traceID: Trace.Header.traceID(session: session), in: git))
+        XCTAssertEqual(recorded.start, RecordedSession.Start(head: ObjectID(hex: try repo.head), tree: start.tree))
+        XCTAssertEqual(recorded.calls, ["toolu_01ABC": after.tree, "toolu_01DEF": after.tree])
+        XCTAssertNil(try RecordedSession.find(traceID: Trace.Header.traceID(session: "another"), in: git))
+
+        XCTAssertEqual(try repo.git("rev-parse", "HEAD"), before[1])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index")).base64EncodedString(), before[0])
+    }
+
+    func testARepositoryWithoutCommitsAndPlacesWithoutARepository() throws {
+        let folder = try makeTemporaryDirectory(self, "plain")
+        XCTAssertNil(try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: session, cwd: folder)),
+                     "outside a repository there is nothing to record")
+        _ = try GitCLI(directory: folder)("init", "-q")
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: folder + "/a.txt"))
+        let start = try XCTUnwrap(try HookRecorder.record(.sessionStart, agent: .codex, input: HookInput(sessionID: session, cwd: folder)))
+        let git = try Repository.open(folder)
+        XCTAssertEqual(try git.commitParents(try XCTUnwrap(try git.reference(start.reference))), [])
+        XCTAssertEqual(try git.walk(start.tree).map(\.path), ["a.txt"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/.git/index"), "the repository's index is never written")
+    }
+
+    func testInputsThatCannotBeRecordedAreRefusedWithTheField() throws {
+        XCTAssertThrowsError(try HookInput(json: Array("not json".utf8)))
+        XCTAssertThrowsError(try HookInput(json: Array(#"{"cwd": "/x"}"#.utf8))) { XCTAssertEqual(($0 as? HookInput.Failure)?.field, "session_id") }
+        XCTAssertThrowsError(try HookInput(json: Array(#"{"session_id": "s", "cwd": "relative"}"#.utf8))) { XCTAssertEqual(($0 as? HookInput.Failure)?.field, "cwd") }
+        let input = try HookInput(json: Array(#"{"session_id":"s-1","transcript_path":"/t.jsonl","cwd":"/r","hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"tool_response":{"stdout":"","stderr":"","interrupted":false,"isImage":false},"tool_use_id":"toolu_1"}"#.utf8))
+        XCTAssertEqual(input, HookInput(sessionID: "s-1", cwd: "/r", eventName: "PostToolUse", toolName: "Bash", toolUseID: "toolu_1"))
+        XCTAssertThrowsError(try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: "../../heads/main", cwd: "/")))
+        XCTAssertThrowsError(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(sessionID: "s", cwd: "/", toolName: "Bash", toolUseID: "a/b")))
+    }
+}
