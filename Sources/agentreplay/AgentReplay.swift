@@ -25,7 +25,7 @@ struct AgentReplay: ParsableCommand {
         version: AgentReplayVersion.current,
         subcommands: [
             RunCommand.self, ImportCommand.self, ExportCommand.self, DiffCommand.self, BlameCommand.self, BisectCommand.self,
-            ShowCommand.self, ReportCommand.self, AuditCommand.self, SessionsCommand.self, ManualCommand.self,
+            ShowCommand.self, ReportCommand.self, AuditCommand.self, SessionsCommand.self, HooksCommand.self, ManualCommand.self,
         ]
     )
 }

@@ -72,7 +72,8 @@ struct RunCommand: ParsableCommand {
             progress.clear()
             throw error
         }
-        if base.choice != .recorded, base.choice != .head, base.choice != .option {
+        // The hooks' start is said in the summary (RunReport).
+        if base.choice != .recorded, base.choice != .head, base.choice != .option, base.choice != .hooks {
             progress.clear()
             console.note(base.explanation)
         }

@@ -60,6 +60,9 @@ enum RunReport {
         out += "\(s.failedAsRecorded) failed as recorded, \(s.mismatch) mismatch, \(s.notReplayable) not replayable, \(s.drift) drift\n"
         out += "\(s.filesChanged) files changed in \(s.commits) commits; tokens: \(s.usage.inputTokens) in, "
         out += "\(s.usage.outputTokens) out, \(s.usage.cacheReadTokens) cache read, \(s.usage.cacheCreationTokens) cache write\n"
+        if run.baseChoice.hasSuffix("hooks") {
+            out += "base: the start agentreplay's hooks recorded: \(base) and the working tree \(run.baseTree.hex.prefix(12)) (docs/hooks.md)\n"
+        }
         if !run.startState.isEmpty {
             let n = run.startState.count
             out += "started on a dirty tree: \(n) \(n == 1 ? "file" : "files") as the session first saw \(n == 1 ? "it" : "them") ("

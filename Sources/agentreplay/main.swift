@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 
+// The hooks' command runs first, before anything else is decided: it must be fast, and it
+// must exit 0 whatever happens (HookRecordEntry).
+if HookRecordEntry.applies(Array(CommandLine.arguments.dropFirst())) {
+    HookRecordEntry.main(Array(CommandLine.arguments.dropFirst(3)))
+}
+
 // Every error goes to standard error as `agentreplay: error: …` with a `hint: …` at the fix,
 // and exits 2; argument errors too (not ArgumentParser's 64), with the usage and a pointer
 // to --help. The palette for these messages is read from the command line itself, since the
