@@ -16,8 +16,10 @@ extension Repository {
     /// The tree is built in a private index at `indexPath` (made from a copy of the
     /// repository's own index the first time, so its stat cache is used from the start),
     /// set as this handle's in-memory index (`git_repository_set_index`), brought up to date
-    /// with `git_index_update_all` and `git_index_add_all` (a file whose `lstat` matches its
-    /// entry is not read; a directory whose entries did not change keeps its cached tree id),
+    /// from one `git_diff_index_to_workdir` walk (a file whose `lstat` matches its entry is not
+    /// read, and one whose stat data alone changed is read once and its entry refreshed;
+    /// `git_index_add_bypath` and `git_index_remove_bypath` for the rest; a directory whose
+    /// entries did not change keeps its cached tree id),
     /// written as trees (`git_index_write_tree`) and saved back to `indexPath`, so the next
     /// call costs about one `lstat` per file. A bare repository has no working tree: throws.
     ///
@@ -40,8 +42,41 @@ extension Repository {
             let index = try Owned.make("git_index_open", free: git_index_free) { git_index_open(&$0, indexPath) }
             return try index.use { index in
                 try check(git_repository_set_index(repo, index), "git_repository_set_index")
-                try check(git_index_update_all(index, nil, nil, nil), "git_index_update_all")
-                try check(git_index_add_all(index, nil, UInt32(GIT_INDEX_ADD_DEFAULT.rawValue), nil, nil), "git_index_add_all")
+                // One walk of the working tree against the index: what changed, what is new
+                // and not ignored, what is gone; an unchanged file whose stat data was stale
+                // (a copy, a checkout, a touch) is read once and its entry refreshed
+                // (GIT_DIFF_UPDATE_INDEX), so the next walk need not read it.
+                var options = git_diff_options()
+                try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
+                options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+                    | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_UPDATE_INDEX.rawValue
+                    | GIT_DIFF_SKIP_BINARY_CHECK.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+                let diff = try Owned.make("git_diff_index_to_workdir", free: git_diff_free) {
+                    git_diff_index_to_workdir(&$0, repo, index, &options)
+                }
+                let changed: [(path: String, gone: Bool)] = diff.use { diff in
+                    (0..<git_diff_num_deltas(diff)).compactMap { k in
+                        guard let delta = git_diff_get_delta(diff, k)?.pointee else { return nil }
+                        switch delta.status {
+                        case GIT_DELTA_DELETED:
+                            return delta.old_file.path.map { (String(cString: $0), true) }
+                        case GIT_DELTA_MODIFIED, GIT_DELTA_UNTRACKED, GIT_DELTA_TYPECHANGE, GIT_DELTA_ADDED, GIT_DELTA_CONFLICTED:
+                            return delta.new_file.path.map { (String(cString: $0), false) }
+                        default:
+                            return nil
+                        }
+                    }
+                }
+                for (path, gone) in changed {
+                    if gone {
+                        try check(git_index_remove_bypath(index, path), "git_index_remove_bypath")
+                    } else {
+                        // A folder the walk did not enter ("vendor/lib/") is a repository of
+                        // its own: added as a gitlink to its HEAD, as `git add` does.
+                        let name = path.hasSuffix("/") ? String(path.dropLast()) : path
+                        try check(git_index_add_bypath(index, name), "git_index_add_bypath")
+                    }
+                }
                 var oid = git_oid()
                 try check(git_index_write_tree(&oid, index), "git_index_write_tree")
                 let rc = git_index_write(index)

@@ -102,3 +102,38 @@ final class HookRecorderTests: XCTestCase {
         XCTAssertThrowsError(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(sessionID: "s", cwd: "/", toolName: "Bash", toolUseID: "a/b")))
     }
 }
+
+extension HookRecorderTests {
+    /// The odd corners of a working tree, each against git's own answer: a symlink, a file
+    /// made executable, a file that became a folder, a nested repository, a touched file whose
+    /// content did not change (read once, then known by its stat data).
+    func testOddWorkingTreesGiveGitsTree() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n", "b.sh": "echo b\n", "c": "c\n", "keep/k.txt": "k\n"])
+        try repo.write(["link": "->a.txt"])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/b.sh")
+        try FileManager.default.removeItem(atPath: repo.path + "/c")
+        try repo.write(["c/inside.txt": "now a folder\n"])
+        let nested = repo.path + "/vendor/lib"
+        try FileManager.default.createDirectory(atPath: nested, withIntermediateDirectories: true)
+        let inner = GitCLI(directory: nested)
+        _ = try inner("init", "-q")
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: nested + "/x.txt"))
+        _ = try inner("add", "-A")
+        _ = try inner("commit", "-q", "-m", "inner")
+        let session = "odd-1"
+        var n = 0
+        func record() throws -> ObjectID {
+            n += 1
+            return try XCTUnwrap(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(
+                sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))).tree
+        }
+        XCTAssertEqual(try record().hex, try gitWorkTree(repo))
+        // Touched, same bytes: the same tree, and the private index knows the new stat data.
+        let touched = repo.path + "/keep/k.txt"
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_800_000_000)], ofItemAtPath: touched)
+        XCTAssertEqual(try record().hex, try gitWorkTree(repo))
+        try repo.write(["keep/k.txt": "changed\n"])
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_800_000_000)], ofItemAtPath: touched)
+        XCTAssertEqual(try record().hex, try gitWorkTree(repo), "a change of content with the same mtime but another size")
+    }
+}
