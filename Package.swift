@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "ToolSemantics", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,20 +24,22 @@ let package = Package(
             // scripts/setup names libssl-dev too).
             linkerSettings: [.linkedLibrary("z"), .linkedLibrary("crypto")]
         ),
-        // glibc's memmem for Replay's byte searches, apart from libgit2's headers.
+        // glibc's memmem for the tool semantics' byte searches, apart from libgit2's headers.
         .target(name: "CFindBytes"),
         .target(name: "Git", dependencies: ["CGit2", "CGit2Support"]),
         .target(name: "Trace"),
         .target(name: "Importers", dependencies: ["Trace"]),
-        .target(name: "Replay", dependencies: ["Trace", "Git", "CFindBytes"]),
-        .target(name: "Analysis", dependencies: ["Trace", "Replay", "Git"]),
+        // Each agent's editors and apply_patch: bytes in, an edit or a failure out; no git.
+        .target(name: "ToolSemantics", dependencies: ["Trace", "CFindBytes"]),
+        .target(name: "Replay", dependencies: ["Trace", "Git", "ToolSemantics"]),
+        .target(name: "Analysis", dependencies: ["Trace", "Replay", "ToolSemantics", "Git"]),
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
         // OTLP's messages, generated from opentelemetry-proto (scripts/generate-otlp-proto).
         .target(name: "OTLPProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Export", dependencies: ["Trace", "Replay", "Git", "Audit", "OTLPProto",
+        .target(name: "Export", dependencies: ["Trace", "Replay", "ToolSemantics", "Git", "Audit", "OTLPProto",
                                                .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Collector", dependencies: ["Trace", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Insight", dependencies: ["Trace", "Replay", "Analysis", "Git"]),
+        .target(name: "Insight", dependencies: ["Trace", "Replay", "ToolSemantics", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),
         .target(name: "Sessions", dependencies: ["Trace", "Importers", "Replay", "Insight", "Git"]),
@@ -45,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
+                "Trace", "Importers", "ToolSemantics", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,7 +56,8 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git"]),
         .testTarget(name: "TraceTests", dependencies: ["TestSupport", "Trace"]),
         .testTarget(name: "ImportersTests", dependencies: ["TestSupport", "Importers", "Trace"]),
-        .testTarget(name: "ReplayTests", dependencies: ["TestSupport", "Replay", "Trace", "Git", "Importers"]),
+        .testTarget(name: "ToolSemanticsTests", dependencies: ["ToolSemantics", "Trace"]),
+        .testTarget(name: "ReplayTests", dependencies: ["TestSupport", "Replay", "ToolSemantics", "Trace", "Git", "Importers"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "BisectTests", dependencies: ["TestSupport", "Bisect", "Replay", "Trace", "Git"]),
         .testTarget(name: "InsightTests", dependencies: ["TestSupport", "Insight", "HTMLReport", "Analysis", "Replay", "Trace", "Git", "Importers"]),

@@ -1,5 +1,6 @@
 import Git
 import Replay
+import ToolSemantics
 import Trace
 
 /// Line blame of one file after a run: for every line, the span that last wrote it (its tool

@@ -1,5 +1,6 @@
 import Git
 import Replay
+import ToolSemantics
 import Trace
 
 /// A replay's verdicts in OTLP terms: per span `agentreplay.replay.*` attributes (verdict,

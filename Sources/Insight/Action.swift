@@ -1,6 +1,7 @@
 import Foundation
 import Git
 import Replay
+import ToolSemantics
 import Trace
 
 /// One thing the agent did inside a turn, as `show` and `report` list it: a prompt, a file

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 extension ApplyPatch {

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// Claude Code's tools: `Edit`, `MultiEdit`, `Write` and `NotebookEdit` are applied;

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// Codex's code mode (0.145 and later): an `exec` call runs a JavaScript script (its `input`)

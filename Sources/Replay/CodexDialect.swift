@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// Codex CLI's tools. `apply_patch` (a custom tool, a function, or `apply_patch` run through

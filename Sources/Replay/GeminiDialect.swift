@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// Gemini CLI's tools: `replace` (`GeminiEdit`) and `write_file` are applied; their recorded

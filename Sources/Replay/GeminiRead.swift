@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// Gemini CLI's `read_file`, checked against the replayed file. A whole read (no `offset`

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// The files a tool call names, read from its recorded input alone (no replay): what a

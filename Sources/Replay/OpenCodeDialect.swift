@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// OpenCode's tools. `edit` (`OpenCodeEdit`), `multiedit`, `write` and `apply_patch`/`patch`

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// OpenCode's `apply_patch` replayed: every file's change is worked out from the files as they

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// What an OpenCode `read` showed the model, checked against the replayed file.

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// What an OpenCode turn changed, as OpenCode recorded it when the turn ended (the user

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// OpenHands' tools, by the action each span was recorded as (`agentreplay.openhands.action`):

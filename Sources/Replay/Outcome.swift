@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// What replaying one span produced, before it is committed: the verdict, the paths it named,
@@ -16,12 +17,4 @@ struct Outcome {
     var confirmsTree = false
 
     static let served = Outcome(verdict: .served)
-}
-
-/// How one file edit turned out when replayed with the recording tool's semantics.
-enum FileEdit: Equatable {
-    case write([UInt8])
-    case delete
-    /// The tool would have refused, with the tool's own message.
-    case failure(String)
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ToolSemantics
 import Trace
 
 /// What a Claude Code `Read` showed the model: a window of lines of a file. Taken from the

@@ -1,4 +1,5 @@
 import Git
+import ToolSemantics
 
 /// A file whose content replay adopted from what the log showed the agent, because the
 /// replayed file disagreed with it and an earlier step could have made the difference: a shell

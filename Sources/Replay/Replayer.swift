@@ -1,4 +1,5 @@
 import Git
+import ToolSemantics
 import Trace
 
 /// The replay engine: folds a trace's spans, in order, over a workspace that starts as the

@@ -1,4 +1,5 @@
 import Git
+import ToolSemantics
 import Trace
 
 /// Glossary of replay.

@@ -1,4 +1,5 @@
 import Git
+import ToolSemantics
 import Trace
 
 /// What the replay engine knows of a run while it is being made, shared by the engine and the

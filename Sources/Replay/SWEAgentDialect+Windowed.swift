@@ -1,4 +1,5 @@
 import Foundation
+import ToolSemantics
 import Trace
 
 /// SWE-agent 0.x's windowed commands, replayed as their shell functions (`defaults.sh`,

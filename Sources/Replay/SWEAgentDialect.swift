@@ -1,4 +1,5 @@
 import Git
+import ToolSemantics
 import Trace
 
 /// SWE-agent's tools. `str_replace_editor` `create`, `str_replace`, `insert` and `undo_edit`

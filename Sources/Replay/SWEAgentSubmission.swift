@@ -1,4 +1,5 @@
 import Git
+import ToolSemantics
 
 /// The check of a replayed run against the submission SWE-agent recorded: the output of
 /// `git add -A && git diff --cached` in the container at the end of the run, i.e. every file

@@ -1,3 +1,6 @@
+import ToolSemantics
+
+
 /// What a `str_replace_editor` observation showed of a file, and its check against the file
 /// replay holds.
 ///

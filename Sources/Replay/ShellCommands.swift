@@ -1,3 +1,6 @@
+import ToolSemantics
+
+
 /// What one simple command did: its exit status and what it printed.
 struct ShellCommandResult: Equatable {
     var status: Bool?

@@ -1,4 +1,5 @@
 import Foundation
+import ToolSemantics
 import Trace
 
 /// Glossary of shell replay.

@@ -1,3 +1,6 @@
+import ToolSemantics
+
+
 /// The file commands replay follows, with GNU coreutils' semantics: `rm`, `rmdir`, `mkdir`,
 /// `touch`, `chmod`, `mv`, `cp`. Git keeps no empty directories, so the directories a command
 /// makes or leaves empty are kept beside the tree (`ShellView.directories`).

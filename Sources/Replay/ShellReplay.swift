@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// Replays shell commands for a dialect: works out their file effects (`ShellEffects`) and

@@ -1,3 +1,6 @@
+import ToolSemantics
+
+
 /// `sed` as GNU sed runs it, for what replay follows: its command line (`-i`, `-e`, `-n`,
 /// `-E`, backups), whether a script can write files (`w`, `W`, `e`, the `w`/`e` flags), and
 /// scripts made only of `s/regex/replacement/flags` commands (flags `g` and a number), which

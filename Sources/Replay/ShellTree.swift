@@ -1,4 +1,5 @@
 import Git
+import ToolSemantics
 
 /// What is at a path, as a shell command would find it.
 enum ShellNode: Equatable, Sendable {

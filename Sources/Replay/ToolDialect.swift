@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import ToolSemantics
 import Trace
 
 /// The semantics of one agent's tools. A dialect reads a tool span's recorded input and

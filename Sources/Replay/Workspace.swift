@@ -1,4 +1,5 @@
 import Git
+import ToolSemantics
 import Trace
 
 /// The files a replay works on: a git tree plus the edits of the span being replayed.

@@ -1,5 +1,6 @@
 import Git
 import Replay
+import ToolSemantics
 import Trace
 
 /// `agentreplay run --json`: one versioned document, byte-stable (fixed member order, no

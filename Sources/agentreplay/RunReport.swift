@@ -1,5 +1,6 @@
 import Git
 import Replay
+import ToolSemantics
 import Trace
 
 /// The human face of a run: a short timeline of the tool calls (span, tool, file, verdict),

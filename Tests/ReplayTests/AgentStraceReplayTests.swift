@@ -4,6 +4,7 @@ import XCTest
 import Git
 import Importers
 import Replay
+import ToolSemantics
 import Trace
 
 /// agent-strace traces replayed with Claude Code's tools: both recordings agent-strace made of

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Replay
+@testable import ToolSemantics
 import Trace
 
 /// What the Claude Code dialect knows beyond edits: calls that never ran, the agent's own

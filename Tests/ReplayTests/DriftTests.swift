@@ -1,6 +1,7 @@
 import XCTest
 
 import Replay
+import ToolSemantics
 import Trace
 
 /// What the agent saw (a Read's result, an Edit's `originalFile`) checked against the replayed

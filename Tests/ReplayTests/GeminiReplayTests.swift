@@ -4,6 +4,7 @@ import XCTest
 import Git
 import Importers
 import Replay
+import ToolSemantics
 import Trace
 
 /// Gemini CLI sessions replayed: `replace` with its `expected_replacements` rule, `write_file`

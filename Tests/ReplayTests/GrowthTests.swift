@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 
 @testable import Replay
+@testable import ToolSemantics
 
 /// Work that a hostile log chooses the size of grows linearly (issue 19): each case runs at n
 /// and 2n and bounds the ratio of the work (counted where the code counts it, else the best

@@ -4,6 +4,7 @@ import XCTest
 import Git
 import Importers
 import Replay
+import ToolSemantics
 import Trace
 
 /// Traces built as native spans rather than imported: the same Claude Code tool semantics,

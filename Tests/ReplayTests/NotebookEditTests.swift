@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 import Replay
+import ToolSemantics
 import Trace
 
 /// Claude Code's `NotebookEdit`: replace, insert or delete one cell, then the notebook written

@@ -4,6 +4,7 @@ import XCTest
 import Git
 import Importers
 import Replay
+import ToolSemantics
 import Trace
 
 /// OpenHands event streams replayed: the editor exactly as `openhands_aci` runs it (no tab

@@ -4,6 +4,7 @@ import XCTest
 import Git
 import Importers
 import Replay
+import ToolSemantics
 import Trace
 
 /// Real Claude Code logs (`fixtures/claude/`), replayed onto the start state rebuilt from

@@ -4,6 +4,7 @@ import XCTest
 import Git
 import Importers
 import Replay
+import ToolSemantics
 import Trace
 
 /// SWE-agent trajectories replayed: `str_replace_editor` exactly as SWE-agent runs it, views

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Replay
+@testable import ToolSemantics
 
 /// The submission SWE-agent recorded, read as git wrote it in a Linux container.
 final class SWEAgentSubmissionTests: XCTestCase {

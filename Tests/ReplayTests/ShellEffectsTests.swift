@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Replay
+@testable import ToolSemantics
 
 /// `ShellEffects.evaluate` with plain values: a command line, a working directory and a tree
 /// in, the file effects (or what replay cannot follow) out. Nothing runs, no repository.

@@ -3,6 +3,7 @@ import XCTest
 import Git
 import Importers
 import Replay
+import ToolSemantics
 import Trace
 
 /// Shell commands in recorded sessions, replayed onto real repositories made by the git CLI:

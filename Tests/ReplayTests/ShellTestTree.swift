@@ -1,4 +1,5 @@
 @testable import Replay
+@testable import ToolSemantics
 
 /// A tree of plain values for the pure shell tests: paths to contents (`->target` makes a
 /// symlink, `@submodule` a submodule), with directories implied by the paths.

@@ -1,3 +1,4 @@
+import ToolSemantics
 import Trace
 
 /// Applies a Claude Code `structuredPatch` (jsdiff hunks: `oldStart`, `oldLines`, and

@@ -11,7 +11,7 @@ import Foundation
 /// (`grep -n $` numbers the lines, the file's text after the colon as it is). An observation
 /// may hold several windows: a refused `edit` prints the file as the edit would have left it,
 /// then as it is.
-struct SWEAgentWindowView: Equatable {
+package struct SWEAgentWindowView: Equatable {
     var path: String
     var total: Int
     var above: Int
@@ -19,7 +19,7 @@ struct SWEAgentWindowView: Equatable {
     /// The numbered lines shown, in order (consecutive).
     var lines: [(number: Int, text: [UInt8])]
 
-    static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         a.path == b.path && a.total == b.total && a.above == b.above && a.below == b.below
             && a.lines.map(\.number) == b.lines.map(\.number) && a.lines.map(\.text) == b.lines.map(\.text)
     }
@@ -28,7 +28,7 @@ struct SWEAgentWindowView: Equatable {
     var range: ClosedRange<Int>? { lines.first.map { $0.number...lines.last!.number } }
 
     /// Every window in `observation`, in order.
-    static func all(in observation: String) -> [SWEAgentWindowView] {
+    package static func all(in observation: String) -> [SWEAgentWindowView] {
         // A terminal's `\r\n` (the header line ends so) is a line end; else a `\r` is the file's.
         var bytes = Array(observation.utf8)
         if observation.contains("lines total)]\r\n") { bytes = Bytes.normalisingCRLF(bytes) }
@@ -79,7 +79,7 @@ struct SWEAgentWindowView: Equatable {
     /// The first thing this window shows that the file `bytes` (at `path`) does not have, as
     /// drift: the line count, a line, or (when `expected` is given, where replay's window
     /// stands) which lines it shows.
-    func compare(with bytes: [UInt8], path: RepoPath, kind: Drift.Kind, expected: SWEAgentWindow.View? = nil) -> Drift? {
+    package func compare(with bytes: [UInt8], path: RepoPath, kind: Drift.Kind, expected: SWEAgentWindow.View? = nil) -> Drift? {
         let fileLines = SWEAgentLineEdit.lines(bytes)
         let replayedTotal = SWEAgentWindow.lineCount(bytes)
         if total != replayedTotal {
@@ -106,7 +106,7 @@ struct SWEAgentWindowView: Equatable {
         return nil
     }
 
-    static func show(_ bytes: [UInt8]) -> String {
+    package static func show(_ bytes: [UInt8]) -> String {
         let s = String(decoding: bytes, as: UTF8.self)
         return s.count > 300 ? String(s.prefix(300)) + "…" : s
     }

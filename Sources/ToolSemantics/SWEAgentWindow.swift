@@ -6,16 +6,23 @@
 /// A value: the dialect keeps one per replay and moves it as `open`, `goto`, `scroll_*`,
 /// `create` and `edit` do; `line` is nil once replay lost track of it (a shell command that
 /// called the functions itself), and then only what a view shows is checked, not where.
-struct SWEAgentWindow: Equatable {
+package struct SWEAgentWindow: Equatable {
     /// The open file as `realpath` printed it (absolute), nil: none open.
-    var file: String?
-    var line: Double?
-    var size: Double = 100
+    package var file: String?
+    package var line: Double?
+    package var size: Double = 100
     var overlap: Double = 2
+
+    package init(file: String? = nil, line: Double? = nil, size: Double = 100, overlap: Double = 2) {
+        self.file = file
+        self.line = line
+        self.size = size
+        self.overlap = overlap
+    }
 
     /// Which lines `_print` shows of a file of `total` lines: `first...last` (empty when
     /// `last < first`) and the counts of its "(n more lines above/below)" notes (0: none).
-    struct View: Equatable {
+    package struct View: Equatable {
         var total: Int
         var first: Int
         var last: Int
@@ -42,13 +49,13 @@ struct SWEAgentWindow: Equatable {
     }
 
     /// The line `open FILE N` and `goto N` centre on: N a sixth of a window below the top.
-    static func target(_ n: Int, size: Double) -> Double {
+    package static func target(_ n: Int, size: Double) -> Double {
         max(Double(n) + size / 2 - (size / 6).rounded(.down), 1).rounded(.down)
     }
 
     /// `open`'s line before `_constrain_line`: none given, half a window; past the end, the
     /// last line; 0, the first; else `target`.
-    static func openLine(_ n: Int?, total: Int, size: Double) -> Double {
+    package static func openLine(_ n: Int?, total: Int, size: Double) -> Double {
         guard let n else { return size / 2 }
         if n > total { return Double(total) }
         if n < 1 { return 1 }
@@ -56,19 +63,19 @@ struct SWEAgentWindow: Equatable {
     }
 
     /// The view after setting `line` and constraining it, as the functions print it.
-    mutating func show(at line: Double, total: Int) -> View {
+    package mutating func show(at line: Double, total: Int) -> View {
         let constrained = Self.constrain(line, total: total, size: size)
         self.line = constrained
         return Self.view(line: constrained, total: total, size: size)
     }
 
     /// The line `scroll_down` (`+1`) or `scroll_up` (`-1`) moves to, nil when lost.
-    func scrolled(_ direction: Double) -> Double? {
+    package func scrolled(_ direction: Double) -> Double? {
         line.map { $0 + direction * (size - overlap) }
     }
 
     /// awk's `NR` at the end: the lines of a file, a last one without a newline counted.
-    static func lineCount(_ bytes: [UInt8]) -> Int {
+    package static func lineCount(_ bytes: [UInt8]) -> Int {
         var n = 0
         for b in bytes where b == 0x0A { n += 1 }
         if let last = bytes.last, last != 0x0A { n += 1 }

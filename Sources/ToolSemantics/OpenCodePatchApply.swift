@@ -1,6 +1,6 @@
 /// How OpenCode's `apply_patch` changes one file (`deriveNewContentsFromChunks`,
 /// `computeReplacements`, `seekSequence` in `packages/opencode/src/patch/index.ts`).
-extension OpenCodePatch {
+package extension OpenCodePatch {
     /// The new text of a file from its old text and an update's chunks, or OpenCode's error.
     static func update(_ original: String, chunks: [Chunk], path: String) -> Result<String, Failure> {
         var bom = false

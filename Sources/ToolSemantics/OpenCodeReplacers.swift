@@ -1,9 +1,9 @@
 /// The candidates OpenCode's `edit` tool looks for, in its order (`SimpleReplacer` …
 /// `MultiOccurrenceReplacer` in `packages/opencode/src/tool/edit.ts`). Each takes the file and
 /// `oldString` and gives the texts of the file it would replace, first to last.
-enum OpenCodeReplacers {
-    typealias Text = [UInt16]
-    typealias Replacer = @Sendable (Text, Text) -> [Text]
+package enum OpenCodeReplacers {
+    package typealias Text = [UInt16]
+    package typealias Replacer = @Sendable (Text, Text) -> [Text]
 
     static let all: [Replacer] = [
         simple, lineTrimmed, blockAnchor, whitespaceNormalized, indentationFlexible, escapeNormalized, trimmedBoundary,

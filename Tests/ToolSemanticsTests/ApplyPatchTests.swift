@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Replay
+@testable import ToolSemantics
 import Trace
 
 /// Codex's `apply_patch` grammar and matching rules (`codex-rs/apply-patch`: the parser,

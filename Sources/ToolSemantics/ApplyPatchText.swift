@@ -1,7 +1,7 @@
 /// Text as Codex's `apply_patch` (Rust) sees it: strings compare byte for byte (no Unicode
 /// canonical equivalence, which Swift's `==` and `hasPrefix` apply), and trimming removes
 /// Unicode `White_Space` scalars, as Rust's `str::trim` does.
-enum PatchText {
+package enum PatchText {
     static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
     /// The rest of `s` after `prefix`, or nil when `s` does not start with it.
@@ -53,7 +53,7 @@ enum PatchText {
 /// their transformed bytes (equal bytes, equal number) and the pattern's numbers searched for
 /// with Knuth–Morris–Pratt, instead of comparing the pattern at every line (O(file × pattern)
 /// on a file of near-matches).
-enum PatchSeek {
+package enum PatchSeek {
     static func seek(_ lines: [String], _ pattern: [String], from start: Int, endOfFile: Bool) -> Int? {
         if pattern.isEmpty { return start }
         guard pattern.count <= lines.count else { return nil }
@@ -101,9 +101,9 @@ enum PatchSeek {
 /// whether it ended with `\n`, `\r\n` or nothing (a last line without newline). Lines are
 /// matched without their `\r`; lines a patch writes take the file's first line ending; after
 /// an update every line ends with a newline.
-struct PatchFile {
-    enum Ending: Equatable { case lf, crlf }
-    struct Line { var text: String; var ending: Ending? }
+package struct PatchFile {
+    package enum Ending: Equatable { case lf, crlf }
+    package struct Line { var text: String; var ending: Ending? }
 
     var lines: [Line] = []
     var preferred: Ending = .lf
@@ -152,7 +152,7 @@ struct PatchFile {
     }
 }
 
-extension ApplyPatch {
+package extension ApplyPatch {
     /// The file `contents` after `chunks`, as Codex computes it, or Codex's error message.
     static func update(_ contents: [UInt8], chunks: [Chunk], path: String) -> Result<[UInt8], Failure> {
         var file = PatchFile(contents)
@@ -194,8 +194,8 @@ extension ApplyPatch {
     }
 
     /// Why Codex would refuse or fail the patch, in its own words.
-    struct Failure: Error, Equatable, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+    package struct Failure: Error, Equatable, CustomStringConvertible {
+        package var description: String
+        package init(_ description: String) { self.description = description }
     }
 }

@@ -15,15 +15,15 @@
 /// marker lines may carry surrounding white space, blank lines between chunks are skipped, a
 /// blank line inside a chunk is an empty context line, and a patch wrapped in a heredoc
 /// (`<<'EOF'` … `EOF`) is unwrapped.
-struct ApplyPatch: Equatable {
-    enum Operation: Equatable {
+package struct ApplyPatch: Equatable {
+    package enum Operation: Equatable {
         /// Writes `contents` (every `+` line followed by `\n`), replacing any file there.
         case add(path: String, contents: String)
         case delete(path: String)
         /// Applies `chunks` to the file, then writes it at `moveTo` (removing `path`) when set.
         case update(path: String, moveTo: String?, chunks: [Chunk])
 
-        var path: String {
+        package var path: String {
             switch self {
             case .add(let p, _), .delete(let p), .update(let p, _, _): return p
             }
@@ -31,7 +31,7 @@ struct ApplyPatch: Equatable {
     }
 
     /// One `@@` section of an update: the lines it replaces and the lines it writes.
-    struct Chunk: Equatable {
+    package struct Chunk: Equatable {
         /// The text after `@@ `: a line to find first; the old lines come after it.
         var context: String?
         var old: [String]
@@ -40,16 +40,16 @@ struct ApplyPatch: Equatable {
         var endOfFile: Bool
     }
 
-    struct ParseError: Error, Equatable, CustomStringConvertible {
+    package struct ParseError: Error, Equatable, CustomStringConvertible {
         var message: String
         /// The 1-based line of the patch at fault, when one is.
         var line: Int?
-        var description: String {
+        package var description: String {
             line.map { "invalid hunk at line \($0), \(message)" } ?? "invalid patch: \(message)"
         }
     }
 
-    var operations: [Operation]
+    package var operations: [Operation]
 
     static let begin = "*** Begin Patch"
     static let end = "*** End Patch"
@@ -59,7 +59,7 @@ struct ApplyPatch: Equatable {
     static let moveMarker = "*** Move to: "
     static let endOfFileMarker = "*** End of File"
 
-    static func parse(_ text: String) throws(ParseError) -> ApplyPatch {
+    package static func parse(_ text: String) throws(ParseError) -> ApplyPatch {
         let all = lines(PatchText.trimmed(text))
         let body = try boundaries(all)
         var operations: [Operation] = []

@@ -14,10 +14,10 @@
 ///   found: "Could not find oldString…"; only repeated candidates: "Found multiple matches…".
 ///
 /// After writing, OpenCode runs any formatter configured for the file; replay cannot.
-enum OpenCodeEdit {
-    typealias Text = [UInt16]
+package enum OpenCodeEdit {
+    package typealias Text = [UInt16]
 
-    static func apply(to content: [UInt8]?, old: String, new: String, replaceAll: Bool, isDirectory: Bool, path: String) -> FileEdit {
+    package static func apply(to content: [UInt8]?, old: String, new: String, replaceAll: Bool, isDirectory: Bool, path: String) -> FileEdit {
         if old == new { return .failure("No changes to apply: oldString and newString are identical.") }
         if old.isEmpty { return .write(Array(new.utf8)) }
         guard let content else { return .failure("File \(path) not found") }
@@ -34,7 +34,7 @@ enum OpenCodeEdit {
         }
     }
 
-    struct Failure: Error { let message: String }
+    package struct Failure: Error { package let message: String }
 
     static func replace(_ content: Text, _ old: Text, _ new: Text, replaceAll: Bool) -> Result<Text, Failure> {
         var notFound = true

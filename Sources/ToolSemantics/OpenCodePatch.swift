@@ -15,31 +15,31 @@
 ///   empty line; the result always ends with a newline.
 ///
 /// Paths are resolved against the directory OpenCode ran in.
-struct OpenCodePatch: Equatable {
-    enum Hunk: Equatable {
+package struct OpenCodePatch: Equatable {
+    package enum Hunk: Equatable {
         case add(path: String, contents: String)
         case delete(path: String)
         case update(path: String, moveTo: String?, chunks: [Chunk])
 
-        var path: String {
+        package var path: String {
             switch self {
             case .add(let p, _), .delete(let p), .update(let p, _, _): return p
             }
         }
     }
 
-    struct Chunk: Equatable {
+    package struct Chunk: Equatable {
         var oldLines: [String]
         var newLines: [String]
         var context: String?
         var endOfFile: Bool
     }
 
-    struct Failure: Error, Equatable { let message: String }
+    package struct Failure: Error, Equatable { package let message: String }
 
-    var hunks: [Hunk]
+    package var hunks: [Hunk]
 
-    static func parse(_ patchText: String) throws(Failure) -> OpenCodePatch {
+    package static func parse(_ patchText: String) throws(Failure) -> OpenCodePatch {
         let cleaned = stripHeredoc(jsTrim(patchText))
         let lines = splitLines(cleaned)
         guard let begin = lines.firstIndex(where: { jsTrim($0) == "*** Begin Patch" }),

@@ -27,13 +27,13 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
             }
         }
 
-        static func quote(_ p: String) -> String {
+        package static func quote(_ p: String) -> String {
             let escaped = p.unicodeScalars.map { $0.value < 0x20 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
             return "\"" + (escaped.count > 200 ? String(escaped.prefix(200)) + "…" : escaped) + "\""
         }
     }
 
-    init(unchecked value: String) { self.value = value }
+    package init(unchecked value: String) { self.value = value }
 
     /// Maps a recorded path (absolute, or relative to `workingDirectory`, else to the root)
     /// into the repository whose recorded root is `root`.
@@ -135,7 +135,7 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// Whether a path was recorded on Windows: a drive (`C:\\`, `C:/`) or backslashes.
-    static func isWindowsPath(_ p: String) -> Bool {
+    package static func isWindowsPath(_ p: String) -> Bool {
         if p.utf8.contains(0x5C) { return true }
         let b = Array(p.utf8.prefix(3))
         let drive = b.count == 3 && ((b[0] | 0x20) >= 0x61 && (b[0] | 0x20) <= 0x7A) && b[1] == UInt8(ascii: ":")
@@ -145,7 +145,7 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// A Windows path in POSIX form: `\\` as `/`, and a drive `C:` as a first component
     /// (`/C:/Users/…`), so roots and paths recorded on Windows map like any other.
-    static func posix(_ p: String) -> String {
+    package static func posix(_ p: String) -> String {
         var s = p.replacingOccurrences(of: "\\", with: "/")
         if isWindowsPath(p), s.utf8.count >= 2, Array(s.utf8)[1] == UInt8(ascii: ":") {
             s = "/" + s.prefix(1).uppercased() + s.dropFirst()
@@ -171,12 +171,12 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
         return name == ".git" || name == "git~1"
     }
 
-    static func components(_ p: String) -> [String] {
+    package static func components(_ p: String) -> [String] {
         p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     }
 
     /// Resolves `.` and `..` lexically; nil when `..` climbs above the start.
-    static func normalise(_ parts: [String]) -> [String]? {
+    package static func normalise(_ parts: [String]) -> [String]? {
         var out: [String] = []
         for part in parts {
             switch part {

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Replay
+@testable import ToolSemantics
 
 /// The pure parts of SWE-agent 0.x's windowed commands, by tables.
 final class SWEAgentLineEditTests: XCTestCase {

@@ -4,10 +4,10 @@ import Trace
 /// (`oldStart`, `oldLines`, `newStart`, `newLines`, `lines` prefixed ` `, `-`, `+`, or
 /// `\ No newline at end of file`). Applying it to the recorded `originalFile` gives the file
 /// as the agent's tool wrote it: the after-image replay checks its own result against.
-enum StructuredPatch {
+package enum StructuredPatch {
     /// The patched text, or nil when the hunks do not apply to `original` (a log that does not
     /// agree with itself is no evidence either way).
-    static func apply(_ hunks: [JSON], to original: [UInt8]) -> [UInt8]? {
+    package static func apply(_ hunks: [JSON], to original: [UInt8]) -> [UInt8]? {
         var lines = original.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         var endsWithNewline = true
         if lines.last == [] { lines.removeLast() } else { endsWithNewline = original.isEmpty }

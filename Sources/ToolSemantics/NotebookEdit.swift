@@ -4,10 +4,12 @@ import Trace
 /// Claude Code's `NotebookEdit` on a Jupyter notebook: replace, insert or delete one cell,
 /// found by `cell_id` (a cell's `id`, or `cell-N` for the N-th cell), then the notebook written
 /// back as `JSON.stringify(notebook, null, 1)` writes it.
-struct NotebookEdit {
+package struct NotebookEdit {
     let input: JSON
 
-    func apply(to content: [UInt8]?) -> FileEdit {
+    package init(input: JSON) { self.input = input }
+
+    package func apply(to content: [UInt8]?) -> FileEdit {
         guard let content else { return .failure("Notebook file does not exist.") }
         guard let notebook = try? JSONParser.parse(content), var top = notebook.objectValue else {
             return .failure("Notebook is not valid JSON.")

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Replay
+@testable import ToolSemantics
 
 /// A recorded path maps into the repository the same way on the quick road (a plain path
 /// under a plain root) as on the general one; what the quick road cannot answer it leaves.

@@ -9,9 +9,9 @@ import Darwin
 /// Byte-level text operations with the semantics of JavaScript strings over valid UTF-8
 /// (what Node-based agents such as Claude Code do): exact, code-unit matching, no Unicode
 /// normalisation, no locale.
-enum Bytes {
+package enum Bytes {
     /// Offsets of the non-overlapping occurrences of `needle`, left to right.
-    static func occurrences(of needle: [UInt8], in haystack: [UInt8], limit: Int = .max) -> [Int] {
+    package static func occurrences(of needle: [UInt8], in haystack: [UInt8], limit: Int = .max) -> [Int] {
         guard !needle.isEmpty, needle.count <= haystack.count else { return [] }
         var found: [Int] = []
         haystack.withUnsafeBytes { h in
@@ -30,7 +30,7 @@ enum Bytes {
         return found
     }
 
-    static func contains(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+    package static func contains(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
         !occurrences(of: needle, in: haystack, limit: 1).isEmpty
     }
 
@@ -69,7 +69,7 @@ enum Bytes {
         bytes.count >= suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix)
     }
 
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+    package static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         while true {
@@ -82,7 +82,7 @@ enum Bytes {
     }
 
     /// CRLF line endings turned into LF.
-    static func normalisingCRLF(_ bytes: [UInt8]) -> [UInt8] {
+    package static func normalisingCRLF(_ bytes: [UInt8]) -> [UInt8] {
         let hasCR = bytes.withUnsafeBytes { $0.count > 0 && memchr($0.baseAddress!, 0x0D, $0.count) != nil }
         guard hasCR else { return bytes }
         var out: [UInt8] = []

@@ -1,17 +1,17 @@
 /// The ways a Codex tool call asks for `apply_patch`, as Codex recognises them: the patch as
 /// the one argument of `apply_patch` (or `applypatch`), or a shell script that is nothing but
 /// `apply_patch <<'EOF'` … `EOF`, optionally after `cd <dir> &&`.
-enum ApplyPatchInvocation {
-    struct Found: Equatable {
-        var patch: String
+package enum ApplyPatchInvocation {
+    package struct Found: Equatable {
+        package var patch: String
         /// The directory a `cd <dir> &&` prefix named, as written.
-        var directory: String?
+        package var directory: String?
     }
 
     static let commands: Set<String> = ["apply_patch", "applypatch"]
 
     /// From an argument vector (`shell`'s `command`, `local_shell`'s `action.command`).
-    static func from(argv: [String]) -> Found? {
+    package static func from(argv: [String]) -> Found? {
         if argv.count == 2, commands.contains(argv[0]) { return Found(patch: argv[1], directory: nil) }
         guard argv.count >= 3 else { return nil }
         let shell = (argv[0].split(separator: "/").last.map(String.init) ?? argv[0]).lowercased()
@@ -30,7 +30,7 @@ enum ApplyPatchInvocation {
     }
 
     /// From a shell script (`exec_command`'s `cmd`, the script of `bash -lc`).
-    static func from(script: String) -> Found? {
+    package static func from(script: String) -> Found? {
         // Split as bytes: Swift reads "\r\n" as one character, not a line end.
         var lines = script.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         while let first = lines.first, first.allSatisfy(\.isWhitespace) { lines.removeFirst() }

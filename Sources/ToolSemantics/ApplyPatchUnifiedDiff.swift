@@ -6,36 +6,38 @@
 /// Recorders use such diffs to say what an edit did (Codex's `patch_apply_end`, SWE-agent's
 /// submission); replay applies them to the file it held before the edit to get the file the
 /// recorder saw after it.
-struct UnifiedDiff: Equatable {
-    struct Line: Equatable {
+package struct UnifiedDiff: Equatable {
+    package struct Line: Equatable {
         /// ` `, `-` or `+`.
-        var tag: UInt8
-        var text: [UInt8]
+        package var tag: UInt8
+        package var text: [UInt8]
         /// A `\ No newline at end of file` marker followed the line.
         var noNewline = false
     }
 
-    struct Hunk: Equatable {
+    package struct Hunk: Equatable {
         var oldStart: Int
         var oldCount: Int
-        var newStart: Int
+        package var newStart: Int
         var newCount: Int
-        var lines: [Line]
+        package var lines: [Line]
     }
 
     /// Where a diff stops fitting the file: the 1-based line, the line the diff expects there
     /// and the line the file has (nil: past its end).
-    struct Misfit: Error, Equatable {
-        var line: Int
-        var expected: String
-        var found: String?
+    package struct Misfit: Error, Equatable {
+        package var line: Int
+        package var expected: String
+        package var found: String?
     }
 
     var hunks: [Hunk]
 
+    package init(hunks: [Hunk]) { self.hunks = hunks }
+
     /// Parses hunks from `lines` starting at `index`, up to the first line that is not part
     /// of a hunk; returns the hunks and the index after them, or nil for a malformed header.
-    static func parseHunks(_ lines: [ArraySlice<UInt8>], from index: Int) -> (hunks: [Hunk], next: Int)? {
+    package static func parseHunks(_ lines: [ArraySlice<UInt8>], from index: Int) -> (hunks: [Hunk], next: Int)? {
         var i = index
         var hunks: [Hunk] = []
         while i < lines.count, lines[i].starts(with: Array("@@ ".utf8)) {
@@ -88,7 +90,7 @@ struct UnifiedDiff: Equatable {
     }
 
     /// A file as lines without their `\n`, and whether the last one had one.
-    static func split(_ bytes: [UInt8]) -> (lines: [ArraySlice<UInt8>], endsWithNewline: Bool) {
+    package static func split(_ bytes: [UInt8]) -> (lines: [ArraySlice<UInt8>], endsWithNewline: Bool) {
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         let ends = bytes.last == 0x0A
         if ends || bytes.isEmpty { lines.removeLast() }
@@ -96,7 +98,7 @@ struct UnifiedDiff: Equatable {
     }
 
     /// The file these hunks make of `original` (nil: the file did not exist).
-    func apply(to original: [UInt8]?) -> Result<[UInt8], Misfit> {
+    package func apply(to original: [UInt8]?) -> Result<[UInt8], Misfit> {
         let (old, oldEndsWithNewline) = UnifiedDiff.split(original ?? [])
         var out: [(text: ArraySlice<UInt8>, newline: Bool)] = []
         var cursor = 0

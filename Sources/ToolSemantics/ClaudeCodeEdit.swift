@@ -2,16 +2,22 @@
 /// match on the file's text (CRLF read as LF and written back as CRLF), unique unless
 /// `replace_all`, an empty `old_string` creates a file, and deleting a string that ends a line
 /// also deletes that line's newline.
-enum ClaudeCodeEdit {
-    struct Replacement {
+package enum ClaudeCodeEdit {
+    package struct Replacement {
         var old: [UInt8]
         var new: [UInt8]
         var replaceAll: Bool
+
+        package init(old: [UInt8], new: [UInt8], replaceAll: Bool) {
+            self.old = old
+            self.new = new
+            self.replaceAll = replaceAll
+        }
     }
 
     /// Applies `edits` in order to `content` (nil: the file does not exist), all or nothing.
     /// Throws `ReplayLimits.Exceeded` before building a result larger than a file may be.
-    static func apply(_ edits: [Replacement], to content: [UInt8]?, path: String = "the file", limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> FileEdit {
+    package static func apply(_ edits: [Replacement], to content: [UInt8]?, path: String = "the file", limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> FileEdit {
         let crlf = content.map { Bytes.contains([0x0D, 0x0A], in: $0) } ?? false
         var text = content.map(Bytes.normalisingCRLF)
         for (i, edit) in edits.enumerated() {

@@ -36,7 +36,7 @@ public struct Drift: Sendable, Equatable {
     }
 
     /// Compares two texts line by line; nil when equal, else a drift at the first difference.
-    static func compare(recorded: [UInt8], replayed: [UInt8], kind: Kind, path: String) -> Drift? {
+    package static func compare(recorded: [UInt8], replayed: [UInt8], kind: Kind, path: String) -> Drift? {
         if recorded == replayed { return nil }
         let a = Bytes.lines(recorded)
         let b = Bytes.lines(replayed)

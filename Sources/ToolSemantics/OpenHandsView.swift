@@ -7,8 +7,8 @@
 /// newline (the text split on `\n` has one); the snippet after an edit is read line by line
 /// with their newlines, so its last empty line is an artifact and is not checked. A line cut
 /// by `<response clipped>` is compared as a prefix and ends the check.
-struct OpenHandsView {
-    struct Line {
+package struct OpenHandsView {
+    package struct Line {
         var number: Int
         var text: [UInt8]
         var clipped: Bool
@@ -19,7 +19,7 @@ struct OpenHandsView {
     static let header = Array("Here's the result of running `cat -n` on ".utf8)
     static let clipMarker = Array("<response clipped>".utf8)
 
-    init?(observation: String, snippet: Bool) {
+    package init?(observation: String, snippet: Bool) {
         let all = Array(observation.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
         guard let at = all.firstIndex(where: { Bytes.contains(Self.header, in: Array($0)) }) else { return nil }
         var out: [Line] = []
@@ -44,7 +44,7 @@ struct OpenHandsView {
     }
 
     /// The first shown line that is not the file's (`text` as the editor reads it), as drift.
-    func compare(with text: [UInt8], path: RepoPath, kind: Drift.Kind) -> Drift? {
+    package func compare(with text: [UInt8], path: RepoPath, kind: Drift.Kind) -> Drift? {
         let fileLines = text.split(separator: 0x0A, omittingEmptySubsequences: false)
         for line in lines {
             guard line.number >= 1, line.number <= fileLines.count else {
@@ -68,8 +68,8 @@ struct OpenHandsView {
 /// checked against the edit replay made: its removed lines must be the lines replay held
 /// before (else `before-image` drift) and the text it gives must be the text replay wrote
 /// (else `after-image` drift). Trailing white space is not compared: the diff dropped it.
-enum OpenHandsDiff {
-    static func check(_ diff: String, before: [UInt8], after: [UInt8], path: RepoPath) -> Drift? {
+package enum OpenHandsDiff {
+    package static func check(_ diff: String, before: [UInt8], after: [UInt8], path: RepoPath) -> Drift? {
         let lines = Array(diff.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
         guard let first = lines.firstIndex(where: { $0.starts(with: Array("@@ ".utf8)) }),
               let (hunks, _) = UnifiedDiff.parseHunks(lines, from: first), !hunks.isEmpty else { return nil }

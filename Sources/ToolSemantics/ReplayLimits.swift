@@ -77,6 +77,12 @@ public struct ReplayLimits: Sendable, Equatable {
         public var limit: Int
         public var variable: Variable
 
+        package init(what: String, limit: Int, variable: Variable) {
+            self.what = what
+            self.limit = limit
+            self.variable = variable
+        }
+
         public var description: String {
             let unit = variable == .spanPaths || variable == .pathDepth
                 ? TextCount.plain(limit)
@@ -94,10 +100,10 @@ public struct ReplayLimits: Sendable, Equatable {
 }
 
 /// Counts as replay's notes write them: `100000`, `256 MiB`.
-enum TextCount {
+package enum TextCount {
     static func plain(_ n: Int) -> String { String(n) }
 
-    static func bytes(_ n: Int) -> String {
+    package static func bytes(_ n: Int) -> String {
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var value = Double(n)
         var unit = 0

@@ -14,20 +14,20 @@
 ///
 /// Text is held as UTF-8 bytes; Python's code-point counting and matching agree with byte
 /// matching on valid UTF-8.
-enum OpenHandsEditor {
-    struct Refusal: Error, Equatable {
-        var message: String
+package enum OpenHandsEditor {
+    package struct Refusal: Error, Equatable {
+        package var message: String
         init(_ message: String) { self.message = message }
     }
 
     /// How many edits of one path `undo_edit` can go back (`FileHistoryManager(max_history_per_file=10)`).
-    static let historyLimit = 10
+    package static let historyLimit = 10
 
     static func show(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// `str_replace` on `text` (already read as the editor reads it): the new text, or the
     /// editor's refusal.
-    static func replace(in text: [UInt8], old oldString: String, new newString: String?, path: String) -> Result<[UInt8], Refusal> {
+    package static func replace(in text: [UInt8], old oldString: String, new newString: String?, path: String) -> Result<[UInt8], Refusal> {
         if newString == oldString {
             return .failure(Refusal("Invalid `new_str` parameter: \(newString ?? ""). No replacement was performed. `new_str` and `old_str` must be different."))
         }
@@ -73,7 +73,7 @@ enum OpenHandsEditor {
     }
 
     /// `insert`: `new` as whole lines after line `line` (0: at the top).
-    static func insert(in text: [UInt8], line: Int64, new newString: String) -> Result<[UInt8], Refusal> {
+    package static func insert(in text: [UInt8], line: Int64, new newString: String) -> Result<[UInt8], Refusal> {
         let lines = lines(text)
         guard line >= 0, line <= Int64(lines.count) else {
             return .failure(Refusal("Invalid `insert_line` parameter: \(line). It should be within the range of allowed values: [0, \(lines.count)]"))
@@ -101,7 +101,7 @@ enum OpenHandsEditor {
     }
 
     /// Python's `str.strip()`: white space (`str.isspace`) removed from both ends.
-    static func strip(_ s: String) -> String {
+    package static func strip(_ s: String) -> String {
         func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || (0x1C...0x1F).contains(c.value) }
         var scalars = Substring(s).unicodeScalars[...]
         while let first = scalars.first, isSpace(first) { scalars = scalars.dropFirst() }

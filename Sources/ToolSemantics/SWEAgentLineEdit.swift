@@ -13,8 +13,8 @@
 /// (`edit 5:3` has line 4 before and after it). What bash
 /// would do that is not modelled here (`edit 0:N`: a negative slice length, an error; numbers
 /// with leading zeros: octal, or an error) is `notModelled`.
-enum SWEAgentLineEdit {
-    enum Failure: Error, Equatable {
+package enum SWEAgentLineEdit {
+    package enum Failure: Error, Equatable {
         /// The function's own refusal, as it printed it.
         case usage(String)
         /// An input whose effect bash decides in a way replay does not follow.
@@ -22,7 +22,7 @@ enum SWEAgentLineEdit {
     }
 
     /// The range `edit`'s first argument names (1-based, inclusive end).
-    static func range(_ arguments: [String]) -> Result<(start: Int, end: Int), Failure> {
+    package static func range(_ arguments: [String]) -> Result<(start: Int, end: Int), Failure> {
         let usage = "Usage: edit <start_line>:<end_line>"
         let argument = arguments.first ?? ""
         if argument.contains(where: { $0 == " " || $0 == "\t" || $0 == "*" || $0 == "?" || $0 == "[" }) || argument.hasPrefix("-") {
@@ -43,7 +43,7 @@ enum SWEAgentLineEdit {
     }
 
     /// `mapfile -t`: the file's lines without their `\n`.
-    static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    package static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         guard !bytes.isEmpty else { return [] }
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         if bytes.last == 0x0A { lines.removeLast() }
@@ -51,7 +51,7 @@ enum SWEAgentLineEdit {
     }
 
     /// The file after `edit start:end` with `text` (the heredoc's lines, each ending in `\n`).
-    static func apply(_ file: [UInt8], start: Int, end: Int, text: [UInt8]) -> [UInt8] {
+    package static func apply(_ file: [UInt8], start: Int, end: Int, text: [UInt8]) -> [UInt8] {
         let old = lines(file)
         let replacement = lines(text)
         let before = old.prefix(max(0, start - 1))
@@ -68,5 +68,5 @@ enum SWEAgentLineEdit {
     }
 
     /// How many lines `edit` read as the replacement (`line_count`).
-    static func lineCount(_ text: [UInt8]) -> Int { lines(text).count }
+    package static func lineCount(_ text: [UInt8]) -> Int { lines(text).count }
 }

@@ -11,16 +11,16 @@
 ///
 /// Text is held here as UTF-8 bytes; counting and matching on them is the same as Python's
 /// on code points, since a valid UTF-8 needle can only match at character boundaries.
-enum SWEAgentEditor {
-    enum Encoding { case utf8, latin1 }
+package enum SWEAgentEditor {
+    package enum Encoding { case utf8, latin1 }
 
-    struct Text {
-        var bytes: [UInt8]
-        var encoding: Encoding
+    package struct Text {
+        package var bytes: [UInt8]
+        package var encoding: Encoding
     }
 
     /// A file's bytes read as the editor reads them.
-    static func read(_ bytes: [UInt8]) -> Text {
+    package static func read(_ bytes: [UInt8]) -> Text {
         if Bytes.isValidUTF8(bytes) { return Text(bytes: universalNewlines(bytes), encoding: .utf8) }
         var utf8: [UInt8] = []
         utf8.reserveCapacity(bytes.count + bytes.count / 8)
@@ -31,7 +31,7 @@ enum SWEAgentEditor {
     }
 
     /// The text written back in `encoding`, or nil when it has characters Latin-1 lacks.
-    static func write(_ text: [UInt8], as encoding: Encoding) -> [UInt8]? {
+    package static func write(_ text: [UInt8], as encoding: Encoding) -> [UInt8]? {
         switch encoding {
         case .utf8: return text
         case .latin1:
@@ -64,7 +64,7 @@ enum SWEAgentEditor {
     }
 
     /// Python's `str.expandtabs(8)` on UTF-8 text.
-    static func expandTabs(_ bytes: [UInt8], size: Int = 8) -> [UInt8] {
+    package static func expandTabs(_ bytes: [UInt8], size: Int = 8) -> [UInt8] {
         guard bytes.contains(0x09) else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 4)
@@ -93,7 +93,7 @@ enum SWEAgentEditor {
     static func show(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// `str_replace`: the new text, or the editor's refusal.
-    static func replace(in text: [UInt8], old oldString: String, new newString: String?, path: String) -> Result<[UInt8], Refusal> {
+    package static func replace(in text: [UInt8], old oldString: String, new newString: String?, path: String) -> Result<[UInt8], Refusal> {
         let content = expandTabs(text)
         let old = expandTabs(oldString)
         let new = expandTabs(newString ?? "")
@@ -115,7 +115,7 @@ enum SWEAgentEditor {
     }
 
     /// `insert`: `new` as lines after line `line` (0: at the top).
-    static func insert(in text: [UInt8], line: Int64, new newString: String) -> Result<[UInt8], Refusal> {
+    package static func insert(in text: [UInt8], line: Int64, new newString: String) -> Result<[UInt8], Refusal> {
         let content = expandTabs(text)
         var lines = content.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         guard line >= 0, line <= Int64(lines.count) else {
@@ -126,8 +126,8 @@ enum SWEAgentEditor {
         return .success(Array(lines.joined(separator: [0x0A])))
     }
 
-    struct Refusal: Error, Equatable {
-        var message: String
+    package struct Refusal: Error, Equatable {
+        package var message: String
         init(_ message: String) { self.message = message }
     }
 }
