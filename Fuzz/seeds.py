@@ -33,7 +33,7 @@ SOURCES = {
     "agent-strace": ["agent-strace/*/*/events.ndjson"],
     "otlp": ["otlp/*.json", "otlp/*.jsonl"],
 }
-TARGETS = ["native", "json", "detect", "apply-patch", "shell-match"] + list(SOURCES)
+TARGETS = ["native", "json", "detect", "tool-semantics", "apply-patch", "shell-match"] + list(SOURCES)
 
 
 def fixture_files(patterns):
@@ -217,6 +217,19 @@ def seeds_for(target):
         return out
     if target == "apply-patch":
         return patch_seeds()
+    if target == "tool-semantics":
+        # file, old string, new string, a count: each editor's ordinary calls, a notebook, a
+        # structuredPatch, an OpenCode patch and the views the editors print.
+        notebook = b'{"cells":[{"id":"c1","cell_type":"code","source":"x = 1","outputs":[]}],"nbformat":4}'
+        return [b"alpha\nbeta\ngamma\n\x00beta\x00BETA\x001",
+                b"one\r\ntwo\r\n\x00two\x00TWO\x001",
+                b"\tdef f():\n\t\treturn 1\n\x00        return 1\x00        return 2\x002",
+                b"a a a\n\x00a\x00bb\x003",
+                notebook + b'\x00{"cell_id":"c1","new_source":"y = 2","edit_mode":"replace"}\x00\x000',
+                b"a\nb\nc\n\x00" + b'[{"oldStart":2,"oldLines":1,"newStart":2,"newLines":1,"lines":["-b","+B"]}]' + b"\x00src/a.py\x001",
+                b"x = 1\n\x00*** Begin Patch\n*** Update File: f\n@@\n-x = 1\n+x = 2\n*** End Patch\x00/r/f\x001",
+                b"a\nb\n\x002:2\x00Here's the result of running `cat -n` on /r/f:\n     1\ta\n     2\tb\n\x001",
+                b"a\nb\n\x001:1\x00[File: /r/f (2 lines total)]\n1:a\n2:b\n\x001"]
     if target == "shell-match":
         # regex, line, glob, name: the shapes sed scripts and globs in the fixtures take.
         return [b"a*b\x00aaab\x00*.py\x00ops.py", b"^ *#.*$\x00  # note\x00[!_]*\x00_init",

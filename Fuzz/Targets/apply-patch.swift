@@ -1,7 +1,7 @@
-import Foundation  // the Replay module imports it; ApplyPatchText uses its String methods
+import ToolSemantics
 
-/// Fuzz target `apply-patch`: Codex's `apply_patch` as replay reads it (compiled together
-/// with `Sources/Replay/ApplyPatch*.swift` except the part that writes to a workspace).
+/// Fuzz target `apply-patch`: Codex's `apply_patch` as replay reads it (linked against the
+/// `ToolSemantics` module, where it lives; the part that writes to a workspace is replay's).
 ///
 /// The input is a patch, optionally followed by a NUL byte and the file it is applied to.
 /// The patch is read the three ways a Codex trace can carry one: found inside a shell script
