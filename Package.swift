@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "ToolSemantics", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "ToolSemantics", "Shell", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "Importers", dependencies: ["Trace"]),
         // Each agent's editors and apply_patch: bytes in, an edit or a failure out; no git.
         .target(name: "ToolSemantics", dependencies: ["Trace", "CFindBytes"]),
-        .target(name: "Replay", dependencies: ["Trace", "Git", "ToolSemantics"]),
+        // The shell model: a command line, a directory and a view of the tree in, effects out.
+        .target(name: "Shell", dependencies: ["ToolSemantics"]),
+        .target(name: "Replay", dependencies: ["Trace", "Git", "ToolSemantics", "Shell"]),
         .target(name: "Analysis", dependencies: ["Trace", "Replay", "ToolSemantics", "Git"]),
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
         // OTLP's messages, generated from opentelemetry-proto (scripts/generate-otlp-proto).
@@ -41,13 +43,13 @@ let package = Package(
         .target(name: "Collector", dependencies: ["Trace", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "ToolSemantics", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
-        .target(name: "Audit", dependencies: ["Trace", "Replay", "Insight"]),
+        .target(name: "Audit", dependencies: ["Trace", "Replay", "Shell", "Insight"]),
         .target(name: "Sessions", dependencies: ["Trace", "Importers", "Replay", "Insight", "Git"]),
         .target(name: "Hooks", dependencies: ["Trace", "Replay", "Git"]),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "ToolSemantics", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
+                "Trace", "Importers", "ToolSemantics", "Shell", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,13 +59,14 @@ let package = Package(
         .testTarget(name: "TraceTests", dependencies: ["TestSupport", "Trace"]),
         .testTarget(name: "ImportersTests", dependencies: ["TestSupport", "Importers", "Trace"]),
         .testTarget(name: "ToolSemanticsTests", dependencies: ["ToolSemantics", "Trace"]),
+        .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "ToolSemantics"]),
         .testTarget(name: "ReplayTests", dependencies: ["TestSupport", "Replay", "ToolSemantics", "Trace", "Git", "Importers"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "BisectTests", dependencies: ["TestSupport", "Bisect", "Replay", "Trace", "Git"]),
         .testTarget(name: "InsightTests", dependencies: ["TestSupport", "Insight", "HTMLReport", "Analysis", "Replay", "Trace", "Git", "Importers"]),
         // Snapshots/: what the commands print, compared by SnapshotTests (not sources).
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),
-        .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Trace"]),
+        .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Shell", "Trace"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Trace"]),
         .testTarget(name: "HooksTests", dependencies: ["TestSupport", "Hooks", "Replay", "Importers", "Trace", "Git"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),

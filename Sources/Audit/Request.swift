@@ -1,5 +1,6 @@
 import Insight
 import Replay
+import Shell
 import Trace
 
 /// What a tool call asked for: the tool, the files it read and wrote, the command it ran

@@ -1,6 +1,4 @@
-import Foundation
 import ToolSemantics
-import Trace
 
 /// Glossary of shell replay.
 ///
@@ -17,40 +15,40 @@ import Trace
 ///
 /// `ShellEffects.evaluate` is pure: a command line, a working directory and a view of the tree
 /// in, a value out. `ShellReplay` applies that value to the workspace.
-struct ShellEffects: Equatable {
-    struct Effect: Equatable {
-        enum Change: Equatable {
+package struct ShellEffects: Equatable {
+    package struct Effect: Equatable {
+        package enum Change: Equatable {
             case write([UInt8], executable: Bool)
             case delete
         }
 
-        var path: RepoPath
-        var change: Change
+        package var path: RepoPath
+        package var change: Change
         /// Whether the result depends only on the command line (text written by `echo`, a
         /// here-document, `touch`, a removal), not on other files' replayed content (`mv`,
         /// `cp`, `sed`): only then does the path match the recording afterwards for certain.
-        var literal: Bool
+        package var literal: Bool
     }
 
     /// The file changes, in the order the commands made them.
-    var effects: [Effect] = []
+    package var effects: [Effect] = []
     /// What replay cannot follow: commands, expansions, files it cannot read.
-    var unknown: [String] = []
+    package var unknown: [String] = []
     /// Known commands that fail on replay where the recorded run may have succeeded, in a way
     /// that hides an effect (a `mv` of a file replay does not have).
-    var missing: [String] = []
+    package var missing: [String] = []
     /// Effects outside the sandbox: happened in the recording, not replayed.
-    var notReplayed: [String] = []
+    package var notReplayed: [String] = []
     /// The exit status replay works out: true for 0, false for non-zero, nil when it cannot
     /// tell.
-    var succeeded: Bool? = true
+    package var succeeded: Bool? = true
     /// The working directory afterwards (nil: replay lost track of it).
-    var directory: String?
+    package var directory: String?
     /// Directories known to exist that git cannot hold (empty ones), afterwards.
-    var directories: Set<RepoPath> = []
+    package var directories: Set<RepoPath> = []
     /// The limit the commands went past (a file, the bytes or the changes of the span): the
     /// span is then refused, and `effects` is not to be applied.
-    var exceeded: ReplayLimits.Exceeded?
+    package var exceeded: ReplayLimits.Exceeded?
     /// Bytes written by `effects`, against the span's limit.
     var writtenBytes = 0
 
@@ -62,7 +60,7 @@ struct ShellEffects: Equatable {
     /// `recordedSuccess`: the recording says the whole command exited 0 (so, in a chain of
     /// `&&`, every command ran and succeeded). `directoryLost`: the shell's working directory
     /// is not known (relative paths are then unknown).
-    static func evaluate(
+    package static func evaluate(
         _ command: String, in directory: String?, root: String?, tree: any ShellTree,
         directories: Set<RepoPath> = [], recordedSuccess: Bool, directoryLost: Bool = false
     ) -> ShellEffects {

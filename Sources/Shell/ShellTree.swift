@@ -1,8 +1,7 @@
-import Git
 import ToolSemantics
 
 /// What is at a path, as a shell command would find it.
-enum ShellNode: Equatable, Sendable {
+package enum ShellNode: Equatable, Sendable {
     case absent
     case file(executable: Bool)
     case directory
@@ -11,41 +10,12 @@ enum ShellNode: Equatable, Sendable {
 }
 
 /// The files a shell command sees: the replayed tree, read-only.
-protocol ShellTree {
+package protocol ShellTree {
     func node(_ path: RepoPath) throws -> ShellNode
     /// A regular file's bytes; nil when there is none.
     func read(_ path: RepoPath) throws -> [UInt8]?
     /// The names in `directory` (nil: the root), in any order.
     func children(_ directory: RepoPath?) throws -> [String]
-}
-
-/// The workspace's current tree as a `ShellTree` (a shell span starts with no pending edits).
-struct WorkspaceShellTree: ShellTree {
-    let workspace: Workspace
-
-    func node(_ path: RepoPath) throws -> ShellNode {
-        guard let e = try workspace.repository.entry(in: workspace.tree, path: path.value) else { return .absent }
-        switch e.mode {
-        case .tree: return .directory
-        case .link: return .symlink
-        case .commit: return .submodule
-        case .blob: return .file(executable: false)
-        case .executable: return .file(executable: true)
-        }
-    }
-
-    func read(_ path: RepoPath) throws -> [UInt8]? { try workspace.read(path) }
-
-    func children(_ directory: RepoPath?) throws -> [String] {
-        let tree: ObjectID
-        if let directory {
-            guard let e = try workspace.repository.entry(in: workspace.tree, path: directory.value), e.mode == .tree else { return [] }
-            tree = e.id
-        } else {
-            tree = workspace.tree
-        }
-        return try workspace.repository.entries(of: tree).map(\.name)
-    }
 }
 
 /// A shell command's view of the files while it runs: a `ShellTree` with the effects of the

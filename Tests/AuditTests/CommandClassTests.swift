@@ -3,6 +3,7 @@ import XCTest
 @testable import Audit
 import Importers
 import Replay
+import Shell
 import Trace
 
 /// Risk classes from a command's words, secrets from paths and output, never from the text

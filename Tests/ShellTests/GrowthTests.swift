@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import XCTest
 
-@testable import Replay
+@testable import Shell
 @testable import ToolSemantics
 
 /// Work that a hostile log chooses the size of grows linearly (issue 19): each case runs at n

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Replay
+@testable import Shell
 @testable import ToolSemantics
 
 /// `ShellEffects.evaluate` with plain values: a command line, a working directory and a tree

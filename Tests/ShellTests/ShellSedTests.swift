@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-@testable import Replay
+@testable import Shell
+import TestSupport
 
 /// `sed` substitutions as GNU sed makes them, checked as plain values and, where GNU sed is
 /// installed, against the real thing.

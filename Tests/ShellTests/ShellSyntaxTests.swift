@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Replay
+@testable import Shell
 
 /// The shell reader: words, quotes, escapes, lists, pipelines, redirections, here-documents;
 /// and what it refuses to read.

@@ -1,4 +1,4 @@
-@testable import Replay
+@testable import Shell
 @testable import ToolSemantics
 
 /// A tree of plain values for the pure shell tests: paths to contents (`->target` makes a
