@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "ToolSemantics", "Shell", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,8 +34,11 @@ let package = Package(
         // The shell model: a command line, a directory and a view of the tree in, effects out.
         .target(name: "Shell", dependencies: ["ToolSemantics"]),
         .target(name: "Replay", dependencies: ["Trace", "Git", "ToolSemantics", "Shell"]),
+        // What a run leaves in its repository (refs, the stored trace, the lock) and the one
+        // entry point that replays and stores.
+        .target(name: "RunStore", dependencies: ["Trace", "Importers", "Git", "Replay"]),
         .target(name: "Analysis", dependencies: ["Trace", "Replay", "ToolSemantics", "Git"]),
-        .target(name: "Bisect", dependencies: ["Trace", "Replay", "Git"]),
+        .target(name: "Bisect", dependencies: ["Trace", "Replay", "RunStore", "Git"]),
         // OTLP's messages, generated from opentelemetry-proto (scripts/generate-otlp-proto).
         .target(name: "OTLPProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Export", dependencies: ["Trace", "Replay", "ToolSemantics", "Git", "Audit", "OTLPProto",
@@ -49,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "ToolSemantics", "Shell", "Replay", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
+                "Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,8 +64,9 @@ let package = Package(
         .testTarget(name: "ToolSemanticsTests", dependencies: ["ToolSemantics", "Trace"]),
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "ToolSemantics"]),
         .testTarget(name: "ReplayTests", dependencies: ["TestSupport", "Replay", "ToolSemantics", "Trace", "Git", "Importers"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["TestSupport", "RunStore", "Replay", "Trace", "Git", "Importers"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Replay", "Trace", "Git", "Importers"]),
-        .testTarget(name: "BisectTests", dependencies: ["TestSupport", "Bisect", "Replay", "Trace", "Git"]),
+        .testTarget(name: "BisectTests", dependencies: ["TestSupport", "Bisect", "Replay", "RunStore", "Trace", "Git"]),
         .testTarget(name: "InsightTests", dependencies: ["TestSupport", "Insight", "HTMLReport", "Analysis", "Replay", "Trace", "Git", "Importers"]),
         // Snapshots/: what the commands print, compared by SnapshotTests (not sources).
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),

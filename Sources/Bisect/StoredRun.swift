@@ -1,6 +1,7 @@
 import Dispatch
 import Git
 import Replay
+import RunStore
 import Trace
 
 /// A run already in the repository: the chain of commits a `agentreplay run` made (found

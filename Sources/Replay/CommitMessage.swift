@@ -3,8 +3,8 @@ import Trace
 
 /// The author line and message of a run's commits: derived from the trace alone (agent name,
 /// span, call id, recorded time in UTC), never from the machine.
-enum CommitMessage {
-    static func signature(header: Trace.Header, time: Int64) -> Signature {
+package enum CommitMessage {
+    package static func signature(header: Trace.Header, time: Int64) -> Signature {
         let name = VisibleText.escape([header.agentName, header.agentVersion].compactMap { $0 }.joined(separator: " "))
         let email = header.agentName.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." } + "@agentreplay.invalid"
         return Signature(name: name, email: email, time: time, offsetMinutes: 0)

@@ -3,6 +3,7 @@ import Bisect
 import Foundation
 import Git
 import Replay
+import RunStore
 import Trace
 
 struct BisectCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Git
 import Replay
+import RunStore
 import Trace
 
 struct BlameCommand: ParsableCommand {
@@ -62,16 +63,9 @@ struct BlameCommand: ParsableCommand {
         }
         let repository = try Repository.open(repo, objectsInMemory: true)
         let progress = console.progress("blame")
-        let spans = try FirstSpan(progress.spans(of: source))
-        let base = try Base.resolve(header: source.header, revision: self.base, sessionStart: spans.sessionStart, in: repository)
-        let run: Run
-        do {
-            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: spans.next)
-        } catch {
-            progress.clear()
-            throw error
-        }
-        progress.clear()
+        // Replayed as `run` replays, storing nothing (and saying nothing of the base).
+        let run = try RunStore.replay(source, onto: repository, base: base, store: false,
+                                      observer: RunStore.Observer(spans: { progress.spans(of: $0) }, finished: { progress.clear() }))
         var final: ObjectID?
         if let entry = try repository.entry(in: run.finalTree, path: path) {
             switch entry.mode {

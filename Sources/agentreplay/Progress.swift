@@ -1,5 +1,6 @@
 import Foundation
 import Importers
+import RunStore
 import Trace
 
 /// The progress line of a long command (`run`, `bisect`): one line on standard error,
@@ -36,6 +37,16 @@ final class Progress {
         guard text != lastShown else { return }
         lastShown = text
         draw(text)
+    }
+
+    /// What `RunStore.replay` reports, shown here and through `console`: the bar follows the
+    /// spans, a phase replaces it, a note clears it first, and it is cleared at the end.
+    func observer(_ console: Console) -> RunStore.Observer {
+        RunStore.Observer(
+            spans: { self.spans(of: $0) },
+            note: { self.clear(); console.note($0) },
+            phase: { self.show($0) },
+            finished: { self.clear() })
     }
 
     /// `source`'s spans, one at a time, moving the bar as they are read (for `Replayer`).

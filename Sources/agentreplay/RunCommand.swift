@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Git
 import Replay
+import RunStore
 import Trace
 
 struct RunCommand: ParsableCommand {
@@ -48,63 +49,13 @@ struct RunCommand: ParsableCommand {
         // Objects stay in memory while replaying (fast, nothing half-written on disk); with
         // refs, they are written as one pack at the end, before the refs.
         let repository = try Repository.open(repo, objectsInMemory: true)
-        if !noRefs {
-            // Said before the replay, not after it: the trace, the pack and the refs all go there.
-            let objects = repository.commonDirectory + "/objects"
-            guard access(objects, W_OK) == 0 else {
-                throw CLIFailure(
-                    message: "\(repo): cannot write the repository's objects (\(objects): \(String(cString: strerror(errno))))",
-                    hint: "replay without writing anything with --no-refs")
-            }
-        }
         let progress = console.progress("run")
-        // The trace is stored on a thread of its own while the replay runs on this one (its
-        // bytes asked for before the first span is read).
-        let store = noRefs ? nil : TraceStore(in: repository, header: source.header, produce: source.native())
-        let spans: FirstSpan
-        let base: Base
+        let run: Run
         do {
-            spans = try FirstSpan(progress.spans(of: source))
-            base = try Base.resolve(header: source.header, revision: self.base, sessionStart: spans.sessionStart, in: repository)
-        } catch {
-            source.cancel()
-            store?.discard()
-            progress.clear()
-            throw error
+            run = try RunStore.replay(source, onto: repository, base: base, store: !noRefs, observer: progress.observer(console))
+        } catch let unwritable as RunStore.Unwritable {
+            throw CLIFailure(message: "\(repo): \(unwritable)", hint: "replay without writing anything with --no-refs")
         }
-        // The hooks' start is said in the summary (RunReport).
-        if base.choice != .recorded, base.choice != .head, base.choice != .option, base.choice != .hooks {
-            progress.clear()
-            console.note(base.explanation)
-        }
-        var run: Run
-        do {
-            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: spans.next)
-        } catch {
-            source.cancel()
-            store?.discard()
-            progress.clear()
-            throw error
-        }
-        if let store {
-            progress.show("writing the run's objects and refs")
-            do {
-                run.refs = try RunRefs.write(
-                    run, storing: store, to: repository,
-                    waiting: {
-                        progress.clear()
-                        console.note(RepositoryLock.waitingMessage($0))
-                    },
-                    notes: {
-                        progress.clear()
-                        console.note($0)
-                    })
-            } catch {
-                progress.clear()
-                throw error
-            }
-        }
-        progress.clear()
         if json {
             console.data(JSONWriter.pretty(RunDocument.json(run)) + "\n")
         } else {

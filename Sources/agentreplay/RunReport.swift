@@ -1,5 +1,6 @@
 import Git
 import Replay
+import RunStore
 import ToolSemantics
 import Trace
 

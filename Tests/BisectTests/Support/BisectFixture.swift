@@ -1,6 +1,7 @@
 import Foundation
 import Git
 import Replay
+import RunStore
 import Trace
 import XCTest
 @testable import Bisect

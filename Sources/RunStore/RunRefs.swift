@@ -1,4 +1,5 @@
 import Git
+import Replay
 import Trace
 
 /// The refs that name runs:

@@ -3,6 +3,7 @@ import XCTest
 
 import Git
 @testable import Replay
+@testable import RunStore
 
 /// The repository's lock in one process: `flock` locks belong to an open file, so two
 /// `RepositoryLock`s of one repository exclude each other here as two processes would.

@@ -1,5 +1,6 @@
 import Dispatch
 import Git
+import Replay
 import Synchronization
 import Trace
 

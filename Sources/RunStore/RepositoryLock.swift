@@ -1,5 +1,6 @@
 import Foundation
 import Git
+import Replay
 
 /// The lock that keeps two agentreplay processes from writing a repository's run refs at
 /// once: `<git directory>/agentreplay/lock` (the common git directory, shared by linked

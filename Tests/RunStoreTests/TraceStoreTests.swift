@@ -4,6 +4,7 @@ import XCTest
 import Git
 import Importers
 @testable import Replay
+@testable import RunStore
 import Trace
 
 /// The trace stored on a thread of its own while the caller takes the spans of a Claude Code
