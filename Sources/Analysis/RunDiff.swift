@@ -1,4 +1,3 @@
-import Dispatch
 import Git
 import Replay
 import Trace
@@ -56,13 +55,11 @@ public struct RunDiff: Sendable {
 extension RunDiff {
     /// Compares `a` and `b`: each a trace (for inputs and outputs) and its run.
     public static func compare(a: (trace: Trace, run: Run), b: (trace: Trace, run: Run)) -> RunDiff {
-        // The two sides' keys are made at once, one per thread (each reads only its own run).
-        let sides = [Unshared(a), Unshared(b)]
-        let calls = [CallsBox(), CallsBox()]
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            calls[i].value = Calls(trace: sides[i].value.trace, run: sides[i].value.run)
-        }
-        let left = calls[0].value!, right = calls[1].value!
+        // The two sides' keys are made at once, the second on another thread (each reads only
+        // its own run).
+        let second = Background { Calls(trace: b.trace, run: b.run) }
+        let left = Calls(trace: a.trace, run: a.run)
+        let right = second.value()
         var entries: [Entry] = []
         for op in SequenceDiff.diff(left.keys, right.keys) {
             switch op {
@@ -176,13 +173,3 @@ struct Calls {
     func sideOrEnd(_ i: Int) -> RunDiff.Side? { i < steps.count ? side(i) : nil }
 }
 
-/// A value read by another thread while the caller waits for it (`concurrentPerform`).
-private struct Unshared<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// A slot one thread fills and the caller reads after the threads have joined.
-private final class CallsBox: @unchecked Sendable {
-    var value: Calls?
-}

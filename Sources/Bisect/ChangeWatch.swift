@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Foundation
 import Git
+import Trace
 
 /// The tracked files a test touched, as the kernel tells them (Linux `inotify`), instead of
 /// an `lstat` of every tracked file after every probe (`StatIndex`): every folder of the
@@ -86,7 +87,7 @@ final class ChangeWatch: ChangeTracker {
         descriptor = -1
         folders = [:]
         watches = [:]
-        Thread.detachNewThread { close(fd) }
+        _ = Background { close(fd) }
     }
 
     /// Watches `folder` and every folder below it on disk.

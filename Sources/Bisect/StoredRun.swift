@@ -33,7 +33,8 @@ public enum StoredRun {
         let bytes = try repository.blob(blob)
         // Parse the trace on another core while this one walks the chain (libgit2 stays on
         // this thread: a repository handle is for one thread at a time).
-        let parsing = Parsing(bytes, name: RunRefs.traceName(traceID) + ":" + RunRefs.traceFile)
+        let name = RunRefs.traceName(traceID) + ":" + RunRefs.traceFile
+        let parsing = Background { () throws(any Error) -> Trace in try StoredRun.parse(bytes, name: name) }
 
         // Walk back to the base.
         var links: [(commit: ObjectID, span: Span.ID)] = []
@@ -55,7 +56,7 @@ public enum StoredRun {
         }
         links.reverse()
         let baseTree = try startTree ?? baseCommit.map { try repository.tree(ofCommit: $0) } ?? ObjectID.emptyTree
-        let trace = try parsing.result()
+        let trace = try parsing.value()
         var indexOf: [Span.ID: Int] = [:]
         for (index, span) in trace.spans.enumerated() { indexOf[span.id] = index }
         // A commit's trailer holds the span id made inert (`VisibleText.escape`): an id with a
@@ -103,24 +104,6 @@ public enum StoredRun {
             utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
         }
         return out
-    }
-
-    /// A trace being parsed on a global queue.
-    private final class Parsing: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var outcome: Result<Trace, Error>?
-
-        init(_ bytes: [UInt8], name: String) {
-            DispatchQueue.global().async {
-                self.outcome = Result { try StoredRun.parse(bytes, name: name) }
-                self.done.signal()
-            }
-        }
-
-        func result() throws -> Trace {
-            done.wait()
-            return try outcome!.get()
-        }
     }
 
     /// A native trace held in memory (a stored blob), read as `TraceReader` reads a file.

@@ -18,11 +18,9 @@ public final class TraceStore: @unchecked Sendable {
     /// Hands the trace's native bytes over in pieces (see `TraceSource.native()`).
     public typealias Producer = (_ sink: ([UInt8]) throws -> Void) throws -> Void
 
-    private let done = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
     private let objects: LooseObjects
-    private var outcome: Result<ObjectID, Error>?
-    private var joined = false
+    private var storing: Background<ObjectID, any Error>!
 
     /// Starts storing the trace of `header` whose native bytes `produce` hands over;
     /// `produce` runs on the new thread, so it must only read what no one changes meanwhile
@@ -31,29 +29,19 @@ public final class TraceStore: @unchecked Sendable {
     public init(in repository: Repository, header: Trace.Header, produce: @escaping Producer) {
         objects = LooseObjects(of: repository)
         let job = Job(objects: objects, header: header, produce: produce)
-        DispatchQueue.global().async {
-            self.outcome = Result { try job.run(stopped: self.stopped) }
-            self.done.signal()
-        }
+        storing = Background { () throws(any Error) -> ObjectID in try job.run(stopped: self.stopped) }
     }
 
     /// The trace commit's id, once it is written (waits for the thread).
     public func commit() throws -> ObjectID {
-        join()
-        return try outcome!.get()
+        try storing.value()
     }
 
     /// Stops the thread at its next piece, waits for it and removes the objects it made.
     public func discard() {
         stopped.store(true, ordering: .relaxed)
-        join()
+        storing.wait()
         objects.removeCreated()
-    }
-
-    private func join() {
-        if joined { return }
-        done.wait()
-        joined = true
     }
 
     struct Stopped: Error {}

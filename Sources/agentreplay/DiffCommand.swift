@@ -1,5 +1,4 @@
 import Analysis
-import Dispatch
 import ArgumentParser
 import Git
 import Importers
@@ -44,16 +43,16 @@ struct DiffCommand: ParsableCommand {
         // The two sessions are replayed at once, each on its own thread with its own
         // repository handle (libgit2: one handle per thread) and in-memory objects; tree ids
         // compare across handles, being content hashes.
-        let work = Unchecked((options: traceOptions, repo: repo, base: base))
-        let sides = [a, b].map { Unchecked<Result<Side, Error>>.Box(path: $0) }
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            sides[i].result = Result {
-                let repository = try Repository.open(work.value.repo, objectsInMemory: true)
-                let replayed = try work.value.options.replay(sides[i].path, onto: repository, base: work.value.base)
-                return Side(trace: replayed.trace, run: replayed.run, hunks: try EditHunks.attribute(replayed.run, repository: repository))
-            }
+        let (options, repo, base, a, b) = (traceOptions, repo, base, a, b)
+        func side(_ path: String) throws -> Side {
+            let repository = try Repository.open(repo, objectsInMemory: true)
+            let replayed = try options.replay(path, onto: repository, base: base)
+            return Side(trace: replayed.trace, run: replayed.run, hunks: try EditHunks.attribute(replayed.run, repository: repository))
         }
-        let left = try sides[0].result!.get(), right = try sides[1].result!.get()
+        let second = Background { () throws(any Error) -> Side in try side(b) }
+        let first = Result { try side(a) }
+        second.wait()
+        let left = try first.get(), right = try second.value()
         let diff = RunDiff.compare(a: (left.trace, left.run), b: (right.trace, right.run))
         let console = consoleOptions.console
         if json {
@@ -69,19 +68,5 @@ struct DiffCommand: ParsableCommand {
         var trace: Trace
         var run: Run
         var hunks: [EditHunk]
-    }
-}
-
-/// A value handed to another thread by hand: the code that uses it keeps each handle on one
-/// thread at a time, which the compiler cannot see.
-struct Unchecked<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-
-    /// A slot one thread fills and another reads after the threads have joined.
-    final class Box: @unchecked Sendable {
-        let path: String
-        var result: Value? = nil
-        init(path: String) { self.path = path }
     }
 }
