@@ -94,6 +94,9 @@ public struct Replayer {
                     outcome.synced = (outcome.synced ?? outcome.paths) + effects.map(\.path)
                     if !changes.isEmpty { outcome.verdict = .applied }
                     adopted = true
+                    // What the unverified calls before it changed is in that tree, put down to
+                    // this call: no later tree can tell it apart any more.
+                    awaitingConfirmation.removeAll()
                 }
                 outcome.unseenEffects = false
                 let line = changes.isEmpty
