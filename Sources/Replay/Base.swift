@@ -50,6 +50,7 @@ public struct Base: Sendable, Equatable {
     public static func resolve(header: Trace.Header, revision: String?, sessionStart: Int64? = nil, in repository: Repository) throws -> Base {
         var commit: ObjectID?
         var choice = Choice.head
+        var recordedFound = false
         let session = try RecordedSession.find(traceID: header.traceID, in: repository)
         if let recorded = header.baseCommit, let id = ObjectID(hex: recorded), (try? repository.tree(ofCommit: id)) != nil {
             if let revision {
@@ -59,7 +60,10 @@ public struct Base: Sendable, Equatable {
                 }
             }
             commit = id
-            choice = .recorded
+            recordedFound = true
+            // The hooks saw the same commit, and the working tree too (the trace names no
+            // base tree): theirs is the exact start.
+            choice = session?.start?.head == id && header.baseTree == nil ? .hooks : .recorded
         } else if let revision {
             commit = try repository.resolveCommit(revision)
             choice = .option
@@ -69,7 +73,7 @@ public struct Base: Sendable, Equatable {
         } else {
             (commit, choice) = try search(before: sessionStart, in: repository)
         }
-        if let recorded = header.baseCommit, choice != .recorded {
+        if let recorded = header.baseCommit, !recordedFound {
             choice = .recordedMissing(recorded, fallback: choice)
         }
         var tree = try commit.map { try repository.tree(ofCommit: $0) } ?? ObjectID.emptyTree

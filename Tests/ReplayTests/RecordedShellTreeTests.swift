@@ -84,3 +84,24 @@ final class RecordedShellTreeTests: XCTestCase {
         XCTAssertEqual(r.run.outcome, .contradicted)
     }
 }
+
+extension RecordedShellTreeTests {
+    /// A trace that names its base commit (a Codex rollout does) and a start the hooks
+    /// recorded on that commit: the hooks' working tree is the start, dirty files and all.
+    func testTheHooksStartRefinesTheTracesOwnBaseCommit() throws {
+        let repo = try TestRepo(self, files: ["a.py": "x=1\n"])
+        try repo.write(["wip.py": "unsaved work\n"])
+        try record(repo, "start")
+        let head = try repo.head
+        let header = Trace.Header(traceID: Trace.Header.traceID(session: ClaudeLog().sessionID), agentName: "native-test", baseCommit: head)
+        let r = try replay(Trace(header: header, spans: []), onto: repo)
+        XCTAssertEqual(r.run.baseChoice, "hooks")
+        XCTAssertEqual(r.run.baseCommit?.hex, head)
+        XCTAssertEqual(try r.file("wip.py", in: r.run.baseTree), "unsaved work\n")
+        // Another commit recorded by the trace: the trace's own base, the hooks' start unused.
+        _ = try repo.git("add", "-A")
+        _ = try repo.git("commit", "-q", "-m", "wip")
+        let other = Trace.Header(traceID: header.traceID, agentName: "native-test", baseCommit: try repo.head)
+        XCTAssertEqual(try replay(Trace(header: other, spans: []), onto: repo).run.baseChoice, "recorded")
+    }
+}
