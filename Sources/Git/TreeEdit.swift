@@ -40,12 +40,15 @@ final class TreeEdit {
     }
 
     /// One directory's entries while it is edited: the level's own, in place, plus the ones
-    /// added.
+    /// added, found by name (a span that adds thousands of files to one directory looked
+    /// through every one added before each new one: quadratic).
     private struct Entries {
         let level: TreeLevels.Level?
         var kept: [TreeEntry]
         var removed = Set<Int>()
-        var added: [TreeEntry] = []
+        /// Entries added, by name; a removed one stays as nil.
+        var added: [TreeEntry?] = []
+        var addedIndex: [String: Int] = [:]
         var changed = false
 
         init(level: TreeLevels.Level?) {
@@ -55,7 +58,7 @@ final class TreeEdit {
 
         func current(_ name: String) -> TreeEntry? {
             if let i = level?.index(of: name), !removed.contains(i) { return kept[i] }
-            return added.first { $0.name == name }
+            return addedIndex[name].flatMap { added[$0] }
         }
 
         mutating func set(_ name: String, _ new: TreeEntry?) {
@@ -66,30 +69,45 @@ final class TreeEdit {
                 }
                 removed.insert(i)
                 changed = true
-                if let new { added.append(new) }
-            } else if let j = added.firstIndex(where: { $0.name == name }) {
-                if let new { added[j] = new } else { added.remove(at: j) }
+                if let new { add(name, new) }
+            } else if let j = addedIndex[name], added[j] != nil || new != nil {
+                added[j] = new
                 changed = true
             } else if let new {
-                added.append(new)
+                add(name, new)
                 changed = true
+            }
+        }
+
+        private mutating func add(_ name: String, _ entry: TreeEntry) {
+            if let j = addedIndex[name] {
+                added[j] = entry
+            } else {
+                addedIndex[name] = added.count
+                added.append(entry)
             }
         }
 
         func inGitOrder() -> [TreeEntry] {
             let old = removed.isEmpty ? kept : kept.indices.filter { !removed.contains($0) }.map { kept[$0] }
-            if added.isEmpty { return old }
-            let new = added.sorted(by: TreeLevels.precedes)
+            let new = added.compactMap { $0 }.sorted(by: TreeLevels.precedes)
+            if new.isEmpty { return old }
+            // Each new entry's place found by a binary search, the old ones between copied
+            // whole: one file added to a directory of k compared names k times.
             var out: [TreeEntry] = []
             out.reserveCapacity(old.count + new.count)
-            var i = 0, j = 0
-            while i < old.count || j < new.count {
-                if j == new.count || i < old.count && TreeLevels.precedes(old[i], new[j]) {
-                    out.append(old[i]); i += 1
-                } else {
-                    out.append(new[j]); j += 1
+            var i = 0
+            for entry in new {
+                var low = i, high = old.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if TreeLevels.precedes(old[middle], entry) { low = middle + 1 } else { high = middle }
                 }
+                out.append(contentsOf: old[i..<low])
+                out.append(entry)
+                i = low
             }
+            out.append(contentsOf: old[i...])
             return out
         }
     }
