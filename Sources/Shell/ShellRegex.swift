@@ -51,6 +51,9 @@ struct ShellRegex: Equatable {
     var anchoredEnd = false
     var items: [Item] = []
 
+    /// Every item is `.*` (`s/.*/&&/`, `s/^.*$/x/`): a match from any start runs to the end.
+    var takesTheRestOfTheLine: Bool { !items.isEmpty && items.allSatisfy { $0.atom == .any && $0.star } }
+
     /// Compiles a BRE (its delimiter escapes already removed).
     init(basic pattern: [Unicode.Scalar]) throws(Unsupported) {
         if pattern.isEmpty { throw Unsupported(reason: "an empty regex (the last regex used)") }
@@ -110,6 +113,14 @@ struct ShellRegex: Equatable {
     /// `Undecided` is thrown exactly when trying the starts in order would have hit a
     /// locale-dependent character before finding the match.
     func firstMatch(in line: [Unicode.Scalar], from: Int, notEmptyAt: Int? = nil, budget: inout Int) throws -> Range<Int>? {
+        if takesTheRestOfTheLine {
+            // `.*` (any number of them, anchored or not) matches all that is left of the line,
+            // whatever it holds (`.` starred is never undecided): no need to walk it.
+            budget -= 1
+            if budget < 0 { throw OverBudget() }
+            guard !anchoredStart || from == 0, from <= line.count, !(from == line.count && notEmptyAt == from) else { return nil }
+            return from..<line.count
+        }
         let accept = items.count
         var current = [Int](repeating: -1, count: accept + 1)  // leftmost start in each state, -1: none
         var next = current

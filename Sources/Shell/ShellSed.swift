@@ -305,22 +305,44 @@ enum ShellSed {
     /// more than the limit.
     static func apply(_ subs: [Substitution], to bytes: [UInt8], limits: ReplayLimits = .current, path: String = "the output") throws -> [UInt8]? {
         if subs.isEmpty || bytes.isEmpty { return bytes }
-        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        var lines = Array(text.unicodeScalars).split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
-        let endsWithNewline = bytes.last == 0x0A
-        if endsWithNewline { lines.removeLast() }
         var budget = ShellRegex.budget(bytes: bytes.count, items: subs.reduce(0) { $0 + $1.regex.items.count })
-        // Bytes, not a String.UnicodeScalarView: appending to a view copied it whole each time.
+        // Line by line from the bytes, as bytes: the whole file as one array of scalars, split
+        // into more, then appended scalar by scalar was four copies of it (`s/.*/&&/` again
+        // and again spent most of its time there).
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        for (n, line) in lines.enumerated() {
+        var line: [Unicode.Scalar] = []
+        let lines = Bytes.lines(bytes)
+        let endsWithNewline = bytes.last == 0x0A
+        for (n, bytesOfLine) in lines.enumerated() {
+            // A newline is never inside a UTF-8 sequence: the file is UTF-8 when each line is.
+            guard decode(bytesOfLine, into: &line) else { return nil }
             var current = line
             for sub in subs { current = try substitute(sub, in: current, budget: &budget, room: limits.fileBytes - out.count) }
-            for c in current { UTF8.encode(c) { out.append($0) } }
+            encode(current, into: &out)
             try limits.checkFile(path, size: out.count)
             if n < lines.count - 1 || endsWithNewline { out.append(0x0A) }
         }
         return out
+    }
+
+    /// `bytes` as Unicode scalars into `line`; false when they are not UTF-8.
+    private static func decode(_ bytes: ArraySlice<UInt8>, into line: inout [Unicode.Scalar]) -> Bool {
+        line.removeAll(keepingCapacity: true)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            line.reserveCapacity(bytes.count)
+            for b in bytes { line.append(Unicode.Scalar(b)) }
+            return true
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return false }
+        line.append(contentsOf: text.unicodeScalars)
+        return true
+    }
+
+    private static func encode(_ scalars: [Unicode.Scalar], into out: inout [UInt8]) {
+        for c in scalars {
+            if c.value < 0x80 { out.append(UInt8(truncatingIfNeeded: c.value)) } else { UTF8.encode(c) { out.append($0) } }
+        }
     }
 
     /// One line with `sub` applied; throws `ReplayLimits.Exceeded` once the line would hold
@@ -330,12 +352,25 @@ enum ShellSed {
         var pos = 0
         var count = 0
         var previousEnd: Int?
+        // Checked before the scalars are appended, so a line past the limit is never built.
+        func grow(by k: Int) throws(ReplayLimits.Exceeded) {
+            let size = out.count.saturatingAdd(k)
+            guard size > room else { return }
+            let limits = ReplayLimits.current
+            throw ReplayLimits.Exceeded(what: "sed would make a line of over \(TextCount.bytes(size))", limit: limits.fileBytes, variable: .fileBytes)
+        }
         while pos <= line.count, let m = try sub.regex.firstMatch(in: line, from: pos, notEmptyAt: previousEnd, budget: &budget) {
-            if out.count > room {
-                let limits = ReplayLimits.current
-                throw ReplayLimits.Exceeded(what: "sed would make a line of over \(TextCount.bytes(out.count))", limit: limits.fileBytes, variable: .fileBytes)
-            }
             count += 1
+            if count >= sub.occurrence {
+                var k = m.lowerBound - pos
+                for piece in sub.replacement {
+                    switch piece {
+                    case .text(let t): k = k.saturatingAdd(t.count)
+                    case .match: k = k.saturatingAdd(m.count)
+                    }
+                }
+                try grow(by: k)
+            }
             out += line[pos..<m.lowerBound]
             if count >= sub.occurrence {
                 for piece in sub.replacement {
