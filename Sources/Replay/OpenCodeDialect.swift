@@ -97,7 +97,7 @@ struct OpenCodeDialect: ToolDialect {
                 result = .failure("input lacks oldString or newString")
                 break
             }
-            result = OpenCodeEdit.apply(to: current, old: old, new: new, replaceAll: e["replaceAll"]?.boolValue ?? false,
+            result = try OpenCodeEdit.apply(to: current, old: old, new: new, replaceAll: e["replaceAll"]?.boolValue ?? false,
                                         isDirectory: isDirectory, path: file ?? path.value)
             guard case .write(let bytes) = result else { break }
             current = bytes

@@ -17,7 +17,11 @@
 package enum OpenCodeEdit {
     package typealias Text = [UInt16]
 
-    package static func apply(to content: [UInt8]?, old: String, new: String, replaceAll: Bool, isDirectory: Bool, path: String) -> FileEdit {
+    /// Throws `ReplayLimits.Exceeded` when the result would be larger than a file may be
+    /// (`replaceAll` with a longer string, or with `$'`, which repeats the rest of the file at
+    /// every occurrence), before building it.
+    package static func apply(to content: [UInt8]?, old: String, new: String, replaceAll: Bool, isDirectory: Bool, path: String,
+                      limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> FileEdit {
         if old == new { return .failure("No changes to apply: oldString and newString are identical.") }
         if old.isEmpty { return .write(Array(new.utf8)) }
         guard let content else { return .failure("File \(path) not found") }
@@ -28,7 +32,7 @@ package enum OpenCodeEdit {
             let lf = Self.replacingAll(Text(s.utf16), [0x0D, 0x0A], with: [0x0A])
             return crlf ? Self.replacingAll(lf, [0x0A], with: [0x0D, 0x0A]) : lf
         }
-        switch replace(text, ending(old), ending(new), replaceAll: replaceAll) {
+        switch try replace(text, ending(old), ending(new), replaceAll: replaceAll, limits: limits, path: path) {
         case .success(let out): return .write(Array(String(decoding: out, as: UTF16.self).utf8))
         case .failure(let failure): return .failure(failure.message)
         }
@@ -36,13 +40,14 @@ package enum OpenCodeEdit {
 
     package struct Failure: Error { package let message: String }
 
-    static func replace(_ content: Text, _ old: Text, _ new: Text, replaceAll: Bool) -> Result<Text, Failure> {
+    static func replace(_ content: Text, _ old: Text, _ new: Text, replaceAll: Bool,
+                        limits: ReplayLimits = .current, path: String = "the file") throws(ReplayLimits.Exceeded) -> Result<Text, Failure> {
         var notFound = true
         for replacer in OpenCodeReplacers.all {
             for search in replacer(content, old) {
                 guard let index = firstIndex(of: search, in: content) else { continue }
                 notFound = false
-                if replaceAll { return .success(jsReplaceAll(content, search, new)) }
+                if replaceAll { return .success(try jsReplaceAll(content, search, new, limits: limits, path: path)) }
                 if lastIndex(of: search, in: content) != index { continue }
                 return .success(Array(content[..<index]) + new + Array(content[(index + search.count)...]))
             }
@@ -95,7 +100,8 @@ package enum OpenCodeEdit {
     /// `hay.replaceAll(search, replacement)`: every occurrence (an empty `search` matches
     /// between every two code units and at both ends), with `$$`, `$&`, `` $` `` and `$'` in
     /// the replacement read as patterns.
-    static func jsReplaceAll(_ hay: Text, _ search: Text, _ replacement: Text) -> Text {
+    static func jsReplaceAll(_ hay: Text, _ search: Text, _ replacement: Text,
+                             limits: ReplayLimits = .current, path: String = "the file") throws(ReplayLimits.Exceeded) -> Text {
         var positions: [Int] = []
         if search.isEmpty {
             positions = Array(0...hay.count)
@@ -106,6 +112,17 @@ package enum OpenCodeEdit {
                 i = at + search.count
             }
         }
+        // The size first (each code unit is at least a byte of UTF-8), from what each pattern
+        // of the replacement adds at a position: nothing is built past the limit.
+        let (fixed, matched, before, after) = patternCounts(replacement)
+        var size = hay.count - positions.count * search.count
+        for at in positions {
+            let rest = max(0, hay.count - at - search.count)
+            size = size.saturatingAdd(fixed).saturatingAdd(matched.saturatingMultiply(search.count))
+                .saturatingAdd(before.saturatingMultiply(at)).saturatingAdd(after.saturatingMultiply(rest))
+            if size > limits.fileBytes { break }
+        }
+        try limits.checkFile(path, size: size)
         var out: Text = []
         var last = 0
         for at in positions {
@@ -115,6 +132,28 @@ package enum OpenCodeEdit {
         }
         out += hay[last...]
         return out
+    }
+
+    /// What `substitution` makes of `replacement`: its literal code units, and how many
+    /// times it holds `$&`, `` $` `` and `$'`.
+    static func patternCounts(_ replacement: Text) -> (fixed: Int, matched: Int, before: Int, after: Int) {
+        let dollar: UInt16 = 0x24
+        var counts = (fixed: 0, matched: 0, before: 0, after: 0)
+        var i = 0
+        while i < replacement.count {
+            if replacement[i] == dollar, i + 1 < replacement.count {
+                switch replacement[i + 1] {
+                case dollar: counts.fixed += 1; i += 2; continue
+                case 0x26: counts.matched += 1; i += 2; continue
+                case 0x60: counts.before += 1; i += 2; continue
+                case 0x27: counts.after += 1; i += 2; continue
+                default: break
+                }
+            }
+            counts.fixed += 1
+            i += 1
+        }
+        return counts
     }
 
     /// GetSubstitution (ECMA-262) for a string pattern: no capture groups.
