@@ -122,7 +122,8 @@ final class ShellReplay {
 
     static func join(_ notes: [String]) -> String {
         var unique: [String] = []
-        for n in notes where !unique.contains(n) { unique.append(n) }
+        var seen: Set<String> = []  // a span past thousands of paths has as many notes
+        for n in notes where seen.insert(n).inserted { unique.append(n) }
         let shown = unique.prefix(3).joined(separator: "; ")
         return unique.count > 3 ? shown + "; and \(unique.count - 3) more" : shown
     }
