@@ -78,9 +78,21 @@ extension Repository {
     /// Rejects paths libgit2 would mis-handle: empty, absolute, trailing slash, empty,
     /// `.` or `..` components, NUL bytes.
     private static func validate(_ path: String, _ function: String) throws {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        let bad = path.isEmpty || path.utf8.contains(0)
-            || components.contains { $0.isEmpty || $0 == "." || $0 == ".." }
+        // Over the bytes: splitting by characters was a tenth of a commit's work.
+        var bad = path.isEmpty
+        var length = 0, dots = 0  // the current component's length and its dots
+        for byte in path.utf8 {
+            if byte == 0 { bad = true; break }
+            if byte == UInt8(ascii: "/") {
+                if length == 0 || length == dots && dots <= 2 { bad = true; break }
+                length = 0
+                dots = 0
+                continue
+            }
+            length += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+        if length == 0 || length == dots && dots <= 2 { bad = true }
         if bad { throw GitError.invalid("invalid tree path '\(path)'", function) }
     }
 

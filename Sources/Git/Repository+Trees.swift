@@ -35,25 +35,31 @@ extension Repository {
     /// One walk down the levels, where asking ``entry(in:path:)`` for each prefix would walk
     /// from the root each time. A path with empty components is answered prefix by prefix.
     public func entries(in tree: ObjectID, along path: String) throws -> [TreeEntry?] {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        if components.contains(where: \.isEmpty) {
-            return try components.indices.map { i in try entry(in: tree, path: components[...i].joined(separator: "/")) }
-        }
-        var out: [TreeEntry?] = []
-        out.reserveCapacity(components.count)
-        var current: ObjectID? = tree
-        for component in components {
-            guard let directory = current else {
-                out.append(nil)
-                continue
+        var path = path
+        let walked: [TreeEntry?]? = try path.withUTF8 { bytes in
+            // Component by component over the path's bytes, as ``entry(in:path:)`` walks.
+            var out: [TreeEntry?] = []
+            var current: ObjectID? = tree
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "/") { end += 1 }
+                if end == start { return nil }  // an empty component: prefix by prefix
+                if let directory = current {
+                    let level = try level(directory)
+                    let e = level.index(ofName: UnsafeBufferPointer(rebasing: bytes[start..<end])).map { level.entries[$0] }
+                    out.append(e)
+                    current = e?.mode == .tree ? e?.id : nil
+                } else {
+                    out.append(nil)
+                }
+                if end == bytes.count { return out }
+                start = end + 1
             }
-            var name = String(component)
-            let level = try level(directory)
-            let e = name.withUTF8 { level.index(ofName: $0) }.map { level.entries[$0] }
-            out.append(e)
-            current = e?.mode == .tree ? e?.id : nil
         }
-        return out
+        if let walked { return walked }
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        return try components.indices.map { i in try entry(in: tree, path: components[...i].joined(separator: "/")) }
     }
 
     /// `git_tree_entry_bypath` (the entry is copied and freed).

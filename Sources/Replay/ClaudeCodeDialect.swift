@@ -174,7 +174,7 @@ struct ClaudeCodeDialect: ToolDialect {
         let after = Bytes.normalisingCRLF(replayed)
         // Most files have no tab at a line's start: compared as they are, they agree without
         // the two copies `shown` makes (a run of 20,000 Edits reads them all).
-        if let plain = StructuredPatch.apply(hunks, to: before), plain == after { return nil }
+        if let plain = StructuredPatch.apply(hunks, to: before), Bytes.equal(plain, after) { return nil }
         guard let expected = StructuredPatch.apply(hunks, to: Self.shown(before)) else { return nil }
         return Drift.compare(recorded: expected, replayed: Self.shown(after), kind: .afterImage, path: path.value)
     }

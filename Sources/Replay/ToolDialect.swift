@@ -65,7 +65,7 @@ struct ReplayContext {
         case (nil, _?):
             drift = Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)")
         case (let seen?, let bytes?):
-            if seen == bytes { return [] }
+            if Bytes.equal(seen, bytes) { return [] }
             guard let d = Drift.compare(recorded: Bytes.normalisingCRLF(seen), replayed: Bytes.normalisingCRLF(bytes), kind: kind, path: path.value) else {
                 return []
             }

@@ -50,8 +50,11 @@ final class Workspace {
     private var pendingBytes = 0
     /// How many pending writes (`files`) and deletions (`deletions`) are below each
     /// directory, so a lookup need not scan every pending path (which made a span of many
-    /// writes quadratic: `cp -r` of thousands of files).
-    private var pendingBelow: [String: (files: Int, deletions: Int)] = [:]
+    /// writes quadratic: `cp -r` of thousands of files). Kept only once a span has more
+    /// than `indexedFrom` pending paths: most spans write one file, and keeping it for them
+    /// was a fifth of a write's work.
+    private var pendingIndex: [String: (files: Int, deletions: Int)]?
+    private static let indexedFrom = 16
     let limits: ReplayLimits
     /// Blob contents by id, for files read more than once.
     private var blobCache: [ObjectID: [UInt8]] = [:]
@@ -83,7 +86,7 @@ final class Workspace {
                 if let bytes = pendingContent { return .entry(.file(bytes, executable: pendingExecutable[path] ?? false)) }
                 return .entry(.absent)
             }
-            if pendingBelow[path.value, default: (0, 0)].files > 0 {
+            if hasPending(below: path, deletions: false) {
                 return .entry(.directory)
             }
         }
@@ -101,7 +104,7 @@ final class Workspace {
     /// its place).
     private func emptiedByPending(_ directory: ObjectID, _ path: RepoPath) throws -> Bool {
         let prefix = path.value + "/"
-        guard pendingBelow[path.value, default: (0, 0)].deletions > 0 else { return false }
+        guard hasPending(below: path, deletions: true) else { return false }
         for (inner, _) in try repository.walk(directory) {
             if pending[RepoPath(unchecked: prefix + inner)] != .some(nil) { return false }
         }
@@ -168,22 +171,42 @@ final class Workspace {
         pending.removeAll()
         pendingExecutable.removeAll()
         pendingBytes = 0
-        pendingBelow.removeAll()
+        pendingIndex = nil
     }
 
-    /// Sets the pending edit of `path` (bytes, or nil: deleted), keeping `pendingBelow`.
+    /// Whether a pending write (or, with `deletions`, a pending deletion) lies below the
+    /// directory `directory`.
+    private func hasPending(below directory: RepoPath, deletions: Bool) -> Bool {
+        if let pendingIndex {
+            let c = pendingIndex[directory.value, default: (0, 0)]
+            return (deletions ? c.deletions : c.files) > 0
+        }
+        let prefix = directory.value.utf8.count
+        return pending.contains { path, edit in
+            let p = path.value.utf8
+            return (edit == nil) == deletions && p.count > prefix && p.starts(with: directory.value.utf8)
+                && p[p.index(p.startIndex, offsetBy: prefix)] == UInt8(ascii: "/")
+        }
+    }
+
+    /// Sets the pending edit of `path` (bytes, or nil: deleted), keeping `pendingIndex`.
     private func stage(_ path: RepoPath, _ edit: [UInt8]??) {
-        func count(_ edit: [UInt8]??, _ delta: Int) {
+        func count(_ path: RepoPath, _ edit: [UInt8]??, _ delta: Int) {
             guard case .some(let content) = edit else { return }
             for parent in path.parents {
-                var c = pendingBelow[parent, default: (0, 0)]
+                var c = pendingIndex![parent, default: (0, 0)]
                 if content == nil { c.deletions += delta } else { c.files += delta }
-                pendingBelow[parent] = c
+                pendingIndex![parent] = c
             }
         }
-        count(pending[path], -1)
+        if pendingIndex != nil { count(path, pending[path], -1) }
         pending[path] = edit
-        count(edit, 1)
+        if pendingIndex != nil {
+            count(path, edit, 1)
+        } else if pending.count > Self.indexedFrom {
+            pendingIndex = [:]
+            for (p, e) in pending { count(p, .some(e), 1) }
+        }
     }
 
     /// Throws when one more edit of `size` bytes at `path` takes the span past its limits.

@@ -107,6 +107,15 @@ package enum Bytes {
         return out
     }
 
+    /// Whether `a` and `b` hold the same bytes (memcmp: `==` on arrays compares element by
+    /// element, and whole files are compared on every Read and Edit).
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+        }
+    }
+
     /// Split on `\n`; a final newline does not start an extra line.
     static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var out = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
