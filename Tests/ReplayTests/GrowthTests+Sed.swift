@@ -14,7 +14,7 @@ extension GrowthTests {
 
     func testSedDoublingTakesTimeLinearInTheBytesMade() throws {
         let subs = try doubling()
-        try assertLinear("s/.*/&&/", n: 1 << 19) { n in
+        try assertLinear("s/.*/&&/", n: 1 << 18) { n in
             let file = Array(repeating: UInt8(ascii: "a"), count: n) + [0x0A]
             return try time(runs: 3) {
                 let out = try XCTUnwrap(try ShellSed.apply(subs, to: file))
@@ -22,7 +22,7 @@ extension GrowthTests {
             }
         }
         // Many lines, each doubled: the output is built line by line, not copied per line.
-        try assertLinear("s/.*/&&/ per line", n: 1 << 15) { n in
+        try assertLinear("s/.*/&&/ per line", n: 1 << 14) { n in
             let file = Array(repeating: Array("ab\n".utf8), count: n).flatMap { $0 }
             return try time(runs: 3) {
                 let out = try XCTUnwrap(try ShellSed.apply(subs, to: file))
@@ -35,7 +35,7 @@ extension GrowthTests {
     /// it read, not in what it would have made.
     func testSedPastTheFileLimitStopsBeforeBuildingTheLine() throws {
         let subs = try doubling()
-        try assertLinear("s/.*/&&/ refused", n: 1 << 19) { n in
+        try assertLinear("s/.*/&&/ refused", n: 1 << 18) { n in
             let file = Array(repeating: UInt8(ascii: "a"), count: n) + [0x0A]
             let limits = ReplayLimits(fileBytes: n + n / 2, spanBytes: .max, spanPaths: .max, pathDepth: .max)
             return try time(runs: 5) {
