@@ -36,12 +36,12 @@ package enum Bytes {
 
     /// The size of `haystack` with `length` bytes replaced by `replacement` at `count`
     /// offsets, saturating: checked against the file limit before anything is built.
-    static func sizeAfterReplacing(_ count: Int, length: Int, with replacement: Int, in haystack: Int) -> Int {
+    package static func sizeAfterReplacing(_ count: Int, length: Int, with replacement: Int, in haystack: Int) -> Int {
         haystack.saturatingAdd(count.saturatingMultiply(replacement - length))
     }
 
     /// `haystack` with `needle` replaced at `offsets` (non-overlapping, ascending).
-    static func replacing(_ offsets: [Int], length: Int, with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
+    package static func replacing(_ offsets: [Int], length: Int, with replacement: [UInt8], in haystack: [UInt8]) -> [UInt8] {
         let size = haystack.count + offsets.count * (replacement.count - length)
         // Bulk copies into a buffer of the final size: one pass, no per-offset growth.
         return [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
@@ -65,7 +65,7 @@ package enum Bytes {
         }
     }
 
-    static func hasSuffix(_ bytes: [UInt8], _ suffix: [UInt8]) -> Bool {
+    package static func hasSuffix(_ bytes: [UInt8], _ suffix: [UInt8]) -> Bool {
         bytes.count >= suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix)
     }
 
@@ -97,7 +97,7 @@ package enum Bytes {
     }
 
     /// LF line endings turned into CRLF.
-    static func usingCRLF(_ bytes: [UInt8]) -> [UInt8] {
+    package static func usingCRLF(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 32)
         for b in bytes {
@@ -109,7 +109,7 @@ package enum Bytes {
 
     /// Whether `a` and `b` hold the same bytes (memcmp: `==` on arrays compares element by
     /// element, and whole files are compared on every Read and Edit).
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return a.withUnsafeBufferPointer { x in
             b.withUnsafeBufferPointer { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
@@ -117,7 +117,7 @@ package enum Bytes {
     }
 
     /// Split on `\n`; a final newline does not start an extra line.
-    static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    package static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var out = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         if out.last?.isEmpty == true { out.removeLast() }
         return out

@@ -82,7 +82,7 @@ final class EditorTableTests: XCTestCase {
         }
     }
 
-    func testOpenCodeEdit() {
+    func testOpenCodeEdit() throws {
         let cases: [(file: String?, old: String, new: String, all: Bool, result: String)] = [
             ("let a = 1\n", "a = 1", "a = 2", false, "=let a = 2\n"),
             ("x\n", "x", "x", false, "!No changes to apply: oldString and newString are identical."),
@@ -96,10 +96,10 @@ final class EditorTableTests: XCTestCase {
             ("abc\n", "zzz", "y", false, "!Could not find oldString in the file. It must match exactly, including whitespace, indentation, and line endings."),
         ]
         for c in cases {
-            let edit = OpenCodeEdit.apply(to: c.file.map { Array($0.utf8) }, old: c.old, new: c.new, replaceAll: c.all, isDirectory: false, path: "f.ts")
+            let edit = try OpenCodeEdit.apply(to: c.file.map { Array($0.utf8) }, old: c.old, new: c.new, replaceAll: c.all, isDirectory: false, path: "f.ts")
             XCTAssertEqual(shown(edit), c.result, "\(c)")
         }
-        XCTAssertEqual(shown(OpenCodeEdit.apply(to: [], old: "a", new: "b", replaceAll: false, isDirectory: true, path: "d")),
+        XCTAssertEqual(shown(try OpenCodeEdit.apply(to: [], old: "a", new: "b", replaceAll: false, isDirectory: true, path: "d")),
                        "!Path is a directory, not a file: d")
     }
 

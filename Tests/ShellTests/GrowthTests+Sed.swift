@@ -1,6 +1,8 @@
 import XCTest
 
-@testable import Replay
+@testable import Shell
+@testable import ToolSemantics
+import TestSupport
 
 /// `sed -i 's/.*/&&/'` again and again doubles a file (issue 19): each run's work follows the
 /// bytes it reads and makes, and a run past the file limit stops before making its line.

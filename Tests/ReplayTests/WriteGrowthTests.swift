@@ -10,7 +10,7 @@ import Trace
 /// tree, so a directory that gains a file per commit is written whole each time. Where the
 /// directories stay small (nested folders) the work is linear in the writes; in one flat
 /// directory it is linear in the bytes of the trees git must hold, and nothing more.
-extension GrowthTests {
+final class WriteGrowthTests: GrowthTestCase {
     /// A native trace of `spans` tool spans, each with its recorded effects.
     func writesTrace(_ spans: [[Effect]]) -> Trace {
         let header = Trace.Header(traceID: "0123456789abcdef0123456789abcdef", agentName: "test-agent", agentVersion: "1",

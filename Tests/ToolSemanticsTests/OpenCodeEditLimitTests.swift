@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Replay
+@testable import ToolSemantics
 
 /// OpenCode's `replaceAll` sizes its result before building it (issue 19): `$'` repeats the
 /// rest of the file at every occurrence, so 100,000 occurrences would make 5·10⁹ code units.
