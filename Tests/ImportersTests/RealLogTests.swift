@@ -68,3 +68,32 @@ final class RealLogTests: XCTestCase {
         XCTAssertGreaterThan(errors, 20)
     }
 }
+
+/// The model's thinking, kept as an llm span's `reasoning` when the log recorded it as text.
+final class ReasoningImportTests: XCTestCase {
+    func testClaudeCodeThinkingBlocksAreTheTurnsReasoning() throws {
+        // A real 2.1.34 excerpt: its first assistant message opens with a thinking block.
+        let path = packageRoot + "/fixtures/audit/claude-code-2.1.34__entireio-cli-denied-edit.jsonl"
+        let raw = try String(contentsOfFile: path, encoding: .utf8)
+        var thinking: [String] = []
+        for line in raw.split(separator: "\n") {
+            let value = try JSONParser.parse(Array(line.utf8))
+            for block in value["message"]?["content"]?.arrayValue ?? [] where block["type"]?.stringValue == "thinking" {
+                if let text = block["thinking"]?.stringValue, !text.isEmpty { thinking.append(text) }
+            }
+        }
+        XCTAssertFalse(thinking.isEmpty, "the fixture has thinking text")
+        let trace = try Importer.load(path: path)
+        let reasoning = trace.spans.filter { $0.kind == .llm }.compactMap { $0.output?["reasoning"]?.stringValue }
+        XCTAssertEqual(reasoning.joined(), thinking.joined(), "every thinking text, once, in order")
+        // A turn without thinking has no member at all (older traces stay byte-identical).
+        let kiliman = try Importer.load(path: packageRoot + "/fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl")
+        XCTAssertTrue(kiliman.spans.allSatisfy { $0.output?["reasoning"] == nil })
+    }
+
+    func testGeminiThoughtsAreTheResponsesReasoning() throws {
+        let trace = try Importer.load(path: packageRoot + "/fixtures/gemini/session-2025-10-18T14-57-5f2c9a1e.json")
+        let reasoning = trace.spans.filter { $0.kind == .llm }.compactMap { $0.output?["reasoning"]?.stringValue }
+        XCTAssertTrue(reasoning.contains("Step 1\nWorking on the next change."), "\(reasoning)")
+    }
+}

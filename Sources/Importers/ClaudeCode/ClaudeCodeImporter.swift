@@ -273,12 +273,17 @@ extension ClaudeCodeImporter {
             let messageID = try message.optionalString("id") ?? lineUUID ?? "line\(line.line)"
             let blocks = try contentBlocks(message)
             var text = ""
+            var reasoning = ""
             var calls: [String] = []
             for (i, block) in blocks.enumerated() {
                 let b = try message.element(block, i, of: "content")
                 switch try b.optionalString("type") {
                 case "text":
                     text += try b.optionalString("text") ?? ""
+                case "thinking":
+                    // Extended thinking as recorded; newer versions often keep only its
+                    // signature (an empty `thinking`), which adds nothing.
+                    reasoning += try b.optionalString("thinking") ?? ""
                 case "tool_use":
                     let id = try b.string("id")
                     guard !id.isEmpty else { throw b.error("id", "empty tool call id") }
@@ -309,7 +314,8 @@ extension ClaudeCodeImporter {
                 var output = span.output?.objectValue ?? []
                 let oldText = output.first { $0.0 == "text" }?.1.stringValue ?? ""
                 let oldCalls = output.first { $0.0 == "tool_calls" }?.1.arrayValue ?? []
-                output = [("text", .string(oldText + text)), ("tool_calls", .array(oldCalls + calls.map(JSON.string)))]
+                let oldReasoning = output.first { $0.0 == "reasoning" }?.1.stringValue ?? ""
+                output = Self.turnOutput(text: oldText + text, calls: oldCalls + calls.map(JSON.string), reasoning: oldReasoning + reasoning)
                 span.output = .object(output)
                 span.endTime = time ?? span.endTime
                 if let usage { try mergeUsage(usage, into: &span.attributes) }
@@ -330,11 +336,18 @@ extension ClaudeCodeImporter {
                 spans.append(Span(
                     id: id, parentID: parent, kind: .llm, name: "chat " + ((try message.optionalString("model")) ?? "model"),
                     startTime: time, endTime: time, status: .ok, attributes: attributes,
-                    output: .object([("text", .string(text)), ("tool_calls", .array(calls.map(JSON.string)))])))
+                    output: .object(Self.turnOutput(text: text, calls: calls.map(JSON.string), reasoning: reasoning))))
                 if first { messageFile[messageID] = sequence }
                 openTurn = (messageID, sequence, spans.endIndex - 1)
             }
             for call in calls { pending[call]?.parent = turnID }
+        }
+
+        /// An llm span's output: the text, the calls, and the thinking when the log kept any.
+        static func turnOutput(text: String, calls: [JSON], reasoning: String) -> [(String, JSON)] {
+            var output: [(String, JSON)] = [("text", .string(text)), ("tool_calls", .array(calls))]
+            if !reasoning.isEmpty { output.append(("reasoning", .string(reasoning))) }
+            return output
         }
 
         /// Usage is repeated on every line of a message: keep the largest value of each count.

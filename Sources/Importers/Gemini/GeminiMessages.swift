@@ -64,7 +64,23 @@ struct GeminiMessages {
             let call = try m.element(value, i, of: "toolCalls")
             callIDs.append(.string(try readCall(call, index: i, messageID: id, turn: turn, time: time)))
         }
-        spans[at].output = .object([("text", .string(text)), ("tool_calls", .array(callIDs))])
+        var output: [(String, JSON)] = [("text", .string(text)), ("tool_calls", .array(callIDs))]
+        let reasoning = Self.thoughts(m)
+        if !reasoning.isEmpty { output.append(("reasoning", .string(reasoning))) }
+        spans[at].output = .object(output)
+    }
+
+    /// A response's `thoughts` (`{subject, description}` each) as one text: the subject on a
+    /// line of its own, then the description. Informational: a thought of another shape is
+    /// left out rather than refused.
+    static func thoughts(_ m: FieldDecoder) -> String {
+        var parts: [String] = []
+        for value in m["thoughts"]?.arrayValue ?? [] {
+            let part = [value["subject"]?.stringValue, value["description"]?.stringValue ?? value.stringValue]
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+            if !part.isEmpty { parts.append(part) }
+        }
+        return parts.joined(separator: "\n\n")
     }
 
     /// One `ToolCallRecord`; returns its call id.
