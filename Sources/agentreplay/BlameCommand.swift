@@ -48,6 +48,18 @@ struct BlameCommand: ParsableCommand {
 
     @OptionGroup var consoleOptions: ConsoleOptions
 
+    /// The blob at `path` in the run's final tree, nil when nothing is there; a directory, a
+    /// link or a submodule there is refused.
+    static func finalBlob(_ path: String, of run: Run, in repository: Repository) throws -> ObjectID? {
+        guard let entry = try repository.entry(in: run.finalTree, path: path) else { return nil }
+        switch entry.mode {
+        case .blob, .executable: return entry.id
+        case .tree: throw CLIFailure(message: "\(path) is a directory after the run, not a file", hint: listHint)
+        case .link: throw CLIFailure(message: "\(path) is a symbolic link after the run, not a file", hint: listHint)
+        case .commit: throw CLIFailure(message: "\(path) is a submodule after the run, not a file", hint: listHint)
+        }
+    }
+
     mutating func run() throws {
         let console = consoleOptions.console
         trace = try SessionArgument.path(trace, repo: repo, console: console)
@@ -66,15 +78,7 @@ struct BlameCommand: ParsableCommand {
         // Replayed as `run` replays, storing nothing (and saying nothing of the base).
         let run = try RunStore.replay(source, onto: repository, base: base, store: false,
                                       observer: RunStore.Observer(spans: { progress.spans(of: $0) }, finished: { progress.clear() }))
-        var final: ObjectID?
-        if let entry = try repository.entry(in: run.finalTree, path: path) {
-            switch entry.mode {
-            case .blob, .executable: final = entry.id
-            case .tree: throw CLIFailure(message: "\(path) is a directory after the run, not a file", hint: Self.listHint)
-            case .link: throw CLIFailure(message: "\(path) is a symbolic link after the run, not a file", hint: Self.listHint)
-            case .commit: throw CLIFailure(message: "\(path) is a submodule after the run, not a file", hint: Self.listHint)
-            }
-        }
+        let final = try Self.finalBlob(path, of: run, in: repository)
         let blame: Blame
         do {
             blame = try Blame(run, path: path, final: final, read: repository.blob)

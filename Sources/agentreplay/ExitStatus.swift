@@ -9,13 +9,15 @@ enum ExitStatus {
         EXIT STATUS
           0    success: a clean run; identical runs (diff); a culprit found
                (bisect); a trace written (import, export); every line blamed
-               (blame); a session shown (show) or its page written (report);
-               a session audited, its --policy kept (audit); every span sent
-               taken by the collector (export --endpoint)
+               (blame); a line or span explained (why); a session shown
+               (show) or its page written (report); a session audited, its
+               --policy kept (audit); every span sent taken by the collector
+               (export --endpoint)
           1    the answer is "no": drift, a mismatch or calls not replayable
                (run); the runs differ (diff); no culprit found (bisect); a
                call that ran breaks the --policy (audit); the collector
-               rejected some spans (export --endpoint)
+               rejected some spans (export --endpoint); no span wrote the
+               line (why)
           2    bad input, usage or trouble: the message names the file, line
                and field, and a hint says what to do
           3    unverified (run): nothing contradicts the replay, but calls may

@@ -93,16 +93,7 @@ enum ShowDocument {
                 ])
             })))
         }
-        if let shell = a.shell {
-            var c: [(String, JSON)] = [("text", .string(shell.command))]
-            switch shell.ending {
-            case .exited(let code): c += [("ending", .string("exited")), ("exit_status", .number(code))]
-            case .succeeded: c += [("ending", .string("succeeded")), ("exit_status", .null)]
-            case .failed: c += [("ending", .string("failed")), ("exit_status", .null)]
-            case .unknown: c += [("ending", .string("unknown")), ("exit_status", .null)]
-            }
-            m.append(("command", .object(c)))
-        }
+        if let shell = a.shell { m.append(("command", command(shell))) }
         if let text = a.text { m.append(("text", .string(text))) }
         if let note = a.note { m.append(("note", .string(note))) }
         if let commit = a.commit { m.append(("commit", .string(commit.hex))) }
@@ -111,6 +102,18 @@ enum ShowDocument {
         let marks = session.highlights(on: a.spanID)
         if !marks.isEmpty { m.append(("highlights", .array(marks.map(highlight)))) }
         return .object(m)
+    }
+
+    /// A shell call: its text, how it ended and its exit status when the log has it.
+    static func command(_ shell: ShellCall) -> JSON {
+        var c: [(String, JSON)] = [("text", .string(shell.command))]
+        switch shell.ending {
+        case .exited(let code): c += [("ending", .string("exited")), ("exit_status", .number(code))]
+        case .succeeded: c += [("ending", .string("succeeded")), ("exit_status", .null)]
+        case .failed: c += [("ending", .string("failed")), ("exit_status", .null)]
+        case .unknown: c += [("ending", .string("unknown")), ("exit_status", .null)]
+        }
+        return .object(c)
     }
 
     static func file(_ f: FileSummary) -> JSON {

@@ -71,6 +71,8 @@ final class SnapshotTests: XCTestCase {
 
     func testBlameReport() throws {
         Snapshot.assert(try run(["blame", session, "calc/ops.py", "--repo", repo]), matches: "blame")
+        Snapshot.assert(try run(["why", session, "calc/ops.py:25", "--repo", repo]), matches: "why")
+        Snapshot.assert(try run(["why", session, "calc/ops.py:15", "--repo", repo]), matches: "why-base-line")
     }
 
     func testBisectReport() throws {
