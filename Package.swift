@@ -71,7 +71,7 @@ let package = Package(
         // Snapshots/: what the commands print, compared by SnapshotTests (not sources).
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),
         .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Shell", "Trace"]),
-        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Trace"]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Insight", "Trace"]),
         .testTarget(name: "HooksTests", dependencies: ["TestSupport", "Hooks", "Replay", "Importers", "Trace", "Git"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector"]),

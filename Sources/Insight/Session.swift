@@ -52,7 +52,8 @@ public struct Session: Sendable {
                 let model = s?.model
                 var cost: Money? = .zero
                 if step.usage.total > 0 {
-                    cost = model.flatMap { prices.price(of: $0) }.map { $0.cost(of: step.usage) }
+                    let hour = s?.attributes[GenAI.cacheCreationHourTokens]?.intValue ?? 0
+                    cost = model.flatMap { prices.price(of: $0) }.map { $0.cost(of: step.usage, hourWrites: hour) }
                 }
                 let text = s?.output?["text"]?.stringValue.map { Action.oneLine($0, 200) }.flatMap { $0.isEmpty ? nil : $0 }
                 turnOf[step.spanID] = turns.count

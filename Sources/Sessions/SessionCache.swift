@@ -9,7 +9,9 @@ struct SessionCache {
     static let schema = "agentreplay.sessions-cache"
     /// 2: output tokens count reasoning (version 1 kept Gemini's thoughts apart, and missed
     /// OpenCode's), so summaries cached by version 1 are made again.
-    static let version: Int64 = 2
+    /// 3: the part of the cache writes kept an hour and the largest prompt per model, for
+    /// one-hour write prices and long-context tiers.
+    static let version: Int64 = 3
 
     struct Entry: Equatable {
         var size: Int64
@@ -71,7 +73,8 @@ extension SessionSummary {
             ("models", .array(models.map { m in
                 .object([
                     ("cache_read", .number(m.usage.cacheReadTokens)), ("cache_write", .number(m.usage.cacheCreationTokens)),
-                    ("input", .number(m.usage.inputTokens)), ("model", .string(m.model)),
+                    ("cache_write_1h", .number(m.hourWrites)), ("input", .number(m.usage.inputTokens)),
+                    ("largest_prompt", .number(m.largestPrompt)), ("model", .string(m.model)),
                     ("output", .number(m.usage.outputTokens)),
                 ])
             })),
@@ -89,7 +92,8 @@ extension SessionSummary {
             guard let name = m["model"]?.stringValue else { return nil }
             let usage = Usage(inputTokens: m["input"]?.intValue ?? 0, outputTokens: m["output"]?.intValue ?? 0,
                               cacheReadTokens: m["cache_read"]?.intValue ?? 0, cacheCreationTokens: m["cache_write"]?.intValue ?? 0)
-            models.append(ModelUsage(model: name, usage: usage))
+            models.append(ModelUsage(model: name, usage: usage, hourWrites: m["cache_write_1h"]?.intValue ?? 0,
+                                     largestPrompt: m["largest_prompt"]?.intValue ?? 0))
         }
         self.init(id: id, path: path, agent: agent, agentVersion: v["agent_version"]?.stringValue, format: format,
                   cwd: v["cwd"]?.stringValue, start: v["start"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },

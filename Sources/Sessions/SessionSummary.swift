@@ -11,6 +11,11 @@ public struct SessionSummary: Sendable, Equatable {
         public var model: String
         /// Output tokens count reasoning (`GenAI.reasoningTokens`), as the importers write them.
         public var usage: Usage
+        /// The part of the cache writes kept an hour (billed at a higher rate).
+        public var hourWrites: Int64 = 0
+        /// The longest prompt (input, cache read and write) of one call: whether a price's
+        /// long-context tier applied to any call.
+        public var largestPrompt: Int64 = 0
     }
 
     /// The agent's own id of the session (what `claude --resume`, `codex resume`, `gemini
@@ -80,12 +85,16 @@ public struct SessionSummary: Sendable, Equatable {
                     unnamedTokens += span.usage.total
                     continue
                 }
-                if let i = byModel[model] {
-                    models[i].usage = models[i].usage + span.usage
-                } else {
-                    byModel[model] = models.count
-                    models.append(ModelUsage(model: model, usage: span.usage))
+                let i = byModel[model] ?? models.count
+                if i == models.count {
+                    byModel[model] = i
+                    models.append(ModelUsage(model: model, usage: Usage()))
                 }
+                let usage = span.usage
+                models[i].usage = models[i].usage + usage
+                models[i].hourWrites = models[i].hourWrites.saturatingAdd(span.attributes[GenAI.cacheCreationHourTokens]?.intValue ?? 0)
+                let prompt = usage.inputTokens.saturatingAdd(usage.cacheReadTokens).saturatingAdd(usage.cacheCreationTokens)
+                models[i].largestPrompt = max(models[i].largestPrompt, prompt)
             case .tool:
                 toolCalls += 1
                 files.formUnion(LoggedPaths.edited(by: span, root: header.repoRoot))
@@ -112,13 +121,19 @@ public struct SessionSummary: Sendable, Equatable {
     }
 
     /// What the session cost at `prices`: the known part, and whether every token was priced.
+    /// The summary keeps tokens per model, not per call: a model whose price has a
+    /// long-context tier and some call of which was above it cannot be priced from them
+    /// (`show` prices each call), so its tokens count as unknown.
     public func cost(prices: PriceTable) -> (known: Money, complete: Bool) {
         var total = Money.zero
         var complete = unnamedTokens == 0
         for m in models {
             guard m.usage.total > 0 else { continue }
-            if let price = prices.price(of: m.model) {
-                total += price.cost(of: m.usage)
+            if var price = prices.price(of: m.model), price.longContext.map({ m.largestPrompt <= $0.above }) ?? true {
+                // No call crossed the tier: the sum is priced at the standard rates (the
+                // tier would look at the sum's prompt, which no call had).
+                price.longContext = nil
+                total += price.cost(of: m.usage, hourWrites: m.hourWrites)
             } else {
                 complete = false
             }

@@ -106,6 +106,8 @@ public enum GenAI {
     /// Of the output tokens, those the model spent reasoning (Gemini's thoughts, Codex's
     /// reasoning): always counted in `outputTokens` too, whatever the agent's own log does.
     public static let reasoningTokens = "gen_ai.usage.reasoning.output_tokens"
+    /// The part of the cache writes kept an hour (Claude Code's `ephemeral_1h_input_tokens`).
+    public static let cacheCreationHourTokens = "agentreplay.usage.cache_creation.1h_input_tokens"
     public static let agentName = "gen_ai.agent.name"
     public static let agentID = "gen_ai.agent.id"
     /// The 1-based line of the source log this span was read from.

@@ -25,7 +25,8 @@ enum ShowDocument {
             ("base", .object([("commit", RunDocument.id(run.baseCommit)), ("tree", .string(run.baseTree.hex))])),
             ("final_tree", .string(run.finalTree.hex)),
             ("clean", .bool(run.clean)),
-            ("prices", .object([("source", .string(session.prices.source)), ("as_of", RunDocument.string(session.prices.asOf))])),
+            ("prices", .object([("source", .string(session.prices.source)), ("as_of", RunDocument.string(session.prices.asOf)),
+                                ("origin", RunDocument.string(session.prices.origin))])),
             ("summary", .object([
                 ("model_turns", .number(session.modelTurns.count)),
                 ("tool_calls", .number(s.toolCalls)),
@@ -146,14 +147,24 @@ enum ShowDocument {
             ("model", .string(m.model)),
             ("turns", .number(m.turns)),
             ("tokens", RunDocument.usage(m.usage)),
-            ("price_per_million", m.price.map { p in
-                .object([
-                    ("input", .number(Price.dollarsPerMillion(p.input))), ("output", .number(Price.dollarsPerMillion(p.output))),
-                    ("cache_read", .number(Price.dollarsPerMillion(p.cacheRead))), ("cache_write", .number(Price.dollarsPerMillion(p.cacheWrite))),
-                ])
-            } ?? .null),
+            ("price_per_million", m.price.map(price) ?? .null),
             ("cost_usd", m.cost.map(usd) ?? .null),
         ])
+    }
+
+    /// A price in dollars per million tokens, with its one-hour cache write and long-context
+    /// tier when it has them.
+    static func price(_ p: Price) -> JSON {
+        func d(_ v: Int64) -> JSON { .number(Price.dollarsPerMillion(v)) }
+        var m: [(String, JSON)] = [("input", d(p.input)), ("output", d(p.output)), ("cache_read", d(p.cacheRead)), ("cache_write", d(p.cacheWrite))]
+        if p.cacheWrite1h != p.cacheWrite { m.append(("cache_write_1h", d(p.cacheWrite1h))) }
+        if let t = p.longContext {
+            var tier: [(String, JSON)] = [("above", .number(t.above)), ("input", d(t.input)), ("output", d(t.output)),
+                                          ("cache_read", d(t.cacheRead)), ("cache_write", d(t.cacheWrite))]
+            if t.cacheWrite1h != t.cacheWrite { tier.append(("cache_write_1h", d(t.cacheWrite1h))) }
+            m.append(("long_context", .object(tier)))
+        }
+        return .object(m)
     }
 
     static func bucket(_ b: Spend.Bucket) -> JSON {

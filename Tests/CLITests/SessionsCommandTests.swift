@@ -157,7 +157,7 @@ final class SessionsCommandTests: XCTestCase {
         let home = try makeHome()
         XCTAssertEqual(try home.run(["sessions"]).status, 0)
         let cache = try String(contentsOfFile: home.cacheFile, encoding: .utf8)
-        XCTAssertTrue(cache.hasPrefix(#"{"schema":"agentreplay.sessions-cache","version":2}"#), cache)
+        XCTAssertTrue(cache.hasPrefix(#"{"schema":"agentreplay.sessions-cache","version":3}"#), cache)
         // The summary comes from the cache while the file's size and time are unchanged.
         try Data(cache.replacingOccurrences(of: "make it three", with: "MAKE IT 3").utf8).write(to: URL(fileURLWithPath: home.cacheFile))
         XCTAssertTrue(try home.run(["sessions"]).stdoutText.contains("“MAKE IT 3”"))

@@ -50,7 +50,7 @@ final class ShowCommandTests: XCTestCase {
             hunks of the final diff
               a.txt @@ -2,1 +2,1 @@  turn 2  10 in, 5 out, 100 cache read, 0 cache write  $0.0001
 
-            cost, at built-in prices (as of 2025-11)
+            cost, at built-in prices (as of litellm 1.110.2)
               claude-sonnet-4-5: 4 turns, 40 in, 20 out, 400 cache read, 0 cache write, $0.0005
               total: 40 in, 20 out, 400 cache read, 0 cache write, $0.0005
               left no trace in the final diff: 1 turn (0 reverted, 1 failed), 10 in, 5 out, 100 cache read, 0 cache write, $0.0001

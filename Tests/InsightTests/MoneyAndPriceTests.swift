@@ -1,4 +1,6 @@
+import Foundation
 import Insight
+import TestSupport
 import Trace
 import XCTest
 
@@ -40,24 +42,101 @@ final class MoneyAndPriceTests: XCTestCase {
 
     func testModelNamesMatchExactlyOrWithASnapshotSuffixOnly() {
         let table = PriceTable.builtIn
-        let opus4 = table.price(of: "claude-opus-4")
-        XCTAssertNotNil(opus4)
-        XCTAssertEqual(table.price(of: "claude-opus-4-20250514"), opus4)
-        XCTAssertEqual(table.price(of: "claude-opus-4@20250514"), opus4)
-        XCTAssertEqual(table.price(of: "anthropic/claude-opus-4-20250514"), opus4)
-        XCTAssertEqual(table.price(of: "gpt-4o-2024-08-06"), table.price(of: "gpt-4o"))
-        XCTAssertEqual(table.price(of: "gpt-4o-mini-2024-07-18"), table.price(of: "gpt-4o-mini"))
+        let opus = table.price(of: "claude-opus-4-6")
+        XCTAssertNotNil(opus)
+        XCTAssertEqual(table.price(of: "claude-opus-4-6-20990101"), opus)
+        XCTAssertEqual(table.price(of: "claude-opus-4-6@20990101"), opus)
+        XCTAssertEqual(table.price(of: "anthropic/claude-opus-4-6-20990101"), opus)
+        XCTAssertEqual(table.price(of: "gpt-4o-2099-08-06"), table.price(of: "gpt-4o"))
         XCTAssertNotEqual(table.price(of: "gpt-4o-mini"), table.price(of: "gpt-4o"))
         // A newer model is not priced like its neighbour: unknown, never guessed.
-        XCTAssertNil(table.price(of: "claude-opus-4-6"))
-        XCTAssertNil(table.price(of: "gpt-5.5"))
+        XCTAssertNil(table.price(of: "claude-opus-4-99"))
+        XCTAssertNil(table.price(of: "gpt-5.99"))
         XCTAssertNil(table.price(of: "my-local-model"))
+    }
+
+    /// The models of the logs people have now (the corpus of real sessions and the fixtures):
+    /// each has the price LiteLLM gives it, long-context tiers and one-hour writes included.
+    func testTheBuiltInTableCoversTheModelsOfRealLogs() {
+        let table = PriceTable.builtIn
+        func p(_ dollars: String) -> Int64 { Price.perToken(dollarsPerMillion: dollars)! }
+        for model in ["gpt-5.5", "gpt-5.6-sol", "claude-opus-4-5-20251101", "claude-opus-4-6", "claude-opus-4-8", "claude-sonnet-4-5-20250929",
+                      "claude-fable-5", "claude-opus-4-20250514", "gpt-5.2-codex", "claude-opus-4-7", "gpt-4o", "gemini-3-flash-preview",
+                      "gemini-2.5-flash", "gpt-5.4", "gemini-2.5-pro", "gemini-3-pro-preview", "claude-haiku-4-5", "gpt-5.1-codex", "gpt-5"] {
+            XCTAssertNotNil(table.price(of: model), model)
+        }
+        // LiteLLM lists these under no provider with a price: unknown, never $0.
+        XCTAssertNil(table.price(of: "gpt-5.3-codex-spark"))
+        XCTAssertNil(table.price(of: "mimo-v2.5-free"))
+        let opus = table.price(of: "claude-opus-4-6")!
+        XCTAssertEqual([opus.input, opus.output, opus.cacheRead, opus.cacheWrite, opus.cacheWrite1h], [p("5"), p("25"), p("0.5"), p("6.25"), p("10")])
+        XCTAssertNil(opus.longContext)
+        let gpt = table.price(of: "gpt-5.4")!
+        XCTAssertEqual(gpt.longContext, Price.LongContext(above: 272_000, input: p("5"), output: p("22.5"), cacheRead: p("0.5"), cacheWrite: 0, cacheWrite1h: 0))
+        let gemini = table.price(of: "gemini-2.5-pro")!
+        XCTAssertEqual(gemini.longContext?.above, 200_000)
+        XCTAssertEqual(gemini.longContext?.input, p("2.5"))
+        XCTAssertEqual(table.origin, "litellm 1.110.2, sha256 8943af58bf9f979c6a4bef815687117ffa341e462a41faed9be17b5c33d3dcc2")
+    }
+
+    func testTheLongContextTierAndHourWritesArePricedCallByCall() {
+        func p(_ dollars: String) -> Int64 { Price.perToken(dollarsPerMillion: dollars)! }
+        let gpt = PriceTable.builtIn.price(of: "gpt-5.4")!
+        let long = Usage(inputTokens: 2_000, outputTokens: 1_000, cacheReadTokens: 300_000)
+        XCTAssertEqual(gpt.cost(of: long).dollars(decimals: 6), "0.182500")
+        let short = Usage(inputTokens: 2_000, outputTokens: 1_000, cacheReadTokens: 200_000)
+        XCTAssertEqual(gpt.cost(of: short).dollars(decimals: 6), "0.070000")
+        // At the threshold exactly, still the standard price.
+        let edge = Usage(inputTokens: 72_000, outputTokens: 0, cacheReadTokens: 200_000)
+        XCTAssertEqual(gpt.cost(of: edge).picodollars, 72_000 * p("2.5") + 200_000 * p("0.25"))
+        let sonnet = Price(input: p("3"), output: p("15"), cacheRead: p("0.3"), cacheWrite: p("3.75"), cacheWrite1h: p("6"))
+        let usage = Usage(inputTokens: 10, outputTokens: 20, cacheReadTokens: 100, cacheCreationTokens: 1_000)
+        XCTAssertEqual(sonnet.cost(of: usage, hourWrites: 400).dollars(decimals: 6), "0.005010")
+        XCTAssertEqual(sonnet.cost(of: usage, hourWrites: 5_000), sonnet.cost(of: usage, hourWrites: 1_000), "never more hour writes than writes")
+    }
+
+    func testLiteLLMPricesAreReadExactlyFromDollarsPerToken() {
+        XCTAssertEqual(Price.perToken(dollarsPerToken: "3e-06"), 3_000_000)
+        XCTAssertEqual(Price.perToken(dollarsPerToken: "1.25e-07"), 125_000)
+        XCTAssertEqual(Price.perToken(dollarsPerToken: "0.000003"), 3_000_000)
+        XCTAssertEqual(Price.perToken(dollarsPerToken: "3.75E-6"), 3_750_000)
+        XCTAssertEqual(Price.perToken(dollarsPerToken: "0"), 0)
+        XCTAssertEqual(Price.perToken(dollarsPerToken: "1e-12"), 1)
+        for bad in ["-3e-06", "1e-13", "abc", "", "1e", "3e-06.5"] {
+            XCTAssertNil(Price.perToken(dollarsPerToken: bad), bad)
+        }
+    }
+
+    /// An excerpt of the pinned LiteLLM file (fixtures/prices): `--prices` reads it with the
+    /// rules the script that generated the built-in table applies, to the same prices.
+    func testALiteLLMFileIsReadAsTheScriptReadsIt() throws {
+        let path = packageRoot + "/fixtures/prices/litellm-1.110.2-excerpt.json"
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        let table = try PriceTable.parse(bytes, name: "excerpt.json")
+        XCTAssertGreaterThanOrEqual(table.entries.count, 10)
+        for entry in table.entries {
+            XCTAssertEqual(entry.price, PriceTable.builtIn.price(of: entry.model), entry.model)
+        }
+        // The first-party entry wins over a reseller's; a region's Azure price is not taken; a
+        // model listed with no price has none.
+        XCTAssertEqual(table.price(of: "claude-opus-4-6")?.input, 5_000_000)
+        XCTAssertEqual(table.price(of: "gpt-5.4")?.input, 2_500_000)
+        XCTAssertEqual(table.price(of: "gemini-3-pro-preview")?.input, 2_000_000)
+        XCTAssertEqual(table.price(of: "claude-opus-4-20250514")?.input, 15_000_000)
+        XCTAssertNil(table.price(of: "gpt-5.3-codex-spark"))
+    }
+
+    func testABadLiteLLMPriceNamesFileLineAndField() {
+        let text = "{\n\"sample_spec\": {},\n\"m\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\",\n \"input_cost_per_token\": \"cheap\", \"output_cost_per_token\": 1e-06}\n}"
+        XCTAssertThrowsError(try PriceTable.parse(Array(text.utf8), name: "l.json")) { error in
+            XCTAssertEqual(String(describing: error), "l.json:3: m.input_cost_per_token: \"cheap\" is not a price in dollars per token (a number ≥ 0, a whole number of picodollars)")
+        }
     }
 
     func testTheBuiltInTableParsesAndNamesEachModelOnce() {
         let table = PriceTable.builtIn
-        XCTAssertEqual(table.asOf, "2025-11")
-        XCTAssertGreaterThan(table.entries.count, 10)
+        XCTAssertEqual(table.asOf, "litellm 1.110.2")
+        XCTAssertGreaterThan(table.entries.count, 100)
         XCTAssertEqual(Set(table.entries.map(\.model)).count, table.entries.count)
         XCTAssertTrue(table.source.hasPrefix("built-in prices"))
     }
@@ -69,7 +148,7 @@ final class MoneyAndPriceTests: XCTestCase {
         """
         let table = try PriceTable.parse(Array(text.utf8), name: "mine.json")
         XCTAssertEqual(table.price(of: "my-model"), Price(input: 1_000_000, output: 2_000_000, cacheRead: 100_000, cacheWrite: 0))
-        XCTAssertNil(table.price(of: "claude-opus-4"), "the file replaces the built-in table")
+        XCTAssertNil(table.price(of: "claude-opus-4-6"), "the file replaces the built-in table")
     }
 
     func testBadPriceFilesNameFileLineAndField() {

@@ -23,10 +23,10 @@ struct SessionFixture {
     }
 
     /// Any session log saved at `log`.
-    init(_ test: XCTestCase, files: [String: String], prices: PriceTable = .builtIn, log path: String) throws {
-        let repo = try TestRepo(test, files: files)
+    init(_ test: XCTestCase, files: [String: String], prices: PriceTable = .builtIn, log path: String, repository existing: String? = nil) throws {
+        let directory = try existing ?? TestRepo(test, files: files).path
         trace = try Importer.load(path: path)
-        let repository = try Repository.open(repo.path, objectsInMemory: true)
+        let repository = try Repository.open(directory, objectsInMemory: true)
         let base = try Base.resolve(header: trace.header, revision: nil, in: repository)
         run = try Replayer(repository: repository).replay(header: trace.header, spans: trace.spans, base: base)
         let hunks = try EditHunks.attribute(run, repository: repository)

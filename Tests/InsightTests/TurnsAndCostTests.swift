@@ -95,7 +95,7 @@ final class TurnsAndCostTests: XCTestCase {
 
     func testAModelWithoutAPriceHasAnUnknownCostNeverAGuess() throws {
         let s = try SessionFixture(self, files: ["a.txt": "one\ntwo\n"]) { log in
-            log.model = "claude-opus-4-6"
+            log.model = "claude-opus-4-99"
             log.edit("a.txt", "two", "2")
         }.session
         XCTAssertNil(s.modelTurns[0].cost)

@@ -361,6 +361,11 @@ extension ClaudeCodeImporter {
                 let old = attributes[target]?.intValue ?? 0
                 attributes[target] = .number(max(old, v))
             }
+            // The part of the cache writes kept an hour, billed at a higher rate.
+            if let hour = try usage.optionalObject("cache_creation")?.optionalInt("ephemeral_1h_input_tokens"), hour > 0 {
+                let old = attributes[GenAI.cacheCreationHourTokens]?.intValue ?? 0
+                attributes[GenAI.cacheCreationHourTokens] = .number(max(old, hour))
+            }
         }
 
         func contentBlocks(_ message: FieldDecoder) throws(TraceError) -> [JSON] {
