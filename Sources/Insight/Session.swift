@@ -26,6 +26,8 @@ public struct Session: Sendable {
     public var files: [FileSummary]
     public var hunks: [HunkCost]
     public var spend: Spend
+    /// The spend by sub-agent and by tool.
+    public var breakdown: CostBreakdown
     public var highlights: [Highlight]
 
     public init(trace: Trace, run: Run, hunks: [EditHunk], prices: PriceTable, highlights: [Highlight] = [],
@@ -135,6 +137,7 @@ public struct Session: Sendable {
         self.files = files.values.sorted { $0.path < $1.path }
         self.hunks = costs
         self.spend = Spend(turns: turns, prices: prices)
+        self.breakdown = CostBreakdown(turns: turns, run: run) { i in span(run.steps[i]) }
     }
 
     /// The turns with a model call.

@@ -19,6 +19,13 @@ public struct Spend: Sendable {
         /// The known part of the cost; `unknownTurns` of the turns have none.
         public var cost = Money.zero
         public var unknownTurns = 0
+
+        public init(turns: Int = 0, usage: Usage = Usage(), cost: Money = .zero, unknownTurns: Int = 0) {
+            self.turns = turns
+            self.usage = usage
+            self.cost = cost
+            self.unknownTurns = unknownTurns
+        }
     }
 
     public var models: [Model] = []
@@ -46,16 +53,11 @@ public struct Spend: Sendable {
             guard turn.spanID != nil else { continue }  // a prompt or event without a model call
             usage = usage + turn.usage
             if let c = turn.cost { cost += c } else { complete = false }
-            func add(_ b: inout Bucket) {
-                b.turns += 1
-                b.usage = b.usage + turn.usage
-                if let c = turn.cost { b.cost += c } else { b.unknownTurns += 1 }
-            }
             switch turn.outcome {
-            case .kept: add(&kept)
-            case .reverted: add(&reverted)
-            case .failed: add(&failed)
-            case .none: add(&other)
+            case .kept: kept.add(turn)
+            case .reverted: reverted.add(turn)
+            case .failed: failed.add(turn)
+            case .none: other.add(turn)
             }
             guard let model = turn.model else { continue }
             if let i = models.firstIndex(where: { $0.model == model }) {

@@ -49,6 +49,17 @@ enum ShowDocument {
                 ("failed", bucket(spend.failed)),
                 ("other", bucket(spend.other)),
                 ("no_trace", bucket(spend.noTrace)),
+                ("main_thread", bucket(session.breakdown.mainThread)),
+                ("subagents", .array(session.breakdown.subagents.map { a in
+                    .object([
+                        ("index", .number(a.step)), ("span_id", .string(a.spanID.rawValue)),
+                        ("agent_id", RunDocument.string(a.agentID)), ("started_by_tool_call_id", RunDocument.string(a.taskCallID)),
+                        ("spend", bucket(a.spend)),
+                    ])
+                })),
+                ("tools", .array(session.breakdown.tools.map { t in
+                    .object([("tool", .string(t.name)), ("calls", .number(t.calls)), ("spend", bucket(t.spend))])
+                })),
             ])),
             ("highlights", .array(session.highlights.map(highlight))),
         ])

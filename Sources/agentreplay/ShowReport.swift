@@ -90,6 +90,34 @@ enum ShowReport {
         let none = spend.noTrace
         out += "  left no trace in the final diff: \(none.turns) turn\(none.turns == 1 ? "" : "s") (\(spend.reverted.turns) reverted, "
         out += "\(spend.failed.turns) failed), " + usage(none.usage) + ", " + bucketCost(none) + "\n"
+        out += breakdown(session.breakdown)
+        return out
+    }
+
+    /// The spend by sub-agent (when the session has any) and by tool.
+    static func breakdown(_ b: CostBreakdown) -> String {
+        var out = ""
+        func line(_ bucket: Spend.Bucket) -> String {
+            "\(plural(bucket.turns, "turn")), " + usage(bucket.usage) + ", " + bucketCost(bucket)
+        }
+        if !b.subagents.isEmpty {
+            out += "\nby thread (each turn once: these add up to the total)\n"
+            out += "  main thread: " + line(b.mainThread) + "\n"
+            for a in b.subagents {
+                var name = "sub-agent #\(a.step)"
+                let ids = [a.agentID.map { "agent \($0)" }, a.taskCallID.map { "started by \($0)" }].compactMap { $0 }
+                if !ids.isEmpty { name += " (" + ids.joined(separator: ", ") + ")" }
+                out += "  " + name + ": " + line(a.spend) + "\n"
+            }
+        }
+        if !b.tools.isEmpty {
+            out += "\nby tool (a turn counts for each tool it asked for: these do not add up to the total)\n"
+            let width = b.tools.map(\.name.count).max() ?? 0
+            for t in b.tools {
+                let calls = t.name == CostBreakdown.noTool ? "" : plural(t.calls, "call") + ", "
+                out += "  " + pad(t.name, width) + "  " + calls + line(t.spend) + "\n"
+            }
+        }
         return out
     }
 

@@ -55,6 +55,11 @@ final class ShowCommandTests: XCTestCase {
               total: 40 in, 20 out, 400 cache read, 0 cache write, $0.0005
               left no trace in the final diff: 1 turn (0 reverted, 1 failed), 10 in, 5 out, 100 cache read, 0 cache write, $0.0001
 
+            by tool (a turn counts for each tool it asked for: these do not add up to the total)
+              Bash  1 call, 1 turn, 10 in, 5 out, 100 cache read, 0 cache write, $0.0001
+              Edit  2 calls, 2 turns, 20 in, 10 out, 200 cache read, 0 cache write, $0.0003
+              Read  1 call, 1 turn, 10 in, 5 out, 100 cache read, 0 cache write, $0.0001
+
             """)
     }
 
@@ -75,6 +80,13 @@ final class ShowCommandTests: XCTestCase {
         XCTAssertTrue(first.stdoutText.contains(#""cost_usd": 0.000540"#), "4 × $0.000135, exact: \(first.stdoutText.prefix(2000))")
         let turns = try XCTUnwrap(doc["turns"] as? [[String: Any]])
         XCTAssertEqual(turns.map { $0["outcome"] as? String }, ["none", "none", "kept", "none", "failed"])
+        let spendDoc = try XCTUnwrap(doc["spend"] as? [String: Any])
+        let tools = try XCTUnwrap(spendDoc["tools"] as? [[String: Any]])
+        XCTAssertEqual(tools.map { $0["tool"] as? String }, ["Bash", "Edit", "Read"])
+        XCTAssertEqual(tools.map { $0["calls"] as? Int }, [1, 2, 1])
+        XCTAssertEqual((tools[1]["spend"] as? [String: Any])?["turns"] as? Int, 2)
+        XCTAssertEqual((spendDoc["main_thread"] as? [String: Any])?["turns"] as? Int, 4)
+        XCTAssertEqual((spendDoc["subagents"] as? [Any])?.count, 0)
         let command = try XCTUnwrap((turns[3]["actions"] as? [[String: Any]])?.first?["command"] as? [String: Any])
         XCTAssertEqual(command["text"] as? String, "ls")
         XCTAssertEqual(command["ending"] as? String, "succeeded")
