@@ -4,10 +4,10 @@ import Trace
 /// `scripts/update-prices` applies when it generates the built-in table (docs/cost.md):
 ///
 /// - a model is an entry with `input_cost_per_token` and `output_cost_per_token` whose `mode`
-///   is `chat` or `responses` (or not given); its name is the key after its last `/` (Azure
-///   only as `azure/NAME`, Bedrock only Anthropic's own `anthropic.NAME-v1:0`);
+///   is `chat` or `responses` (or not given); its name is the key after its last `/` (Bedrock
+///   only Anthropic's own `anthropic.NAME-v1:0`);
 /// - a name several entries give takes the first of Anthropic, OpenAI, Google AI Studio,
-///   Vertex AI, Azure, Bedrock, then any other provider (keys in order);
+///   Vertex AI, Bedrock, then any other provider (keys in order);
 /// - `cache_read` is `cache_read_input_token_cost`, else the input price (LiteLLM's own
 ///   fallback); `cache_write` is `cache_creation_input_token_cost`, else 0; `cache_write_1h`
 ///   is `cache_creation_input_token_cost_above_1hr`, else the standard write;
@@ -17,7 +17,7 @@ import Trace
 /// Prices are dollars per token in LiteLLM (`3e-06`): each must be a whole number of
 /// picodollars per token, or the file is refused naming the key and field.
 enum LiteLLMPrices {
-    static let providers = ["anthropic", "openai", "gemini", "vertex_ai-language-models", "vertex_ai", "azure", "bedrock_converse"]
+    static let providers = ["anthropic", "openai", "gemini", "vertex_ai-language-models", "vertex_ai", "bedrock_converse"]
 
     /// Whether `value` has LiteLLM's shape: an object of model entries, no `schema`.
     static func looksLikeOne(_ value: JSON) -> Bool {
@@ -51,8 +51,6 @@ enum LiteLLMPrices {
     static func modelName(_ key: String, provider: String) -> String? {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         switch provider {
-        case "azure":
-            return parts.count == 2 && parts[0] == "azure" && !parts[1].isEmpty ? String(parts[1]) : nil
         case "bedrock_converse":
             guard parts.count == 1, key.hasPrefix("anthropic.claude-") else { return nil }
             var name = Substring(key.dropFirst("anthropic.".count))
