@@ -20,7 +20,7 @@ struct SessionOptions: ParsableArguments {
     var base: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "A price table to use instead of the built-in one (format: docs/cost.md).", valueName: "file"),
+        "A price table to use instead of the built-in one: agentreplay's format, or LiteLLM's model_prices_and_context_window.json (docs/cost.md).", valueName: "file"),
             completion: .file())
     var prices: String?
 
