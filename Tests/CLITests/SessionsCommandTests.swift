@@ -153,6 +153,19 @@ final class SessionsCommandTests: XCTestCase {
         XCTAssertTrue(first.stdoutText.hasPrefix("{\n  \"prices\""), "keys sorted: \(first.stdoutText.prefix(80))")
     }
 
+    /// `why` takes a session by name like the other commands, and `last` when none is given.
+    func testWhyNamesTheSessionByIdPrefixOrLast() throws {
+        let home = try makeHome()
+        let named = try home.run(["why", "aaaa1", "a.txt:2"])
+        XCTAssertEqual(named.status, 0, "\(named)")
+        XCTAssertTrue(named.stdoutText.hasPrefix("a.txt:2  “three”\nwritten by #"), named.stdoutText)
+        XCTAssertTrue(named.stderrText.contains("aaaa1: claude-code session aaaa1111-0000-4000-8000-000000000001"), named.stderrText)
+        let last = try home.run(["why", "a.txt:1"])
+        XCTAssertTrue(last.stderrText.contains("agentreplay: note: last: "), last.stderrText)
+        XCTAssertEqual(last.status, 1, "line 1 is the base's whichever session is last: \(last)")
+        XCTAssertTrue(last.stdoutText.hasPrefix("a.txt:1 was written by no span of the session: it comes from the base, commit "), last.stdoutText)
+    }
+
     func testCacheIsUsedUntilAFileChanges() throws {
         let home = try makeHome()
         XCTAssertEqual(try home.run(["sessions"]).status, 0)
