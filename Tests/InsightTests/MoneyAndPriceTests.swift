@@ -102,7 +102,9 @@ final class MoneyAndPriceTests: XCTestCase {
         XCTAssertEqual(Price.perToken(dollarsPerToken: "3.75E-6"), 3_750_000)
         XCTAssertEqual(Price.perToken(dollarsPerToken: "0"), 0)
         XCTAssertEqual(Price.perToken(dollarsPerToken: "1e-12"), 1)
-        for bad in ["-3e-06", "1e-13", "abc", "", "1e", "3e-06.5"] {
+        XCTAssertEqual(Price.perToken(dollarsPerToken: "1e+3"), 1_000_000_000_000_000)
+        // Too large for picodollars in 64 bits, or an exponent past any price: refused, no trap.
+        for bad in ["-3e-06", "1e-13", "abc", "", "1e", "3e-06.5", "9e30", "1e400", "123456789012345678901", "e5", ".", "1.2.3e-6"] {
             XCTAssertNil(Price.perToken(dollarsPerToken: bad), bad)
         }
     }
