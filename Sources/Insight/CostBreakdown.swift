@@ -67,8 +67,10 @@ public struct CostBreakdown: Sendable {
                 if agentAt[a] == nil {
                     agentAt[a] = subagents.count
                     let s = span(a)
-                    subagents.append(Subagent(step: a, spanID: run.steps[a].spanID, agentID: s?.attributes[GenAI.agentID]?.stringValue,
-                                              taskCallID: s?.attributes["agentreplay.parent_tool_call.id"]?.stringValue, spend: Spend.Bucket()))
+                    subagents.append(
+                        Subagent(
+                            step: a, spanID: run.steps[a].spanID, agentID: s?.attributes[GenAI.agentID]?.stringValue,
+                            taskCallID: s?.attributes["agentreplay.parent_tool_call.id"]?.stringValue, spend: Spend.Bucket()))
                 }
                 subagents[agentAt[a]!].spend.add(turn)
             } else {

@@ -55,7 +55,8 @@ enum LiteLLMPrices {
             guard parts.count == 1, key.hasPrefix("anthropic.claude-") else { return nil }
             var name = Substring(key.dropFirst("anthropic.".count))
             if let v = name.range(of: "-v", options: .backwards),
-               name[v.upperBound...].allSatisfy({ $0.isNumber || $0 == ":" }), !name[v.upperBound...].isEmpty {
+                name[v.upperBound...].allSatisfy({ $0.isNumber || $0 == ":" }), !name[v.upperBound...].isEmpty
+            {
                 name = name[..<v.lowerBound]
             }
             return String(name)
@@ -88,7 +89,9 @@ enum LiteLLMPrices {
         }
         var tier: Price.LongContext? = nil
         if thresholds.count > 1 {
-            throw fail("input_cost_per_token_above_…", "more than one long-context tier (\(thresholds.sorted().map { "\($0)k" }.joined(separator: ", "))): not supported")
+            throw fail(
+                "input_cost_per_token_above_…",
+                "more than one long-context tier (\(thresholds.sorted().map { "\($0)k" }.joined(separator: ", "))): not supported")
         }
         if let n = thresholds.first {
             let s = "_above_\(n)k_tokens"

@@ -241,11 +241,13 @@ public struct Why: Sendable {
     }
 
     static func call(_ step: Run.Step, span: Span?, path: String?) -> Call {
-        let recovered = path.flatMap { p in step.recovered.first { $0.path == p } }
+        let recovered =
+            path.flatMap { p in step.recovered.first { $0.path == p } }
             ?? (path == nil ? step.recovered.first : nil)
-        return Call(place: Place(index: step.index, span: span, id: step.spanID), name: step.name, tool: step.toolName,
-                    callID: step.callID, verdict: step.verdict, failed: span?.failed ?? false, paths: step.paths,
-                    shell: span.flatMap(ShellCall.init), commit: step.commit, recoveredFrom: recovered?.observedAt, note: step.note)
+        return Call(
+            place: Place(index: step.index, span: span, id: step.spanID), name: step.name, tool: step.toolName,
+            callID: step.callID, verdict: step.verdict, failed: span?.failed ?? false, paths: step.paths,
+            shell: span.flatMap(ShellCall.init), commit: step.commit, recoveredFrom: recovered?.observedAt, note: step.note)
     }
 
     /// A message's or an output's text: a string, the text blocks of an array

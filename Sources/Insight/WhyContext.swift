@@ -50,9 +50,11 @@ extension Why {
                 } else {
                     kind = .tool
                 }
-                out.append(Seen(place: Place(index: i, span: span, id: step.spanID), kind: kind, name: step.name, tool: step.toolName,
-                                callID: step.callID, paths: step.paths, shell: shell, verdict: step.verdict, failed: failed,
-                                output: Why.text(span?.output)))
+                out.append(
+                    Seen(
+                        place: Place(index: i, span: span, id: step.spanID), kind: kind, name: step.name, tool: step.toolName,
+                        callID: step.callID, paths: step.paths, shell: shell, verdict: step.verdict, failed: failed,
+                        output: Why.text(span?.output)))
             }
             return out
         }
@@ -99,7 +101,8 @@ extension Why {
             let floor = context ?? -1
             while i > floor {
                 if run.steps[i].kind == .user, span(at: i)?.attributes["agentreplay.meta"]?.boolValue != true,
-                   self.context(of: i) == context {
+                    self.context(of: i) == context
+                {
                     return i
                 }
                 i -= 1

@@ -9,7 +9,8 @@ import Trace
 struct WhyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "why",
-        abstract: "Show why a line of a file (or a span) is there: the call that wrote it, the model turn that asked, the prompt, what the agent had seen.",
+        abstract:
+            "Show why a line of a file (or a span) is there: the call that wrote it, the model turn that asked, the prompt, what the agent had seen.",
         discussion: """
             The session is replayed in memory (nothing is written to the repository), as for \
             `blame`. For FILE:LINE, the span that last wrote the line; then the model turn that \
@@ -35,8 +36,10 @@ struct WhyCommand: ParsableCommand {
             range, no such span
             """)
 
-    @Argument(help: ArgumentHelp("[SESSION] TARGET: the session log or name (default: last), then FILE:LINE, #N or a span id.",
-                                 valueName: "session-or-target"))
+    @Argument(
+        help: ArgumentHelp(
+            "[SESSION] TARGET: the session log or name (default: last), then FILE:LINE, #N or a span id.",
+            valueName: "session-or-target"))
     var arguments: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
@@ -78,8 +81,9 @@ struct WhyCommand: ParsableCommand {
             case .success(let path): target = .line(path: path, number: number)
             case .failure(let refusal):
                 let root = loaded.header.repoRoot.map { " (the trace's recorded root is \($0))" } ?? ""
-                throw CLIFailure(message: "\(file): not a file of the repository: \(refusal)\(root)",
-                                 hint: "name the file relative to the repository's top, e.g. src/main.c")
+                throw CLIFailure(
+                    message: "\(file): not a file of the repository: \(refusal)\(root)",
+                    hint: "name the file relative to the repository's top, e.g. src/main.c")
             }
             if case let .line(path, _) = target { final = try BlameCommand.finalBlob(path, of: run, in: repository) }
         }

@@ -14,10 +14,16 @@ enum WhyDocument {
         var m: [(String, JSON)] = [("schema", .string("agentreplay.why")), ("version", .number(version))]
         m.append(("target", target(why.target)))
         m.append(("base_commit", RunDocument.id(why.baseCommit)))
-        m.append(("line", why.line.map { l in
-            .object([("path", .string(l.path)), ("line", .number(l.number)), ("text", .string(l.text)),
-                     ("blob", .string(l.blob.hex)), ("lines_in_file", .number(l.count))])
-        } ?? .null))
+        m.append(
+            (
+                "line",
+                why.line.map { l in
+                    .object([
+                        ("path", .string(l.path)), ("line", .number(l.number)), ("text", .string(l.text)),
+                        ("blob", .string(l.blob.hex)), ("lines_in_file", .number(l.count)),
+                    ])
+                } ?? .null
+            ))
         m.append(("written_by", why.call.map(call) ?? .null))
         m.append(("turn", why.turn.map(turn) ?? .null))
         m.append(("agent", why.agent.map(place) ?? .null))
@@ -56,8 +62,10 @@ enum WhyDocument {
 
     static func call(_ c: Why.Call) -> JSON {
         var m = place(c.place).objectValue!
-        m += [("name", .string(c.name)), ("tool", RunDocument.string(c.tool)), ("tool_call_id", RunDocument.string(c.callID)),
-              ("verdict", .string(c.verdict.rawValue)), ("failed", .bool(c.failed)), ("paths", .array(c.paths.map(JSON.string)))]
+        m += [
+            ("name", .string(c.name)), ("tool", RunDocument.string(c.tool)), ("tool_call_id", RunDocument.string(c.callID)),
+            ("verdict", .string(c.verdict.rawValue)), ("failed", .bool(c.failed)), ("paths", .array(c.paths.map(JSON.string))),
+        ]
         m.append(("command", c.shell.map(ShowDocument.command) ?? .null))
         m.append(("commit", RunDocument.id(c.commit)))
         m.append(("recovered_from_index", c.recoveredFrom.map { .number($0) } ?? .null))
@@ -67,18 +75,22 @@ enum WhyDocument {
 
     static func turn(_ t: Why.ModelTurn) -> JSON {
         var m = place(t.place).objectValue!
-        m += [("number", .number(t.number)), ("model", RunDocument.string(t.model)), ("tokens", RunDocument.usage(t.usage)),
-              ("text", .string(t.text)), ("reasoning", RunDocument.string(t.reasoning)),
-              ("tool_call_ids", .array(t.calls.map(JSON.string)))]
+        m += [
+            ("number", .number(t.number)), ("model", RunDocument.string(t.model)), ("tokens", RunDocument.usage(t.usage)),
+            ("text", .string(t.text)), ("reasoning", RunDocument.string(t.reasoning)),
+            ("tool_call_ids", .array(t.calls.map(JSON.string))),
+        ]
         return .object(m)
     }
 
     static func seen(_ s: Why.Seen) -> JSON {
         var m = place(s.place).objectValue!
-        m += [("kind", .string(s.kind.rawValue)), ("name", .string(s.name)), ("tool", RunDocument.string(s.tool)),
-              ("tool_call_id", RunDocument.string(s.callID)), ("paths", .array(s.paths.map(JSON.string))),
-              ("command", s.shell.map(ShowDocument.command) ?? .null), ("verdict", .string(s.verdict.rawValue)), ("failed", .bool(s.failed)),
-              ("output", .string(s.output))]
+        m += [
+            ("kind", .string(s.kind.rawValue)), ("name", .string(s.name)), ("tool", RunDocument.string(s.tool)),
+            ("tool_call_id", RunDocument.string(s.callID)), ("paths", .array(s.paths.map(JSON.string))),
+            ("command", s.shell.map(ShowDocument.command) ?? .null), ("verdict", .string(s.verdict.rawValue)), ("failed", .bool(s.failed)),
+            ("output", .string(s.output)),
+        ]
         return .object(m)
     }
 
@@ -118,7 +130,8 @@ enum WhyDocument {
             out += ", " + call.verdict.rawValue + (call.failed ? ", failed as recorded" : "") + "\n"
             if let shell = call.shell { out += "  `" + firstLine(shell.command) + "`" + ending(shell.ending) + "\n" }
             if let from = call.recoveredFrom {
-                out += "  " + p.paint("recovered (inferred from #\(from))", .warning)
+                out +=
+                    "  " + p.paint("recovered (inferred from #\(from))", .warning)
                     + ": replay did not see this call change the file; it adopted what the log showed at #\(from) as this shell call's effect\n"
             }
             if let note = call.note { out += "  note: " + note + "\n" }

@@ -21,13 +21,20 @@ final class WhyCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, "\(r)")
         XCTAssertEqual(r.stderrText, "")
         let out = r.stdoutText
-        XCTAssertTrue(out.hasPrefix("calc/ops.py:25  “        raise ZeroDivisionError(\"calc.divide: cannot divide by zero\")”\n"
-            + "written by #7 Edit (toolu_01lg019djkW43qNQoP5lLWOC) calc/ops.py\n"
-            + "  span 071818bd751e6733, log line 12 (result on line 13), commit "), out)
-        XCTAssertTrue(out.contains("\nmodel turn 3 (#6) claude-opus-4-6  span c75397bebd398a4a, log line 11\n  text:\n"
-            + "    I'll add `divide` after `multiply`, with an explicit check for zero.\n  reasoning: not recorded in the log\n"), out)
+        XCTAssertTrue(
+            out.hasPrefix(
+                "calc/ops.py:25  “        raise ZeroDivisionError(\"calc.divide: cannot divide by zero\")”\n"
+                    + "written by #7 Edit (toolu_01lg019djkW43qNQoP5lLWOC) calc/ops.py\n"
+                    + "  span 071818bd751e6733, log line 12 (result on line 13), commit "), out)
+        XCTAssertTrue(
+            out.contains(
+                "\nmodel turn 3 (#6) claude-opus-4-6  span c75397bebd398a4a, log line 11\n  text:\n"
+                    + "    I'll add `divide` after `multiply`, with an explicit check for zero.\n  reasoning: not recorded in the log\n"), out)
         XCTAssertTrue(out.contains("\nprompt in force (#0)  span 78704a484e2a84f5, log line 3\n"), out)
-        XCTAssertTrue(out.contains("\nseen before turn 3 (since the prompt): 3 calls\n  #2 read     Read calc/ops.py  span 997ae73d7b153d85, log line 5 (result on line 6)\n"), out)
+        XCTAssertTrue(
+            out.contains(
+                "\nseen before turn 3 (since the prompt): 3 calls\n  #2 read     Read calc/ops.py  span 997ae73d7b153d85, log line 5 (result on line 6)\n"
+            ), out)
         XCTAssertTrue(out.contains("      │ … 13 more lines (--full shows them)\n"), out)
         XCTAssertTrue(out.hasSuffix("\n(texts clipped: --full prints them whole; --json has them whole)\n"), out)
         // --full: nothing clipped, every line of the Read shown.
@@ -59,7 +66,9 @@ final class WhyCommandTests: XCTestCase {
     func testABaseLineIsAnsweredWithStatusOneAndItsCommit() throws {
         let r = try CLI.run(["why", session, "calc/ops.py:15", "--repo", repo], in: packageRoot)
         XCTAssertEqual(r.status, 1, "\(r)")
-        XCTAssertEqual(r.stdoutText, """
+        XCTAssertEqual(
+            r.stdoutText,
+            """
             calc/ops.py:15 was written by no span of the session: it comes from the base, commit 4d3d3471eab70986575dcbedb306f313b9aed5d3
               “    \"\"\"Return the product of a and b.\"\"\"”
 

@@ -13,7 +13,8 @@ final class CostBreakdownTests: XCTestCase {
     func testThreadsAddUpAndToolsCountEachTurnOncePerTool() throws {
         let log = packageRoot + "/fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl"
         let base = try makeTemporaryDirectory(self, "breakdown") + "/base"
-        let rebuilt = try Subprocess.run("/usr/bin/env", ["python3", packageRoot + "/fixtures/scripts/rebuild-claude-base.py", log, base], in: packageRoot)
+        let rebuilt = try Subprocess.run(
+            "/usr/bin/env", ["python3", packageRoot + "/fixtures/scripts/rebuild-claude-base.py", log, base], in: packageRoot)
         XCTAssertEqual(rebuilt.status, 0, rebuilt.stderrText)
         let s = try SessionFixture(self, files: [:], log: log, repository: base).session
         let b = s.breakdown

@@ -112,8 +112,9 @@ final class WhyTests: XCTestCase {
             XCTAssertEqual([path, String(line), text], ["calc/ops.py", "15", "    \"\"\"Return the product of a and b.\"\"\""])
             XCTAssertEqual(base?.hex, "4d3d3471eab70986575dcbedb306f313b9aed5d3")
             XCTAssertNil(seenAt)
-            XCTAssertEqual(String(describing: error),
-                           "calc/ops.py:15 was written by no span of the session: it comes from the base, commit 4d3d3471eab70986575dcbedb306f313b9aed5d3")
+            XCTAssertEqual(
+                String(describing: error),
+                "calc/ops.py:15 was written by no span of the session: it comes from the base, commit 4d3d3471eab70986575dcbedb306f313b9aed5d3")
         }
         XCTAssertThrowsError(try r.why(.line(path: "calc/ops.py", number: 27))) { error in
             XCTAssertEqual(String(describing: error), "calc/ops.py:27: the file has 26 lines after the run")
@@ -145,7 +146,8 @@ final class WhyTests: XCTestCase {
     func testASubAgentsEditHasTheSubAgentsPromptAndReads() throws {
         let log = packageRoot + "/fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl"
         let base = try makeTemporaryDirectory(self, "why-real") + "/base"
-        let rebuilt = try Subprocess.run("/usr/bin/env", ["python3", packageRoot + "/fixtures/scripts/rebuild-claude-base.py", log, base], in: packageRoot)
+        let rebuilt = try Subprocess.run(
+            "/usr/bin/env", ["python3", packageRoot + "/fixtures/scripts/rebuild-claude-base.py", log, base], in: packageRoot)
         XCTAssertEqual(rebuilt.status, 0, rebuilt.stderrText)
         let r = try replay(log, onto: base)
         // src/rollup.ts was written by a sub-agent in data-capture/ and moved by a Bash `mv`;

@@ -9,10 +9,12 @@ final class SessionCostTests: XCTestCase {
     func summary(prompts: [Int64], model: String = "gpt-5.4") -> SessionSummary {
         let header = Trace.Header(traceID: "t", agentName: "codex", sourceFormat: "codex")
         let spans = prompts.enumerated().map { i, cached in
-            Span(id: Span.ID("\(i)"), kind: .llm, name: "chat", status: .ok, attributes: Attributes([
-                (GenAI.requestModel, .string(model)), (GenAI.inputTokens, .number(1_000)),
-                (GenAI.cacheReadTokens, .number(cached)), (GenAI.outputTokens, .number(100)),
-            ]))
+            Span(
+                id: Span.ID("\(i)"), kind: .llm, name: "chat", status: .ok,
+                attributes: Attributes([
+                    (GenAI.requestModel, .string(model)), (GenAI.inputTokens, .number(1_000)),
+                    (GenAI.cacheReadTokens, .number(cached)), (GenAI.outputTokens, .number(100)),
+                ]))
         }
         return SessionSummary(trace: Trace(header: header, spans: spans), id: "s", path: "/s.jsonl")
     }
@@ -22,8 +24,10 @@ final class SessionCostTests: XCTestCase {
         let (cost, complete) = s.cost(prices: .builtIn)
         XCTAssertTrue(complete)
         let price = try XCTUnwrap(PriceTable.builtIn.price(of: "gpt-5.4"))
-        XCTAssertEqual(cost, price.cost(of: Usage(inputTokens: 1_000, outputTokens: 100, cacheReadTokens: 100_000))
-            + price.cost(of: Usage(inputTokens: 1_000, outputTokens: 100, cacheReadTokens: 200_000)))
+        XCTAssertEqual(
+            cost,
+            price.cost(of: Usage(inputTokens: 1_000, outputTokens: 100, cacheReadTokens: 100_000))
+                + price.cost(of: Usage(inputTokens: 1_000, outputTokens: 100, cacheReadTokens: 200_000)))
         XCTAssertEqual(s.models.first?.largestPrompt, 201_000)
     }
 
