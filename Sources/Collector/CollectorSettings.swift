@@ -13,7 +13,9 @@
 /// - **Timeout** per attempt: `--timeout` (seconds), else `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`,
 ///   `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds, as the specification has them), else 10 s.
 ///
-/// An empty variable counts as unset, as the specification says.
+/// An empty variable counts as unset, as the specification says. The variables of what is not
+/// done (`…_COMPRESSION` other than `none`, `…_CERTIFICATE`, `…_CLIENT_KEY`,
+/// `…_CLIENT_CERTIFICATE`) are named in `notes`, never ignored silently.
 public struct CollectorSettings: Sendable {
     public var endpoint: CollectorEndpoint
     public var otlpProtocol: OTLPProtocol
@@ -22,6 +24,8 @@ public struct CollectorSettings: Sendable {
     public var timeout: Double
     /// Attempts in all, the first included.
     public var attempts: Int
+    /// What the environment asks that is not done, for the user to read.
+    public var notes: [String] = []
 
     public static let defaultTimeout = 10.0
     public static let defaultAttempts = 5
@@ -110,7 +114,18 @@ public struct CollectorSettings: Sendable {
         guard (1...maximumAttempts).contains(attempts) else {
             throw .settings("--attempts \(attempts): give 1 to \(maximumAttempts) (1 sends once, without retrying)")
         }
-        return CollectorSettings(endpoint: endpoint, otlpProtocol: otlpProtocol, headers: headers, timeout: timeout, attempts: attempts)
+        var settings = CollectorSettings(endpoint: endpoint, otlpProtocol: otlpProtocol, headers: headers, timeout: timeout, attempts: attempts)
+        for signal in ["", "TRACES_"] {
+            if let v = env("OTEL_EXPORTER_OTLP_\(signal)COMPRESSION"), v.value.trimmingSpaces.lowercased() != "none" {
+                settings.notes.append("\(v.name)=\(v.value) is not supported: the export is sent uncompressed")
+            }
+            for kind in ["CERTIFICATE", "CLIENT_KEY", "CLIENT_CERTIFICATE"] {
+                if let v = env("OTEL_EXPORTER_OTLP_\(signal)\(kind)") {
+                    settings.notes.append("\(v.name) is not supported: TLS uses the system's certificates and no client certificate")
+                }
+            }
+        }
+        return settings
     }
 
     static func checkedTimeout(_ seconds: Double, from source: String) throws(CollectorError) -> Double {

@@ -145,6 +145,7 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw CLIFailure(collector: error)
         }
+        for note in settings.notes { console.note(note) }
         let body: [UInt8]
         switch settings.otlpProtocol {
         case .httpJSON: body = Array((JSONWriter.string(document) + "\n").utf8)

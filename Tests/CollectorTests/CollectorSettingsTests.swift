@@ -93,6 +93,14 @@ final class CollectorSettingsTests: XCTestCase {
         XCTAssertNotNil(settingsError(.init(), ["OTEL_EXPORTER_OTLP_HEADERS": "justakey"]))
     }
 
+    func testWhatIsNotDoneIsNamed() throws {
+        XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_COMPRESSION": "none"]).notes, [])
+        XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "gzip", "OTEL_EXPORTER_OTLP_CERTIFICATE": "/ca.pem"]).notes, [
+            "OTEL_EXPORTER_OTLP_CERTIFICATE is not supported: TLS uses the system's certificates and no client certificate",
+            "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION=gzip is not supported: the export is sent uncompressed",
+        ])
+    }
+
     func testTimeoutAndAttempts() throws {
         XCTAssertEqual(try resolve(.init()).timeout, 10)
         XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_TIMEOUT": "2500"]).timeout, 2.5)
