@@ -28,8 +28,9 @@ enum CollectorAnswer: Equatable {
             guard let response = decode(Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse.self, body, as: encoding) else {
                 return .accepted(rejectedSpans: 0, message: "", unreadable: true)
             }
-            return .accepted(rejectedSpans: response.partialSuccess.rejectedSpans,
-                             message: clean(response.partialSuccess.errorMessage), unreadable: false)
+            return .accepted(
+                rejectedSpans: response.partialSuccess.rejectedSpans,
+                message: clean(response.partialSuccess.errorMessage), unreadable: false)
         }
         let message = errorMessage(status: status, body: body, encoding: encoding)
         if RetryPlan.retryableStatuses.contains(status) {

@@ -49,8 +49,10 @@ public struct CollectorClient: Sendable {
         public var unreadableRetryAfter: Bool
     }
 
-    public func send(_ body: [UInt8], onRetry: (Retry) -> Void = { _ in },
-                     sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) throws(CollectorError) -> Receipt {
+    public func send(
+        _ body: [UInt8], onRetry: (Retry) -> Void = { _ in },
+        sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
+    ) throws(CollectorError) -> Receipt {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
@@ -81,12 +83,15 @@ public struct CollectorClient: Sendable {
                 }
                 reason = Self.describe(error, timeout: settings.timeout)
             case .success(let answer):
-                switch CollectorAnswer.read(status: answer.status, contentType: answer.header("Content-Type"),
-                                            retryAfter: answer.header("Retry-After"), body: answer.body,
-                                            sent: settings.otlpProtocol, now: Date()) {
+                switch CollectorAnswer.read(
+                    status: answer.status, contentType: answer.header("Content-Type"),
+                    retryAfter: answer.header("Retry-After"), body: answer.body,
+                    sent: settings.otlpProtocol, now: Date())
+                {
                 case .accepted(let rejected, let message, let unreadable):
-                    return Receipt(url: url, status: answer.status, attempts: attempt, bytes: body.count,
-                                   rejectedSpans: rejected, message: message, unreadableResponse: unreadable)
+                    return Receipt(
+                        url: url, status: answer.status, attempts: attempt, bytes: body.count,
+                        rejectedSpans: rejected, message: message, unreadableResponse: unreadable)
                 case .refused(var message):
                     if (300..<400).contains(answer.status) {
                         let target = answer.header("Location").map { VisibleText.escape($0) } ?? "(no Location)"
@@ -103,11 +108,17 @@ public struct CollectorClient: Sendable {
                 throw .unavailable(url: url, reason: reason, attempts: attempt)
             }
             if let after, after > RetryPlan.maximumRetryAfter {
-                throw .unavailable(url: url, reason: "\(reason); it asked to wait \(Self.seconds(after)) (Retry-After), more than \(Self.seconds(RetryPlan.maximumRetryAfter))", attempts: attempt)
+                throw .unavailable(
+                    url: url,
+                    reason:
+                        "\(reason); it asked to wait \(Self.seconds(after)) (Retry-After), more than \(Self.seconds(RetryPlan.maximumRetryAfter))",
+                    attempts: attempt)
             }
             let wait = after ?? RetryPlan.backoff(afterAttempt: attempt)
-            onRetry(Retry(attempt: attempt + 1, attempts: settings.attempts, reason: reason, wait: wait,
-                          fromRetryAfter: after != nil, unreadableRetryAfter: unreadableRetryAfter))
+            onRetry(
+                Retry(
+                    attempt: attempt + 1, attempts: settings.attempts, reason: reason, wait: wait,
+                    fromRetryAfter: after != nil, unreadableRetryAfter: unreadableRetryAfter))
             sleep(wait)
         }
     }
@@ -167,7 +178,7 @@ public struct CollectorClient: Sendable {
         case .notConnectedToInternet: return "no network"
         case .cannotFindHost, .dnsLookupFailed: return "the host's name does not resolve"
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
+            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
             return "TLS failed (URLError \(error.code.rawValue)): \(VisibleText.escape(error.localizedDescription))"
         default:
             return "\(VisibleText.escape(error.localizedDescription)) (URLError \(error.code.rawValue))"
@@ -186,8 +197,10 @@ private final class ResultBox: @unchecked Sendable {
 
 /// Answers every redirect with "do not follow", so the 3xx itself comes back.
 private final class RedirectRefuser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
         completionHandler(nil)
     }
 }

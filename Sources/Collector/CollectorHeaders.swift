@@ -96,7 +96,8 @@ extension String {
             if b != UInt8(ascii: "%") { bytes.append(b); continue }
             let digits = Array(it.prefix(2))
             guard digits.count == 2, digits.allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }),
-                  let v = UInt8(String(decoding: digits, as: UTF8.self), radix: 16) else { return nil }
+                let v = UInt8(String(decoding: digits, as: UTF8.self), radix: 16)
+            else { return nil }
             bytes.append(v)
             it = it.dropFirst(2)
         }

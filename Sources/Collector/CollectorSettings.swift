@@ -41,8 +41,10 @@ public struct CollectorSettings: Sendable {
         public var timeout: Double?
         public var attempts: Int?
 
-        public init(endpoint: String? = nil, tracesEndpoint: String? = nil, otlpProtocol: String? = nil,
-                    headers: [String] = [], timeout: Double? = nil, attempts: Int? = nil) {
+        public init(
+            endpoint: String? = nil, tracesEndpoint: String? = nil, otlpProtocol: String? = nil,
+            headers: [String] = [], timeout: Double? = nil, attempts: Int? = nil
+        ) {
             self.endpoint = endpoint
             self.tracesEndpoint = tracesEndpoint
             self.otlpProtocol = otlpProtocol

@@ -19,7 +19,9 @@ extension CLIFailure {
             }
             self.init(message: error.description, hint: hint, status: 4)
         case .unavailable:
-            self.init(message: error.description, hint: "check that the collector runs and listens there, then send again (--attempts, --timeout)", status: 5)
+            self.init(
+                message: error.description, hint: "check that the collector runs and listens there, then send again (--attempts, --timeout)",
+                status: 5)
         }
     }
 }

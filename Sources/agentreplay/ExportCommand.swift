@@ -45,22 +45,25 @@ struct ExportCommand: ParsableCommand {
                  until the attempts ran out: try again later
             """)
 
-    @Argument(help: ArgumentHelp("The session log, in any format read; detected unless --from names it.", valueName: "trace"),
-              completion: .file())
+    @Argument(
+        help: ArgumentHelp("The session log, in any format read; detected unless --from names it.", valueName: "trace"),
+        completion: .file())
     var trace: String
 
     @Flag(name: .long, help: "Write OTLP JSON (the one export format, and required: formats may be added).")
     var otlp = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write it (default: standard output).", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("Where to write it (default: standard output).", valueName: "file"),
+        completion: .file())
     var output: String?
 
     @Flag(name: .long, help: "Replay the session in memory onto --repo first, and add each span's verdict and drift.")
     var replay = false
 
-    @Option(name: .long, help: ArgumentHelp("With --replay: the repository to replay onto.", valueName: "dir"),
-            completion: .directory)
+    @Option(
+        name: .long, help: ArgumentHelp("With --replay: the repository to replay onto.", valueName: "dir"),
+        completion: .directory)
     var repo: String = "."
 
     @Option(name: .long, help: ArgumentHelp("With --replay: the commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
@@ -69,7 +72,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "Indent the JSON (several lines) instead of one line.")
     var pretty = false
 
-    @Option(name: .long, help: ArgumentHelp("Send to this OTLP/HTTP collector instead of writing: a base URL, to which /v1/traces is appended.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Send to this OTLP/HTTP collector instead of writing: a base URL, to which /v1/traces is appended.", valueName: "url"))
     var endpoint: String?
 
     @Option(name: .long, help: ArgumentHelp("Send to this URL of a collector's traces receiver, used as it is.", valueName: "url"))
@@ -139,8 +144,9 @@ struct ExportCommand: ParsableCommand {
         let settings: CollectorSettings
         do {
             settings = try CollectorSettings.resolve(
-                .init(endpoint: endpoint, tracesEndpoint: tracesEndpoint, otlpProtocol: otlpProtocol,
-                      headers: header, timeout: timeout, attempts: attempts),
+                .init(
+                    endpoint: endpoint, tracesEndpoint: tracesEndpoint, otlpProtocol: otlpProtocol,
+                    headers: header, timeout: timeout, attempts: attempts),
                 environment: ProcessInfo.processInfo.environment)
         } catch {
             throw CLIFailure(collector: error)
@@ -155,19 +161,23 @@ struct ExportCommand: ParsableCommand {
         let client = CollectorClient(settings: settings, userAgent: "agentreplay/\(AgentReplayVersion.current)")
         let receipt: CollectorClient.Receipt
         do {
-            receipt = try client.send(body, onRetry: { retry in
-                let why = retry.fromRetryAfter ? "as its Retry-After asks" : "backing off"
-                let ignored = retry.unreadableRetryAfter ? " (its Retry-After is neither seconds nor a date)" : ""
-                console.note("\(retry.reason); attempt \(retry.attempt) of \(retry.attempts) in \(CollectorClient.seconds(retry.wait)), \(why)\(ignored)")
-            })
+            receipt = try client.send(
+                body,
+                onRetry: { retry in
+                    let why = retry.fromRetryAfter ? "as its Retry-After asks" : "backing off"
+                    let ignored = retry.unreadableRetryAfter ? " (its Retry-After is neither seconds nor a date)" : ""
+                    console.note(
+                        "\(retry.reason); attempt \(retry.attempt) of \(retry.attempts) in \(CollectorClient.seconds(retry.wait)), \(why)\(ignored)")
+                })
         } catch {
             throw CLIFailure(collector: error)
         }
         let what = "\(spans) span\(spans == 1 ? "" : "s") (\(receipt.bytes) bytes, \(settings.otlpProtocol.rawValue)) to \(receipt.url)"
         if receipt.rejectedSpans > 0 {
             let why = receipt.message.isEmpty ? "" : ": \(receipt.message)"
-            throw CLIFailure(message: "sent \(what), but the collector rejected \(receipt.rejectedSpans) of them\(why)",
-                             hint: "the collector's log says more; the other spans were taken", status: 1)
+            throw CLIFailure(
+                message: "sent \(what), but the collector rejected \(receipt.rejectedSpans) of them\(why)",
+                hint: "the collector's log says more; the other spans were taken", status: 1)
         }
         console.note("sent \(what): HTTP \(receipt.status), attempt \(receipt.attempts)")
         if !receipt.message.isEmpty { console.note("the collector says: \(receipt.message)") }

@@ -20,10 +20,12 @@ final class CollectorAnswerTests: XCTestCase {
         var response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse()
         response.partialSuccess.rejectedSpans = 3
         response.partialSuccess.errorMessage = "too old\u{1B}[2J"
-        XCTAssertEqual(read(200, "application/x-protobuf", try response.serializedData()),
-                       .accepted(rejectedSpans: 3, message: "too old\\x1b[2J", unreadable: false))
-        XCTAssertEqual(read(200, "application/json", Data(#"{"partialSuccess":{"rejectedSpans":"2","errorMessage":"m"}}"#.utf8), sent: .httpJSON),
-                       .accepted(rejectedSpans: 2, message: "m", unreadable: false))
+        XCTAssertEqual(
+            read(200, "application/x-protobuf", try response.serializedData()),
+            .accepted(rejectedSpans: 3, message: "too old\\x1b[2J", unreadable: false))
+        XCTAssertEqual(
+            read(200, "application/json", Data(#"{"partialSuccess":{"rejectedSpans":"2","errorMessage":"m"}}"#.utf8), sent: .httpJSON),
+            .accepted(rejectedSpans: 2, message: "m", unreadable: false))
         XCTAssertEqual(read(200, "application/json", Data("{}".utf8), sent: .httpJSON), .accepted(rejectedSpans: 0, message: "", unreadable: false))
         XCTAssertEqual(read(200, "text/html", Data("<p>ok</p>".utf8)), .accepted(rejectedSpans: 0, message: "", unreadable: true))
     }
@@ -48,14 +50,17 @@ final class CollectorAnswerTests: XCTestCase {
         var status = Google_Rpc_Status()
         status.code = 3
         status.message = "span 2: invalid\u{1B}]0;pwned\u{07} id"
-        XCTAssertEqual(read(400, "application/x-protobuf", try status.serializedData()),
-                       .refused(message: "span 2: invalid\\x1b]0;pwned\\x07 id"))
-        XCTAssertEqual(read(400, "application/json", Data(#"{"code":3,"message":"bad json","details":[]}"#.utf8), sent: .httpJSON),
-                       .refused(message: "bad json"))
+        XCTAssertEqual(
+            read(400, "application/x-protobuf", try status.serializedData()),
+            .refused(message: "span 2: invalid\\x1b]0;pwned\\x07 id"))
+        XCTAssertEqual(
+            read(400, "application/json", Data(#"{"code":3,"message":"bad json","details":[]}"#.utf8), sent: .httpJSON),
+            .refused(message: "bad json"))
         XCTAssertEqual(read(400, "text/plain; charset=utf-8", Data("  nope\n".utf8)), .refused(message: "nope"))
         XCTAssertEqual(read(401, nil, Data()), .refused(message: HTTPURLResponse.localizedString(forStatusCode: 401)))
-        XCTAssertEqual(read(500, "application/x-protobuf", Data([0xFF, 0xFF, 0xFF])),
-                       .refused(message: "(a body of 3 bytes that is not a google.rpc.Status)"))
+        XCTAssertEqual(
+            read(500, "application/x-protobuf", Data([0xFF, 0xFF, 0xFF])),
+            .refused(message: "(a body of 3 bytes that is not a google.rpc.Status)"))
         guard case .refused(let long) = read(400, "text/plain", Data(String(repeating: "x", count: 5000).utf8)) else { return XCTFail() }
         XCTAssertEqual(long.count, CollectorAnswer.messageLimit + 1)
     }

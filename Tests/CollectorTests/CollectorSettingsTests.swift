@@ -35,13 +35,16 @@ final class CollectorSettingsTests: XCTestCase {
     func testEnvironmentEndpointsAndPrecedence() throws {
         XCTAssertEqual(try resolve(.init()).endpoint.url.absoluteString, "http://localhost:4318/v1/traces")
         XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:1"]).endpoint.url.absoluteString, "http://a:1/v1/traces")
-        XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:1", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://b:2/t"])
-            .endpoint.url.absoluteString, "http://b:2/t")
-        XCTAssertEqual(try resolve(.init(endpoint: "http://c:3"), ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://b:2/t"])
-            .endpoint.url.absoluteString, "http://c:3/v1/traces")
+        XCTAssertEqual(
+            try resolve(.init(), ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:1", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://b:2/t"])
+                .endpoint.url.absoluteString, "http://b:2/t")
+        XCTAssertEqual(
+            try resolve(.init(endpoint: "http://c:3"), ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://b:2/t"])
+                .endpoint.url.absoluteString, "http://c:3/v1/traces")
         // An empty variable is unset.
-        XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:1"])
-            .endpoint.url.absoluteString, "http://a:1/v1/traces")
+        XCTAssertEqual(
+            try resolve(.init(), ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://a:1"])
+                .endpoint.url.absoluteString, "http://a:1/v1/traces")
     }
 
     func testBadEndpointsAreRefused() {
@@ -50,26 +53,32 @@ final class CollectorSettingsTests: XCTestCase {
         XCTAssertNotNil(settingsError(.init(endpoint: "http:///path")))
         XCTAssertNotNil(settingsError(.init(endpoint: "http://c/#x")))
         XCTAssertNotNil(settingsError(.init(endpoint: "http://a", tracesEndpoint: "http://b")))
-        XCTAssertEqual(settingsError(.init(), ["OTEL_EXPORTER_OTLP_ENDPOINT": "grpc.example:4317"]),
-                       "OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc.example:4317' is not an http:// or https:// URL (OTLP/HTTP; gRPC is not spoken)")
+        XCTAssertEqual(
+            settingsError(.init(), ["OTEL_EXPORTER_OTLP_ENDPOINT": "grpc.example:4317"]),
+            "OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc.example:4317' is not an http:// or https:// URL (OTLP/HTTP; gRPC is not spoken)")
     }
 
     func testProtocolChoice() throws {
         XCTAssertEqual(try resolve(.init()).otlpProtocol, .httpProtobuf)
         XCTAssertEqual(try resolve(.init(otlpProtocol: "http/json")).otlpProtocol, .httpJSON)
         XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).otlpProtocol, .httpJSON)
-        XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"]).otlpProtocol, .httpProtobuf)
+        XCTAssertEqual(
+            try resolve(.init(), ["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"]).otlpProtocol,
+            .httpProtobuf)
         XCTAssertEqual(try resolve(.init(otlpProtocol: "http/protobuf"), ["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"]).otlpProtocol, .httpProtobuf)
-        XCTAssertEqual(settingsError(.init(otlpProtocol: "grpc")),
-                       "--otlp-protocol: grpc is not supported, only OTLP/HTTP (http/protobuf, http/json); a collector's OTLP receiver takes both on port 4318")
+        XCTAssertEqual(
+            settingsError(.init(otlpProtocol: "grpc")),
+            "--otlp-protocol: grpc is not supported, only OTLP/HTTP (http/protobuf, http/json); a collector's OTLP receiver takes both on port 4318")
         XCTAssertEqual(settingsError(.init(otlpProtocol: "json")), "--otlp-protocol: unknown protocol 'json' (known: http/protobuf, http/json)")
         XCTAssertEqual(OTLPProtocol.httpProtobuf.contentType, "application/x-protobuf")
         XCTAssertEqual(OTLPProtocol.httpJSON.contentType, "application/json")
     }
 
     func testHeadersFromFlagsAndEnvironment() throws {
-        let env = ["OTEL_EXPORTER_OTLP_HEADERS": "api-key=s%20ecret, x-team = a%2Cb ,,",
-                   "OTEL_EXPORTER_OTLP_TRACES_HEADERS": "X-Team=traces"]
+        let env = [
+            "OTEL_EXPORTER_OTLP_HEADERS": "api-key=s%20ecret, x-team = a%2Cb ,,",
+            "OTEL_EXPORTER_OTLP_TRACES_HEADERS": "X-Team=traces",
+        ]
         let fromEnv = try resolve(.init(headers: ["x-extra=1=2", "API-KEY=flag"]), env).headers
         XCTAssertEqual(fromEnv.map(\.name), ["API-KEY", "X-Team", "x-extra"])
         XCTAssertEqual(fromEnv.map(\.value), ["flag", "traces", "1=2"])
@@ -87,18 +96,21 @@ final class CollectorSettingsTests: XCTestCase {
         let smuggled = settingsError(.init(headers: ["X-A=secret\r\nX-B: injected"]))
         XCTAssertEqual(smuggled, "--header: the value of X-A has a control character")
         XCTAssertFalse(smuggled?.contains("secret") ?? true)
-        XCTAssertEqual(settingsError(.init(), ["OTEL_EXPORTER_OTLP_HEADERS": "k=%zz"]),
-                       "OTEL_EXPORTER_OTLP_HEADERS: the value of 'k' has a broken percent-encoding")
+        XCTAssertEqual(
+            settingsError(.init(), ["OTEL_EXPORTER_OTLP_HEADERS": "k=%zz"]),
+            "OTEL_EXPORTER_OTLP_HEADERS: the value of 'k' has a broken percent-encoding")
         XCTAssertNotNil(settingsError(.init(), ["OTEL_EXPORTER_OTLP_HEADERS": "k=%+f"]))
         XCTAssertNotNil(settingsError(.init(), ["OTEL_EXPORTER_OTLP_HEADERS": "justakey"]))
     }
 
     func testWhatIsNotDoneIsNamed() throws {
         XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_COMPRESSION": "none"]).notes, [])
-        XCTAssertEqual(try resolve(.init(), ["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "gzip", "OTEL_EXPORTER_OTLP_CERTIFICATE": "/ca.pem"]).notes, [
-            "OTEL_EXPORTER_OTLP_CERTIFICATE is not supported: TLS uses the system's certificates and no client certificate",
-            "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION=gzip is not supported: the export is sent uncompressed",
-        ])
+        XCTAssertEqual(
+            try resolve(.init(), ["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "gzip", "OTEL_EXPORTER_OTLP_CERTIFICATE": "/ca.pem"]).notes,
+            [
+                "OTEL_EXPORTER_OTLP_CERTIFICATE is not supported: TLS uses the system's certificates and no client certificate",
+                "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION=gzip is not supported: the export is sent uncompressed",
+            ])
     }
 
     func testTimeoutAndAttempts() throws {

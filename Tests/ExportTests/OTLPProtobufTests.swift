@@ -60,7 +60,9 @@ final class OTLPProtobufTests: XCTestCase {
     func testDeepValuesFit() throws {
         var value = JSON.string("bottom")
         for _ in 0..<(JSONParser.defaultMaximumDepth - 8) { value = .object([("k", value)]) }
-        let document = JSON.object([("resourceSpans", .array([.object([("resource", .object([("attributes", AnyValue.attributes([("deep", value)]))]))])]))])
+        let document = JSON.object([
+            ("resourceSpans", .array([.object([("resource", .object([("attributes", AnyValue.attributes([("deep", value)]))]))])]))
+        ])
         let request = try OTLPProtobuf.request(document)
         var v = request.resourceSpans[0].resource.attributes[0].value
         var depth = 0
@@ -70,13 +72,54 @@ final class OTLPProtobufTests: XCTestCase {
     }
 
     func testWhatIsNotOTLPIsRefused() {
-        let unknown = JSON.object([("resourceSpans", .array([.object([("scopeSpans", .array([.object([("spans", .array([
-            .object([("traceId", .string("0123456789abcdef0123456789abcdef")), ("spanId", .string("0123456789abcdef")), ("colour", .string("red"))]),
-        ]))])]))])]))])
+        let unknown = JSON.object([
+            (
+                "resourceSpans",
+                .array([
+                    .object([
+                        (
+                            "scopeSpans",
+                            .array([
+                                .object([
+                                    (
+                                        "spans",
+                                        .array([
+                                            .object([
+                                                ("traceId", .string("0123456789abcdef0123456789abcdef")), ("spanId", .string("0123456789abcdef")),
+                                                ("colour", .string("red")),
+                                            ])
+                                        ])
+                                    )
+                                ])
+                            ])
+                        )
+                    ])
+                ])
+            )
+        ])
         XCTAssertThrowsError(try OTLPProtobuf.request(unknown)) { XCTAssertTrue("\($0)".contains("cannot be encoded as OTLP protobuf"), "\($0)") }
-        let badID = JSON.object([("resourceSpans", .array([.object([("scopeSpans", .array([.object([("spans", .array([
-            .object([("spanId", .string("not hex!"))]),
-        ]))])]))])]))])
+        let badID = JSON.object([
+            (
+                "resourceSpans",
+                .array([
+                    .object([
+                        (
+                            "scopeSpans",
+                            .array([
+                                .object([
+                                    (
+                                        "spans",
+                                        .array([
+                                            .object([("spanId", .string("not hex!"))])
+                                        ])
+                                    )
+                                ])
+                            ])
+                        )
+                    ])
+                ])
+            )
+        ])
         XCTAssertThrowsError(try OTLPProtobuf.request(badID)) { XCTAssertEqual("\($0)", "the export has a spanId that is not hex") }
     }
 
@@ -85,10 +128,11 @@ final class OTLPProtobufTests: XCTestCase {
     func doublesRead(_ json: JSON) -> JSON {
         switch json {
         case .object(let members):
-            return .object(members.map { key, v in
-                if key == "doubleValue", case .number(let text) = v, let d = Double(text) { return (key, .number(String(d))) }
-                return (key, doublesRead(v))
-            })
+            return .object(
+                members.map { key, v in
+                    if key == "doubleValue", case .number(let text) = v, let d = Double(text) { return (key, .number(String(d))) }
+                    return (key, doublesRead(v))
+                })
         case .array(let values): return .array(values.map(doublesRead))
         default: return json
         }
@@ -106,7 +150,9 @@ final class OTLPProtobufTests: XCTestCase {
         case .doubleValue(let d)?: return .object([("doubleValue", .number(String(d)))])
         case .arrayValue(let a)?: return .object([("arrayValue", .object([("values", .array(a.values.map(value)))]))])
         case .kvlistValue(let l)?:
-            return .object([("kvlistValue", .object([("values", .array(l.values.map { .object([("key", .string($0.key)), ("value", value($0.value))]) }))]))])
+            return .object([
+                ("kvlistValue", .object([("values", .array(l.values.map { .object([("key", .string($0.key)), ("value", value($0.value))]) }))]))
+            ])
         case .bytesValue(let b)?: return .object([("bytesValue", .string(b.base64EncodedString()))])
         default: return .null  // a kind the export never writes (e.g. the profiles' string index)
         }
