@@ -7,8 +7,9 @@ import FoundationNetworking
 /// Sends one export to an OTLP/HTTP collector: a `POST` of the body to the endpoint, with the
 /// protocol's `Content-Type`, the headers and a `User-Agent`, tried again as `RetryPlan`
 /// says. Through Foundation's `URLSession` (libcurl underneath on Linux): plain HTTP and TLS,
-/// proxies from the usual variables, no cache, no cookies; a redirect is not followed (the
-/// body would not be sent again by every client, and a collector that moved should be named).
+/// no cache, no cookies; a redirect is not followed (the body would not be sent again by
+/// every client, and a collector that moved should be named). Proxies are whatever libcurl
+/// makes of the `http_proxy` variables: not tested here.
 public struct CollectorClient: Sendable {
     public let settings: CollectorSettings
     /// `agentreplay/<version>`, as the specification asks exporters to say who they are;
