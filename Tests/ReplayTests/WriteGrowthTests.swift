@@ -71,7 +71,12 @@ final class WriteGrowthTests: GrowthTestCase {
                 XCTAssertEqual(run.commits.count, n)
             } / entries
         }
-        let small = try perEntry(800), large = try perEntry(1_600)
-        XCTAssertLessThanOrEqual(large / small, 1.5, "time per tree entry written: \(small) ns at n = 800, \(large) ns at 2n")
+        // The best of three pairs, as `assertLinear` judges: quadratic work per entry gives 2.
+        var best = (ratio: Double.infinity, small: 0.0, large: 0.0)
+        for _ in 0..<3 where best.ratio > 1.5 {
+            let small = try perEntry(800), large = try perEntry(1_600)
+            if large / small < best.ratio { best = (large / small, small, large) }
+        }
+        XCTAssertLessThanOrEqual(best.ratio, 1.5, "time per tree entry written: \(best.small) ns at n = 800, \(best.large) ns at 2n")
     }
 }

@@ -17,9 +17,17 @@ open class GrowthTestCase: XCTestCase {
     }
 
     /// Asserts that `cost(2n) / cost(n)` is at most `bound` (linear: 2).
+    ///
+    /// The cores are shared: a burst of other work can slow one timing several fold, so the
+    /// pair is measured up to three times and the best ratio judged (quadratic work is slow
+    /// every time; a burst is not).
     public func assertLinear(_ name: String, n: Int, bound: Double = 3, _ cost: (Int) throws -> Double) rethrows {
         _ = try cost(n)  // warm up
-        let small = try cost(n), large = try cost(2 * n)
-        XCTAssertLessThanOrEqual(large / small, bound, "\(name): cost \(small) at n = \(n), \(large) at 2n")
+        var best = (ratio: Double.infinity, small: 0.0, large: 0.0)
+        for _ in 0..<3 where best.ratio > bound {
+            let small = try cost(n), large = try cost(2 * n)
+            if large / small < best.ratio { best = (large / small, small, large) }
+        }
+        XCTAssertLessThanOrEqual(best.ratio, bound, "\(name): cost \(best.small) at n = \(n), \(best.large) at 2n")
     }
 }
