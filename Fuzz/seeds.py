@@ -33,7 +33,7 @@ SOURCES = {
     "agent-strace": ["agent-strace/*/*/events.ndjson"],
     "otlp": ["otlp/*.json", "otlp/*.jsonl"],
 }
-TARGETS = ["native", "json", "detect", "tool-semantics", "apply-patch", "shell-match"] + list(SOURCES)
+TARGETS = ["native", "json", "detect", "tool-semantics", "apply-patch", "shell", "shell-match"] + list(SOURCES)
 
 
 def fixture_files(patterns):
@@ -230,6 +230,14 @@ def seeds_for(target):
                 b"x = 1\n\x00*** Begin Patch\n*** Update File: f\n@@\n-x = 1\n+x = 2\n*** End Patch\x00/r/f\x001",
                 b"a\nb\n\x002:2\x00Here's the result of running `cat -n` on /r/f:\n     1\ta\n     2\tb\n\x001",
                 b"a\nb\n\x001:1\x00[File: /r/f (2 lines total)]\n1:a\n2:b\n\x001"]
+    if target == "shell":
+        # command line, then the working directory: the commands the model follows, and some
+        # it must call unknown.
+        return [b"rm -f a.txt && mv b.txt c.txt", b"mkdir -p d/e && cp -r src d/e/ && touch d/new\x00/r",
+                b"sed -i 's/alpha/ALPHA/g' a.txt", b"cat > f.txt <<'EOF'\nhello\nEOF\n",
+                b"printf '%s\\n' one two | tee -a a.txt >/dev/null", b"cd src && rm -r lib\x00src",
+                b"echo x > ../outside.txt\x00/r/src", b"chmod +x b.txt; ln -s a.txt l", b"python3 gen.py > out.txt",
+                b"for f in *.txt; do echo $f; done", b"echo hi > .git/config", b"rm link vendor/x"]
     if target == "shell-match":
         # regex, line, glob, name: the shapes sed scripts and globs in the fixtures take.
         return [b"a*b\x00aaab\x00*.py\x00ops.py", b"^ *#.*$\x00  # note\x00[!_]*\x00_init",

@@ -1,5 +1,7 @@
-/// Fuzz target `shell-match`: the glob and regex engines of replay's shell model, compiled
-/// alone (`Sources/Replay/ShellGlobMatch.swift`, `Sources/Replay/ShellRegex.swift`).
+@testable import Shell
+
+/// Fuzz target `shell-match`: the glob and regex engines of the shell model (`ShellGlob`,
+/// `ShellRegex` in the `Shell` module, built with testing enabled to reach them).
 ///
 /// The input is up to four parts separated by NUL bytes: a `sed` basic regular expression, a
 /// line it is matched against, a glob pattern (a `\` quotes the character after it) and a
