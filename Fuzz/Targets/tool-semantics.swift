@@ -34,7 +34,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             let lf = Bytes.normalisingCRLF(out)
             precondition(new.utf8.contains(0x0D) || new.isEmpty || Bytes.contains(Array(new.utf8), in: lf), "the new string is not in the file")
         }
-        _ = OpenCodeEdit.apply(to: file, old: old, new: new, replaceAll: all, isDirectory: false, path: "f")
+        if case .write(let out)? = try? OpenCodeEdit.apply(to: file, old: old, new: new, replaceAll: all, isDirectory: false, path: "f", limits: limits) {
+            precondition(out.count <= limits.fileBytes, "OpenCode's edit wrote past the file limit")
+        }
     }
     if case .write(let out)? = try? GeminiEdit.apply(to: file, old: old, new: new, expected: number, path: "f", limits: limits) {
         precondition(out.count <= limits.fileBytes, "Gemini's replace wrote past the file limit")
