@@ -78,9 +78,7 @@ public struct ReplayLimits: Sendable, Equatable {
         public var variable: Variable
 
         package init(what: String, limit: Int, variable: Variable) {
-            self.what = what
-            self.limit = limit
-            self.variable = variable
+            (self.what, self.limit, self.variable) = (what, limit, variable)
         }
 
         public var description: String {
