@@ -101,11 +101,11 @@ extension LogImporter {
     /// The header of the trace this importer makes: the source format and file name are its
     /// own; the repo root is `--recorded-root` when given, else `root` (what the log implies).
     func header(
-        traceID: String, agent: Agent, version: String? = nil, root: String?, baseCommit: String? = nil
+        traceID: String, agent: Agent, version: String? = nil, root: String?, baseCommit: String? = nil, branch: String? = nil
     ) -> Trace.Header {
         Trace.Header(
             traceID: traceID, agent: agent, agentVersion: version, repoRoot: options.recordedRoot ?? root,
-            baseCommit: baseCommit, sourceFormat: Self.format.rawValue,
+            baseCommit: baseCommit, branch: branch, sourceFormat: Self.format.rawValue,
             sourceFile: displayName.split(separator: "/").last.map(String.init))
     }
 }

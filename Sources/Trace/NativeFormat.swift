@@ -22,6 +22,7 @@ public enum NativeFormat {
         m += optional("repo_root", h.repoRoot)
         m += optional("base_commit", h.baseCommit)
         m += optional("base_tree", h.baseTree)
+        m += optional("branch", h.branch)
         m.append(("source", .object([("format", .string(h.sourceFormat))] + optional("file", h.sourceFile))))
         return .object(m)
     }
@@ -78,6 +79,7 @@ public enum NativeFormat {
             agentName: try agent.string("name"), agentVersion: try agent.optionalString("version"),
             repoRoot: try d.optionalString("repo_root"),
             baseCommit: try d.optionalString("base_commit"), baseTree: try d.optionalString("base_tree"),
+            branch: try d.optionalString("branch"),
             sourceFormat: try source?.optionalString("format") ?? "native",
             sourceFile: try source?.optionalString("file"))
         for (key, id) in [("base_commit", header.baseCommit), ("base_tree", header.baseTree)] {

@@ -36,6 +36,9 @@ public struct Trace: Sendable, Equatable {
         public var baseCommit: String?
         /// The tree the session started on, when it started on a dirty working tree.
         public var baseTree: String?
+        /// The branch the session worked on, as its log names it (Claude Code's `gitBranch`,
+        /// Codex's `git.branch`): where a base is looked for when the log names no commit.
+        public var branch: String?
         /// The format the trace was imported from (`native`, `claude-code`, …).
         public var sourceFormat: String
         /// The source log's file name (no directories: output must not depend on where it lies).
@@ -43,7 +46,7 @@ public struct Trace: Sendable, Equatable {
 
         public init(
             version: Int64 = Header.currentVersion, traceID: String, agent: Agent, agentVersion: String? = nil,
-            repoRoot: String? = nil, baseCommit: String? = nil, baseTree: String? = nil,
+            repoRoot: String? = nil, baseCommit: String? = nil, baseTree: String? = nil, branch: String? = nil,
             sourceFormat: String = "native", sourceFile: String? = nil
         ) {
             self.version = version
@@ -53,6 +56,7 @@ public struct Trace: Sendable, Equatable {
             self.repoRoot = repoRoot
             self.baseCommit = baseCommit
             self.baseTree = baseTree
+            self.branch = branch
             self.sourceFormat = sourceFormat
             self.sourceFile = sourceFile
         }
@@ -60,12 +64,12 @@ public struct Trace: Sendable, Equatable {
         /// A header naming its agent as a string (a test's, a reader's).
         public init(
             version: Int64 = Header.currentVersion, traceID: String, agentName: String, agentVersion: String? = nil,
-            repoRoot: String? = nil, baseCommit: String? = nil, baseTree: String? = nil,
+            repoRoot: String? = nil, baseCommit: String? = nil, baseTree: String? = nil, branch: String? = nil,
             sourceFormat: String = "native", sourceFile: String? = nil
         ) {
             self.init(
                 version: version, traceID: traceID, agent: Agent(agentName), agentVersion: agentVersion, repoRoot: repoRoot,
-                baseCommit: baseCommit, baseTree: baseTree, sourceFormat: sourceFormat, sourceFile: sourceFile)
+                baseCommit: baseCommit, baseTree: baseTree, branch: branch, sourceFormat: sourceFormat, sourceFile: sourceFile)
         }
     }
 }

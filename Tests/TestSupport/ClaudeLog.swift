@@ -16,6 +16,8 @@ public struct ClaudeLog {
     public var version = "2.1.100"
     public var model = "claude-sonnet-4-5"
     public var cwd = ClaudeLog.root
+    /// The `gitBranch` every line carries (none when nil).
+    public var gitBranch: String?
     /// Lines written while this is set are sub-agent lines (`isSidechain`, `agentId`).
     public var sidechain = false
     public var agentID: String?
@@ -58,6 +60,9 @@ public struct ClaudeLog {
             ("isSidechain", .bool(sidechain)),
             ("userType", "external"),
             ("cwd", .string(cwd)),
+        ]
+        if let gitBranch { m.append(("gitBranch", .string(gitBranch))) }
+        m += [
             ("sessionId", .string(sessionID)),
             ("version", .string(version)),
         ]

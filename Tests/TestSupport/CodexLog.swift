@@ -16,6 +16,8 @@ public struct CodexLog {
     public var model = "gpt-5.5"
     public var cwd = CodexLog.root
     public var commit: String? = "1111111111111111111111111111111111111111"
+    /// `git.branch` of the meta; "main" when nil and a commit is recorded.
+    public var branch: String?
     public var start: Int64 = 1_748_772_000  // 2025-06-01T10:00:00Z
 
     public private(set) var lines: [String] = []
@@ -42,7 +44,10 @@ public struct CodexLog {
             ("id", .string(sessionID)), ("timestamp", .string(Timestamp(seconds: start).text)), ("cwd", .string(cwd)),
             ("originator", "codex_cli_rs"), ("cli_version", .string(version)),
         ]
-        if let commit { payload.append(("git", ["commit_hash": .string(commit), "branch": "main"])) }
+        var git: [(String, JSON)] = []
+        if let commit { git.append(("commit_hash", .string(commit))) }
+        if let name = branch ?? (commit == nil ? nil : "main") { git.append(("branch", .string(name))) }
+        if !git.isEmpty { payload.append(("git", .object(git))) }
         line("session_meta", .object(payload))
     }
 

@@ -67,6 +67,8 @@ extension ClaudeCodeImporter {
         var sessionID: String?
         var version: String?
         var firstCwd: String?
+        /// The `gitBranch` of the line that names `firstCwd` (nil: none, or a detached `HEAD`).
+        var firstBranch: String?
         /// The last `permissionMode` a line named (user lines and `permission-mode` lines).
         var permissionMode: String?
         var pending: [String: PendingCall] = [:]
@@ -164,7 +166,10 @@ extension ClaudeCodeImporter {
             if sessionID == nil, let s = try line.optionalString("sessionId") { sessionID = s }
             if version == nil, let v = try line.optionalString("version") { version = v }
             let cwd = try line.optionalString("cwd")
-            if firstCwd == nil, let cwd { firstCwd = cwd }
+            if firstCwd == nil, let cwd {
+                firstCwd = cwd
+                if let branch = try line.optionalString("gitBranch"), !branch.isEmpty, branch != "HEAD" { firstBranch = branch }
+            }
             if let mode = try line.optionalString("permissionMode") { permissionMode = mode }
             let time = try line.optionalTimestamp("timestamp")
             let uuid = try line.optionalString("uuid")

@@ -61,7 +61,7 @@ final class ClaudeCodeStream {
         guard let sessionID = state.sessionID else {
             throw TraceError(file: importer.displayName, line: 0, field: "sessionId", message: "no line names the session (not a Claude Code log?)")
         }
-        return importer.header(traceID: StableID.trace(sessionID), agent: .claudeCode, version: state.version, root: state.firstCwd)
+        return importer.header(traceID: StableID.trace(sessionID), agent: .claudeCode, version: state.version, root: state.firstCwd, branch: state.firstBranch)
     }
 
     private var headerKnown: Bool {

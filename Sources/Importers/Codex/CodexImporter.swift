@@ -41,7 +41,8 @@ public struct CodexImporter: LogImporter {
             throw TraceError(file: displayName, line: 0, field: "session_meta", message: "no session_meta line names the session (not a Codex rollout?)")
         }
         let header = self.header(
-            traceID: StableID.trace(sessionID), agent: .codex, version: state.version, root: state.root, baseCommit: state.baseCommit)
+            traceID: StableID.trace(sessionID), agent: .codex, version: state.version, root: state.root, baseCommit: state.baseCommit,
+            branch: state.branch)
         return Trace(header: header, spans: state.spans)
     }
 }
@@ -67,6 +68,8 @@ extension CodexImporter {
         var sessionID: String?
         var version: String?
         var root: String?
+        /// `session_meta.git.branch`: the branch the session began on.
+        var branch: String?
         var baseCommit: String?
         var model: String?
         var turnCwd: String?
@@ -128,6 +131,9 @@ extension CodexImporter {
             sessionID = id
             version = try meta.optionalString("cli_version")
             root = try meta.optionalString("cwd")
+            if let git = try meta.optionalObject("git"), let name = try git.optionalString("branch"), !name.isEmpty, name != "HEAD" {
+                branch = name
+            }
             if let git = try meta.optionalObject("git"), let hash = try git.optionalString("commit_hash") {
                 guard hash.utf8.count == 40, hash.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
                     throw git.error("commit_hash", "not a 40-digit lower-case hex commit id: \"\(hash.prefix(60))\"")
