@@ -13,6 +13,15 @@ extension Repository {
         }
     }
 
+    /// A commit's tree, parents and committer time (seconds since the epoch), from one lookup
+    /// (`git_commit_tree_id`, `git_commit_parent_id`, `git_commit_time`): a walk over history
+    /// needs all three of each commit.
+    public func commitLink(_ commit: ObjectID) throws -> (tree: ObjectID, parents: [ObjectID], time: Int64) {
+        try withCommit(commit) { c in
+            (ObjectID(git_commit_tree_id(c)), (0..<git_commit_parentcount(c)).map { ObjectID(git_commit_parent_id(c, $0)) }, Int64(git_commit_time(c)))
+        }
+    }
+
     /// The full message of a commit (`git_commit_message`: leading newlines removed).
     public func commitMessage(_ commit: ObjectID) throws -> String {
         try withCommit(commit) { String(cString: git_commit_message($0)) }

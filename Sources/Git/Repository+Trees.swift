@@ -62,6 +62,14 @@ extension Repository {
         return try components.indices.map { i in try entry(in: tree, path: components[...i].joined(separator: "/")) }
     }
 
+    /// The entry at `path` in `tree` straight from libgit2 (`git_tree_entry_bypath`), with no
+    /// level cached: for looking once each into many trees (a walk over history), where
+    /// ``entry(in:path:)`` would keep every level it read.
+    public func entryOnce(in tree: ObjectID, path: String) throws -> TreeEntry? {
+        guard !path.isEmpty else { return nil }
+        return try entryByPath(in: tree, path: path)
+    }
+
     /// `git_tree_entry_bypath` (the entry is copied and freed).
     private func entryByPath(in tree: ObjectID, path: String) throws -> TreeEntry? {
         try use { repo in

@@ -113,4 +113,30 @@ extension ApplyPatch {
         }
         return nil
     }
+
+    /// What a patch that applied tells of the files it found (`FirstSight`): a file it
+    /// updates held the lines its chunks name as context and removed, one it deletes existed,
+    /// both as UTF-8 text (Codex reads them with `read_to_string`). A path an earlier
+    /// operation of the same patch wrote tells nothing more.
+    func firstSights(resolve: (String) -> Result<RepoPath, RepoPath.Refusal>) -> [FirstSight] {
+        var written: Set<RepoPath> = []
+        var sights: [FirstSight] = []
+        for operation in operations {
+            guard case .success(let target) = resolve(operation.path) else { return sights }
+            defer { written.insert(target) }
+            if written.contains(target) { continue }
+            switch operation {
+            case .add: break
+            case .delete:
+                sights.append(FirstSight(path: target, test: .part { Bytes.isValidUTF8($0) }))
+            case .update(let raw, let moveTo, let chunks):
+                sights.append(FirstSight(path: target, test: .part { file in
+                    guard Bytes.isValidUTF8(file), case .success = ApplyPatch.update(file, chunks: chunks, path: raw) else { return false }
+                    return true
+                }))
+                if let moveTo, case .success(let destination) = resolve(moveTo) { written.insert(destination) }
+            }
+        }
+        return sights
+    }
 }

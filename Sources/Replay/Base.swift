@@ -12,6 +12,31 @@ public struct Base: Sendable, Equatable {
     /// (the base, unless the trace names one or `--base` is given) and the working tree after
     /// each shell call (that call's effect, `Replayer`).
     public var recorded: RecordedSession?
+    /// The search by agreement, when one was made (`BaseAgreement`): with `choice`
+    /// `.agreement` it found the commit; else none agreed and the choice stands.
+    public var search: Search?
+
+    /// What the search for a base by agreement did.
+    public struct Search: Sendable, Equatable {
+        /// Files whose first sight the candidates were compared with.
+        public var sights: Int
+        /// Commits compared.
+        public var examined: Int
+        /// Where the walk began: `refs/heads/<branch>`, `refs/remotes/<remote>/<branch>`, `HEAD`.
+        public var tips: [String]
+        /// The branch the log names, if any.
+        public var branch: String?
+        /// Whether a commit agreed.
+        public var agreed: Bool
+
+        public init(sights: Int, examined: Int, tips: [String], branch: String?, agreed: Bool) {
+            self.sights = sights
+            self.examined = examined
+            self.tips = tips
+            self.branch = branch
+            self.agreed = agreed
+        }
+    }
 
     /// How a base commit was chosen.
     public enum Choice: Sendable, Equatable {
@@ -27,6 +52,9 @@ public struct Base: Sendable, Equatable {
         case sessionStart(examined: Int)
         /// The commit and working tree agentreplay's hooks recorded at the session's start.
         case hooks
+        /// The newest commit at or before the session's start, on the log's branch, whose
+        /// files agree with what the session first saw of each file (`search` says more).
+        case agreement
         /// The trace's recorded base commit is not in the repository: `fallback` says what
         /// was used instead.
         indirect case recordedMissing(String, fallback: Choice)
@@ -117,6 +145,7 @@ public struct Base: Sendable, Equatable {
             case .head: return "head"
             case .sessionStart: return "session-start"
             case .hooks: return "hooks"
+            case .agreement: return "agreement"
             case .recordedMissing(_, let fallback): return "recorded-missing/" + code(fallback)
             }
         }
@@ -134,11 +163,35 @@ public struct Base: Sendable, Equatable {
             case .hooks: return "the commit and working tree agentreplay's hooks recorded at the session's start"
             case .sessionStart(let n):
                 return "the newest commit on HEAD's first-parent line at or before the session's start (HEAD is later; \(n) examined)"
+            case .agreement:
+                let search = self.search ?? Search(sights: 0, examined: 0, tips: [], branch: nil, agreed: true)
+                let on = search.tips == ["HEAD"] ? "HEAD's history" : (search.branch.map { "branch \($0)" } ?? "HEAD's history")
+                return "the newest commit on \(on) at or before the session's start whose files agree with what the session first saw of \(Self.files(search.sights)) (\(search.examined) examined)"
             case .recordedMissing(let recorded, let fallback):
                 return why(fallback) + "; the trace's recorded base commit \(recorded.prefix(12)) is not in the repository"
             }
         }
-        return "base \(name): " + why(choice)
+        var text = "base \(name): " + why(choice)
+        if let search, !search.agreed {
+            text += "; no commit at or before the session's start agrees with what the session first saw of \(Self.files(search.sights)) (\(search.examined) examined)"
+        }
+        return text
+    }
+
+    static func files(_ n: Int) -> String { n == 1 ? "1 file" : "\(n) files" }
+
+    /// Whether the base may be chosen by agreement: the trace names no base commit the
+    /// repository has, nor a base tree, nor a start the hooks recorded, and `--base` was not given.
+    var searchable: Bool {
+        guard commit != nil else { return false }
+        func guessed(_ choice: Choice) -> Bool {
+            switch choice {
+            case .head, .sessionStart: return true
+            case .recordedMissing(_, let fallback): return guessed(fallback)
+            case .recorded, .option, .agreement, .hooks: return false
+            }
+        }
+        return guessed(choice)
     }
 
     /// When the session started on a dirty tree, a commit of that tree on the base commit,

@@ -72,6 +72,16 @@ struct ClaudeCodeDialect: ToolDialect {
             original = Array(recorded.utf8)
             drift += try context.reconcile(path, observed: original, kind: .beforeImage)
         }
+        if span.status == .ok {
+            // The edit succeeded: each old_string occurred in the file as it was.
+            let edits = replacements
+            context.see { FirstSight(path: path, test: .part { file in
+                // Past a limit of replay's, nothing is told: not a disagreement.
+                guard let edit = try? ClaudeCodeEdit.apply(edits, to: file, path: path.value) else { return true }
+                if case .failure = edit { return false }
+                return true
+            }) }
+        }
         let current = try context.workspace.read(path)
         let edit = try ClaudeCodeEdit.apply(replacements, to: current, path: path.value)
         var outcome = try context.settle(edit, path: path, span: span)
@@ -98,6 +108,7 @@ struct ClaudeCodeDialect: ToolDialect {
             if let original = details["originalFile"]?.stringValue {
                 drift += try context.reconcile(path, observed: Array(original.utf8), kind: .beforeImage)
             } else if details["type"]?.stringValue == "create" {
+                context.see { FirstSight(path: path, test: .absentOrEmpty) }
                 // Claude Code records `create` (and no `originalFile`) over an empty file too.
                 if try context.workspace.read(path)?.isEmpty != true {
                     drift += try context.reconcile(path, observed: nil, kind: .existence)
@@ -137,6 +148,7 @@ struct ClaudeCodeDialect: ToolDialect {
         var outcome = Outcome(verdict: .served, paths: [path])
         if span.status == .error {
             let message = ReplayContext.recordedError(span) ?? ""
+            if message.contains("does not exist") { context.see { .whole(path, nil) } }
             if message.contains("does not exist"), try context.workspace.read(path) != nil {
                 outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
             }
@@ -151,6 +163,7 @@ struct ClaudeCodeDialect: ToolDialect {
             outcome.drift += try context.reconcile(path, observed: whole, kind: .observation)
             return outcome
         }
+        context.see { FirstSight(path: path, test: .part { seen.compare(with: $0, path: path) == nil }) }
         guard let current = try context.workspace.read(path) else {
             outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
             return outcome

@@ -61,7 +61,9 @@ struct CodexDialect: ToolDialect {
         }
         let applied: ApplyPatch.Applied
         do {
-            applied = try ApplyPatch.parse(text).apply(in: context.workspace, resolve: resolve)
+            let patch = try ApplyPatch.parse(text)
+            if span.status == .ok { context.see(patch.firstSights(resolve: resolve)) }
+            applied = try patch.apply(in: context.workspace, resolve: resolve)
         } catch let error as ApplyPatch.ParseError {
             applied = .failed(error.description)
         }

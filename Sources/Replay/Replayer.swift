@@ -34,8 +34,14 @@ public struct Replayer {
     /// recover a file as the effect of an earlier step (`RunLedger.recover`) and so change the
     /// trees of the steps after it.
     public func replay(header: Trace.Header, base: Base, next: () throws -> Span?) throws -> Run {
+        try replay(header: header, base: base, next: next, sights: nil)
+    }
+
+    /// `replay`, noting in `sights` (when given) what the session first saw of each file.
+    func replay(header: Trace.Header, base: Base, next: () throws -> Span?, sights: FirstSight.Log?) throws -> Run {
         let workspace = Workspace(repository: repository, tree: base.tree)
         let ledger = RunLedger(repository: repository, baseTree: base.tree)
+        ledger.sights = sights
         let dialects = Dialects.for(agent: header.agent)
         var messages: [Int: CommitMessage.Parts] = [:]
         var lastTime: Int64 = 0
@@ -125,6 +131,10 @@ public struct Replayer {
                 awaitingConfirmation.append(index)
             }
             for p in outcome.synced ?? outcome.paths { ledger.markSynced(p, at: index) }
+            if let sights {
+                sights.close(outcome.paths)
+                sights.close(changes.map(\.path))
+            }
             if outcome.unseenEffects || !changes.isEmpty {
                 messages[index] = CommitMessage.parts(span: span, header: header, time: lastTime)
             }

@@ -65,6 +65,8 @@ public struct Run: Sendable {
     public var baseTree: ObjectID
     /// How the base commit was chosen (`Base.choiceCode`).
     public var baseChoice: String = "head"
+    /// The search for a base by agreement, when one was made.
+    public var baseSearch: Base.Search?
     /// What keeps the run from being verified though no step is unverified: e.g. a recorded
     /// root that may be a folder of the repository rather than its top.
     public var caveats: [String] = []

@@ -24,6 +24,9 @@ final class RunLedger {
     /// The calls (a `Task`) whose subagent's transcript the trace holds, by call id: the
     /// `agent` spans' `agentreplay.parent_tool_call.id`.
     private(set) var replayedSubagents: Set<String> = []
+    /// The first sight of each file, when they are collected (`FirstSight`): only while a base
+    /// is chosen by them.
+    var sights: FirstSight.Log?
     /// The recoveries the current step's observations made, for the engine to note.
     private(set) var recoveredNow: [(path: RepoPath, into: Int?)] = []
 

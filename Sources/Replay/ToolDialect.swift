@@ -43,6 +43,7 @@ struct ReplayContext {
     /// are compared with them normalised and never recovered (an observation may have dropped
     /// them).
     func reconcile(_ path: RepoPath, observed: [UInt8]?, kind: Drift.Kind) throws -> [Drift] {
+        see { .whole(path, observed) }
         let entry = try workspace.entry(path)
         var current: [UInt8]?
         var mode = FileMode.blob
@@ -81,6 +82,18 @@ struct ReplayContext {
         guard try ledger.recover(path, blob: blob, mode: mode, origin: origin, kind: kind) else { return [drift] }
         workspace.reset(to: ledger.steps.last?.treeAfter ?? ledger.baseTree)
         return []
+    }
+
+    /// Notes what the session saw of a file, when the run collects first sights (a base is
+    /// being chosen by them: `BaseAgreement`); `sight` is made only then.
+    func see(_ sight: () -> FirstSight) {
+        ledger.sights?.see(sight())
+    }
+
+    /// Notes several sights, in order (`see`).
+    func see(_ sights: @autoclosure () -> [FirstSight]) {
+        guard let log = ledger.sights else { return }
+        for sight in sights() { log.see(sight) }
     }
 
     func map(_ recorded: String, span: Span) -> Result<RepoPath, RepoPath.Refusal> {

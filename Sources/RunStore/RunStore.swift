@@ -59,7 +59,13 @@ public enum RunStore {
     /// `store`, writes the run's objects as one pack and its refs (`RunRefs.write`, under
     /// the repository's lock) and returns the run with `refs` set. Without, nothing is
     /// written. A failure anywhere stops the source and removes what was stored.
+    ///
+    /// With `again` (the trace opened anew), a base the trace does not name is chosen by
+    /// agreement with what the session first saw (`Replayer.replayChoosingBase`); a second
+    /// replay onto the commit found runs in `reopen()` (the repository opened anew, objects in
+    /// memory: nothing of the first replay is written), else in `repository`.
     public static func replay(_ source: TraceSource, onto repository: Repository, base revision: String?, store: Bool,
+                              again: (() throws -> TraceSource)? = nil, reopen: (() throws -> Repository)? = nil,
                               observer: Observer = Observer()) throws -> Run {
         defer { observer.finished() }
         if store {
@@ -72,14 +78,32 @@ public enum RunStore {
         // bytes asked for before the first span is read).
         let stored = store ? TraceStore(in: repository, header: source.header, produce: source.native()) : nil
         var run: Run
+        var target = repository
+        let chosenBase: Base
         do {
             let spans = try FirstSpan(observer.spans?(source) ?? { try source.next() })
             let base = try Base.resolve(header: source.header, revision: revision, sessionStart: spans.sessionStart, in: repository)
-            // The hooks' start is said in the run's summary.
-            if base.choice != .recorded, base.choice != .head, base.choice != .option, base.choice != .hooks {
-                observer.note(base.explanation)
+            if let again {
+                let chosen = try Replayer(repository: repository).replayChoosingBase(
+                    header: source.header, base: base, sessionStart: spans.sessionStart, next: spans.next,
+                    again: {
+                        let source = try again()
+                        return { try source.next() }
+                    },
+                    fresh: { try reopen?() ?? repository })
+                run = chosen.run
+                target = chosen.repository
+                chosenBase = chosen.base
+            } else {
+                run = try Replayer(repository: repository).replay(header: source.header, base: base, next: spans.next)
+                chosenBase = base
             }
-            run = try Replayer(repository: repository).replay(header: source.header, base: base, next: spans.next)
+            // Said when the base is not what a person would assume: the recorded one, --base or
+            // HEAD (the hooks' start is said in the run's summary).
+            var surprising = chosenBase.choice != .recorded && chosenBase.choice != .option && chosenBase.choice != .hooks
+                && chosenBase.commit != (try? target.head())
+            if case .recordedMissing = chosenBase.choice { surprising = true }
+            if surprising { observer.note(chosenBase.explanation) }
         } catch {
             source.cancel()
             stored?.discard()
@@ -87,7 +111,7 @@ public enum RunStore {
         }
         if let stored {
             observer.phase("writing the run's objects and refs")
-            run.refs = try RunRefs.write(run, storing: stored, to: repository,
+            run.refs = try RunRefs.write(run, storing: stored, to: target,
                                          waiting: { observer.note(RepositoryLock.waitingMessage($0)) }, notes: observer.note)
         }
         return run

@@ -76,7 +76,8 @@ struct BlameCommand: ParsableCommand {
         let repository = try Repository.open(repo, objectsInMemory: true)
         let progress = console.progress("blame")
         // Replayed as `run` replays, storing nothing (and saying nothing of the base).
-        let run = try RunStore.replay(source, onto: repository, base: base, store: false,
+        let again = { [traceOptions, trace] in try traceOptions.open(trace) }
+        let run = try RunStore.replay(source, onto: repository, base: base, store: false, again: again,
                                       observer: RunStore.Observer(spans: { progress.spans(of: $0) }, finished: { progress.clear() }))
         let final = try Self.finalBlob(path, of: run, in: repository)
         let blame: Blame

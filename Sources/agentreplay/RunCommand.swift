@@ -11,7 +11,10 @@ struct RunCommand: ParsableCommand {
         abstract: "Replay a session onto the repository as it was when the session started.",
         discussion: """
             The base is the trace's recorded base commit when it names one (and the repository \
-            has it), else --base, else the newest commit on HEAD's first-parent line at or \
+            has it), else --base, else the newest commit at or before the session's start, on \
+            the branch the log names (else HEAD's history), whose files agree with what the \
+            session first saw of each file before changing it (at most 10,000 commits \
+            examined); when none agrees, the newest commit on HEAD's first-parent line at or \
             before the session's start (HEAD itself when it is not later). Each span that changed files becomes one commit; the chain is stored at \
             refs/agentreplay/runs/<trace id> and refs/agentreplay/last (try `git log -p \
             refs/agentreplay/last`). Exit status: 0 verified (every call's effect accounted \
@@ -52,7 +55,11 @@ struct RunCommand: ParsableCommand {
         let progress = console.progress("run")
         let run: Run
         do {
-            run = try RunStore.replay(source, onto: repository, base: base, store: !noRefs, observer: progress.observer(console))
+            let (traceOptions, trace, repo) = (self.traceOptions, self.trace, self.repo)
+            run = try RunStore.replay(source, onto: repository, base: base, store: !noRefs,
+                                      again: { try traceOptions.open(trace) },
+                                      reopen: { try Repository.open(repo, objectsInMemory: true) },
+                                      observer: progress.observer(console))
         } catch let unwritable as RunStore.Unwritable {
             throw CLIFailure(message: "\(repo): \(unwritable)", hint: "replay without writing anything with --no-refs")
         }

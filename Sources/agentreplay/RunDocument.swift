@@ -20,8 +20,8 @@ enum RunDocument {
                 ("format", .string(run.header.sourceFormat)),
                 ("file", string(run.header.sourceFile)),
             ])),
-            ("base", .object([("commit", id(run.baseCommit)), ("chosen_by", .string(run.baseChoice)), ("tree", .string(run.baseTree.hex)),
-                              ("start_state", .array(run.startState.map(recovery)))])),
+            ("base", .object([("commit", id(run.baseCommit)), ("chosen_by", .string(run.baseChoice)), ("search", search(run.baseSearch)),
+                              ("tree", .string(run.baseTree.hex)), ("start_state", .array(run.startState.map(recovery)))])),
             ("head", id(run.head)),
             ("final_tree", .string(run.finalTree.hex)),
             ("refs", .array(run.refs.map(JSON.string))),
@@ -86,6 +86,18 @@ enum RunDocument {
 
     /// A file adopted from an observation: the path, its blob (null: no file), and the step
     /// whose observation showed it.
+    /// The search for a base by agreement (`docs/run.md`, "The base"), or null when none was made.
+    static func search(_ search: Base.Search?) -> JSON {
+        guard let search else { return .null }
+        return .object([
+            ("agreed", .bool(search.agreed)),
+            ("sights", .number(search.sights)),
+            ("examined", .number(search.examined)),
+            ("branch", search.branch.map(JSON.string) ?? .null),
+            ("tips", .array(search.tips.map(JSON.string))),
+        ])
+    }
+
     static func recovery(_ r: Recovery) -> JSON {
         .object([("path", .string(r.path)), ("blob", id(r.blob)), ("observed_at", .number(r.observedAt)),
                  ("observation", .string(r.kind.rawValue))])

@@ -11,7 +11,16 @@ enum RunReport {
         var out = ""
         let agent = [run.header.agentName, run.header.agentVersion].compactMap { $0 }.joined(separator: " ")
         let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
-        out += "Replaying \(traceName) (\(agent), \(run.steps.count) spans) onto \(base)\n\n"
+        out += "Replaying \(traceName) (\(agent), \(run.steps.count) spans) onto \(base)\n"
+        if let search = run.baseSearch {
+            let files = search.sights == 1 ? "1 file" : "\(search.sights) files"
+            let commits = search.examined == 1 ? "1 commit" : "\(search.examined) commits"
+            let on = search.tips.joined(separator: ", ")
+            out += search.agreed
+                ? "  chosen by agreement: its files agree with what the session first saw of \(files) (\(commits) examined from \(on))\n"
+                : "  no commit at or before the session's start agrees with what the session first saw of \(files) (\(commits) examined from \(on)): the session's start on HEAD's line\n"
+        }
+        out += "\n"
         // Steps are read in place (by index): a run holds a hundred thousand of them.
         let steps = run.steps
         let stepOf = run.steps.contains { !$0.drift.isEmpty }

@@ -27,9 +27,18 @@ struct TraceOptions: ParsableArguments {
         let first = trace.spans.first.flatMap { $0.startTime ?? $0.endTime }?.seconds
         let start = try Base.resolve(header: trace.header, revision: base, sessionStart: first, in: repository)
         let replayer = Replayer(repository: repository)
-        guard let progress else { return (trace, try replayer.replay(header: trace.header, spans: trace.spans, base: start)) }
-        defer { progress.clear() }
-        return (trace, try replayer.replay(header: trace.header, base: start, next: progress.spans(of: trace.spans)))
+        defer { progress?.clear() }
+        var iterator = trace.spans.makeIterator()
+        let next = progress?.spans(of: trace.spans) ?? { iterator.next() }
+        // Nothing is written: a second replay (a base found by agreement) may share the handle.
+        let chosen = try replayer.replayChoosingBase(
+            header: trace.header, base: start, sessionStart: first, next: next,
+            again: {
+                var spans = trace.spans.makeIterator()
+                return { spans.next() }
+            },
+            fresh: { repository })
+        return (trace, chosen.run)
     }
 
     func open(_ path: String, recoversBadSpans: Bool = true) throws -> TraceSource {
