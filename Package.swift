@@ -6,11 +6,12 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks"]),
+        .library(name: "AgentReplay", targets: ["Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks", "Index"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,10 +50,15 @@ let package = Package(
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Shell", "Insight"]),
         .target(name: "Sessions", dependencies: ["Trace", "Importers", "Replay", "Insight", "Git"]),
         .target(name: "Hooks", dependencies: ["Trace", "Replay", "Git"]),
+        .target(
+            name: "Index",
+            dependencies: ["Trace", "Importers", "Replay", "Insight", "Audit", "Sessions", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "agentreplay",
             dependencies: [
                 "Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
+                "Index",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,5 +81,6 @@ let package = Package(
         .testTarget(name: "HooksTests", dependencies: ["TestSupport", "Hooks", "Replay", "Importers", "Trace", "Git"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
+        .testTarget(name: "IndexTests", dependencies: ["TestSupport", "Index", "Importers", "Insight", "Sessions", "Trace", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

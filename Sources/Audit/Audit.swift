@@ -27,25 +27,47 @@ public struct Audit: Sendable {
     public init(_ trace: Trace, policy: Policy? = nil) {
         var rows: [Row] = []
         var risks: [Risk] = []
-        var turnNumber: [Span.ID: Int] = [:]
-        var turns = 0
-        let context = Request.Context(repoRoot: trace.header.repoRoot)
-        for (index, span) in trace.spans.enumerated() {
-            if span.kind == .llm {
-                turns += 1
-                turnNumber[span.id] = turns
-                continue
-            }
-            guard span.kind == .tool else { continue }
-            let turn = span.parentID.flatMap { turnNumber[$0] } ?? turns
-            let request = Request(span, context: context)
-            let row = Row(index: index, span: span, turn: turn, request: request)
+        var walker = Walker(repoRoot: trace.header.repoRoot)
+        for span in trace.spans {
+            guard let (row, found) = walker.take(span) else { continue }
             rows.append(row)
-            risks += Risk.find(in: row, span: span, request: request)
+            risks += found
         }
         self.rows = rows
         self.risks = risks
         self.violations = policy.map { $0.check(rows) } ?? []
+    }
+
+    /// The audit of a trace taken a span at a time, for a reader that does not hold the whole
+    /// trace (the index): the row and risks of each tool call, numbered as `Audit` numbers them.
+    public struct Walker: Sendable {
+        private var turnNumber: [Span.ID: Int] = [:]
+        private var turns = 0
+        private var index = 0
+        private let context: Request.Context
+
+        /// `index` and `turns`: the position and model turns of spans already taken (a
+        /// reading resumed part-way through a log).
+        public init(repoRoot: String?, index: Int = 0, turns: Int = 0) {
+            context = Request.Context(repoRoot: repoRoot)
+            self.index = index
+            self.turns = turns
+        }
+
+        /// The next span: its row and risks when it is a tool call, else nil.
+        public mutating func take(_ span: Span) -> (Row, [Risk])? {
+            defer { index += 1 }
+            if span.kind == .llm {
+                turns += 1
+                turnNumber[span.id] = turns
+                return nil
+            }
+            guard span.kind == .tool else { return nil }
+            let turn = span.parentID.flatMap { turnNumber[$0] } ?? turns
+            let request = Request(span, context: context)
+            let row = Row(index: index, span: span, turn: turn, request: request)
+            return (row, Risk.find(in: row, span: span, request: request))
+        }
     }
 }
 

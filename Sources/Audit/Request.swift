@@ -52,7 +52,7 @@ public struct Request: Sendable {
     }
 
     /// What paths are resolved against.
-    struct Context {
+    struct Context: Sendable {
         var repoRoot: String?
     }
 

@@ -12,7 +12,14 @@ public enum Importer {
     public struct Options: Sendable {
         /// Overrides the repo root the log implies (Claude Code's first `cwd`, …).
         public var recordedRoot: String?
-        public init(recordedRoot: String? = nil) { self.recordedRoot = recordedRoot }
+        /// Claude Code only: read the session file from this line on, as if the lines before
+        /// it were not there (the index's reading of a log that grew). Sub-agent files are
+        /// not read then.
+        public var start: LineReader.Start?
+        public init(recordedRoot: String? = nil, start: LineReader.Start? = nil) {
+            self.recordedRoot = recordedRoot
+            self.start = start
+        }
     }
 
     /// The file an importer reads: where it is, the name errors give it, and the options.

@@ -24,10 +24,10 @@ final class JSONLines {
     /// With `joined`, a line holding two or more objects one straight after the other
     /// (`{…}{…}`: Claude Code appends a line to one whose newline it never wrote) gives them
     /// one by one, each named by that line's number; else such a line is an error.
-    init(path: String, displayName: String, joined: Bool = false) throws(TraceError) {
+    init(path: String, displayName: String, joined: Bool = false, start: LineReader.Start? = nil) throws(TraceError) {
         self.displayName = displayName
         self.joined = joined
-        lines = try LineReader(path: path)
+        lines = try LineReader(path: path, start: start)
     }
 
     /// Bytes read, of the file's size.

@@ -115,3 +115,25 @@ public enum SessionIndex {
         }
     }
 }
+
+extension SessionIndex {
+    /// A session log a store holds, as `sessions --all` finds it.
+    public struct Log: Sendable, Equatable {
+        public var path: String
+        /// The format's name (`SourceFormat`'s raw value).
+        public var format: String
+        /// The agent's own session id, from the file name.
+        public var id: String
+        /// Another modification time (nanoseconds) the session depends on besides its file's:
+        /// OpenCode's message folder; 0 for the others.
+        public var stamp: Int64
+    }
+
+    /// Every session log of every store, in the order `sessions --all` reads them, and
+    /// notes on the stores that could not be read.
+    public static func logs(stores: SessionStores) -> (logs: [Log], notes: [String]) {
+        var notes: [String] = []
+        let files = stores.files(repository: nil, notes: &notes)
+        return (files.map { Log(path: $0.path, format: $0.format, id: $0.id, stamp: $0.stamp) }, notes)
+    }
+}

@@ -12,6 +12,15 @@ public enum FNV1a {
         return h
     }
 
+    public static func hash(bytes: UnsafeRawBufferPointer, seed: UInt64 = offsetBasis) -> UInt64 {
+        var h = seed
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
     /// `v` as 16 lowercase hexadecimal digits.
     public static func hex(_ v: UInt64) -> String {
         let s = String(v, radix: 16)

@@ -43,7 +43,19 @@ public final class LineReader {
         return n << shift
     }()
 
-    public init(path: String, maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws(TraceError) {
+    /// Where a reading resumed part-way through a file starts: at byte `offset`, the start of
+    /// a line, after `lines` lines (so the first line read is numbered `lines + 1`).
+    public struct Start: Sendable, Equatable {
+        public var offset: Int
+        public var lines: Int
+        public init(offset: Int, lines: Int) {
+            self.offset = offset
+            self.lines = lines
+        }
+    }
+
+    /// Opens `path`; with `start`, reading begins there (a file shorter than that reads as empty).
+    public init(path: String, maximumLineLength: Int = LineReader.defaultMaximumLineLength, start: Start? = nil) throws(TraceError) {
         self.path = path
         self.maximumLineLength = maximumLineLength
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -62,6 +74,13 @@ public final class LineReader {
         // in the same read; at least 4 KiB): a small file costs no megabyte. It grows for a
         // longer line.
         self.buffer = [UInt8](repeating: 0, count: size > 0 ? min(1 << 20, max(4096, size + 1)) : 1 << 20)
+        if let start, start.offset > 0 {
+            guard lseek(fd, off_t(start.offset), SEEK_SET) == off_t(start.offset) else {
+                throw TraceError(file: path, line: 0, message: "cannot seek to byte \(start.offset): \(String(cString: strerror(errno)))")
+            }
+            offset = start.offset
+            lineNumber = start.lines
+        }
     }
 
     deinit { close(fd) }

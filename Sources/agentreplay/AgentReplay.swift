@@ -25,7 +25,8 @@ struct AgentReplay: ParsableCommand {
         version: AgentReplayVersion.current,
         subcommands: [
             RunCommand.self, ImportCommand.self, ExportCommand.self, DiffCommand.self, BlameCommand.self, WhyCommand.self, BisectCommand.self,
-            ShowCommand.self, ReportCommand.self, AuditCommand.self, SessionsCommand.self, HooksCommand.self, ManualCommand.self,
+            ShowCommand.self, ReportCommand.self, AuditCommand.self, SessionsCommand.self, HooksCommand.self, IndexCommand.self,
+            QueryCommand.self, ManualCommand.self,
         ]
     )
 }

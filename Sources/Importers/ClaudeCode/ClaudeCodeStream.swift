@@ -41,8 +41,9 @@ final class ClaudeCodeStream {
     /// with sub-agent files is: the same spans in the same order (tests compare the two).
     init(_ importer: ClaudeCodeImporter, whole: Bool = false) throws(TraceError) {
         self.importer = importer
-        log = try JSONLines(path: importer.path, displayName: importer.displayName, joined: true)
-        subagents = importer.subagentFiles()
+        log = try JSONLines(path: importer.path, displayName: importer.displayName, joined: true, start: importer.options.start)
+        // A reading resumed part-way (`Options.start`) takes the session file's lines only.
+        subagents = importer.options.start == nil ? importer.subagentFiles() : []
         readsWhole = whole || !subagents.isEmpty
         sequence = state.beginFile()
     }

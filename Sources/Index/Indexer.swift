@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+import Importers
+import Insight
+import Sessions
+import Trace
+
+/// Glossary of the index.
+///
+/// - **Store**: one SQLite file (`Store`) whose tables (`Schema`) hold every session read:
+///   sessions, turns, tool calls, file effects, commands, permission records, risks, the text
+///   people search, and the logs that could not be read.
+/// - **Pass**: one run of `agentreplay index` over a list of logs (`Indexer.pass`). Each log is
+///   read in a transaction of its own, so a pass killed at any moment leaves every log either
+///   as the last pass left it or as this one read it.
+/// - **Unchanged**: a log whose size, modification time and last block's hash are those the
+///   store keeps: skipped.
+/// - **Grown**: a Claude Code log whose bytes up to where the last pass stopped are unchanged
+///   (the hash of the block before that point matches): read from the last place a later
+///   line can still change (the last prompt, or the earliest call still waiting for its
+///   result). Any other changed log is read again whole.
+/// - **Vanished**: a log the store has that is gone: its rows are kept, marked `present = 0`.
+public enum Indexer {
+    /// A log to index.
+    public struct Input: Sendable, Equatable {
+        public var path: String
+        /// Its format, when the caller knows it (a store's listing); else detected.
+        public var format: String?
+        /// The agent's session id, when the caller knows it; else the file name's stem.
+        public var sessionID: String?
+        /// Another modification time it depends on (OpenCode's message folder), 0 if none.
+        public var stamp: Int64
+
+        public init(path: String, format: String? = nil, sessionID: String? = nil, stamp: Int64 = 0) {
+            self.path = path
+            self.format = format
+            self.sessionID = sessionID
+            self.stamp = stamp
+        }
+    }
+
+    /// What a pass did.
+    public struct Report: Sendable, Equatable {
+        /// Logs read whole, read from where the last pass stopped, skipped unchanged.
+        public var read = 0, resumed = 0, unchanged = 0
+        /// Logs that could not be read (recorded in `errors`), and logs gone since (kept).
+        public var failed = 0, vanished = 0
+        /// Bytes of log read.
+        public var bytes: Int64 = 0
+        /// Spans written.
+        public var spans = 0
+        /// One line per log that could not be read: file, line, field and message.
+        public var errors: [String] = []
+        public init() {}
+    }
+
+    /// The logs the agents' stores hold (`sessions --all`), as inputs.
+    public static func inputs(_ logs: [SessionIndex.Log]) -> [Input] {
+        logs.map { Input(path: $0.path, format: $0.format, sessionID: $0.id, stamp: $0.stamp) }
+    }
+
+    /// Reads `inputs` into `store`: each log in a transaction of its own; a log that cannot
+    /// be read is recorded in `errors` and the pass goes on. `progress` is told each log done.
+    public static func pass(_ inputs: [Input], into store: Store, prices: PriceTable,
+                            progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws(Store.Failure) -> Report {
+        var report = Report()
+        do {
+            var known: [String: FileRecord] = [:]
+            try store.queue.read { db in
+                for record in try FileRecord.fetchAll(db, sql: "SELECT * FROM files") { known[record.path] = record }
+            }
+            var seen = Set<String>()
+            for (i, input) in inputs.enumerated() {
+                seen.insert(input.path)
+                try one(input, known: known[input.path], store: store, prices: prices, report: &report)
+                progress(i + 1, inputs.count)
+            }
+            // Logs the store has that are gone now: kept, marked.
+            let gone = known.values.filter { $0.present == 1 && !seen.contains($0.path) && FileState.of($0.path) == nil }
+            if !gone.isEmpty {
+                try store.queue.write { db in
+                    for record in gone { try db.execute(sql: "UPDATE files SET present = 0 WHERE path = ?", arguments: [record.path]) }
+                }
+            }
+            report.vanished = try store.queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM files WHERE present = 0") ?? 0 }
+        } catch let failure as Store.Failure {
+            throw failure
+        } catch {
+            throw Store.Failure(description: "\(store.path): \(Store.message(error))", hint: nil)
+        }
+        return report
+    }
+
+    /// One log: skipped, resumed, read whole or recorded as unreadable.
+    private static func one(_ input: Input, known: FileRecord?, store: Store, prices: PriceTable, report: inout Report) throws {
+        guard let state = FileState.of(input.path, stamp: input.stamp) else {
+            if let known, known.present == 1 {
+                try store.queue.write { db in try db.execute(sql: "UPDATE files SET present = 0 WHERE path = ?", arguments: [known.path]) }
+            }
+            return
+        }
+        let endHash = FileState.hash(input.path, endingAt: state.size) ?? ""
+        if let known, known.size == state.size, known.modified_ns == state.modified, known.end_hash == endHash {
+            if known.present == 0 {
+                try store.queue.write { db in try db.execute(sql: "UPDATE files SET present = 1 WHERE path = ?", arguments: [known.path]) }
+            }
+            report.unchanged += 1
+            return
+        }
+        let format: SourceFormat
+        do {
+            if let name = input.format, let f = SourceFormat(rawValue: name) { format = f } else { format = try Importer.detect(path: input.path) }
+        } catch {
+            try fail(input, state: state, endHash: endHash, error: error, store: store, report: &report)
+            return
+        }
+        // A Claude Code log that grew and whose bytes so far are unchanged is read from its
+        // resume point (not when it has sub-agent files: they are merged into it by time).
+        var start: LineReader.Start?
+        if let known, let session = known.session, session > 0, known.error == nil, format == .claudeCode, known.format == format.rawValue,
+           state.size > known.size, known.resume_offset > 0, known.read_offset <= state.size,
+           FileState.hash(input.path, endingAt: known.read_offset) == known.read_hash,
+           !FileManager.default.fileExists(atPath: String(input.path.dropLast(6)) + "/subagents") {
+            start = LineReader.Start(offset: Int(known.resume_offset), lines: known.resume_line - 1)
+        }
+        while true {
+            do {
+                let read = try store.queue.write { db in
+                    try SessionReader(input: input, format: format, state: state, endHash: endHash, known: known, start: start, prices: prices).read(db)
+                }
+                if start != nil { report.resumed += 1 } else { report.read += 1 }
+                report.bytes += read.bytes
+                report.spans += read.spans
+                return
+            } catch let error as TraceError {
+                // A resumed reading that fails is tried again whole: the error may be the tail's alone.
+                if start != nil { start = nil; continue }
+                try fail(input, state: state, endHash: endHash, error: error, store: store, report: &report)
+                return
+            }
+        }
+    }
+
+    /// Records a log that cannot be read: its error in `errors`, its state in `files` (so an
+    /// unchanged bad log is not read again); the rows of an earlier reading stay.
+    private static func fail(_ input: Input, state: FileState, endHash: String, error: TraceError, store: Store, report: inout Report) throws {
+        report.failed += 1
+        report.errors.append(error.description)
+        try store.queue.write { db in
+            try db.execute(sql: "DELETE FROM errors WHERE file = ?", arguments: [input.path])
+            try db.execute(sql: "INSERT INTO errors (file, line, field, message) VALUES (?, ?, ?, ?)",
+                           arguments: [input.path, error.line, error.field, error.message])
+            try db.execute(sql: """
+                INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
+                VALUES (?, ?, ?, ?, ?, 0, 0, '', 0, 0, 1, NULL, 1, ?)
+                ON CONFLICT (path) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns, end_hash = excluded.end_hash,
+                  read_offset = 0, read_line = 0, read_hash = '', resume_offset = 0, resume_line = 0, present = 1,
+                  reads = files.reads + 1, error = excluded.error
+                """, arguments: [input.path, input.format, state.size, state.modified, endHash, error.description])
+        }
+    }
+}
+
+/// A row of `files`.
+struct FileRecord: FetchableRecord, Decodable {
+    var path: String
+    var format: String?
+    var size: Int64
+    var modified_ns: Int64
+    var end_hash: String
+    var read_offset: Int64
+    var read_line: Int
+    var read_hash: String
+    var resume_offset: Int64
+    var resume_line: Int
+    var present: Int
+    var session: Int64?
+    var reads: Int
+    var error: String?
+}

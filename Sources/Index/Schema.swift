@@ -1,0 +1,191 @@
+import GRDB
+
+/// The store's tables, made and changed only by numbered migrations (GRDB's
+/// `DatabaseMigrator`): a migration adds or alters, never drops what a user may have
+/// queried; a store written by a newer agentreplay (a migration this build does not know)
+/// is refused with the version it needs. `docs/index.md` documents every column.
+enum Schema {
+    /// The newest version this build writes: the number of its last migration.
+    static let version = 1
+
+    /// The migrations, in order; each is named `v<N>`.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            for statement in v1 { try db.execute(sql: statement) }
+            if try fullTextSearch(db) {
+                try db.execute(sql: "CREATE VIRTUAL TABLE search USING fts5(text, kind UNINDEXED, session UNINDEXED, span_id UNINDEXED, log_line UNINDEXED, tokenize = 'unicode61')")
+            } else {
+                try db.execute(sql: "CREATE TABLE search (text TEXT NOT NULL, kind TEXT NOT NULL, session INTEGER NOT NULL, span_id TEXT, log_line INTEGER)")
+            }
+        }
+        return migrator
+    }
+
+    /// Whether the linked SQLite has FTS5.
+    static func fullTextSearch(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT sqlite_compileoption_used('ENABLE_FTS5')") ?? false
+    }
+
+    /// Version 1's tables, in SQL both SQLite and PostgreSQL read.
+    static let v1: [String] = [
+        """
+        CREATE TABLE store (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE files (
+            path TEXT PRIMARY KEY NOT NULL,
+            format TEXT,
+            size INTEGER NOT NULL,
+            modified_ns INTEGER NOT NULL,
+            end_hash TEXT NOT NULL,
+            read_offset INTEGER NOT NULL,
+            read_line INTEGER NOT NULL,
+            read_hash TEXT NOT NULL,
+            resume_offset INTEGER NOT NULL,
+            resume_line INTEGER NOT NULL,
+            present INTEGER NOT NULL,
+            session INTEGER,
+            reads INTEGER NOT NULL,
+            error TEXT
+        )
+        """,
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY NOT NULL,
+            file TEXT NOT NULL UNIQUE,
+            session_id TEXT NOT NULL,
+            agent TEXT NOT NULL,
+            agent_version TEXT,
+            format TEXT NOT NULL,
+            repository TEXT,
+            branch TEXT,
+            start_time TEXT,
+            end_time TEXT,
+            model TEXT,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cache_read_tokens INTEGER NOT NULL,
+            cache_creation_tokens INTEGER NOT NULL,
+            cost_usd REAL NOT NULL,
+            cost_complete INTEGER NOT NULL,
+            model_turns INTEGER NOT NULL,
+            tool_calls INTEGER NOT NULL,
+            first_prompt TEXT
+        )
+        """,
+        """
+        CREATE TABLE turns (
+            session INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            span_id TEXT NOT NULL,
+            model TEXT,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cache_read_tokens INTEGER NOT NULL,
+            cache_creation_tokens INTEGER NOT NULL,
+            cost_usd REAL,
+            start_time TEXT,
+            end_time TEXT,
+            log_line INTEGER,
+            PRIMARY KEY (session, number)
+        )
+        """,
+        """
+        CREATE TABLE tool_calls (
+            session INTEGER NOT NULL,
+            span_id TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            tool TEXT NOT NULL,
+            call_id TEXT,
+            input_summary TEXT NOT NULL,
+            status TEXT NOT NULL,
+            start_time TEXT,
+            end_time TEXT,
+            duration_ms INTEGER,
+            log_line INTEGER
+        )
+        """,
+        """
+        CREATE TABLE file_effects (
+            session INTEGER NOT NULL,
+            span_id TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            lines_added INTEGER,
+            lines_removed INTEGER,
+            source TEXT NOT NULL,
+            time TEXT,
+            log_line INTEGER
+        )
+        """,
+        """
+        CREATE TABLE commands (
+            session INTEGER NOT NULL,
+            span_id TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            command TEXT NOT NULL,
+            ending TEXT NOT NULL,
+            exit_status INTEGER,
+            directory TEXT,
+            time TEXT,
+            log_line INTEGER
+        )
+        """,
+        """
+        CREATE TABLE permissions (
+            session INTEGER NOT NULL,
+            span_id TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            tool TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            decision_basis TEXT NOT NULL,
+            decided_by TEXT,
+            mode TEXT,
+            sandbox TEXT,
+            outcome TEXT NOT NULL,
+            risks TEXT NOT NULL,
+            time TEXT,
+            log_line INTEGER
+        )
+        """,
+        """
+        CREATE TABLE risks (
+            session INTEGER NOT NULL,
+            span_id TEXT NOT NULL,
+            turn INTEGER NOT NULL,
+            class TEXT NOT NULL,
+            tool TEXT NOT NULL,
+            what TEXT NOT NULL,
+            domain TEXT,
+            refused INTEGER NOT NULL,
+            log_line INTEGER
+        )
+        """,
+        """
+        CREATE TABLE errors (
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            field TEXT,
+            message TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX sessions_start ON sessions (start_time)",
+        "CREATE INDEX sessions_repository ON sessions (repository)",
+        "CREATE INDEX turns_session ON turns (session)",
+        "CREATE INDEX tool_calls_session ON tool_calls (session, log_line)",
+        "CREATE INDEX file_effects_path ON file_effects (path)",
+        "CREATE INDEX file_effects_session ON file_effects (session, log_line)",
+        "CREATE INDEX commands_session ON commands (session, log_line)",
+        "CREATE INDEX permissions_session ON permissions (session, log_line)",
+        "CREATE INDEX risks_session ON risks (session, log_line)",
+        "CREATE INDEX errors_file ON errors (file)",
+    ]
+
+    /// The tables a session's rows are in, each with a `session` and `log_line` column.
+    static let sessionTables = ["turns", "tool_calls", "file_effects", "commands", "permissions", "risks", "search"]
+}

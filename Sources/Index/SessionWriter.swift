@@ -1,0 +1,171 @@
+import Audit
+import GRDB
+import Insight
+import Sessions
+import Trace
+
+/// Writes one session's spans into the store's tables as they are read, inside the file's
+/// transaction: a turn per model call, a tool call per tool span with its file effects (from
+/// the log), command and permission record, and the text people search. Memory holds the
+/// turn numbers of the session's model calls, not its spans.
+final class SessionWriter {
+    private let db: Database
+    private let session: Int64
+    private let root: String?
+    /// The directory a command ran in when its span names none.
+    private let directory: String?
+    private let prices: PriceTable
+    private let gemini: Bool
+    private var audit: Audit.Walker
+    private var turnOf: [Span.ID: Int] = [:]
+    /// The first log line of each model turn: a message's lines merge into one turn.
+    private var turnLine: [Span.ID: Int] = [:]
+    private var turn: Int
+    /// The first prompt, when the session had none before this reading.
+    private(set) var firstPrompt: String?
+    private var wantsPrompt: Bool
+    /// The lowest line a later reading must start from to see every span that may still
+    /// change: a tool call with no result yet, or the last prompt (a turn may still grow).
+    private(set) var openLine: Int?
+    private var lastPromptLine: Int?
+    private(set) var spans = 0
+
+    init(db: Database, session: Int64, root: String?, directory: String?, format: String, prices: PriceTable, turns: Int, wantsPrompt: Bool) {
+        self.db = db
+        self.session = session
+        self.root = root
+        self.directory = directory
+        self.prices = prices
+        gemini = format == SourceFormat.gemini.rawValue
+        audit = Audit.Walker(repoRoot: root, turns: turns)
+        turn = turns
+        self.wantsPrompt = wantsPrompt
+    }
+
+    /// The span's rows.
+    func take(_ span: Span) throws {
+        spans += 1
+        let line = span.attributes[GenAI.sourceLine]?.intValue
+        switch span.kind {
+        case .llm:
+            turn += 1
+            turnOf[span.id] = turn
+            if let line { turnLine[span.id] = Int(line) }
+            try turnRow(span, line: line)
+            if let text = span.output?["text"]?.stringValue, !text.isEmpty { try search(text, kind: "answer", span, line) }
+        case .tool:
+            let number = span.parentID.flatMap { turnOf[$0] } ?? turn
+            try toolRows(span, turn: number, line: line)
+            // A call with no result yet is read again, from the first line of the model turn
+            // that asked for it (the turn's message may be spread over several lines).
+            if span.status == .unset, let line {
+                let from = min(Int(line), span.parentID.flatMap { turnLine[$0] } ?? Int(line))
+                openLine = min(openLine ?? from, from)
+            }
+        case .user:
+            if let line { lastPromptLine = Int(line) }
+            if let text = span.input.flatMap({ $0.stringValue ?? $0["text"]?.stringValue }), !text.isEmpty {
+                try search(text, kind: "prompt", span, line)
+                if wantsPrompt {
+                    let first = SessionSummary.oneLine(text, 200)
+                    if !first.isEmpty { firstPrompt = first; wantsPrompt = false }
+                }
+            }
+        case .agent, .event:
+            break
+        }
+    }
+
+    /// Where a later reading of a grown log must start (a line number, 1-based): the earliest
+    /// call still open, else the last prompt; nil when the whole log must be read again.
+    var resumeLine: Int? {
+        let candidates = [openLine, lastPromptLine].compactMap { $0 }
+        return candidates.min()
+    }
+
+    private func turnRow(_ span: Span, line: Int64?) throws {
+        let usage = span.usage
+        let extra = gemini ? (span.attributes["agentreplay.usage.reasoning_output_tokens"]?.intValue ?? 0) : 0
+        var cost: Double? = 0
+        if usage.total > 0 || extra > 0 {
+            cost = span.model.flatMap { prices.price(of: $0) }.map { Self.dollars($0.cost(of: usage, extraOutput: extra)) }
+        }
+        try exec("INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+            session, turn, span.id.rawValue, span.model, usage.inputTokens, usage.outputTokens.saturatingAdd(extra),
+            usage.cacheReadTokens, usage.cacheCreationTokens, cost, Self.time(span.startTime), Self.time(span.endTime), line,
+        ])
+    }
+
+    private func toolRows(_ span: Span, turn: Int, line: Int64?) throws {
+        let tool = span.toolName ?? span.name
+        let shell = ShellCall(span)
+        let summary = shell?.command ?? Self.summary(span)
+        var duration: Int64?
+        if let s = span.startTime, let e = span.endTime { duration = TimeText.milliseconds(from: s, to: e) }
+        let start = Self.time(span.startTime)
+        try exec("INSERT INTO tool_calls VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+            session, span.id.rawValue, turn, tool, span.toolCallID, summary, span.status.rawValue, start,
+            Self.time(span.endTime), duration, line,
+        ])
+        for effect in LoggedEffect.of(span, root: root) {
+            try exec("INSERT INTO file_effects VALUES (?,?,?,?,?,?,?,?,?)", [
+                session, span.id.rawValue, turn, effect.path, effect.added, effect.removed, "log", start, line,
+            ])
+        }
+        if let shell {
+            var ending = "unknown", status: Int64?
+            switch shell.ending {
+            case let .exited(code): ending = "exited"; status = code
+            case .succeeded: ending = "succeeded"
+            case .failed: ending = "failed"
+            case .unknown: ending = "unknown"
+            }
+            try exec("INSERT INTO commands VALUES (?,?,?,?,?,?,?,?,?)", [
+                session, span.id.rawValue, turn, shell.command, ending, status,
+                span.attributes[GenAI.workingDirectory]?.stringValue ?? directory, start, line,
+            ])
+            try search(shell.command, kind: "command", span, line)
+        } else if !summary.isEmpty {
+            try search(summary, kind: "tool_input", span, line)
+        }
+        if let (row, risks) = audit.take(span) {
+            try exec("INSERT INTO permissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+                session, span.id.rawValue, turn, row.request.tool, row.request.kind.rawValue, row.decision.rawValue,
+                row.decisionBasis.rawValue, row.decidedBy, row.policy.mode, row.policy.sandbox, row.outcome.rawValue,
+                risks.map(\.riskClass.rawValue).joined(separator: ","), start, line,
+            ])
+            for risk in risks {
+                try exec("INSERT INTO risks VALUES (?,?,?,?,?,?,?,?,?)", [
+                    session, span.id.rawValue, turn, risk.riskClass.rawValue, risk.tool, risk.what, risk.domain, risk.refused, line,
+                ])
+            }
+        }
+    }
+
+    private func search(_ text: String, kind: String, _ span: Span, _ line: Int64?) throws {
+        try exec("INSERT INTO search (text, kind, session, span_id, log_line) VALUES (?,?,?,?,?)", [text, kind, session, span.id.rawValue, line])
+    }
+
+    private func exec(_ sql: String, _ values: [(any DatabaseValueConvertible)?]) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(StatementArguments(values))
+        try statement.execute()
+    }
+
+    /// A tool call's input in one line: the path it names, else its JSON, cut to 200 characters.
+    static func summary(_ span: Span) -> String {
+        guard let input = span.input else { return "" }
+        for key in ["file_path", "filePath", "notebook_path", "absolute_path", "path", "pattern", "query", "url"] {
+            if let value = input[key]?.stringValue { return SessionSummary.oneLine(value, 200) }
+        }
+        let text = input.stringValue ?? JSONWriter.string(input)
+        return text.count > 200 ? String(text.prefix(199)) + "…" : text
+    }
+
+    /// UTC, milliseconds, `YYYY-MM-DDTHH:MM:SS.mmmZ`: sortable as text, whatever offset the log wrote.
+    static func time(_ t: Timestamp?) -> String? {
+        t.map { Timestamp(seconds: $0.seconds, nanoseconds: $0.nanoseconds).text }
+    }
+
+    static func dollars(_ money: Money) -> Double { Double(money.picodollars) / 1e12 }
+}
