@@ -191,3 +191,24 @@ struct SessionSummaryCounts {
         files = paths.count
     }
 }
+
+/// docs/index.md prints every named question's SQL exactly and documents every column.
+final class IndexDocsTests: XCTestCase {
+    func testTheDocsShowEveryNamedQueryAndColumn() throws {
+        let docs = try String(contentsOfFile: packageRoot + "/docs/index.md", encoding: .utf8)
+        for q in NamedQuery.all {
+            XCTAssertTrue(docs.contains("### `\(q.name)`"), q.name)
+            XCTAssertTrue(docs.contains("```sql\n" + q.sql + "\n```"), "docs/index.md does not show \(q.name)'s SQL as it is")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("IndexDocs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(path: dir + "/index.sqlite")
+        for table in ["sessions", "files", "errors", "store"] + Schema.sessionTables {
+            XCTAssertTrue(docs.contains("### `\(table)`"), table)
+            let columns = try Query.run("SELECT name FROM pragma_table_info('\(table)')", on: store).rows.map(\.[0].text)
+            XCTAssertFalse(columns.isEmpty, table)
+            for column in columns { XCTAssertTrue(docs.contains("`\(column)`"), "\(table).\(column) is not in docs/index.md") }
+        }
+    }
+}
