@@ -58,7 +58,7 @@ enum Secrets {
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            if line.contains("-----BEGIN") && line.contains("PRIVATE KEY-----") {
+            if line.firstUTF8Range(of: "-----BEGIN") != nil && line.firstUTF8Range(of: "PRIVATE KEY-----") != nil {
                 found.append(Token(kind: "a private key", line: lineNumber))
                 continue
             }
@@ -101,7 +101,7 @@ enum Secrets {
     static func token(in line: Substring) -> String? {
         for (prefix, least, kind) in prefixes {
             var search = line[...]
-            while let range = search.range(of: prefix) {
+            while let range = search.firstUTF8Range(of: prefix) {
                 // The prefix starts a token: nothing of a token just before it.
                 let before = range.lowerBound == line.startIndex ? nil : line[line.index(before: range.lowerBound)]
                 let body = line[range.upperBound...].prefix(while: isTokenCharacter)

@@ -27,10 +27,11 @@ enum CodexPermission {
         let escalated = input["sandbox_permissions"]?.stringValue == "require_escalated" || input["with_escalated_permissions"]?.boolValue == true
         if requested || escalated { attributes[Permission.requested] = .bool(true) }
         guard let text = (output?.stringValue ?? output?["output"]?.stringValue).map({ $0.prefix(600) }) else { return }
-        if text.contains("rejected by user") || text.contains("declined by user") {
+        if text.firstUTF8Range(of: "rejected by user") != nil || text.firstUTF8Range(of: "declined by user") != nil {
             attributes[Permission.decision] = .string(Permission.Decision.deniedByUser.rawValue)
             attributes[Permission.decidedBy] = .string("user")
-        } else if text.contains("sandbox") && (text.contains("denied") || text.contains("Operation not permitted")) {
+        } else if text.firstUTF8Range(of: "sandbox") != nil
+                    && (text.firstUTF8Range(of: "denied") != nil || text.firstUTF8Range(of: "Operation not permitted") != nil) {
             attributes[Permission.decision] = .string(Permission.Decision.blockedBySandbox.rawValue)
             attributes[Permission.decidedBy] = .string("sandbox")
         }
