@@ -54,6 +54,8 @@ enum Secrets {
 
     /// Credentials in `text`, at most one finding per line.
     static func tokens(in text: String) -> [Token] {
+        // Most outputs hold no prefix at all: one byte search each, no line splitting.
+        guard mayHoldToken(text) || text.firstUTF8Range(of: "PRIVATE KEY-----") != nil else { return [] }
         var found: [Token] = []
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -70,6 +72,7 @@ enum Secrets {
     /// `text` with every credential replaced by `[redacted]` (one word, so a command keeps its
     /// words), and the kinds found.
     static func redact(_ text: String) -> (text: String, kinds: [String]) {
+        guard mayHoldToken(text) else { return (text, []) }
         var kinds: [String] = []
         var out = ""
         var rest = Substring(text)
@@ -92,6 +95,11 @@ enum Secrets {
             out.append(rest.removeFirst())
         }
         return (out, kinds)
+    }
+
+    /// Whether some credential prefix occurs in `text` at all (nothing can be found otherwise).
+    static func mayHoldToken(_ text: String) -> Bool {
+        prefixes.contains { text.firstUTF8Range(of: $0.0) != nil }
     }
 
     static func isTokenCharacter(_ c: Character) -> Bool {
