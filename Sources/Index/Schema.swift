@@ -13,10 +13,39 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             for statement in v1 { try db.execute(sql: statement) }
+            // The text is kept in `search_rows` (indexed by session, so a log read again deletes
+            // its rows without a scan); `search` is its FTS5 index (external content, kept by
+            // triggers), or a view of it when the linked SQLite has no FTS5.
+            try db.execute(sql: """
+                CREATE TABLE search_rows (
+                    id INTEGER PRIMARY KEY NOT NULL,
+                    text TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    session INTEGER NOT NULL,
+                    span_id TEXT,
+                    log_line INTEGER
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX search_rows_session ON search_rows (session, log_line)")
             if try fullTextSearch(db) {
-                try db.execute(sql: "CREATE VIRTUAL TABLE search USING fts5(text, kind UNINDEXED, session UNINDEXED, span_id UNINDEXED, log_line UNINDEXED, tokenize = 'unicode61')")
+                try db.execute(sql: """
+                    CREATE VIRTUAL TABLE search USING fts5(text, kind UNINDEXED, session UNINDEXED, span_id UNINDEXED, log_line UNINDEXED,
+                      content = 'search_rows', content_rowid = 'id', tokenize = 'unicode61')
+                    """)
+                try db.execute(sql: """
+                    CREATE TRIGGER search_rows_insert AFTER INSERT ON search_rows BEGIN
+                      INSERT INTO search (rowid, text, kind, session, span_id, log_line)
+                      VALUES (new.id, new.text, new.kind, new.session, new.span_id, new.log_line);
+                    END
+                    """)
+                try db.execute(sql: """
+                    CREATE TRIGGER search_rows_delete AFTER DELETE ON search_rows BEGIN
+                      INSERT INTO search (search, rowid, text, kind, session, span_id, log_line)
+                      VALUES ('delete', old.id, old.text, old.kind, old.session, old.span_id, old.log_line);
+                    END
+                    """)
             } else {
-                try db.execute(sql: "CREATE TABLE search (text TEXT NOT NULL, kind TEXT NOT NULL, session INTEGER NOT NULL, span_id TEXT, log_line INTEGER)")
+                try db.execute(sql: "CREATE VIEW search AS SELECT text, kind, session, span_id, log_line FROM search_rows")
             }
         }
         return migrator
@@ -85,6 +114,7 @@ enum Schema {
             model TEXT,
             input_tokens INTEGER NOT NULL,
             output_tokens INTEGER NOT NULL,
+            reasoning_tokens INTEGER NOT NULL,
             cache_read_tokens INTEGER NOT NULL,
             cache_creation_tokens INTEGER NOT NULL,
             cost_usd REAL,
@@ -174,8 +204,16 @@ enum Schema {
             message TEXT NOT NULL
         )
         """,
-        "CREATE INDEX sessions_start ON sessions (start_time)",
-        "CREATE INDEX sessions_repository ON sessions (repository)",
+        // Covering indexes for the named questions: they read an index, in order, not the rows.
+        "CREATE INDEX sessions_start ON sessions (start_time, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete)",
+        "CREATE INDEX sessions_repository ON sessions (repository, branch, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete)",
+        "CREATE INDEX turns_model ON turns (model, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd)",
+        "CREATE INDEX file_effects_time ON file_effects (time)",
+        "CREATE INDEX commands_failed ON commands (time) WHERE ending = 'failed' OR (ending = 'exited' AND exit_status <> 0)",
+        """
+        CREATE INDEX permissions_flagged ON permissions (time)
+          WHERE decision IN ('denied_by_user', 'denied_by_policy', 'blocked_by_hook', 'blocked_by_sandbox', 'cancelled') OR risks <> ''
+        """,
         "CREATE INDEX turns_session ON turns (session)",
         "CREATE INDEX tool_calls_session ON tool_calls (session, log_line)",
         "CREATE INDEX file_effects_path ON file_effects (path)",
@@ -187,5 +225,5 @@ enum Schema {
     ]
 
     /// The tables a session's rows are in, each with a `session` and `log_line` column.
-    static let sessionTables = ["turns", "tool_calls", "file_effects", "commands", "permissions", "risks", "search"]
+    static let sessionTables = ["turns", "tool_calls", "file_effects", "commands", "permissions", "risks", "search_rows"]
 }

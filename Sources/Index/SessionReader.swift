@@ -59,11 +59,15 @@ struct SessionReader {
                 ON CONFLICT (file) DO UPDATE SET session_id = excluded.session_id
                 """, arguments: [input.path, input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot])
             session = try Int64.fetchOne(db, sql: "SELECT id FROM sessions WHERE file = ?", arguments: [input.path])!
-            for table in Schema.sessionTables { try db.execute(sql: "DELETE FROM \(table) WHERE session = ?", arguments: [session]) }
+            // A session the files table did not know (an earlier reading that failed): nothing
+            // of it may stay twice.
+            if known != nil {
+                for table in Schema.sessionTables { try db.execute(sql: "DELETE FROM \(table) WHERE session = ?", arguments: [session]) }
+            }
         }
         try db.execute(sql: "DELETE FROM errors WHERE file = ?", arguments: [input.path])
 
-        let writer = SessionWriter(db: db, session: session, root: root ?? header.repoRoot, directory: header.repoRoot, format: format.rawValue, prices: prices,
+        let writer = SessionWriter(db: db, session: session, root: root ?? header.repoRoot, directory: header.repoRoot, prices: prices,
                                    turns: turns, wantsPrompt: wantsPrompt)
         while let span = try source.next() {
             try writer.take(span)

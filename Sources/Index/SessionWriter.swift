@@ -15,7 +15,6 @@ final class SessionWriter {
     /// The directory a command ran in when its span names none.
     private let directory: String?
     private let prices: PriceTable
-    private let gemini: Bool
     private var audit: Audit.Walker
     private var turnOf: [Span.ID: Int] = [:]
     /// The first log line of each model turn: a message's lines merge into one turn.
@@ -30,13 +29,12 @@ final class SessionWriter {
     private var lastPromptLine: Int?
     private(set) var spans = 0
 
-    init(db: Database, session: Int64, root: String?, directory: String?, format: String, prices: PriceTable, turns: Int, wantsPrompt: Bool) {
+    init(db: Database, session: Int64, root: String?, directory: String?, prices: PriceTable, turns: Int, wantsPrompt: Bool) {
         self.db = db
         self.session = session
         self.root = root
         self.directory = directory
         self.prices = prices
-        gemini = format == SourceFormat.gemini.rawValue
         audit = Audit.Walker(repoRoot: root, turns: turns)
         turn = turns
         self.wantsPrompt = wantsPrompt
@@ -85,13 +83,12 @@ final class SessionWriter {
 
     private func turnRow(_ span: Span, line: Int64?) throws {
         let usage = span.usage
-        let extra = gemini ? (span.attributes["agentreplay.usage.reasoning_output_tokens"]?.intValue ?? 0) : 0
         var cost: Double? = 0
-        if usage.total > 0 || extra > 0 {
-            cost = span.model.flatMap { prices.price(of: $0) }.map { Self.dollars($0.cost(of: usage, extraOutput: extra)) }
+        if usage.total > 0 {
+            cost = span.model.flatMap { prices.price(of: $0) }.map { Self.dollars($0.cost(of: usage)) }
         }
-        try exec("INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
-            session, turn, span.id.rawValue, span.model, usage.inputTokens, usage.outputTokens.saturatingAdd(extra),
+        try exec("INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+            session, turn, span.id.rawValue, span.model, usage.inputTokens, usage.outputTokens, span.reasoningTokens,
             usage.cacheReadTokens, usage.cacheCreationTokens, cost, Self.time(span.startTime), Self.time(span.endTime), line,
         ])
     }
@@ -143,7 +140,7 @@ final class SessionWriter {
     }
 
     private func search(_ text: String, kind: String, _ span: Span, _ line: Int64?) throws {
-        try exec("INSERT INTO search (text, kind, session, span_id, log_line) VALUES (?,?,?,?,?)", [text, kind, session, span.id.rawValue, line])
+        try exec("INSERT INTO search_rows (text, kind, session, span_id, log_line) VALUES (?,?,?,?,?)", [text, kind, session, span.id.rawValue, line])
     }
 
     private func exec(_ sql: String, _ values: [(any DatabaseValueConvertible)?]) throws {
