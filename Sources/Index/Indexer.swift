@@ -61,8 +61,10 @@ public enum Indexer {
 
     /// Reads `inputs` into `store`: each log in a transaction of its own; a log that cannot
     /// be read is recorded in `errors` and the pass goes on. `progress` is told each log done.
-    public static func pass(_ inputs: [Input], into store: Store, prices: PriceTable,
-                            progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws(Store.Failure) -> Report {
+    public static func pass(
+        _ inputs: [Input], into store: Store, prices: PriceTable,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws(Store.Failure) -> Report {
         var report = Report()
         do {
             var known: [String: FileRecord] = [:]
@@ -118,15 +120,17 @@ public enum Indexer {
         // resume point (not when it has sub-agent files: they are merged into it by time).
         var start: LineReader.Start?
         if let known, let session = known.session, session > 0, known.error == nil, format == .claudeCode, known.format == format.rawValue,
-           state.size > known.size, known.resume_offset > 0, known.read_offset <= state.size,
-           FileState.hash(input.path, endingAt: known.read_offset) == known.read_hash,
-           !FileManager.default.fileExists(atPath: String(input.path.dropLast(6)) + "/subagents") {
+            state.size > known.size, known.resume_offset > 0, known.read_offset <= state.size,
+            FileState.hash(input.path, endingAt: known.read_offset) == known.read_hash,
+            !FileManager.default.fileExists(atPath: String(input.path.dropLast(6)) + "/subagents")
+        {
             start = LineReader.Start(offset: Int(known.resume_offset), lines: known.resume_line - 1)
         }
         while true {
             do {
                 let read = try store.queue.write { db in
-                    try SessionReader(input: input, format: format, state: state, endHash: endHash, known: known, start: start, prices: prices).read(db)
+                    try SessionReader(input: input, format: format, state: state, endHash: endHash, known: known, start: start, prices: prices).read(
+                        db)
                 }
                 if start != nil { report.resumed += 1 } else { report.read += 1 }
                 report.bytes += read.bytes
@@ -148,15 +152,17 @@ public enum Indexer {
         report.errors.append(error.description)
         try store.queue.write { db in
             try db.execute(sql: "DELETE FROM errors WHERE file = ?", arguments: [input.path])
-            try db.execute(sql: "INSERT INTO errors (file, line, field, message) VALUES (?, ?, ?, ?)",
-                           arguments: [input.path, error.line, error.field, error.message])
-            try db.execute(sql: """
-                INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
-                VALUES (?, ?, ?, ?, ?, 0, 0, '', 0, 0, 1, NULL, 1, ?)
-                ON CONFLICT (path) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns, end_hash = excluded.end_hash,
-                  read_offset = 0, read_line = 0, read_hash = '', resume_offset = 0, resume_line = 0, present = 1,
-                  reads = files.reads + 1, error = excluded.error
-                """, arguments: [input.path, input.format, state.size, state.modified, endHash, error.description])
+            try db.execute(
+                sql: "INSERT INTO errors (file, line, field, message) VALUES (?, ?, ?, ?)",
+                arguments: [input.path, error.line, error.field, error.message])
+            try db.execute(
+                sql: """
+                    INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
+                    VALUES (?, ?, ?, ?, ?, 0, 0, '', 0, 0, 1, NULL, 1, ?)
+                    ON CONFLICT (path) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns, end_hash = excluded.end_hash,
+                      read_offset = 0, read_line = 0, read_hash = '', resume_offset = 0, resume_line = 0, present = 1,
+                      reads = files.reads + 1, error = excluded.error
+                    """, arguments: [input.path, input.format, state.size, state.modified, endHash, error.description])
         }
     }
 }

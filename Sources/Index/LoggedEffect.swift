@@ -62,7 +62,8 @@ struct LoggedEffect: Equatable {
         for line in patch.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("*** ") {
                 current = nil
-                for (marker, deleted) in [("*** Add File: ", false), ("*** Update File: ", false), ("*** Delete File: ", true)] where line.hasPrefix(marker) {
+                for (marker, deleted) in [("*** Add File: ", false), ("*** Update File: ", false), ("*** Delete File: ", true)]
+                where line.hasPrefix(marker) {
                     let path = LoggedPaths.relative(String(line.dropFirst(marker.count)).trimmingSpaces, to: root)
                     effects.append(LoggedEffect(path: path, added: deleted ? 0 : 0, removed: deleted ? nil : 0))
                     current = deleted ? nil : effects.count - 1

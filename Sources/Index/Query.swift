@@ -12,7 +12,9 @@ public enum Query {
                 do {
                     try statement.setArguments(StatementArguments(arguments))
                 } catch {
-                    throw Store.Failure(description: "the query's parameters: \(Store.message(error))", hint: "give each :NAME the query uses with --param NAME=VALUE")
+                    throw Store.Failure(
+                        description: "the query's parameters: \(Store.message(error))", hint: "give each :NAME the query uses with --param NAME=VALUE"
+                    )
                 }
                 let columns = statement.columnNames
                 var rows: [[QueryResult.Cell]] = []

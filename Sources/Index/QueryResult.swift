@@ -76,12 +76,16 @@ public struct QueryResult: Sendable, Equatable {
         }
         return .object([
             ("columns", .array(columns.map(JSON.string))),
-            ("rows", .array(rows.map { row in
-                var seen = Set<String>()
-                var members: [(String, JSON)] = []
-                for (name, cell) in zip(columns, row) where seen.insert(name).inserted { members.append((name, value(cell))) }
-                return .object(members)
-            })),
+            (
+                "rows",
+                .array(
+                    rows.map { row in
+                        var seen = Set<String>()
+                        var members: [(String, JSON)] = []
+                        for (name, cell) in zip(columns, row) where seen.insert(name).inserted { members.append((name, value(cell))) }
+                        return .object(members)
+                    })
+            ),
             ("schema", .string("agentreplay.query")),
             ("version", .number("1")),
         ])
@@ -99,9 +103,14 @@ public struct QueryResult: Sendable, Equatable {
         let cells = rows.map { $0.map { cut(visible($0.text)) } }
         var widths = header.map(\.count)
         for row in cells { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
-        let numeric = columns.indices.map { i in rows.allSatisfy { row in
-            switch row[i] { case .integer, .real, .null: return true; default: return false }
-        } && !rows.isEmpty }
+        let numeric = columns.indices.map { i in
+            rows.allSatisfy { row in
+                switch row[i] {
+                case .integer, .real, .null: return true;
+                default: return false
+                }
+            } && !rows.isEmpty
+        }
         func line(_ values: [String]) -> String {
             var parts: [String] = []
             for (i, v) in values.enumerated() {

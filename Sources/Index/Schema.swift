@@ -16,34 +16,38 @@ enum Schema {
             // The text is kept in `search_rows` (indexed by session, so a log read again deletes
             // its rows without a scan); `search` is its FTS5 index (external content, kept by
             // triggers), or a view of it when the linked SQLite has no FTS5.
-            try db.execute(sql: """
-                CREATE TABLE search_rows (
-                    id INTEGER PRIMARY KEY NOT NULL,
-                    text TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    session INTEGER NOT NULL,
-                    span_id TEXT,
-                    log_line INTEGER
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE search_rows (
+                        id INTEGER PRIMARY KEY NOT NULL,
+                        text TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        session INTEGER NOT NULL,
+                        span_id TEXT,
+                        log_line INTEGER
+                    )
+                    """)
             try db.execute(sql: "CREATE INDEX search_rows_session ON search_rows (session, log_line)")
             if try fullTextSearch(db) {
-                try db.execute(sql: """
-                    CREATE VIRTUAL TABLE search USING fts5(text, kind UNINDEXED, session UNINDEXED, span_id UNINDEXED, log_line UNINDEXED,
-                      content = 'search_rows', content_rowid = 'id', tokenize = 'unicode61')
-                    """)
-                try db.execute(sql: """
-                    CREATE TRIGGER search_rows_insert AFTER INSERT ON search_rows BEGIN
-                      INSERT INTO search (rowid, text, kind, session, span_id, log_line)
-                      VALUES (new.id, new.text, new.kind, new.session, new.span_id, new.log_line);
-                    END
-                    """)
-                try db.execute(sql: """
-                    CREATE TRIGGER search_rows_delete AFTER DELETE ON search_rows BEGIN
-                      INSERT INTO search (search, rowid, text, kind, session, span_id, log_line)
-                      VALUES ('delete', old.id, old.text, old.kind, old.session, old.span_id, old.log_line);
-                    END
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE VIRTUAL TABLE search USING fts5(text, kind UNINDEXED, session UNINDEXED, span_id UNINDEXED, log_line UNINDEXED,
+                          content = 'search_rows', content_rowid = 'id', tokenize = 'unicode61')
+                        """)
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER search_rows_insert AFTER INSERT ON search_rows BEGIN
+                          INSERT INTO search (rowid, text, kind, session, span_id, log_line)
+                          VALUES (new.id, new.text, new.kind, new.session, new.span_id, new.log_line);
+                        END
+                        """)
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER search_rows_delete AFTER DELETE ON search_rows BEGIN
+                          INSERT INTO search (search, rowid, text, kind, session, span_id, log_line)
+                          VALUES ('delete', old.id, old.text, old.kind, old.session, old.span_id, old.log_line);
+                        END
+                        """)
             } else {
                 try db.execute(sql: "CREATE VIEW search AS SELECT text, kind, session, span_id, log_line FROM search_rows")
             }

@@ -24,8 +24,9 @@ struct SessionReader {
         if start != nil, let id = known?.session {
             root = try String.fetchOne(db, sql: "SELECT repository FROM sessions WHERE id = ?", arguments: [id])
         }
-        let source = try TraceSource.open(path: input.path, format: format, options: Importer.Options(start: start),
-                                          recoversBadSpans: false)
+        let source = try TraceSource.open(
+            path: input.path, format: format, options: Importer.Options(start: start),
+            recoversBadSpans: false)
         defer { source.cancel() }
         let header = source.header
         let name = input.path.split(separator: "/").last.map(String.init) ?? input.path
@@ -48,16 +49,19 @@ struct SessionReader {
                 last = row?["end_time"]
             } else {
                 for table in Schema.sessionTables { try db.execute(sql: "DELETE FROM \(table) WHERE session = ?", arguments: [session]) }
-                try db.execute(sql: "UPDATE sessions SET session_id = ?, agent = ?, agent_version = ?, format = ?, repository = ?, first_prompt = NULL WHERE id = ?",
-                               arguments: [input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, session])
+                try db.execute(
+                    sql:
+                        "UPDATE sessions SET session_id = ?, agent = ?, agent_version = ?, format = ?, repository = ?, first_prompt = NULL WHERE id = ?",
+                    arguments: [input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, session])
             }
         } else {
-            try db.execute(sql: """
-                INSERT INTO sessions (file, session_id, agent, agent_version, format, repository, branch, input_tokens, output_tokens,
-                  cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete, model_turns, tool_calls)
-                VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, 0, 0, 1, 0, 0)
-                ON CONFLICT (file) DO UPDATE SET session_id = excluded.session_id
-                """, arguments: [input.path, input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot])
+            try db.execute(
+                sql: """
+                    INSERT INTO sessions (file, session_id, agent, agent_version, format, repository, branch, input_tokens, output_tokens,
+                      cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete, model_turns, tool_calls)
+                    VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, 0, 0, 1, 0, 0)
+                    ON CONFLICT (file) DO UPDATE SET session_id = excluded.session_id
+                    """, arguments: [input.path, input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot])
             session = try Int64.fetchOne(db, sql: "SELECT id FROM sessions WHERE file = ?", arguments: [input.path])!
             // A session the files table did not know (an earlier reading that failed): nothing
             // of it may stay twice.
@@ -67,8 +71,9 @@ struct SessionReader {
         }
         try db.execute(sql: "DELETE FROM errors WHERE file = ?", arguments: [input.path])
 
-        let writer = SessionWriter(db: db, session: session, root: root ?? header.repoRoot, directory: header.repoRoot, prices: prices,
-                                   turns: turns, wantsPrompt: wantsPrompt)
+        let writer = SessionWriter(
+            db: db, session: session, root: root ?? header.repoRoot, directory: header.repoRoot, prices: prices,
+            turns: turns, wantsPrompt: wantsPrompt)
         while let span = try source.next() {
             try writer.take(span)
             for time in [span.startTime, span.endTime] {
@@ -78,41 +83,47 @@ struct SessionReader {
             }
         }
 
-        try db.execute(sql: """
-            UPDATE sessions SET
-              input_tokens = (SELECT COALESCE(SUM(input_tokens), 0) FROM turns WHERE session = :id),
-              output_tokens = (SELECT COALESCE(SUM(output_tokens), 0) FROM turns WHERE session = :id),
-              cache_read_tokens = (SELECT COALESCE(SUM(cache_read_tokens), 0) FROM turns WHERE session = :id),
-              cache_creation_tokens = (SELECT COALESCE(SUM(cache_creation_tokens), 0) FROM turns WHERE session = :id),
-              cost_usd = (SELECT COALESCE(SUM(cost_usd), 0) FROM turns WHERE session = :id),
-              cost_complete = CASE WHEN EXISTS (SELECT 1 FROM turns WHERE session = :id AND cost_usd IS NULL) THEN 0 ELSE 1 END,
-              model_turns = (SELECT COUNT(*) FROM turns WHERE session = :id),
-              tool_calls = (SELECT COUNT(*) FROM tool_calls WHERE session = :id),
-              model = (SELECT model FROM turns WHERE session = :id AND model IS NOT NULL GROUP BY model ORDER BY COUNT(*) DESC, model LIMIT 1),
-              start_time = :first, end_time = :last,
-              first_prompt = COALESCE(first_prompt, :prompt)
-            WHERE id = :id
-            """, arguments: ["id": session, "first": first, "last": last, "prompt": writer.firstPrompt])
+        try db.execute(
+            sql: """
+                UPDATE sessions SET
+                  input_tokens = (SELECT COALESCE(SUM(input_tokens), 0) FROM turns WHERE session = :id),
+                  output_tokens = (SELECT COALESCE(SUM(output_tokens), 0) FROM turns WHERE session = :id),
+                  cache_read_tokens = (SELECT COALESCE(SUM(cache_read_tokens), 0) FROM turns WHERE session = :id),
+                  cache_creation_tokens = (SELECT COALESCE(SUM(cache_creation_tokens), 0) FROM turns WHERE session = :id),
+                  cost_usd = (SELECT COALESCE(SUM(cost_usd), 0) FROM turns WHERE session = :id),
+                  cost_complete = CASE WHEN EXISTS (SELECT 1 FROM turns WHERE session = :id AND cost_usd IS NULL) THEN 0 ELSE 1 END,
+                  model_turns = (SELECT COUNT(*) FROM turns WHERE session = :id),
+                  tool_calls = (SELECT COUNT(*) FROM tool_calls WHERE session = :id),
+                  model = (SELECT model FROM turns WHERE session = :id AND model IS NOT NULL GROUP BY model ORDER BY COUNT(*) DESC, model LIMIT 1),
+                  start_time = :first, end_time = :last,
+                  first_prompt = COALESCE(first_prompt, :prompt)
+                WHERE id = :id
+                """, arguments: ["id": session, "first": first, "last": last, "prompt": writer.firstPrompt])
 
         // Where the next pass may resume: Claude Code logs only.
         var readOffset = state.size, readLine = 0, readHash = endHash, resumeOffset: Int64 = 0, resumeLine = 0
         if format == .claudeCode, let line = writer.resumeLine ?? start.map({ $0.lines + 1 }), let lines = FileState.lines(input.path, startOf: line),
-           let start = lines.start, let hash = FileState.hash(input.path, endingAt: lines.end) {
+            let start = lines.start, let hash = FileState.hash(input.path, endingAt: lines.end)
+        {
             readOffset = lines.end
             readLine = lines.count
             readHash = hash
             resumeOffset = start
             resumeLine = line
         }
-        try db.execute(sql: """
-            INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, NULL)
-            ON CONFLICT (path) DO UPDATE SET format = excluded.format, size = excluded.size, modified_ns = excluded.modified_ns,
-              end_hash = excluded.end_hash, read_offset = excluded.read_offset, read_line = excluded.read_line, read_hash = excluded.read_hash,
-              resume_offset = excluded.resume_offset, resume_line = excluded.resume_line, present = 1, session = excluded.session,
-              reads = files.reads + 1, error = NULL
-            """, arguments: [input.path, format.rawValue, state.size, state.modified, endHash, readOffset, readLine, readHash,
-                             resumeOffset, resumeLine, session])
+        try db.execute(
+            sql: """
+                INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, NULL)
+                ON CONFLICT (path) DO UPDATE SET format = excluded.format, size = excluded.size, modified_ns = excluded.modified_ns,
+                  end_hash = excluded.end_hash, read_offset = excluded.read_offset, read_line = excluded.read_line, read_hash = excluded.read_hash,
+                  resume_offset = excluded.resume_offset, resume_line = excluded.resume_line, present = 1, session = excluded.session,
+                  reads = files.reads + 1, error = NULL
+                """,
+            arguments: [
+                input.path, format.rawValue, state.size, state.modified, endHash, readOffset, readLine, readHash,
+                resumeOffset, resumeLine, session,
+            ])
         let bytes = state.size - Int64(start?.offset ?? 0)
         return (bytes, writer.spans)
     }

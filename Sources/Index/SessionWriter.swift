@@ -87,10 +87,12 @@ final class SessionWriter {
         if usage.total > 0 {
             cost = span.model.flatMap { prices.price(of: $0) }.map { Self.dollars($0.cost(of: usage)) }
         }
-        try exec("INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-            session, turn, span.id.rawValue, span.model, usage.inputTokens, usage.outputTokens, span.reasoningTokens,
-            usage.cacheReadTokens, usage.cacheCreationTokens, cost, Self.time(span.startTime), Self.time(span.endTime), line,
-        ])
+        try exec(
+            "INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                session, turn, span.id.rawValue, span.model, usage.inputTokens, usage.outputTokens, span.reasoningTokens,
+                usage.cacheReadTokens, usage.cacheCreationTokens, cost, Self.time(span.startTime), Self.time(span.endTime), line,
+            ])
     }
 
     private func toolRows(_ span: Span, turn: Int, line: Int64?) throws {
@@ -100,14 +102,18 @@ final class SessionWriter {
         var duration: Int64?
         if let s = span.startTime, let e = span.endTime { duration = TimeText.milliseconds(from: s, to: e) }
         let start = Self.time(span.startTime)
-        try exec("INSERT INTO tool_calls VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
-            session, span.id.rawValue, turn, tool, span.toolCallID, summary, span.status.rawValue, start,
-            Self.time(span.endTime), duration, line,
-        ])
-        for effect in LoggedEffect.of(span, root: root) {
-            try exec("INSERT INTO file_effects VALUES (?,?,?,?,?,?,?,?,?)", [
-                session, span.id.rawValue, turn, effect.path, effect.added, effect.removed, "log", start, line,
+        try exec(
+            "INSERT INTO tool_calls VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                session, span.id.rawValue, turn, tool, span.toolCallID, summary, span.status.rawValue, start,
+                Self.time(span.endTime), duration, line,
             ])
+        for effect in LoggedEffect.of(span, root: root) {
+            try exec(
+                "INSERT INTO file_effects VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    session, span.id.rawValue, turn, effect.path, effect.added, effect.removed, "log", start, line,
+                ])
         }
         if let shell {
             var ending = "unknown", status: Int64?
@@ -117,30 +123,37 @@ final class SessionWriter {
             case .failed: ending = "failed"
             case .unknown: ending = "unknown"
             }
-            try exec("INSERT INTO commands VALUES (?,?,?,?,?,?,?,?,?)", [
-                session, span.id.rawValue, turn, shell.command, ending, status,
-                span.attributes[GenAI.workingDirectory]?.stringValue ?? directory, start, line,
-            ])
+            try exec(
+                "INSERT INTO commands VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    session, span.id.rawValue, turn, shell.command, ending, status,
+                    span.attributes[GenAI.workingDirectory]?.stringValue ?? directory, start, line,
+                ])
             try search(shell.command, kind: "command", span, line)
         } else if !summary.isEmpty {
             try search(summary, kind: "tool_input", span, line)
         }
         if let (row, risks) = audit.take(span) {
-            try exec("INSERT INTO permissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-                session, span.id.rawValue, turn, row.request.tool, row.request.kind.rawValue, row.decision.rawValue,
-                row.decisionBasis.rawValue, row.decidedBy, row.policy.mode, row.policy.sandbox, row.outcome.rawValue,
-                risks.map(\.riskClass.rawValue).joined(separator: ","), start, line,
-            ])
-            for risk in risks {
-                try exec("INSERT INTO risks VALUES (?,?,?,?,?,?,?,?,?)", [
-                    session, span.id.rawValue, turn, risk.riskClass.rawValue, risk.tool, risk.what, risk.domain, risk.refused, line,
+            try exec(
+                "INSERT INTO permissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    session, span.id.rawValue, turn, row.request.tool, row.request.kind.rawValue, row.decision.rawValue,
+                    row.decisionBasis.rawValue, row.decidedBy, row.policy.mode, row.policy.sandbox, row.outcome.rawValue,
+                    risks.map(\.riskClass.rawValue).joined(separator: ","), start, line,
                 ])
+            for risk in risks {
+                try exec(
+                    "INSERT INTO risks VALUES (?,?,?,?,?,?,?,?,?)",
+                    [
+                        session, span.id.rawValue, turn, risk.riskClass.rawValue, risk.tool, risk.what, risk.domain, risk.refused, line,
+                    ])
             }
         }
     }
 
     private func search(_ text: String, kind: String, _ span: Span, _ line: Int64?) throws {
-        try exec("INSERT INTO search_rows (text, kind, session, span_id, log_line) VALUES (?,?,?,?,?)", [text, kind, session, span.id.rawValue, line])
+        try exec(
+            "INSERT INTO search_rows (text, kind, session, span_id, log_line) VALUES (?,?,?,?,?)", [text, kind, session, span.id.rawValue, line])
     }
 
     private func exec(_ sql: String, _ values: [(any DatabaseValueConvertible)?]) throws {

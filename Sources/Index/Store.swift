@@ -42,14 +42,17 @@ public final class Store {
                 if try migrator.hasBeenSuperseded(db) {
                     let applied = try migrator.appliedIdentifiers(db)
                     let newest = applied.compactMap { Int($0.dropFirst()) }.max() ?? Schema.version + 1
-                    throw Failure(description: "\(path): the index store is version \(newest), written by a newer agentreplay; this one reads versions up to \(Schema.version)",
-                                  hint: "use an agentreplay that reads store version \(newest), or name another store with --store")
+                    throw Failure(
+                        description:
+                            "\(path): the index store is version \(newest), written by a newer agentreplay; this one reads versions up to \(Schema.version)",
+                        hint: "use an agentreplay that reads store version \(newest), or name another store with --store")
                 }
             }
             try migrator.migrate(queue)
             try queue.write { db in
-                try db.execute(sql: "INSERT INTO store (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                               arguments: [String(Schema.version)])
+                try db.execute(
+                    sql: "INSERT INTO store (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    arguments: [String(Schema.version)])
             }
         } catch let failure as Failure {
             throw failure

@@ -27,16 +27,19 @@ struct IndexCommand: ParsableCommand {
               2  bad input: a store that cannot be opened, or from a newer agentreplay
             """)
 
-    @Argument(help: ArgumentHelp("Logs, or folders of logs (default: every session the agents' stores hold).", valueName: "path"),
-              completion: .file())
+    @Argument(
+        help: ArgumentHelp("Logs, or folders of logs (default: every session the agents' stores hold).", valueName: "path"),
+        completion: .file())
     var paths: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The store to write (default: $XDG_DATA_HOME/agentreplay/index.sqlite).", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("The store to write (default: $XDG_DATA_HOME/agentreplay/index.sqlite).", valueName: "file"),
+        completion: .file())
     var store: String?
 
-    @Option(name: .long, help: ArgumentHelp("A price table to use instead of the built-in one (format: docs/cost.md).", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A price table to use instead of the built-in one (format: docs/cost.md).", valueName: "file"),
+        completion: .file())
     var prices: String?
 
     @OptionGroup var consoleOptions: ConsoleOptions
@@ -72,7 +75,8 @@ struct IndexCommand: ParsableCommand {
         progress.clear()
         for error in report.errors { console.note(Printable.line("cannot read: " + error)) }
         let megabytes = String(format: "%.1f", Double(report.bytes) / 1_000_000)
-        console.report("""
+        console.report(
+            """
             \(opened.path): \(report.read) read, \(report.resumed) resumed, \(report.unchanged) unchanged, \
             \(report.failed) unreadable, \(report.vanished) gone (kept); \(megabytes) MB, \(report.spans) spans
 

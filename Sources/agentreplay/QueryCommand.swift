@@ -34,8 +34,9 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A value for the query's :NAME (repeatable).", valueName: "name=value"))
     var param: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The store to read (default: $XDG_DATA_HOME/agentreplay/index.sqlite).", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("The store to read (default: $XDG_DATA_HOME/agentreplay/index.sqlite).", valueName: "file"),
+        completion: .file())
     var store: String?
 
     @Flag(name: .long, help: "Print one JSON document: the columns and the rows, exact.")
@@ -66,8 +67,9 @@ struct QueryCommand: ParsableCommand {
         var text = sql ?? ""
         if let named {
             guard let q = NamedQuery.named(named) else {
-                throw CLIFailure(message: "\(named): no such named question",
-                                 hint: "the names: \(NamedQuery.all.map(\.name).joined(separator: ", ")) (agentreplay query --list)")
+                throw CLIFailure(
+                    message: "\(named): no such named question",
+                    hint: "the names: \(NamedQuery.all.map(\.name).joined(separator: ", ")) (agentreplay query --list)")
             }
             text = q.sql
         }

@@ -34,13 +34,17 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertTrue(second.stdoutText.contains(": 0 read, 0 resumed, 1 unchanged, 0 unreadable"), second.stdoutText)
 
         // A table for people: the escape sequence in the command is shown, not sent.
-        let table = try CLI.run(["query", "SELECT s.session_id, c.command FROM commands c JOIN sessions s ON s.id = c.session"], in: home, environment: env)
+        let table = try CLI.run(
+            ["query", "SELECT s.session_id, c.command FROM commands c JOIN sessions s ON s.id = c.session"], in: home, environment: env)
         XCTAssertEqual(table.status, 0, table.description)
         XCTAssertFalse(table.stdoutText.contains("\u{1B}"))
-        XCTAssertTrue(table.stdoutText.contains("\\u{1B}[31mred") || table.stdoutText.contains("\\x1b[31mred") || table.stdoutText.contains("\\e[31mred"), table.stdoutText)
+        XCTAssertTrue(
+            table.stdoutText.contains("\\u{1B}[31mred") || table.stdoutText.contains("\\x1b[31mred") || table.stdoutText.contains("\\e[31mred"),
+            table.stdoutText)
         XCTAssertTrue(table.stdoutText.hasSuffix("(1 row)\n"), table.stdoutText)
         // JSON and CSV are exact.
-        let json = try CLI.run(["query", "--json", "SELECT s.session_id, c.command FROM commands c JOIN sessions s ON s.id = c.session"], in: home, environment: env)
+        let json = try CLI.run(
+            ["query", "--json", "SELECT s.session_id, c.command FROM commands c JOIN sessions s ON s.id = c.session"], in: home, environment: env)
         let document = try JSONSerialization.jsonObject(with: Data(json.stdoutText.utf8)) as? [String: Any]
         let rows = document?["rows"] as? [[String: Any]]
         XCTAssertEqual(rows?.first?["command"] as? String, "printf '\u{1B}[31mred\u{1B}[0m'; exit 3")
@@ -49,8 +53,10 @@ final class IndexCommandTests: XCTestCase {
         XCTAssertEqual(csv.stdoutText, "start_time,repository,agent,session_id,edits,lines_added,lines_removed,edits_uncounted,file\r\n")
 
         // Bad input: SQL that fails, a missing parameter, an unknown name, no store.
-        for args in [["query", "SELECT nope FROM sessions"], ["query", "--named", "files-since"], ["query", "--named", "nope"],
-                     ["query", "--store", home + "/none.sqlite", "SELECT 1"]] {
+        for args in [
+            ["query", "SELECT nope FROM sessions"], ["query", "--named", "files-since"], ["query", "--named", "nope"],
+            ["query", "--store", home + "/none.sqlite", "SELECT 1"],
+        ] {
             let r = try CLI.run(args, in: home, environment: env)
             XCTAssertEqual(r.status, 2, r.description)
             XCTAssertTrue(r.stderrText.contains("agentreplay: error:"), r.description)
@@ -84,7 +90,8 @@ final class IndexCommandTests: XCTestCase {
                     try bytes.write(to: URL(fileURLWithPath: logs + "/s\(i).jsonl"))
                 }
             }
-            let child = try Child(CLI.executable, ["index", "--store", store, logs], in: dir, environment: CLI.environment(), outputs: dir + "/pass\(n)")
+            let child = try Child(
+                CLI.executable, ["index", "--store", store, logs], in: dir, environment: CLI.environment(), outputs: dir + "/pass\(n)")
             usleep(useconds_t(duration * Double(n + 1) / Double(moments + 1) * 1_000_000))
             if child.running { killed += 1 }
             child.signal(SIGKILL)
@@ -105,6 +112,7 @@ final class IndexCommandTests: XCTestCase {
         let expected = try query(fresh, counts, in: dir)
         XCTAssertTrue(expected.contains("\r\n\(count),"), expected)
         XCTAssertEqual(try query(store, counts, in: dir), expected)
-        XCTAssertEqual(try query(store, "SELECT COUNT(*) AS n FROM files WHERE size = \(bytes.count) AND error IS NULL", in: dir), "n\r\n\(count)\r\n")
+        XCTAssertEqual(
+            try query(store, "SELECT COUNT(*) AS n FROM files WHERE size = \(bytes.count) AND error IS NULL", in: dir), "n\r\n\(count)\r\n")
     }
 }

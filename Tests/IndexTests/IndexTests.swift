@@ -63,7 +63,8 @@ final class IndexTests: XCTestCase {
             XCTAssertEqual(try count(store, "SELECT COUNT(DISTINCT path) FROM file_effects WHERE session = \(id)"), summary.files, input.path)
         }
         // The 1.0.57 log was recorded with a priced model: its cost is known and not zero.
-        let priced = try Query.run("SELECT cost_complete, model, input_tokens > 0 FROM sessions WHERE file = :f", on: store, arguments: ["f": inputs[0].path])
+        let priced = try Query.run(
+            "SELECT cost_complete, model, input_tokens > 0 FROM sessions WHERE file = :f", on: store, arguments: ["f": inputs[0].path])
         XCTAssertEqual(priced.rows, [[.integer(1), .text("claude-opus-4-20250514"), .integer(1)]])
         // Commands and their endings: a Bash call the user refused is a failed command and a denied call.
         XCTAssertGreaterThan(try count(store, "SELECT COUNT(*) FROM commands WHERE ending = 'failed'"), 0)
@@ -113,7 +114,8 @@ final class IndexTests: XCTestCase {
         let dir = try folder()
         let good = try copy(Self.codex, to: dir + "/good.jsonl")
         let bad = dir + "/bad.jsonl"
-        var lines = try String(contentsOfFile: Self.claudeNew, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = try String(contentsOfFile: Self.claudeNew, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
         lines[4] = "{\"type\": \"assistant\", \"oops"
         try lines.joined(separator: "\n").write(toFile: bad, atomically: true, encoding: .utf8)
         let store = try Store(path: dir + "/index.sqlite")
@@ -163,16 +165,30 @@ final class IndexTests: XCTestCase {
         func span(_ tool: String, _ input: JSON) -> Span {
             Span(id: Span.ID("s"), kind: .tool, name: tool, status: .ok, attributes: Attributes([(GenAI.toolName, .string(tool))]), input: input)
         }
-        XCTAssertEqual(LoggedEffect.of(span("Edit", .object([("file_path", .string("/r/a.py")), ("old_string", .string("a\nb\n")), ("new_string", .string("a\nc\nd\n"))])), root: "/r"),
-                       [LoggedEffect(path: "a.py", added: 2, removed: 1)])
-        XCTAssertEqual(LoggedEffect.of(span("Edit", .object([("file_path", .string("/r/a.py")), ("old_string", .string("a")), ("new_string", .string("b")), ("replace_all", .bool(true))])), root: "/r"),
-                       [LoggedEffect(path: "a.py", added: nil, removed: nil)])
-        XCTAssertEqual(LoggedEffect.of(span("Write", .object([("file_path", .string("/x/b.txt")), ("content", .string("1\n2\n3"))])), root: "/r"),
-                       [LoggedEffect(path: "/x/b.txt", added: 3, removed: nil)])
-        let patch = "*** Begin Patch\n*** Update File: src/m.py\n@@\n-old\n+new\n+more\n*** Add File: n.py\n+x\n*** Delete File: gone.py\n*** End Patch\n"
-        XCTAssertEqual(LoggedEffect.of(span("apply_patch", .object([("input", .string(patch))])), root: "/r"),
-                       [LoggedEffect(path: "src/m.py", added: 2, removed: 1), LoggedEffect(path: "n.py", added: 1, removed: 0),
-                        LoggedEffect(path: "gone.py", added: 0, removed: nil)])
+        XCTAssertEqual(
+            LoggedEffect.of(
+                span("Edit", .object([("file_path", .string("/r/a.py")), ("old_string", .string("a\nb\n")), ("new_string", .string("a\nc\nd\n"))])),
+                root: "/r"),
+            [LoggedEffect(path: "a.py", added: 2, removed: 1)])
+        XCTAssertEqual(
+            LoggedEffect.of(
+                span(
+                    "Edit",
+                    .object([
+                        ("file_path", .string("/r/a.py")), ("old_string", .string("a")), ("new_string", .string("b")), ("replace_all", .bool(true)),
+                    ])), root: "/r"),
+            [LoggedEffect(path: "a.py", added: nil, removed: nil)])
+        XCTAssertEqual(
+            LoggedEffect.of(span("Write", .object([("file_path", .string("/x/b.txt")), ("content", .string("1\n2\n3"))])), root: "/r"),
+            [LoggedEffect(path: "/x/b.txt", added: 3, removed: nil)])
+        let patch =
+            "*** Begin Patch\n*** Update File: src/m.py\n@@\n-old\n+new\n+more\n*** Add File: n.py\n+x\n*** Delete File: gone.py\n*** End Patch\n"
+        XCTAssertEqual(
+            LoggedEffect.of(span("apply_patch", .object([("input", .string(patch))])), root: "/r"),
+            [
+                LoggedEffect(path: "src/m.py", added: 2, removed: 1), LoggedEffect(path: "n.py", added: 1, removed: 0),
+                LoggedEffect(path: "gone.py", added: 0, removed: nil),
+            ])
     }
 }
 
