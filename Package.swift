@@ -6,7 +6,12 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "agentreplay", targets: ["agentreplay"]),
-        .library(name: "AgentReplay", targets: ["Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks", "Index"]),
+        .library(
+            name: "AgentReplay",
+            targets: [
+                "Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport",
+                "Audit", "Sessions", "Collector", "Hooks", "Index",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,8 +47,12 @@ let package = Package(
         .target(name: "Bisect", dependencies: ["Trace", "Replay", "RunStore", "Git"]),
         // OTLP's messages, generated from opentelemetry-proto (scripts/generate-otlp-proto).
         .target(name: "OTLPProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "Export", dependencies: ["Trace", "Replay", "ToolSemantics", "Git", "Audit", "OTLPProto",
-                                               .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(
+            name: "Export",
+            dependencies: [
+                "Trace", "Replay", "ToolSemantics", "Git", "Audit", "OTLPProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
         .target(name: "Collector", dependencies: ["Trace", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "ToolSemantics", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
@@ -57,7 +66,8 @@ let package = Package(
         .executableTarget(
             name: "agentreplay",
             dependencies: [
-                "Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport", "Audit", "Sessions", "Collector", "Hooks",
+                "Trace", "Importers", "ToolSemantics", "Shell", "Replay", "RunStore", "Analysis", "Bisect", "Git", "Export", "Insight", "HTMLReport",
+                "Audit", "Sessions", "Collector", "Hooks",
                 "Index",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -81,6 +91,8 @@ let package = Package(
         .testTarget(name: "HooksTests", dependencies: ["TestSupport", "Hooks", "Replay", "Importers", "Trace", "Git"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
-        .testTarget(name: "IndexTests", dependencies: ["TestSupport", "Index", "Importers", "Insight", "Sessions", "Trace", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "IndexTests",
+            dependencies: ["TestSupport", "Index", "Importers", "Insight", "Sessions", "Trace", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

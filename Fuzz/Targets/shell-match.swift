@@ -12,7 +12,9 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = FuzzInput.bytes(data, size)
-    let parts = bytes.split(separator: 0, maxSplits: 3, omittingEmptySubsequences: false).map { Array(String(decoding: $0, as: UTF8.self).unicodeScalars) }
+    let parts = bytes.split(separator: 0, maxSplits: 3, omittingEmptySubsequences: false).map {
+        Array(String(decoding: $0, as: UTF8.self).unicodeScalars)
+    }
     let part = { (i: Int) in i < parts.count ? parts[i] : [] }
     checkRegex(part(0), line: part(1))
     checkGlob(part(2), name: part(3))

@@ -34,7 +34,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             let lf = Bytes.normalisingCRLF(out)
             precondition(new.utf8.contains(0x0D) || new.isEmpty || Bytes.contains(Array(new.utf8), in: lf), "the new string is not in the file")
         }
-        if case .write(let out)? = try? OpenCodeEdit.apply(to: file, old: old, new: new, replaceAll: all, isDirectory: false, path: "f", limits: limits) {
+        if case .write(let out)? = try? OpenCodeEdit.apply(
+            to: file, old: old, new: new, replaceAll: all, isDirectory: false, path: "f", limits: limits)
+        {
             precondition(out.count <= limits.fileBytes, "OpenCode's edit wrote past the file limit")
         }
     }
@@ -43,8 +45,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     }
 
     let text = file ?? []
-    for result in [SWEAgentEditor.replace(in: SWEAgentEditor.read(text).bytes, old: old, new: new, path: "f"),
-                   SWEAgentEditor.insert(in: SWEAgentEditor.read(text).bytes, line: number, new: new)] {
+    for result in [
+        SWEAgentEditor.replace(in: SWEAgentEditor.read(text).bytes, old: old, new: new, path: "f"),
+        SWEAgentEditor.insert(in: SWEAgentEditor.read(text).bytes, line: number, new: new),
+    ] {
         if case .success(let out) = result { _ = SWEAgentEditor.write(out, as: .latin1) }
     }
     if case .success(let out) = OpenHandsEditor.replace(in: text, old: old, new: new, path: "f"), !old.isEmpty, !OpenHandsEditor.strip(new).isEmpty {
@@ -67,7 +71,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     }
 
     if let path = try? RepoPath.map(new, root: "/r", workingDirectory: old.hasPrefix("/") ? old : nil).get() {
-        precondition(!path.value.isEmpty && !path.value.hasPrefix("/") && !path.value.split(separator: "/").contains(".."), "\(path) escapes the root")
+        precondition(
+            !path.value.isEmpty && !path.value.hasPrefix("/") && !path.value.split(separator: "/").contains(".."), "\(path) escapes the root")
     }
     let shownAt = RepoPath(unchecked: "f")
     for snippet in [false, true] {

@@ -47,8 +47,9 @@ public struct Blame: Sendable, Equatable {
         }
 
         init(_ step: Run.Step) {
-            self.init(step: step.index, spanID: step.spanID, spanName: step.name, toolName: step.toolName,
-                      callID: step.callID, turnID: step.turnID, commit: step.commit)
+            self.init(
+                step: step.index, spanID: step.spanID, spanName: step.name, toolName: step.toolName,
+                callID: step.callID, turnID: step.turnID, commit: step.commit)
         }
     }
 
@@ -136,7 +137,9 @@ public struct Blame: Sendable, Equatable {
             let step = owners[lines.count]
             var owner: Owner? = nil
             if step >= 0 {
-                if let o = cache[step] { owner = o } else {
+                if let o = cache[step] {
+                    owner = o
+                } else {
                     let o = Owner(steps[Int(step)])
                     cache[step] = o
                     owner = o

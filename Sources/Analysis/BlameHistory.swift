@@ -65,7 +65,8 @@ struct BlameHistory {
     func carry(final: ObjectID, read: (ObjectID) throws -> [UInt8]) throws(Blame.Failure) -> (bytes: [UInt8], owners: [Int32]) {
         let relevant = relevantPaths()
         var files: [String: File] = [:]
-        let visited = relevant.count == 1
+        let visited =
+            relevant.count == 1
             ? index.steps(changing: target)
             : Array(Set(relevant.flatMap { index.steps(changing: $0) })).sorted()
         for i in visited {

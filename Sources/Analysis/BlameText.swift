@@ -96,7 +96,8 @@ enum BlameText {
                 if limit >= 8 {
                     // Eight bytes at a time, then byte by byte.
                     let ra = UnsafeRawPointer(a.baseAddress!), rb = UnsafeRawPointer(b.baseAddress!)
-                    while p + 8 <= limit, ra.loadUnaligned(fromByteOffset: p, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: p, as: UInt64.self) { p += 8 }
+                    while p + 8 <= limit, ra.loadUnaligned(fromByteOffset: p, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                    { p += 8 }
                 }
                 while p < limit, a[p] == b[p] { p += 1 }
                 if p < a.count || p < b.count {
@@ -108,7 +109,9 @@ enum BlameText {
                 if room >= 8 {
                     let ra = UnsafeRawPointer(a.baseAddress!), rb = UnsafeRawPointer(b.baseAddress!)
                     while s + 8 <= room,
-                          ra.loadUnaligned(fromByteOffset: a.count - s - 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: b.count - s - 8, as: UInt64.self) { s += 8 }
+                        ra.loadUnaligned(fromByteOffset: a.count - s - 8, as: UInt64.self)
+                            == rb.loadUnaligned(fromByteOffset: b.count - s - 8, as: UInt64.self)
+                    { s += 8 }
                 }
                 while s < room, a[a.count - 1 - s] == b[b.count - 1 - s] { s += 1 }
                 if s > 0 {

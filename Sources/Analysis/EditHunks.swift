@@ -37,9 +37,10 @@ public enum EditHunks {
         for change in try repository.diff(from: run.baseTree, to: run.finalTree) {
             let before = try change.oldID.map { try repository.blob($0) } ?? []
             let after = try change.newID.map { try repository.blob($0) } ?? []
-            let owners: [Int?] = try change.newID.map { id in
-                try Blame(run, path: change.path, final: id, index: index, read: repository.blob).lines.map { $0.owner?.step }
-            } ?? []
+            let owners: [Int?] =
+                try change.newID.map { id in
+                    try Blame(run, path: change.path, final: id, index: index, read: repository.blob).lines.map { $0.owner?.step }
+                } ?? []
             // The steps that removed lines of the file: asked for by a hunk that only
             // deletes, found once (each step's versions read and diffed).
             var removersFound: [Int]?
@@ -64,11 +65,12 @@ public enum EditHunks {
                     if let o = owners[line], !credited.contains(o) { credited.append(o) }
                 }
                 if new.isEmpty { credited = removers() }
-                hunks.append(EditHunk(
-                    path: change.path,
-                    oldStart: old.isEmpty ? old.lowerBound : old.lowerBound + 1, oldLines: old.count,
-                    newStart: new.isEmpty ? new.lowerBound : new.lowerBound + 1, newLines: new.count,
-                    owners: []))
+                hunks.append(
+                    EditHunk(
+                        path: change.path,
+                        oldStart: old.isEmpty ? old.lowerBound : old.lowerBound + 1, oldLines: old.count,
+                        newStart: new.isEmpty ? new.lowerBound : new.lowerBound + 1, newLines: new.count,
+                        owners: []))
                 ownerSteps.append(credited.sorted())
             }
         }
@@ -82,8 +84,9 @@ public enum EditHunks {
         for (i, steps) in ownerSteps.enumerated() {
             hunks[i].owners = steps.map { n in
                 let s = run.steps[n]
-                return EditHunk.Owner(spanID: s.spanID, tool: s.toolName, callID: s.callID, turnID: s.turnID,
-                                      turnUsage: s.turnID.flatMap { turnUsage[$0] } ?? Usage())
+                return EditHunk.Owner(
+                    spanID: s.spanID, tool: s.toolName, callID: s.callID, turnID: s.turnID,
+                    turnUsage: s.turnID.flatMap { turnUsage[$0] } ?? Usage())
             }
         }
         return mergeAdjacent(hunks)
@@ -94,7 +97,8 @@ public enum EditHunks {
         var out: [EditHunk] = []
         for h in hunks {
             if var last = out.last, last.path == h.path, last.newLines == 0, h.oldLines == 0,
-               last.oldStart + last.oldLines == h.oldStart || last.oldStart + last.oldLines - 1 == h.oldStart {
+                last.oldStart + last.oldLines == h.oldStart || last.oldStart + last.oldLines - 1 == h.oldStart
+            {
                 last.newStart = h.newStart
                 last.newLines = h.newLines
                 last.owners = h.owners.isEmpty ? last.owners : h.owners

@@ -172,4 +172,3 @@ struct Calls {
 
     func sideOrEnd(_ i: Int) -> RunDiff.Side? { i < steps.count ? side(i) : nil }
 }
-

@@ -31,7 +31,8 @@ enum CommandClass {
         case "chmod", "chown", "chgrp":
             return Array(ops.dropFirst())
         case "sed", "perl":
-            guard words.contains(where: { $0 == "-i" || $0.hasPrefix("-i") || $0 == "--in-place" || $0.hasPrefix("--in-place=") || $0 == "-pi" }) else { return [] }
+            guard words.contains(where: { $0 == "-i" || $0.hasPrefix("-i") || $0 == "--in-place" || $0.hasPrefix("--in-place=") || $0 == "-pi" })
+            else { return [] }
             return Array(ops.dropFirst())
         default:
             return []
@@ -164,7 +165,10 @@ enum CommandClass {
         case "su": return "su"
         case "chmod":
             let modes = operands(words).prefix(1)
-            if let mode = modes.first, mode == "777" || mode == "0777" || mode.hasSuffix("+rwx") && (mode.hasPrefix("a") || mode.hasPrefix("o")) || mode == "o+w" || mode == "a+w" {
+            if let mode = modes.first,
+                mode == "777" || mode == "0777" || mode.hasSuffix("+rwx") && (mode.hasPrefix("a") || mode.hasPrefix("o")) || mode == "o+w"
+                    || mode == "a+w"
+            {
                 return "chmod " + mode
             }
             if words.contains(where: { $0.hasPrefix("u+s") || $0.hasPrefix("g+s") || $0 == "4755" }) { return "chmod setuid" }

@@ -45,7 +45,12 @@ public struct Policy: Sendable {
             guard seen.insert(name).inserted else { throw error(at, name, "given twice") }
             switch name {
             case "version":
-                guard value.intValue == 1 else { throw error(at, name, "unsupported version \(value.typeDescription == "number" ? "" : "of type ")\(Self.text(value)); this agentreplay reads version 1") }
+                guard value.intValue == 1 else {
+                    throw error(
+                        at, name,
+                        "unsupported version \(value.typeDescription == "number" ? "" : "of type ")\(Self.text(value)); this agentreplay reads version 1"
+                    )
+                }
             case "deny_write", "deny_read", "deny_command", "allow_domain":
                 guard let items = value.arrayValue else { throw error(at, name, "expected a list of globs, found \(value.typeDescription)") }
                 let lines = document.elementLines(at: at, count: items.count)
@@ -83,7 +88,10 @@ public struct Policy: Sendable {
     /// A rule's glob, refused when no path, command or host could ever match it.
     static func glob(_ pattern: String, for member: String) throws(Glob.Invalid) -> Glob {
         if pattern.contains(where: { $0.isNewline || $0 == "\0" }) {
-            throw Glob.Invalid(reason: "it holds a line break or NUL, which no \(member == "allow_domain" ? "host" : member == "deny_command" ? "command" : "path") does")
+            throw Glob.Invalid(
+                reason:
+                    "it holds a line break or NUL, which no \(member == "allow_domain" ? "host" : member == "deny_command" ? "command" : "path") does"
+            )
         }
         switch member {
         case "deny_write", "deny_read":
@@ -145,8 +153,10 @@ extension Policy {
         var out: [Violation] = []
         for row in rows {
             func add(_ member: String, _ rule: Rule?, _ what: String) {
-                out.append(Violation(member: member, pattern: rule?.glob.pattern, policyLine: rule?.line, location: row.location,
-                                     tool: row.request.tool, what: what, refused: row.decision.refused))
+                out.append(
+                    Violation(
+                        member: member, pattern: rule?.glob.pattern, policyLine: rule?.line, location: row.location,
+                        tool: row.request.tool, what: what, refused: row.decision.refused))
             }
             for path in row.request.writes {
                 if let rule = denyWrite.first(where: { Self.matches($0.glob, path) }) { add("deny_write", rule, path.path) }
@@ -159,8 +169,10 @@ extension Policy {
             }
             if let allowDomain {
                 for domain in row.request.domains where !allowDomain.contains(where: { $0.glob.matches(domain) }) {
-                    out.append(Violation(member: "allow_domain", pattern: nil, policyLine: nil, location: row.location,
-                                         tool: row.request.tool, what: domain, refused: row.decision.refused))
+                    out.append(
+                        Violation(
+                            member: "allow_domain", pattern: nil, policyLine: nil, location: row.location,
+                            tool: row.request.tool, what: domain, refused: row.decision.refused))
                 }
             }
         }

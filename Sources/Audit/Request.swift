@@ -251,7 +251,8 @@ public struct Request: Sendable {
             if list.count >= 3, ["bash", "sh", "zsh", "dash"].contains(list[0]), list[1].hasPrefix("-"), list[1].hasSuffix("c") {
                 let inner = unwrap(ShellInspection(list[2]).commands)
                 out += inner.map {
-                    SimpleCommand(words: $0.words, wrappers: wrappers + [list[0] + " " + list[1]] + $0.wrappers, redirects: $0.redirects, unknown: $0.unknown)
+                    SimpleCommand(
+                        words: $0.words, wrappers: wrappers + [list[0] + " " + list[1]] + $0.wrappers, redirects: $0.redirects, unknown: $0.unknown)
                 }
                 continue
             }

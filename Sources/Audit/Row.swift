@@ -83,8 +83,9 @@ public struct Row: Sendable {
             decisionBasis = .recorded
             decidedBy = a[Permission.decidedBy]?.stringValue
         } else {
-            (decision, decidedBy) = Self.infer(policy: policy, kind: request.kind, tool: request.tool, hasResult: hasResult,
-                                               requested: a[Permission.requested]?.boolValue == true)
+            (decision, decidedBy) = Self.infer(
+                policy: policy, kind: request.kind, tool: request.tool, hasResult: hasResult,
+                requested: a[Permission.requested]?.boolValue == true)
             decisionBasis = .inferred
         }
         if decision.refused {

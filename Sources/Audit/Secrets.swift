@@ -22,7 +22,9 @@ enum Secrets {
         if folders.contains(".aws") && (base == "credentials" || base == "config") { return "cloud credentials" }
         if folders.suffix(2) == [".config", "gcloud"] || folders.contains("gcloud") && base.hasSuffix(".json") { return "cloud credentials" }
         if folders.contains(".azure") || folders.contains(".kube") && base == "config" { return "cloud credentials" }
-        if base == "application_default_credentials.json" || base == "service-account.json" || base == "credentials.json" { return "cloud credentials" }
+        if base == "application_default_credentials.json" || base == "service-account.json" || base == "credentials.json" {
+            return "cloud credentials"
+        }
         if [".netrc", ".npmrc", ".pypirc", ".git-credentials", ".pgpass", ".htpasswd"].contains(base) { return "credentials file" }
         if folders.contains(".docker") && base == "config.json" { return "credentials file" }
         if folders.contains(".gnupg") { return "key file" }
@@ -82,7 +84,8 @@ enum Secrets {
                 let body = rest.dropFirst(prefix.count).prefix(while: isTokenCharacter)
                 let before = out.last
                 let upperOnly = prefix == "AKIA" || prefix == "ASIA"
-                let shaped = upperOnly
+                let shaped =
+                    upperOnly
                     ? body.count == least && body.allSatisfy { $0.isUppercase || $0.isNumber }
                     : body.count >= least && body.contains(where: \.isNumber) && body.contains(where: \.isLetter)
                 if shaped, before.map({ !isTokenCharacter($0) }) ?? true {
@@ -114,7 +117,8 @@ enum Secrets {
                 let before = range.lowerBound == line.startIndex ? nil : line[line.index(before: range.lowerBound)]
                 let body = line[range.upperBound...].prefix(while: isTokenCharacter)
                 let upperOnly = prefix == "AKIA" || prefix == "ASIA"
-                let shaped = upperOnly
+                let shaped =
+                    upperOnly
                     ? body.count == least && body.allSatisfy { $0.isUppercase || $0.isNumber }
                     : body.count >= least && body.contains(where: \.isNumber) && body.contains(where: \.isLetter)
                 if shaped, before.map({ !isTokenCharacter($0) }) ?? true { return kind }

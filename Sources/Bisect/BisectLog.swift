@@ -48,20 +48,25 @@ public enum BisectLog {
             public var tree: String
         }
 
-        public init(mode: String, trace: String?, repo: String, base: String?, head: String?, from: String?,
-                    recordedRoot: String?, test: String, jobs: Int, retries: Int, timeout: Double?,
-                    timeoutVerdict: String, history: History) {
-            self.init(mode: mode, trace: trace, repo: repo, base: base, head: head, from: from,
-                      recordedRoot: recordedRoot, test: test, jobs: jobs, retries: retries, timeout: timeout,
-                      timeoutVerdict: timeoutVerdict, traceID: history.header.traceID, baseTree: history.baseTree.hex,
-                      candidates: history.candidates.map {
-                          Candidate(number: $0.number, spanID: $0.spanID.rawValue, callID: $0.callID, tree: $0.tree.hex)
-                      })
+        public init(
+            mode: String, trace: String?, repo: String, base: String?, head: String?, from: String?,
+            recordedRoot: String?, test: String, jobs: Int, retries: Int, timeout: Double?,
+            timeoutVerdict: String, history: History
+        ) {
+            self.init(
+                mode: mode, trace: trace, repo: repo, base: base, head: head, from: from,
+                recordedRoot: recordedRoot, test: test, jobs: jobs, retries: retries, timeout: timeout,
+                timeoutVerdict: timeoutVerdict, traceID: history.header.traceID, baseTree: history.baseTree.hex,
+                candidates: history.candidates.map {
+                    Candidate(number: $0.number, spanID: $0.spanID.rawValue, callID: $0.callID, tree: $0.tree.hex)
+                })
         }
 
-        public init(mode: String, trace: String?, repo: String, base: String?, head: String?, from: String?,
-                    recordedRoot: String?, test: String, jobs: Int, retries: Int, timeout: Double?,
-                    timeoutVerdict: String, traceID: String, baseTree: String, candidates: [Candidate]) {
+        public init(
+            mode: String, trace: String?, repo: String, base: String?, head: String?, from: String?,
+            recordedRoot: String?, test: String, jobs: Int, retries: Int, timeout: Double?,
+            timeoutVerdict: String, traceID: String, baseTree: String, candidates: [Candidate]
+        ) {
             self.mode = mode
             self.trace = trace
             self.repo = repo
@@ -97,14 +102,18 @@ public enum BisectLog {
                 ("timeout_verdict", .string(timeoutVerdict)),
                 ("trace_id", .string(traceID)),
                 ("base_tree", .string(baseTree)),
-                ("candidates", .array(candidates.map { c in
-                    .object([
-                        ("number", .number(c.number)),
-                        ("span_id", .string(c.spanID)),
-                        ("tool_call_id", string(c.callID)),
-                        ("tree", .string(c.tree)),
-                    ])
-                })),
+                (
+                    "candidates",
+                    .array(
+                        candidates.map { c in
+                            .object([
+                                ("number", .number(c.number)),
+                                ("span_id", .string(c.spanID)),
+                                ("tool_call_id", string(c.callID)),
+                                ("tree", .string(c.tree)),
+                            ])
+                        })
+                ),
             ])
         }
     }
@@ -116,9 +125,14 @@ public enum BisectLog {
         if let combination = probe.combination { members.append(("combination", .array(combination.map { .number($0) }))) }
         members.append(("tree", .string(probe.tree.hex)))
         members.append(("verdict", .string(probe.verdict.rawValue)))
-        members.append(("runs", .array(probe.runs.map { run in
-            .object([("status", .number(Int(run.status))), ("timed_out", .bool(run.timedOut))])
-        })))
+        members.append(
+            (
+                "runs",
+                .array(
+                    probe.runs.map { run in
+                        .object([("status", .number(Int(run.status))), ("timed_out", .bool(run.timedOut))])
+                    })
+            ))
         if probe.runs.isEmpty && probe.note == nil { members.append(("cached", .bool(true))) }
         if let note = probe.note { members.append(("note", .string(note))) }
         members.append(("duration_ms", .array(probe.runs.map { .number($0.milliseconds) })))

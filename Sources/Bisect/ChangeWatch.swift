@@ -106,8 +106,9 @@ final class ChangeWatch: ChangeTracker {
     private func watch(_ folder: String) throws {
         #if os(Linux)
         guard watches[folder] == nil else { return }
-        let mask = UInt32(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO
-            | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
+        let mask = UInt32(
+            IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO
+                | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
         let wd = inotify_add_watch(descriptor, folder.isEmpty ? root : root + "/" + folder, mask)
         guard wd >= 0 else { throw BisectError.system("inotify_add_watch \(root)/\(folder): \(POSIX.error())") }
         folders[wd] = folder

@@ -49,14 +49,16 @@ public struct History: Sendable {
         var candidates: [Candidate] = []
         var parent = run.baseTree
         for step in run.steps where step.commit != nil {
-            candidates.append(Candidate(
-                number: candidates.count + 1, spanIndex: step.index, spanID: step.spanID, name: step.name,
-                toolName: step.toolName, callID: step.callID, turnID: step.turnID, commit: step.commit,
-                tree: step.treeAfter, parentTree: parent, tokens: Usage()))
+            candidates.append(
+                Candidate(
+                    number: candidates.count + 1, spanIndex: step.index, spanID: step.spanID, name: step.name,
+                    toolName: step.toolName, callID: step.callID, turnID: step.turnID, commit: step.commit,
+                    tree: step.treeAfter, parentTree: parent, tokens: Usage()))
             parent = step.treeAfter
         }
-        self.init(header: run.header, baseCommit: run.baseCommit, baseTree: run.baseTree,
-                  candidates: candidates, head: run.head, spans: spans)
+        self.init(
+            header: run.header, baseCommit: run.baseCommit, baseTree: run.baseTree,
+            candidates: candidates, head: run.head, spans: spans)
     }
 
     /// A history as it was (`HistoryCache`).

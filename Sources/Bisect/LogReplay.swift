@@ -25,8 +25,12 @@ public enum LogReplay {
             let value = try TraceReader.parse(slice, file: name, line: number)
             func fail(_ message: String) -> BisectError { .invalid("\(name):\(number): \(message)") }
             if header == nil {
-                guard value["schema"]?.stringValue == BisectLog.schema else { throw fail("not an agentreplay bisect log (no \"schema\": \"\(BisectLog.schema)\")") }
-                guard value["version"]?.intValue == BisectLog.version else { throw fail("unsupported version; this agentreplay reads version \(BisectLog.version)") }
+                guard value["schema"]?.stringValue == BisectLog.schema else {
+                    throw fail("not an agentreplay bisect log (no \"schema\": \"\(BisectLog.schema)\")")
+                }
+                guard value["version"]?.intValue == BisectLog.version else {
+                    throw fail("unsupported version; this agentreplay reads version \(BisectLog.version)")
+                }
                 header = try decodeHeader(value, fail)
             } else if let text = value["result"]?.stringValue {
                 result = text
@@ -45,7 +49,8 @@ public enum LogReplay {
         func take(_ matches: (ProbeRecord) -> Bool, _ what: String) throws -> ProbeRecord? {
             guard let probe = probes.first else { return nil }
             guard matches(probe) else {
-                throw BisectError.invalid("the log's probe \(probe.number) is not the search's next (\(what)): the log was not written by this search")
+                throw BisectError.invalid(
+                    "the log's probe \(probe.number) is not the search's next (\(what)): the log was not written by this search")
             }
             probes = probes.dropFirst()
             return probe
@@ -123,7 +128,8 @@ public enum LogReplay {
                 return Int(n)
             }
         }
-        return ProbeRecord(number: Int(number), step: v["step"]?.intValue.map { Int($0) }, combination: combination,
-                           tree: tree, runs: runs, verdict: verdict, note: v["note"]?.stringValue)
+        return ProbeRecord(
+            number: Int(number), step: v["step"]?.intValue.map { Int($0) }, combination: combination,
+            tree: tree, runs: runs, verdict: verdict, note: v["note"]?.stringValue)
     }
 }

@@ -80,7 +80,8 @@ public final class Session {
         let slots = (0..<max(1, options.jobs)).map(folder.worktree)
         for note in try folder.restoreUnused(from: slots.count, repository: repository) { onNote(note) }
         let runner = TestRunner(command: options.command, timeout: options.timeout, running: folder.record)
-        let outcome = options.minimal
+        let outcome =
+            options.minimal
             ? try minimize(slots: slots, runner: runner)
             : try bisect(slots: slots, runner: runner)
         for slot in slots where slot.tree != nil {
@@ -124,8 +125,9 @@ public final class Session {
                     do {
                         tree = try composition.tree(combination)
                     } catch {
-                        records[index] = ProbeRecord(number: 0, combination: combination, tree: history.baseTree, runs: [],
-                                                     verdict: .skip, note: "cannot be built: \(error)")
+                        records[index] = ProbeRecord(
+                            number: 0, combination: combination, tree: history.baseTree, runs: [],
+                            verdict: .skip, note: "cannot be built: \(error)")
                         continue
                     }
                     if let earlier = known[tree] {
@@ -133,8 +135,13 @@ public final class Session {
                     } else if let twin = points.first(where: { $0.point.tree == tree }) {
                         twins[index] = twin.index
                     } else {
-                        points.append((index, Point(step: nil, combination: combination, tree: tree,
-                                                    environment: environment(combination: combination))))
+                        points.append(
+                            (
+                                index,
+                                Point(
+                                    step: nil, combination: combination, tree: tree,
+                                    environment: environment(combination: combination))
+                            ))
                     }
                 }
                 for (point, record) in zip(points, try probe(points.map(\.point), slots: slots, runner: runner, record: false)) {
@@ -175,7 +182,9 @@ public final class Session {
         var runs = [[ProbeRecord.Run]](repeating: [], count: points.count)
         var active = Array(points.indices)
         for _ in 0...max(0, options.retries) where !active.isEmpty {
-            let jobs = active.map { TestRunner.Job(directory: slots[$0].directory, environment: points[$0].environment, output: slots[$0].outputFile) }
+            let jobs = active.map {
+                TestRunner.Job(directory: slots[$0].directory, environment: points[$0].environment, output: slots[$0].outputFile)
+            }
             let outcomes = try runner.run(jobs)
             for (index, outcome) in zip(active, outcomes) {
                 runs[index].append(ProbeRecord.Run(status: outcome.status, timedOut: outcome.timedOut, milliseconds: outcome.milliseconds))
@@ -184,8 +193,9 @@ public final class Session {
         }
         var records: [ProbeRecord] = []
         for (index, point) in points.enumerated() {
-            var r = ProbeRecord(number: probes.count + 1, step: point.step, combination: point.combination, tree: point.tree,
-                                runs: runs[index], verdict: ProbeVerdict(runs: runs[index].map(verdict)))
+            var r = ProbeRecord(
+                number: probes.count + 1, step: point.step, combination: point.combination, tree: point.tree,
+                runs: runs[index], verdict: ProbeVerdict(runs: runs[index].map(verdict)))
             if record {
                 probes.append(r)
                 onProbe(r)

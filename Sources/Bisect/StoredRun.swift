@@ -24,9 +24,11 @@ public enum StoredRun {
                 "\(head.hex.prefix(12)) is not a commit of a run (no Agentreplay-Trace trailer): the last run changed no files?")
         }
         guard let stored = try repository.reference(RunRefs.traceName(traceID)),
-              let blob = try repository.entry(in: try repository.tree(ofCommit: stored), path: RunRefs.traceFile)?.id else {
+            let blob = try repository.entry(in: try repository.tree(ofCommit: stored), path: RunRefs.traceFile)?.id
+        else {
             throw BisectError.invalid(
-                "the trace of run \(traceID) is not stored at \(RunRefs.traceName(traceID)): run `agentreplay run TRACE --repo .` again, or name the trace")
+                "the trace of run \(traceID) is not stored at \(RunRefs.traceName(traceID)): run `agentreplay run TRACE --repo .` again, or name the trace"
+            )
         }
         let cached = cache.map { HistoryCache.path(folder: $0, head: head, trace: blob) }
         if let cached, let history = HistoryCache.load(cached) { return history }
@@ -75,14 +77,16 @@ public enum StoredRun {
             let span = trace.spans[index]
             let tree = try repository.tree(ofCommit: link.commit)
             let turn = span.parentID.flatMap { indexOf[$0] }.map { trace.spans[$0] }.flatMap { $0.kind == .llm ? $0.id : nil }
-            candidates.append(History.Candidate(
-                number: candidates.count + 1, spanIndex: index, spanID: span.id, name: span.name,
-                toolName: span.toolName, callID: span.toolCallID, turnID: turn, commit: link.commit,
-                tree: tree, parentTree: parent, tokens: Usage()))
+            candidates.append(
+                History.Candidate(
+                    number: candidates.count + 1, spanIndex: index, spanID: span.id, name: span.name,
+                    toolName: span.toolName, callID: span.toolCallID, turnID: turn, commit: link.commit,
+                    tree: tree, parentTree: parent, tokens: Usage()))
             parent = tree
         }
-        let history = History(header: trace.header, baseCommit: baseCommit, baseTree: baseTree,
-                              candidates: candidates, head: head, spans: trace.spans)
+        let history = History(
+            header: trace.header, baseCommit: baseCommit, baseTree: baseTree,
+            candidates: candidates, head: head, spans: trace.spans)
         if let cached { HistoryCache.save(history, to: cached) }
         return history
     }

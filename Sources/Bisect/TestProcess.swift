@@ -141,7 +141,8 @@ final class TestProcess {
     /// `addchdir_np` is.
     private static let closeFrom: CloseFrom? = {
         guard let handle = dlopen(nil, RTLD_NOW),
-              let symbol = dlsym(handle, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+            let symbol = dlsym(handle, "posix_spawn_file_actions_addclosefrom_np")
+        else { return nil }
         return unsafeBitCast(symbol, to: CloseFrom.self)
     }()
 
@@ -150,7 +151,8 @@ final class TestProcess {
     /// only declare for `_GNU_SOURCE`, so Swift does not see it: found with `dlsym`.
     private static let addChdir: AddChdir? = {
         guard let handle = dlopen(nil, RTLD_NOW),
-              let symbol = dlsym(handle, "posix_spawn_file_actions_addchdir_np") else { return nil }
+            let symbol = dlsym(handle, "posix_spawn_file_actions_addchdir_np")
+        else { return nil }
         return unsafeBitCast(symbol, to: AddChdir.self)
     }()
     #else

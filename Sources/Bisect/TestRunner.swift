@@ -45,8 +45,9 @@ struct TestRunner {
         do {
             try Signals.check()
             for job in jobs {
-                processes.append(try TestProcess.spawn(
-                    command: command, directory: job.directory, environment: job.environment, output: job.output))
+                processes.append(
+                    try TestProcess.spawn(
+                        command: command, directory: job.directory, environment: job.environment, output: job.output))
             }
         } catch {
             processes.forEach { $0.killNow() }

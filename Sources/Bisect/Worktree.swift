@@ -101,7 +101,8 @@ final class Worktree {
     /// in full; anything else (no state, an unreadable tree) is wiped.
     private func resume(repository: Repository) throws {
         guard let (recorded, testing) = readState(), (try? repository.entries(of: recorded)) != nil,
-              FileManager.default.fileExists(atPath: directory) else {
+            FileManager.default.fileExists(atPath: directory)
+        else {
             return
         }
         if testing {
@@ -128,7 +129,8 @@ final class Worktree {
         guard let text = try? String(contentsOfFile: stateFile, encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n")
         guard lines.count == 3, lines[0] == "agentreplay-worktree 1", lines[1].hasPrefix("tree "),
-              let id = ObjectID(hex: String(lines[1].dropFirst(5))) else { return nil }
+            let id = ObjectID(hex: String(lines[1].dropFirst(5)))
+        else { return nil }
         switch lines[2] {
         case "clean": return (id, false)
         case "dirty": return (id, true)

@@ -137,8 +137,9 @@ final class WorktreeFolder {
         var killed = 0
         for entry in entries {
             guard let pid = Int32(entry), Self.processGroup(pid) == group,
-                  let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
-                  cwd == path || cwd.hasPrefix(path + "/") else { continue }
+                let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
+                cwd == path || cwd.hasPrefix(path + "/")
+            else { continue }
             if kill(pid, SIGKILL) == 0 { killed += 1 }
         }
         return killed
@@ -147,7 +148,8 @@ final class WorktreeFolder {
     /// Fields of `/proc/<pid>/stat` after the command name (which may hold spaces).
     private static func statFields(_ pid: Int32) -> [Substring]? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         return text[text.index(after: close)...].split(separator: " ")
     }
 

@@ -58,7 +58,8 @@ struct GenAISpan {
         if let t = span.endTime { m.append(("endTimeUnixNano", .string(Self.nanos(t)))) }
         m.append(("attributes", AnyValue.attributes(attributes(provider: provider))))
         let time = span.endTime ?? span.startTime
-        let events = (step?.drift ?? []).map { RunAttributes.event($0, time: time) }
+        let events =
+            (step?.drift ?? []).map { RunAttributes.event($0, time: time) }
             + auditEvents.map { event in
                 guard let time, case .object(let members) = event else { return event }
                 return .object([("timeUnixNano", .string(Self.nanos(time)))] + members)

@@ -41,22 +41,31 @@ public enum OTLPExport {
         spans.reserveCapacity(trace.spans.count)
         for (i, span) in trace.spans.enumerated() {
             let parent = span.parentID.flatMap { ids.spanIDs[$0] }
-            spans.append(GenAISpan(span: span, traceID: ids.traceID, spanID: otlpIDs[i], parentSpanID: parent,
-                                   agent: trace.header.agentName, step: steps[span.id], auditEvents: auditEvents[span.id] ?? [])
+            spans.append(
+                GenAISpan(
+                    span: span, traceID: ids.traceID, spanID: otlpIDs[i], parentSpanID: parent,
+                    agent: trace.header.agentName, step: steps[span.id], auditEvents: auditEvents[span.id] ?? []
+                )
                 .json(provider: GenAISpan.provider(agent: trace.header.agent, model: span.model ?? firstModel)))
         }
         return .object([
-            ("resourceSpans", .array([
-                .object([
-                    ("resource", .object([("attributes", AnyValue.attributes(resource(trace.header, run: run)))])),
-                    ("scopeSpans", .array([
-                        .object([
-                            ("scope", .object([("name", .string(scope.name)), ("version", .string(scope.version))])),
-                            ("spans", .array(spans)),
-                        ])
-                    ])),
+            (
+                "resourceSpans",
+                .array([
+                    .object([
+                        ("resource", .object([("attributes", AnyValue.attributes(resource(trace.header, run: run)))])),
+                        (
+                            "scopeSpans",
+                            .array([
+                                .object([
+                                    ("scope", .object([("name", .string(scope.name)), ("version", .string(scope.version))])),
+                                    ("spans", .array(spans)),
+                                ])
+                            ])
+                        ),
+                    ])
                 ])
-            ]))
+            )
         ])
     }
 

@@ -15,7 +15,8 @@ struct OTLPID {
 
     init(header: Trace.Header) {
         let own = header.traceID.lowercased()
-        traceID = Self.isHex(own, count: 32)
+        traceID =
+            Self.isHex(own, count: 32)
             ? own : Self.hex(Self.fnv1a(header.traceID)) + Self.hex(Self.fnv1a(header.traceID, seed: 0x8422_2325_cbf2_9ce4))
     }
 

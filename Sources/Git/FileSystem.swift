@@ -81,7 +81,8 @@ enum FileSystem {
         guard fd >= 0 else { return nil }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1,
-              info.st_ino == before.st_ino, info.st_dev == before.st_dev else {
+            info.st_ino == before.st_ino, info.st_dev == before.st_dev
+        else {
             close(fd)
             return nil
         }

@@ -60,8 +60,9 @@ public struct LinePatch: Sendable, Equatable {
                     let bytes = line.content.map { UnsafeRawBufferPointer(start: $0, count: line.content_len) }
                     lines.append(Line(origin: origin, content: bytes.map { Array($0) } ?? []))
                 }
-                return Hunk(oldStart: Int(hunk.old_start), oldCount: Int(hunk.old_lines), newStart: Int(hunk.new_start),
-                            newCount: Int(hunk.new_lines), lines: lines)
+                return Hunk(
+                    oldStart: Int(hunk.old_start), oldCount: Int(hunk.old_lines), newStart: Int(hunk.new_start),
+                    newCount: Int(hunk.new_lines), lines: lines)
             }
         }
     }

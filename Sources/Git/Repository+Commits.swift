@@ -18,7 +18,10 @@ extension Repository {
     /// needs all three of each commit.
     public func commitLink(_ commit: ObjectID) throws -> (tree: ObjectID, parents: [ObjectID], time: Int64) {
         try withCommit(commit) { c in
-            (ObjectID(git_commit_tree_id(c)), (0..<git_commit_parentcount(c)).map { ObjectID(git_commit_parent_id(c, $0)) }, Int64(git_commit_time(c)))
+            (
+                ObjectID(git_commit_tree_id(c)), (0..<git_commit_parentcount(c)).map { ObjectID(git_commit_parent_id(c, $0)) },
+                Int64(git_commit_time(c))
+            )
         }
     }
 
@@ -48,7 +51,8 @@ extension Repository {
         if let memory, Self.plainTimes.contains(author.time), Self.plainTimes.contains(committer.time) {
             // The bytes `git_commit_create` would write, without looking the tree and the
             // parents up (each a read and a parse).
-            let bytes = try Self.commitBytes(tree: tree, parents: parents, author: author, committer: committer, message: message, names: checkedNames)
+            let bytes = try Self.commitBytes(
+                tree: tree, parents: parents, author: author, committer: committer, message: message, names: checkedNames)
             return try bytes.withUnsafeBytes { try memory.put($0, GIT_OBJECT_COMMIT) }
         }
         return try use { repo in
@@ -83,8 +87,10 @@ extension Repository {
     /// A commit object's bytes as `git_commit_create` writes them (no encoding header, the
     /// message up to a NUL);
     /// `git_signature_new` still checks and trims names and emails. Times in `plainTimes`.
-    static func commitBytes(tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String,
-                            names: CheckedNames = CheckedNames()) throws -> [UInt8] {
+    static func commitBytes(
+        tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String,
+        names: CheckedNames = CheckedNames()
+    ) throws -> [UInt8] {
         guard plainTimes.contains(author.time), plainTimes.contains(committer.time) else {
             throw GitError.invalid("a commit time outside 1970...2106", "commitBytes")
         }

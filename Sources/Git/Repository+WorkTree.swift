@@ -48,7 +48,8 @@ extension Repository {
                 // (GIT_DIFF_UPDATE_INDEX), so the next walk need not read it.
                 var options = git_diff_options()
                 try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
-                options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+                options.flags =
+                    GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
                     | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_UPDATE_INDEX.rawValue
                     | GIT_DIFF_SKIP_BINARY_CHECK.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
                 let diff = try Owned.make("git_diff_index_to_workdir", free: git_diff_free) {

@@ -13,8 +13,10 @@ enum AuditSection {
             }
         }
         var counts: [String] = []
-        for d: Row.Decision in [.allowedByPolicy, .approvedByUser, .allowed, .deniedByUser, .deniedByPolicy, .blockedByHook,
-                                .blockedBySandbox, .cancelled, .unknown] {
+        for d: Row.Decision in [
+            .allowedByPolicy, .approvedByUser, .allowed, .deniedByUser, .deniedByPolicy, .blockedByHook,
+            .blockedBySandbox, .cancelled, .unknown,
+        ] {
             let n = audit.rows.filter { $0.decision == d }.count
             if n > 0 { counts.append("\(n) \(d.words)") }
         }
@@ -29,7 +31,8 @@ enum AuditSection {
             rows.append((k.riskClass.words, k.location, k.tool, k.what + (k.domain.map { " → " + $0 } ?? "") + (k.refused ? " (refused)" : "")))
         }
         guard !rows.isEmpty else { return out + "<p>No refused call and no risky call found.</p>\n" }
-        out += "<table class=\"files audit\"><thead><tr><th>what</th><th>span</th><th>turn</th><th>log line</th><th>tool</th><th>detail</th></tr></thead><tbody>"
+        out +=
+            "<table class=\"files audit\"><thead><tr><th>what</th><th>span</th><th>turn</th><th>log line</th><th>tool</th><th>detail</th></tr></thead><tbody>"
         for (what, l, tool, detail) in rows {
             out += "<tr><td>\(HTML.escape(what))</td><td><a href=\"#span-\(HTML.escape(l.spanID.rawValue))\">#\(l.index)</a></td>"
             out += "<td>\(l.turn)</td><td>\(l.line.map(String.init) ?? "")</td><td>\(HTML.escape(tool))</td><td>\(HTML.escape(detail))</td></tr>"

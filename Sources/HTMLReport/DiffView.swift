@@ -5,7 +5,8 @@ enum DiffView {
     static func html(_ change: Action.FileChange) -> String {
         var out = "<div class=\"file\"><span class=\"path\">\(HTML.escape(change.path))</span> "
         let what = change.before == nil ? "created" : change.after == nil ? "deleted" : "changed"
-        out += "<span class=\"muted\">\(what)</span> <span class=\"plus\">+\(change.diff.added)</span> <span class=\"minus\">−\(change.diff.removed)</span></div>"
+        out +=
+            "<span class=\"muted\">\(what)</span> <span class=\"plus\">+\(change.diff.added)</span> <span class=\"minus\">−\(change.diff.removed)</span></div>"
         if change.diff.binary { return out + "<p class=\"muted\">binary content</p>" }
         if change.diff.lines.isEmpty { return out }
         out += "<pre class=\"diff\">"

@@ -52,7 +52,8 @@ public enum HTMLReport {
             out += "<div class=\"banner\">"
             for f in context.findings { out += "<p>\(HTML.escape(f))</p>" }
             for mark in session.highlights where mark.kind != .difference {
-                out += "<p><a href=\"#span-\(HTML.escape(mark.spanID.rawValue))\"><span class=\"badge b-\(mark.kind.rawValue)\">\(mark.kind.rawValue)</span></a> \(HTML.escape(mark.detail))</p>"
+                out +=
+                    "<p><a href=\"#span-\(HTML.escape(mark.spanID.rawValue))\"><span class=\"badge b-\(mark.kind.rawValue)\">\(mark.kind.rawValue)</span></a> \(HTML.escape(mark.detail))</p>"
             }
             out += "</div>\n"
         }
@@ -61,20 +62,33 @@ public enum HTMLReport {
         let totalAdded = session.files.reduce(0) { $0 + $1.finalAdded }
         let totalRemoved = session.files.reduce(0) { $0 + $1.finalRemoved }
         out += "<div class=\"cards\">"
-        out += card("cost", spend.complete ? spend.cost.description : (spend.cost == .zero ? "unknown" : "≥ \(spend.cost)"),
-                    spend.complete ? session.prices.source : "no price for " + spend.models.filter { $0.cost == nil }.map(\.model).joined(separator: ", "))
-        out += card("tokens", TimeText.count(spend.usage.total), "\(TimeText.count(spend.usage.outputTokens)) out · \(TimeText.count(spend.usage.cacheReadTokens)) cache read")
+        out += card(
+            "cost", spend.complete ? spend.cost.description : (spend.cost == .zero ? "unknown" : "≥ \(spend.cost)"),
+            spend.complete ? session.prices.source : "no price for " + spend.models.filter { $0.cost == nil }.map(\.model).joined(separator: ", "))
+        out += card(
+            "tokens", TimeText.count(spend.usage.total),
+            "\(TimeText.count(spend.usage.outputTokens)) out · \(TimeText.count(spend.usage.cacheReadTokens)) cache read")
         out += card("model turns", String(session.modelTurns.count), "\(s.toolCalls) tool calls")
-        out += card("files changed", String(s.filesChanged), "<span class=\"plus\">+\(totalAdded)</span> <span class=\"minus\">−\(totalRemoved)</span> in the final diff", raw: true)
-        out += card("left no trace", noTrace.turns == 0 ? "none" : noTrace.unknownTurns > 0 && noTrace.cost == .zero ? "\(noTrace.turns) turn\(noTrace.turns == 1 ? "" : "s")" : noTrace.cost.description,
-                    "\(spend.reverted.turns) reverted, \(spend.failed.turns) failed turns", warn: noTrace.turns > 0)
+        out += card(
+            "files changed", String(s.filesChanged),
+            "<span class=\"plus\">+\(totalAdded)</span> <span class=\"minus\">−\(totalRemoved)</span> in the final diff", raw: true)
+        out += card(
+            "left no trace",
+            noTrace.turns == 0
+                ? "none"
+                : noTrace.unknownTurns > 0 && noTrace.cost == .zero
+                    ? "\(noTrace.turns) turn\(noTrace.turns == 1 ? "" : "s")" : noTrace.cost.description,
+            "\(spend.reverted.turns) reverted, \(spend.failed.turns) failed turns", warn: noTrace.turns > 0)
         out += card("drift", String(s.drift), "\(spend.failedCalls) failed calls · \(s.notReplayable) not replayable", warn: s.drift > 0)
         out += "</div>\n"
 
         out += "<h2>Cost per turn</h2>" + CostChart.svg(session) + "\n"
 
         out += "<h2>Timeline</h2><nav class=\"filters\">"
-        for (key, label) in [("all", "all"), ("edit", "edits"), ("command", "commands"), ("read", "reads"), ("failed", "failures"), ("drift", "drift"), ("highlight", "highlighted")] {
+        for (key, label) in [
+            ("all", "all"), ("edit", "edits"), ("command", "commands"), ("read", "reads"), ("failed", "failures"), ("drift", "drift"),
+            ("highlight", "highlighted"),
+        ] {
             out += "<button type=\"button\" data-filter=\"\(key)\">\(label)</button>"
         }
         out += "<span id=\"shown\" class=\"muted\"></span></nav>\n"
@@ -102,17 +116,20 @@ public enum HTMLReport {
         let written = session.files.filter { $0.written || $0.failedEdits > 0 }
         guard !written.isEmpty else { return "" }
         let number = Dictionary(session.turns.compactMap { t in t.spanID.map { ($0, t.number) } }, uniquingKeysWith: { a, _ in a })
-        var out = "<h2>Files and hunks</h2><table class=\"files\"><thead><tr><th>file</th><th>written</th><th>lines</th><th>final diff</th><th>turns</th><th>cost</th></tr></thead><tbody>"
+        var out =
+            "<h2>Files and hunks</h2><table class=\"files\"><thead><tr><th>file</th><th>written</th><th>lines</th><th>final diff</th><th>turns</th><th>cost</th></tr></thead><tbody>"
         for f in written {
             let turns = f.turns.compactMap { number[$0] }.map { "<a href=\"#turn-\($0)\">\($0)</a>" }.joined(separator: " ")
-            out += "<tr><td class=\"path\">\(HTML.escape(f.path))</td><td>\(f.writes)×\(f.failedEdits > 0 ? " <span class=\"minus\">(\(f.failedEdits) failed)</span>" : "")</td>"
+            out +=
+                "<tr><td class=\"path\">\(HTML.escape(f.path))</td><td>\(f.writes)×\(f.failedEdits > 0 ? " <span class=\"minus\">(\(f.failedEdits) failed)</span>" : "")</td>"
             out += "<td><span class=\"plus\">+\(f.added)</span> <span class=\"minus\">−\(f.removed)</span></td>"
             out += "<td><span class=\"plus\">+\(f.finalAdded)</span> <span class=\"minus\">−\(f.finalRemoved)</span></td>"
             out += "<td>\(turns)</td><td>\(f.written ? (f.cost.map(\.description) ?? "unknown") : "")</td></tr>"
             for hunk in session.hunks where hunk.path == f.path {
                 let ht = hunk.turns.compactMap { number[$0] }.map { "<a href=\"#turn-\($0)\">\($0)</a>" }.joined(separator: " ")
                 out += "<tr class=\"hunk\"><td>@@ -\(hunk.oldStart),\(hunk.oldLines) +\(hunk.newStart),\(hunk.newLines) @@</td><td></td><td></td>"
-                out += "<td><span class=\"plus\">+\(hunk.newLines)</span> <span class=\"minus\">−\(hunk.oldLines)</span></td><td>\(ht)</td><td>\(hunk.cost.map(\.description) ?? "unknown")</td></tr>"
+                out +=
+                    "<td><span class=\"plus\">+\(hunk.newLines)</span> <span class=\"minus\">−\(hunk.oldLines)</span></td><td>\(ht)</td><td>\(hunk.cost.map(\.description) ?? "unknown")</td></tr>"
             }
         }
         return out + "</tbody></table>\n"

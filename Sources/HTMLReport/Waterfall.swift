@@ -11,7 +11,8 @@ enum Waterfall {
         var out = ""
         if let axis, let interval = session.interval {
             let shortened = axis.gaps.isEmpty ? "" : "; idle stretches over 2 minutes are shortened (dotted lines, the long ones labelled)"
-            out += "<p class=\"axisnote\">Time runs left to right from \(TimeText.dateTime(interval.start)) to \(TimeText.dateTime(interval.end)) UTC\(shortened).</p>"
+            out +=
+                "<p class=\"axisnote\">Time runs left to right from \(TimeText.dateTime(interval.start)) to \(TimeText.dateTime(interval.end)) UTC\(shortened).</p>"
             out += "<div class=\"axis\"><span class=\"lbl\"></span><span class=\"track\">"
             var lastLabel = -1.0
             for gap in axis.gaps {
@@ -53,7 +54,8 @@ enum Waterfall {
         let b = end.map(axis.position) ?? a
         let ms = end.map { TimeText.milliseconds(from: start, to: $0) }
         let label = TimeText.time(start) + (ms.map { " · " + TimeText.duration(milliseconds: $0) } ?? "")
-        return "<span class=\"track\"><span class=\"bar\" style=\"left:\(pct(a));width:\(pct(max(0.004, b - a)))\" title=\"\(HTML.escape(title + " · " + label))\"></span></span>"
+        return
+            "<span class=\"track\"><span class=\"bar\" style=\"left:\(pct(a));width:\(pct(max(0.004, b - a)))\" title=\"\(HTML.escape(title + " · " + label))\"></span></span>"
     }
 
     static func header(_ turn: Turn, axis: TimeAxis?) -> String {
@@ -81,12 +83,15 @@ enum Waterfall {
         var classes = ["row", "k-\(a.kind.rawValue)"] + flags.map { "f-" + $0 }
         classes += marks.map { "h-" + $0.kind.rawValue }
         let open = marks.contains { $0.kind == .culprit || $0.kind == .divergence } ? " open" : ""
-        var out = "<details class=\"\(classes.joined(separator: " "))\" id=\"span-\(HTML.escape(a.spanID.rawValue))\" data-kind=\"\(a.kind.rawValue)\" data-flags=\"\(flags.joined(separator: " "))\"\(open)>"
+        var out =
+            "<details class=\"\(classes.joined(separator: " "))\" id=\"span-\(HTML.escape(a.spanID.rawValue))\" data-kind=\"\(a.kind.rawValue)\" data-flags=\"\(flags.joined(separator: " "))\"\(open)>"
         out += "<summary><span class=\"lbl\"><span class=\"idx\">#\(a.step)</span> <span class=\"kind\">\(a.kind.rawValue)</span> "
         out += summary(a)
         for m in marks where m.kind != .difference { out += " <span class=\"badge b-\(m.kind.rawValue)\">\(m.kind.rawValue)</span>" }
         if !a.drift.isEmpty { out += " <span class=\"badge b-drift\">drift</span>" }
-        if a.failed || a.verdict.isFailure { out += " <span class=\"badge b-failed\">\(a.verdict.isFailure ? HTML.escape(a.verdict.rawValue) : "failed")</span>" }
+        if a.failed || a.verdict.isFailure {
+            out += " <span class=\"badge b-failed\">\(a.verdict.isFailure ? HTML.escape(a.verdict.rawValue) : "failed")</span>"
+        }
         out += "</span>" + bar(a.start, a.end, axis: axis, title: "#\(a.step) \(a.tool ?? a.name)") + "</summary>"
         out += "<div class=\"body\">" + body(a, marks: marks) + "</div></details>"
         return out
@@ -110,7 +115,9 @@ enum Waterfall {
                 s += HTML.escape(a.paths.joined(separator: ", "))
                 if let n = a.linesRead { s += " <span class=\"muted\">\(n) lines</span>" }
             } else {
-                s += a.changes.map { "\(HTML.escape($0.path)) <span class=\"plus\">+\($0.diff.added)</span> <span class=\"minus\">−\($0.diff.removed)</span>" }.joined(separator: ", ")
+                s += a.changes.map {
+                    "\(HTML.escape($0.path)) <span class=\"plus\">+\($0.diff.added)</span> <span class=\"minus\">−\($0.diff.removed)</span>"
+                }.joined(separator: ", ")
             }
             return s
         }
@@ -125,7 +132,8 @@ enum Waterfall {
         for d in a.drift {
             var s = "<b>drift</b> (\(d.kind.rawValue)) in \(HTML.escape(d.path.isEmpty ? "the tree" : d.path))"
             if let line = d.line { s += " at line \(line)" }
-            s += ": the agent saw <code>\(HTML.escape(d.recorded ?? "(nothing)"))</code>, replay has <code>\(HTML.escape(d.replayed ?? "(nothing)"))</code>"
+            s +=
+                ": the agent saw <code>\(HTML.escape(d.recorded ?? "(nothing)"))</code>, replay has <code>\(HTML.escape(d.replayed ?? "(nothing)"))</code>"
             out += "<p class=\"drift\">\(s)</p>"
         }
         for change in a.changes { out += DiffView.html(change) }

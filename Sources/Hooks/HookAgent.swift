@@ -53,8 +53,10 @@ public enum HookAgent: String, CaseIterable, Sendable {
     public var hooks: [Hook] {
         switch self {
         case .claudeCode, .codex:
-            return [Hook(event: "SessionStart", matcher: nil, records: .sessionStart),
-                    Hook(event: "PostToolUse", matcher: "Bash", records: .postTool)]
+            return [
+                Hook(event: "SessionStart", matcher: nil, records: .sessionStart),
+                Hook(event: "PostToolUse", matcher: "Bash", records: .postTool),
+            ]
         case .geminiCLI:
             return [Hook(event: "SessionStart", matcher: nil, records: .sessionStart)]
         }

@@ -46,7 +46,8 @@ public struct HookInput: Sendable, Equatable {
         }
         guard let session = try string("session_id"), !session.isEmpty else { throw Failure(field: "session_id", message: "missing") }
         guard let cwd = try string("cwd"), cwd.hasPrefix("/") else { throw Failure(field: "cwd", message: "missing or not an absolute path") }
-        self.init(sessionID: session, cwd: cwd, eventName: try string("hook_event_name"),
-                  toolName: try string("tool_name"), toolUseID: try string("tool_use_id"))
+        self.init(
+            sessionID: session, cwd: cwd, eventName: try string("hook_event_name"),
+            toolName: try string("tool_name"), toolUseID: try string("tool_use_id"))
     }
 }

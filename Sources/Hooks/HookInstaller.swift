@@ -40,7 +40,9 @@ public enum HookInstaller {
         public var problem: String?
     }
 
-    public static func install(_ agent: HookAgent, scope: HookAgent.Scope, executable: String, at places: Places) throws(SettingsFile.Failure) -> Change {
+    public static func install(_ agent: HookAgent, scope: HookAgent.Scope, executable: String, at places: Places) throws(SettingsFile.Failure)
+        -> Change
+    {
         try change(agent, scope, places) { settings throws(HookSettings.ShapeError) in
             try HookSettings.install(agent, command: { agent.command(executable: executable, records: $0) }, into: settings)
         }
@@ -59,8 +61,10 @@ public enum HookInstaller {
                 do {
                     let file = try SettingsFile(path: path)
                     let found = HookSettings.installed(agent, in: file.settings)
-                    all.append(Status(agent: agent, scope: scope, path: path, events: found.map(\.event), commands: found.map(\.command),
-                                      exists: file.original != nil, problem: nil))
+                    all.append(
+                        Status(
+                            agent: agent, scope: scope, path: path, events: found.map(\.event), commands: found.map(\.command),
+                            exists: file.original != nil, problem: nil))
                 } catch {
                     all.append(Status(agent: agent, scope: scope, path: path, events: [], commands: [], exists: true, problem: error.description))
                 }
@@ -74,8 +78,9 @@ public enum HookInstaller {
         _ transform: (JSON) throws(HookSettings.ShapeError) -> JSON
     ) throws(SettingsFile.Failure) -> Change {
         guard let path = agent.settingsPath(scope: scope, project: places.project, environment: places.environment) else {
-            throw SettingsFile.Failure(path: agent.rawValue, line: 0,
-                                       message: "no \(scope.rawValue) scope (it has: \(agent.scopes.map(\.rawValue).joined(separator: ", ")))")
+            throw SettingsFile.Failure(
+                path: agent.rawValue, line: 0,
+                message: "no \(scope.rawValue) scope (it has: \(agent.scopes.map(\.rawValue).joined(separator: ", ")))")
         }
         let file = try SettingsFile(path: path)
         let updated: JSON

@@ -15,7 +15,8 @@ public enum HookLog {
     /// `~/.local/state/agentreplay/hooks.log`.
     public static func path(environment: [String: String]) -> String {
         if let explicit = environment["AGENTREPLAY_HOOKS_LOG"], !explicit.isEmpty { return explicit }
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        let state =
+            environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
             ?? (environment["HOME"] ?? "") + "/.local/state"
         return state + "/agentreplay/hooks.log"
     }

@@ -39,7 +39,8 @@ public enum HookRecorder {
     /// session's start is recorded already.
     public static func record(_ event: HookAgent.Event, agent: HookAgent, input: HookInput) throws -> Recorded? {
         guard RecordedSession.isValidName(input.sessionID) else {
-            throw Failure(message: "session_id \("\"" + VisibleText.escape(input.sessionID) + "\"") cannot name a ref (letters, digits, '.', '_', '-' only)")
+            throw Failure(
+                message: "session_id \("\"" + VisibleText.escape(input.sessionID) + "\"") cannot name a ref (letters, digits, '.', '_', '-' only)")
         }
         let reference: String
         let message: String
@@ -51,10 +52,12 @@ public enum HookRecorder {
             guard let tool = input.toolName, agent.shellTools.contains(tool) else { return nil }
             guard let call = input.toolUseID else { throw Failure(message: "tool_use_id: missing for \(tool)") }
             guard RecordedSession.isValidName(call) else {
-                throw Failure(message: "tool_use_id \("\"" + VisibleText.escape(call) + "\"") cannot name a ref (letters, digits, '.', '_', '-' only)")
+                throw Failure(
+                    message: "tool_use_id \("\"" + VisibleText.escape(call) + "\"") cannot name a ref (letters, digits, '.', '_', '-' only)")
             }
             reference = RecordedSession.callReference(session: input.sessionID, call: call)
-            message = "After \(tool) \(call): the working tree\n\nAgentreplay-Agent: \(agent.rawValue)\nAgentreplay-Session: \(input.sessionID)\nAgentreplay-Tool-Call: \(call)\n"
+            message =
+                "After \(tool) \(call): the working tree\n\nAgentreplay-Agent: \(agent.rawValue)\nAgentreplay-Session: \(input.sessionID)\nAgentreplay-Tool-Call: \(call)\n"
         }
         let repository: Repository
         do {

@@ -58,11 +58,15 @@ public enum Importer {
         }
         throw TraceError(
             file: name, line: 1,
-            message: "cannot tell which agent wrote this file (formats read: \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); name one with --from")
+            message:
+                "cannot tell which agent wrote this file (formats read: \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); name one with --from"
+        )
     }
 
     /// Reads `path` as `format` (detected when nil) and returns the trace.
-    public static func load(path: String, format: SourceFormat? = nil, options: Options = Options(), displayName: String? = nil) throws(TraceError) -> Trace {
+    public static func load(path: String, format: SourceFormat? = nil, options: Options = Options(), displayName: String? = nil) throws(TraceError)
+        -> Trace
+    {
         let source = Source(path: path, displayName: displayName, options: options)
         let resolved: SourceFormat
         if let format { resolved = format } else { resolved = try detect(path: path, displayName: source.displayName) }

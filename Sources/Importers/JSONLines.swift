@@ -71,7 +71,8 @@ final class JSONLines {
                 // Only "data after the value" at an object's start splits the line.
                 let at = rest.startIndex + error.offset
                 guard error.offset > 0, at < rest.endIndex, rest[at] == UInt8(ascii: "{"),
-                      let value = try? JSONParser.parse(rest[..<at]), value.objectValue != nil else { return nil }
+                    let value = try? JSONParser.parse(rest[..<at]), value.objectValue != nil
+                else { return nil }
                 values.append(value)
                 rest = rest[at...]
             }

@@ -28,13 +28,15 @@ public enum ShellCalls {
     /// lacks them.
     public static func canonical(_ span: Span) -> Span {
         guard span.kind == .tool, span.attributes[GenAI.processCommandLine] == nil,
-              let tool = span.toolName, tools.contains(tool) else { return span }
+            let tool = span.toolName, tools.contains(tool)
+        else { return span }
         var span = span
         let input = span.input ?? .null
         guard let command = commandLine(input) else { return span }
         span.attributes[GenAI.processCommandLine] = .string(command)
         if let code = exitCode(span) { span.attributes[GenAI.processExitCode] = .number(code) }
-        let directory = (input["workdir"] ?? input["working_directory"] ?? input["action"]?["working_directory"]
+        let directory =
+            (input["workdir"] ?? input["working_directory"] ?? input["action"]?["working_directory"]
             ?? input["cwd"] ?? input["directory"] ?? input["dir_path"])?.stringValue
         if let directory, !directory.isEmpty { span.attributes[GenAI.processWorkingDirectory] = .string(directory) }
         return span
@@ -58,7 +60,8 @@ public enum ShellCalls {
         let words = argv.compactMap(\.stringValue)
         guard words.count == argv.count else { return nil }
         if words.count == 3, ["bash", "sh", "zsh"].contains(words[0].split(separator: "/").last.map(String.init) ?? ""),
-           words[1] == "-c" || words[1] == "-lc" {
+            words[1] == "-c" || words[1] == "-lc"
+        {
             return words[2]
         }
         return words.map(quoted).joined(separator: " ")

@@ -41,8 +41,10 @@ final class SpanPipe: @unchecked Sendable {
 
     /// `produce` is called on the pipe's thread only, from the first `next()` (or the first
     /// call of `native()`'s producer) until it returns nil or throws; `measure` too, after it.
-    init(header: Trace.Header, batchSize: Int = 256, depth: Int = 8,
-         produce: @escaping () throws(TraceError) -> Span?, measure: @escaping () -> (done: Int, total: Int)) {
+    init(
+        header: Trace.Header, batchSize: Int = 256, depth: Int = 8,
+        produce: @escaping () throws(TraceError) -> Span?, measure: @escaping () -> (done: Int, total: Int)
+    ) {
         self.header = header
         self.produce = produce
         self.measure = measure

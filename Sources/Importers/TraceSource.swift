@@ -16,8 +16,10 @@ public final class TraceSource {
     /// Claude Code log, spans of another imported log (total 0 when unknown).
     public let position: () -> (done: Int, total: Int)
 
-    init(header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, native: @escaping () -> NativeProducer,
-         position: @escaping () -> (done: Int, total: Int), stop: @escaping () -> Void = {}) {
+    init(
+        header: Trace.Header, next: @escaping () throws(TraceError) -> Span?, native: @escaping () -> NativeProducer,
+        position: @escaping () -> (done: Int, total: Int), stop: @escaping () -> Void = {}
+    ) {
         self.header = header
         self.nextSpan = next
         self.nativeProducer = native
@@ -55,11 +57,13 @@ public final class TraceSource {
         var spans = trace.spans.makeIterator()
         var done = 0
         self.init(
-            header: trace.header, next: { () -> Span? in
+            header: trace.header,
+            next: { () -> Span? in
                 guard let span = spans.next() else { return nil }
                 done += 1
                 return span
-            }, native: {
+            },
+            native: {
                 { sink in
                     var again = trace.spans.makeIterator()
                     try TraceSource.stream(trace.header, next: { again.next() }, to: sink)

@@ -36,7 +36,10 @@ public struct Highlight: Sendable, Equatable {
             let what: String
             switch entry.kind {
             case .onlyInA: what = "only in this run"
-            case .onlyInB: what = "\(otherName) makes a call here that this run does not" + (entry.b.map { " (\($0.tool ?? "tool") \($0.paths.joined(separator: ", ")))" } ?? "")
+            case .onlyInB:
+                what =
+                    "\(otherName) makes a call here that this run does not"
+                    + (entry.b.map { " (\($0.tool ?? "tool") \($0.paths.joined(separator: ", ")))" } ?? "")
             case .differentInput: what = "same call as \(otherName), different input"
             case .differentOutput: what = "same call as \(otherName), different output"
             case .differentEffect: what = "same call as \(otherName), different effect on the files"

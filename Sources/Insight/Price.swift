@@ -56,11 +56,12 @@ public struct Price: Sendable, Equatable {
         }
         let hour = min(max(hourWrites, 0), usage.cacheCreationTokens)
         // Saturating: a log may claim any number of tokens (docs/security.md, "Limits").
-        return Money(picodollars: usage.inputTokens.saturatingMultiply(rates.0)
-            .saturatingAdd(usage.outputTokens.saturatingAdd(extraOutput).saturatingMultiply(rates.1))
-            .saturatingAdd(usage.cacheReadTokens.saturatingMultiply(rates.2))
-            .saturatingAdd((usage.cacheCreationTokens - hour).saturatingMultiply(rates.3))
-            .saturatingAdd(hour.saturatingMultiply(rates.4)))
+        return Money(
+            picodollars: usage.inputTokens.saturatingMultiply(rates.0)
+                .saturatingAdd(usage.outputTokens.saturatingAdd(extraOutput).saturatingMultiply(rates.1))
+                .saturatingAdd(usage.cacheReadTokens.saturatingMultiply(rates.2))
+                .saturatingAdd((usage.cacheCreationTokens - hour).saturatingMultiply(rates.3))
+                .saturatingAdd(hour.saturatingMultiply(rates.4)))
     }
 
     /// Parses dollars per million tokens written as a decimal (`3`, `0.075`, at most six
@@ -68,7 +69,8 @@ public struct Price: Sendable, Equatable {
     public static func perToken(dollarsPerMillion text: String) -> Int64? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 9,
-              whole.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            whole.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
         guard fraction.count <= 6, fraction.allSatisfy({ $0.isASCII && $0.isNumber }), parts.count == 1 || !fraction.isEmpty else { return nil }
         fraction += String(repeating: "0", count: 6 - fraction.count)

@@ -54,7 +54,8 @@ public struct PriceTable: Sendable, Equatable {
         if n > 9, chars[n - 9] == "-" || chars[n - 9] == "@", digits(n - 8..<n) { return String(chars[..<(n - 9)]) }
         // -YYYY-MM-DD
         if n > 11, chars[n - 11] == "-", digits(n - 10..<n - 6), chars[n - 6] == "-", digits(n - 5..<n - 3),
-           chars[n - 3] == "-", digits(n - 2..<n) {
+            chars[n - 3] == "-", digits(n - 2..<n)
+        {
             return String(chars[..<(n - 11)])
         }
         return nil
@@ -95,7 +96,8 @@ public struct PriceTable: Sendable, Equatable {
         }
         let asOf = value["as_of"]?.stringValue
         guard let models = value["models"]?.arrayValue else {
-            throw fail("models", "missing, or not an array of {\"model\", \"input\", \"output\", \"cache_read\", \"cache_write\"}", near: "\"models\"")
+            throw fail(
+                "models", "missing, or not an array of {\"model\", \"input\", \"output\", \"cache_read\", \"cache_write\"}", near: "\"models\"")
         }
         var entries: [Entry] = []
         for (i, item) in models.enumerated() {
@@ -113,7 +115,9 @@ public struct PriceTable: Sendable, Equatable {
                         throw fail(where_, "missing: dollars per million tokens, e.g. 3 or 0.30", near: "\"\(model)\"")
                     }
                     guard case .number(let text) = member, let perToken = Price.perToken(dollarsPerMillion: text) else {
-                        throw fail(where_, "\(JSONWriter.string(member)) is not dollars per million tokens (a plain number ≥ 0 with at most 6 decimals)", near: "\"\(model)\"")
+                        throw fail(
+                            where_, "\(JSONWriter.string(member)) is not dollars per million tokens (a plain number ≥ 0 with at most 6 decimals)",
+                            near: "\"\(model)\"")
                     }
                     prices.append(perToken)
                 }
@@ -124,7 +128,9 @@ public struct PriceTable: Sendable, Equatable {
             var tier: Price.LongContext? = nil
             if let long = item["long_context"] {
                 guard long.objectValue != nil, case .number(let text)? = long["above"], let above = Int64(text), above > 0 else {
-                    throw fail("\(path).long_context", "not {\"above\": <prompt tokens>, \"input\", \"output\", \"cache_read\", \"cache_write\"}", near: "\"\(model)\"")
+                    throw fail(
+                        "\(path).long_context", "not {\"above\": <prompt tokens>, \"input\", \"output\", \"cache_read\", \"cache_write\"}",
+                        near: "\"\(model)\"")
                 }
                 let t = try prices(long, path + ".long_context")
                 tier = Price.LongContext(above: above, input: t[0], output: t[1], cacheRead: t[2], cacheWrite: t[3], cacheWrite1h: t[4])
@@ -132,7 +138,9 @@ public struct PriceTable: Sendable, Equatable {
             if entries.contains(where: { $0.model == model }) {
                 throw fail("models[\(i)].model", "\(model) is listed twice", near: "\"\(model)\"")
             }
-            entries.append(Entry(model: model, price: Price(input: p[0], output: p[1], cacheRead: p[2], cacheWrite: p[3], cacheWrite1h: p[4], longContext: tier)))
+            entries.append(
+                Entry(model: model, price: Price(input: p[0], output: p[1], cacheRead: p[2], cacheWrite: p[3], cacheWrite1h: p[4], longContext: tier))
+            )
         }
         var table = PriceTable(source: name, asOf: asOf, entries: entries)
         if let origin = value["source"], let package = origin["package"]?.stringValue, let version = origin["version"]?.stringValue {

@@ -30,8 +30,10 @@ public struct Session: Sendable {
     public var breakdown: CostBreakdown
     public var highlights: [Highlight]
 
-    public init(trace: Trace, run: Run, hunks: [EditHunk], prices: PriceTable, highlights: [Highlight] = [],
-                read: (ObjectID) throws -> [UInt8]) {
+    public init(
+        trace: Trace, run: Run, hunks: [EditHunk], prices: PriceTable, highlights: [Highlight] = [],
+        read: (ObjectID) throws -> [UInt8]
+    ) {
         header = run.header
         self.run = run
         self.prices = prices
@@ -59,9 +61,11 @@ public struct Session: Sendable {
                 }
                 let text = s?.output?["text"]?.stringValue.map { Action.oneLine($0, 200) }.flatMap { $0.isEmpty ? nil : $0 }
                 turnOf[step.spanID] = turns.count
-                turns.append(Turn(number: number, step: step.index, spanID: step.spanID, model: model, usage: step.usage,
-                                  reasoning: s?.reasoningTokens ?? 0, cost: cost, text: text, start: s?.startTime, end: s?.endTime,
-                                  actions: [], outcome: .none))
+                turns.append(
+                    Turn(
+                        number: number, step: step.index, spanID: step.spanID, model: model, usage: step.usage,
+                        reasoning: s?.reasoningTokens ?? 0, cost: cost, text: text, start: s?.startTime, end: s?.endTime,
+                        actions: [], outcome: .none))
                 continue
             }
             let action = Action(step: step, span: s, read: read)
@@ -70,8 +74,10 @@ public struct Session: Sendable {
             } else if step.kind != .user, let last = turns.indices.last {
                 turns[last].actions.append(action)
             } else {
-                turns.append(Turn(number: 0, step: nil, spanID: nil, model: nil, usage: Usage(), reasoning: 0, cost: .zero,
-                                  text: nil, start: nil, end: nil, actions: [action], outcome: .none))
+                turns.append(
+                    Turn(
+                        number: 0, step: nil, spanID: nil, model: nil, usage: Usage(), reasoning: 0, cost: .zero,
+                        text: nil, start: nil, end: nil, actions: [action], outcome: .none))
             }
         }
 
@@ -131,8 +137,10 @@ public struct Session: Sendable {
                 usage = usage + (t?.usage ?? Usage())
                 cost = cost.flatMap { known in (t?.cost).map { known + $0 } }
             }
-            costs.append(HunkCost(path: h.path, oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart,
-                                  newLines: h.newLines, spans: h.owners.map(\.spanID), turns: ids, usage: usage, cost: cost))
+            costs.append(
+                HunkCost(
+                    path: h.path, oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart,
+                    newLines: h.newLines, spans: h.owners.map(\.spanID), turns: ids, usage: usage, cost: cost))
         }
         self.files = files.values.sorted { $0.path < $1.path }
         self.hunks = costs

@@ -43,8 +43,9 @@ public struct Spend: Sendable {
 
     /// Turns whose spend left no line in the final diff: reverted edits and failed retries.
     public var noTrace: Bucket {
-        Bucket(turns: reverted.turns + failed.turns, usage: reverted.usage + failed.usage,
-               cost: reverted.cost + failed.cost, unknownTurns: reverted.unknownTurns + failed.unknownTurns)
+        Bucket(
+            turns: reverted.turns + failed.turns, usage: reverted.usage + failed.usage,
+            cost: reverted.cost + failed.cost, unknownTurns: reverted.unknownTurns + failed.unknownTurns)
     }
 
     init(turns: [Turn], prices: PriceTable) {

@@ -130,10 +130,13 @@ extension ApplyPatch {
             case .delete:
                 sights.append(FirstSight(path: target, test: .part { Bytes.isValidUTF8($0) }))
             case .update(let raw, let moveTo, let chunks):
-                sights.append(FirstSight(path: target, test: .part { file in
-                    guard Bytes.isValidUTF8(file), case .success = ApplyPatch.update(file, chunks: chunks, path: raw) else { return false }
-                    return true
-                }))
+                sights.append(
+                    FirstSight(
+                        path: target,
+                        test: .part { file in
+                            guard Bytes.isValidUTF8(file), case .success = ApplyPatch.update(file, chunks: chunks, path: raw) else { return false }
+                            return true
+                        }))
                 if let moveTo, case .success(let destination) = resolve(moveTo) { written.insert(destination) }
             }
         }

@@ -166,14 +166,16 @@ public struct Base: Sendable, Equatable {
             case .agreement:
                 let search = self.search ?? Search(sights: 0, examined: 0, tips: [], branch: nil, agreed: true)
                 let on = search.tips == ["HEAD"] ? "HEAD's history" : (search.branch.map { "branch \($0)" } ?? "HEAD's history")
-                return "the newest commit on \(on) at or before the session's start whose files agree with what the session first saw of \(Self.files(search.sights)) (\(search.examined) examined)"
+                return
+                    "the newest commit on \(on) at or before the session's start whose files agree with what the session first saw of \(Self.files(search.sights)) (\(search.examined) examined)"
             case .recordedMissing(let recorded, let fallback):
                 return why(fallback) + "; the trace's recorded base commit \(recorded.prefix(12)) is not in the repository"
             }
         }
         var text = "base \(name): " + why(choice)
         if let search, !search.agreed {
-            text += "; no commit at or before the session's start agrees with what the session first saw of \(Self.files(search.sights)) (\(search.examined) examined)"
+            text +=
+                "; no commit at or before the session's start agrees with what the session first saw of \(Self.files(search.sights)) (\(search.examined) examined)"
         }
         return text
     }

@@ -38,8 +38,9 @@ extension Replayer {
         guard !sights.sights.isEmpty else { return Chosen(run: run, repository: repository, base: base) }
         let found = try BaseAgreement.find(sights.sights, before: sessionStart, branch: header.branch, in: repository)
         var chosen = base
-        chosen.search = Base.Search(sights: sights.sights.count, examined: found.examined, tips: found.tips, branch: header.branch,
-                                    agreed: found.commit != nil)
+        chosen.search = Base.Search(
+            sights: sights.sights.count, examined: found.examined, tips: found.tips, branch: header.branch,
+            agreed: found.commit != nil)
         if let commit = found.commit {
             chosen.commit = commit
             chosen.tree = try repository.tree(ofCommit: commit)

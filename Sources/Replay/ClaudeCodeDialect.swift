@@ -12,7 +12,9 @@ struct ClaudeCodeDialect: ToolDialect {
 
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
         if span.attributes["agentreplay.call_missing"]?.boolValue == true {
-            return Outcome(verdict: .notReplayable, note: "the log holds this call's result but not the call (it begins after the call was made): what it did is unknown")
+            return Outcome(
+                verdict: .notReplayable,
+                note: "the log holds this call's result but not the call (it begins after the call was made): what it did is unknown")
         }
         guard let tool = span.toolName else { return nil }
         if span.status == .error, let message = ReplayContext.recordedError(span), ClaudeCodeTools.neverRan(message) {
@@ -75,18 +77,23 @@ struct ClaudeCodeDialect: ToolDialect {
         if span.status == .ok {
             // The edit succeeded: each old_string occurred in the file as it was.
             let edits = replacements
-            context.see { FirstSight(path: path, test: .part { file in
-                // Past a limit of replay's, nothing is told: not a disagreement.
-                guard let edit = try? ClaudeCodeEdit.apply(edits, to: file, path: path.value) else { return true }
-                if case .failure = edit { return false }
-                return true
-            }) }
+            context.see {
+                FirstSight(
+                    path: path,
+                    test: .part { file in
+                        // Past a limit of replay's, nothing is told: not a disagreement.
+                        guard let edit = try? ClaudeCodeEdit.apply(edits, to: file, path: path.value) else { return true }
+                        if case .failure = edit { return false }
+                        return true
+                    })
+            }
         }
         let current = try context.workspace.read(path)
         let edit = try ClaudeCodeEdit.apply(replacements, to: current, path: path.value)
         var outcome = try context.settle(edit, path: path, span: span)
         if outcome.verdict == .applied, drift.isEmpty, let original, case .write(let replayed) = edit,
-           let after = afterImage(span, original: original, replayed: replayed, path: path) {
+            let after = afterImage(span, original: original, replayed: replayed, path: path)
+        {
             drift.append(after)
         }
         outcome.drift += drift
@@ -114,7 +121,10 @@ struct ClaudeCodeDialect: ToolDialect {
                     drift += try context.reconcile(path, observed: nil, kind: .existence)
                 }
             } else if details["type"]?.stringValue == "update", try context.workspace.read(path) == nil {
-                drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: Write updated it)", replayed: "(no file)", suspects: context.suspects(path)))
+                drift.append(
+                    Drift(
+                        kind: .existence, path: path.value, recorded: "(file existed: Write updated it)", replayed: "(no file)",
+                        suspects: context.suspects(path)))
             }
         }
         var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
@@ -150,7 +160,8 @@ struct ClaudeCodeDialect: ToolDialect {
             let message = ReplayContext.recordedError(span) ?? ""
             if message.contains("does not exist") { context.see { .whole(path, nil) } }
             if message.contains("does not exist"), try context.workspace.read(path) != nil {
-                outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                outcome.drift.append(
+                    Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
             }
             return outcome
         }
@@ -165,7 +176,8 @@ struct ClaudeCodeDialect: ToolDialect {
         }
         context.see { FirstSight(path: path, test: .part { seen.compare(with: $0, path: path) == nil }) }
         guard let current = try context.workspace.read(path) else {
-            outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
+            outcome.drift.append(
+                Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
             return outcome
         }
         if let d = seen.compare(with: current, path: path) {

@@ -123,8 +123,9 @@ extension CodexDialect {
             let unseen = members.filter { parts[$0].unseenEffects && parts[$0].paths.isEmpty }
             if writers.count >= 2 || (writers.count == 1 && !unseen.isEmpty) {
                 let names = members.map { "\($0 + 1)" }.joined(separator: ", ")
-                return Outcome(verdict: .notReplayable, paths: writers.flatMap { parts[$0].paths },
-                               note: "calls \(names) started together and may each change files: the order of their effects is unknown")
+                return Outcome(
+                    verdict: .notReplayable, paths: writers.flatMap { parts[$0].paths },
+                    note: "calls \(names) started together and may each change files: the order of their effects is unknown")
             }
         }
         return nil
@@ -157,7 +158,8 @@ extension CodexDialect {
         switch end {
         case .completed:
             guard records.count == patches.count else {
-                let note = "\(records.count) patch record\(records.count == 1 ? "" : "s") for \(patches.count) patch\(patches.count == 1 ? "" : "es"): not checked against them"
+                let note =
+                    "\(records.count) patch record\(records.count == 1 ? "" : "s") for \(patches.count) patch\(patches.count == 1 ? "" : "es"): not checked against them"
                 return (Array(repeating: .ran(record: nil), count: count), records.isEmpty && patches.isEmpty ? nil : note)
             }
             return ((0..<count).map { .ran(record: record($0)) }, nil)
@@ -168,12 +170,14 @@ extension CodexDialect {
             let failing = lastFailed ? records.count - 1 : records.count
             guard failing < patches.count else { return unknown(count: count, patches: patches, records: records, why: "the script failed") }
             let at = patches[failing]
-            return ((0..<count).map { n in
-                if n < at { return .ran(record: record(n)) }
-                if n == at { return .failed(error, record: record(n)) }
-                // A call started with the failing one ran, in part or whole.
-                return groups[n] != nil && groups[n] == groups[at] ? .unknown("it started with a patch that failed") : .neverRan
-            }, nil)
+            return (
+                (0..<count).map { n in
+                    if n < at { return .ran(record: record(n)) }
+                    if n == at { return .failed(error, record: record(n)) }
+                    // A call started with the failing one ran, in part or whole.
+                    return groups[n] != nil && groups[n] == groups[at] ? .unknown("it started with a patch that failed") : .neverRan
+                }, nil
+            )
         case .failed:
             return unknown(count: count, patches: patches, records: records, why: "the script failed")
         case .running:
@@ -190,13 +194,15 @@ extension CodexDialect {
             return (Array(repeating: .unknown(why), count: count), "more patch records than patches")
         }
         let proven = records.isEmpty ? -1 : patches[records.count - 1]
-        return ((0..<count).map { n in
-            guard n <= proven else { return .unknown(why) }
-            if let k = patches.firstIndex(of: n), records[k]["success"]?.boolValue == false {
-                return .failed(records[k]["stderr"]?.stringValue ?? "failed", record: records[k])
-            }
-            return .ran(record: patches.firstIndex(of: n).map { records[$0] })
-        }, nil)
+        return (
+            (0..<count).map { n in
+                guard n <= proven else { return .unknown(why) }
+                if let k = patches.firstIndex(of: n), records[k]["success"]?.boolValue == false {
+                    return .failed(records[k]["stderr"]?.stringValue ?? "failed", record: records[k])
+                }
+                return .ran(record: patches.firstIndex(of: n).map { records[$0] })
+            }, nil
+        )
     }
 
     /// One outcome for a script's calls: the first failure among them, else applied when one
@@ -204,8 +210,10 @@ extension CodexDialect {
     /// last call that may have changed files unseen. A span is applied whole or not at all:
     /// a failure leaves the workspace as it was before the script.
     static func combine(_ parts: [Outcome]) -> Outcome {
-        let verdict = parts.first { $0.verdict.isFailure }?.verdict
-            ?? (parts.contains { $0.verdict == .applied } ? .applied
+        let verdict =
+            parts.first { $0.verdict.isFailure }?.verdict
+            ?? (parts.contains { $0.verdict == .applied }
+                ? .applied
                 : (parts.contains { $0.verdict == .failedAsRecorded } ? .failedAsRecorded : .served))
         var outcome = Outcome(verdict: verdict)
         var synced: [RepoPath] = []

@@ -167,12 +167,16 @@ struct CodexPatchRecord {
         var covered = Set<RepoPath>()
         func after(_ path: RepoPath) -> [UInt8]?? { effects.after[path] }
         func missing(_ path: RepoPath, _ recorded: String) {
-            drift.append(Drift(kind: .existence, path: path.value, recorded: recorded, replayed: "(not changed on replay)", suspects: context.suspects(path)))
+            drift.append(
+                Drift(kind: .existence, path: path.value, recorded: recorded, replayed: "(not changed on replay)", suspects: context.suspects(path)))
         }
         func compare(_ expected: [UInt8], _ path: RepoPath, kind: Drift.Kind) {
             guard let replayed = after(path) else { return missing(path, "(written by the patch)") }
             guard let bytes = replayed else {
-                drift.append(Drift(kind: .existence, path: path.value, recorded: "(file written)", replayed: "(deleted on replay)", suspects: context.suspects(path)))
+                drift.append(
+                    Drift(
+                        kind: .existence, path: path.value, recorded: "(file written)", replayed: "(deleted on replay)",
+                        suspects: context.suspects(path)))
                 return
             }
             if var d = Drift.compare(recorded: expected, replayed: bytes, kind: kind, path: path.value) {
@@ -188,10 +192,12 @@ struct CodexPatchRecord {
             case .delete(let content):
                 guard let replayed = after(path) else { missing(path, "(deleted by the patch)"); continue }
                 if replayed != nil {
-                    drift.append(Drift(kind: .existence, path: path.value, recorded: "(deleted)", replayed: "(file exists)", suspects: context.suspects(path)))
+                    drift.append(
+                        Drift(kind: .existence, path: path.value, recorded: "(deleted)", replayed: "(file exists)", suspects: context.suspects(path)))
                 }
                 if let content, let before = effects.before[path] ?? nil,
-                   var d = Drift.compare(recorded: content, replayed: before, kind: .beforeImage, path: path.value) {
+                    var d = Drift.compare(recorded: content, replayed: before, kind: .beforeImage, path: path.value)
+                {
                     d.suspects = context.suspects(path)
                     drift.append(d)
                 }
@@ -202,15 +208,20 @@ struct CodexPatchRecord {
                 let before = effects.before[path] ?? nil
                 switch diff.apply(to: before) {
                 case .failure(let misfit):
-                    drift.append(Drift(kind: .beforeImage, path: path.value, line: misfit.line, recorded: misfit.expected,
-                                       replayed: misfit.found, suspects: context.suspects(path)))
+                    drift.append(
+                        Drift(
+                            kind: .beforeImage, path: path.value, line: misfit.line, recorded: misfit.expected,
+                            replayed: misfit.found, suspects: context.suspects(path)))
                 case .success(let expected):
                     compare(expected, destination, kind: .afterImage)
                 }
             }
         }
         for path in effects.order where !covered.contains(path) {
-            drift.append(Drift(kind: .existence, path: path.value, recorded: "(not in the recorded changes)", replayed: "(changed on replay)", suspects: context.suspects(path)))
+            drift.append(
+                Drift(
+                    kind: .existence, path: path.value, recorded: "(not in the recorded changes)", replayed: "(changed on replay)",
+                    suspects: context.suspects(path)))
         }
         return drift
     }

@@ -12,7 +12,9 @@ extension CodexScript.Reader {
     func onlyRead(_ name: String) -> Bool {
         for n in tokens.indices where tokens[n].isWord(name) && !afterDot(n, in: tokens) {
             if n > 0, let d = tokens[n - 1].word, Self.declarations.contains(d) { continue }
-            guard n + 2 < tokens.count, tokens[n + 1].isPunct("."), let method = tokens[n + 2].word, Self.reading.contains(method) else { return false }
+            guard n + 2 < tokens.count, tokens[n + 1].isPunct("."), let method = tokens[n + 2].word, Self.reading.contains(method) else {
+                return false
+            }
         }
         return true
     }
@@ -30,7 +32,8 @@ extension CodexScript.Reader {
     func firstElement(_ o: Int) -> Int? {
         guard let close = partner[o] else { return nil }
         guard o >= 5, tokens[o - 1].isPunct("("), promiseAll(endingAt: o - 2), depth[o] == 1, isAwaited(o - 5),
-              close + 1 < tokens.count, tokens[close + 1].isPunct(")") else { return nil }
+            close + 1 < tokens.count, tokens[close + 1].isPunct(")")
+        else { return nil }
         return o
     }
 
@@ -45,7 +48,8 @@ extension CodexScript.Reader {
         let prefix = statementPrefix(k)
         if prefix.isEmpty { return depth[k] == 0 }
         guard prefix.count == 3, let d = prefix[0].word, Self.declarations.contains(d),
-              prefix[1].word != nil || prefix[1].isPunct("[]") || prefix[1].isPunct("{}"), prefix[2].isPunct("=") else { return false }
+            prefix[1].word != nil || prefix[1].isPunct("[]") || prefix[1].isPunct("{}"), prefix[2].isPunct("=")
+        else { return false }
         return depth[k] == 0
     }
 
@@ -56,7 +60,8 @@ extension CodexScript.Reader {
         var m = o + 1
         while m < close {
             guard tokens[m].isWord("tools"), m + 3 < close, tokens[m + 1].isPunct("."), let name = tokens[m + 2].word,
-                  tokens[m + 3].isPunct("("), let end = partner[m + 3] else { return nil }
+                tokens[m + 3].isPunct("("), let end = partner[m + 3]
+            else { return nil }
             if let call = try element(name, arguments: m + 4, close: end) { found.append(call) }
             m = end + 1
             if m < close { guard tokens[m].isPunct(",") else { return nil }; m += 1 }
@@ -78,10 +83,11 @@ extension CodexScript.Reader {
     mutating func mapped(arrow a: Int, parameter: String, start p: Int) throws(CodexScript.Unreadable) -> Int? {
         let n = a + 1
         guard p >= 9, tokens[p - 1].isPunct("("), tokens[p - 2].isWord("map"), tokens[p - 3].isPunct("."),
-              let list = tokens[p - 4].word, let items = lists[list], tokens[p - 5].isPunct("("), promiseAll(endingAt: p - 6),
-              isAwaited(p - 9), let mapClose = partner[p - 1], let allClose = partner[p - 5], mapClose + 1 == allClose,
-              n + 3 < tokens.count, tokens[n + 1].isPunct("."), let name = tokens[n + 2].word, tokens[n + 3].isPunct("("),
-              let end = partner[n + 3], end + 1 == mapClose else { return nil }
+            let list = tokens[p - 4].word, let items = lists[list], tokens[p - 5].isPunct("("), promiseAll(endingAt: p - 6),
+            isAwaited(p - 9), let mapClose = partner[p - 1], let allClose = partner[p - 5], mapClose + 1 == allClose,
+            n + 3 < tokens.count, tokens[n + 1].isPunct("."), let name = tokens[n + 2].word, tokens[n + 3].isPunct("("),
+            let end = partner[n + 3], end + 1 == mapClose
+        else { return nil }
         let saved = constants[parameter]
         defer { constants[parameter] = saved }
         var found: [CodexScript.Call] = []

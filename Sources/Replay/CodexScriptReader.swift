@@ -22,7 +22,9 @@ extension CodexScript {
         init(tokens: [Token]) { self.tokens = tokens }
 
         static let declarations: Set<String> = ["const", "let", "var"]
-        static let assignments: Set<String> = ["=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??=", "++", "--"]
+        static let assignments: Set<String> = [
+            "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", ">>>=", "&=", "|=", "^=", "&&=", "||=", "??=", "++", "--",
+        ]
         /// Words that continue an expression across a line break, so no statement starts there.
         static let infixWords: Set<String> = ["in", "instanceof", "of"]
         /// Words after which an expression is not complete.
@@ -80,7 +82,8 @@ extension CodexScript {
                     if !declared.insert(w).inserted { unstable.insert(w) }
                 }
                 if n + 1 < list.count, case .punct(let p) = list[n + 1].kind, Self.assignments.contains(p), !afterDot(n, in: list),
-                   !(n > 0 && list[n - 1].word.map(Self.declarations.contains) == true) {
+                    !(n > 0 && list[n - 1].word.map(Self.declarations.contains) == true)
+                {
                     unstable.insert(w)
                 }
                 if n > 0, case .punct(let p) = list[n - 1].kind, p == "++" || p == "--" { unstable.insert(w) }
@@ -121,7 +124,8 @@ extension CodexScript {
         /// `const NAME = literal` with a string value, ending its statement: a constant.
         mutating func bind(at n: Int) {
             guard n + 3 < tokens.count, let name = tokens[n + 1].word, tokens[n + 2].isPunct("="), !unstable.contains(name),
-                  let (value, end) = literal(at: n + 3) else { return }
+                let (value, end) = literal(at: n + 3)
+            else { return }
             guard end == tokens.count || tokens[end].isPunct(";") || lineBreakEnds(before: end) else { return }
             switch value {
             case .string(let s):
@@ -169,7 +173,8 @@ extension CodexScript {
                 throw Unreadable(reason: "tools.\(name) is called \(why)")
             }
             guard let (argument, end) = literal(at: n + 4),
-                  end == close || (tokens[end].isPunct(",") && end + 1 == close) else {
+                end == close || (tokens[end].isPunct(",") && end + 1 == close)
+            else {
                 throw Unreadable(reason: "the argument of tools.\(name) is not a literal")
             }
             calls.append(Call(tool: name, argument: argument))
@@ -226,7 +231,9 @@ extension CodexScript {
                 break
             }
             guard k < prefix.count, prefix[k].isWord("await") else {
-                return k < prefix.count ? "in a statement replay cannot follow (a condition, a loop, a function, an expression)" : "without `await`: it may run alongside what follows"
+                return k < prefix.count
+                    ? "in a statement replay cannot follow (a condition, a loop, a function, an expression)"
+                    : "without `await`: it may run alongside what follows"
             }
             return k + 1 == prefix.count ? nil : "in a statement replay cannot follow (a condition, a loop, a function, an expression)"
         }
@@ -249,7 +256,8 @@ extension CodexScript {
             guard var (value, end) = term(at: n) else { return nil }
             // String concatenation: "a" + "b".
             while case .string(let s) = value, end + 1 < tokens.count, tokens[end].isPunct("+"),
-                  let (next, after) = term(at: end + 1), case .string(let t) = next {
+                let (next, after) = term(at: end + 1), case .string(let t) = next
+            {
                 value = .string(s + t)
                 end = after
             }

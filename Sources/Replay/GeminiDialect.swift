@@ -48,8 +48,10 @@ struct GeminiDialect: ToolDialect {
     /// The path a call names, or the outcome when it cannot be used.
     func target(_ span: Span, _ context: ReplayContext) throws -> Target {
         guard let file = string(span, "file_path") else {
-            return .settled(Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch,
-                                    note: span.status == .error ? ReplayContext.recordedError(span) : "input has no file_path"))
+            return .settled(
+                Outcome(
+                    verdict: span.status == .error ? .failedAsRecorded : .mismatch,
+                    note: span.status == .error ? ReplayContext.recordedError(span) : "input has no file_path"))
         }
         switch context.map(file, span: span) {
         case .failure(let refusal): return .settled(context.refusal(refusal, span: span))
@@ -82,7 +84,8 @@ struct GeminiDialect: ToolDialect {
         }
         var outcome = try context.settle(edit, path: path, span: span)
         if outcome.verdict == .mismatch, span.status == .ok, case .failure(let reason) = edit, reason.contains("occurrence") {
-            outcome.note = "recorded as done, but on replay: \(reason) (Gemini CLI may have had a model correct old_string; the log keeps only the call's own)"
+            outcome.note =
+                "recorded as done, but on replay: \(reason) (Gemini CLI may have had a model correct old_string; the log keeps only the call's own)"
         }
         if outcome.verdict == .applied, drift.isEmpty, case .write(let bytes) = edit {
             drift += afterImage(span, written: bytes, path: path, context)
@@ -108,8 +111,10 @@ struct GeminiDialect: ToolDialect {
             } else if result.hasPrefix("Successfully created and wrote to new file") {
                 drift += try context.reconcile(path, observed: nil, kind: .existence)
             } else if result.hasPrefix("Successfully overwrote file"), try context.workspace.read(path) == nil {
-                drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: write_file overwrote it)", replayed: "(no file)",
-                                   suspects: context.suspects(path)))
+                drift.append(
+                    Drift(
+                        kind: .existence, path: path.value, recorded: "(file existed: write_file overwrote it)", replayed: "(no file)",
+                        suspects: context.suspects(path)))
             }
         }
         var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
@@ -131,7 +136,8 @@ struct GeminiDialect: ToolDialect {
     /// The recorded `newContent` against what replay wrote.
     func afterImage(_ span: Span, written: [UInt8], path: RepoPath, _ context: ReplayContext) -> [Drift] {
         guard let recorded = span.details?["newContent"]?.stringValue,
-              var d = Drift.compare(recorded: Array(recorded.utf8), replayed: written, kind: .afterImage, path: path.value) else { return [] }
+            var d = Drift.compare(recorded: Array(recorded.utf8), replayed: written, kind: .afterImage, path: path.value)
+        else { return [] }
         d.suspects = context.suspects(path)
         return [d]
     }

@@ -18,7 +18,8 @@ enum GeminiRead {
         }
         var outcome = Outcome(verdict: .served, paths: [path])
         guard span.status == .ok, input["offset"] == nil, input["limit"] == nil, let text = span.output?.stringValue,
-              !text.contains("IMPORTANT: The file content has been truncated") else {
+            !text.contains("IMPORTANT: The file content has been truncated")
+        else {
             outcome.synced = []
             return outcome
         }

@@ -40,7 +40,8 @@ public enum LoggedPaths {
         if let key = singleFile[tool], let path = input[key]?.stringValue {
             found = [path]
         } else if patchTools.contains(tool),
-                  let patch = input["input"]?.stringValue ?? input["patch"]?.stringValue ?? input["patchText"]?.stringValue ?? input.stringValue {
+            let patch = input["input"]?.stringValue ?? input["patch"]?.stringValue ?? input["patchText"]?.stringValue ?? input.stringValue
+        {
             found = patchPaths(patch)
         }
         return found.map { relative($0, to: root) }

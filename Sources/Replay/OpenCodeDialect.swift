@@ -35,8 +35,9 @@ struct OpenCodeDialect: ToolDialect {
         case "task":
             if span.status == .unset { return Outcome(verdict: .noResult, note: "the log has no result for this call") }
             let session = span.details?["sessionId"]?.stringValue.map { " (\($0))" } ?? ""
-            return Outcome(verdict: .served, note: "a subagent ran in a session of its own\(session): its file effects are not in this log",
-                           unseenEffects: true)
+            return Outcome(
+                verdict: .served, note: "a subagent ran in a session of its own\(session): its file effects are not in this log",
+                unseenEffects: true)
         default:
             return nil  // ToolRoles.openCodeObserving, else not replayable
         }
@@ -54,8 +55,11 @@ struct OpenCodeDialect: ToolDialect {
     /// The path a call names, or the outcome when it cannot be used.
     func target(_ span: Span, _ file: String?, _ context: ReplayContext) throws -> Result<RepoPath, OutcomeBox> {
         guard let file else {
-            return .failure(OutcomeBox(Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch,
-                                               note: span.status == .error ? ReplayContext.recordedError(span) : "input has no filePath")))
+            return .failure(
+                OutcomeBox(
+                    Outcome(
+                        verdict: span.status == .error ? .failedAsRecorded : .mismatch,
+                        note: span.status == .error ? ReplayContext.recordedError(span) : "input has no filePath")))
         }
         switch context.map(file, span: span) {
         case .failure(let refusal): return .failure(OutcomeBox(context.refusal(refusal, span: span)))
@@ -97,15 +101,17 @@ struct OpenCodeDialect: ToolDialect {
                 result = .failure("input lacks oldString or newString")
                 break
             }
-            result = try OpenCodeEdit.apply(to: current, old: old, new: new, replaceAll: e["replaceAll"]?.boolValue ?? false,
-                                        isDirectory: isDirectory, path: file ?? path.value)
+            result = try OpenCodeEdit.apply(
+                to: current, old: old, new: new, replaceAll: e["replaceAll"]?.boolValue ?? false,
+                isDirectory: isDirectory, path: file ?? path.value)
             guard case .write(let bytes) = result else { break }
             current = bytes
         }
         var outcome = try context.settle(result, path: path, span: span)
         // The after-image only when the before-image agreed: one drift explains the other.
         if drift.isEmpty, outcome.verdict == .applied, let after = recorded?["after"]?.stringValue, let written = current,
-           var d = Drift.compare(recorded: Array(after.utf8), replayed: written, kind: .afterImage, path: path.value) {
+            var d = Drift.compare(recorded: Array(after.utf8), replayed: written, kind: .afterImage, path: path.value)
+        {
             d.suspects = context.suspects(path)
             drift.append(d)
         }
@@ -128,8 +134,10 @@ struct OpenCodeDialect: ToolDialect {
                 // It did not exist: an observation of the whole file's absence.
                 drift += try context.reconcile(path, observed: nil, kind: .existence)
             } else if try context.workspace.read(path) == nil {
-                drift.append(Drift(kind: .existence, path: path.value, recorded: "(file existed: write overwrote it)", replayed: "(no file)",
-                                   suspects: context.suspects(path)))
+                drift.append(
+                    Drift(
+                        kind: .existence, path: path.value, recorded: "(file existed: write overwrote it)", replayed: "(no file)",
+                        suspects: context.suspects(path)))
             }
         }
         var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
@@ -144,10 +152,16 @@ struct OpenCodeDialect: ToolDialect {
     func images(before: String?, after: String?, current: [UInt8]?, written: [UInt8]?, path: RepoPath, _ context: ReplayContext) -> [Drift] {
         if let before {
             if current == nil, !before.isEmpty {
-                return [Drift(kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))]
+                return [
+                    Drift(
+                        kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))
+                ]
             }
-            if let current, var d = Drift.compare(recorded: Bytes.normalisingCRLF(Array(before.utf8)), replayed: Bytes.normalisingCRLF(current),
-                                                  kind: .beforeImage, path: path.value) {
+            if let current,
+                var d = Drift.compare(
+                    recorded: Bytes.normalisingCRLF(Array(before.utf8)), replayed: Bytes.normalisingCRLF(current),
+                    kind: .beforeImage, path: path.value)
+            {
                 d.suspects = context.suspects(path)
                 return [d]
             }

@@ -48,7 +48,9 @@ extension OpenCodeDialect {
                     let content = contents.isEmpty || contents.hasSuffix("\n") ? contents : contents + "\n"
                     changes.append(PatchChange(path: path, before: current, after: Array(content.utf8)))
                 case .delete:
-                    guard current != nil else { failure = "apply_patch verification failed: ENOENT: no such file or directory, open '\(hunk.path)'"; break }
+                    guard current != nil else {
+                        failure = "apply_patch verification failed: ENOENT: no such file or directory, open '\(hunk.path)'"; break
+                    }
                     changes.append(PatchChange(path: path, before: current, after: nil))
                 case .update(_, let moveTo, let chunks):
                     guard let current else { failure = "apply_patch verification failed: Failed to read file to update: \(hunk.path)"; break }
@@ -107,8 +109,9 @@ extension OpenCodeDialect {
                 return p == change.path
             }
             if let record, drift.isEmpty {
-                drift += images(before: record["before"]?.stringValue, after: change.after == nil ? nil : record["after"]?.stringValue,
-                                current: change.before, written: change.after, path: change.moveTo ?? change.path, context)
+                drift += images(
+                    before: record["before"]?.stringValue, after: change.after == nil ? nil : record["after"]?.stringValue,
+                    current: change.before, written: change.after, path: change.moveTo ?? change.path, context)
             }
         }
         var outcome = Outcome(verdict: .applied, paths: paths)

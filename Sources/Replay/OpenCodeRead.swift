@@ -22,7 +22,8 @@ enum OpenCodeRead {
         let current = try context.workspace.read(path)
         if span.status == .error {
             if (ReplayContext.recordedError(span) ?? "").contains("File not found"), current != nil {
-                outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                outcome.drift.append(
+                    Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
             }
             outcome.synced = []
             return outcome
@@ -32,7 +33,8 @@ enum OpenCodeRead {
             return outcome
         }
         guard let current else {
-            outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
+            outcome.drift.append(
+                Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
             return outcome
         }
         if var d = compare(seen, with: current, path: path) {
@@ -88,7 +90,8 @@ enum OpenCodeRead {
             // Cut short: the first 2000 UTF-16 units, then OpenCode's marker.
             let units = Array(actual.utf16)
             if units.count > lineLimit, shown.utf16.starts(with: units.prefix(lineLimit)) { continue }
-            return Drift(kind: .observation, path: path.value, line: number, recorded: String(shown.prefix(300)), replayed: String(actual.prefix(300)))
+            return Drift(
+                kind: .observation, path: path.value, line: number, recorded: String(shown.prefix(300)), replayed: String(actual.prefix(300)))
         }
         return nil
     }

@@ -44,18 +44,22 @@ enum OpenCodeTurnSummary {
         guard let patch = entry["patch"]?.stringValue else { return nil }
         let lines = Array(patch.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
         guard let first = lines.firstIndex(where: { $0.starts(with: Array("@@ ".utf8)) }),
-              let (hunks, _) = UnifiedDiff.parseHunks(Array(lines), from: first) else { return nil }
+            let (hunks, _) = UnifiedDiff.parseHunks(Array(lines), from: first)
+        else { return nil }
         let file = UnifiedDiff.split(current).lines
         for hunk in hunks {
             var number = hunk.newStart
             for line in hunk.lines where line.tag != UInt8(ascii: "-") {
                 let index = number - 1
                 guard index >= 0, index < file.count else {
-                    return Drift(kind: .afterImage, path: path.value, line: number, recorded: String(decoding: line.text.prefix(300), as: UTF8.self), replayed: nil)
+                    return Drift(
+                        kind: .afterImage, path: path.value, line: number, recorded: String(decoding: line.text.prefix(300), as: UTF8.self),
+                        replayed: nil)
                 }
                 if !file[index].elementsEqual(line.text) {
-                    return Drift(kind: .afterImage, path: path.value, line: number, recorded: String(decoding: line.text.prefix(300), as: UTF8.self),
-                                 replayed: String(decoding: file[index].prefix(300), as: UTF8.self))
+                    return Drift(
+                        kind: .afterImage, path: path.value, line: number, recorded: String(decoding: line.text.prefix(300), as: UTF8.self),
+                        replayed: String(decoding: file[index].prefix(300), as: UTF8.self))
                 }
                 number += 1
             }

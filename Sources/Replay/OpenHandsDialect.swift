@@ -31,7 +31,9 @@ final class OpenHandsDialect: ToolDialect {
         case "edit", "read":
             let observation = span.attributes["agentreplay.openhands.observation"]?.stringValue
             if observation == "error" || observation == "user_rejected" {
-                return Outcome(verdict: .failedAsRecorded, note: (observation == "user_rejected" ? "rejected by the user: " : "") + (Self.recordedError(span) ?? "failed"))
+                return Outcome(
+                    verdict: .failedAsRecorded,
+                    note: (observation == "user_rejected" ? "rejected by the user: " : "") + (Self.recordedError(span) ?? "failed"))
             }
             if action == "edit", span.attributes["agentreplay.openhands.impl_source"]?.stringValue == "llm_based_edit" {
                 return try llmBasedEdit(span, context)
@@ -44,8 +46,9 @@ final class OpenHandsDialect: ToolDialect {
             if observation == "user_rejected" {
                 return Outcome(verdict: .failedAsRecorded, note: "rejected by the user" + (Self.recordedError(span).map { ": " + $0 } ?? ""))
             }
-            return Outcome(verdict: .served, note: action == "write" ? "a FileWriteAction: not replayed" : "Python code: its file effects are not replayed",
-                           unseenEffects: true)
+            return Outcome(
+                verdict: .served, note: action == "write" ? "a FileWriteAction: not replayed" : "Python code: its file effects are not replayed",
+                unseenEffects: true)
         default:
             return nil
         }
@@ -71,7 +74,9 @@ final class OpenHandsDialect: ToolDialect {
             return try settle(.failure("the call has no command or path"), path: nil, span: span, context)
         }
         guard file.hasPrefix("/") else {
-            return try settle(.failure("Invalid `path` parameter: \(file). The path should be an absolute path, starting with `/`."), path: nil, span: span, context)
+            return try settle(
+                .failure("Invalid `path` parameter: \(file). The path should be an absolute path, starting with `/`."), path: nil, span: span, context
+            )
         }
         let path: RepoPath
         switch context.map(file, span: span) {
@@ -90,10 +95,14 @@ final class OpenHandsDialect: ToolDialect {
             return try settle(.failure(invalid + "The path \(file) does not exist. Please provide a valid path."), path: path, span: span, context)
         case .symlink, .submodule:
             if span.status == .error { return Outcome(verdict: .failedAsRecorded, paths: [path], note: Self.recordedError(span)) }
-            return Outcome(verdict: .refused, paths: [path], note: entry == .symlink
-                ? Workspace.Problem.throughSymlink(path.value).description : Workspace.Problem.inSubmodule(path.value).description)
+            return Outcome(
+                verdict: .refused, paths: [path],
+                note: entry == .symlink
+                    ? Workspace.Problem.throughSymlink(path.value).description : Workspace.Problem.inSubmodule(path.value).description)
         case .directory:
-            let message = command == "create" ? "File already exists at: \(file). Cannot overwrite files using command `create`."
+            let message =
+                command == "create"
+                ? "File already exists at: \(file). Cannot overwrite files using command `create`."
                 : "The path \(file) is a directory and only the `view` command can be used on directories."
             return try settle(.failure(invalid + message), path: path, span: span, context)
         default:
@@ -110,7 +119,8 @@ final class OpenHandsDialect: ToolDialect {
             if entry != .absent {
                 edit = .failure(invalid + "File already exists at: \(file). Cannot overwrite files using command `create`.")
             } else if span.status == .error, let message = Self.recordedError(span), message.contains("No such file or directory"),
-                      try path.parents.contains(where: { try context.workspace.entry(RepoPath(unchecked: $0)) == .absent }) {
+                try path.parents.contains(where: { try context.workspace.entry(RepoPath(unchecked: $0)) == .absent })
+            {
                 // The editor makes no directories. Git keeps no empty ones: whether the parent
                 // existed is the log's word.
                 edit = .failure(message)
@@ -133,8 +143,9 @@ final class OpenHandsDialect: ToolDialect {
                     return try settle(.failure("Parameter `insert_line` is required for command: insert."), path: path, span: span, context)
                 }
                 guard let line = lineValue.intValue ?? lineValue.stringValue.flatMap({ Int64(OpenHandsEditor.strip($0)) }) else {
-                    return try settle(.failure("Invalid insert_line value: '\(lineValue.stringValue ?? JSONWriter.string(lineValue))'. Expected an integer."),
-                                      path: path, span: span, context)
+                    return try settle(
+                        .failure("Invalid insert_line value: '\(lineValue.stringValue ?? JSONWriter.string(lineValue))'. Expected an integer."),
+                        path: path, span: span, context)
                 }
                 guard let new = input["new_str"]?.stringValue else {
                     return try settle(.failure("Parameter `new_str` is required for command: insert."), path: path, span: span, context)
@@ -161,7 +172,8 @@ final class OpenHandsDialect: ToolDialect {
                 edit = .failure("No edit history found for \(file).")
             }
         default:
-            edit = .failure("Unrecognized command \(command). The allowed commands for the oh_editor tool are: view, create, str_replace, insert, undo_edit")
+            edit = .failure(
+                "Unrecognized command \(command). The allowed commands for the oh_editor tool are: view, create, str_replace, insert, undo_edit")
         }
         var outcome = try settle(edit, path: path, span: span, context)
         guard outcome.verdict == .applied, let after else { return outcome }
@@ -180,7 +192,8 @@ final class OpenHandsDialect: ToolDialect {
     func checks(_ span: Span, input: JSON, before: [UInt8]?, after: [UInt8], path: RepoPath, _ context: ReplayContext) -> [Drift] {
         var drift: [Drift] = []
         if let output = span.output?.stringValue, let shown = OpenHandsView(observation: output, snippet: true),
-           let d = shown.compare(with: after, path: path, kind: .afterImage) {
+            let d = shown.compare(with: after, path: path, kind: .afterImage)
+        {
             drift.append(d)
         }
         let details = span.details
@@ -190,14 +203,17 @@ final class OpenHandsDialect: ToolDialect {
         let echo = (oldContent ?? .null) == (input["old_str"] ?? .null) && (newContent ?? .null) == (input["new_str"] ?? .null)
         if drift.isEmpty, !echo {
             if let recorded = oldContent?.stringValue, let before,
-               let d = Drift.compare(recorded: Array(recorded.utf8), replayed: before, kind: .beforeImage, path: path.value) {
+                let d = Drift.compare(recorded: Array(recorded.utf8), replayed: before, kind: .beforeImage, path: path.value)
+            {
                 drift.append(d)
             } else if let recorded = newContent?.stringValue,
-                      let d = Drift.compare(recorded: Array(recorded.utf8), replayed: after, kind: .afterImage, path: path.value) {
+                let d = Drift.compare(recorded: Array(recorded.utf8), replayed: after, kind: .afterImage, path: path.value)
+            {
                 drift.append(d)
             }
         }
-        if drift.isEmpty, let diff = details?["diff"]?.stringValue, let d = OpenHandsDiff.check(diff, before: before ?? [], after: after, path: path) {
+        if drift.isEmpty, let diff = details?["diff"]?.stringValue, let d = OpenHandsDiff.check(diff, before: before ?? [], after: after, path: path)
+        {
             drift.append(d)
         }
         return drift.map { d in
@@ -212,9 +228,11 @@ final class OpenHandsDialect: ToolDialect {
         switch entry {
         case .file(let bytes, _):
             if span.status == .error, (Self.recordedError(span) ?? "").contains("does not exist") {
-                outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                outcome.drift.append(
+                    Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
             } else if span.status == .ok, let output = span.output?.stringValue, let shown = OpenHandsView(observation: output, snippet: false),
-                      var d = shown.compare(with: SWEAgentEditor.read(bytes).bytes, path: path, kind: .observation) {
+                var d = shown.compare(with: SWEAgentEditor.read(bytes).bytes, path: path, kind: .observation)
+            {
                 d.suspects = context.suspects(path)
                 outcome.drift.append(d)
             } else if span.status == .ok, span.output.flatMap({ $0.stringValue }).flatMap({ OpenHandsView(observation: $0, snippet: false) }) == nil {
@@ -222,7 +240,8 @@ final class OpenHandsDialect: ToolDialect {
             }
         case .absent:
             if span.status == .ok, let output = span.output?.stringValue, OpenHandsView(observation: output, snippet: false) != nil {
-                outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(viewed)", replayed: "(no file)", suspects: context.suspects(path)))
+                outcome.drift.append(
+                    Drift(kind: .existence, path: path.value, recorded: "(viewed)", replayed: "(no file)", suspects: context.suspects(path)))
             }
         default:
             break
@@ -253,12 +272,15 @@ final class OpenHandsDialect: ToolDialect {
         let old = span.details?["old_content"]?.stringValue
         if span.status == .ok {
             if let old, let current,
-               var d = Drift.compare(recorded: Array(old.utf8), replayed: SWEAgentEditor.read(current).bytes, kind: .beforeImage, path: path.value) {
+                var d = Drift.compare(recorded: Array(old.utf8), replayed: SWEAgentEditor.read(current).bytes, kind: .beforeImage, path: path.value)
+            {
                 d.suspects = context.suspects(path)
                 drift.append(d)
             } else if let existed = span.details?["prev_exist"]?.boolValue, existed != (current != nil) {
-                drift.append(Drift(kind: .existence, path: path.value, recorded: existed ? "(file existed)" : "(no file)",
-                                   replayed: existed ? "(no file)" : "(file exists)", suspects: context.suspects(path)))
+                drift.append(
+                    Drift(
+                        kind: .existence, path: path.value, recorded: existed ? "(file existed)" : "(no file)",
+                        replayed: existed ? "(no file)" : "(file exists)", suspects: context.suspects(path)))
             }
         }
         var outcome = try settle(.write(Array(new.utf8)), path: path, span: span, context)

@@ -29,7 +29,8 @@ struct ReadResult {
             lines = split
             totalLines = file["totalLines"]?.intValue.map(Int.init)
             if startLine == 1, let total = totalLines, split.count == total,
-               !split.contains(where: { $0.utf8.count >= ReadResult.lineLimit }) {
+                !split.contains(where: { $0.utf8.count >= ReadResult.lineLimit })
+            {
                 wholeFile = Array(content.utf8)
             }
             return
@@ -89,8 +90,9 @@ struct ReadResult {
         }
         if let total = totalLines, total != fileLines.count {
             let at = min(total, fileLines.count) + 1
-            return Drift(kind: .observation, path: path.value, line: at,
-                         recorded: "(file of \(total) lines)", replayed: "(file of \(fileLines.count) lines)")
+            return Drift(
+                kind: .observation, path: path.value, line: at,
+                recorded: "(file of \(total) lines)", replayed: "(file of \(fileLines.count) lines)")
         }
         return nil
     }

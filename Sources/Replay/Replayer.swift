@@ -92,8 +92,9 @@ public struct Replayer {
             // after it: that tree is its effect.
             var adopted = false
             if outcome.unseenEffects, outcome.verdict == .served || outcome.verdict == .applied,
-               let recorded = span.recordedTree, let id = ObjectID(hex: recorded),
-               (try? repository.entries(of: id)) != nil {
+                let recorded = span.recordedTree, let id = ObjectID(hex: recorded),
+                (try? repository.entries(of: id)) != nil
+            {
                 if id != workspace.tree {
                     let effects = try adopt(id, after: changes, in: workspace)
                     changes = effects
@@ -105,7 +106,8 @@ public struct Replayer {
                     awaitingConfirmation.removeAll()
                 }
                 outcome.unseenEffects = false
-                let line = changes.isEmpty
+                let line =
+                    changes.isEmpty
                     ? "the working tree recorded after it shows no change"
                     : "its effect is the working tree recorded after it (\(changes.count) file\(changes.count == 1 ? "" : "s"))"
                 outcome.note = outcome.note.map { $0 + "; " + line } ?? line
@@ -138,16 +140,17 @@ public struct Replayer {
             if outcome.unseenEffects || !changes.isEmpty {
                 messages[index] = CommitMessage.parts(span: span, header: header, time: lastTime)
             }
-            ledger.steps.append(Run.Step(
-                index: index, spanID: span.id, kind: span.kind, name: span.name,
-                toolName: span.toolName, callID: span.toolCallID,
-                turnID: span.parentID.flatMap { turns[$0] },
-                verdict: outcome.verdict, paths: outcome.paths.map(\.value), note: outcome.note,
-                drift: outcome.drift,
-                changes: changes.map { Run.Change(path: $0.path.value, before: $0.before, after: $0.after) },
-                unseenEffects: outcome.unseenEffects, unverified: outcome.unseenEffects, recovered: [],
-                treeBefore: before, treeAfter: workspace.tree,
-                commit: nil, usage: span.kind == .llm ? span.usage : Usage()))
+            ledger.steps.append(
+                Run.Step(
+                    index: index, spanID: span.id, kind: span.kind, name: span.name,
+                    toolName: span.toolName, callID: span.toolCallID,
+                    turnID: span.parentID.flatMap { turns[$0] },
+                    verdict: outcome.verdict, paths: outcome.paths.map(\.value), note: outcome.note,
+                    drift: outcome.drift,
+                    changes: changes.map { Run.Change(path: $0.path.value, before: $0.before, after: $0.after) },
+                    unseenEffects: outcome.unseenEffects, unverified: outcome.unseenEffects, recovered: [],
+                    treeBefore: before, treeAfter: workspace.tree,
+                    commit: nil, usage: span.kind == .llm ? span.usage : Usage()))
         }
         let startTree = ledger.baseTree
         var parent = Base(commit: base.commit, tree: startTree).startCommit(header: header, repository: repository) ?? base.commit
@@ -163,8 +166,9 @@ public struct Replayer {
             parent = commit
         }
         let steps = ledger.steps
-        var run = Run(header: header, baseCommit: base.commit, baseTree: startTree, baseChoice: base.choiceCode,
-                      startState: ledger.startState, steps: steps, finalTree: workspace.tree, head: parent, refs: [])
+        var run = Run(
+            header: header, baseCommit: base.commit, baseTree: startTree, baseChoice: base.choiceCode,
+            startState: ledger.startState, steps: steps, finalTree: workspace.tree, head: parent, refs: [])
         if let caveat = try RootCheck.caveat(header: header, base: base.tree, steps: steps, in: repository) {
             run.caveats.append(caveat)
         }
@@ -203,8 +207,10 @@ public struct Replayer {
                 }
             }
             let tool = span.toolName ?? span.name
-            return Outcome(verdict: .notReplayable,
-                           note: "\(tool): a tool replay does not know for \(header.agentName); it may have changed files (docs/formats.md lists the known ones)")
+            return Outcome(
+                verdict: .notReplayable,
+                note: "\(tool): a tool replay does not know for \(header.agentName); it may have changed files (docs/formats.md lists the known ones)"
+            )
         }
     }
 

@@ -115,7 +115,8 @@ final class RunLedger {
         var after: [ObjectID] = []
         for k in first..<steps.count {
             guard let b = (k == first && origin != .start) ? steps[k].treeBefore : try rewritten(steps[k].treeBefore),
-                  let a = try rewritten(steps[k].treeAfter) else { return false }
+                let a = try rewritten(steps[k].treeAfter)
+            else { return false }
             before.append(b)
             after.append(a)
         }

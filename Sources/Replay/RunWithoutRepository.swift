@@ -15,14 +15,17 @@ extension Run {
         for (index, span) in spans.enumerated() {
             if span.kind == .llm { turns[span.id] = span.id }
             let verdict: Verdict = span.kind == .tool && span.failed ? .failedAsRecorded : .served
-            steps.append(Step(
-                index: index, spanID: span.id, kind: span.kind, name: span.name, toolName: span.toolName, callID: span.toolCallID,
-                turnID: span.parentID.flatMap { turns[$0] }, verdict: verdict, paths: LoggedPaths.named(by: span, root: header.repoRoot), note: nil, drift: [], changes: [],
-                unseenEffects: false, unverified: false, recovered: [], treeBefore: .emptyTree, treeAfter: .emptyTree,
-                commit: nil, usage: span.kind == .llm ? span.usage : Usage()))
+            steps.append(
+                Step(
+                    index: index, spanID: span.id, kind: span.kind, name: span.name, toolName: span.toolName, callID: span.toolCallID,
+                    turnID: span.parentID.flatMap { turns[$0] }, verdict: verdict, paths: LoggedPaths.named(by: span, root: header.repoRoot),
+                    note: nil, drift: [], changes: [],
+                    unseenEffects: false, unverified: false, recovered: [], treeBefore: .emptyTree, treeAfter: .emptyTree,
+                    commit: nil, usage: span.kind == .llm ? span.usage : Usage()))
         }
-        return Run(header: header, baseCommit: nil, baseTree: .emptyTree, baseChoice: notReplayedChoice, startState: [],
-                   steps: steps, finalTree: .emptyTree, head: nil, refs: [])
+        return Run(
+            header: header, baseCommit: nil, baseTree: .emptyTree, baseChoice: notReplayedChoice, startState: [],
+            steps: steps, finalTree: .emptyTree, head: nil, refs: [])
     }
 
     /// Whether this run replayed nothing (`unreplayed`).

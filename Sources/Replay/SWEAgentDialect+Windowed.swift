@@ -66,7 +66,9 @@ extension SWEAgentDialect {
     func windowedInShell(_ span: Span) -> Outcome? {
         let words = Self.commandWords(span.input?["command"]?.stringValue ?? "")
         guard let call = words.first(where: { $0 == "edit" || $0 == "create" }) else { return nil }
-        return Outcome(verdict: .notReplayable, note: "`\(call)` called within a shell command replay cannot take apart: its effect is not replayed", unseenEffects: true)
+        return Outcome(
+            verdict: .notReplayable, note: "`\(call)` called within a shell command replay cannot take apart: its effect is not replayed",
+            unseenEffects: true)
     }
 
     func windowed(_ span: Span, _ context: ReplayContext) throws -> Outcome {
@@ -122,8 +124,10 @@ extension SWEAgentDialect {
     }
 
     /// `view`'s check, with the span's suspects.
-    func check(_ view: SWEAgentWindowView?, _ bytes: [UInt8], _ path: RepoPath, kind: Drift.Kind,
-               expected: SWEAgentWindow.View?, _ context: ReplayContext) -> [Drift] {
+    func check(
+        _ view: SWEAgentWindowView?, _ bytes: [UInt8], _ path: RepoPath, kind: Drift.Kind,
+        expected: SWEAgentWindow.View?, _ context: ReplayContext
+    ) -> [Drift] {
         guard let view, var drift = view.compare(with: bytes, path: path, kind: kind, expected: expected) else { return [] }
         drift.suspects = context.suspects(path)
         return [drift]
@@ -156,7 +160,8 @@ extension SWEAgentDialect {
             let total = SWEAgentWindow.lineCount(bytes)
             if shown == nil {
                 if observation.contains("File \(argument) not found") {
-                    outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                    outcome.drift.append(
+                        Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
                 }
                 return outcome
             }
@@ -167,7 +172,8 @@ extension SWEAgentDialect {
             if shown != nil {
                 window.file = file
                 window.line = nil
-                outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(opened)", replayed: "(no file)", suspects: context.suspects(path)))
+                outcome.drift.append(
+                    Drift(kind: .existence, path: path.value, recorded: "(opened)", replayed: "(no file)", suspects: context.suspects(path)))
             }
         default:
             break
@@ -177,13 +183,15 @@ extension SWEAgentDialect {
 
     func move(_ name: String, _ arguments: [String], _ observation: String, _ span: Span, _ context: ReplayContext) throws -> Outcome {
         guard let file = window.file, case .success(let path) = map(file, span, context),
-              let bytes = try fileBytes(path, context) else { return .served }
+            let bytes = try fileBytes(path, context)
+        else { return .served }
         let total = SWEAgentWindow.lineCount(bytes)
         var line: Double?
         switch name {
         case "goto":
             guard arguments.count == 1, arguments[0].allSatisfy({ ("0"..."9").contains($0) }), arguments[0].count < 10,
-                  let n = Int(arguments[0]), n <= total else { return Outcome(verdict: .served, paths: [path]) }
+                let n = Int(arguments[0]), n <= total
+            else { return Outcome(verdict: .served, paths: [path]) }
             line = SWEAgentWindow.target(n, size: window.size)
         default:
             line = window.scrolled(name == "scroll_down" ? 1 : -1)
@@ -256,7 +264,9 @@ extension SWEAgentDialect {
         default:
             return Outcome(verdict: .notReplayable, paths: [path], note: "the open file is a directory now")
         }
-        if current.contains(0) { return Outcome(verdict: .notReplayable, paths: [path], note: "the file holds NUL bytes, which bash's `mapfile` drops") }
+        if current.contains(0) {
+            return Outcome(verdict: .notReplayable, paths: [path], note: "the file holds NUL bytes, which bash's `mapfile` drops")
+        }
         let replacement = Array(text.utf8)
         let edited = SWEAgentLineEdit.apply(current, start: range.start, end: range.end, text: replacement)
         let lineCount = SWEAgentLineEdit.lineCount(replacement)
@@ -291,7 +301,8 @@ extension SWEAgentDialect {
     func searchFile(_ arguments: [String], _ observation: String, _ span: Span, _ context: ReplayContext) throws -> Outcome {
         let target = arguments.count > 1 ? absolute(arguments[1], span, context) : window.file
         guard arguments.count >= 1, let target, case .success(let path) = map(target, span, context),
-              let bytes = try fileBytes(path, context) else { return .served }
+            let bytes = try fileBytes(path, context)
+        else { return .served }
         let lines = SWEAgentLineEdit.lines(bytes)
         var outcome = Outcome(verdict: .served, paths: [path])
         for row in observation.split(separator: "\n", omittingEmptySubsequences: false) where row.hasPrefix("Line ") {
@@ -300,8 +311,10 @@ extension SWEAgentDialect {
             let recorded = Array(body[(colon + 1)...])
             let replayed = n >= 1 && n <= lines.count ? Array(lines[n - 1]) : nil
             if replayed != recorded {
-                outcome.drift.append(Drift(kind: .observation, path: path.value, line: n, recorded: SWEAgentWindowView.show(recorded),
-                                           replayed: replayed.map(SWEAgentWindowView.show), suspects: context.suspects(path)))
+                outcome.drift.append(
+                    Drift(
+                        kind: .observation, path: path.value, line: n, recorded: SWEAgentWindowView.show(recorded),
+                        replayed: replayed.map(SWEAgentWindowView.show), suspects: context.suspects(path)))
                 break
             }
         }

@@ -70,10 +70,14 @@ final class SWEAgentDialect: ToolDialect {
             return try settle(.failure("The path \(file) does not exist. Please provide a valid path."), path: path, span: span, context)
         case .symlink, .submodule:
             if span.status == .error { return Outcome(verdict: .failedAsRecorded, paths: [path], note: observationError(span)) }
-            return Outcome(verdict: .refused, paths: [path], note: entry == .symlink
-                ? Workspace.Problem.throughSymlink(path.value).description : Workspace.Problem.inSubmodule(path.value).description)
+            return Outcome(
+                verdict: .refused, paths: [path],
+                note: entry == .symlink
+                    ? Workspace.Problem.throughSymlink(path.value).description : Workspace.Problem.inSubmodule(path.value).description)
         case .directory:
-            let message = command == "create" ? "File already exists at: \(file). Cannot overwrite files using command `create`."
+            let message =
+                command == "create"
+                ? "File already exists at: \(file). Cannot overwrite files using command `create`."
                 : "The path \(file) is a directory and only the `view` command can be used on directories"
             return try settle(.failure(message), path: path, span: span, context)
         default:
@@ -144,8 +148,9 @@ final class SWEAgentDialect: ToolDialect {
         editors[path, default: []].append(span.id)
         // The snippet the editor printed is the edited file: check it.
         if let observation = span.output?.stringValue, let shown = SWEAgentView(observation: observation),
-           case .write(let bytes) = edit,
-           var drift = shown.compare(with: bytes, path: path, kind: .afterImage) {
+            case .write(let bytes) = edit,
+            var drift = shown.compare(with: bytes, path: path, kind: .afterImage)
+        {
             drift.suspects = context.suspects(path)
             outcome.drift.append(drift)
         }
@@ -187,15 +192,18 @@ final class SWEAgentDialect: ToolDialect {
         switch entry {
         case .file(let bytes, _):
             if span.status == .error, message.contains("does not exist") {
-                outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                outcome.drift.append(
+                    Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
             } else if span.status == .ok, let observation = span.output?.stringValue, let shown = SWEAgentView(observation: observation),
-                      var drift = shown.compare(with: bytes, path: path, kind: .observation) {
+                var drift = shown.compare(with: bytes, path: path, kind: .observation)
+            {
                 drift.suspects = context.suspects(path)
                 outcome.drift.append(drift)
             }
         case .absent:
             if span.status == .ok {
-                outcome.drift.append(Drift(kind: .existence, path: path.value, recorded: "(viewed)", replayed: "(no file)", suspects: context.suspects(path)))
+                outcome.drift.append(
+                    Drift(kind: .existence, path: path.value, recorded: "(viewed)", replayed: "(no file)", suspects: context.suspects(path)))
             }
         default:
             break

@@ -36,17 +36,25 @@ enum SWEAgentSubmission {
         var paths: [RepoPath] = []
         for entry in diff.files {
             for raw in [entry.oldPath, entry.newPath].compactMap({ $0 }) {
-                if case .failure(let refusal) = repoPath(raw) { return Check(paths: paths, result: .unreadable("a path replay cannot use: \(refusal)")) }
+                if case .failure(let refusal) = repoPath(raw) {
+                    return Check(paths: paths, result: .unreadable("a path replay cannot use: \(refusal)"))
+                }
             }
             let old = path(entry.oldPath), new = path(entry.newPath)
             for p in [old, new].compactMap({ $0 }) where listed.insert(p).inserted { paths.append(p) }
             let before = try old.flatMap { try file(base, $0) }
             if let old, before == nil {
-                drift.append(Drift(kind: .beforeImage, path: old.value, recorded: "(file at the base, changed by the submission)", replayed: "(no file at the base)"))
+                drift.append(
+                    Drift(
+                        kind: .beforeImage, path: old.value, recorded: "(file at the base, changed by the submission)",
+                        replayed: "(no file at the base)"))
                 continue
             }
             if let old, new != old, !entry.copy, try file(final, old) != nil {
-                drift.append(Drift(kind: .existence, path: old.value, recorded: new == nil ? "(deleted)" : "(renamed to \(new!.value))", replayed: "(file exists)"))
+                drift.append(
+                    Drift(
+                        kind: .existence, path: old.value, recorded: new == nil ? "(deleted)" : "(renamed to \(new!.value))",
+                        replayed: "(file exists)"))
             }
             guard let new else { continue }
             guard let after = try file(final, new) else {
@@ -54,12 +62,15 @@ enum SWEAgentSubmission {
                 continue
             }
             if let mode = entry.newMode, let recorded = FileMode(rawValue: UInt32(mode, radix: 8) ?? 0), recorded != after.mode {
-                drift.append(Drift(kind: .afterImage, path: new.value, recorded: "(mode \(mode))", replayed: "(mode \(String(after.mode.rawValue, radix: 8)))"))
+                drift.append(
+                    Drift(kind: .afterImage, path: new.value, recorded: "(mode \(mode))", replayed: "(mode \(String(after.mode.rawValue, radix: 8)))")
+                )
             }
             if entry.binary { continue }
             switch entry.diff.apply(to: before?.bytes) {
             case .failure(let misfit):
-                drift.append(Drift(kind: .beforeImage, path: (old ?? new).value, line: misfit.line, recorded: misfit.expected, replayed: misfit.found))
+                drift.append(
+                    Drift(kind: .beforeImage, path: (old ?? new).value, line: misfit.line, recorded: misfit.expected, replayed: misfit.found))
             case .success(let expected):
                 if let d = Drift.compare(recorded: expected, replayed: after.bytes, kind: .afterImage, path: new.value) { drift.append(d) }
             }
@@ -69,9 +80,10 @@ enum SWEAgentSubmission {
             guard let p = try? RepoPath.relative(change.path).get(), !listed.contains(p) else { continue }
             if change.newMode == .tree || change.oldMode == .tree { continue }
             if change.newID != nil, try ignore.ignores(p.value) { continue }
-            drift.append(Drift(
-                kind: .existence, path: p.value, recorded: "(not in the submission: unchanged)",
-                replayed: change.newID == nil ? "(deleted on replay)" : change.oldID == nil ? "(created on replay)" : "(changed on replay)"))
+            drift.append(
+                Drift(
+                    kind: .existence, path: p.value, recorded: "(not in the submission: unchanged)",
+                    replayed: change.newID == nil ? "(deleted on replay)" : change.oldID == nil ? "(created on replay)" : "(changed on replay)"))
         }
         return Check(paths: paths, result: .drift(drift))
     }
@@ -145,7 +157,9 @@ struct GitDiff {
                 if let mode = starts(line, "new file mode ") { file.oldPath = nil; file.newMode = mode; continue }
                 if starts(line, "deleted file mode ") != nil { file.newPath = nil; continue }
                 if let mode = starts(line, "new mode ") { file.newMode = mode; continue }
-                if let p = starts(line, "rename from ") ?? starts(line, "copy from ") { file.oldPath = unquote(p) ?? p; file.copy = line.starts(with: "copy".utf8); continue }
+                if let p = starts(line, "rename from ") ?? starts(line, "copy from ") {
+                    file.oldPath = unquote(p) ?? p; file.copy = line.starts(with: "copy".utf8); continue
+                }
                 if let p = starts(line, "rename to ") ?? starts(line, "copy to ") { file.newPath = unquote(p) ?? p; continue }
                 if let p = starts(line, "--- ") { file.oldPath = side(p, "a/"); continue }
                 if let p = starts(line, "+++ ") { file.newPath = side(p, "b/"); continue }
@@ -288,7 +302,9 @@ struct GitIgnore {
                 if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
                 var rule = Rule(pattern: line, negated: false, directoryOnly: false, anchored: false)
                 if rule.pattern.first == UInt8(ascii: "!") { rule.negated = true; rule.pattern.removeFirst() }
-                if rule.pattern.first == 0x5C, [UInt8(ascii: "#"), UInt8(ascii: "!")].contains(rule.pattern.dropFirst().first ?? 0) { rule.pattern.removeFirst() }
+                if rule.pattern.first == 0x5C, [UInt8(ascii: "#"), UInt8(ascii: "!")].contains(rule.pattern.dropFirst().first ?? 0) {
+                    rule.pattern.removeFirst()
+                }
                 if rule.pattern.last == UInt8(ascii: "/") { rule.directoryOnly = true; rule.pattern.removeLast() }
                 if rule.pattern.contains(UInt8(ascii: "/")) { rule.anchored = true }
                 if rule.pattern.first == UInt8(ascii: "/") { rule.pattern.removeFirst() }

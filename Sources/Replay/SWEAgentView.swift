@@ -1,6 +1,5 @@
 import ToolSemantics
 
-
 /// What a `str_replace_editor` observation showed of a file, and its check against the file
 /// replay holds.
 ///
@@ -52,7 +51,8 @@ struct SWEAgentView {
             let digits = i
             while i < raw.endIndex, (0x30...0x39).contains(raw[i]) { i += 1 }
             guard i > digits, i < raw.endIndex, raw[i] == separator,
-                  let n = Int(String(decoding: raw[digits..<i], as: UTF8.self)) else { break }
+                let n = Int(String(decoding: raw[digits..<i], as: UTF8.self))
+            else { break }
             if separator == 0x09, let last = out.last, n != last.number + 1 { break }
             var text = Array(separator == 0x09 ? raw[(i + 1)...] : raw[raw.startIndex...])
             var clipped = false

@@ -44,7 +44,8 @@ extension ShellReplay {
             command = input["cmd"]?.stringValue ?? input["command"]?.stringValue
         }
         guard let command else { return Outcome(verdict: .served, unseenEffects: true) }
-        let workdir = input["workdir"]?.stringValue ?? input["working_directory"]?.stringValue
+        let workdir =
+            input["workdir"]?.stringValue ?? input["working_directory"]?.stringValue
             ?? input["action"]?["working_directory"]?.stringValue
         let status: Status
         switch (known, span.status) {
@@ -141,7 +142,8 @@ extension ShellReplay {
         } else if text.contains("Command was cancelled by user before it could complete") {
             status = .unknown("cancelled while it ran")
         } else if recorded == "cancelled" {
-            status = text.contains("did not allow") || text.isEmpty
+            status =
+                text.contains("did not allow") || text.isEmpty
                 ? .neverRan("cancelled: the call did not run") : .unknown("cancelled, perhaps while it ran")
         } else if let code = fields["Exit Code"] {
             status = code == "0" ? .succeeded : .failed("exit code \(code)")
@@ -159,7 +161,8 @@ extension ShellReplay {
     /// quoted.
     static func script(argv: [String]) -> String {
         if argv.count == 3, ["bash", "sh", "zsh"].contains(argv[0].split(separator: "/").last.map(String.init) ?? ""),
-           argv[1] == "-c" || argv[1] == "-lc" {
+            argv[1] == "-c" || argv[1] == "-lc"
+        {
             return argv[2]
         }
         return argv.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")

@@ -56,8 +56,9 @@ final class ShellReplay {
             return Outcome(verdict: .failedAsRecorded, note: message)
         }
         let tree = WorkspaceShellTree(workspace: context.workspace)
-        let e = ShellEffects.evaluate(command, in: cwd, root: root, tree: tree, directories: directories,
-                                      recordedSuccess: status == .succeeded, directoryLost: lost)
+        let e = ShellEffects.evaluate(
+            command, in: cwd, root: root, tree: tree, directories: directories,
+            recordedSuccess: status == .succeeded, directoryLost: lost)
         if let exceeded = e.exceeded {
             // Past a limit (docs/security.md, "Limits"): nothing of it is applied, and where
             // the shell stands afterwards is unknown.
@@ -71,8 +72,9 @@ final class ShellReplay {
                 // Nothing it could have written: it fails on replay as it did, or only read.
                 return e.succeeded == false ? Outcome(verdict: .failedAsRecorded, note: message) : .served
             }
-            return Outcome(verdict: .served, note: recorded + ": its file effects are not replayed (it may have run in part)",
-                           unseenEffects: true)
+            return Outcome(
+                verdict: .served, note: recorded + ": its file effects are not replayed (it may have run in part)",
+                unseenEffects: true)
         case .unknown(let why):
             if e.effects.isEmpty && e.unknown.isEmpty && e.missing.isEmpty { return .served }
             return Outcome(verdict: .served, note: why + ": its file effects are not replayed", unseenEffects: true)

@@ -67,7 +67,8 @@ struct ReplayContext {
             drift = Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)")
         case (let seen?, let bytes?):
             if Bytes.equal(seen, bytes) { return [] }
-            guard let d = Drift.compare(recorded: Bytes.normalisingCRLF(seen), replayed: Bytes.normalisingCRLF(bytes), kind: kind, path: path.value) else {
+            guard let d = Drift.compare(recorded: Bytes.normalisingCRLF(seen), replayed: Bytes.normalisingCRLF(bytes), kind: kind, path: path.value)
+            else {
                 return []
             }
             drift = d

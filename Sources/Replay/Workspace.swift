@@ -216,7 +216,8 @@ final class Workspace {
         }
         pendingBytes = pendingBytes.saturatingAdd(size)
         if pendingBytes > limits.spanBytes {
-            throw ReplayLimits.Exceeded(what: "the span writes \(TextCount.bytes(pendingBytes)) (at \(path.value))", limit: limits.spanBytes, variable: .spanBytes)
+            throw ReplayLimits.Exceeded(
+                what: "the span writes \(TextCount.bytes(pendingBytes)) (at \(path.value))", limit: limits.spanBytes, variable: .spanBytes)
         }
     }
 

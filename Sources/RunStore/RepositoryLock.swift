@@ -40,14 +40,17 @@ public final class RepositoryLock {
         // the file opened inside that very folder.
         let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         guard directory >= 0 else {
-            let reason = errno == ELOOP || errno == ENOTDIR ? "it is a symbolic link or not a directory; agentreplay does not follow it (remove it)" : String(cString: strerror(errno))
+            let reason =
+                errno == ELOOP || errno == ENOTDIR
+                ? "it is a symbolic link or not a directory; agentreplay does not follow it (remove it)" : String(cString: strerror(errno))
             throw ReplayError.lock("cannot open \(folder): \(reason)")
         }
         let fd = openat(directory, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         let openError = errno
         close(directory)
         guard fd >= 0 else {
-            let reason = openError == ELOOP ? "it is a symbolic link; agentreplay does not follow it (remove it)" : String(cString: strerror(openError))
+            let reason =
+                openError == ELOOP ? "it is a symbolic link; agentreplay does not follow it (remove it)" : String(cString: strerror(openError))
             throw ReplayError.lock("cannot open \(path): \(reason)")
         }
         var told = false
@@ -102,8 +105,10 @@ public final class RepositoryLock {
     /// before it left (`notes` is told what was cleared). With `readOnly`, a repository
     /// where the lock file cannot be made (a read-only file system, no write permission) is
     /// read without the lock, as nothing will write it then.
-    public static func holding<R>(_ repository: Repository, readOnly: Bool = false, waiting: (Int32?) -> Void,
-                                  notes: (String) -> Void = { _ in }, _ body: () throws -> R) throws -> R {
+    public static func holding<R>(
+        _ repository: Repository, readOnly: Bool = false, waiting: (Int32?) -> Void,
+        notes: (String) -> Void = { _ in }, _ body: () throws -> R
+    ) throws -> R {
         let lock = RepositoryLock(repository: repository)
         do {
             try lock.acquire(waiting: waiting)
@@ -135,7 +140,8 @@ public final class RepositoryLock {
             guard let owner = Self.temporaryOwner(name), owner != getpid(), kill(owner, 0) != 0, errno == ESRCH else { continue }
             var info = stat()
             guard lstat(packs + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-                  now.tv_sec - info.st_mtim.tv_sec >= age else { continue }
+                now.tv_sec - info.st_mtim.tv_sec >= age
+            else { continue }
             if unlink(packs + "/" + name) == 0 { removed += 1 }
         }
         return removed
@@ -168,7 +174,8 @@ public final class RepositoryLock {
             if let owner = Self.temporaryOwner(name), owner != pid || owner == getpid() { continue }
             var info = stat()
             guard lstat(packs + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-                  (info.st_mtim.tv_sec, info.st_mtim.tv_nsec) >= (since.tv_sec, since.tv_nsec) else { continue }
+                (info.st_mtim.tv_sec, info.st_mtim.tv_nsec) >= (since.tv_sec, since.tv_nsec)
+            else { continue }
             if unlink(packs + "/" + name) == 0 { removed += 1 }
         }
         return "cleaned up after an agentreplay that did not finish (pid \(pid))"
@@ -182,7 +189,7 @@ public final class RepositoryLock {
         guard name.hasPrefix(prefix) else { return nil }
         let rest = name.utf8.dropFirst(prefix.utf8.count)
         guard let end = rest.firstIndex(of: UInt8(ascii: "_")), end > rest.startIndex,
-              rest[..<end].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            rest[..<end].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { return nil }
         return Int32(String(decoding: rest[..<end], as: UTF8.self))
     }

@@ -33,8 +33,10 @@ public enum RunRefs {
     /// `objectsInMemory` holds as one pack, and then points the run's refs at its head;
     /// returns the names of the refs that name the run (none, and nothing written, for a run
     /// without commits).
-    public static func write(_ run: Run, trace: [UInt8], to repository: Repository,
-                             waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }) throws -> [String] {
+    public static func write(
+        _ run: Run, trace: [UInt8], to repository: Repository,
+        waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }
+    ) throws -> [String] {
         guard run.head != nil else { return [] }
         let store = TraceStore(in: repository, header: run.header) { sink in try sink(trace) }
         return try write(run, storing: store, to: repository, waiting: waiting, notes: notes)
@@ -45,8 +47,10 @@ public enum RunRefs {
     /// repository's `RepositoryLock` while the pack and the refs are written (`waiting` is told when another agentreplay holds it, `notes`
     /// what was cleared after one killed while writing), so two runs' refs are written one
     /// after the other. A run without commits writes nothing: `store`'s objects are removed.
-    public static func write(_ run: Run, storing store: TraceStore, to repository: Repository,
-                             waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }) throws -> [String] {
+    public static func write(
+        _ run: Run, storing store: TraceStore, to repository: Repository,
+        waiting: (Int32?) -> Void = { _ in }, notes: (String) -> Void = { _ in }
+    ) throws -> [String] {
         guard let head = run.head else {
             store.discard()
             return []

@@ -37,8 +37,10 @@ public enum RunStore {
         /// The work is over, however it ended (called before the result or the error).
         public var finished: () -> Void
 
-        public init(spans: ((TraceSource) -> () throws -> Span?)? = nil, note: @escaping (String) -> Void = { _ in },
-                    phase: @escaping (String) -> Void = { _ in }, finished: @escaping () -> Void = {}) {
+        public init(
+            spans: ((TraceSource) -> () throws -> Span?)? = nil, note: @escaping (String) -> Void = { _ in },
+            phase: @escaping (String) -> Void = { _ in }, finished: @escaping () -> Void = {}
+        ) {
             self.spans = spans
             self.note = note
             self.phase = phase
@@ -64,9 +66,11 @@ public enum RunStore {
     /// agreement with what the session first saw (`Replayer.replayChoosingBase`); a second
     /// replay onto the commit found runs in `reopen()` (the repository opened anew, objects in
     /// memory: nothing of the first replay is written), else in `repository`.
-    public static func replay(_ source: TraceSource, onto repository: Repository, base revision: String?, store: Bool,
-                              again: (() throws -> TraceSource)? = nil, reopen: (() throws -> Repository)? = nil,
-                              observer: Observer = Observer()) throws -> Run {
+    public static func replay(
+        _ source: TraceSource, onto repository: Repository, base revision: String?, store: Bool,
+        again: (() throws -> TraceSource)? = nil, reopen: (() throws -> Repository)? = nil,
+        observer: Observer = Observer()
+    ) throws -> Run {
         defer { observer.finished() }
         if store {
             let objects = repository.commonDirectory + "/objects"
@@ -100,7 +104,8 @@ public enum RunStore {
             }
             // Said when the base is not what a person would assume: the recorded one, --base or
             // HEAD (the hooks' start is said in the run's summary).
-            var surprising = chosenBase.choice != .recorded && chosenBase.choice != .option && chosenBase.choice != .hooks
+            var surprising =
+                chosenBase.choice != .recorded && chosenBase.choice != .option && chosenBase.choice != .hooks
                 && chosenBase.commit != (try? target.head())
             if case .recordedMissing = chosenBase.choice { surprising = true }
             if surprising { observer.note(chosenBase.explanation) }
@@ -111,8 +116,9 @@ public enum RunStore {
         }
         if let stored {
             observer.phase("writing the run's objects and refs")
-            run.refs = try RunRefs.write(run, storing: stored, to: target,
-                                         waiting: { observer.note(RepositoryLock.waitingMessage($0)) }, notes: observer.note)
+            run.refs = try RunRefs.write(
+                run, storing: stored, to: target,
+                waiting: { observer.note(RepositoryLock.waitingMessage($0)) }, notes: observer.note)
         }
         return run
     }

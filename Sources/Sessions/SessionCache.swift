@@ -28,11 +28,13 @@ struct SessionCache {
         guard let bytes = FileSystem.read(path) else { return cache }
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true).makeIterator()
         guard let first = lines.next(), let header = try? JSONParser.parse(Array(first)),
-              header["schema"]?.stringValue == schema, header["version"]?.intValue == version else { return cache }
+            header["schema"]?.stringValue == schema, header["version"]?.intValue == version
+        else { return cache }
         while let line = lines.next() {
             guard let value = try? JSONParser.parse(Array(line)), let path = value["path"]?.stringValue,
-                  let size = value["size"]?.intValue, let modified = value["modified_ns"]?.intValue,
-                  let stamp = value["stamp_ns"]?.intValue, let summary = value["summary"].flatMap(SessionSummary.init(cache:)) else { continue }
+                let size = value["size"]?.intValue, let modified = value["modified_ns"]?.intValue,
+                let stamp = value["stamp_ns"]?.intValue, let summary = value["summary"].flatMap(SessionSummary.init(cache:))
+            else { continue }
             cache.entries[path] = Entry(size: size, modified: modified, stamp: stamp, summary: summary)
         }
         return cache
@@ -51,10 +53,11 @@ struct SessionCache {
         out.append(0x0A)
         for path in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let e = entries[path]!
-            JSONWriter.write(.object([
-                ("modified_ns", .number(e.modified)), ("path", .string(path)), ("size", .number(e.size)),
-                ("stamp_ns", .number(e.stamp)), ("summary", e.summary.cacheJSON),
-            ]), into: &out)
+            JSONWriter.write(
+                .object([
+                    ("modified_ns", .number(e.modified)), ("path", .string(path)), ("size", .number(e.size)),
+                    ("stamp_ns", .number(e.stamp)), ("summary", e.summary.cacheJSON),
+                ]), into: &out)
             out.append(0x0A)
         }
         return out
@@ -70,14 +73,18 @@ extension SessionSummary {
             ("end", text(end?.text)), ("error", text(error)), ("files_changed", .number(filesChanged)),
             ("first_prompt", text(firstPrompt)), ("format", .string(format)), ("id", .string(id)),
             ("model_turns", .number(modelTurns)),
-            ("models", .array(models.map { m in
-                .object([
-                    ("cache_read", .number(m.usage.cacheReadTokens)), ("cache_write", .number(m.usage.cacheCreationTokens)),
-                    ("cache_write_1h", .number(m.hourWrites)), ("input", .number(m.usage.inputTokens)),
-                    ("largest_prompt", .number(m.largestPrompt)), ("model", .string(m.model)),
-                    ("output", .number(m.usage.outputTokens)),
-                ])
-            })),
+            (
+                "models",
+                .array(
+                    models.map { m in
+                        .object([
+                            ("cache_read", .number(m.usage.cacheReadTokens)), ("cache_write", .number(m.usage.cacheCreationTokens)),
+                            ("cache_write_1h", .number(m.hourWrites)), ("input", .number(m.usage.inputTokens)),
+                            ("largest_prompt", .number(m.largestPrompt)), ("model", .string(m.model)),
+                            ("output", .number(m.usage.outputTokens)),
+                        ])
+                    })
+            ),
             ("path", .string(path)), ("start", text(start?.text)), ("tool_calls", .number(toolCalls)),
             ("unnamed_tokens", .number(unnamedTokens)),
         ])
@@ -85,21 +92,26 @@ extension SessionSummary {
 
     init?(cache v: JSON) {
         guard let agent = v["agent"]?.stringValue, let format = v["format"]?.stringValue, let id = v["id"]?.stringValue,
-              let path = v["path"]?.stringValue else { return nil }
+            let path = v["path"]?.stringValue
+        else { return nil }
         func int(_ key: String) -> Int { Int(v[key]?.intValue ?? 0) }
         var models: [ModelUsage] = []
         for m in v["models"]?.arrayValue ?? [] {
             guard let name = m["model"]?.stringValue else { return nil }
-            let usage = Usage(inputTokens: m["input"]?.intValue ?? 0, outputTokens: m["output"]?.intValue ?? 0,
-                              cacheReadTokens: m["cache_read"]?.intValue ?? 0, cacheCreationTokens: m["cache_write"]?.intValue ?? 0)
-            models.append(ModelUsage(model: name, usage: usage, hourWrites: m["cache_write_1h"]?.intValue ?? 0,
-                                     largestPrompt: m["largest_prompt"]?.intValue ?? 0))
+            let usage = Usage(
+                inputTokens: m["input"]?.intValue ?? 0, outputTokens: m["output"]?.intValue ?? 0,
+                cacheReadTokens: m["cache_read"]?.intValue ?? 0, cacheCreationTokens: m["cache_write"]?.intValue ?? 0)
+            models.append(
+                ModelUsage(
+                    model: name, usage: usage, hourWrites: m["cache_write_1h"]?.intValue ?? 0,
+                    largestPrompt: m["largest_prompt"]?.intValue ?? 0))
         }
-        self.init(id: id, path: path, agent: agent, agentVersion: v["agent_version"]?.stringValue, format: format,
-                  cwd: v["cwd"]?.stringValue, start: v["start"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
-                  end: v["end"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }, modelTurns: int("model_turns"),
-                  toolCalls: int("tool_calls"), filesChanged: int("files_changed"), models: models,
-                  unnamedTokens: v["unnamed_tokens"]?.intValue ?? 0, firstPrompt: v["first_prompt"]?.stringValue,
-                  error: v["error"]?.stringValue)
+        self.init(
+            id: id, path: path, agent: agent, agentVersion: v["agent_version"]?.stringValue, format: format,
+            cwd: v["cwd"]?.stringValue, start: v["start"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
+            end: v["end"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }, modelTurns: int("model_turns"),
+            toolCalls: int("tool_calls"), filesChanged: int("files_changed"), models: models,
+            unnamedTokens: v["unnamed_tokens"]?.intValue ?? 0, firstPrompt: v["first_prompt"]?.stringValue,
+            error: v["error"]?.stringValue)
     }
 }

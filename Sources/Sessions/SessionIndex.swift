@@ -44,8 +44,9 @@ public enum SessionIndex {
                 cache.entries[path] = entry
             }
             for (i, file) in files.enumerated() {
-                cache.entries[file.path] = SessionCache.Entry(size: file.stat.size, modified: file.stat.modified, stamp: file.stamp,
-                                                              summary: summaries[i]!)
+                cache.entries[file.path] = SessionCache.Entry(
+                    size: file.stat.size, modified: file.stat.modified, stamp: file.stamp,
+                    summary: summaries[i]!)
             }
             // Unchanged when every file was a hit and none left: hits keep their entries as they were.
             let changed = !misses.isEmpty || cache.entries.count != old.entries.count
@@ -96,8 +97,9 @@ public enum SessionIndex {
             let trace = try Importer.load(path: file.path, format: format)
             return SessionSummary(trace: trace, id: file.id, path: file.path)
         } catch {
-            return SessionSummary(id: file.id, path: file.path, agent: agentName(file.format), format: file.format,
-                                  error: error.description)
+            return SessionSummary(
+                id: file.id, path: file.path, agent: agentName(file.format), format: file.format,
+                error: error.description)
         }
     }
 

@@ -26,7 +26,8 @@ public enum SessionName {
     /// `last~N`, or letters, digits, `-` and `_` only (an id prefix).
     public static func looksLikeName(_ text: String) -> Bool {
         if text == "last" || offset(text) != nil { return true }
-        return !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+        return !text.isEmpty
+            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
     }
 
     /// N of `last~N`.
@@ -81,7 +82,9 @@ extension SessionName {
     /// path that exists wins, and so does anything not shaped like a name; `last`, `last~N`
     /// or an id prefix is looked up among the sessions of the repository holding `directory`.
     /// Nil: read `argument` as a path.
-    public static func locate(_ argument: String, directory: String, stores: SessionStores) throws(Failure) -> (session: SessionSummary, notes: [String])? {
+    public static func locate(_ argument: String, directory: String, stores: SessionStores) throws(Failure) -> (
+        session: SessionSummary, notes: [String]
+    )? {
         guard looksLikeName(argument), FileSystem.stat(argument) == nil else { return nil }
         let top = SessionIndex.repositoryTop(of: directory)
         let listing = SessionIndex.list(stores: stores, repository: top)

@@ -120,8 +120,10 @@ extension SessionStores {
         // Gemini CLI.
         for project in list(geminiTmp) where project.isDirectory {
             let chats = "\(geminiTmp)/\(project.name)/chats"
-            for file in list(chats) where !file.isDirectory && file.name.hasPrefix("session-")
-                && (file.name.hasSuffix(".json") || file.name.hasSuffix(".jsonl")) {
+            for file in list(chats)
+            where !file.isDirectory && file.name.hasPrefix("session-")
+                && (file.name.hasSuffix(".json") || file.name.hasSuffix(".jsonl"))
+            {
                 add(chats + "/" + file.name, .gemini, id: Self.geminiID(file.name))
             }
         }

@@ -43,9 +43,11 @@ public struct SessionSummary: Sendable, Equatable {
     /// Why the log could not be read, when it could not: the rest is empty then.
     public var error: String?
 
-    public init(id: String, path: String, agent: String, agentVersion: String? = nil, format: String, cwd: String? = nil,
-                start: Timestamp? = nil, end: Timestamp? = nil, modelTurns: Int = 0, toolCalls: Int = 0, filesChanged: Int = 0,
-                models: [ModelUsage] = [], unnamedTokens: Int64 = 0, firstPrompt: String? = nil, error: String? = nil) {
+    public init(
+        id: String, path: String, agent: String, agentVersion: String? = nil, format: String, cwd: String? = nil,
+        start: Timestamp? = nil, end: Timestamp? = nil, modelTurns: Int = 0, toolCalls: Int = 0, filesChanged: Int = 0,
+        models: [ModelUsage] = [], unnamedTokens: Int64 = 0, firstPrompt: String? = nil, error: String? = nil
+    ) {
         self.id = id
         self.path = path
         self.agent = agent
@@ -69,8 +71,9 @@ public struct SessionSummary: Sendable, Equatable {
     /// Summarises a trace read from `path`.
     public init(trace: Trace, id: String, path: String) {
         let header = trace.header
-        self.init(id: id, path: path, agent: header.agentName, agentVersion: header.agentVersion, format: header.sourceFormat,
-                  cwd: header.repoRoot)
+        self.init(
+            id: id, path: path, agent: header.agentName, agentVersion: header.agentVersion, format: header.sourceFormat,
+            cwd: header.repoRoot)
         var files = Set<String>()
         var byModel: [String: Int] = [:]
         for span in trace.spans {

@@ -1,6 +1,5 @@
 import ToolSemantics
 
-
 /// What one simple command did: its exit status and what it printed.
 struct ShellCommandResult: Equatable {
     var status: Bool?
@@ -60,7 +59,8 @@ extension ShellRun {
             }
         }
         let args = words.dropFirst()
-        guard let io = try redirections(c.redirections, stdin: stdin, name: name.isEmpty ? "a redirection" : name, assumeSuccess: assumeSuccess) else {
+        guard let io = try redirections(c.redirections, stdin: stdin, name: name.isEmpty ? "a redirection" : name, assumeSuccess: assumeSuccess)
+        else {
             return .unknown
         }
         let computed = Self.computed.contains(name) || (name == "git" && Self.gitChanges(args))
@@ -74,7 +74,8 @@ extension ShellRun {
         }
         var outcome = try program(name, args, stdin: io.input, assumeSuccess: assumeSuccess, inPipeline: inPipeline)
         let stderr: ShellStream = computed && outcome.status == true ? .known([]) : .unknown
-        let literal = ["echo", "printf", "", "true", ":"].contains(name)
+        let literal =
+            ["echo", "printf", "", "true", ":"].contains(name)
             || (name == "cat" && args.isEmpty && io.hereDocument)
         let label = name.isEmpty ? "a redirection" : "`\(Self.display(c))`"
         if io.out == io.err, io.out != .terminal {
@@ -222,7 +223,9 @@ extension ShellRun {
     // MARK: Programs
 
     /// Runs one program. Output is the program's standard output as far as replay knows it.
-    mutating func program(_ name: String, _ args: ArraySlice<ShellWord>, stdin: ShellStream, assumeSuccess: Bool, inPipeline: Bool) throws -> ShellCommandResult {
+    mutating func program(_ name: String, _ args: ArraySlice<ShellWord>, stdin: ShellStream, assumeSuccess: Bool, inPipeline: Bool) throws
+        -> ShellCommandResult
+    {
         let plain = args.map(\.text)
         let expansions = args.contains { $0.expansion != nil }
         switch name {
@@ -438,7 +441,9 @@ extension ShellRun {
                 } catch let exceeded as ReplayLimits.Exceeded {
                     throw exceeded
                 } catch is ShellRegex.OverBudget {
-                    result.unknown.append("`sed -i` on \(p.value): the regex would take more than linear work (over \(ShellRegex.budget(bytes: before.count, items: subs.reduce(0) { $0 + $1.regex.items.count })) steps), not followed")
+                    result.unknown.append(
+                        "`sed -i` on \(p.value): the regex would take more than linear work (over \(ShellRegex.budget(bytes: before.count, items: subs.reduce(0) { $0 + $1.regex.items.count })) steps), not followed"
+                    )
                     continue
                 } catch {
                     result.unknown.append("`sed -i` on \(p.value): a match that depends on the locale (non-ASCII text)")
@@ -465,7 +470,9 @@ extension ShellRun {
     mutating func git(_ args: ArraySlice<ShellWord>, assumeSuccess: Bool) throws -> ShellCommandResult {
         let plain = args.map(\.text)
         if ShellReadOnly.git(plain) { return ShellCommandResult(status: nil, stdout: .unknown) }
-        guard Self.gitChanges(args), let k = plain.firstIndex(where: { !$0.hasPrefix("-") }), !plain[..<k].contains(where: { $0.hasPrefix("--git-dir") || $0.hasPrefix("--work-tree") }) else {
+        guard Self.gitChanges(args), let k = plain.firstIndex(where: { !$0.hasPrefix("-") }),
+            !plain[..<k].contains(where: { $0.hasPrefix("--git-dir") || $0.hasPrefix("--work-tree") })
+        else {
             // The subcommand: the first word that is neither an option nor the value of `-C`/`-c`.
             var k = 0
             while k < plain.count, plain[k].hasPrefix("-") { k += plain[k] == "-C" || plain[k] == "-c" ? 2 : 1 }

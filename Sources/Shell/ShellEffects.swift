@@ -159,10 +159,12 @@ struct ShellRun {
                 var trial = self
                 _ = try trial.pipeline(item.pipeline, assumeSuccess: false)
                 if trial.result.effects.count > result.effects.count || trial.result.unknown.count > result.unknown.count
-                    || trial.result.missing.count > result.missing.count {
-                    result.unknown.append(item.background
-                        ? "`\(display) &` runs in the background: its effects are not replayed"
-                        : "`\(display)` may or may not have run (after a command whose exit status replay cannot tell)")
+                    || trial.result.missing.count > result.missing.count
+                {
+                    result.unknown.append(
+                        item.background
+                            ? "`\(display) &` runs in the background: its effects are not replayed"
+                            : "`\(display)` may or may not have run (after a command whose exit status replay cannot tell)")
                 }
                 if trial.directory != directory { directory = nil }
                 last = item.background ? true : nil
@@ -270,7 +272,8 @@ struct ShellRun {
         try limits.checkFile(path.value, size: bytes.count)
         result.writtenBytes = result.writtenBytes.saturatingAdd(bytes.count)
         if result.writtenBytes > limits.spanBytes {
-            throw ReplayLimits.Exceeded(what: "the command writes \(TextCount.bytes(result.writtenBytes)) (at \(path.value))", limit: limits.spanBytes, variable: .spanBytes)
+            throw ReplayLimits.Exceeded(
+                what: "the command writes \(TextCount.bytes(result.writtenBytes)) (at \(path.value))", limit: limits.spanBytes, variable: .spanBytes)
         }
         try checkChanges(limits)
         view.write(path, bytes, executable: executable)
@@ -285,7 +288,8 @@ struct ShellRun {
 
     private func checkChanges(_ limits: ReplayLimits) throws(ReplayLimits.Exceeded) {
         guard result.effects.count >= limits.spanPaths else { return }
-        throw ReplayLimits.Exceeded(what: "the command makes more than \(limits.spanPaths) file changes", limit: limits.spanPaths, variable: .spanPaths)
+        throw ReplayLimits.Exceeded(
+            what: "the command makes more than \(limits.spanPaths) file changes", limit: limits.spanPaths, variable: .spanPaths)
     }
 
     /// Notes an effect on a location outside the sandbox (or unknown); true when it was one.

@@ -1,6 +1,5 @@
 import ToolSemantics
 
-
 /// The file commands replay follows, with GNU coreutils' semantics: `rm`, `rmdir`, `mkdir`,
 /// `touch`, `chmod`, `mv`, `cp`. Git keeps no empty directories, so the directories a command
 /// makes or leaves empty are kept beside the tree (`ShellView.directories`).
@@ -71,18 +70,27 @@ extension ShellRun {
         var verbose = false
         switch name {
         case "rm":
-            guard let o = options("rm", args, flags: "fFrRdvP", long: [
-                "--force": "f", "--recursive": "r", "--dir": "d", "--verbose": "v", "--preserve-root": "P",
-                "--no-preserve-root": "P", "--one-file-system": "P",
-            ]) else { return .unknown }
+            guard
+                let o = options(
+                    "rm", args, flags: "fFrRdvP",
+                    long: [
+                        "--force": "f", "--recursive": "r", "--dir": "d", "--verbose": "v", "--preserve-root": "P",
+                        "--no-preserve-root": "P", "--one-file-system": "P",
+                    ])
+            else { return .unknown }
             verbose = o.flags.contains("v")
             for operand in o.operands {
-                status = Self.and(status, try rm(operand, recursive: o.flags.contains("r") || o.flags.contains("R"),
-                                                 force: o.flags.contains("f"), emptyDirectories: o.flags.contains("d")))
+                status = Self.and(
+                    status,
+                    try rm(
+                        operand, recursive: o.flags.contains("r") || o.flags.contains("R"),
+                        force: o.flags.contains("f"), emptyDirectories: o.flags.contains("d")))
             }
             if o.operands.isEmpty && !o.flags.contains("f") { status = false }
         case "rmdir":
-            guard let o = options("rmdir", args, flags: "pvI", long: ["--parents": "p", "--verbose": "v", "--ignore-fail-on-non-empty": "I"]) else { return .unknown }
+            guard let o = options("rmdir", args, flags: "pvI", long: ["--parents": "p", "--verbose": "v", "--ignore-fail-on-non-empty": "I"]) else {
+                return .unknown
+            }
             verbose = o.flags.contains("v")
             for operand in o.operands {
                 guard case .repo(let p) = locate(operand) else { status = false; continue }
@@ -94,15 +102,21 @@ extension ShellRun {
                 }
             }
         case "mkdir":
-            guard let o = options("mkdir", args, flags: "pv", valued: "m", long: ["--parents": "p", "--verbose": "v", "--mode": "m"]) else { return .unknown }
+            guard let o = options("mkdir", args, flags: "pv", valued: "m", long: ["--parents": "p", "--verbose": "v", "--mode": "m"]) else {
+                return .unknown
+            }
             verbose = o.flags.contains("v")
             for operand in o.operands {
                 status = Self.and(status, try mkdir(operand, parents: o.flags.contains("p"), assumeSuccess: assumeSuccess))
             }
         case "touch":
-            guard let o = options("touch", args, flags: "acmhf", valued: "dtr", long: [
-                "--no-create": "c", "--date": "d", "--reference": "r", "--no-dereference": "h", "--time": "T",
-            ]) else { return .unknown }
+            guard
+                let o = options(
+                    "touch", args, flags: "acmhf", valued: "dtr",
+                    long: [
+                        "--no-create": "c", "--date": "d", "--reference": "r", "--no-dereference": "h", "--time": "T",
+                    ])
+            else { return .unknown }
             for operand in o.operands {
                 status = Self.and(status, try touch(operand, create: !o.flags.contains("c"), assumeSuccess: assumeSuccess))
             }
@@ -112,15 +126,19 @@ extension ShellRun {
             let move = name == "mv"
             let o: Options?
             if move {
-                o = options("mv", args, flags: "fnvT", valued: "t", long: [
-                    "--force": "f", "--no-clobber": "n", "--verbose": "v", "--no-target-directory": "T", "--target-directory": "t",
-                ])
+                o = options(
+                    "mv", args, flags: "fnvT", valued: "t",
+                    long: [
+                        "--force": "f", "--no-clobber": "n", "--verbose": "v", "--no-target-directory": "T", "--target-directory": "t",
+                    ])
             } else {
-                o = options("cp", args, flags: "rRapfnvTLPHd", valued: "t", long: [
-                    "--recursive": "r", "--archive": "a", "--force": "f", "--no-clobber": "n", "--verbose": "v",
-                    "--no-target-directory": "T", "--target-directory": "t", "--dereference": "L", "--no-dereference": "P",
-                    "--preserve": "p",
-                ])
+                o = options(
+                    "cp", args, flags: "rRapfnvTLPHd", valued: "t",
+                    long: [
+                        "--recursive": "r", "--archive": "a", "--force": "f", "--no-clobber": "n", "--verbose": "v",
+                        "--no-target-directory": "T", "--target-directory": "t", "--dereference": "L", "--no-dereference": "P",
+                        "--preserve": "p",
+                    ])
             }
             guard let o else { return .unknown }
             verbose = o.flags.contains("v")
@@ -322,8 +340,10 @@ extension ShellRun {
             if !into, !noTarget, node == .absent, many || target.hasSuffix("/") {
                 // The recording moved into a directory here that replay does not have (git
                 // cannot hold empty ones); a single directory with `dir/` is renamed.
-                let singleDirectory = !many && (sources.first.map { locate($0) }.flatMap { l -> RepoPath? in if case .repo(let s) = l { return s } else { return nil } }
-                    .map { (try? view.node($0)) == .directory } ?? false)
+                let singleDirectory =
+                    !many
+                    && (sources.first.map { locate($0) }.flatMap { l -> RepoPath? in if case .repo(let s) = l { return s } else { return nil } }
+                        .map { (try? view.node($0)) == .directory } ?? false)
                 if !singleDirectory {
                     if assumeSuccess {
                         into = true

@@ -1,6 +1,5 @@
 import ToolSemantics
 
-
 /// Pathname expansion as the shell does it (`*`, `?`, `[…]` in unquoted text), against the
 /// replayed files. Matches are sorted by their bytes (the C locale's order, the same on every
 /// machine); a `*` or `?` does not match a leading `.`; a pattern that matches nothing stays

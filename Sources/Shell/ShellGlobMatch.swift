@@ -6,7 +6,7 @@ enum ShellGlob {
     /// Whether `name` matches one component of a pattern (`(scalar, unquoted)` pairs).
     static func matches(_ pattern: [(Unicode.Scalar, Bool)], _ name: String) -> Bool {
         let n = Array(name.unicodeScalars)
-        if n.first == ".", pattern.first.map({ !($0.0 == "." ) }) ?? true { return false }
+        if n.first == ".", pattern.first.map({ !($0.0 == ".") }) ?? true { return false }
         return match(tokens(pattern[...]), n[...])
     }
 
@@ -121,7 +121,8 @@ enum ShellGlob {
         case "xdigit": return ascii { digit($0) || ($0 >= 0x41 && $0 <= 0x46) || ($0 >= 0x61 && $0 <= 0x66) }
         case "space": return ascii { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
         case "blank": return ascii { $0 == 0x20 || $0 == 0x09 }
-        case "punct": return ascii { ($0 >= 0x21 && $0 <= 0x2F) || ($0 >= 0x3A && $0 <= 0x40) || ($0 >= 0x5B && $0 <= 0x60) || ($0 >= 0x7B && $0 <= 0x7E) }
+        case "punct":
+            return ascii { ($0 >= 0x21 && $0 <= 0x2F) || ($0 >= 0x3A && $0 <= 0x40) || ($0 >= 0x5B && $0 <= 0x60) || ($0 >= 0x7B && $0 <= 0x7E) }
         case "cntrl": return ascii { $0 < 0x20 || $0 == 0x7F }
         case "print": return ascii { $0 >= 0x20 && $0 < 0x7F }
         case "graph": return ascii { $0 > 0x20 && $0 < 0x7F }

@@ -1,6 +1,5 @@
 import ToolSemantics
 
-
 /// The `printf` builtin, for the formats replay follows: text with the escapes `\\` `\n` `\t`
 /// `\r` `\"` `\'` `\a` `\b` `\f` `\v`, and the conversions `%s`, `%d`, `%i`, `%c`, `%%`
 /// without flags or widths. The format is reused while arguments remain, as the shell does.

@@ -86,8 +86,10 @@ enum ShellReadOnly {
     /// Whether a command run by `find -exec` or `xargs` is read-only.
     static func runsReadOnly(_ argv: [String]) -> Bool {
         guard let name = argv.first else { return true }
-        return ["grep", "egrep", "fgrep", "cat", "head", "tail", "wc", "ls", "file", "stat", "rg", "md5sum",
-                "sha256sum", "shasum", "basename", "dirname", "echo", "du"].contains(name)
+        return [
+            "grep", "egrep", "fgrep", "cat", "head", "tail", "wc", "ls", "file", "stat", "rg", "md5sum",
+            "sha256sum", "shasum", "basename", "dirname", "echo", "du",
+        ].contains(name)
             && check(name, Array(argv.dropFirst()))
     }
 
@@ -107,15 +109,18 @@ enum ShellReadOnly {
         let rest = Array(args[(k + 1)...])
         switch sub {
         case "status", "log", "show", "rev-parse", "ls-files", "ls-tree", "blame", "grep", "describe", "shortlog",
-             "cat-file", "rev-list", "merge-base", "name-rev", "for-each-ref", "show-ref", "count-objects",
-             "whatchanged", "help", "version", "annotate", "show-branch", "check-ignore", "check-attr", "var",
-             "fetch", "add", "ls-remote", "diff-tree", "diff-index", "diff-files", "cherry", "range-diff", "fsck":
+            "cat-file", "rev-list", "merge-base", "name-rev", "for-each-ref", "show-ref", "count-objects",
+            "whatchanged", "help", "version", "annotate", "show-branch", "check-ignore", "check-attr", "var",
+            "fetch", "add", "ls-remote", "diff-tree", "diff-index", "diff-files", "cherry", "range-diff", "fsck":
             return !rest.contains { $0.hasPrefix("--output") }
         case "diff":
             return !rest.contains { $0.hasPrefix("--output") || $0 == "--ext-diff" }
         case "branch":
             let listing: Set<String> = ["-a", "-r", "-v", "-vv", "--list", "-l", "--show-current", "--all", "--remotes", "--no-color", "--color"]
-            return rest.allSatisfy { listing.contains($0) || $0.hasPrefix("--format") || $0.hasPrefix("--contains") || $0.hasPrefix("--merged") || $0.hasPrefix("--no-merged") || $0.hasPrefix("--sort") }
+            return rest.allSatisfy {
+                listing.contains($0) || $0.hasPrefix("--format") || $0.hasPrefix("--contains") || $0.hasPrefix("--merged")
+                    || $0.hasPrefix("--no-merged") || $0.hasPrefix("--sort")
+            }
         case "remote":
             return rest.isEmpty || rest == ["-v"] || rest.first == "show" || rest.first == "get-url"
         case "tag":

@@ -184,7 +184,8 @@ struct ShellRegexSet: Equatable {
     var classes: [String] = []
 
     func contains(_ c: Unicode.Scalar) -> Bool {
-        let hit = scalars.contains(c) || ranges.contains { $0.contains(c.value) }
+        let hit =
+            scalars.contains(c) || ranges.contains { $0.contains(c.value) }
             || classes.contains { ShellGlob.characterClass($0)?(c) ?? false }
         return hit != negated
     }

@@ -1,6 +1,5 @@
 import ToolSemantics
 
-
 /// `sed` as GNU sed runs it, for what replay follows: its command line (`-i`, `-e`, `-n`,
 /// `-E`, backups), whether a script can write files (`w`, `W`, `e`, the `w`/`e` flags), and
 /// scripts made only of `s/regex/replacement/flags` commands (flags `g` and a number), which
@@ -151,7 +150,9 @@ enum ShellSed {
                 i += 1
                 switch command {
                 case "s":
-                    guard i < s.count, s[i] != "\n", s[i] != "\\" else { throw ShellScript.Unsupported(reason: "a sed s command without a delimiter") }
+                    guard i < s.count, s[i] != "\n", s[i] != "\\" else {
+                        throw ShellScript.Unsupported(reason: "a sed s command without a delimiter")
+                    }
                     let d = s[i]
                     i += 1
                     let pattern = try delimited(s, &i, by: d)
@@ -260,7 +261,9 @@ enum ShellSed {
     }
 
     /// A replacement up to the next unescaped `d`: pieces, or why replay cannot use it.
-    static func replacementPieces(_ s: [Unicode.Scalar], _ i: inout Int, by d: Unicode.Scalar) throws(ShellScript.Unsupported) -> (pieces: [Piece]?, unsupported: String?) {
+    static func replacementPieces(_ s: [Unicode.Scalar], _ i: inout Int, by d: Unicode.Scalar) throws(ShellScript.Unsupported) -> (
+        pieces: [Piece]?, unsupported: String?
+    ) {
         var pieces: [Piece] = []
         var text: [Unicode.Scalar] = []
         var unsupported: String?

@@ -132,7 +132,8 @@ extension ShellScript {
         func endCommand() throws(Unsupported) {
             guard started else { throw Unsupported(reason: "an empty command") }
             if let first = command.words.first, first.expansion == nil, first.unquoted.allSatisfy({ $0 }),
-               reservedWords.contains(first.text) {
+                reservedWords.contains(first.text)
+            {
                 throw Unsupported(reason: "`\(first.text)`: compound commands are not followed")
             }
             pipeline.append(command)
@@ -286,17 +287,29 @@ struct ShellLexer {
         let rest = String(String.UnicodeScalarView(s[i..<min(s.count, i + 3)]))
         let op: ShellRedirection.Operator
         var strip = false
-        if rest.hasPrefix("<<<") { op = .hereString; i += 3 }
-        else if rest.hasPrefix("<<-") { op = .hereDocument; strip = true; i += 3 }
-        else if rest.hasPrefix("<<") { op = .hereDocument; i += 2 }
-        else if rest.hasPrefix("<>") { op = .readWrite; i += 2 }
-        else if rest.hasPrefix("<&") { op = .duplicateInput; i += 2 }
-        else if rest.hasPrefix("<(") || rest.hasPrefix(">(") { throw Unsupported(reason: "process substitution is not followed") }
-        else if rest.hasPrefix("<") { op = .input; i += 1 }
-        else if rest.hasPrefix(">>") { op = .append; i += 2 }
-        else if rest.hasPrefix(">|") { op = .clobber; i += 2 }
-        else if rest.hasPrefix(">&") { op = .duplicateOutput; i += 2 }
-        else { op = .output; i += 1 }
+        if rest.hasPrefix("<<<") {
+            op = .hereString; i += 3
+        } else if rest.hasPrefix("<<-") {
+            op = .hereDocument; strip = true; i += 3
+        } else if rest.hasPrefix("<<") {
+            op = .hereDocument; i += 2
+        } else if rest.hasPrefix("<>") {
+            op = .readWrite; i += 2
+        } else if rest.hasPrefix("<&") {
+            op = .duplicateInput; i += 2
+        } else if rest.hasPrefix("<(") || rest.hasPrefix(">(") {
+            throw Unsupported(reason: "process substitution is not followed")
+        } else if rest.hasPrefix("<") {
+            op = .input; i += 1
+        } else if rest.hasPrefix(">>") {
+            op = .append; i += 2
+        } else if rest.hasPrefix(">|") {
+            op = .clobber; i += 2
+        } else if rest.hasPrefix(">&") {
+            op = .duplicateOutput; i += 2
+        } else {
+            op = .output; i += 1
+        }
         let target = try readTarget()
         switch op {
         case .hereDocument:

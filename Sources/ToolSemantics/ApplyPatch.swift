@@ -102,7 +102,8 @@ package struct ApplyPatch: Equatable {
             return try strict(lines[...])
         } catch {
             guard lines.count >= 4, ["<<EOF", "<<'EOF'", "<<\"EOF\""].contains(where: { PatchText.same($0, lines[0]) }),
-                  PatchText.hasSuffix(lines.last!, "EOF") else { throw error }
+                PatchText.hasSuffix(lines.last!, "EOF")
+            else { throw error }
             return try strict(lines.dropFirst().dropLast())
         }
     }
@@ -124,7 +125,8 @@ package struct ApplyPatch: Equatable {
         }
         guard let path = PatchText.after(updateMarker, in: first) else {
             throw ParseError(
-                message: "'\(first)' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'",
+                message:
+                    "'\(first)' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'",
                 line: lineNumber)
         }
         var rest = lines.dropFirst()
@@ -194,7 +196,8 @@ package struct ApplyPatch: Equatable {
             default:
                 if parsed == 0 {
                     throw ParseError(
-                        message: "Unexpected line found in update hunk: '\(line)'. Every line should start with ' ' (context line), '+' (added line), or '-' (removed line)",
+                        message:
+                            "Unexpected line found in update hunk: '\(line)'. Every line should start with ' ' (context line), '+' (added line), or '-' (removed line)",
                         line: lineNumber + 1)
                 }
                 return (chunk, parsed + start)

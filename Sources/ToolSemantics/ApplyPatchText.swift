@@ -182,7 +182,9 @@ package extension ApplyPatch {
                 found = PatchSeek.seek(lines, pattern, from: index, endOfFile: chunk.endOfFile)
             }
             guard let at = found else {
-                let shown = chunk.old.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+                let shown = chunk.old.map {
+                    "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                }
                 return .failure(Failure("Failed to find expected lines [\(shown.joined(separator: ", "))] in \(path)"))
             }
             replacements.append((at, pattern.count, new, order))

@@ -75,8 +75,8 @@ package struct UnifiedDiff: Equatable {
         let text = String(decoding: line, as: UTF8.self)
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count >= 4, parts[0] == "@@", parts[3] == "@@" || parts[3].hasPrefix("@@"),
-              parts[1].hasPrefix("-"), parts[2].hasPrefix("+"),
-              let old = range(parts[1].dropFirst()), let new = range(parts[2].dropFirst())
+            parts[1].hasPrefix("-"), parts[2].hasPrefix("+"),
+            let old = range(parts[1].dropFirst()), let new = range(parts[2].dropFirst())
         else { return nil }
         return Hunk(oldStart: old.0, oldCount: old.1, newStart: new.0, newCount: new.1, lines: [])
     }
@@ -114,7 +114,9 @@ package struct UnifiedDiff: Equatable {
                 // A hunk past the end (its start may be any number up to Int.max) stops
                 // fitting where the file ends.
                 let line = min(start, old.count)
-                return .failure(Misfit(line: line + 1, expected: "(hunk @@ -\(hunk.oldStart),\(hunk.oldCount) @@)", found: line < old.count ? text(old[line]) : nil))
+                return .failure(
+                    Misfit(
+                        line: line + 1, expected: "(hunk @@ -\(hunk.oldStart),\(hunk.oldCount) @@)", found: line < old.count ? text(old[line]) : nil))
             }
             for i in cursor..<start { out.append((old[i], oldNewline(i))) }
             cursor = start
@@ -128,8 +130,10 @@ package struct UnifiedDiff: Equatable {
                     }
                     // The marker on an old line says it ends the file without a newline.
                     if line.noNewline == oldNewline(cursor) {
-                        return .failure(Misfit(line: cursor + 1, expected: line.noNewline ? "(no newline at end)" : "(ends with a newline)",
-                                               found: oldNewline(cursor) ? "(ends with a newline)" : "(no newline at end)"))
+                        return .failure(
+                            Misfit(
+                                line: cursor + 1, expected: line.noNewline ? "(no newline at end)" : "(ends with a newline)",
+                                found: oldNewline(cursor) ? "(ends with a newline)" : "(no newline at end)"))
                     }
                     if line.tag == UInt8(ascii: " ") { out.append((old[cursor], !line.noNewline)) }
                     cursor += 1

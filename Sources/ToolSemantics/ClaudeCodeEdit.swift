@@ -17,7 +17,9 @@ package enum ClaudeCodeEdit {
 
     /// Applies `edits` in order to `content` (nil: the file does not exist), all or nothing.
     /// Throws `ReplayLimits.Exceeded` before building a result larger than a file may be.
-    package static func apply(_ edits: [Replacement], to content: [UInt8]?, path: String = "the file", limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> FileEdit {
+    package static func apply(_ edits: [Replacement], to content: [UInt8]?, path: String = "the file", limits: ReplayLimits = .current)
+        throws(ReplayLimits.Exceeded) -> FileEdit
+    {
         let crlf = content.map { Bytes.contains([0x0D, 0x0A], in: $0) } ?? false
         var text = content.map(Bytes.normalisingCRLF)
         for (i, edit) in edits.enumerated() {

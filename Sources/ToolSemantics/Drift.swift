@@ -49,8 +49,9 @@ public struct Drift: Sendable, Equatable {
         }
         if i == a.count && i == b.count {
             // Same lines: the difference is the final newline.
-            return Drift(kind: kind, path: path, line: max(1, a.count), recorded: recorded.last == 0x0A ? "(ends with a newline)" : "(no newline at end)",
-                         replayed: replayed.last == 0x0A ? "(ends with a newline)" : "(no newline at end)")
+            return Drift(
+                kind: kind, path: path, line: max(1, a.count), recorded: recorded.last == 0x0A ? "(ends with a newline)" : "(no newline at end)",
+                replayed: replayed.last == 0x0A ? "(ends with a newline)" : "(no newline at end)")
         }
         return Drift(kind: kind, path: path, line: i + 1, recorded: text(a, i), replayed: text(b, i))
     }

@@ -13,7 +13,9 @@
 /// The tool may first have asked a model to correct an `old_string` it could not find
 /// (`ensureCorrectEdit`); replay has only the call's arguments, so a corrected edit fails here.
 package enum GeminiEdit {
-    package static func apply(to content: [UInt8]?, old: String, new: String, expected: Int64, path: String, limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> FileEdit {
+    package static func apply(to content: [UInt8]?, old: String, new: String, expected: Int64, path: String, limits: ReplayLimits = .current)
+        throws(ReplayLimits.Exceeded) -> FileEdit
+    {
         let oldBytes = Array(old.utf8)
         guard let raw = content else {
             if oldBytes.isEmpty { return .write(Array(new.utf8)) }

@@ -20,8 +20,10 @@ package enum OpenCodeEdit {
     /// Throws `ReplayLimits.Exceeded` when the result would be larger than a file may be
     /// (`replaceAll` with a longer string, or with `$'`, which repeats the rest of the file at
     /// every occurrence), before building it.
-    package static func apply(to content: [UInt8]?, old: String, new: String, replaceAll: Bool, isDirectory: Bool, path: String,
-                      limits: ReplayLimits = .current) throws(ReplayLimits.Exceeded) -> FileEdit {
+    package static func apply(
+        to content: [UInt8]?, old: String, new: String, replaceAll: Bool, isDirectory: Bool, path: String,
+        limits: ReplayLimits = .current
+    ) throws(ReplayLimits.Exceeded) -> FileEdit {
         if old == new { return .failure("No changes to apply: oldString and newString are identical.") }
         if old.isEmpty { return .write(Array(new.utf8)) }
         guard let content else { return .failure("File \(path) not found") }
@@ -40,8 +42,10 @@ package enum OpenCodeEdit {
 
     package struct Failure: Error { package let message: String }
 
-    static func replace(_ content: Text, _ old: Text, _ new: Text, replaceAll: Bool,
-                        limits: ReplayLimits = .current, path: String = "the file") throws(ReplayLimits.Exceeded) -> Result<Text, Failure> {
+    static func replace(
+        _ content: Text, _ old: Text, _ new: Text, replaceAll: Bool,
+        limits: ReplayLimits = .current, path: String = "the file"
+    ) throws(ReplayLimits.Exceeded) -> Result<Text, Failure> {
         var notFound = true
         for replacer in OpenCodeReplacers.all {
             for search in replacer(content, old) {
@@ -53,7 +57,8 @@ package enum OpenCodeEdit {
             }
         }
         if notFound {
-            return .failure(Failure(message: "Could not find oldString in the file. It must match exactly, including whitespace, indentation, and line endings."))
+            return .failure(
+                Failure(message: "Could not find oldString in the file. It must match exactly, including whitespace, indentation, and line endings."))
         }
         return .failure(Failure(message: "Found multiple matches for oldString. Provide more surrounding context to make the match unique."))
     }
@@ -100,8 +105,10 @@ package enum OpenCodeEdit {
     /// `hay.replaceAll(search, replacement)`: every occurrence (an empty `search` matches
     /// between every two code units and at both ends), with `$$`, `$&`, `` $` `` and `$'` in
     /// the replacement read as patterns.
-    static func jsReplaceAll(_ hay: Text, _ search: Text, _ replacement: Text,
-                             limits: ReplayLimits = .current, path: String = "the file") throws(ReplayLimits.Exceeded) -> Text {
+    static func jsReplaceAll(
+        _ hay: Text, _ search: Text, _ replacement: Text,
+        limits: ReplayLimits = .current, path: String = "the file"
+    ) throws(ReplayLimits.Exceeded) -> Text {
         var positions: [Int] = []
         if search.isEmpty {
             positions = Array(0...hay.count)

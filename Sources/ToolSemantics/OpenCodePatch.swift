@@ -43,7 +43,8 @@ package struct OpenCodePatch: Equatable {
         let cleaned = stripHeredoc(jsTrim(patchText))
         let lines = splitLines(cleaned)
         guard let begin = lines.firstIndex(where: { jsTrim($0) == "*** Begin Patch" }),
-              let end = lines.firstIndex(where: { jsTrim($0) == "*** End Patch" }), begin < end else {
+            let end = lines.firstIndex(where: { jsTrim($0) == "*** End Patch" }), begin < end
+        else {
             throw Failure(message: "Invalid patch format: missing Begin/End markers")
         }
         var hunks: [Hunk] = []

@@ -29,7 +29,8 @@ package enum OpenHandsEditor {
     /// editor's refusal.
     package static func replace(in text: [UInt8], old oldString: String, new newString: String?, path: String) -> Result<[UInt8], Refusal> {
         if newString == oldString {
-            return .failure(Refusal("Invalid `new_str` parameter: \(newString ?? ""). No replacement was performed. `new_str` and `old_str` must be different."))
+            return .failure(
+                Refusal("Invalid `new_str` parameter: \(newString ?? ""). No replacement was performed. `new_str` and `old_str` must be different."))
         }
         var old = Array(oldString.utf8)
         var new = Array((newString ?? "").utf8)
@@ -45,7 +46,10 @@ package enum OpenHandsEditor {
         }
         if found.count > 1 {
             let lines = lineNumbers(at: found, in: text).map(String.init)
-            return .failure(Refusal("No replacement was performed. Multiple occurrences of old_str `\(show(old))` in lines [\(lines.joined(separator: ", "))]. Please ensure it is unique."))
+            return .failure(
+                Refusal(
+                    "No replacement was performed. Multiple occurrences of old_str `\(show(old))` in lines [\(lines.joined(separator: ", "))]. Please ensure it is unique."
+                ))
         }
         return .success(Bytes.replacing([found[0]], length: old.count, with: new, in: text))
     }

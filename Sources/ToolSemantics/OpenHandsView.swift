@@ -72,15 +72,17 @@ package enum OpenHandsDiff {
     package static func check(_ diff: String, before: [UInt8], after: [UInt8], path: RepoPath) -> Drift? {
         let lines = Array(diff.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
         guard let first = lines.firstIndex(where: { $0.starts(with: Array("@@ ".utf8)) }),
-              let (hunks, _) = UnifiedDiff.parseHunks(lines, from: first), !hunks.isEmpty else { return nil }
+            let (hunks, _) = UnifiedDiff.parseHunks(lines, from: first), !hunks.isEmpty
+        else { return nil }
         let old = before.split(separator: 0x0A, omittingEmptySubsequences: false).map(rstrip)
         var out: [ArraySlice<UInt8>] = []
         var cursor = 0
         for hunk in hunks {
             let start = hunk.oldCount == 0 ? hunk.oldStart : hunk.oldStart - 1
             guard start >= cursor, start <= old.count else {
-                return Drift(kind: .beforeImage, path: path.value, line: start + 1, recorded: "(a change at line \(hunk.oldStart))",
-                             replayed: "(file of \(old.count) lines)")
+                return Drift(
+                    kind: .beforeImage, path: path.value, line: start + 1, recorded: "(a change at line \(hunk.oldStart))",
+                    replayed: "(file of \(old.count) lines)")
             }
             out += old[cursor..<start]
             cursor = start
@@ -90,8 +92,9 @@ package enum OpenHandsDiff {
                     continue
                 }
                 guard cursor < old.count, old[cursor].elementsEqual(line.text) else {
-                    return Drift(kind: .beforeImage, path: path.value, line: cursor + 1, recorded: OpenHandsView.shown(line.text),
-                                 replayed: cursor < old.count ? OpenHandsView.shown(old[cursor]) : nil)
+                    return Drift(
+                        kind: .beforeImage, path: path.value, line: cursor + 1, recorded: OpenHandsView.shown(line.text),
+                        replayed: cursor < old.count ? OpenHandsView.shown(old[cursor]) : nil)
                 }
                 if line.tag == UInt8(ascii: " ") { out.append(old[cursor]) }
                 cursor += 1
@@ -103,8 +106,9 @@ package enum OpenHandsDiff {
             let expected = i < out.count ? out[i] : nil
             let actual = i < new.count ? new[i] : nil
             if let expected, let actual, expected.elementsEqual(actual) { continue }
-            return Drift(kind: .afterImage, path: path.value, line: i + 1, recorded: expected.map(OpenHandsView.shown),
-                         replayed: actual.map(OpenHandsView.shown))
+            return Drift(
+                kind: .afterImage, path: path.value, line: i + 1, recorded: expected.map(OpenHandsView.shown),
+                replayed: actual.map(OpenHandsView.shown))
         }
         return nil
     }

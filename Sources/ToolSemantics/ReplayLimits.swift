@@ -82,7 +82,8 @@ public struct ReplayLimits: Sendable, Equatable {
         }
 
         public var description: String {
-            let unit = variable == .spanPaths || variable == .pathDepth
+            let unit =
+                variable == .spanPaths || variable == .pathDepth
                 ? TextCount.plain(limit)
                 : TextCount.bytes(limit)
             return "\(what), over the limit of \(unit) (\(variable.rawValue) raises it)"

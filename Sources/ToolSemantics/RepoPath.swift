@@ -40,7 +40,8 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// A path deeper than `ReplayLimits.pathDepth` components is `invalid`: what works on
     /// trees and paths (tree edits, parents, walks) then has a documented bound.
     public static func map(_ recorded: String, root: String?, workingDirectory: String? = nil) -> Result<RepoPath, Refusal> {
-        let mapped = underPlainRoot(recorded, root: root).map { .success($0) }
+        let mapped =
+            underPlainRoot(recorded, root: root).map { .success($0) }
             ?? mapInGeneral(recorded, root: root, workingDirectory: workingDirectory)
         guard case .success(let path) = mapped else { return mapped }
         let limit = ReplayLimits.current.pathDepth
@@ -51,7 +52,10 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
             return n
         }
         if depth > limit {
-            return .failure(.invalid(recorded, reason: "a path \(depth) components deep, over the limit of \(limit) (\(ReplayLimits.Variable.pathDepth.rawValue) raises it)"))
+            return .failure(
+                .invalid(
+                    recorded,
+                    reason: "a path \(depth) components deep, over the limit of \(limit) (\(ReplayLimits.Variable.pathDepth.rawValue) raises it)"))
         }
         return mapped
     }
@@ -77,7 +81,8 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
             // Relative: against the working directory when it lies in the repo, else the root.
             var base: [String] = []
             if let wd = workingDirectory, let rootComponents, let w = normalise(components(wd)),
-               w.count >= rootComponents.count, Array(w.prefix(rootComponents.count)) == rootComponents {
+                w.count >= rootComponents.count, Array(w.prefix(rootComponents.count)) == rootComponents
+            {
                 base = Array(w.dropFirst(rootComponents.count))
             } else if let wd = workingDirectory, rootComponents != nil {
                 return .failure(.outsideRepo(wd + "/" + recorded))
@@ -110,7 +115,8 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
                 let n = end - start
                 if n == 0 || (n == 1 && bytes[start] == dot) || (n == 2 && bytes[start] == dot && bytes[start + 1] == dot) { return false }
                 if checkGit, bytes[start] == dot || bytes[start] | 0x20 == UInt8(ascii: "g") || bytes[start] >= 0x80,
-                   isGitDirectoryName(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)) {
+                    isGitDirectoryName(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                {
                     return false
                 }
                 start = end + 1
@@ -138,7 +144,8 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     package static func isWindowsPath(_ p: String) -> Bool {
         if p.utf8.contains(0x5C) { return true }
         let b = Array(p.utf8.prefix(3))
-        let drive = b.count == 3 && ((b[0] | 0x20) >= 0x61 && (b[0] | 0x20) <= 0x7A) && b[1] == UInt8(ascii: ":")
+        let drive =
+            b.count == 3 && ((b[0] | 0x20) >= 0x61 && (b[0] | 0x20) <= 0x7A) && b[1] == UInt8(ascii: ":")
             && (b[2] == UInt8(ascii: "\\") || b[2] == UInt8(ascii: "/"))
         return drive
     }
@@ -159,13 +166,17 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     static func isGitDirectoryName(_ component: String) -> Bool {
         // Fast path: an ASCII name that does not start like ".git" or "git~1" is none of them.
         if let first = component.utf8.first, first != UInt8(ascii: "."), first | 0x20 != UInt8(ascii: "g"),
-           component.utf8.allSatisfy({ $0 < 0x80 }) {
+            component.utf8.allSatisfy({ $0 < 0x80 })
+        {
             return false
         }
         let ignorable: [ClosedRange<UInt32>] = [0x200B...0x200F, 0x202A...0x202E, 0x206A...0x206F, 0xFEFF...0xFEFF]
-        var name = String(String.UnicodeScalarView(component.unicodeScalars.filter { scalar in
-            !ignorable.contains { $0.contains(scalar.value) }
-        })).lowercased()
+        var name = String(
+            String.UnicodeScalarView(
+                component.unicodeScalars.filter { scalar in
+                    !ignorable.contains { $0.contains(scalar.value) }
+                })
+        ).lowercased()
         if let colon = name.firstIndex(of: ":") { name = String(name[..<colon]) }
         while let last = name.last, last == "." || last == " " { name.removeLast() }
         return name == ".git" || name == "git~1"

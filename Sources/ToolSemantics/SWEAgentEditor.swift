@@ -105,7 +105,10 @@ package enum SWEAgentEditor {
         if count > 1 {
             let lines = content.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
                 .filter { old.isEmpty || Bytes.contains(old, in: Array($0.element)) }.map { String($0.offset + 1) }
-            return .failure(Refusal("No replacement was performed. Multiple occurrences of old_str `\(show(old))` in lines [\(lines.joined(separator: ", "))]. Please ensure it is unique"))
+            return .failure(
+                Refusal(
+                    "No replacement was performed. Multiple occurrences of old_str `\(show(old))` in lines [\(lines.joined(separator: ", "))]. Please ensure it is unique"
+                ))
         }
         if new == old {
             return .failure(Refusal("No replacement was performed, old_str `\(show(old))` is the same as new_str `\(show(new))`."))
@@ -119,7 +122,8 @@ package enum SWEAgentEditor {
         let content = expandTabs(text)
         var lines = content.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         guard line >= 0, line <= Int64(lines.count) else {
-            return .failure(Refusal("Invalid `insert_line` parameter: \(line). It should be within the range of lines of the file: [0, \(lines.count)]"))
+            return .failure(
+                Refusal("Invalid `insert_line` parameter: \(line). It should be within the range of lines of the file: [0, \(lines.count)]"))
         }
         let added = expandTabs(newString).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         lines.insert(contentsOf: added, at: Int(line))

@@ -71,8 +71,9 @@ package struct SWEAgentWindowView: Equatable {
     /// `N:TEXT`.
     static func numbered(_ row: ArraySlice<UInt8>) -> (Int, [UInt8])? {
         guard let colon = row.firstIndex(of: UInt8(ascii: ":")), colon > row.startIndex,
-              row[..<colon].allSatisfy({ (0x30...0x39).contains($0) }), row.distance(from: row.startIndex, to: colon) < 10,
-              let n = Int(String(decoding: row[..<colon], as: UTF8.self)) else { return nil }
+            row[..<colon].allSatisfy({ (0x30...0x39).contains($0) }), row.distance(from: row.startIndex, to: colon) < 10,
+            let n = Int(String(decoding: row[..<colon], as: UTF8.self))
+        else { return nil }
         return (n, Array(row[(colon + 1)...]))
     }
 
@@ -98,9 +99,10 @@ package struct SWEAgentWindowView: Equatable {
             let shown = expected.last >= expected.first ? "lines \(expected.first)–\(expected.last)" : "no lines"
             let recordedShown = range.map { "lines \($0.lowerBound)–\($0.upperBound)" } ?? "no lines"
             if recordedShown != shown || above != expected.above || below != expected.below {
-                return Drift(kind: kind, path: path.value, line: range?.lowerBound,
-                             recorded: "the window showed \(recordedShown) (\(above) above, \(below) below)",
-                             replayed: "the window shows \(shown) (\(expected.above) above, \(expected.below) below)")
+                return Drift(
+                    kind: kind, path: path.value, line: range?.lowerBound,
+                    recorded: "the window showed \(recordedShown) (\(above) above, \(below) below)",
+                    replayed: "the window shows \(shown) (\(expected.above) above, \(expected.below) below)")
             }
         }
         return nil

@@ -14,7 +14,8 @@ package enum StructuredPatch {
         var delta = 0
         for hunk in hunks {
             guard let oldStart = hunk["oldStart"]?.intValue, let oldCount = hunk["oldLines"]?.intValue,
-                  let body = hunk["lines"]?.arrayValue else { return nil }
+                let body = hunk["lines"]?.arrayValue
+            else { return nil }
             // An empty old range (a file that was empty) starts at 0 or 1 depending on the jsdiff
             // version: both mean "before the first line" there.
             var at = oldCount == 0 ? min(Int(oldStart), lines.count) : Int(oldStart) - 1

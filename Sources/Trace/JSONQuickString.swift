@@ -83,7 +83,7 @@ extension JSONCursor {
                     r += 4
                     if scalar >= 0xD800 && scalar < 0xDC00 {
                         guard r + 6 <= n, raw[r] == UInt8(ascii: "\\"), raw[r + 1] == UInt8(ascii: "u"),
-                              let low = hex4(raw, at: r + 2), low >= 0xDC00 && low < 0xE000
+                            let low = hex4(raw, at: r + 2), low >= 0xDC00 && low < 0xE000
                         else { valid = false; return 0 }
                         r += 6
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)

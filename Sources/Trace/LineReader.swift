@@ -39,7 +39,9 @@ public final class LineReader {
         default: break
         }
         if shift > 0 { digits = digits.dropLast() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n > 0, n < (Int.max >> shift) else { return 256 << 20 }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n > 0, n < (Int.max >> shift) else {
+            return 256 << 20
+        }
         return n << shift
     }()
 
@@ -140,7 +142,9 @@ public final class LineReader {
         }
         if end == buffer.count {
             guard buffer.count < maximumLineLength else {
-                throw TraceError(file: path, line: lineNumber + 1, message: "line longer than \(maximumLineLength) bytes (AGENTREPLAY_MAX_LINE_BYTES raises the limit)")
+                throw TraceError(
+                    file: path, line: lineNumber + 1,
+                    message: "line longer than \(maximumLineLength) bytes (AGENTREPLAY_MAX_LINE_BYTES raises the limit)")
             }
             buffer.append(contentsOf: [UInt8](repeating: 0, count: min(buffer.count, maximumLineLength - buffer.count)))
         }

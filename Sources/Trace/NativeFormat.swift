@@ -128,7 +128,8 @@ public enum NativeFormat {
         guard !id.isEmpty else { throw d.error("span_id", "empty") }
         let kindText = try d.string("kind")
         guard let kind = Span.Kind(rawValue: kindText) else {
-            throw d.error("kind", "unknown kind \"\(kindText.prefix(40))\" (expected one of \(Span.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw d.error(
+                "kind", "unknown kind \"\(kindText.prefix(40))\" (expected one of \(Span.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let statusText = try d.optionalString("status") ?? "unset"
         guard let status = Span.Status(rawValue: statusText) else {

@@ -129,10 +129,16 @@ public enum SourceFormat: String, Sendable, CaseIterable {
         if let type = value["event_type"]?.stringValue, agentStraceTypes.contains(type), value["session_id"] != nil { return .agentStrace }
         if let history = value["history"]?.arrayValue, isOpenHandsEvent(history.first) { return .openHands }
         if let type = value["type"]?.stringValue, codexTypes.contains(type), let payload = value["payload"], payload.objectValue != nil,
-           type != "session_meta" || payload["id"]?.stringValue != nil { return .codex }
+            type != "session_meta" || payload["id"]?.stringValue != nil
+        {
+            return .codex
+        }
         // Rollouts before the `type`/`payload` envelope (2025) open with the bare session meta.
         if value["type"] == nil, value["id"] != nil, value["timestamp"] != nil,
-           value["instructions"] != nil || value["git"] != nil { return .codex }
+            value["instructions"] != nil || value["git"] != nil
+        {
+            return .codex
+        }
         if value["info"]?["id"]?.stringValue != nil, value["messages"]?.arrayValue != nil, value["trajectory"] == nil { return .openCode }
         if value["id"]?.stringValue?.hasPrefix("ses_") == true, value["projectID"] != nil, value["messages"] == nil { return .openCode }
         if value["trajectory"] != nil, value["info"] != nil || value["history"] != nil { return .sweAgent }

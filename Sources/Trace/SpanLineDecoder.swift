@@ -52,7 +52,15 @@ public struct SpanLineDecoder {
             guard !bytes.isEmpty else { return nil }
             switch bytes[0] {
             case UInt8(ascii: "s"):
-                if named("span_id") { self = .spanID } else if named("start_time") { self = .startTime } else if named("status") { self = .status } else { return nil }
+                if named("span_id") {
+                    self = .spanID
+                } else if named("start_time") {
+                    self = .startTime
+                } else if named("status") {
+                    self = .status
+                } else {
+                    return nil
+                }
             case UInt8(ascii: "p"): if named("parent_span_id") { self = .parentSpanID } else { return nil }
             case UInt8(ascii: "k"): if named("kind") { self = .kind } else { return nil }
             case UInt8(ascii: "n"): if named("name") { self = .name } else { return nil }
@@ -89,7 +97,9 @@ public struct SpanLineDecoder {
 
         /// Reads the line's object, or gives nil when it is not of the common shape. Throws
         /// the parser's errors (bad JSON), which the caller takes as nil too.
-        init?(reading c: inout JSONCursor, names: inout RecentStrings<NativeFormat.AttributeType?>, times: inout (Timestamp?, Timestamp?)) throws(JSONParser.Error) {
+        init?(reading c: inout JSONCursor, names: inout RecentStrings<NativeFormat.AttributeType?>, times: inout (Timestamp?, Timestamp?))
+            throws(JSONParser.Error)
+        {
             c.skipWhitespace()
             guard c.peek(UInt8(ascii: "{")) else { return nil }
             c.index += 1
@@ -144,7 +154,8 @@ public struct SpanLineDecoder {
             let start = c.index + 1
             let end = JSONStringScan.firstSpecial(c.bytes, from: start, to: c.bytes.count)
             if end < c.bytes.count, c.bytes[end] == UInt8(ascii: "\""),
-               let member = Member(UnsafeBufferPointer(rebasing: c.bytes[start..<end])) {
+                let member = Member(UnsafeBufferPointer(rebasing: c.bytes[start..<end]))
+            {
                 c.index = end + 1
                 return .known(member)
             }
@@ -179,7 +190,9 @@ public struct SpanLineDecoder {
         /// names are not in strictly increasing byte order (unsorted or repeated: the
         /// reference sorts them or names the repeated one), or a value has the wrong type for
         /// its name (`NativeFormat.stringAttributes`, `.countAttributes`).
-        mutating func readAttributes(_ c: inout JSONCursor, _ names: inout RecentStrings<NativeFormat.AttributeType?>) throws(JSONParser.Error) -> Bool {
+        mutating func readAttributes(_ c: inout JSONCursor, _ names: inout RecentStrings<NativeFormat.AttributeType?>) throws(JSONParser.Error)
+            -> Bool
+        {
             guard c.peek(UInt8(ascii: "{")) else { return false }
             c.index += 1
             c.skipWhitespace()
@@ -191,9 +204,13 @@ public struct SpanLineDecoder {
                 let key: String
                 let type: NativeFormat.AttributeType?
                 if let raw = c.plainString() {
-                    guard let (s, t) = names.string(raw, make: { bytes in
-                        JSONCursor.string(bytes).map { ($0, NativeFormat.attributeType($0)) }
-                    }) else { return false }
+                    guard
+                        let (s, t) = names.string(
+                            raw,
+                            make: { bytes in
+                                JSONCursor.string(bytes).map { ($0, NativeFormat.attributeType($0)) }
+                            })
+                    else { return false }
                     (key, type) = (s, t)
                 } else {
                     key = try c.parseString()
@@ -228,7 +245,7 @@ public struct SpanLineDecoder {
         /// The span, when every check of `NativeFormat.decodeSpan` passes; else nil.
         consuming func span() -> Span? {
             guard let id, !id.isEmpty, let kindText = kind, let kind = Span.Kind(rawValue: kindText),
-                  let status = Span.Status(rawValue: status ?? "unset"), let name
+                let status = Span.Status(rawValue: status ?? "unset"), let name
             else { return nil }
             if kind == .tool && !hasToolName { return nil }
             var decodedEffects: [Effect] = []

@@ -38,7 +38,8 @@ public final class TraceOutput {
         var info = stat()
         let inPlace = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
         let temporary = inPlace ? nil : TraceOutput.temporaryName(for: path)
-        let fd = inPlace
+        let fd =
+            inPlace
             ? open(path, O_WRONLY | O_CLOEXEC)
             : open(temporary!, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {

@@ -42,7 +42,7 @@ public final class TraceReader {
     public func next() throws(TraceError) -> Span? {
         do {
             return try nextStrict()
-        } catch where recoversBadSpans && error.line > 0 && error.line == lines.lineNumber {
+        } catch  where recoversBadSpans && error.line > 0 && error.line == lines.lineNumber {
             return TraceReader.invalidRecord(error)
         }
     }

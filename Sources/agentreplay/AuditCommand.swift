@@ -29,12 +29,16 @@ struct AuditCommand: ParsableCommand {
                  holds a glob that cannot match (the message names file, line, field)
             """)
 
-    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."),
-              completion: .file())
+    @Argument(
+        help: ArgumentHelp(
+            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
+        ),
+        completion: .file())
     var trace: String
 
-    @Option(name: .long, help: ArgumentHelp("A policy to check the session against (JSON; docs/audit.md).", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A policy to check the session against (JSON; docs/audit.md).", valueName: "file"),
+        completion: .file())
     var policy: String?
 
     @Flag(name: .long, help: "Print one versioned JSON document instead of the report.")

@@ -10,24 +10,31 @@ enum AuditDocument {
         var members: [(String, JSON)] = [
             ("schema", .string("agentreplay.audit")),
             ("version", .number(version)),
-            ("trace", .object([
-                ("id", .string(h.traceID)),
-                ("agent", .string(h.agentName)),
-                ("agent_version", RunDocument.string(h.agentVersion)),
-                ("format", .string(h.sourceFormat)),
-                ("file", RunDocument.string(h.sourceFile)),
-                ("repo_root", RunDocument.string(h.repoRoot)),
-            ])),
+            (
+                "trace",
+                .object([
+                    ("id", .string(h.traceID)),
+                    ("agent", .string(h.agentName)),
+                    ("agent_version", RunDocument.string(h.agentVersion)),
+                    ("format", .string(h.sourceFormat)),
+                    ("file", RunDocument.string(h.sourceFile)),
+                    ("repo_root", RunDocument.string(h.repoRoot)),
+                ])
+            ),
             ("summary", summary(audit)),
             ("calls", .array(audit.rows.map(row))),
             ("risks", .array(audit.risks.map(risk))),
         ]
         if let policy {
-            members.append(("policy", .object([
-                ("file", .string(policy.file)),
-                ("violated", .bool(audit.violatesPolicy)),
-                ("violations", .array(audit.violations.map(violation))),
-            ])))
+            members.append(
+                (
+                    "policy",
+                    .object([
+                        ("file", .string(policy.file)),
+                        ("violated", .bool(audit.violatesPolicy)),
+                        ("violations", .array(audit.violations.map(violation))),
+                    ])
+                ))
         } else {
             members.append(("policy", .null))
         }
@@ -53,8 +60,10 @@ enum AuditDocument {
     }
 
     static func location(_ l: Location) -> [(String, JSON)] {
-        [("index", .number(l.index)), ("span_id", .string(l.spanID.rawValue)), ("turn", .number(l.turn)),
-         ("line", l.line.map { .number($0) } ?? .null)]
+        [
+            ("index", .number(l.index)), ("span_id", .string(l.spanID.rawValue)), ("turn", .number(l.turn)),
+            ("line", l.line.map { .number($0) } ?? .null),
+        ]
     }
 
     static func strings(_ items: [String]) -> JSON { .array(items.map(JSON.string)) }
@@ -65,9 +74,14 @@ enum AuditDocument {
         request.append(("writes", .array(r.request.writes.map(path))))
         request.append(("command", RunDocument.string(r.request.command)))
         if r.request.command != nil {
-            request.append(("commands", .array(r.request.commands.map { c in
-                .object([("words", strings(c.words)), ("wrappers", strings(c.wrappers)), ("redirects", strings(c.redirects))])
-            })))
+            request.append(
+                (
+                    "commands",
+                    .array(
+                        r.request.commands.map { c in
+                            .object([("words", strings(c.words)), ("wrappers", strings(c.wrappers)), ("redirects", strings(c.redirects))])
+                        })
+                ))
             request.append(("command_parsed_exactly", .bool(r.request.commandExact)))
         }
         request.append(("domains", strings(r.request.domains)))
@@ -81,16 +95,20 @@ enum AuditDocument {
             ("hooks", strings(p.hooks)),
             ("basis", p.basis.map { .string($0.rawValue) } ?? .null),
         ])
-        return .object(location(r.location) + [
-            ("request", .object(request)),
-            ("policy", policy),
-            ("decision", .object([
-                ("value", .string(r.decision.rawValue)),
-                ("basis", .string(r.decisionBasis.rawValue)),
-                ("decided_by", RunDocument.string(r.decidedBy)),
-            ])),
-            ("outcome", .object([("value", .string(r.outcome.rawValue)), ("basis", .string(r.outcomeBasis.rawValue))])),
-        ])
+        return .object(
+            location(r.location) + [
+                ("request", .object(request)),
+                ("policy", policy),
+                (
+                    "decision",
+                    .object([
+                        ("value", .string(r.decision.rawValue)),
+                        ("basis", .string(r.decisionBasis.rawValue)),
+                        ("decided_by", RunDocument.string(r.decidedBy)),
+                    ])
+                ),
+                ("outcome", .object([("value", .string(r.outcome.rawValue)), ("basis", .string(r.outcomeBasis.rawValue))])),
+            ])
     }
 
     static func path(_ p: Request.FilePath) -> JSON {
@@ -98,15 +116,17 @@ enum AuditDocument {
     }
 
     static func risk(_ r: Risk) -> JSON {
-        .object([("class", .string(r.riskClass.rawValue))] + location(r.location) + [
-            ("tool", .string(r.tool)), ("what", .string(r.what)), ("domain", RunDocument.string(r.domain)), ("refused", .bool(r.refused)),
-        ])
+        .object(
+            [("class", .string(r.riskClass.rawValue))] + location(r.location) + [
+                ("tool", .string(r.tool)), ("what", .string(r.what)), ("domain", RunDocument.string(r.domain)), ("refused", .bool(r.refused)),
+            ])
     }
 
     static func violation(_ v: Violation) -> JSON {
-        .object([
-            ("rule", .string(v.member)), ("pattern", RunDocument.string(v.pattern)),
-            ("policy_line", v.policyLine.map { .number($0) } ?? .null),
-        ] + location(v.location) + [("tool", .string(v.tool)), ("what", .string(v.what)), ("refused", .bool(v.refused))])
+        .object(
+            [
+                ("rule", .string(v.member)), ("pattern", RunDocument.string(v.pattern)),
+                ("policy_line", v.policyLine.map { .number($0) } ?? .null),
+            ] + location(v.location) + [("tool", .string(v.tool)), ("what", .string(v.what)), ("refused", .bool(v.refused))])
     }
 }

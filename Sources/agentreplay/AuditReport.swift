@@ -66,7 +66,8 @@ enum AuditReport {
             if attempts > 0 { out += ", \(attempts) refused attempt\(attempts == 1 ? "" : "s")" }
             out += "\n"
             for v in audit.violations {
-                let rule = v.pattern.map { "\(v.member) \"\(clean($0))\"" + (v.policyLine.map { " (line \($0))" } ?? "") }
+                let rule =
+                    v.pattern.map { "\(v.member) \"\(clean($0))\"" + (v.policyLine.map { " (line \($0))" } ?? "") }
                     ?? "\(v.member): host not allowed"
                 var line = "  " + rule + ": " + where_(v.location) + "  " + clean(v.tool) + "  " + clean(v.what)
                 if v.refused { line += "  (refused: did not run)" }

@@ -46,9 +46,10 @@ struct BisectCommand: ParsableCommand {
 
     // `bisect replay LOGFILE` is spelled as arguments, not as a subcommand: ArgumentParser
     // does not look for a subcommand after a command's own optional positional argument.
-    @Argument(help: ArgumentHelp(
-        "A session log to replay and bisect (default: the last run in the repository); or `replay LOGFILE`.",
-        valueName: "trace"), completion: .file())
+    @Argument(
+        help: ArgumentHelp(
+            "A session log to replay and bisect (default: the last run in the repository); or `replay LOGFILE`.",
+            valueName: "trace"), completion: .file())
     var arguments: [String] = []
 
     var trace: String? { arguments.first }
@@ -57,7 +58,9 @@ struct BisectCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The test, run with /bin/sh -c in the worktree (required).", valueName: "cmd"))
     var test: String?
 
-    @Option(name: .customLong("repo"), help: ArgumentHelp("The repository (default: .; for `replay`, the one the log names).", valueName: "dir"), completion: .directory)
+    @Option(
+        name: .customLong("repo"), help: ArgumentHelp("The repository (default: .; for `replay`, the one the log names).", valueName: "dir"),
+        completion: .directory)
     var repoOption: String?
 
     var repo: String { repoOption ?? "." }
@@ -84,7 +87,9 @@ struct BisectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one versioned JSON document instead of the report.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Write every probe and verdict to FILE (NDJSON); `bisect replay FILE` replays it.", valueName: "file"), completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("Write every probe and verdict to FILE (NDJSON); `bisect replay FILE` replays it.", valueName: "file"),
+        completion: .file())
     var log: String?
 
     @OptionGroup var traceOptions: TraceOptions
@@ -180,8 +185,10 @@ enum BisectInput {
     /// (default: the last run), kept in `cache` once read.
     /// `note` is told when the repository's lock is waited for, or what was cleared after a
     /// command killed while holding it.
-    static func history(trace: String?, base: String?, head: ObjectID?, traceOptions: TraceOptions, repository: Repository,
-                        cache: String? = nil, note: (String) -> Void = { _ in }) throws -> History {
+    static func history(
+        trace: String?, base: String?, head: ObjectID?, traceOptions: TraceOptions, repository: Repository,
+        cache: String? = nil, note: (String) -> Void = { _ in }
+    ) throws -> History {
         do {
             if let trace {
                 let (loaded, run) = try traceOptions.replay(trace, onto: repository, base: base)
@@ -193,9 +200,11 @@ enum BisectInput {
                 try StoredRun.history(head: head, in: repository, cache: cache)
             }
         } catch let error as BisectError {
-            throw CLIFailure(message: error.description, hint: trace == nil
-                ? "replay a session first (`agentreplay run TRACE --repo DIR`), or name one: `agentreplay bisect TRACE --test CMD`"
-                : "check the trace with `agentreplay run TRACE --no-refs`")
+            throw CLIFailure(
+                message: error.description,
+                hint: trace == nil
+                    ? "replay a session first (`agentreplay run TRACE --repo DIR`), or name one: `agentreplay bisect TRACE --test CMD`"
+                    : "check the trace with `agentreplay run TRACE --no-refs`")
         }
     }
 

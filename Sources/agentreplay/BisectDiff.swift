@@ -21,7 +21,8 @@ enum BisectDiff {
             let before = try change.oldID.map { try repository.blob($0) } ?? []
             let after = try change.newID.map { try repository.blob($0) } ?? []
             if before.contains(0) || after.contains(0) {
-                out += "Binary files \(change.oldID == nil ? "/dev/null" : "a/" + path) and \(change.newID == nil ? "/dev/null" : "b/" + path) differ\n"
+                out +=
+                    "Binary files \(change.oldID == nil ? "/dev/null" : "a/" + path) and \(change.newID == nil ? "/dev/null" : "b/" + path) differ\n"
                 continue
             }
             if before == after { continue }

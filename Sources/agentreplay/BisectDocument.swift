@@ -57,9 +57,13 @@ enum BisectDocument {
             ("paths", .array(try s.paths(step).map(JSON.string))),
         ]
         if details {
-            m.append(("turn", c.turnID.map { turn in
-                .object([("span_id", .string(turn.rawValue)), ("text", s.history.responses[turn].map(JSON.string) ?? .null)])
-            } ?? .null))
+            m.append(
+                (
+                    "turn",
+                    c.turnID.map { turn in
+                        .object([("span_id", .string(turn.rawValue)), ("text", s.history.responses[turn].map(JSON.string) ?? .null)])
+                    } ?? .null
+                ))
             m.append(("tokens_up_to", RunDocument.usage(c.tokens)))
             m.append(("diff", .string(try s.diff(step))))
         }

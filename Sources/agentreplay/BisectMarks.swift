@@ -13,7 +13,9 @@ struct BisectMarks {
 
     static func read(_ path: String) throws -> BisectMarks {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure(message: "\(path): cannot read the bisect result (--bisect)", hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
+            throw CLIFailure(
+                message: "\(path): cannot read the bisect result (--bisect)",
+                hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
         }
         let bytes = Array(data)
         let firstLine = bytes.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? []
@@ -24,10 +26,14 @@ struct BisectMarks {
         do {
             document = try JSONParser.parse(bytes)
         } catch {
-            throw CLIFailure(message: "\(path): not a bisect log or `bisect --json` document: \(error)", hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
+            throw CLIFailure(
+                message: "\(path): not a bisect log or `bisect --json` document: \(error)",
+                hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
         }
         guard document["schema"]?.stringValue == "agentreplay.bisect" else {
-            throw CLIFailure(message: "\(path): schema: not a bisect log (\(BisectLog.schema)) or `bisect --json` document (agentreplay.bisect)", hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
+            throw CLIFailure(
+                message: "\(path): schema: not a bisect log (\(BisectLog.schema)) or `bisect --json` document (agentreplay.bisect)",
+                hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
         }
         return fromDocument(document, path: path)
     }
@@ -50,10 +56,18 @@ struct BisectMarks {
             if let id = span(step) { marks.append(Highlight(kind: .culprit, spanID: id, detail: "the first span whose edits make `\(test)` fail")) }
             summary = "Bisect of `\(test)`: the culprit is span \(span(step)?.rawValue ?? "?") (candidate \(step) of \(log.header.candidates.count))."
         case .ambiguous(let range)?:
-            for n in range { if let id = span(n) { marks.append(Highlight(kind: .candidate, spanID: id, detail: "one of the spans a bisect of `\(test)` could not tell apart")) } }
+            for n in range {
+                if let id = span(n) {
+                    marks.append(Highlight(kind: .candidate, spanID: id, detail: "one of the spans a bisect of `\(test)` could not tell apart"))
+                }
+            }
             summary = "Bisect of `\(test)`: the culprit is one of candidates \(range.lowerBound)–\(range.upperBound)."
         case .minimal(let set)?:
-            for n in set { if let id = span(n) { marks.append(Highlight(kind: .candidate, spanID: id, detail: "in the smallest set of spans that make `\(test)` fail")) } }
+            for n in set {
+                if let id = span(n) {
+                    marks.append(Highlight(kind: .candidate, spanID: id, detail: "in the smallest set of spans that make `\(test)` fail"))
+                }
+            }
             summary = "Bisect of `\(test)`: a minimal failing set of \(set.count) span\(set.count == 1 ? "" : "s")."
         case let outcome?:
             summary = "Bisect of `\(test)`: \(outcome.name), no culprit."
@@ -72,7 +86,9 @@ struct BisectMarks {
             summary += ", the culprit is span \(id)"
         }
         for c in (d["minimal"]?.arrayValue ?? []) + (d["range"]?.arrayValue ?? []) {
-            if let id = c["span_id"]?.stringValue { marks.append(Highlight(kind: .candidate, spanID: Span.ID(id), detail: "a candidate of the bisect of `\(test)`")) }
+            if let id = c["span_id"]?.stringValue {
+                marks.append(Highlight(kind: .candidate, spanID: Span.ID(id), detail: "a candidate of the bisect of `\(test)`"))
+            }
         }
         return BisectMarks(traceID: d["trace_id"]?.stringValue, highlights: marks, summary: summary + ".")
     }

@@ -23,11 +23,14 @@ enum BisectReplay {
             log = try LogReplay.read(Array(data), name: logFile)
             outcome = try LogReplay.replay(log)
         } catch let error as BisectError {
-            throw CLIFailure(message: error.description, hint: "a bisect log is the NDJSON file `agentreplay bisect --log FILE` wrote; docs/bisect.md describes it")
+            throw CLIFailure(
+                message: error.description, hint: "a bisect log is the NDJSON file `agentreplay bisect --log FILE` wrote; docs/bisect.md describes it"
+            )
         }
         let header = log.header
         guard let outcome else {
-            throw CLIFailure(message: "\(logFile): the log ends after \(log.probes.count) probes, before the search does (an interrupted bisect?)",
+            throw CLIFailure(
+                message: "\(logFile): the log ends after \(log.probes.count) probes, before the search does (an interrupted bisect?)",
                 hint: "run the bisect again with the same --log: an interrupted search cannot be replayed")
         }
         let repository = try Repository.open(repo ?? header.repo, objectsInMemory: true)
@@ -37,7 +40,8 @@ enum BisectReplay {
         let head = header.head.flatMap(ObjectID.init(hex:))
         let history = try BisectInput.history(trace: header.trace, base: header.base, head: head, traceOptions: traceOptions, repository: repository)
         guard history.baseTree.hex == header.baseTree, history.candidates.map(\.tree.hex) == header.candidates.map(\.tree) else {
-            throw CLIFailure(message: "\(logFile): the run found in the repository is not the one this log bisected (its trees differ)",
+            throw CLIFailure(
+                message: "\(logFile): the run found in the repository is not the one this log bisected (its trees differ)",
                 hint: "give the repository the log was written in with --repo, where the same run is stored")
         }
         let summary = BisectSummary(

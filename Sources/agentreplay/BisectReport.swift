@@ -31,10 +31,12 @@ enum BisectReport {
         out += "\n\(s.testRuns) test run\(s.testRuns == 1 ? "" : "s") in \(s.probes.count) probe\(s.probes.count == 1 ? "" : "s")\n"
         let flaky = s.probes.filter { $0.verdict == .flaky }
         if !flaky.isEmpty {
-            out += "flaky: " + flaky.map { p in
-                (p.step.map { s.describe(step: $0) } ?? "{\(p.combination?.map(String.init).joined(separator: ",") ?? "")}")
-                    + " (exit " + p.runs.map { String($0.status) }.joined(separator: ", ") + ")"
-            }.joined(separator: "; ") + ": not trusted, treated as untestable\n"
+            out +=
+                "flaky: "
+                + flaky.map { p in
+                    (p.step.map { s.describe(step: $0) } ?? "{\(p.combination?.map(String.init).joined(separator: ",") ?? "")}")
+                        + " (exit " + p.runs.map { String($0.status) }.joined(separator: ", ") + ")"
+                }.joined(separator: "; ") + ": not trusted, treated as untestable\n"
         }
         out += "\n"
         switch s.outcome {
@@ -52,8 +54,10 @@ enum BisectReport {
             out += "The culprit is one of steps \(range.lowerBound)–\(range.upperBound):\n"
             for step in range {
                 let c = s.candidate(step)
-                let verdict = step < range.upperBound ? " (state \(step): \(probeVerdict(s, step)?.rawValue ?? "untested"))" : " (first failing state)"
-                out += "  step \(step): span \(c.spanID), \(c.toolName ?? c.name) \(c.callID ?? "-")\(verdict) \((try? s.paths(step))?.joined(separator: ", ") ?? "")\n"
+                let verdict =
+                    step < range.upperBound ? " (state \(step): \(probeVerdict(s, step)?.rawValue ?? "untested"))" : " (first failing state)"
+                out +=
+                    "  step \(step): span \(c.spanID), \(c.toolName ?? c.name) \(c.callID ?? "-")\(verdict) \((try? s.paths(step))?.joined(separator: ", ") ?? "")\n"
             }
         case .nonMonotonic(let bad, let good):
             out += "Not monotonic: \(s.describe(step: bad)) fails, but the later \(s.describe(step: good)) passes"
@@ -87,7 +91,8 @@ enum BisectReport {
         out += "  tool call: \(c.toolName ?? "-") \(c.callID ?? "-")\n"
         if let commit = c.commit { out += "  commit:    \(commit.hex)\n" }
         let t = c.tokens
-        out += "  tokens up to it: \(t.inputTokens) in, \(t.outputTokens) out, \(t.cacheReadTokens) cache read, \(t.cacheCreationTokens) cache write\n"
+        out +=
+            "  tokens up to it: \(t.inputTokens) in, \(t.outputTokens) out, \(t.cacheReadTokens) cache read, \(t.cacheCreationTokens) cache write\n"
         if let turn = c.turnID {
             out += "  asked for by model turn \(turn):\n"
             let text = s.history.responses[turn] ?? "(no response text recorded)"

@@ -27,9 +27,13 @@ struct BlameCommand: ParsableCommand {
               2  bad input: an unreadable trace, or a FILE deleted, never created or not a file
             """)
 
-    static let listHint = "list the files after the run with `agentreplay run TRACE --repo DIR` then `git ls-tree -r --name-only refs/agentreplay/last`"
+    static let listHint =
+        "list the files after the run with `agentreplay run TRACE --repo DIR` then `git ls-tree -r --name-only refs/agentreplay/last`"
 
-    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."), completion: .file())
+    @Argument(
+        help: ArgumentHelp(
+            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
+        ), completion: .file())
     var trace: String
 
     @Argument(help: ArgumentHelp("The file to blame, as it is after the session.", valueName: "file"), completion: .file())
@@ -77,8 +81,9 @@ struct BlameCommand: ParsableCommand {
         let progress = console.progress("blame")
         // Replayed as `run` replays, storing nothing (and saying nothing of the base).
         let again = { [traceOptions, trace] in try traceOptions.open(trace) }
-        let run = try RunStore.replay(source, onto: repository, base: base, store: false, again: again,
-                                      observer: RunStore.Observer(spans: { progress.spans(of: $0) }, finished: { progress.clear() }))
+        let run = try RunStore.replay(
+            source, onto: repository, base: base, store: false, again: again,
+            observer: RunStore.Observer(spans: { progress.spans(of: $0) }, finished: { progress.clear() }))
         let final = try Self.finalBlob(path, of: run, in: repository)
         let blame: Blame
         do {
@@ -117,13 +122,17 @@ enum BlameDocument {
             ("path", .string(blame.path)),
             ("blob", .string(blame.blob.hex)),
             ("base_commit", blame.baseCommit.map { .string($0.hex) } ?? .null),
-            ("lines", .array(blame.lines.map { line in
-                .object([
-                    ("line", .number(line.number)),
-                    ("text", .string(line.text)),
-                    ("span", line.owner.map(owner) ?? .null),
-                ])
-            })),
+            (
+                "lines",
+                .array(
+                    blame.lines.map { line in
+                        .object([
+                            ("line", .number(line.number)),
+                            ("text", .string(line.text)),
+                            ("span", line.owner.map(owner) ?? .null),
+                        ])
+                    })
+            ),
         ])
     }
 

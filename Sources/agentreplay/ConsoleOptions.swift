@@ -4,13 +4,17 @@ import ArgumentParser
 /// it with `@OptionGroup var consoleOptions: ConsoleOptions`, then print through `consoleOptions.console`
 /// (reports, notes, progress), so the choices are made once and the same way everywhere.
 struct ConsoleOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "When to colour the output: auto (only on a terminal, and not when NO_COLOR is set), always, never.",
-        valueName: "when"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When to colour the output: auto (only on a terminal, and not when NO_COLOR is set), always, never.",
+            valueName: "when"))
     var color: ColorChoice = .auto
 
-    @Flag(name: [.customShort("q"), .long], help: ArgumentHelp(
-        "Print no report, notes or progress: errors only, and the exit status. Output asked for (--json, -o) is still written."))
+    @Flag(
+        name: [.customShort("q"), .long],
+        help: ArgumentHelp(
+            "Print no report, notes or progress: errors only, and the exit status. Output asked for (--json, -o) is still written."))
     var quiet = false
 
     /// Where this command's report, notes and progress go, coloured or not.

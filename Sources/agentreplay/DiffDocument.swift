@@ -16,7 +16,10 @@ enum DiffDocument {
             ("first_divergence", diff.firstDivergence.map { entry(diff.entries[$0], position: $0) } ?? .null),
             ("first_state_divergence", stateDivergence(diff)),
             ("final_trees_equal", .bool(diff.finalTreesEqual)),
-            ("differences", .array(diff.entries.enumerated().filter { $0.element.kind != .identical }.map { entry($0.element, position: $0.offset) })),
+            (
+                "differences",
+                .array(diff.entries.enumerated().filter { $0.element.kind != .identical }.map { entry($0.element, position: $0.offset) })
+            ),
             ("hunks", .object([("a", .array(hunks.0.map(hunk))), ("b", .array(hunks.1.map(hunk)))])),
         ])
     }
@@ -61,15 +64,19 @@ enum DiffDocument {
             ("path", .string(h.path)),
             ("old_start", .number(h.oldStart)), ("old_lines", .number(h.oldLines)),
             ("new_start", .number(h.newStart)), ("new_lines", .number(h.newLines)),
-            ("spans", .array(h.owners.map { o in
-                .object([
-                    ("span_id", .string(o.spanID.rawValue)),
-                    ("tool", o.tool.map(JSON.string) ?? .null),
-                    ("tool_call_id", o.callID.map(JSON.string) ?? .null),
-                    ("turn_span_id", o.turnID.map { .string($0.rawValue) } ?? .null),
-                    ("turn_tokens", RunDocument.usage(o.turnUsage)),
-                ])
-            })),
+            (
+                "spans",
+                .array(
+                    h.owners.map { o in
+                        .object([
+                            ("span_id", .string(o.spanID.rawValue)),
+                            ("tool", o.tool.map(JSON.string) ?? .null),
+                            ("tool_call_id", o.callID.map(JSON.string) ?? .null),
+                            ("turn_span_id", o.turnID.map { .string($0.rawValue) } ?? .null),
+                            ("turn_tokens", RunDocument.usage(o.turnUsage)),
+                        ])
+                    })
+            ),
         ])
     }
 }

@@ -4,14 +4,17 @@ import Trace
 
 /// The readable face of `agentreplay diff`.
 enum DiffReport {
-    static func text(_ diff: RunDiff, names: (String, String), runs: (Run, Run), hunks: ([EditHunk], [EditHunk]), palette: Palette = .plain) -> String {
+    static func text(_ diff: RunDiff, names: (String, String), runs: (Run, Run), hunks: ([EditHunk], [EditHunk]), palette: Palette = .plain) -> String
+    {
         var out = "A: \(names.0) (\(runs.0.summary.toolCalls) tool calls)\nB: \(names.1) (\(runs.1.summary.toolCalls) tool calls)\n\n"
         guard !diff.identical else {
             return out + "identical: the same calls with the same results, and the same final tree\n"
         }
         if let at = diff.firstDivergence {
             let e = diff.entries[at]
-            out += palette.paint("first divergence", .strong) + " (\(e.kind.rawValue)): A \(side(e.a ?? e.otherPosition)) | B \(side(e.b ?? e.otherPosition))\n"
+            out +=
+                palette.paint("first divergence", .strong)
+                + " (\(e.kind.rawValue)): A \(side(e.a ?? e.otherPosition)) | B \(side(e.b ?? e.otherPosition))\n"
         }
         if let at = diff.firstStateDivergence {
             if at < 0 {
@@ -29,7 +32,9 @@ enum DiffReport {
         out += "\n\(differences.count) difference\(differences.count == 1 ? "" : "s"):\n"
         let width = 16
         for e in differences {
-            out += "  " + palette.paint(RunReport.pad(e.kind.rawValue, width), role(e.kind)) + "  A " + RunReport.pad(side(e.a), 48) + " | B " + side(e.b) + "\n"
+            out +=
+                "  " + palette.paint(RunReport.pad(e.kind.rawValue, width), role(e.kind)) + "  A " + RunReport.pad(side(e.a), 48) + " | B "
+                + side(e.b) + "\n"
         }
         out += "\nfinal trees: \(diff.finalTreesEqual ? "equal" : "differ")\n"
         for (label, list) in [("A", hunks.0), ("B", hunks.1)] where !list.isEmpty {

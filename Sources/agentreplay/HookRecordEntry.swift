@@ -55,7 +55,9 @@ enum HookRecordEntry {
             _ = try HookRecorder.record(event, agent: agent, input: input)
         } catch {
             let call = input.toolUseID.map { " call \($0)" } ?? ""
-            log(agent: agent, event: event, session: input.sessionID + call + " cwd " + input.cwd, CLIFailure.describe(error) ?? String(describing: error))
+            log(
+                agent: agent, event: event, session: input.sessionID + call + " cwd " + input.cwd,
+                CLIFailure.describe(error) ?? String(describing: error))
         }
     }
 

@@ -28,13 +28,16 @@ struct HookTarget: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The agent.", valueName: HookAgent.allCases.map(\.rawValue).joined(separator: "|")))
     var agent: HookAgent = .claudeCode
 
-    @Option(name: .long, help: ArgumentHelp(
-        "user: the agent's own settings (~/.claude/settings.json, $CLAUDE_CONFIG_DIR; ~/.codex/hooks.json, $CODEX_HOME; ~/.gemini/settings.json); project: the repository's (.claude/settings.json, .codex/hooks.json, .gemini/settings.json); local: Claude Code's .claude/settings.local.json.",
-        valueName: HookAgent.Scope.allCases.map(\.rawValue).joined(separator: "|")))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "user: the agent's own settings (~/.claude/settings.json, $CLAUDE_CONFIG_DIR; ~/.codex/hooks.json, $CODEX_HOME; ~/.gemini/settings.json); project: the repository's (.claude/settings.json, .codex/hooks.json, .gemini/settings.json); local: Claude Code's .claude/settings.local.json.",
+            valueName: HookAgent.Scope.allCases.map(\.rawValue).joined(separator: "|")))
     var scope: HookAgent.Scope = .user
 
-    @Option(name: .long, help: ArgumentHelp("The repository whose project settings to change (default: the current directory's).", valueName: "dir"),
-            completion: .directory)
+    @Option(
+        name: .long, help: ArgumentHelp("The repository whose project settings to change (default: the current directory's).", valueName: "dir"),
+        completion: .directory)
     var repo: String = "."
 
     var places: HookInstaller.Places {
@@ -61,7 +64,9 @@ extension HooksCommand {
     }
 
     static func failure(_ error: SettingsFile.Failure) -> CLIFailure {
-        CLIFailure(message: Printable.line(error.description), hint: "fix or move the file, then try again; agentreplay never rewrites a file it cannot read")
+        CLIFailure(
+            message: Printable.line(error.description), hint: "fix or move the file, then try again; agentreplay never rewrites a file it cannot read"
+        )
     }
 }
 
@@ -82,8 +87,9 @@ struct HooksInstallCommand: ParsableCommand {
 
     @OptionGroup var target: HookTarget
 
-    @Option(name: .long, help: ArgumentHelp("The agentreplay the hooks run (default: this one's path).", valueName: "path"),
-            completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("The agentreplay the hooks run (default: this one's path).", valueName: "path"),
+        completion: .file())
     var executable: String?
 
     @OptionGroup var consoleOptions: ConsoleOptions
@@ -92,7 +98,8 @@ struct HooksInstallCommand: ParsableCommand {
         let console = consoleOptions.console
         let change: HookInstaller.Change
         do {
-            change = try HookInstaller.install(target.agent, scope: target.scope, executable: executable ?? HooksCommand.executablePath(), at: target.places)
+            change = try HookInstaller.install(
+                target.agent, scope: target.scope, executable: executable ?? HooksCommand.executablePath(), at: target.places)
         } catch {
             throw HooksCommand.failure(error)
         }
@@ -145,8 +152,9 @@ struct HooksStatusCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this agent.", valueName: HookAgent.allCases.map(\.rawValue).joined(separator: "|")))
     var agent: HookAgent?
 
-    @Option(name: .long, help: ArgumentHelp("The repository whose project settings to look at (default: the current directory's).", valueName: "dir"),
-            completion: .directory)
+    @Option(
+        name: .long, help: ArgumentHelp("The repository whose project settings to look at (default: the current directory's).", valueName: "dir"),
+        completion: .directory)
     var repo: String = "."
 
     @Flag(name: .long, help: "Print one versioned JSON document instead of the list.")
@@ -175,17 +183,21 @@ enum HooksDocument {
             ("schema", .string("agentreplay.hooks")),
             ("version", .number("1")),
             ("log", .string(log)),
-            ("files", .array(all.map { s in
-                .object([
-                    ("agent", .string(s.agent.rawValue)),
-                    ("scope", .string(s.scope.rawValue)),
-                    ("path", .string(s.path)),
-                    ("exists", .bool(s.exists)),
-                    ("installed", .array(s.events.map { .string($0) })),
-                    ("commands", .array(s.commands.map { .string($0) })),
-                    ("problem", s.problem.map { .string($0) } ?? .null),
-                ])
-            })),
+            (
+                "files",
+                .array(
+                    all.map { s in
+                        .object([
+                            ("agent", .string(s.agent.rawValue)),
+                            ("scope", .string(s.scope.rawValue)),
+                            ("path", .string(s.path)),
+                            ("exists", .bool(s.exists)),
+                            ("installed", .array(s.events.map { .string($0) })),
+                            ("commands", .array(s.commands.map { .string($0) })),
+                            ("problem", s.problem.map { .string($0) } ?? .null),
+                        ])
+                    })
+            ),
         ])
     }
 

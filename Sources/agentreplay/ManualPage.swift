@@ -92,7 +92,8 @@ enum ManualPage {
         }
         var text = escape(a["abstract"]?.stringValue ?? "")
         if let values = a["allValues"]?.arrayValue, !values.isEmpty, a["kind"]?.stringValue == "option",
-           !valueName.contains("|") {
+            !valueName.contains("|")
+        {
             text += " One of: " + values.compactMap(\.stringValue).map(escape).joined(separator: ", ") + "."
         }
         if let value = a["defaultValue"]?.stringValue { text += " (default: \\fB" + escape(value) + "\\fR)" }

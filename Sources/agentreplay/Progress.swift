@@ -44,7 +44,9 @@ final class Progress {
     func observer(_ console: Console) -> RunStore.Observer {
         RunStore.Observer(
             spans: { self.spans(of: $0) },
-            note: { self.clear(); console.note($0) },
+            note: {
+                self.clear(); console.note($0)
+            },
             phase: { self.show($0) },
             finished: { self.clear() })
     }

@@ -30,20 +30,26 @@ struct ReportCommand: ParsableCommand {
               2  bad input: an unreadable trace, price table, other session or bisect log
             """)
 
-    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."),
-              completion: .file())
+    @Argument(
+        help: ArgumentHelp(
+            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
+        ),
+        completion: .file())
     var trace: String
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the page; - for standard output.", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("Where to write the page; - for standard output.", valueName: "file"),
+        completion: .file())
     var output: String = "report.html"
 
-    @Option(name: .long, help: ArgumentHelp("Another session of the same task: mark where this one parts from it.", valueName: "trace"),
-            completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("Another session of the same task: mark where this one parts from it.", valueName: "trace"),
+        completion: .file())
     var diff: String?
 
-    @Option(name: .long, help: ArgumentHelp("A bisect log (`bisect --log`) or `bisect --json` output: mark its culprit.", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .long, help: ArgumentHelp("A bisect log (`bisect --log`) or `bisect --json` output: mark its culprit.", valueName: "file"),
+        completion: .file())
     var bisect: String?
 
     @OptionGroup var sessionOptions: SessionOptions
@@ -58,22 +64,25 @@ struct ReportCommand: ParsableCommand {
         var findings: [String] = []
         let bisectMarks = try bisect.map { try BisectMarks.read($0) }
         var audit: Audit?
-        let session = try sessionOptions.session(trace, traceOptions: traceOptions, needsRepository: diff != nil || bisect != nil) { trace, run, repository in
+        let session = try sessionOptions.session(trace, traceOptions: traceOptions, needsRepository: diff != nil || bisect != nil) {
+            trace, run, repository in
             audit = Audit(trace)
             var marks: [Highlight] = []
             if let other = diff {
                 let (otherTrace, otherRun) = try traceOptions.replay(other, onto: repository, base: sessionOptions.base)
                 let result = RunDiff.compare(a: (trace, run), b: (otherTrace, otherRun))
                 marks += Highlight.marks(of: result, otherName: other)
-                findings.append(result.identical
-                    ? "Compared with \(other): identical, call for call."
-                    : "Compared with \(other): \(result.differences.count) difference\(result.differences.count == 1 ? "" : "s")"
-                        + (result.finalTreesEqual ? "; the final files are the same." : "; the final files differ."))
+                findings.append(
+                    result.identical
+                        ? "Compared with \(other): identical, call for call."
+                        : "Compared with \(other): \(result.differences.count) difference\(result.differences.count == 1 ? "" : "s")"
+                            + (result.finalTreesEqual ? "; the final files are the same." : "; the final files differ."))
             }
             if let b = bisectMarks {
                 guard b.traceID == nil || b.traceID == run.header.traceID else {
-                    throw CLIFailure(message: "\(bisect!): the bisect is of trace \(b.traceID!), not of \(self.trace) (trace \(run.header.traceID))",
-                                     hint: "give report the session that was bisected, or leave --bisect out")
+                    throw CLIFailure(
+                        message: "\(bisect!): the bisect is of trace \(b.traceID!), not of \(self.trace) (trace \(run.header.traceID))",
+                        hint: "give report the session that was bisected, or leave --bisect out")
                 }
                 marks += b.highlights
                 findings.append(b.summary)

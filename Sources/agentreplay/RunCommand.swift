@@ -26,7 +26,10 @@ struct RunCommand: ParsableCommand {
             (not with --quiet).
             """)
 
-    @Argument(help: ArgumentHelp("The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."), completion: .file())
+    @Argument(
+        help: ArgumentHelp(
+            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
+        ), completion: .file())
     var trace: String
 
     @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
@@ -56,10 +59,11 @@ struct RunCommand: ParsableCommand {
         let run: Run
         do {
             let (traceOptions, trace, repo) = (self.traceOptions, self.trace, self.repo)
-            run = try RunStore.replay(source, onto: repository, base: base, store: !noRefs,
-                                      again: { try traceOptions.open(trace) },
-                                      reopen: { try Repository.open(repo, objectsInMemory: true) },
-                                      observer: progress.observer(console))
+            run = try RunStore.replay(
+                source, onto: repository, base: base, store: !noRefs,
+                again: { try traceOptions.open(trace) },
+                reopen: { try Repository.open(repo, objectsInMemory: true) },
+                observer: progress.observer(console))
         } catch let unwritable as RunStore.Unwritable {
             throw CLIFailure(message: "\(repo): \(unwritable)", hint: "replay without writing anything with --no-refs")
         }

@@ -13,37 +13,48 @@ enum RunDocument {
         return .object([
             ("schema", .string("agentreplay.run")),
             ("version", .number(version)),
-            ("trace", .object([
-                ("id", .string(run.header.traceID)),
-                ("agent", .string(run.header.agentName)),
-                ("agent_version", string(run.header.agentVersion)),
-                ("format", .string(run.header.sourceFormat)),
-                ("file", string(run.header.sourceFile)),
-            ])),
-            ("base", .object([("commit", id(run.baseCommit)), ("chosen_by", .string(run.baseChoice)), ("search", search(run.baseSearch)),
-                              ("tree", .string(run.baseTree.hex)), ("start_state", .array(run.startState.map(recovery)))])),
+            (
+                "trace",
+                .object([
+                    ("id", .string(run.header.traceID)),
+                    ("agent", .string(run.header.agentName)),
+                    ("agent_version", string(run.header.agentVersion)),
+                    ("format", .string(run.header.sourceFormat)),
+                    ("file", string(run.header.sourceFile)),
+                ])
+            ),
+            (
+                "base",
+                .object([
+                    ("commit", id(run.baseCommit)), ("chosen_by", .string(run.baseChoice)), ("search", search(run.baseSearch)),
+                    ("tree", .string(run.baseTree.hex)), ("start_state", .array(run.startState.map(recovery))),
+                ])
+            ),
             ("head", id(run.head)),
             ("final_tree", .string(run.finalTree.hex)),
             ("refs", .array(run.refs.map(JSON.string))),
             ("clean", .bool(run.clean)),
             ("outcome", .string(run.outcome.rawValue)),
             ("caveats", .array(run.caveats.map(JSON.string))),
-            ("summary", .object([
-                ("spans", .number(s.spans)),
-                ("tool_calls", .number(s.toolCalls)),
-                ("edits_applied", .number(s.editsApplied)),
-                ("failed_as_recorded", .number(s.failedAsRecorded)),
-                ("mismatch", .number(s.mismatch)),
-                ("not_replayable", .number(s.notReplayable)),
-                ("drift", .number(s.drift)),
-                ("unseen_effects_possible", .number(s.unseenEffects)),
-                ("unverified", .number(s.unverified)),
-                ("recovered", .number(s.recovered)),
-                ("start_state", .number(s.startState)),
-                ("files_changed", .number(s.filesChanged)),
-                ("commits", .number(s.commits)),
-                ("tokens", usage(s.usage)),
-            ])),
+            (
+                "summary",
+                .object([
+                    ("spans", .number(s.spans)),
+                    ("tool_calls", .number(s.toolCalls)),
+                    ("edits_applied", .number(s.editsApplied)),
+                    ("failed_as_recorded", .number(s.failedAsRecorded)),
+                    ("mismatch", .number(s.mismatch)),
+                    ("not_replayable", .number(s.notReplayable)),
+                    ("drift", .number(s.drift)),
+                    ("unseen_effects_possible", .number(s.unseenEffects)),
+                    ("unverified", .number(s.unverified)),
+                    ("recovered", .number(s.recovered)),
+                    ("start_state", .number(s.startState)),
+                    ("files_changed", .number(s.filesChanged)),
+                    ("commits", .number(s.commits)),
+                    ("tokens", usage(s.usage)),
+                ])
+            ),
             ("steps", .array(run.steps.map(step))),
         ])
     }
@@ -62,9 +73,14 @@ enum RunDocument {
         if !step.paths.isEmpty { m.append(("paths", .array(step.paths.map(JSON.string)))) }
         if let note = step.note { m.append(("note", .string(note))) }
         if !step.changes.isEmpty {
-            m.append(("changes", .array(step.changes.map { c in
-                .object([("path", .string(c.path)), ("before", id(c.before)), ("after", id(c.after))])
-            })))
+            m.append(
+                (
+                    "changes",
+                    .array(
+                        step.changes.map { c in
+                            .object([("path", .string(c.path)), ("before", id(c.before)), ("after", id(c.after))])
+                        })
+                ))
         }
         if let commit = step.commit { m.append(("commit", .string(commit.hex))) }
         if step.unseenEffects { m.append(("unseen_effects_possible", .bool(true))) }
@@ -99,8 +115,10 @@ enum RunDocument {
     }
 
     static func recovery(_ r: Recovery) -> JSON {
-        .object([("path", .string(r.path)), ("blob", id(r.blob)), ("observed_at", .number(r.observedAt)),
-                 ("observation", .string(r.kind.rawValue))])
+        .object([
+            ("path", .string(r.path)), ("blob", id(r.blob)), ("observed_at", .number(r.observedAt)),
+            ("observation", .string(r.kind.rawValue)),
+        ])
     }
 
     static func usage(_ u: Usage) -> JSON {

@@ -16,14 +16,16 @@ enum RunReport {
             let files = search.sights == 1 ? "1 file" : "\(search.sights) files"
             let commits = search.examined == 1 ? "1 commit" : "\(search.examined) commits"
             let on = search.tips.joined(separator: ", ")
-            out += search.agreed
+            out +=
+                search.agreed
                 ? "  chosen by agreement: its files agree with what the session first saw of \(files) (\(commits) examined from \(on))\n"
                 : "  no commit at or before the session's start agrees with what the session first saw of \(files) (\(commits) examined from \(on)): the session's start on HEAD's line\n"
         }
         out += "\n"
         // Steps are read in place (by index): a run holds a hundred thousand of them.
         let steps = run.steps
-        let stepOf = run.steps.contains { !$0.drift.isEmpty }
+        let stepOf =
+            run.steps.contains { !$0.drift.isEmpty }
             ? Dictionary(run.steps.map { ($0.spanID, $0.index) }, uniquingKeysWith: { a, _ in a }) : [:]
         let shown = steps.indices.filter { steps[$0].kind == .tool || steps[$0].verdict != .served || !steps[$0].drift.isEmpty }
         let width = shown.map { (steps[$0].toolName ?? steps[$0].name).count }.max() ?? 4
@@ -58,7 +60,9 @@ enum RunReport {
             if step.unseenEffects && step.note == nil { lines.append(contentsOf: "  (may change files replay cannot see)".utf8) }
             lines.append(0x0A)
             for r in step.recovered {
-                lines.append(contentsOf: ("        " + palette.paint("recovered:", .warning) + " " + r.path + " (inferred from #\(r.observedAt), what the log showed then)\n").utf8)
+                lines.append(
+                    contentsOf: ("        " + palette.paint("recovered:", .warning) + " " + r.path
+                        + " (inferred from #\(r.observedAt), what the log showed then)\n").utf8)
             }
             for d in step.drift {
                 lines.append(contentsOf: ("        " + palette.paint("drift:", .bad) + " " + describe(d, stepOf: stepOf) + "\n").utf8)
@@ -104,7 +108,8 @@ enum RunReport {
             var out = ""
             let open = run.steps.filter(\.unverified).map { "#\($0.index)" }
             if !open.isEmpty {
-                out += "unverified: \(open.count) \(open.count == 1 ? "call" : "calls") may have changed files replay cannot see, "
+                out +=
+                    "unverified: \(open.count) \(open.count == 1 ? "call" : "calls") may have changed files replay cannot see, "
                     + "and nothing later confirmed them (\(list(open)))\n"
             }
             for caveat in run.caveats { out += "unverified: " + caveat + "\n" }

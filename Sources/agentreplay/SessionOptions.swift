@@ -9,9 +9,11 @@ import Trace
 /// Options of the commands that look at one replayed session (`show`, `report`): where to
 /// replay it, and the price table.
 struct SessionOptions: ParsableArguments {
-    @Option(name: .customLong("repo"), help: ArgumentHelp(
-        "The repository to replay onto (nothing is written to it; default: the current directory's, else none).", valueName: "dir"),
-            completion: .directory)
+    @Option(
+        name: .customLong("repo"),
+        help: ArgumentHelp(
+            "The repository to replay onto (nothing is written to it; default: the current directory's, else none).", valueName: "dir"),
+        completion: .directory)
     var repoOption: String?
 
     var repo: String { repoOption ?? "." }
@@ -19,9 +21,12 @@ struct SessionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
     var base: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "A price table to use instead of the built-in one: agentreplay's format, or LiteLLM's model_prices_and_context_window.json (docs/cost.md).", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A price table to use instead of the built-in one: agentreplay's format, or LiteLLM's model_prices_and_context_window.json (docs/cost.md).",
+            valueName: "file"),
+        completion: .file())
     var prices: String?
 
     func priceTable() throws -> PriceTable { try Self.priceTable(prices) }
@@ -30,8 +35,9 @@ struct SessionOptions: ParsableArguments {
     static func priceTable(_ prices: String?) throws -> PriceTable {
         guard let prices else { return PriceTable.builtIn }
         guard let data = FileManager.default.contents(atPath: prices) else {
-            throw CLIFailure(message: "\(prices): cannot read the price table (--prices)",
-                             hint: "name a readable price file (its format: docs/cost.md), or leave --prices out for the built-in table")
+            throw CLIFailure(
+                message: "\(prices): cannot read the price table (--prices)",
+                hint: "name a readable price file (its format: docs/cost.md), or leave --prices out for the built-in table")
         }
         do {
             return try PriceTable.parse(Array(data), name: prices)
@@ -46,7 +52,10 @@ struct SessionOptions: ParsableArguments {
     /// With no `--repo` and the current directory in no repository, nothing is replayed
     /// (`Run.unreplayed`): the session as its log records it, edits unverified; unless
     /// `needsRepository` (a comparison that must replay), which makes that an error.
-    func session(_ path: String, traceOptions: TraceOptions, needsRepository: Bool = false, highlights: (Trace, Run, Repository) throws -> [Highlight] = { _, _, _ in [] }) throws -> Session {
+    func session(
+        _ path: String, traceOptions: TraceOptions, needsRepository: Bool = false,
+        highlights: (Trace, Run, Repository) throws -> [Highlight] = { _, _, _ in [] }
+    ) throws -> Session {
         let prices = try priceTable()
         let repository: Repository
         do {

@@ -32,8 +32,9 @@ struct SessionsCommand: ParsableCommand {
               2  bad input: an unreadable price table
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The repository whose sessions to list (default: the current directory's).", valueName: "dir"),
-            completion: .directory)
+    @Option(
+        name: .long, help: ArgumentHelp("The repository whose sessions to list (default: the current directory's).", valueName: "dir"),
+        completion: .directory)
     var repo: String = "."
 
     @Flag(name: .long, help: "List the sessions of every directory, not only this repository's.")
@@ -42,8 +43,12 @@ struct SessionsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one versioned JSON document instead of the list.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("A price table to use instead of the built-in one: agentreplay's format, or LiteLLM's model_prices_and_context_window.json (docs/cost.md).", valueName: "file"),
-            completion: .file())
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A price table to use instead of the built-in one: agentreplay's format, or LiteLLM's model_prices_and_context_window.json (docs/cost.md).",
+            valueName: "file"),
+        completion: .file())
     var prices: String?
 
     @OptionGroup var consoleOptions: ConsoleOptions

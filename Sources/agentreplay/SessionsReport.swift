@@ -12,7 +12,9 @@ enum SessionsReport {
             return repository.map { "no agent sessions recorded in \($0)\n" } ?? "no agent sessions found\n"
         }
         let ids = SessionName.shortIDs(sessions)
-        var rows: [[String]] = [["id", "agent", "start (UTC)", "took", "turns", "tools", "files", "cost", repository == nil ? "directory" : "", "first prompt"]]
+        var rows: [[String]] = [
+            ["id", "agent", "start (UTC)", "took", "turns", "tools", "files", "cost", repository == nil ? "directory" : "", "first prompt"]
+        ]
         var errors: [Int: String] = [:]
         for (i, s) in sessions.enumerated() {
             let agent = Printable.line(s.agent + (s.agentVersion.map { " " + $0 } ?? ""))
@@ -24,11 +26,15 @@ enum SessionsReport {
             let start = s.start.map { String(TimeText.dateTime($0).prefix(16)) } ?? "—"
             let took = s.durationMilliseconds.map { TimeText.duration(milliseconds: $0) } ?? "—"
             let (cost, complete) = s.cost(prices: prices)
-            let costText = s.models.isEmpty && s.unnamedTokens == 0 ? "—"
+            let costText =
+                s.models.isEmpty && s.unnamedTokens == 0
+                ? "—"
                 : complete ? cost.description : cost == .zero ? "?" : cost.description + "+?"
             let prompt = s.firstPrompt.map { "“" + Printable.line(SessionSummary.oneLine($0, promptWidth)) + "”" } ?? ""
-            rows.append([ids[i], agent, start, took, String(s.modelTurns), String(s.toolCalls), String(s.filesChanged), costText,
-                         repository == nil ? Printable.line(s.cwd ?? "?") : "", prompt])
+            rows.append([
+                ids[i], agent, start, took, String(s.modelTurns), String(s.toolCalls), String(s.filesChanged), costText,
+                repository == nil ? Printable.line(s.cwd ?? "?") : "", prompt,
+            ])
         }
         var widths = [Int](repeating: 0, count: rows[0].count)
         for (r, row) in rows.enumerated() where errors[r] == nil {

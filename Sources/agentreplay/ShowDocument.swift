@@ -15,52 +15,74 @@ enum ShowDocument {
         return .object([
             ("schema", .string("agentreplay.show")),
             ("version", .number(version)),
-            ("trace", .object([
-                ("id", .string(run.header.traceID)),
-                ("agent", .string(run.header.agentName)),
-                ("agent_version", RunDocument.string(run.header.agentVersion)),
-                ("format", .string(run.header.sourceFormat)),
-                ("file", RunDocument.string(run.header.sourceFile)),
-            ])),
+            (
+                "trace",
+                .object([
+                    ("id", .string(run.header.traceID)),
+                    ("agent", .string(run.header.agentName)),
+                    ("agent_version", RunDocument.string(run.header.agentVersion)),
+                    ("format", .string(run.header.sourceFormat)),
+                    ("file", RunDocument.string(run.header.sourceFile)),
+                ])
+            ),
             ("base", .object([("commit", RunDocument.id(run.baseCommit)), ("tree", .string(run.baseTree.hex))])),
             ("final_tree", .string(run.finalTree.hex)),
             ("clean", .bool(run.clean)),
-            ("prices", .object([("source", .string(session.prices.source)), ("as_of", RunDocument.string(session.prices.asOf)),
-                                ("origin", RunDocument.string(session.prices.origin))])),
-            ("summary", .object([
-                ("model_turns", .number(session.modelTurns.count)),
-                ("tool_calls", .number(s.toolCalls)),
-                ("failed_calls", .number(spend.failedCalls)),
-                ("edits_applied", .number(s.editsApplied)),
-                ("files_changed", .number(s.filesChanged)),
-                ("drift", .number(s.drift)),
-                ("not_replayable", .number(s.notReplayable)),
-                ("tokens", RunDocument.usage(spend.usage)),
-                ("cost_usd", usd(spend.cost)),
-                ("cost_complete", .bool(spend.complete)),
-            ])),
+            (
+                "prices",
+                .object([
+                    ("source", .string(session.prices.source)), ("as_of", RunDocument.string(session.prices.asOf)),
+                    ("origin", RunDocument.string(session.prices.origin)),
+                ])
+            ),
+            (
+                "summary",
+                .object([
+                    ("model_turns", .number(session.modelTurns.count)),
+                    ("tool_calls", .number(s.toolCalls)),
+                    ("failed_calls", .number(spend.failedCalls)),
+                    ("edits_applied", .number(s.editsApplied)),
+                    ("files_changed", .number(s.filesChanged)),
+                    ("drift", .number(s.drift)),
+                    ("not_replayable", .number(s.notReplayable)),
+                    ("tokens", RunDocument.usage(spend.usage)),
+                    ("cost_usd", usd(spend.cost)),
+                    ("cost_complete", .bool(spend.complete)),
+                ])
+            ),
             ("turns", .array(session.turns.map { turn($0, session) })),
             ("files", .array(session.files.map(file))),
             ("hunks", .array(session.hunks.map(hunk))),
-            ("spend", .object([
-                ("models", .array(spend.models.map(model))),
-                ("kept", bucket(spend.kept)),
-                ("reverted", bucket(spend.reverted)),
-                ("failed", bucket(spend.failed)),
-                ("other", bucket(spend.other)),
-                ("no_trace", bucket(spend.noTrace)),
-                ("main_thread", bucket(session.breakdown.mainThread)),
-                ("subagents", .array(session.breakdown.subagents.map { a in
-                    .object([
-                        ("index", .number(a.step)), ("span_id", .string(a.spanID.rawValue)),
-                        ("agent_id", RunDocument.string(a.agentID)), ("started_by_tool_call_id", RunDocument.string(a.taskCallID)),
-                        ("spend", bucket(a.spend)),
-                    ])
-                })),
-                ("tools", .array(session.breakdown.tools.map { t in
-                    .object([("tool", .string(t.name)), ("calls", .number(t.calls)), ("spend", bucket(t.spend))])
-                })),
-            ])),
+            (
+                "spend",
+                .object([
+                    ("models", .array(spend.models.map(model))),
+                    ("kept", bucket(spend.kept)),
+                    ("reverted", bucket(spend.reverted)),
+                    ("failed", bucket(spend.failed)),
+                    ("other", bucket(spend.other)),
+                    ("no_trace", bucket(spend.noTrace)),
+                    ("main_thread", bucket(session.breakdown.mainThread)),
+                    (
+                        "subagents",
+                        .array(
+                            session.breakdown.subagents.map { a in
+                                .object([
+                                    ("index", .number(a.step)), ("span_id", .string(a.spanID.rawValue)),
+                                    ("agent_id", RunDocument.string(a.agentID)), ("started_by_tool_call_id", RunDocument.string(a.taskCallID)),
+                                    ("spend", bucket(a.spend)),
+                                ])
+                            })
+                    ),
+                    (
+                        "tools",
+                        .array(
+                            session.breakdown.tools.map { t in
+                                .object([("tool", .string(t.name)), ("calls", .number(t.calls)), ("spend", bucket(t.spend))])
+                            })
+                    ),
+                ])
+            ),
             ("highlights", .array(session.highlights.map(highlight))),
         ])
     }
@@ -97,13 +119,18 @@ enum ShowDocument {
         if !a.paths.isEmpty { m.append(("paths", .array(a.paths.map(JSON.string)))) }
         if let n = a.linesRead { m.append(("lines_read", .number(n))) }
         if !a.changes.isEmpty {
-            m.append(("changes", .array(a.changes.map { c in
-                .object([
-                    ("path", .string(c.path)),
-                    ("before", RunDocument.id(c.before)), ("after", RunDocument.id(c.after)),
-                    ("added", .number(c.diff.added)), ("removed", .number(c.diff.removed)),
-                ])
-            })))
+            m.append(
+                (
+                    "changes",
+                    .array(
+                        a.changes.map { c in
+                            .object([
+                                ("path", .string(c.path)),
+                                ("before", RunDocument.id(c.before)), ("after", RunDocument.id(c.after)),
+                                ("added", .number(c.diff.added)), ("removed", .number(c.diff.removed)),
+                            ])
+                        })
+                ))
         }
         if let shell = a.shell { m.append(("command", command(shell))) }
         if let text = a.text { m.append(("text", .string(text))) }
@@ -170,8 +197,10 @@ enum ShowDocument {
         var m: [(String, JSON)] = [("input", d(p.input)), ("output", d(p.output)), ("cache_read", d(p.cacheRead)), ("cache_write", d(p.cacheWrite))]
         if p.cacheWrite1h != p.cacheWrite { m.append(("cache_write_1h", d(p.cacheWrite1h))) }
         if let t = p.longContext {
-            var tier: [(String, JSON)] = [("above", .number(t.above)), ("input", d(t.input)), ("output", d(t.output)),
-                                          ("cache_read", d(t.cacheRead)), ("cache_write", d(t.cacheWrite))]
+            var tier: [(String, JSON)] = [
+                ("above", .number(t.above)), ("input", d(t.input)), ("output", d(t.output)),
+                ("cache_read", d(t.cacheRead)), ("cache_write", d(t.cacheWrite)),
+            ]
             if t.cacheWrite1h != t.cacheWrite { tier.append(("cache_write_1h", d(t.cacheWrite1h))) }
             m.append(("long_context", .object(tier)))
         }

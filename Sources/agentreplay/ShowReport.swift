@@ -6,7 +6,8 @@ import Trace
 /// their cost, and the spend.
 enum ShowReport {
     /// What `show` and `report` say when there was no repository to replay onto.
-    static let notReplayed = "not replayed (no repository: run in one, or give --repo): edits are listed as the log records them, "
+    static let notReplayed =
+        "not replayed (no repository: run in one, or give --repo): edits are listed as the log records them, "
         + "not applied or verified against files, and the final diff is not shown;"
 
     static func text(_ session: Session, traceName: String, palette p: Palette = .plain) -> String {
@@ -24,7 +25,8 @@ enum ShowReport {
         if run.replayed {
             let base = run.baseCommit.map { String($0.hex.prefix(12)) } ?? "an empty tree"
             out += "replayed onto \(base) in memory: \(plural(s.filesChanged, "file")) changed, \(plural(s.editsApplied, "edit")) applied, "
-            out += "\(s.drift) drift, \(s.notReplayable) not replayable, \(session.spend.failedCalls) failed call\(session.spend.failedCalls == 1 ? "" : "s")\n"
+            out +=
+                "\(s.drift) drift, \(s.notReplayable) not replayable, \(session.spend.failedCalls) failed call\(session.spend.failedCalls == 1 ? "" : "s")\n"
         } else {
             out += p.paint(notReplayed, .warning) + " \(session.spend.failedCalls) failed call\(session.spend.failedCalls == 1 ? "" : "s")\n"
         }
@@ -42,7 +44,9 @@ enum ShowReport {
                 line += "  " + usage(turn.usage)
                 if turn.reasoning > 0 { line += " (\(TimeText.count(turn.reasoning)) of them reasoning)" }
                 line += "  " + cost(turn.cost, model: turn.model)
-                if turn.outcome == .reverted || turn.outcome == .failed { line += "  " + p.paint("(\(turn.outcome.rawValue): left no trace)", .warning) }
+                if turn.outcome == .reverted || turn.outcome == .failed {
+                    line += "  " + p.paint("(\(turn.outcome.rawValue): left no trace)", .warning)
+                }
                 out += line + "\n"
                 if let text = turn.text { out += "  “\(text)”\n" }
             }
@@ -86,7 +90,9 @@ enum ShowReport {
             line += m.cost.map(\.description) ?? "cost unknown: the price table has no price for \(m.model) (--prices FILE adds one)"
             out += line + "\n"
         }
-        out += "  total: " + usage(spend.usage) + ", " + (spend.complete ? spend.cost.description : spend.cost == .zero ? "cost unknown" : "\(spend.cost) known, the rest unknown") + "\n"
+        out +=
+            "  total: " + usage(spend.usage) + ", "
+            + (spend.complete ? spend.cost.description : spend.cost == .zero ? "cost unknown" : "\(spend.cost) known, the rest unknown") + "\n"
         let none = spend.noTrace
         out += "  left no trace in the final diff: \(none.turns) turn\(none.turns == 1 ? "" : "s") (\(spend.reverted.turns) reverted, "
         out += "\(spend.failed.turns) failed), " + usage(none.usage) + ", " + bucketCost(none) + "\n"
@@ -144,14 +150,19 @@ enum ShowReport {
             case .failed?: line += " → failed"
             case .unknown?, nil: break
             }
-            if !a.changes.isEmpty { line += "  changed " + a.changes.map { "\($0.path) +\($0.diff.added) −\($0.diff.removed)" }.joined(separator: ", ") }
+            if !a.changes.isEmpty {
+                line += "  changed " + a.changes.map { "\($0.path) +\($0.diff.added) −\($0.diff.removed)" }.joined(separator: ", ")
+            }
         case .tool, .event:
             line += a.tool ?? a.name
             if !a.paths.isEmpty { line += " " + a.paths.joined(separator: ", ") }
         }
         if a.verdict != .served && a.verdict != .applied { line += "  " + p.paint("[\(a.verdict.rawValue)]", a.verdict.isFailure ? .bad : .warning) }
-        if a.failed, let text = a.text, a.kind != .prompt { line += "  — " + text }
-        else if a.verdict.isFailure, let note = a.note { line += "  — " + note }
+        if a.failed, let text = a.text, a.kind != .prompt {
+            line += "  — " + text
+        } else if a.verdict.isFailure, let note = a.note {
+            line += "  — " + note
+        }
         var out = line + "\n"
         for d in a.drift { out += "           " + p.paint("drift:", .bad) + " " + RunReport.describe(d, stepOf: [:]) + "\n" }
         for mark in session.highlights(on: a.spanID) { out += "           " + p.paint("\(mark.kind.rawValue):", .warning) + " \(mark.detail)\n" }
@@ -168,7 +179,9 @@ enum ShowReport {
     }
 
     static func bucketCost(_ b: Spend.Bucket) -> String {
-        b.unknownTurns == 0 ? b.cost.description : b.cost == .zero ? "cost unknown" : "\(b.cost) known, \(b.unknownTurns) turn\(b.unknownTurns == 1 ? "" : "s") of unknown cost"
+        b.unknownTurns == 0
+            ? b.cost.description
+            : b.cost == .zero ? "cost unknown" : "\(b.cost) known, \(b.unknownTurns) turn\(b.unknownTurns == 1 ? "" : "s") of unknown cost"
     }
 
     static func oneLine(_ s: String, _ limit: Int) -> String {

@@ -6,14 +6,18 @@ import Trace
 
 /// Options shared by every command that reads a session log.
 struct TraceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The log's format, when detection is not wanted.",
-        valueName: SourceFormat.allCases.map(\.rawValue).joined(separator: "|")))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The log's format, when detection is not wanted.",
+            valueName: SourceFormat.allCases.map(\.rawValue).joined(separator: "|")))
     var from: SourceFormat?
 
-    @Option(name: .customLong("recorded-root"), help: ArgumentHelp(
-        "The absolute directory the agent worked in, when it is not the log's first working directory.",
-        valueName: "path"), completion: .directory)
+    @Option(
+        name: .customLong("recorded-root"),
+        help: ArgumentHelp(
+            "The absolute directory the agent worked in, when it is not the log's first working directory.",
+            valueName: "path"), completion: .directory)
     var recordedRoot: String?
 
     func load(_ path: String) throws -> Trace {

@@ -29,7 +29,8 @@ do {
         // A usage error: ArgumentParser's message, the usage, and a pointer to --help.
         FileHandle.standardError.write(Data(TerminalText.render(AgentReplay.fullMessage(for: error) + "\n").utf8))
     } else {
-        Terminal.error(String(describing: error), hint: "this error has no better message yet: please report it, with the command line", palette: stderrPalette)
+        Terminal.error(
+            String(describing: error), hint: "this error has no better message yet: please report it, with the command line", palette: stderrPalette)
     }
     exit((error as? CLIFailure)?.status ?? 2)
 }

@@ -60,10 +60,12 @@ struct BlameFixture {
     /// same content in one span).
     @discardableResult
     mutating func move(_ from: String, _ to: String, content: String) -> Span.ID {
-        call("shell", [("command", .string("mv \(from) \(to)"))], effects: [
-            Effect(path: root + "/" + from, operation: .delete),
-            Effect(path: root + "/" + to, operation: .write, content: content),
-        ])
+        call(
+            "shell", [("command", .string("mv \(from) \(to)"))],
+            effects: [
+                Effect(path: root + "/" + from, operation: .delete),
+                Effect(path: root + "/" + to, operation: .write, content: content),
+            ])
     }
 
     @discardableResult
@@ -75,11 +77,12 @@ struct BlameFixture {
         let id = nextID()
         let turn = spans.last { $0.kind == .llm }?.id
         let n = next - 1
-        spans.append(Span(
-            id: id, parentID: turn, kind: .tool, name: tool,
-            startTime: Timestamp(rfc3339: "2026-03-14T10:00:\(String(format: "%02d", n % 60))Z"), status: .ok,
-            attributes: Attributes([(GenAI.toolName, .string(tool)), (GenAI.toolCallID, .string("call_\(n)"))]),
-            input: .object(input), output: .string("ok"), effects: effects))
+        spans.append(
+            Span(
+                id: id, parentID: turn, kind: .tool, name: tool,
+                startTime: Timestamp(rfc3339: "2026-03-14T10:00:\(String(format: "%02d", n % 60))Z"), status: .ok,
+                attributes: Attributes([(GenAI.toolName, .string(tool)), (GenAI.toolCallID, .string("call_\(n)"))]),
+                input: .object(input), output: .string("ok"), effects: effects))
         return id
     }
 
@@ -155,8 +158,12 @@ struct BlameFixture {
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSDebugDescriptionErrorKey:
-                "git \(arguments.joined(separator: " ")): \(String(decoding: err, as: UTF8.self))"])
+            throw CocoaError(
+                .executableLoad,
+                userInfo: [
+                    NSDebugDescriptionErrorKey:
+                        "git \(arguments.joined(separator: " ")): \(String(decoding: err, as: UTF8.self))"
+                ])
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -119,12 +119,14 @@ final class BlameTests: XCTestCase {
         f.turn()
         let e1 = f.edit("a.txt", "beta", "BETA")
         // One span moves a.txt with one line changed, and replaces unrelated.txt by a new file.
-        let mv = f.call("shell", [("command", .string("mv a.txt b.txt && sed … && mv unrelated.txt c.txt …"))], effects: [
-            Effect(path: f.root + "/a.txt", operation: .delete),
-            Effect(path: f.root + "/b.txt", operation: .write, content: "alpha\nBETA\ngamma\nDELTA\nepsilon\n"),
-            Effect(path: f.root + "/unrelated.txt", operation: .delete),
-            Effect(path: f.root + "/c.txt", operation: .write, content: "p\nq\ny\n"),
-        ])
+        let mv = f.call(
+            "shell", [("command", .string("mv a.txt b.txt && sed … && mv unrelated.txt c.txt …"))],
+            effects: [
+                Effect(path: f.root + "/a.txt", operation: .delete),
+                Effect(path: f.root + "/b.txt", operation: .write, content: "alpha\nBETA\ngamma\nDELTA\nepsilon\n"),
+                Effect(path: f.root + "/unrelated.txt", operation: .delete),
+                Effect(path: f.root + "/c.txt", operation: .write, content: "p\nq\ny\n"),
+            ])
         let run = try f.replay()
         let b = try f.blame(run, "b.txt")
         XCTAssertEqual(b.spans, [nil, e1, nil, mv, nil])
@@ -142,9 +144,13 @@ final class BlameTests: XCTestCase {
         let rm = f.delete("a.txt")
         let run = try f.replay()
         XCTAssertThrowsError(try f.blame(run, "a.txt")) { error in
-            XCTAssertEqual(error as? Blame.Failure, .deleted(path: "a.txt", by: Blame.Owner(
-                step: 2, spanID: rm, spanName: "shell", toolName: "shell", callID: "call_3",
-                turnID: run.steps[0].spanID, commit: run.steps[2].commit), movedTo: nil))
+            XCTAssertEqual(
+                error as? Blame.Failure,
+                .deleted(
+                    path: "a.txt",
+                    by: Blame.Owner(
+                        step: 2, spanID: rm, spanName: "shell", toolName: "shell", callID: "call_3",
+                        turnID: run.steps[0].spanID, commit: run.steps[2].commit), movedTo: nil))
             XCTAssertEqual("\(error)", "a.txt does not exist after the run: it was deleted by span \(rm) (tool call call_3) and not written again")
         }
         XCTAssertThrowsError(try f.blame(run, "nowhere.txt")) { error in

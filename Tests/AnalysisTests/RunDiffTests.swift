@@ -26,20 +26,24 @@ final class RunDiffTests: XCTestCase {
 
     func testEachDifferenceClass() throws {
         let f = try RunFixture(self, files: files)
-        let a = f.trace("a", [
-            f.edit(1, "a.txt", "one", "ONE"),            // identical
-            f.edit(2, "a.txt", "two", "2"),              // different input (same tool, same file)
-            f.bash(3, "make test", output: "1 failed"),  // different output
-            f.edit(4, "b.txt", "beta", "BETA"),          // different effect (b.txt differs before)
-            f.write(5, "c.txt", "only a\n"),             // only in a
-        ])
-        let b = f.trace("b", [
-            f.edit(1, "a.txt", "one", "ONE"),
-            f.edit(2, "a.txt", "two", "deux"),
-            f.bash(3, "make test", output: "all passed"),
-            f.edit(4, "b.txt", "beta", "BETA"),
-            f.bash(6, "ls", output: "a.txt b.txt"),      // only in b
-        ])
+        let a = f.trace(
+            "a",
+            [
+                f.edit(1, "a.txt", "one", "ONE"),  // identical
+                f.edit(2, "a.txt", "two", "2"),  // different input (same tool, same file)
+                f.bash(3, "make test", output: "1 failed"),  // different output
+                f.edit(4, "b.txt", "beta", "BETA"),  // different effect (b.txt differs before)
+                f.write(5, "c.txt", "only a\n"),  // only in a
+            ])
+        let b = f.trace(
+            "b",
+            [
+                f.edit(1, "a.txt", "one", "ONE"),
+                f.edit(2, "a.txt", "two", "deux"),
+                f.bash(3, "make test", output: "all passed"),
+                f.edit(4, "b.txt", "beta", "BETA"),
+                f.bash(6, "ls", output: "a.txt b.txt"),  // only in b
+            ])
         // Make b.txt differ before call 4 in run A only: an extra edit earlier in A.
         var aSpans = a.spans
         aSpans.insert(f.edit(7, "b.txt", "alpha", "ALPHA"), at: 3)
@@ -75,9 +79,14 @@ final class RunDiffTests: XCTestCase {
         let spans = [f.edit(1, "a.txt", "one", "ONE")]
         let left = try f.replay(f.trace("a", spans))
         // Replay the same trace onto another base in the same repository.
-        let otherBase = Base(commit: nil, tree: try f.repository.treeFromScratch([
-            ("a.txt", try f.repository.writeBlob(Array("one\ntwo\nthree\n".utf8)), .blob)]))
-        let right = (f.trace("b", spans), try Replayer(repository: f.repository).replay(header: f.trace("b", spans).header, spans: spans, base: otherBase))
+        let otherBase = Base(
+            commit: nil,
+            tree: try f.repository.treeFromScratch([
+                ("a.txt", try f.repository.writeBlob(Array("one\ntwo\nthree\n".utf8)), .blob)
+            ]))
+        let right = (
+            f.trace("b", spans), try Replayer(repository: f.repository).replay(header: f.trace("b", spans).header, spans: spans, base: otherBase)
+        )
         let diff = RunDiff.compare(a: left, b: right)
         XCTAssertEqual(diff.firstStateDivergence, -1)
         XCTAssertNil(diff.firstDivergence, "the calls themselves are the same")
@@ -89,10 +98,12 @@ extension JSON {
     /// Prefixes every string that names a path relative to the root (test helper).
     func replacingRoot(_ root: String) -> JSON {
         switch self {
-        case .object(let o): return .object(o.map { k, v in
-            if k == "file_path", case .string(let s) = v { return (k, .string(root + s)) }
-            return (k, v)
-        })
+        case .object(let o):
+            return .object(
+                o.map { k, v in
+                    if k == "file_path", case .string(let s) = v { return (k, .string(root + s)) }
+                    return (k, v)
+                })
         default: return self
         }
     }

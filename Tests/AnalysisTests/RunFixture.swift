@@ -33,12 +33,14 @@ struct RunFixture {
     }
 
     static func turn(_ n: Int, input: Int64, output: Int64) -> Span {
-        Span(id: Span.ID(String(format: "%016x", n)), kind: .llm, name: "chat", status: .ok,
-             attributes: Attributes([(GenAI.inputTokens, .number(input)), (GenAI.outputTokens, .number(output))]))
+        Span(
+            id: Span.ID(String(format: "%016x", n)), kind: .llm, name: "chat", status: .ok,
+            attributes: Attributes([(GenAI.inputTokens, .number(input)), (GenAI.outputTokens, .number(output))]))
     }
 
     func edit(_ n: Int, _ path: String, _ old: String, _ new: String, turn: Int? = nil) -> Span {
-        RunFixture.call(n, "Edit", [("file_path", .string(root + "/" + path)), ("old_string", .string(old)), ("new_string", .string(new))], turn: turn)
+        RunFixture.call(
+            n, "Edit", [("file_path", .string(root + "/" + path)), ("old_string", .string(old)), ("new_string", .string(new))], turn: turn)
     }
 
     func write(_ n: Int, _ path: String, _ content: String, turn: Int? = nil) -> Span {

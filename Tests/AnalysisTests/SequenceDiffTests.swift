@@ -77,7 +77,8 @@ final class RemovedLinesTests: XCTestCase {
             let new = lines.map { $0 + "\n" }.joined()
             let diff = SequenceDiff.diff(EditHunks.lines(Array(old.utf8)), EditHunks.lines(Array(new.utf8)))
             let deletes = diff.contains { if case .delete = $0 { return true } else { return false } }
-            XCTAssertEqual(EditHunks.removesLines(from: Array(old.utf8), to: Array(new.utf8)), deletes, "\(old.debugDescription) → \(new.debugDescription)")
+            XCTAssertEqual(
+                EditHunks.removesLines(from: Array(old.utf8), to: Array(new.utf8)), deletes, "\(old.debugDescription) → \(new.debugDescription)")
         }
     }
 }

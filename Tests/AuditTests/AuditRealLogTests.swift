@@ -14,9 +14,11 @@ final class AuditRealLogTests: XCTestCase {
         let audit = Audit(trace)
         XCTAssertEqual(audit.rows.map(\.request.tool), ["Read", "Edit", "Bash", "Grep", "Read", "Edit"])
         XCTAssertEqual(Set(audit.rows.map(\.policy.mode)), ["default"])
-        XCTAssertEqual(audit.rows.map(\.decision), [
-            .allowedByPolicy, .allowed, .allowed, .allowedByPolicy, .allowedByPolicy, .deniedByUser,
-        ])
+        XCTAssertEqual(
+            audit.rows.map(\.decision),
+            [
+                .allowedByPolicy, .allowed, .allowed, .allowedByPolicy, .allowedByPolicy, .deniedByUser,
+            ])
         let refused = try XCTUnwrap(audit.rows.last)
         XCTAssertEqual(refused.decisionBasis, .recorded)
         XCTAssertEqual(refused.decidedBy, "user")

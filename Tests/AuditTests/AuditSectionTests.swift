@@ -12,9 +12,11 @@ final class AuditSectionTests: XCTestCase {
         let html = AuditSection.html(Audit(trace))
         XCTAssertTrue(html.hasPrefix("<h2>Permissions and risks</h2>\n"))
         XCTAssertTrue(html.contains("Policy in force: default (recorded). Decisions: 3 allowed by policy, "), html)
-        XCTAssertTrue(html.contains(
-            "<tr><td>denied by the user (user)</td><td><a href=\"#span-64b566851911edb2\">#14</a></td><td>7</td><td>34</td><td>Edit</td><td>redact/redact_test.go</td></tr>"),
-                      html)
+        XCTAssertTrue(
+            html.contains(
+                "<tr><td>denied by the user (user)</td><td><a href=\"#span-64b566851911edb2\">#14</a></td><td>7</td><td>34</td><td>Edit</td><td>redact/redact_test.go</td></tr>"
+            ),
+            html)
     }
 
     func testLogTextIsEscaped() throws {

@@ -87,10 +87,12 @@ final class CommandClassTests: XCTestCase {
         let aws = "AK" + "IA" + String(repeating: "Q7", count: 8)
         let text = "ok\nexport GH_TOKEN=\(github)\nkey \(aws) here\n-----BEGIN OPENSSH PRIVATE KEY-----\nsk-not-long-enough"
         let found = Secrets.tokens(in: text)
-        XCTAssertEqual(found, [
-            Secrets.Token(kind: "a GitHub token", line: 2), Secrets.Token(kind: "an AWS access key id", line: 3),
-            Secrets.Token(kind: "a private key", line: 4),
-        ])
+        XCTAssertEqual(
+            found,
+            [
+                Secrets.Token(kind: "a GitHub token", line: 2), Secrets.Token(kind: "an AWS access key id", line: 3),
+                Secrets.Token(kind: "a private key", line: 4),
+            ])
     }
 }
 
@@ -98,9 +100,11 @@ extension CommandClassTests {
     func testACredentialInACommandLineIsRedactedAndReported() throws {
         let token = "gh" + "p_" + String(repeating: "Z9y8", count: 9)
         // As an importer hands it: with the canonical shell-call attributes.
-        let span = ShellCalls.canonical(Span(id: Span.ID("s"), kind: .tool, name: "Bash", status: .ok,
-                        attributes: Attributes([(GenAI.toolName, .string("Bash")), (GenAI.toolCallID, .string("c"))]),
-                        input: .object([("command", .string("GH_TOKEN=\(token) gh pr create"))]), output: .string("ok")))
+        let span = ShellCalls.canonical(
+            Span(
+                id: Span.ID("s"), kind: .tool, name: "Bash", status: .ok,
+                attributes: Attributes([(GenAI.toolName, .string("Bash")), (GenAI.toolCallID, .string("c"))]),
+                input: .object([("command", .string("GH_TOKEN=\(token) gh pr create"))]), output: .string("ok")))
         let audit = Audit(Trace(header: Trace.Header(traceID: "t", agentName: "claude-code"), spans: [span]))
         let request = audit.rows[0].request
         XCTAssertEqual(request.command, "GH_TOKEN=[redacted] gh pr create")

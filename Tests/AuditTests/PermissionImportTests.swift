@@ -18,15 +18,22 @@ final class PermissionImportTests: XCTestCase {
 
     static func claude(_ n: Int, _ type: String, _ rest: String, mode: String? = nil) -> String {
         let m = mode.map { #","permissionMode":"\#($0)""# } ?? ""
-        return #"{"type":"\#(type)","uuid":"u\#(n)","parentUuid":\#(n == 1 ? "null" : "\"u\(n - 1)\""),"sessionId":"s1","version":"2.1.90","cwd":"/home/dev/project","timestamp":"2026-01-01T00:00:0\#(n)Z"\#(m),\#(rest)}"#
+        return
+            #"{"type":"\#(type)","uuid":"u\#(n)","parentUuid":\#(n == 1 ? "null" : "\"u\(n - 1)\""),"sessionId":"s1","version":"2.1.90","cwd":"/home/dev/project","timestamp":"2026-01-01T00:00:0\#(n)Z"\#(m),\#(rest)}"#
     }
 
     static func call(_ n: Int, id: String, tool: String, input: String) -> String {
-        claude(n, "assistant", #""message":{"id":"m\#(n)","model":"claude-sonnet-4-5","role":"assistant","content":[{"type":"tool_use","id":"\#(id)","name":"\#(tool)","input":\#(input)}]}"#)
+        claude(
+            n, "assistant",
+            #""message":{"id":"m\#(n)","model":"claude-sonnet-4-5","role":"assistant","content":[{"type":"tool_use","id":"\#(id)","name":"\#(tool)","input":\#(input)}]}"#
+        )
     }
 
     static func result(_ n: Int, id: String, text: String, error: Bool, mode: String? = nil) -> String {
-        claude(n, "user", #""message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"\#(id)","content":"\#(text)","is_error":\#(error)}]}"#, mode: mode)
+        claude(
+            n, "user",
+            #""message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"\#(id)","content":"\#(text)","is_error":\#(error)}]}"#,
+            mode: mode)
     }
 
     func testClaudeCodeModeHooksAndRefusals() throws {
@@ -58,15 +65,23 @@ final class PermissionImportTests: XCTestCase {
     }
 
     func testCodexPolicySandboxApprovalAndRejection() throws {
-        let trace = try load([
-            Self.codex(1, "session_meta", #"{"id":"019e0000-0000-7000-8000-000000000001","cli_version":"0.140.0","cwd":"/work/repo"}"#),
-            Self.codex(2, "turn_context", #"{"cwd":"/work/repo","approval_policy":"on-request","sandbox_policy":{"type":"workspace-write","writable_roots":["/work/repo","/tmp"],"network_access":false},"model":"gpt-5"}"#),
-            Self.codex(3, "response_item", #"{"type":"function_call","name":"exec_command","call_id":"c1","arguments":"{\"cmd\":\"npm install\",\"sandbox_permissions\":\"require_escalated\"}"}"#),
-            Self.codex(4, "event_msg", #"{"type":"exec_approval_request","call_id":"c1","command":["npm","install"]}"#),
-            Self.codex(5, "response_item", #"{"type":"function_call_output","call_id":"c1","output":"Process exited with code 0"}"#),
-            Self.codex(6, "response_item", #"{"type":"function_call","name":"exec_command","call_id":"c2","arguments":"{\"cmd\":\"git push\"}"}"#),
-            Self.codex(7, "response_item", #"{"type":"function_call_output","call_id":"c2","output":"exec command rejected by user"}"#),
-        ], name: "rollout.jsonl")
+        let trace = try load(
+            [
+                Self.codex(1, "session_meta", #"{"id":"019e0000-0000-7000-8000-000000000001","cli_version":"0.140.0","cwd":"/work/repo"}"#),
+                Self.codex(
+                    2, "turn_context",
+                    #"{"cwd":"/work/repo","approval_policy":"on-request","sandbox_policy":{"type":"workspace-write","writable_roots":["/work/repo","/tmp"],"network_access":false},"model":"gpt-5"}"#
+                ),
+                Self.codex(
+                    3, "response_item",
+                    #"{"type":"function_call","name":"exec_command","call_id":"c1","arguments":"{\"cmd\":\"npm install\",\"sandbox_permissions\":\"require_escalated\"}"}"#
+                ),
+                Self.codex(4, "event_msg", #"{"type":"exec_approval_request","call_id":"c1","command":["npm","install"]}"#),
+                Self.codex(5, "response_item", #"{"type":"function_call_output","call_id":"c1","output":"Process exited with code 0"}"#),
+                Self.codex(
+                    6, "response_item", #"{"type":"function_call","name":"exec_command","call_id":"c2","arguments":"{\"cmd\":\"git push\"}"}"#),
+                Self.codex(7, "response_item", #"{"type":"function_call_output","call_id":"c2","output":"exec command rejected by user"}"#),
+            ], name: "rollout.jsonl")
         let tools = trace.spans.filter { $0.kind == .tool }
         XCTAssertEqual(tools.count, 2)
         for t in tools {
@@ -98,12 +113,15 @@ extension PermissionImportTests {
     /// any shell call.
     func testCodexCodeModeScriptCommandsAreAudited() throws {
         let script = #"const r = await tools.exec_command({cmd: \"git push --force origin main\"});\ntext(r);"#
-        let trace = try load([
-            Self.codex(1, "session_meta", #"{"id":"019e0000-0000-7000-8000-000000000002","cli_version":"0.142.0","cwd":"/work/repo"}"#),
-            Self.codex(2, "turn_context", #"{"cwd":"/work/repo","approval_policy":"never","sandbox_policy":{"type":"danger-full-access"},"model":"gpt-5"}"#),
-            Self.codex(3, "response_item", #"{"type":"custom_tool_call","name":"exec","call_id":"c1","input":"\#(script)"}"#),
-            Self.codex(4, "response_item", #"{"type":"custom_tool_call_output","call_id":"c1","output":"ok"}"#),
-        ], name: "rollout.jsonl")
+        let trace = try load(
+            [
+                Self.codex(1, "session_meta", #"{"id":"019e0000-0000-7000-8000-000000000002","cli_version":"0.142.0","cwd":"/work/repo"}"#),
+                Self.codex(
+                    2, "turn_context",
+                    #"{"cwd":"/work/repo","approval_policy":"never","sandbox_policy":{"type":"danger-full-access"},"model":"gpt-5"}"#),
+                Self.codex(3, "response_item", #"{"type":"custom_tool_call","name":"exec","call_id":"c1","input":"\#(script)"}"#),
+                Self.codex(4, "response_item", #"{"type":"custom_tool_call_output","call_id":"c1","output":"ok"}"#),
+            ], name: "rollout.jsonl")
         let audit = Audit(trace)
         XCTAssertEqual(audit.rows.count, 1)
         XCTAssertEqual(audit.rows[0].request.command, "git push --force origin main")

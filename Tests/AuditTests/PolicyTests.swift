@@ -77,22 +77,29 @@ final class PolicyTests: XCTestCase {
     }
 
     func testCheckNamesSpanTurnAndLine() throws {
-        let policy = try load("""
+        let policy = try load(
+            """
             {"deny_write": ["README.md", "/etc/**"], "deny_command": ["git push*"], "allow_domain": ["github.com"]}
             """)
         // Tool spans as an importer hands them: shell calls in their canonical form.
         func tool(_ id: String, _ name: String, _ input: JSON, line: Int) -> Span {
-            ShellCalls.canonical(Span(id: Span.ID(id), parentID: Span.ID("t1"), kind: .tool, name: name, status: .ok,
-                 attributes: Attributes([(GenAI.toolName, .string(name)), (GenAI.toolCallID, .string(id)), (GenAI.sourceLine, .number(Int64(line)))]),
-                 input: input, output: .string("")))
+            ShellCalls.canonical(
+                Span(
+                    id: Span.ID(id), parentID: Span.ID("t1"), kind: .tool, name: name, status: .ok,
+                    attributes: Attributes([
+                        (GenAI.toolName, .string(name)), (GenAI.toolCallID, .string(id)), (GenAI.sourceLine, .number(Int64(line))),
+                    ]),
+                    input: input, output: .string("")))
         }
-        let trace = Trace(header: Trace.Header(traceID: "t", agentName: "claude-code", repoRoot: "/r"), spans: [
-            Span(id: Span.ID("t1"), kind: .llm, name: "chat"),
-            tool("a", "Edit", .object([("file_path", .string("/r/README.md"))]), line: 5),
-            tool("b", "Bash", .object([("command", .string("echo x > /etc/hosts && git push origin main"))]), line: 7),
-            tool("c", "Bash", .object([("command", .string("curl -s https://example.com/a"))]), line: 9),
-            tool("d", "Edit", .object([("file_path", .string("/r/docs/README.md"))]), line: 11),
-        ])
+        let trace = Trace(
+            header: Trace.Header(traceID: "t", agentName: "claude-code", repoRoot: "/r"),
+            spans: [
+                Span(id: Span.ID("t1"), kind: .llm, name: "chat"),
+                tool("a", "Edit", .object([("file_path", .string("/r/README.md"))]), line: 5),
+                tool("b", "Bash", .object([("command", .string("echo x > /etc/hosts && git push origin main"))]), line: 7),
+                tool("c", "Bash", .object([("command", .string("curl -s https://example.com/a"))]), line: 9),
+                tool("d", "Edit", .object([("file_path", .string("/r/docs/README.md"))]), line: 11),
+            ])
         let audit = Audit(trace, policy: policy)
         XCTAssertEqual(audit.violations.map(\.member), ["deny_write", "deny_write", "deny_command", "allow_domain"])
         XCTAssertEqual(audit.violations.map(\.location.line), [5, 7, 7, 9])

@@ -29,16 +29,18 @@ final class BisectCommandTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("  tool call: Write call_9\n"), text.stdout)
         XCTAssertTrue(text.stdout.contains("  asked for by model turn 0000000000000009:\n    Turn 9: I will change the file.\n"), text.stdout)
         XCTAssertTrue(text.stdout.contains("tokens up to it: 900 in, 90 out"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("""
-            diff --git a/app.txt b/app.txt
-            --- a/app.txt
-            +++ b/app.txt
-            @@ -1 +1,2 @@
-            -version 8
-            +version 9
-            +BUG
+        XCTAssertTrue(
+            text.stdout.contains(
+                """
+                diff --git a/app.txt b/app.txt
+                --- a/app.txt
+                +++ b/app.txt
+                @@ -1 +1,2 @@
+                -version 8
+                +version 9
+                +BUG
 
-            """), text.stdout)
+                """), text.stdout)
         let json = try cli("bisect", "--test", test, "--json")
         XCTAssertEqual(json.status, 0)
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
@@ -96,7 +98,9 @@ final class BisectCommandTests: XCTestCase {
 
     /// A test that hangs on its first run, after saying so, with a sleeping child.
     func hangingOnce(_ fixture: BisectFixture) throws -> String {
-        try fixture.script("hang-once", """
+        try fixture.script(
+            "hang-once",
+            """
             if [ ! -e "\(fixture.scratch)/started" ]; then
               sleep 300 &
               echo $! > "\(fixture.scratch)/child"

@@ -10,9 +10,10 @@ final class SessionTests: XCTestCase {
     /// Sixteen edits of `app.txt`, the one at `culprit` writing BUG (and every later one
     /// keeping it).
     func sixteen(_ fixture: BisectFixture, culprit: Int) -> Trace {
-        fixture.trace((1...16).map { n in
-            .write("app.txt", "version \(n)\n" + (n >= culprit ? "BUG\n" : ""))
-        })
+        fixture.trace(
+            (1...16).map { n in
+                .write("app.txt", "version \(n)\n" + (n >= culprit ? "BUG\n" : ""))
+            })
     }
 
     func testCulpritAtTheFirstAMiddleAndTheLastSpan() throws {
@@ -58,12 +59,13 @@ final class SessionTests: XCTestCase {
     func testSkipsAroundTheCulpritGiveTheRange() throws {
         let fixture = try BisectFixture(self, files: ["app.txt": "v0\n"])
         // States 5 to 7 do not build (SKIP); BUG arrives with span 6.
-        let trace = fixture.trace((1...10).map { n in
-            var text = "v\(n)\n"
-            if (5...7).contains(n) { text += "SKIP\n" }
-            if n >= 6 { text += "BUG\n" }
-            return .write("app.txt", text)
-        })
+        let trace = fixture.trace(
+            (1...10).map { n in
+                var text = "v\(n)\n"
+                if (5...7).contains(n) { text += "SKIP\n" }
+                if n >= 6 { text += "BUG\n" }
+                return .write("app.txt", text)
+            })
         let (history, repository) = try fixture.history(trace)
         let result = try fixture.session(history, repository, command: try fixture.bugTest()).run()
         XCTAssertEqual(result.outcome, .ambiguous(5...8))
@@ -106,7 +108,9 @@ final class SessionTests: XCTestCase {
         let trace = fixture.trace((1...8).map { n in .write("app.txt", "v\(n)\n" + (n >= 6 ? "BUG\n" : "") + (n == 4 ? "FLAKY\n" : "")) })
         let (history, repository) = try fixture.history(trace)
         // FLAKY fails every other run (a counter outside the worktree).
-        let command = try fixture.script("flaky-test", """
+        let command = try fixture.script(
+            "flaky-test",
+            """
             if grep -qs FLAKY app.txt; then
               n=$(cat "\(fixture.scratch)/count" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "\(fixture.scratch)/count"
               [ $((n % 2)) -eq 0 ] && exit 1
@@ -128,7 +132,9 @@ final class SessionTests: XCTestCase {
             let fixture = try BisectFixture(self, files: ["app.txt": "v0\n"])
             let trace = fixture.trace((1...8).map { n in .write("app.txt", "v\(n)\n" + (n == 5 ? "HANG\n" : "") + (n >= 6 ? "BUG\n" : "")) })
             let (history, repository) = try fixture.history(trace)
-            let command = try fixture.script("hanging-test", """
+            let command = try fixture.script(
+                "hanging-test",
+                """
                 if grep -qs HANG app.txt; then
                   sleep 300 &
                   echo $! > "\(fixture.scratch)/child"
@@ -156,7 +162,9 @@ final class SessionTests: XCTestCase {
     func testBackgroundChildrenOfAFinishedTestAreKilled() throws {
         let fixture = try BisectFixture(self, files: ["app.txt": "v0\n"])
         let (history, repository) = try fixture.history(fixture.trace([.write("app.txt", "BUG\n")]))
-        let command = try fixture.script("leaky-test", """
+        let command = try fixture.script(
+            "leaky-test",
+            """
             sleep 300 &
             echo $! >> "\(fixture.scratch)/children"
             grep -qs BUG app.txt && exit 1
@@ -193,7 +201,9 @@ final class SessionTests: XCTestCase {
             .write("b.txt", "BAR\n"), .write("f.txt", "4\n"),
         ])
         let (history, repository) = try fixture.history(trace)
-        let command = try fixture.script("pair-test", """
+        let command = try fixture.script(
+            "pair-test",
+            """
             echo "${AGENTREPLAY_STEPS-unset}" >> "\(fixture.scratch)/combinations"
             if grep -qs FOO a.txt && grep -qs BAR b.txt; then exit 1; fi
             exit 0
@@ -215,7 +225,9 @@ final class SessionTests: XCTestCase {
     func testEnvironmentNamesTheState() throws {
         let fixture = try BisectFixture(self, files: ["app.txt": "v0\n"])
         let (history, repository) = try fixture.history(fixture.trace([.write("app.txt", "v1\n"), .write("app.txt", "BUG\n")]))
-        let command = try fixture.script("env-test", """
+        let command = try fixture.script(
+            "env-test",
+            """
             echo "$AGENTREPLAY_STEP ${AGENTREPLAY_SPAN_ID:--} ${AGENTREPLAY_TOOL_CALL_ID:--} ${AGENTREPLAY_COMMIT:--} $(pwd)" >> "\(fixture.scratch)/env"
             grep -qs BUG app.txt && exit 1
             exit 0
@@ -240,7 +252,9 @@ final class SessionTests: XCTestCase {
         let fixture = try BisectFixture(self, files: ["app.txt": "v0\n"])
         let (history, repository) = try fixture.history(sixteen(fixture, culprit: 11))
         // A "build" that is slow the first time only: it leaves .build/cache behind.
-        let command = try fixture.script("cached-build", """
+        let command = try fixture.script(
+            "cached-build",
+            """
             if [ -e .build/cache ]; then echo warm >> "\(fixture.scratch)/builds"; else echo cold >> "\(fixture.scratch)/builds"; fi
             mkdir -p .build && touch .build/cache
             grep -qs BUG app.txt && exit 1
@@ -320,8 +334,9 @@ final class SessionTests: XCTestCase {
     }
 
     func header(_ history: History, mode: String = "bisect") -> BisectLog.Header {
-        BisectLog.Header(mode: mode, trace: nil, repo: ".", base: nil, head: nil, from: nil, recordedRoot: nil,
-                         test: "t", jobs: 1, retries: 0, timeout: nil, timeoutVerdict: "skip", history: history)
+        BisectLog.Header(
+            mode: mode, trace: nil, repo: ".", base: nil, head: nil, from: nil, recordedRoot: nil,
+            test: "t", jobs: 1, retries: 0, timeout: nil, timeoutVerdict: "skip", history: history)
     }
 
     /// Waits up to ten seconds for `pid` to be gone (SIGKILL is delivered asynchronously).
@@ -338,7 +353,8 @@ final class SessionTests: XCTestCase {
     static func running(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
+            let close = stat.lastIndex(of: ")")
+        else { return true }
         return !stat[stat.index(after: close)...].hasPrefix(" Z")
     }
 }

@@ -10,8 +10,10 @@ import XCTest
 final class SwiftPackageEndToEndTests: XCTestCase {
     func testBisectsASwiftPackageWithSwiftTest() throws {
         try TestGate.slow("builds a SwiftPM package for every probe")
-        let fixture = try BisectFixture(self, files: [
-            "Package.swift": """
+        let fixture = try BisectFixture(
+            self,
+            files: [
+                "Package.swift": """
                 // swift-tools-version:5.9
                 import PackageDescription
 
@@ -24,8 +26,8 @@ final class SwiftPackageEndToEndTests: XCTestCase {
                 )
 
                 """,
-            "Sources/Calc/Calc.swift": "public func add(_ a: Int, _ b: Int) -> Int {\n    a + b\n}\n",
-            "Tests/CalcTests/CalcTests.swift": """
+                "Sources/Calc/Calc.swift": "public func add(_ a: Int, _ b: Int) -> Int {\n    a + b\n}\n",
+                "Tests/CalcTests/CalcTests.swift": """
                 import Calc
                 import XCTest
 
@@ -36,7 +38,7 @@ final class SwiftPackageEndToEndTests: XCTestCase {
                 }
 
                 """,
-        ])
+            ])
         let source = "Sources/Calc/Calc.swift"
         let trace = fixture.trace([
             .edit(source, "public func add", "/// The sum of two numbers.\npublic func add"),

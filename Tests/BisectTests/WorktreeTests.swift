@@ -8,9 +8,10 @@ import XCTest
 /// wipe what it finds.
 final class WorktreeTests: XCTestCase {
     func trees(_ fixture: BisectFixture) throws -> (Repository, ObjectID, ObjectID) {
-        let (history, repository) = try fixture.history(fixture.trace([
-            .write("src/a.txt", "a2\n"), .write("new/deep/gone.txt", "x\n"), .write("src/b.txt", "b2\n"),
-        ]))
+        let (history, repository) = try fixture.history(
+            fixture.trace([
+                .write("src/a.txt", "a2\n"), .write("new/deep/gone.txt", "x\n"), .write("src/b.txt", "b2\n"),
+            ]))
         // State 1 and the end: a.txt changed, new/deep/gone.txt added, b.txt changed.
         return (repository, history.tree(1), history.tree(3))
     }

@@ -20,9 +20,10 @@ final class AuditCommandTests: XCTestCase {
         XCTAssertEqual(lines[1], "policy in force: default (recorded)")
         XCTAssertEqual(lines[2], "decisions: 3 allowed by policy, 2 allowed (by a rule or the user: the log does not say), 1 denied by the user")
         XCTAssertTrue(lines.contains("  #14 turn 7 line 34 span 64b566851911edb2  Edit  writes redact/redact_test.go"), r.stdoutText)
-        XCTAssertTrue(lines.contains(
-            "      policy: default (recorded) · decision: denied by the user (decided by user, recorded) · outcome: refused (recorded)"),
-                      r.stdoutText)
+        XCTAssertTrue(
+            lines.contains(
+                "      policy: default (recorded) · decision: denied by the user (decided by user, recorded) · outcome: refused (recorded)"),
+            r.stdoutText)
         XCTAssertTrue(r.stdoutText.hasSuffix("risks\n  none found\n"), r.stdoutText)
     }
 
@@ -30,13 +31,15 @@ final class AuditCommandTests: XCTestCase {
         let folder = try write(#"{"deny_write": ["redact/**"], "deny_command": ["mise run*"]}"#, "policy.json")
         let r = try CLI.run(["audit", Self.excerpt, "--policy", "policy.json"], in: folder)
         XCTAssertEqual(r.status, 1, "\(r)")
-        XCTAssertTrue(r.stdoutText.hasSuffix("""
-            policy policy.json: 2 violations, 1 refused attempt
-              deny_write "redact/**" (line 1): #4 turn 2 line 11 span b9bf2a4e0b211202  Edit  redact/redact_test.go
-              deny_command "mise run*" (line 1): #8 turn 4 line 20 span 1d4ff7c6ed26a544  Bash  mise run test -- ./redact/...
-              deny_write "redact/**" (line 1): #14 turn 7 line 34 span 64b566851911edb2  Edit  redact/redact_test.go  (refused: did not run)
+        XCTAssertTrue(
+            r.stdoutText.hasSuffix(
+                """
+                policy policy.json: 2 violations, 1 refused attempt
+                  deny_write "redact/**" (line 1): #4 turn 2 line 11 span b9bf2a4e0b211202  Edit  redact/redact_test.go
+                  deny_command "mise run*" (line 1): #8 turn 4 line 20 span 1d4ff7c6ed26a544  Bash  mise run test -- ./redact/...
+                  deny_write "redact/**" (line 1): #14 turn 7 line 34 span 64b566851911edb2  Edit  redact/redact_test.go  (refused: did not run)
 
-            """), r.stdoutText)
+                """), r.stdoutText)
         // Only the refused call matches: nothing that ran broke the policy.
         let refusedOnly = try write(#"{"deny_command": ["npm *"], "deny_write": ["README.md"]}"#, "policy.json")
         XCTAssertEqual(try CLI.run(["audit", Self.excerpt, "--policy", "policy.json", "-q"], in: refusedOnly).status, 0)
@@ -47,7 +50,9 @@ final class AuditCommandTests: XCTestCase {
         let r = try CLI.run(["audit", Self.excerpt, "--policy", "policy.json"], in: folder)
         XCTAssertEqual(r.status, 2, "\(r)")
         XCTAssertEqual(r.stdoutText, "")
-        XCTAssertEqual(r.stderrText, """
+        XCTAssertEqual(
+            r.stderrText,
+            """
             agentreplay: error: policy.json:3: field 'deny_write[0]': "docs/" cannot match: a path never ends in '/' (for everything below a folder write docs/**)
             hint: docs/audit.md describes the policy format; docs/audit-policy.json is an example
 

@@ -30,8 +30,9 @@ final class CompletionTests: XCTestCase {
             _agentreplay agentreplay "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
             printf '%s\\n' "${COMPREPLY[@]}"
             """
-        let r = try Subprocess.run("/bin/bash", ["--norc", "--noprofile", "-c", driver], in: folder,
-                                   environment: ["PATH": (CLI.executable as NSString).deletingLastPathComponent + ":/usr/bin:/bin"])
+        let r = try Subprocess.run(
+            "/bin/bash", ["--norc", "--noprofile", "-c", driver], in: folder,
+            environment: ["PATH": (CLI.executable as NSString).deletingLastPathComponent + ":/usr/bin:/bin"])
         XCTAssertEqual(r.status, 0, r.stderrText)
         return r.stdoutText.split(separator: "\n").map(String.init).sorted()
     }

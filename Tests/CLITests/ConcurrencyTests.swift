@@ -34,10 +34,13 @@ final class ConcurrencyTests: XCTestCase {
             try trace(b, seed: 11 + 2 * round)
             let heads = [try head(of: a, in: repo), try head(of: b, in: repo)]
             let children = [
-                try Child(CLI.executable, ["run", a, "--repo", repo.path], in: folder, environment: CLI.environment(), outputs: folder + "/a\(round)"),
-                try Child(CLI.executable, ["run", b, "--repo", repo.path], in: folder, environment: CLI.environment(), outputs: folder + "/b\(round)"),
-                try Child(CLI.executable, ["bisect", "--repo", repo.path, "--test", test], in: folder,
-                          environment: CLI.environment(["XDG_CACHE_HOME": cache]), outputs: folder + "/bisect\(round)"),
+                try Child(
+                    CLI.executable, ["run", a, "--repo", repo.path], in: folder, environment: CLI.environment(), outputs: folder + "/a\(round)"),
+                try Child(
+                    CLI.executable, ["run", b, "--repo", repo.path], in: folder, environment: CLI.environment(), outputs: folder + "/b\(round)"),
+                try Child(
+                    CLI.executable, ["bisect", "--repo", repo.path, "--test", test], in: folder,
+                    environment: CLI.environment(["XDG_CACHE_HOME": cache]), outputs: folder + "/bisect\(round)"),
             ]
             let results = children.map { $0.wait() }
             for (name, r) in zip(["run a", "run b", "bisect"], results) {
@@ -53,7 +56,8 @@ final class ConcurrencyTests: XCTestCase {
             XCTAssertTrue(heads.contains(try XCTUnwrap(Interrupted.rev(repo, "refs/agentreplay/last"))))
             XCTAssertEqual(try RepositoryState.of(repo.path), state, "round \(round)")
             XCTAssertEqual(try Interrupted.leftovers(repo), [])
-            let fsck = try Subprocess.run("/usr/bin/env", ["git", "fsck", "--strict", "--no-dangling", "--no-progress"], in: repo.path, environment: GitCLI.environment)
+            let fsck = try Subprocess.run(
+                "/usr/bin/env", ["git", "fsck", "--strict", "--no-dangling", "--no-progress"], in: repo.path, environment: GitCLI.environment)
             XCTAssertEqual(fsck.status, 0, fsck.stderrText)
         }
     }
@@ -86,11 +90,14 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["run", folder + "/t.ndjson", "--repo", repo.path], in: folder).status, 0)
         let message = "agentreplay: note: waiting for another agentreplay (pid \(getpid())) on this repository…"
 
-        for arguments in [["run", folder + "/t.ndjson", "--repo", repo.path],
-                          ["bisect", "--repo", repo.path, "--test", "! grep -q BUG app.txt"]] {
+        for arguments in [
+            ["run", folder + "/t.ndjson", "--repo", repo.path],
+            ["bisect", "--repo", repo.path, "--test", "! grep -q BUG app.txt"],
+        ] {
             let fd = try holdLock(repo)
-            let child = try Child(CLI.executable, arguments, in: folder, environment: CLI.environment(["XDG_CACHE_HOME": cache]),
-                                  outputs: folder + "/" + arguments[0])
+            let child = try Child(
+                CLI.executable, arguments, in: folder, environment: CLI.environment(["XDG_CACHE_HOME": cache]),
+                outputs: folder + "/" + arguments[0])
             XCTAssertTrue(waitForStderr(child, containing: message), arguments[0])
             usleep(200_000)
             XCTAssertTrue(child.running, "\(arguments[0]) waits while the lock is held")

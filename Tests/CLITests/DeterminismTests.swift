@@ -67,8 +67,9 @@ final class DeterminismTests: XCTestCase {
             _ = try CLI.run(["run", log, "--repo", clone], in: clone, environment: ["TZ": i == 0 ? "UTC" : "Pacific/Chatham"])
             heads.append(try GitCLI(directory: clone)("rev-parse", "refs/agentreplay/last"))
             // git agrees with what was written: the commit's dates are the trace's, in UTC.
-            XCTAssertEqual(try GitCLI(directory: clone)("log", "-1", "--format=%ad %an", "--date=iso-strict", "refs/agentreplay/last"),
-                           "2025-06-01T10:00:10+00:00 claude-code 2.1.100\n")
+            XCTAssertEqual(
+                try GitCLI(directory: clone)("log", "-1", "--format=%ad %an", "--date=iso-strict", "refs/agentreplay/last"),
+                "2025-06-01T10:00:10+00:00 claude-code 2.1.100\n")
         }
         XCTAssertEqual(heads[0], heads[1])
     }
@@ -82,7 +83,8 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(imported.status, 0, "\(imported)")
         XCTAssertEqual(imported.stdoutText, "")
         let toStdout = try CLI.run(["import", "session.jsonl"], in: logs)
-        XCTAssertEqual(toStdout.stdout, try [UInt8](Data(contentsOf: URL(fileURLWithPath: logs + "/trace.ndjson"))), "-o and stdout hold the same bytes")
+        XCTAssertEqual(
+            toStdout.stdout, try [UInt8](Data(contentsOf: URL(fileURLWithPath: logs + "/trace.ndjson"))), "-o and stdout hold the same bytes")
         let again = try CLI.run(["import", "trace.ndjson"], in: logs)
         XCTAssertEqual(again.stdout, toStdout.stdout, "importing the native file writes it back unchanged")
 

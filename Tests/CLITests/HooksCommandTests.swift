@@ -94,17 +94,22 @@ final class HooksCommandTests: XCTestCase {
         XCTAssertTrue(status.stdoutText.hasSuffix("errors of the hooks go to \(log)\n"), status.description)
 
         // The session: it starts on a dirty tree (a changed file, an untracked one, an ignored one).
-        let repo = try TestRepo(self, files: [
-            "calc.py": "def add(a,b):\n    return a+b\n", "README.md": "calc\n", ".gitignore": "*.log\n",
-            "format.sh": "#!/bin/sh\nsed -i -e 's/(a,b)/(a, b)/' -e 's/a+b/a + b/' -e 's/a-b/a - b/' \"$@\"\n",
-        ])
+        let repo = try TestRepo(
+            self,
+            files: [
+                "calc.py": "def add(a,b):\n    return a+b\n", "README.md": "calc\n", ".gitignore": "*.log\n",
+                "format.sh": "#!/bin/sh\nsed -i -e 's/(a,b)/(a, b)/' -e 's/a+b/a + b/' -e 's/a-b/a - b/' \"$@\"\n",
+            ])
         try repo.write(["README.md": "calc: add and sub\n", "notes.txt": "remember the tests\n", "debug.log": "noise\n"])
         let index = try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index"))
         let head = try repo.head
-        let common: [String: Any] = ["session_id": session, "transcript_path": home + "/claude/projects/x/\(session).jsonl", "cwd": repo.path, "permission_mode": "default"]
+        let common: [String: Any] = [
+            "session_id": session, "transcript_path": home + "/claude/projects/x/\(session).jsonl", "cwd": repo.path, "permission_mode": "default",
+        ]
         for command in try commands("SessionStart", in: settingsPath) {
-            let result = try runHook(command, json: try json(common.merging(["hook_event_name": "SessionStart", "source": "startup"] as [String: Any]) { $1 }),
-                                     in: repo.path, environment: environment)
+            let result = try runHook(
+                command, json: try json(common.merging(["hook_event_name": "SessionStart", "source": "startup"] as [String: Any]) { $1 }),
+                in: repo.path, environment: environment)
             XCTAssertEqual(result.status, 0, result.description)
             XCTAssertEqual(result.stdout, [], "nothing the agent would read as a decision")
         }
@@ -117,19 +122,25 @@ final class HooksCommandTests: XCTestCase {
         XCTAssertEqual(script.status, 0)
         XCTAssertEqual(try String(contentsOfFile: repo.path + "/calc.py", encoding: .utf8), formatted)
         for command in try commands("PostToolUse", in: settingsPath) {
-            let result = try runHook(command, json: try json(common.merging([
-                "hook_event_name": "PostToolUse", "tool_name": "Bash", "tool_use_id": bashID,
-                "tool_input": ["command": "sh format.sh calc.py", "description": "Format calc.py"],
-                "tool_response": ["stdout": "", "stderr": "", "interrupted": false, "isImage": false],
-            ] as [String: Any]) { $1 }), in: repo.path, environment: environment)
+            let result = try runHook(
+                command,
+                json: try json(
+                    common.merging(
+                        [
+                            "hook_event_name": "PostToolUse", "tool_name": "Bash", "tool_use_id": bashID,
+                            "tool_input": ["command": "sh format.sh calc.py", "description": "Format calc.py"],
+                            "tool_response": ["stdout": "", "stderr": "", "interrupted": false, "isImage": false],
+                        ] as [String: Any]
+                    ) { $1 }), in: repo.path, environment: environment)
             XCTAssertEqual(result.status, 0, result.description)
             XCTAssertEqual(result.stdout, [])
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: log), (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index")), index, "the index is untouched")
         XCTAssertEqual(try repo.head, head)
-        XCTAssertEqual(try repo.git("for-each-ref", "--format=%(refname)", "refs/agentreplay/sessions/"),
-                       "refs/agentreplay/sessions/\(session)/calls/\(bashID)\nrefs/agentreplay/sessions/\(session)/start\n")
+        XCTAssertEqual(
+            try repo.git("for-each-ref", "--format=%(refname)", "refs/agentreplay/sessions/"),
+            "refs/agentreplay/sessions/\(session)/calls/\(bashID)\nrefs/agentreplay/sessions/\(session)/start\n")
 
         // The log of that session, as Claude Code wrote it.
         var session = SessionLog()
@@ -138,8 +149,9 @@ final class HooksCommandTests: XCTestCase {
         session.user("add sub, then format")
         session.read(repo.path + "/README.md", "calc: add and sub\n")
         session.edit(repo.path + "/calc.py", "    return a+b\n", "    return a+b\n\ndef sub(a,b):\n    return a-b\n")
-        session.tool("Bash", ["command": "sh format.sh calc.py", "description": "Format calc.py"], result: "",
-                     record: ["stdout": "", "stderr": "", "interrupted": false, "isImage": false], id: bashID)
+        session.tool(
+            "Bash", ["command": "sh format.sh calc.py", "description": "Format calc.py"], result: "",
+            record: ["stdout": "", "stderr": "", "interrupted": false, "isImage": false], id: bashID)
         session.read(repo.path + "/calc.py", formatted)
         let logPath = try session.save(home + "/session.jsonl")
 
@@ -163,7 +175,8 @@ final class HooksCommandTests: XCTestCase {
 
         let text = try CLI.run(["run", logPath, "--repo", repo.path, "--no-refs"], in: home, environment: environment)
         XCTAssertEqual(text.status, 0, text.description)
-        XCTAssertTrue(text.stdoutText.contains("base: the start agentreplay's hooks recorded: \(head.prefix(12)) and the working tree"), text.stdoutText)
+        XCTAssertTrue(
+            text.stdoutText.contains("base: the start agentreplay's hooks recorded: \(head.prefix(12)) and the working tree"), text.stdoutText)
         XCTAssertTrue(text.stdoutText.contains("its effect is the working tree recorded after it (1 file)"), text.stdoutText)
 
         // Uninstall: the file is the user's again.

@@ -28,16 +28,22 @@ final class HostileCorpusTests: XCTestCase {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard columns.count == 5, let status = Int32(columns[3]) else {
-                throw NSError(domain: "manifest.tsv", code: index + 1, userInfo: [NSLocalizedDescriptionKey: "manifest.tsv:\(index + 1): five tab-separated columns expected"])
+                throw NSError(
+                    domain: "manifest.tsv", code: index + 1,
+                    userInfo: [NSLocalizedDescriptionKey: "manifest.tsv:\(index + 1): five tab-separated columns expected"])
             }
             var words = columns[1].split(separator: " ").map(String.init)
             var environment: [String: String] = [:]
-            while let first = words.first, let equals = first.firstIndex(of: "="), first.prefix(upTo: equals).allSatisfy({ $0.isUppercase || $0 == "_" }) {
+            while let first = words.first, let equals = first.firstIndex(of: "="),
+                first.prefix(upTo: equals).allSatisfy({ $0.isUppercase || $0 == "_" })
+            {
                 environment[String(first[..<equals])] = String(first[first.index(after: equals)...])
                 words.removeFirst()
             }
-            cases.append(Case(line: index + 1, file: columns[0], environment: environment, arguments: words,
-                              repo: columns[2] == "-" ? nil : columns[2], status: status, fragment: columns[4]))
+            cases.append(
+                Case(
+                    line: index + 1, file: columns[0], environment: environment, arguments: words,
+                    repo: columns[2] == "-" ? nil : columns[2], status: status, fragment: columns[4]))
         }
         return cases
     }
@@ -74,7 +80,8 @@ final class HostileCorpusTests: XCTestCase {
                 // Each kind is made once by make-repo.sh, then copied whole for each case.
                 let template = work + "/repo-template-" + kind
                 if !FileManager.default.fileExists(atPath: template) {
-                    let made = try Subprocess.run("/bin/bash", [Self.folder + "/make-repo.sh", kind, template], in: work, environment: GitCLI.environment)
+                    let made = try Subprocess.run(
+                        "/bin/bash", [Self.folder + "/make-repo.sh", kind, template], in: work, environment: GitCLI.environment)
                     XCTAssertEqual(made.status, 0, made.stderrText)
                 }
                 let copied = try Subprocess.run("/bin/cp", ["-a", template, path], in: work)
@@ -91,7 +98,8 @@ final class HostileCorpusTests: XCTestCase {
             // and C1 themselves; `--color always` writes agentreplay's own SGR sequences).
             let coloured = c.arguments.contains("always")
             XCTAssertNil(Self.control(in: r.stderrText, allowSGR: coloured), "standard error holds a control character; " + context)
-            let data = c.arguments.first == "import" || c.arguments.first == "export" || c.arguments.contains("--json") || c.arguments.contains("--output")
+            let data =
+                c.arguments.first == "import" || c.arguments.first == "export" || c.arguments.contains("--json") || c.arguments.contains("--output")
             XCTAssertNil(Self.control(in: r.stdoutText, allowSGR: coloured, bidi: !data), "standard output holds a control character; " + context)
             XCTAssertTrue((r.stdoutText + r.stderrText).contains(c.fragment), "fragment «\(c.fragment)» missing; " + context)
             if c.status == 2 {
@@ -123,7 +131,9 @@ final class HostileCorpusTests: XCTestCase {
             if v == 0x1B, allowSGR, i + 1 < scalars.count, scalars[i + 1] == "[" {
                 var j = i + 2
                 while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
-                if j < scalars.count, scalars[j] == "m", ["0", "1", "2", "31", "32", "33"].contains(String(String.UnicodeScalarView(scalars[(i + 2)..<j]))) {
+                if j < scalars.count, scalars[j] == "m",
+                    ["0", "1", "2", "31", "32", "33"].contains(String(String.UnicodeScalarView(scalars[(i + 2)..<j])))
+                {
                     i = j + 1
                     continue
                 }
@@ -145,10 +155,13 @@ final class HostileCorpusTests: XCTestCase {
         let folder = try makeTemporaryDirectory(self, "flip")
         var text = #"{"agentreplay":"trace","version":1,"trace_id":"f11b0000000000000000000000000000","agent":{"name":"hostile"}}"# + "\n"
         for i in 1...8 {
-            let effects = i % 2 == 1
+            let effects =
+                i % 2 == 1
                 ? #"[{"path":"README.md","op":"delete"},{"path":"README.md/inner.txt","op":"write","content":"in \#(i)\n"}]"#
                 : #"[{"path":"README.md/inner.txt","op":"delete"},{"path":"README.md","op":"write","content":"file \#(i)\n\#(i >= 6 ? "BUG\\n" : "")"}]"#
-            text += #"{"span_id":"\#(String(format: "%016x", i))","kind":"tool","name":"save","status":"ok","attributes":{"gen_ai.tool.call.id":"c\#(i)","gen_ai.tool.name":"save"},"effects":\#(effects)}"# + "\n"
+            text +=
+                #"{"span_id":"\#(String(format: "%016x", i))","kind":"tool","name":"save","status":"ok","attributes":{"gen_ai.tool.call.id":"c\#(i)","gen_ai.tool.name":"save"},"effects":\#(effects)}"#
+                + "\n"
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/flip.ndjson"))
         let repo = try TestRepo(self, files: ["README.md": "readme\n"])
@@ -158,8 +171,9 @@ final class HostileCorpusTests: XCTestCase {
         XCTAssertEqual(try repo.git("show", "refs/agentreplay/last~1:README.md/inner.txt"), "in 7\n")
         XCTAssertEqual(try repo.git("show", "refs/agentreplay/last:README.md"), "file 8\nBUG\n")
         let cache = try makeTemporaryDirectory(self, "cache")
-        let bisect = try CLI.run(["bisect", "--repo", repo.path, "--test", "! grep -rq BUG README.md"], in: folder,
-                                 environment: ["XDG_CACHE_HOME": cache])
+        let bisect = try CLI.run(
+            ["bisect", "--repo", repo.path, "--test", "! grep -rq BUG README.md"], in: folder,
+            environment: ["XDG_CACHE_HOME": cache])
         XCTAssertEqual(bisect.status, 0, "\(bisect)")
         XCTAssertTrue(bisect.stdoutText.contains("The first failing state is after step 6 of 8"), bisect.stdoutText)
     }
@@ -171,18 +185,23 @@ final class HostileCorpusTests: XCTestCase {
         var text = #"{"agentreplay":"trace","version":1,"trace_id":"f11b0000000000000000000000000001","agent":{"name":"hostile"}}"# + "\n"
         for i in 1...4 {
             let content = "v\(i)\\n" + (i >= 3 ? "BUG\\n" : "")
-            text += #"{"span_id":"\#(String(format: "%016x", i))","kind":"tool","name":"save","status":"ok","attributes":{"gen_ai.tool.call.id":"c\#(i)\u0000\u001b[2J","gen_ai.tool.name":"sa\u0000ve\nAgentreplay-Span: forged"},"effects":[{"path":"README.md","op":"write","content":"\#(content)"}]}"# + "\n"
+            text +=
+                #"{"span_id":"\#(String(format: "%016x", i))","kind":"tool","name":"save","status":"ok","attributes":{"gen_ai.tool.call.id":"c\#(i)\u0000\u001b[2J","gen_ai.tool.name":"sa\u0000ve\nAgentreplay-Span: forged"},"effects":[{"path":"README.md","op":"write","content":"\#(content)"}]}"#
+                + "\n"
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/nul.ndjson"))
         let repo = try TestRepo(self, files: ["README.md": "readme\n"])
         let run = try CLI.run(["run", folder + "/nul.ndjson", "--repo", repo.path], in: folder)
         XCTAssertEqual(run.status, 0, "\(run)")
         let message = try repo.git("log", "-1", "--format=%B", "refs/agentreplay/last")
-        XCTAssertEqual(message, "sa\\x00ve\\nAgentreplay-Span: forged README.md\n\nAgentreplay-Span: 0000000000000004\n"
-            + "Agentreplay-Tool-Call: c4\\x00\\x1b[2J\nAgentreplay-Trace: f11b0000000000000000000000000001\n\n")
+        XCTAssertEqual(
+            message,
+            "sa\\x00ve\\nAgentreplay-Span: forged README.md\n\nAgentreplay-Span: 0000000000000004\n"
+                + "Agentreplay-Tool-Call: c4\\x00\\x1b[2J\nAgentreplay-Trace: f11b0000000000000000000000000001\n\n")
         let cache = try makeTemporaryDirectory(self, "cache")
-        let bisect = try CLI.run(["bisect", "--repo", repo.path, "--test", "! grep -q BUG README.md"], in: folder,
-                                 environment: ["XDG_CACHE_HOME": cache])
+        let bisect = try CLI.run(
+            ["bisect", "--repo", repo.path, "--test", "! grep -q BUG README.md"], in: folder,
+            environment: ["XDG_CACHE_HOME": cache])
         XCTAssertEqual(bisect.status, 0, "\(bisect)")
         XCTAssertTrue(bisect.stdoutText.contains("The first failing state is after step 3 of 4"), bisect.stdoutText)
     }
@@ -227,8 +246,9 @@ final class HostileCorpusTests: XCTestCase {
                 : #"{"span_id":"\#(String(format: "%016x", i + 1))","kind":"event","name":"note","status":"ok"}"# + "\n"
         }
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
-        let child = try Child(CLI.executable, ["run", trace, "--repo", repo.path, "--no-refs"], in: folder,
-                              environment: CLI.environment(), outputs: folder + "/out")
+        let child = try Child(
+            CLI.executable, ["run", trace, "--repo", repo.path, "--no-refs"], in: folder,
+            environment: CLI.environment(), outputs: folder + "/out")
         let r = child.wait()
         XCTAssertEqual(r.end, .exited(0), r.stderr)
         XCTAssertTrue(r.stdout.contains("1000000 spans, 0 tool calls: 0 edits applied"), r.stdout)
@@ -264,12 +284,15 @@ final class HostileCorpusTests: XCTestCase {
         let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: trace)[.size] as? Int)
         XCTAssertGreaterThanOrEqual(size, bytes * 9 / 10)
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
-        let child = try Child(CLI.executable, ["run", trace, "--repo", repo.path] + (refs ? [] : ["--no-refs"]), in: folder,
-                              environment: CLI.environment(), outputs: folder + "/out")
+        let child = try Child(
+            CLI.executable, ["run", trace, "--repo", repo.path] + (refs ? [] : ["--no-refs"]), in: folder,
+            environment: CLI.environment(), outputs: folder + "/out")
         let r = child.wait()
         XCTAssertEqual(r.end, .exited(0), r.stderr)
         XCTAssertTrue(r.stdout.contains("\(count) spans"), r.stdout)
-        if !Self.underSanitizer { XCTAssertLessThan(r.maxRSS, 64 << 20, "peak RSS \(r.maxRSS >> 20) MiB for a \(size >> 20) MiB trace (refs: \(refs))") }
+        if !Self.underSanitizer {
+            XCTAssertLessThan(r.maxRSS, 64 << 20, "peak RSS \(r.maxRSS >> 20) MiB for a \(size >> 20) MiB trace (refs: \(refs))")
+        }
         if refs {
             // The stored trace is the whole trace, in the native format.
             let stored = try repo.git("cat-file", "-s", "refs/agentreplay/traces/0af7651916cd43dd8448eb211c80319c:trace.ndjson")
@@ -297,10 +320,12 @@ enum RepositoryState {
         // Every file of the working tree, .git excluded: type, mode and content hash.
         let listing = try Subprocess.run(
             "/usr/bin/env",
-            ["find", ".", "-path", "./.git", "-prune", "-o", "-printf", "%p %y %m %s %l\\n"], in: path).stdoutText
+            ["find", ".", "-path", "./.git", "-prune", "-o", "-printf", "%p %y %m %s %l\\n"], in: path
+        ).stdoutText
         state["files"] = listing.split(separator: "\n").sorted().joined(separator: "\n")
         state["hashes"] = try Subprocess.run(
-            "/bin/sh", ["-c", "find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0r sha256sum"], in: path).stdoutText
+            "/bin/sh", ["-c", "find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0r sha256sum"], in: path
+        ).stdoutText
         return state
     }
 }

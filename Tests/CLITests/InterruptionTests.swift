@@ -39,7 +39,8 @@ final class InterruptionTests: XCTestCase {
         try Interrupted.trace(folder + "/timing.ndjson", edits: edits, seed: 1)
         let started = Date()
         XCTAssertEqual(try CLI.run(["run", folder + "/timing.ndjson", "--repo", repo.path], in: folder).status, 0)
-        try repo.git("update-ref", "refs/agentreplay/last", try XCTUnwrap(Interrupted.rev(repo, "refs/agentreplay/runs/" + Interrupted.traceID(seed: 0))))
+        try repo.git(
+            "update-ref", "refs/agentreplay/last", try XCTUnwrap(Interrupted.rev(repo, "refs/agentreplay/runs/" + Interrupted.traceID(seed: 0))))
         let duration = Date().timeIntervalSince(started) * 1.5
 
         let moments = 12
@@ -49,7 +50,8 @@ final class InterruptionTests: XCTestCase {
             let path = folder + "/run\(n).ndjson"
             try Interrupted.trace(path, edits: edits, seed: 100 + n)
             let signal = Self.signals[n % 3]
-            let child = try Child(CLI.executable, ["run", path, "--repo", repo.path], in: folder, environment: CLI.environment(), outputs: folder + "/run\(n)")
+            let child = try Child(
+                CLI.executable, ["run", path, "--repo", repo.path], in: folder, environment: CLI.environment(), outputs: folder + "/run\(n)")
             if n < moments - 1 {
                 usleep(useconds_t(duration * Double(n) / Double(moments - 2) * 1_000_000))
             } else {
@@ -74,7 +76,8 @@ final class InterruptionTests: XCTestCase {
             }
             if case .exited(let status) = r.end, status != 0 { XCTFail("a run exits 0 or dies by its signal; " + context) }
             XCTAssertEqual(try RepositoryState.of(repo.path), state, "the repository is untouched; " + context)
-            let fsck = try Subprocess.run("/usr/bin/env", ["git", "fsck", "--strict", "--no-dangling", "--no-progress"], in: repo.path, environment: GitCLI.environment)
+            let fsck = try Subprocess.run(
+                "/usr/bin/env", ["git", "fsck", "--strict", "--no-dangling", "--no-progress"], in: repo.path, environment: GitCLI.environment)
             XCTAssertEqual(fsck.status, 0, fsck.stderrText + context)
         }
         XCTAssertTrue(outcomes.contains("old") && outcomes.contains("new"), "the signals fell before and after the refs: \(outcomes)")
@@ -96,8 +99,9 @@ final class InterruptionTests: XCTestCase {
         let git = repo.path + "/.git"
         let manager = FileManager.default
         try Data("older\n".utf8).write(to: URL(fileURLWithPath: git + "/objects/pack/pack_git2_0000000000000000"))
-        try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)],
-                                  ofItemAtPath: git + "/objects/pack/pack_git2_0000000000000000")
+        try manager.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)],
+            ofItemAtPath: git + "/objects/pack/pack_git2_0000000000000000")
         try manager.createDirectory(atPath: git + "/agentreplay", withIntermediateDirectories: true)
         try Data("pid 999999\n".utf8).write(to: URL(fileURLWithPath: git + "/agentreplay/lock"))
         try manager.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: git + "/agentreplay/lock")
@@ -109,7 +113,9 @@ final class InterruptionTests: XCTestCase {
         try Interrupted.trace(folder + "/t.ndjson", edits: 3, seed: 5)
         let r = try CLI.run(["run", folder + "/t.ndjson", "--repo", repo.path], in: folder)
         XCTAssertEqual(r.status, 0, "\(r)")
-        XCTAssertTrue(r.stderrText.contains("agentreplay: note: cleaned up after an agentreplay that did not finish (pid 999999): removed 2 half-written files\n"), r.stderrText)
+        XCTAssertTrue(
+            r.stderrText.contains(
+                "agentreplay: note: cleaned up after an agentreplay that did not finish (pid 999999): removed 2 half-written files\n"), r.stderrText)
         XCTAssertFalse(manager.fileExists(atPath: git + "/objects/pack/pack_git2_1111111111111111"))
         XCTAssertFalse(manager.fileExists(atPath: git + "/refs/agentreplay/last.lock"))
         XCTAssertTrue(manager.fileExists(atPath: git + "/objects/pack/pack_git2_0000000000000000"), "not the dead run's: kept")
@@ -127,7 +133,8 @@ final class InterruptionTests: XCTestCase {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { entry in
             guard let pid = Int32(entry), let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
-                  cwd == folder || cwd.hasPrefix(folder + "/") else { return nil }
+                cwd == folder || cwd.hasPrefix(folder + "/")
+            else { return nil }
             return pid
         }
     }
@@ -153,8 +160,9 @@ final class InterruptionTests: XCTestCase {
         for n in 0..<moments {
             let signal = Self.signals[n % 3]
             let jobs = n % 4 < 2 ? "1" : "3"
-            let child = try Child(CLI.executable, ["bisect", "--repo", repo.path, "--test", test, "--jobs", jobs], in: folder,
-                                  environment: CLI.environment(environment), outputs: folder + "/bisect\(n)")
+            let child = try Child(
+                CLI.executable, ["bisect", "--repo", repo.path, "--test", test, "--jobs", jobs], in: folder,
+                environment: CLI.environment(environment), outputs: folder + "/bisect\(n)")
             usleep(useconds_t(duration * Double(n) / Double(moments - 1) * 1_000_000))
             child.signal(signal)
             let r = child.wait()
@@ -187,12 +195,14 @@ final class InterruptionTests: XCTestCase {
                 XCTAssertFalse(FileManager.default.fileExists(atPath: worktrees + "/" + key + "/lock"), "worktree lock released; " + context)
                 // Every worktree is recorded clean, ready for the next bisect.
                 for name in try FileManager.default.contentsOfDirectory(atPath: worktrees + "/" + key) where name.hasSuffix(".state") {
-                    XCTAssertTrue(try String(contentsOfFile: worktrees + "/" + key + "/" + name, encoding: .utf8).hasSuffix("clean\n"), name + "; " + context)
+                    XCTAssertTrue(
+                        try String(contentsOfFile: worktrees + "/" + key + "/" + name, encoding: .utf8).hasSuffix("clean\n"), name + "; " + context)
                 }
             }
         }
         XCTAssertEqual(try RepositoryState.of(repo.path), state)
-        let fsck = try Subprocess.run("/usr/bin/env", ["git", "fsck", "--strict", "--no-dangling", "--no-progress"], in: repo.path, environment: GitCLI.environment)
+        let fsck = try Subprocess.run(
+            "/usr/bin/env", ["git", "fsck", "--strict", "--no-dangling", "--no-progress"], in: repo.path, environment: GitCLI.environment)
         XCTAssertEqual(fsck.status, 0, fsck.stderrText)
     }
 }
@@ -209,7 +219,9 @@ enum Interrupted {
         for i in 1...edits {
             let path = bugFrom == nil ? "d\(i % 40)/f\(i).txt" : "app.txt"
             let content = bugFrom.map { i >= $0 ? "version \(i)\\nBUG\\n" : "version \(i)\\n" } ?? "seed \(seed) edit \(i)\\n"
-            text += #"{"span_id":"\#(String(format: "%016x", i))","kind":"tool","name":"save","start_time":"2025-01-01T00:00:00Z","status":"ok","attributes":{"gen_ai.tool.call.id":"call_\#(i)","gen_ai.tool.name":"save"},"effects":[{"path":"\#(path)","op":"write","content":"\#(content)"}]}"# + "\n"
+            text +=
+                #"{"span_id":"\#(String(format: "%016x", i))","kind":"tool","name":"save","start_time":"2025-01-01T00:00:00Z","status":"ok","attributes":{"gen_ai.tool.call.id":"call_\#(i)","gen_ai.tool.name":"save"},"effects":[{"path":"\#(path)","op":"write","content":"\#(content)"}]}"#
+                + "\n"
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
@@ -219,7 +231,8 @@ enum Interrupted {
     }
 
     static func leftovers(_ repo: TestRepo) throws -> [String] {
-        let found = try Subprocess.run("/usr/bin/env", ["find", ".git/objects/pack", ".git/refs", "-name", "pack_git2_*", "-o", "-name", "*.lock"], in: repo.path)
+        let found = try Subprocess.run(
+            "/usr/bin/env", ["find", ".git/objects/pack", ".git/refs", "-name", "pack_git2_*", "-o", "-name", "*.lock"], in: repo.path)
         return found.stdoutText.split(separator: "\n").map(String.init)
     }
 }

@@ -21,7 +21,9 @@ final class ManualPageTests: XCTestCase {
         for command in ["run", "import", "export", "diff", "blame", "bisect"] {
             XCTAssertTrue(page.contains(".SS \"agentreplay \(command)\""), command)
         }
-        for option in ["\\fB\\-\\-color\\fR \\fIwhen\\fR", "\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR", "\\fB\\-\\-otlp\\fR", "\\fB\\-\\-test\\fR \\fIcmd\\fR"] {
+        for option in [
+            "\\fB\\-\\-color\\fR \\fIwhen\\fR", "\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR", "\\fB\\-\\-otlp\\fR", "\\fB\\-\\-test\\fR \\fIcmd\\fR",
+        ] {
             XCTAssertTrue(page.contains(option), option)
         }
         XCTAssertFalse(page.contains(".SS \"agentreplay manual\""), "the hidden command is not in its own manual")
@@ -33,8 +35,9 @@ final class ManualPageTests: XCTestCase {
     /// man(1) renders it, when this machine has man.
     func testManRendersIt() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/man") else { throw XCTSkip("no man here") }
-        let r = try Subprocess.run("/usr/bin/man", ["-l", packageRoot + "/docs/agentreplay.1"], in: packageRoot,
-                                   environment: ["MANWIDTH": "80", "MANPAGER": "cat", "PAGER": "cat", "PATH": "/usr/bin:/bin", "LANG": "C"])
+        let r = try Subprocess.run(
+            "/usr/bin/man", ["-l", packageRoot + "/docs/agentreplay.1"], in: packageRoot,
+            environment: ["MANWIDTH": "80", "MANPAGER": "cat", "PAGER": "cat", "PATH": "/usr/bin:/bin", "LANG": "C"])
         XCTAssertEqual(r.status, 0, r.stderrText)
         XCTAssertTrue(r.stdoutText.contains("agentreplay export [options] trace"), r.stdoutText)
         XCTAssertTrue(r.stdoutText.contains("--generate-completion-script"), r.stdoutText)

@@ -7,7 +7,9 @@ import XCTest
 final class ProgressTests: XCTestCase {
     /// Runs agentreplay with standard error on a new pseudo-terminal and standard output on a
     /// pipe; returns what each received.
-    func runOnTerminal(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, terminal: String) {
+    func runOnTerminal(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (
+        status: Int32, stdout: String, terminal: String
+    ) {
         let pty = try PseudoTerminal.functions()
         let master = pty.open(O_RDWR | O_NOCTTY)
         guard master >= 0, pty.grant(master) == 0, pty.unlock(master) == 0, let name = pty.name(master) else {

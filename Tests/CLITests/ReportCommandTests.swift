@@ -72,7 +72,8 @@ final class ReportCommandTests: XCTestCase {
         let r = try CLI.run(["report", "session.jsonl", "--repo", repo.path, "--diff", "other.jsonl", "-o", "-"], in: folder)
         XCTAssertEqual(r.status, 0, "\(r)")
         XCTAssertTrue(r.stdoutText.contains("Compared with other.jsonl: 1 difference; the final files differ."), r.stdoutText)
-        XCTAssertEqual(r.stdoutText.components(separatedBy: "class=\"row k-edit f-highlight h-divergence h-state-divergence\"").count, 2, "the Edit is marked")
+        XCTAssertEqual(
+            r.stdoutText.components(separatedBy: "class=\"row k-edit f-highlight h-divergence h-state-divergence\"").count, 2, "the Edit is marked")
     }
 
     func testABisectOfAnotherTraceOrNotABisectExitsTwo() throws {
@@ -82,12 +83,15 @@ final class ReportCommandTests: XCTestCase {
         let other = try CLI.run(["report", "session.jsonl", "--repo", repo.path, "--bisect", "other.json"], in: folder)
         XCTAssertEqual(other.status, 2, "\(other)")
         XCTAssertEqual(other.stdoutText, "")
-        XCTAssertTrue(other.stderrText.hasPrefix("agentreplay: error: other.json: the bisect is of trace ffffffffffffffffffffffffffffffff, not of session.jsonl"), other.stderrText)
+        XCTAssertTrue(
+            other.stderrText.hasPrefix(
+                "agentreplay: error: other.json: the bisect is of trace ffffffffffffffffffffffffffffffff, not of session.jsonl"), other.stderrText)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/report.html"), "nothing written")
 
         try Data("hello\n".utf8).write(to: URL(fileURLWithPath: folder + "/garbage.txt"))
         let garbage = try CLI.run(["report", "session.jsonl", "--repo", repo.path, "--bisect", "garbage.txt"], in: folder)
         XCTAssertEqual(garbage.status, 2, "\(garbage)")
-        XCTAssertTrue(garbage.stderrText.hasPrefix("agentreplay: error: garbage.txt: not a bisect log or `bisect --json` document"), garbage.stderrText)
+        XCTAssertTrue(
+            garbage.stderrText.hasPrefix("agentreplay: error: garbage.txt: not a bisect log or `bisect --json` document"), garbage.stderrText)
     }
 }

@@ -182,7 +182,8 @@ final class RunCommandTests: XCTestCase {
         let (repo, folder) = try setUp(log)
         let plain = try CLI.run(["run", "session.jsonl", "--repo", repo.path, "--no-refs", "--json"], in: folder)
         XCTAssertEqual(plain.status, 1, "README lies above the first cwd: \(plain)")
-        XCTAssertEqual(try RunJSON(plain.stdout).steps.compactMap { $0["verdict"] as? String }.filter { $0 != "served" }, ["applied", "outside-repo"])
+        XCTAssertEqual(
+            try RunJSON(plain.stdout).steps.compactMap { $0["verdict"] as? String }.filter { $0 != "served" }, ["applied", "outside-repo"])
         let rooted = try CLI.run(["run", "session.jsonl", "--repo", repo.path, "--recorded-root", SessionLog.root, "--json"], in: folder)
         XCTAssertEqual(rooted.status, 0, "\(rooted)")
         let paths = try RunJSON(rooted.stdout).steps.compactMap { ($0["paths"] as? [String])?.first }
@@ -211,7 +212,8 @@ final class RunCommandTests: XCTestCase {
         let change = try XCTUnwrap((tools[1]["changes"] as? [[String: Any]])?.first)
         XCTAssertEqual(change["path"] as? String, "a.txt")
         XCTAssertEqual(change["before"] as? String, try repo.git("rev-parse", "HEAD:a.txt").trimmingCharacters(in: .whitespacesAndNewlines))
-        XCTAssertEqual(change["after"] as? String, try repo.git("rev-parse", "refs/agentreplay/last:a.txt").trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(
+            change["after"] as? String, try repo.git("rev-parse", "refs/agentreplay/last:a.txt").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     // MARK: Bad input: exit 2, a message naming file, line and field, nothing on stdout
@@ -228,8 +230,9 @@ final class RunCommandTests: XCTestCase {
         log.edit("a.txt", "two", "2")
         log.raw(#"{"type":"user","sessionId":"s","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":5,"content":"?"}]}}"#)
         let (repo, folder) = try setUp(log)
-        try assertBadInput(["run", "session.jsonl", "--repo", repo.path], in: folder,
-                           "agentreplay: error: session.jsonl:3: field 'message.content[0].tool_use_id': expected a string, found a number\n")
+        try assertBadInput(
+            ["run", "session.jsonl", "--repo", repo.path], in: folder,
+            "agentreplay: error: session.jsonl:3: field 'message.content[0].tool_use_id': expected a string, found a number\n")
     }
 
     /// A Claude Code log is read while it is replayed: a bad line half-way (line 300 of 600),
@@ -237,10 +240,14 @@ final class RunCommandTests: XCTestCase {
     /// file, line and field, writes no ref and leaves no object or temporary file.
     func testBadLineHalfWayThroughAClaudeCodeLogWritesNothing() throws {
         let bad = [
-            (#"{"type":"user","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":5,"content":"?"}]}}"#,
-             "agentreplay: error: session.jsonl:300: field 'message.content[0].tool_use_id': expected a string, found a number\n"),
-            (#"{"type":"assistant","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"content":[{"type":"tool_use","id":"t","name":"Edit","input":[]}]}}"#,
-             "agentreplay: error: session.jsonl:300: field 'message.content[0].input': expected an object, found an array\n"),
+            (
+                #"{"type":"user","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":5,"content":"?"}]}}"#,
+                "agentreplay: error: session.jsonl:300: field 'message.content[0].tool_use_id': expected a string, found a number\n"
+            ),
+            (
+                #"{"type":"assistant","sessionId":"s","timestamp":"2025-06-01T10:05:00Z","message":{"content":[{"type":"tool_use","id":"t","name":"Edit","input":[]}]}}"#,
+                "agentreplay: error: session.jsonl:300: field 'message.content[0].input': expected an object, found an array\n"
+            ),
         ]
         for (line, expected) in bad {
             var log = SessionLog()
@@ -284,8 +291,9 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(try Subprocess.run("/usr/bin/env", ["chmod", "-R", "a-w", repo.path + "/.git/objects"], in: folder).status, 0)
         defer { _ = try? Subprocess.run("/usr/bin/env", ["chmod", "-R", "u+w", repo.path + "/.git/objects"], in: folder) }
         func asNobody(_ arguments: [String]) throws -> Subprocess.Result {
-            try Subprocess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.executable] + arguments,
-                               in: folder, environment: CLI.environment(["HOME": folder]))
+            try Subprocess.run(
+                "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.executable] + arguments,
+                in: folder, environment: CLI.environment(["HOME": folder]))
         }
         // The binary must be reachable by that user (a build under a private home is not).
         guard try asNobody(["--version"]).status == 0 else { throw XCTSkip("the agentreplay binary is not reachable by uid 65534") }
@@ -307,8 +315,9 @@ final class RunCommandTests: XCTestCase {
         let padding = String(repeating: "y", count: 6000)
         for i in 0..<400 { log.write("d\(i % 10)/f\(i).txt", "version \(i)\n\(padding)\n") }
         let (repo, folder) = try setUp(log)
-        try FileManager.default.copyItem(atPath: packageRoot + "/fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl",
-                                         toPath: folder + "/real.jsonl")
+        try FileManager.default.copyItem(
+            atPath: packageRoot + "/fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl",
+            toPath: folder + "/real.jsonl")
         for name in ["session.jsonl", "real.jsonl"] {
             let r = try CLI.run(["run", name, "--repo", repo.path], in: folder)
             XCTAssertTrue([0, 1, 3].contains(r.status), "\(r)")  // replayed: verified, contradicted or unverified
@@ -325,17 +334,22 @@ final class RunCommandTests: XCTestCase {
     func testWrongFieldTypeNamesTheField() throws {
         var log = SessionLog()
         log.user("hi")
-        log.raw(#"{"type":"assistant","sessionId":"s","timestamp":"2025-06-01T10:00:09Z","message":{"content":[{"type":"tool_use","id":"t","name":"Edit","input":[]}]}}"#)
+        log.raw(
+            #"{"type":"assistant","sessionId":"s","timestamp":"2025-06-01T10:00:09Z","message":{"content":[{"type":"tool_use","id":"t","name":"Edit","input":[]}]}}"#
+        )
         let (repo, folder) = try setUp(log)
-        try assertBadInput(["run", "session.jsonl", "--repo", repo.path], in: folder,
-                           "session.jsonl:2: field 'message.content[0].input': expected an object, found an array")
+        try assertBadInput(
+            ["run", "session.jsonl", "--repo", repo.path], in: folder,
+            "session.jsonl:2: field 'message.content[0].input': expected an object, found an array")
     }
 
     func testBadNativeHeaderNamesFileLineAndField() throws {
         let repo = try TestRepo(self, files: base)
         let folder = try makeTemporaryDirectory(self, "logs")
-        try Data(#"{"agentreplay":"trace","version":"one","trace_id":"t","agent":{"name":"a"}}"#.utf8).write(to: URL(fileURLWithPath: folder + "/trace.ndjson"))
-        try assertBadInput(["run", "trace.ndjson", "--repo", repo.path], in: folder, "trace.ndjson:1: field 'version': expected a whole number, found a string")
+        try Data(#"{"agentreplay":"trace","version":"one","trace_id":"t","agent":{"name":"a"}}"#.utf8).write(
+            to: URL(fileURLWithPath: folder + "/trace.ndjson"))
+        try assertBadInput(
+            ["run", "trace.ndjson", "--repo", repo.path], in: folder, "trace.ndjson:1: field 'version': expected a whole number, found a string")
     }
 
     func testBadNativeSpanFailsOnlyThatSpan() throws {
@@ -371,7 +385,9 @@ final class RunCommandTests: XCTestCase {
         log.user("hi")
         let (_, folder) = try setUp(log)
         let notRepo = try makeTemporaryDirectory(self, "plain")
-        let r = try CLI.run(["run", "session.jsonl", "--repo", notRepo], in: folder, environment: ["GIT_CEILING_DIRECTORIES": (notRepo as NSString).deletingLastPathComponent])
+        let r = try CLI.run(
+            ["run", "session.jsonl", "--repo", notRepo], in: folder,
+            environment: ["GIT_CEILING_DIRECTORIES": (notRepo as NSString).deletingLastPathComponent])
         XCTAssertEqual(r.status, 2, "\(r)")
         XCTAssertEqual(r.stdoutText, "")
         XCTAssertTrue(r.stderrText.hasPrefix("agentreplay: error: "), r.stderrText)

@@ -11,8 +11,10 @@ final class SessionsCommandTests: XCTestCase {
         var path: String
         var repo: TestRepo
         var environment: [String: String] {
-            ["HOME": path, "CLAUDE_CONFIG_DIR": path + "/claude-config", "CODEX_HOME": path + "/codex",
-             "XDG_DATA_HOME": path + "/data", "XDG_CACHE_HOME": path + "/cache"]
+            [
+                "HOME": path, "CLAUDE_CONFIG_DIR": path + "/claude-config", "CODEX_HOME": path + "/codex",
+                "XDG_DATA_HOME": path + "/data", "XDG_CACHE_HOME": path + "/cache",
+            ]
         }
         var cacheFile: String { path + "/cache/agentreplay/sessions.ndjson" }
 
@@ -82,12 +84,15 @@ final class SessionsCommandTests: XCTestCase {
         _ = try gemini.save(in: chats)
 
         let storage = home.path + "/data/opencode/storage"
-        try write(#"{"id": "ses_0penc0de1", "projectID": "p1", "directory": "\#(repo.path)", "version": "1.0.0", "title": "t", "time": {"created": 1749286800000, "updated": 1749286810000}}"#,
-                  to: storage + "/session/p1/ses_0penc0de1.json")
-        try write(#"{"id": "msg_1", "sessionID": "ses_0penc0de1", "role": "user", "time": {"created": 1749286800000}}"#,
-                  to: storage + "/message/ses_0penc0de1/msg_1.json")
-        try write(#"{"id": "prt_1", "messageID": "msg_1", "sessionID": "ses_0penc0de1", "type": "text", "text": "rename the module"}"#,
-                  to: storage + "/part/msg_1/prt_1.json")
+        try write(
+            #"{"id": "ses_0penc0de1", "projectID": "p1", "directory": "\#(repo.path)", "version": "1.0.0", "title": "t", "time": {"created": 1749286800000, "updated": 1749286810000}}"#,
+            to: storage + "/session/p1/ses_0penc0de1.json")
+        try write(
+            #"{"id": "msg_1", "sessionID": "ses_0penc0de1", "role": "user", "time": {"created": 1749286800000}}"#,
+            to: storage + "/message/ses_0penc0de1/msg_1.json")
+        try write(
+            #"{"id": "prt_1", "messageID": "msg_1", "sessionID": "ses_0penc0de1", "type": "text", "text": "rename the module"}"#,
+            to: storage + "/part/msg_1/prt_1.json")
         return home
     }
 
@@ -224,8 +229,10 @@ final class SessionsCommandTests: XCTestCase {
 
         let ambiguous = try home.run(["show", "aaaa"])
         XCTAssertEqual(ambiguous.status, 2)
-        XCTAssertTrue(ambiguous.stderrText.contains("aaaa: 2 sessions have an id starting with it: aaaa2222-0000-4000-8000-000000000002, aaaa1111-0000-4000-8000-000000000001"),
-                      ambiguous.stderrText)
+        XCTAssertTrue(
+            ambiguous.stderrText.contains(
+                "aaaa: 2 sessions have an id starting with it: aaaa2222-0000-4000-8000-000000000002, aaaa1111-0000-4000-8000-000000000001"),
+            ambiguous.stderrText)
         XCTAssertTrue(ambiguous.stderrText.contains("hint: give more characters"), ambiguous.stderrText)
 
         let far = try home.run(["run", "last~9", "--no-refs"])
@@ -250,22 +257,25 @@ final class SessionsCommandTests: XCTestCase {
         _ = log.edit("a.txt", "two", "three")
         _ = log.bash("ls")
         _ = try log.save(in: folder)
-        let r = try CLI.run(["show", "session.jsonl"], in: folder, environment: ["GIT_CEILING_DIRECTORIES": (folder as NSString).deletingLastPathComponent])
+        let r = try CLI.run(
+            ["show", "session.jsonl"], in: folder, environment: ["GIT_CEILING_DIRECTORIES": (folder as NSString).deletingLastPathComponent])
         XCTAssertEqual(r.status, 0, "\(r)")
         XCTAssertTrue(r.stdoutText.contains("not replayed (no repository"), r.stdoutText)
         XCTAssertTrue(r.stdoutText.contains("Edit a.txt"), r.stdoutText)
         XCTAssertTrue(r.stdoutText.contains("`ls` → ok"), r.stdoutText)
         XCTAssertTrue(r.stdoutText.contains("cost, at built-in prices"), r.stdoutText)
 
-        let page = try CLI.run(["report", "session.jsonl", "-o", "page.html"], in: folder,
-                               environment: ["GIT_CEILING_DIRECTORIES": (folder as NSString).deletingLastPathComponent])
+        let page = try CLI.run(
+            ["report", "session.jsonl", "-o", "page.html"], in: folder,
+            environment: ["GIT_CEILING_DIRECTORIES": (folder as NSString).deletingLastPathComponent])
         XCTAssertEqual(page.status, 0, "\(page)")
         let html = try String(contentsOfFile: folder + "/page.html", encoding: .utf8)
         XCTAssertTrue(html.contains("not replayed (no repository"), "the page says what it skipped")
 
         // A --repo that is not a repository is still an error.
-        let named = try CLI.run(["show", "session.jsonl", "--repo", folder], in: folder,
-                                environment: ["GIT_CEILING_DIRECTORIES": (folder as NSString).deletingLastPathComponent])
+        let named = try CLI.run(
+            ["show", "session.jsonl", "--repo", folder], in: folder,
+            environment: ["GIT_CEILING_DIRECTORIES": (folder as NSString).deletingLastPathComponent])
         XCTAssertEqual(named.status, 2, "\(named)")
     }
 }

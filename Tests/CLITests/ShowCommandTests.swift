@@ -26,7 +26,9 @@ final class ShowCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, "\(r)")
         XCTAssertEqual(r.stderrText, "")
         let base = try repo.head.prefix(12)
-        XCTAssertEqual(r.stdoutText, """
+        XCTAssertEqual(
+            r.stdoutText,
+            """
             session.jsonl: claude-code 2.1.100, 4 model turns, 4 tool calls, 2025-06-01 10:00:00 UTC, 8s
             replayed onto \(base) in memory: 1 file changed, 1 edit applied, 0 drift, 0 not replayable, 1 failed call
 
@@ -101,15 +103,18 @@ final class ShowCommandTests: XCTestCase {
     }
 
     func testAPriceTableWithoutTheModelLeavesTheCostUnknown() throws {
-        let (repo, folder) = try setUp(prices: """
-            {"schema": "agentreplay.prices", "version": 1,
-             "models": [{"model": "other-model", "input": 1, "output": 1, "cache_read": 0, "cache_write": 0}]}
-            """)
+        let (repo, folder) = try setUp(
+            prices: """
+                {"schema": "agentreplay.prices", "version": 1,
+                 "models": [{"model": "other-model", "input": 1, "output": 1, "cache_read": 0, "cache_write": 0}]}
+                """)
         let r = try CLI.run(["show", "session.jsonl", "--repo", repo.path, "--prices", "prices.json"], in: folder)
         XCTAssertEqual(r.status, 0, "\(r)")
-        XCTAssertTrue(r.stdoutText.contains("turn 1  10:00:01  claude-sonnet-4-5  10 in, 5 out, 100 cache read, 0 cache write  cost unknown\n"), r.stdoutText)
+        XCTAssertTrue(
+            r.stdoutText.contains("turn 1  10:00:01  claude-sonnet-4-5  10 in, 5 out, 100 cache read, 0 cache write  cost unknown\n"), r.stdoutText)
         XCTAssertTrue(r.stdoutText.contains("cost, at prices.json\n"), r.stdoutText)
-        XCTAssertTrue(r.stdoutText.contains("cost unknown: the price table has no price for claude-sonnet-4-5 (--prices FILE adds one)"), r.stdoutText)
+        XCTAssertTrue(
+            r.stdoutText.contains("cost unknown: the price table has no price for claude-sonnet-4-5 (--prices FILE adds one)"), r.stdoutText)
         XCTAssertTrue(r.stdoutText.contains("  total: 40 in, 20 out, 400 cache read, 0 cache write, cost unknown\n"), r.stdoutText)
         let json = try CLI.run(["show", "session.jsonl", "--repo", repo.path, "--prices", "prices.json", "--json"], in: folder)
         XCTAssertTrue(json.stdoutText.contains(#""cost_complete": false"#), json.stdoutText)
@@ -117,15 +122,17 @@ final class ShowCommandTests: XCTestCase {
     }
 
     func testABadPriceTableExitsTwoNamingFileLineAndField() throws {
-        let (repo, folder) = try setUp(prices: """
-            {"schema": "agentreplay.prices", "version": 1,
-             "models": [
-               {"model": "m", "input": -3, "output": 1, "cache_read": 0, "cache_write": 0}]}
-            """)
+        let (repo, folder) = try setUp(
+            prices: """
+                {"schema": "agentreplay.prices", "version": 1,
+                 "models": [
+                   {"model": "m", "input": -3, "output": 1, "cache_read": 0, "cache_write": 0}]}
+                """)
         let r = try CLI.run(["show", "session.jsonl", "--repo", repo.path, "--prices", "prices.json"], in: folder)
         XCTAssertEqual(r.status, 2, "\(r)")
         XCTAssertEqual(r.stdoutText, "")
-        XCTAssertTrue(r.stderrText.hasPrefix("agentreplay: error: prices.json:3: models[0] (m).input: -3 is not dollars per million tokens"), r.stderrText)
+        XCTAssertTrue(
+            r.stderrText.hasPrefix("agentreplay: error: prices.json:3: models[0] (m).input: -3 is not dollars per million tokens"), r.stderrText)
         let missing = try CLI.run(["show", "session.jsonl", "--repo", repo.path, "--prices", "nope.json"], in: folder)
         XCTAssertEqual(missing.status, 2, "\(missing)")
         XCTAssertTrue(missing.stderrText.hasPrefix("agentreplay: error: nope.json: cannot read the price table (--prices)"), missing.stderrText)

@@ -76,8 +76,9 @@ final class SnapshotTests: XCTestCase {
     }
 
     func testBisectReport() throws {
-        Snapshot.assert(try run(["bisect", session, "--repo", repo, "--test", "! grep -q 'def divide' calc/ops.py", "--color", "always"]),
-                        matches: "bisect-color")
+        Snapshot.assert(
+            try run(["bisect", session, "--repo", repo, "--test", "! grep -q 'def divide' calc/ops.py", "--color", "always"]),
+            matches: "bisect-color")
     }
 
     func testExport() throws {

@@ -42,7 +42,9 @@ final class OTLPExportTests: XCTestCase {
         log.read("a.txt", "one\ntwo\n")
         log.edit("a.txt", "two", "three")
         log.write("b.txt", "bee\n")
-        log.failing("Edit", ["file_path": .string(ClaudeLog.absolute("a.txt")), "old_string": "nope", "new_string": "x"], error: "String to replace not found in file.\nString: nope")
+        log.failing(
+            "Edit", ["file_path": .string(ClaudeLog.absolute("a.txt")), "old_string": "nope", "new_string": "x"],
+            error: "String to replace not found in file.\nString: nope")
         log.bash("ls -la", output: "a.txt\nb.txt\n")
         return (log, try log.save(in: try makeTemporaryDirectory(self, "log")))
     }
@@ -152,8 +154,9 @@ final class OTLPExportTests: XCTestCase {
             attributes: toolAttrs, input: ["file_path": "/x/a.txt", "old_string": "a", "replace_all": false, "n": .number("1.50")],
             output: "String to replace not found\nmore")
         let agent = Span(id: Span.ID("3333333333333333"), kind: .agent, name: "general-purpose")
-        let trace = Trace(header: Trace.Header(traceID: String(repeating: "ab", count: 16), agentName: "claude-code", agentVersion: "2.1.100"),
-                          spans: [turn, tool, agent])
+        let trace = Trace(
+            header: Trace.Header(traceID: String(repeating: "ab", count: 16), agentName: "claude-code", agentVersion: "2.1.100"),
+            spans: [turn, tool, agent])
         let document = OTLPExport.document(trace, scope: scope)
         let out = spans(document)
 
@@ -169,8 +172,9 @@ final class OTLPExportTests: XCTestCase {
         XCTAssertEqual(a0["gen_ai.request.model"], ["stringValue": "claude-sonnet-4-5"])
         XCTAssertEqual(a0["gen_ai.usage.input_tokens"], ["intValue": "12"])
         XCTAssertEqual(a0["gen_ai.usage.output_tokens"], ["intValue": "34"])
-        XCTAssertEqual(a0["agentreplay.added"], ["arrayValue": ["values": [["stringValue": "gen_ai.provider.name"], ["stringValue": "gen_ai.system"]]]],
-                       "what the span lacked is named, so an import can take it out again")
+        XCTAssertEqual(
+            a0["agentreplay.added"], ["arrayValue": ["values": [["stringValue": "gen_ai.provider.name"], ["stringValue": "gen_ai.system"]]]],
+            "what the span lacked is named, so an import can take it out again")
 
         XCTAssertEqual(out[1]["name"], "execute_tool Edit")
         XCTAssertEqual(out[1]["kind"], .number(1), "INTERNAL")
@@ -194,8 +198,9 @@ final class OTLPExportTests: XCTestCase {
         let resource = attributes(document["resourceSpans"]?.arrayValue?.first?["resource"])
         XCTAssertEqual(resource["service.name"], ["stringValue": "claude-code"])
         XCTAssertEqual(resource["service.version"], ["stringValue": "2.1.100"])
-        XCTAssertEqual(document["resourceSpans"]?.arrayValue?.first?["scopeSpans"]?.arrayValue?.first?["scope"],
-                       ["name": "agentreplay", "version": "9.9.9"])
+        XCTAssertEqual(
+            document["resourceSpans"]?.arrayValue?.first?["scopeSpans"]?.arrayValue?.first?["scope"],
+            ["name": "agentreplay", "version": "9.9.9"])
 
         // And back: the span names, statuses, model output and numbers as written.
         let back = try roundTrip(trace)
@@ -211,9 +216,10 @@ final class OTLPExportTests: XCTestCase {
         XCTAssertEqual(AnyValue.from(.number("18446744073709551616")), ["doubleValue": .number("18446744073709551616")], "beyond Int64: a double")
         XCTAssertEqual(AnyValue.from("x"), ["stringValue": "x"])
         XCTAssertEqual(AnyValue.from([1, "a"]), ["arrayValue": ["values": [["intValue": "1"], ["stringValue": "a"]]]])
-        XCTAssertEqual(AnyValue.from(["z": 1, "a": .null]),
-                       ["kvlistValue": ["values": [["key": "z", "value": ["intValue": "1"]], ["key": "a", "value": .object([])]]]],
-                       "members in their order")
+        XCTAssertEqual(
+            AnyValue.from(["z": 1, "a": .null]),
+            ["kvlistValue": ["values": [["key": "z", "value": ["intValue": "1"]], ["key": "a", "value": .object([])]]]],
+            "members in their order")
     }
 
     func testARunAddsVerdictsAndDriftEvents() throws {
@@ -229,8 +235,9 @@ final class OTLPExportTests: XCTestCase {
         let document = OTLPExport.document(trace, run: run, scope: scope)
         let out = spans(document)
         let tools = out.filter { attributes($0)["agentreplay.span.kind"] == ["stringValue": "tool"] }
-        XCTAssertEqual(tools.map { attributes($0)["agentreplay.replay.verdict"]?["stringValue"]?.stringValue },
-                       ["applied", "served", "mismatch"])
+        XCTAssertEqual(
+            tools.map { attributes($0)["agentreplay.replay.verdict"]?["stringValue"]?.stringValue },
+            ["applied", "served", "mismatch"])
         let applied = attributes(tools[0])
         XCTAssertEqual(applied["agentreplay.replay.paths"], ["arrayValue": ["values": [["stringValue": "a.txt"]]]])
         XCTAssertEqual(applied["agentreplay.replay.commit"]?["stringValue"]?.stringValue, run.steps.first { $0.verdict == .applied }?.commit?.hex)
@@ -292,7 +299,8 @@ final class OTLPExportTests: XCTestCase {
                 + #"{"key":"gen_ai.usage.input_tokens","value":{"stringValue":"many"}},"#
                 + #"{"key":"agentreplay.span.id","value":{"stringValue":""}}]}"#
         }
-        let text = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"agentreplay.trace.id","value":{"stringValue":"0af7651916cd43dd8448eb211c80319c"}}]},"scopeSpans":[{"spans":["#
+        let text =
+            #"{"resourceSpans":[{"resource":{"attributes":[{"key":"agentreplay.trace.id","value":{"stringValue":"0af7651916cd43dd8448eb211c80319c"}}]},"scopeSpans":[{"spans":["#
             + tool("1111111111111111", call: "c1", toolName: #"{"intValue":"7"}"#) + ","
             + tool("2222222222222222", call: "c1", toolName: #"{"stringValue":"Bash"}"#) + "]}]}]}\n"
         let folder = try makeTemporaryDirectory(self, "forged")

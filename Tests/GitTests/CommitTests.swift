@@ -15,7 +15,9 @@ final class CommitTests: XCTestCase {
         let first = try repository.createCommit(tree: tree, parents: [parent], author: author, committer: committer, message: message)
         let second = try repository.createCommit(tree: tree, parents: [parent], author: author, committer: committer, message: message)
         XCTAssertEqual(first, second)
-        XCTAssertEqual(try fixture.git("cat-file", "-p", first.hex), """
+        XCTAssertEqual(
+            try fixture.git("cat-file", "-p", first.hex),
+            """
             tree \(tree.hex)
             parent \(parent.hex)
             author Agent Smith <agent@example.com> 1700000123 +0200

@@ -4,14 +4,18 @@ import XCTest
 
 final class DiffTests: XCTestCase {
     func testDiffMatchesGitDiffTree() throws {
-        let fixture = try Fixture(self, files: [
-            "keep.txt": "same\n", "edit.txt": "old\n", "gone/x.txt": "x\n", "old-name.txt": "moved content\n",
-            "mode.sh": "#!/bin/sh\n", "f": "file then dir\n", "link": "->keep.txt",
-        ])
+        let fixture = try Fixture(
+            self,
+            files: [
+                "keep.txt": "same\n", "edit.txt": "old\n", "gone/x.txt": "x\n", "old-name.txt": "moved content\n",
+                "mode.sh": "#!/bin/sh\n", "f": "file then dir\n", "link": "->keep.txt",
+            ])
         let first = try fixture.id("rev-parse", "HEAD")
         try fixture.commit(
-            ["edit.txt": "new\n", "new/deep/y.txt": "y\n", "new-name.txt": "moved content\n", "mode.sh": "#!/bin/sh\n", "f/inner": "now dir\n",
-             "link": "link became a file\n"],
+            [
+                "edit.txt": "new\n", "new/deep/y.txt": "y\n", "new-name.txt": "moved content\n", "mode.sh": "#!/bin/sh\n", "f/inner": "now dir\n",
+                "link": "link became a file\n",
+            ],
             executable: ["mode.sh"], removing: ["gone/x.txt", "old-name.txt", "f"], message: "second")
         let repository = try fixture.open()
         let old = try repository.tree(ofCommit: first)
@@ -20,7 +24,8 @@ final class DiffTests: XCTestCase {
         let ours = try repository.diff(from: old, to: new).map { change in
             let oldMode = change.oldMode.map { String($0.rawValue, radix: 8) } ?? "0"
             let newMode = change.newMode.map { String($0.rawValue, radix: 8) } ?? "0"
-            return "\(oldMode) \(newMode) \(change.oldID?.hex ?? String(repeating: "0", count: 40)) \(change.newID?.hex ?? String(repeating: "0", count: 40)) \(change.path)"
+            return
+                "\(oldMode) \(newMode) \(change.oldID?.hex ?? String(repeating: "0", count: 40)) \(change.newID?.hex ?? String(repeating: "0", count: 40)) \(change.path)"
         }
         let theirs = try fixture.git("diff-tree", "-r", "--no-renames", "--no-abbrev", first.hex, "HEAD")
             .split(separator: "\n").map { line -> String in

@@ -27,8 +27,11 @@ struct GitCLI {
     func run(_ arguments: [String], input: [UInt8] = []) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com",
-                             "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"] + arguments
+        process.arguments =
+            [
+                "git", "-c", "user.name=Test User", "-c", "user.email=test@example.com",
+                "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false",
+            ] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_CONFIG_GLOBAL"] = "/dev/null"

@@ -11,7 +11,8 @@ final class HostileTreeTests: XCTestCase {
             raw += Array("\(entry.mode) \(entry.name)".utf8) + [0] + entry.id.bytes
         }
         let output = try fixture.git.run(["hash-object", "-t", "tree", "--literally", "-w", "--stdin"], input: raw)
-        return try XCTUnwrap(ObjectID(hex: String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), output.stderr)
+        return try XCTUnwrap(
+            ObjectID(hex: String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), output.stderr)
     }
 
     func testOddModesAreNormalisedNotFatal() throws {

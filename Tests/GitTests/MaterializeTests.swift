@@ -43,8 +43,10 @@ final class MaterializeTests: XCTestCase {
         let repository = try fixture.open()
         let oldTree = try repository.tree(ofCommit: repository.resolveCommit("HEAD"))
         try fixture.commit(
-            ["Sources/App/main.swift": "print(2)\n", "new/deep/file.txt": "new\n", "f/inner": "now a dir\n", "d": "now a file\n",
-             "link": "->run.sh", "README.md": "readme\n"],
+            [
+                "Sources/App/main.swift": "print(2)\n", "new/deep/file.txt": "new\n", "f/inner": "now a dir\n", "d": "now a file\n",
+                "link": "->run.sh", "README.md": "readme\n",
+            ],
             executable: ["README.md"], removing: ["Sources/Old/old.swift", "f", "d/x"], message: "second")
         let newTree = try repository.tree(ofCommit: repository.resolveCommit("HEAD"))
 
@@ -87,12 +89,19 @@ final class MaterializeTests: XCTestCase {
     /// path is replaced by a new file instead, leaving the other link, the symlink's target
     /// and the FIFO's readers alone (and nothing blocks on the FIFO).
     func testChangedFilesAreRewrittenInPlaceOnlyWhenPlain() throws {
-        let fixture = try Fixture(self, files: ["plain.txt": "a long first version\n", "linked.txt": "one\n",
-                                                "symlinked.txt": "two\n", "fifo.txt": "three\n"])
+        let fixture = try Fixture(
+            self,
+            files: [
+                "plain.txt": "a long first version\n", "linked.txt": "one\n",
+                "symlinked.txt": "two\n", "fifo.txt": "three\n",
+            ])
         let repository = try fixture.open()
         let oldTree = try repository.tree(ofCommit: repository.resolveCommit("HEAD"))
-        try fixture.commit(["plain.txt": "short\n", "linked.txt": "one, changed\n", "symlinked.txt": "two, changed\n",
-                            "fifo.txt": "three, changed\n"], executable: ["plain.txt"], message: "second")
+        try fixture.commit(
+            [
+                "plain.txt": "short\n", "linked.txt": "one, changed\n", "symlinked.txt": "two, changed\n",
+                "fifo.txt": "three, changed\n",
+            ], executable: ["plain.txt"], message: "second")
         let newTree = try repository.tree(ofCommit: repository.resolveCommit("HEAD"))
         let target = try makeTemporaryDirectory(self)
         let elsewhere = try makeTemporaryDirectory(self)

@@ -87,9 +87,10 @@ final class MemoryObjectsTests: XCTestCase {
                 XCTAssertEqual(ours, libgit2, "\(author) / \(committer) / \(message.debugDescription)")
             }
         }
-        XCTAssertThrowsError(try memory.createCommit(
-            tree: tree, parents: [], author: Signature(name: "<bad>", email: "x@example.com", time: 1),
-            committer: signatures[0], message: "m\n"))
+        XCTAssertThrowsError(
+            try memory.createCommit(
+                tree: tree, parents: [], author: Signature(name: "<bad>", email: "x@example.com", time: 1),
+                committer: signatures[0], message: "m\n"))
         // The same object written twice is one object.
         XCTAssertEqual(try memory.writeBlob(Array("new\n".utf8)), blob)
     }

@@ -22,8 +22,10 @@ final class ObjectIDTests: XCTestCase {
     }
 
     func testOrderFollowsBytes() throws {
-        let hexes = ["ff" + String(repeating: "0", count: 38), String(repeating: "0", count: 39) + "1",
-                     "00000000000000000000000000000000000000ff", "0000000000000000ff0000000000000000000000"]
+        let hexes = [
+            "ff" + String(repeating: "0", count: 38), String(repeating: "0", count: 39) + "1",
+            "00000000000000000000000000000000000000ff", "0000000000000000ff0000000000000000000000",
+        ]
         let ids = try hexes.map { try XCTUnwrap(ObjectID(hex: $0)) }
         XCTAssertEqual(ids.sorted().map(\.hex), hexes.sorted())
     }

@@ -96,8 +96,13 @@ final class TreeUpdateTests: XCTestCase {
         let link = try repository.writeBlob(Array("a.txt".utf8))
         let expected = try repository.tree(ofCommit: repository.resolveCommit("HEAD"))
         XCTAssertEqual(try repository.treeFromScratch([("x", link, .link), ("b/c.txt", c, .blob), ("a.txt", a, .blob)]), expected)
-        XCTAssertEqual(try repository.updateTree(.emptyTree, [.upsert(path: "a.txt", blob: a, mode: .blob), .upsert(path: "b/c.txt", blob: c, mode: .blob),
-                                                              .upsert(path: "x", blob: link, mode: .link)]), expected)
+        XCTAssertEqual(
+            try repository.updateTree(
+                .emptyTree,
+                [
+                    .upsert(path: "a.txt", blob: a, mode: .blob), .upsert(path: "b/c.txt", blob: c, mode: .blob),
+                    .upsert(path: "x", blob: link, mode: .link),
+                ]), expected)
         XCTAssertEqual(try repository.updateTree(expected, [.remove(path: "a.txt"), .remove(path: "b/c.txt"), .remove(path: "x")]), .emptyTree)
         XCTAssertEqual(try repository.updateTree(expected, []), expected)
     }
@@ -112,7 +117,8 @@ final class TreeUpdateTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try repository.updateTree(.emptyTree, [.upsert(path: "a", blob: blob, mode: .blob), .remove(path: "a")]))
-        XCTAssertThrowsError(try repository.updateTree(.emptyTree, [.upsert(path: "a", blob: blob, mode: .blob), .upsert(path: "a/b", blob: blob, mode: .blob)]))
+        XCTAssertThrowsError(
+            try repository.updateTree(.emptyTree, [.upsert(path: "a", blob: blob, mode: .blob), .upsert(path: "a/b", blob: blob, mode: .blob)]))
         let missing = try Repository.hashBlob(Array("not in the repository".utf8))
         XCTAssertThrowsError(try repository.updateTree(.emptyTree, [.upsert(path: "a", blob: missing, mode: .blob)])) { error in
             XCTAssertEqual((error as? GitError)?.function, "git_odb_exists")

@@ -23,23 +23,28 @@ final class HookRecorderTests: XCTestCase {
 
     /// What must not change: the index's bytes, HEAD, the refs other than ours, the status.
     func untouched(_ repo: TestRepo) throws -> [String] {
-        [try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index")).base64EncodedString(),
-         try repo.git("rev-parse", "HEAD"),
-         try repo.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags"),
-         try repo.git("status", "--porcelain=v1", "--untracked-files=all")]
+        [
+            try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index")).base64EncodedString(),
+            try repo.git("rev-parse", "HEAD"),
+            try repo.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags"),
+            try repo.git("status", "--porcelain=v1", "--untracked-files=all"),
+        ]
     }
 
     func testStartAndShellCallsRecordTheWorkingTreeAsGitSeesIt() throws {
-        let repo = try TestRepo(self, files: [
-            "calc.py": "def add(a,b):\n    return a+b\n", "README.md": "calc\n", ".gitignore": "*.log\nbuild/\n",
-            "docs/guide.md": "guide\n", "old.txt": "to be deleted\n",
-        ])
+        let repo = try TestRepo(
+            self,
+            files: [
+                "calc.py": "def add(a,b):\n    return a+b\n", "README.md": "calc\n", ".gitignore": "*.log\nbuild/\n",
+                "docs/guide.md": "guide\n", "old.txt": "to be deleted\n",
+            ])
         // A dirty tree: a change, a deletion, an untracked file, ignored files.
         try repo.write(["README.md": "calc, a calculator\n", "notes/todo.txt": "todo\n", "debug.log": "noise\n", "build/out.o": "obj\n"])
         try FileManager.default.removeItem(atPath: repo.path + "/old.txt")
         let before = try untouched(repo)
 
-        let start = try XCTUnwrap(try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path + "/docs")))
+        let start = try XCTUnwrap(
+            try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path + "/docs")))
         XCTAssertEqual(start.reference, "refs/agentreplay/sessions/\(session)/start")
         XCTAssertTrue(start.created)
         XCTAssertEqual(start.tree.hex, try gitWorkTree(repo), "tracked changes and untracked files that are not ignored")
@@ -56,19 +61,27 @@ final class HookRecorderTests: XCTestCase {
 
         // A formatter-like script changes a file; the hook after the Bash call records it.
         try repo.write(["calc.py": "def add(a, b):\n    return a + b\n"])
-        let after = try XCTUnwrap(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(
-            sessionID: session, cwd: repo.path, eventName: "PostToolUse", toolName: "Bash", toolUseID: "toolu_01ABC")))
+        let after = try XCTUnwrap(
+            try HookRecorder.record(
+                .postTool, agent: .claudeCode,
+                input: HookInput(
+                    sessionID: session, cwd: repo.path, eventName: "PostToolUse", toolName: "Bash", toolUseID: "toolu_01ABC")))
         XCTAssertEqual(after.reference, "refs/agentreplay/sessions/\(session)/calls/toolu_01ABC")
         XCTAssertEqual(after.tree.hex, try gitWorkTree(repo))
         XCTAssertNotEqual(after.tree, start.tree)
 
         // Unchanged since: the same tree again (the private index's cache), under another call.
-        let again = try XCTUnwrap(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(
-            sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: "toolu_01DEF")))
+        let again = try XCTUnwrap(
+            try HookRecorder.record(
+                .postTool, agent: .claudeCode,
+                input: HookInput(
+                    sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: "toolu_01DEF")))
         XCTAssertEqual(again.tree, after.tree)
 
         // Not a shell call: nothing recorded.
-        XCTAssertNil(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path, toolName: "Edit", toolUseID: "toolu_x")))
+        XCTAssertNil(
+            try HookRecorder.record(
+                .postTool, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path, toolName: "Edit", toolUseID: "toolu_x")))
 
         let recorded = try XCTUnwrap(try RecordedSession.find(traceID: Trace.Header.traceID(session: session), in: git))
         XCTAssertEqual(recorded.start, RecordedSession.Start(head: ObjectID(hex: try repo.head), tree: start.tree))
@@ -81,8 +94,9 @@ final class HookRecorderTests: XCTestCase {
 
     func testARepositoryWithoutCommitsAndPlacesWithoutARepository() throws {
         let folder = try makeTemporaryDirectory(self, "plain")
-        XCTAssertNil(try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: session, cwd: folder)),
-                     "outside a repository there is nothing to record")
+        XCTAssertNil(
+            try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: session, cwd: folder)),
+            "outside a repository there is nothing to record")
         _ = try GitCLI(directory: folder)("init", "-q")
         try Data("x\n".utf8).write(to: URL(fileURLWithPath: folder + "/a.txt"))
         let start = try XCTUnwrap(try HookRecorder.record(.sessionStart, agent: .codex, input: HookInput(sessionID: session, cwd: folder)))
@@ -95,11 +109,17 @@ final class HookRecorderTests: XCTestCase {
     func testInputsThatCannotBeRecordedAreRefusedWithTheField() throws {
         XCTAssertThrowsError(try HookInput(json: Array("not json".utf8)))
         XCTAssertThrowsError(try HookInput(json: Array(#"{"cwd": "/x"}"#.utf8))) { XCTAssertEqual(($0 as? HookInput.Failure)?.field, "session_id") }
-        XCTAssertThrowsError(try HookInput(json: Array(#"{"session_id": "s", "cwd": "relative"}"#.utf8))) { XCTAssertEqual(($0 as? HookInput.Failure)?.field, "cwd") }
-        let input = try HookInput(json: Array(#"{"session_id":"s-1","transcript_path":"/t.jsonl","cwd":"/r","hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"tool_response":{"stdout":"","stderr":"","interrupted":false,"isImage":false},"tool_use_id":"toolu_1"}"#.utf8))
+        XCTAssertThrowsError(try HookInput(json: Array(#"{"session_id": "s", "cwd": "relative"}"#.utf8))) {
+            XCTAssertEqual(($0 as? HookInput.Failure)?.field, "cwd")
+        }
+        let input = try HookInput(
+            json: Array(
+                #"{"session_id":"s-1","transcript_path":"/t.jsonl","cwd":"/r","hook_event_name":"PostToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"tool_response":{"stdout":"","stderr":"","interrupted":false,"isImage":false},"tool_use_id":"toolu_1"}"#
+                    .utf8))
         XCTAssertEqual(input, HookInput(sessionID: "s-1", cwd: "/r", eventName: "PostToolUse", toolName: "Bash", toolUseID: "toolu_1"))
         XCTAssertThrowsError(try HookRecorder.record(.sessionStart, agent: .claudeCode, input: HookInput(sessionID: "../../heads/main", cwd: "/")))
-        XCTAssertThrowsError(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(sessionID: "s", cwd: "/", toolName: "Bash", toolUseID: "a/b")))
+        XCTAssertThrowsError(
+            try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(sessionID: "s", cwd: "/", toolName: "Bash", toolUseID: "a/b")))
     }
 }
 
@@ -124,8 +144,12 @@ extension HookRecorderTests {
         var n = 0
         func record() throws -> ObjectID {
             n += 1
-            return try XCTUnwrap(try HookRecorder.record(.postTool, agent: .claudeCode, input: HookInput(
-                sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))).tree
+            return try XCTUnwrap(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode,
+                    input: HookInput(
+                        sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
+            ).tree
         }
         XCTAssertEqual(try record().hex, try gitWorkTree(repo))
         // Touched, same bytes: the same tree, and the private index knows the new stat data.

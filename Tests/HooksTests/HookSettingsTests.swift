@@ -28,7 +28,8 @@ final class HookSettingsTests: XCTestCase {
 
     func testInstallKeepsEverythingElseAndAddsEachHookOnce() throws {
         let before = try settings(existing)
-        let after = try HookSettings.install(.claudeCode, command: { HookAgent.claudeCode.command(executable: executable, records: $0) }, into: before)
+        let after = try HookSettings.install(
+            .claudeCode, command: { HookAgent.claudeCode.command(executable: executable, records: $0) }, into: before)
         XCTAssertEqual(after["model"], .string("opus"))
         XCTAssertEqual(after["permissions"], before["permissions"])
         XCTAssertEqual(after["cleanupPeriodDays"], .number("1.50"), "a number keeps its digits")
@@ -37,8 +38,9 @@ final class HookSettingsTests: XCTestCase {
         XCTAssertEqual(post.count, 2, "the user's group stays, ours is added after it")
         XCTAssertEqual(post[0], before["hooks"]?["PostToolUse"]?.arrayValue?[0])
         XCTAssertEqual(post[1]["matcher"], .string("Bash"))
-        XCTAssertEqual(post[1]["hooks"]?.arrayValue?.first?["command"],
-                       .string("'/opt/agent replay/bin/agentreplay' hooks record --agent claude-code --event post-tool"))
+        XCTAssertEqual(
+            post[1]["hooks"]?.arrayValue?.first?["command"],
+            .string("'/opt/agent replay/bin/agentreplay' hooks record --agent claude-code --event post-tool"))
         let start = try XCTUnwrap(after["hooks"]?["SessionStart"]?.arrayValue)
         XCTAssertEqual(start.count, 1)
         XCTAssertNil(start[0]["matcher"], "every start: startup, resume, clear, compact")
@@ -48,11 +50,14 @@ final class HookSettingsTests: XCTestCase {
         let again = try HookSettings.install(.claudeCode, command: { HookAgent.claudeCode.command(executable: executable, records: $0) }, into: after)
         XCTAssertEqual(SettingsFile.bytes(of: again), SettingsFile.bytes(of: after), "installing twice adds nothing")
 
-        let moved = try HookSettings.install(.claudeCode, command: { HookAgent.claudeCode.command(executable: "/usr/bin/agentreplay", records: $0) }, into: after)
-        XCTAssertEqual(HookSettings.installed(.claudeCode, in: moved).map(\.command), [
-            "/usr/bin/agentreplay hooks record --agent claude-code --event post-tool",
-            "/usr/bin/agentreplay hooks record --agent claude-code --event session-start",
-        ], "a moved executable replaces our command, adds no second hook")
+        let moved = try HookSettings.install(
+            .claudeCode, command: { HookAgent.claudeCode.command(executable: "/usr/bin/agentreplay", records: $0) }, into: after)
+        XCTAssertEqual(
+            HookSettings.installed(.claudeCode, in: moved).map(\.command),
+            [
+                "/usr/bin/agentreplay hooks record --agent claude-code --event post-tool",
+                "/usr/bin/agentreplay hooks record --agent claude-code --event session-start",
+            ], "a moved executable replaces our command, adds no second hook")
 
         let removed = try HookSettings.uninstall(.claudeCode, from: after)
         XCTAssertEqual(removed, before, "uninstall takes out exactly what install added")
@@ -60,9 +65,12 @@ final class HookSettingsTests: XCTestCase {
     }
 
     func testInstallIntoEmptySettingsAndUninstallLeavesNoHooksMember() throws {
-        let after = try HookSettings.install(.geminiCLI, command: { HookAgent.geminiCLI.command(executable: "agentreplay", records: $0) }, into: .object([("theme", .string("dark"))]))
-        XCTAssertEqual(JSONWriter.string(after),
-                       #"{"theme":"dark","hooks":{"SessionStart":[{"hooks":[{"name":"agentreplay-session-start","type":"command","command":"agentreplay hooks record --agent gemini-cli --event session-start"}]}]}}"#)
+        let after = try HookSettings.install(
+            .geminiCLI, command: { HookAgent.geminiCLI.command(executable: "agentreplay", records: $0) }, into: .object([("theme", .string("dark"))]))
+        XCTAssertEqual(
+            JSONWriter.string(after),
+            #"{"theme":"dark","hooks":{"SessionStart":[{"hooks":[{"name":"agentreplay-session-start","type":"command","command":"agentreplay hooks record --agent gemini-cli --event session-start"}]}]}}"#
+        )
         XCTAssertEqual(try HookSettings.uninstall(.geminiCLI, from: after), .object([("theme", .string("dark"))]))
     }
 
@@ -128,7 +136,8 @@ final class HookSettingsTests: XCTestCase {
 
     func testSettingsPathsOfEachAgent() {
         let env = ["HOME": "/home/u", "CODEX_HOME": "/srv/codex"]
-        XCTAssertEqual(HookAgent.claudeCode.settingsPath(scope: .user, project: "/p", environment: ["HOME": "/home/u"]), "/home/u/.claude/settings.json")
+        XCTAssertEqual(
+            HookAgent.claudeCode.settingsPath(scope: .user, project: "/p", environment: ["HOME": "/home/u"]), "/home/u/.claude/settings.json")
         XCTAssertEqual(HookAgent.claudeCode.settingsPath(scope: .project, project: "/p", environment: env), "/p/.claude/settings.json")
         XCTAssertEqual(HookAgent.codex.settingsPath(scope: .user, project: "/p", environment: env), "/srv/codex/hooks.json")
         XCTAssertEqual(HookAgent.codex.settingsPath(scope: .project, project: "/p", environment: env), "/p/.codex/hooks.json")

@@ -35,10 +35,12 @@ final class AgentStraceImporterTests: XCTestCase {
         XCTAssertEqual(trace.header.agentName, "agent-strace", "meta.json names claude-code: replayed with Claude Code's tools")
         XCTAssertEqual(trace.header.repoRoot, "/home/dev/calc", "session_start's cwd")
         XCTAssertEqual(trace.header.sourceFormat, "agent-strace")
-        XCTAssertEqual(trace.kinds.filter { $0 != "user" }, [
-            "tool:Read", "tool:Read", "tool:Read", "tool:Edit", "tool:MultiEdit", "tool:Write", "tool:Bash", "tool:Edit", "tool:Read",
-            "tool:Edit", "tool:Read",
-        ])
+        XCTAssertEqual(
+            trace.kinds.filter { $0 != "user" },
+            [
+                "tool:Read", "tool:Read", "tool:Read", "tool:Edit", "tool:MultiEdit", "tool:Write", "tool:Bash", "tool:Edit", "tool:Read",
+                "tool:Edit", "tool:Read",
+            ])
         let failed = try trace.tool("toolu_018O1elBoeyHSE8N3aJbNJhP")
         XCTAssertEqual(failed.status, .error, "answered by an error event")
         XCTAssertEqual(failed.output, "tool call failed")
@@ -92,8 +94,9 @@ final class AgentStraceImporterTests: XCTestCase {
     }
 
     func testAnotherAgentIsReplayedFromEffectsOnly() throws {
-        let trace = try load([#"{"event_type":"session_start","timestamp":1,"event_id":"e","session_id":"s","data":{"cwd":"/w"}}"#],
-                             meta: #"{"session_id": "s", "agent_name": "openai-codex"}"#)
+        let trace = try load(
+            [#"{"event_type":"session_start","timestamp":1,"event_id":"e","session_id":"s","data":{"cwd":"/w"}}"#],
+            meta: #"{"session_id": "s", "agent_name": "openai-codex"}"#)
         XCTAssertEqual(trace.header.agentName, "agent-strace/openai-codex")
         XCTAssertEqual(trace.header.repoRoot, "/w")
     }
@@ -126,8 +129,10 @@ final class AgentStraceImporterTests: XCTestCase {
     }
 
     func testBadInputNamesTheLineAndField() throws {
-        var e = try loadError([#"{"event_type":"tool_call","timestamp":1,"event_id":"c1","session_id":"s","data":{}}"#,
-                               #"{"timestamp":2,"event_id":"c2","session_id":"s","data":{}}"#])
+        var e = try loadError([
+            #"{"event_type":"tool_call","timestamp":1,"event_id":"c1","session_id":"s","data":{}}"#,
+            #"{"timestamp":2,"event_id":"c2","session_id":"s","data":{}}"#,
+        ])
         XCTAssertEqual(e.line, 2)
         XCTAssertEqual(e.field, "event_type")
         XCTAssertEqual(e.description, "s1/events.ndjson:2: field 'event_type': missing")

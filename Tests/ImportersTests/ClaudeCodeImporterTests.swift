@@ -96,8 +96,12 @@ final class ClaudeCodeImporterTests: XCTestCase {
     func testCompactionBoundariesAreEventSpans() throws {
         var log = ClaudeLog()
         log.user("hello")
-        let boundary = log.line(type: "system", [("subtype", "compact_boundary"), ("content", "Conversation compacted"),
-                                                 ("compactMetadata", ["trigger": "auto", "preTokens": 155_000])])
+        let boundary = log.line(
+            type: "system",
+            [
+                ("subtype", "compact_boundary"), ("content", "Conversation compacted"),
+                ("compactMetadata", ["trigger": "auto", "preTokens": 155_000]),
+            ])
         log.append(boundary)
         log.append(["type": "summary", "summary": "Fixing the build", "leafUuid": "00000000-0000-4000-8000-000000000001"])
         let hook = log.line(type: "system", [("subtype", "stop_hook_summary")])
@@ -128,7 +132,9 @@ final class ClaudeCodeImporterTests: XCTestCase {
 
     func testMetaUserLinesAreMarked() throws {
         var log = ClaudeLog()
-        let meta = log.line(type: "user", [("isMeta", true), ("message", ["role": "user", "content": [["type": "text", "text": "<command-name>/clear</command-name>"]]])])
+        let meta = log.line(
+            type: "user",
+            [("isMeta", true), ("message", ["role": "user", "content": [["type": "text", "text": "<command-name>/clear</command-name>"]]])])
         log.append(meta)
         let span = try XCTUnwrap(importLog(log).spans.first)
         XCTAssertEqual(span.kind, .user)
@@ -184,7 +190,8 @@ final class ClaudeCodeImporterTests: XCTestCase {
         log.at(100)
         log.user("x")  // line 1, 100 s after the start
         log.at(0)
-        log.assistant(text: "", calls: [("toolu_A", "Read", ["file_path": "/home/dev/project/a.txt"])], messageID: "msg_1")  // line 2, earlier, never answered
+        // Line 2, earlier, never answered.
+        log.assistant(text: "", calls: [("toolu_A", "Read", ["file_path": "/home/dev/project/a.txt"])], messageID: "msg_1")
         let trace = try importLog(log)
         XCTAssertEqual(trace.kinds, ["user", "llm", "tool:Read"])
         XCTAssertEqual(trace.spans[2].parentID, trace.spans[1].id)

@@ -10,13 +10,27 @@ final class ClaudeCodeOrderTests: XCTestCase {
     /// The two lines of one call, the result written first (its `parentUuid` names the
     /// call's line, as in blackgirlbytes/planetfall-seed-signalkit's session at line 252).
     func earlyResult(_ log: inout ClaudeLog, id: String, name: String = "Read", input: JSON = ["file_path": "/home/dev/project/a.txt"]) {
-        let call = log.line(type: "assistant", [("message", [
-            "id": .string("msg_" + id), "type": "message", "role": "assistant", "model": "claude-opus-4-8",
-            "content": [["type": "tool_use", "id": .string(id), "name": .string(name), "input": input]],
-        ])])
-        let result = log.line(type: "user", [("message", [
-            "role": "user", "content": [["tool_use_id": .string(id), "type": "tool_result", "content": "1\ta"]],
-        ])])
+        let call = log.line(
+            type: "assistant",
+            [
+                (
+                    "message",
+                    [
+                        "id": .string("msg_" + id), "type": "message", "role": "assistant", "model": "claude-opus-4-8",
+                        "content": [["type": "tool_use", "id": .string(id), "name": .string(name), "input": input]],
+                    ]
+                )
+            ])
+        let result = log.line(
+            type: "user",
+            [
+                (
+                    "message",
+                    [
+                        "role": "user", "content": [["tool_use_id": .string(id), "type": "tool_result", "content": "1\ta"]],
+                    ]
+                )
+            ])
         log.append(result)
         log.append(call)
     }

@@ -47,13 +47,17 @@ final class CodexImporterTests: XCTestCase {
         var log = CodexLog()
         log.meta()
         log.turn("edit")
-        let a = log.script("await tools.apply_patch(p); await tools.apply_patch(q)", patches: [
-            (true, [CodexLog.absolute("a"): CodexLog.add("a\n")]), (true, [CodexLog.absolute("b"): CodexLog.add("b\n")]),
-        ])
+        let a = log.script(
+            "await tools.apply_patch(p); await tools.apply_patch(q)",
+            patches: [
+                (true, [CodexLog.absolute("a"): CodexLog.add("a\n")]), (true, [CodexLog.absolute("b"): CodexLog.add("b\n")]),
+            ])
         let b = log.script("await tools.apply_patch(p)", ended: "Script failed", error: "apply_patch verification failed: x")
         let c = log.customCall("exec", "await tools.apply_patch(p)")
         log.patchApplyEnd("exec-late", success: true, changes: [CodexLog.absolute("c"): CodexLog.add("c\n")])
-        log.line("response_item", ["type": "custom_tool_call_output", "call_id": .string(c), "output": "Script running with cell ID 3\nWall time 11.0 seconds\nOutput:\n"])
+        log.line(
+            "response_item",
+            ["type": "custom_tool_call_output", "call_id": .string(c), "output": "Script running with cell ID 3\nWall time 11.0 seconds\nOutput:\n"])
         log.patchApplyEnd("exec-later", success: true, changes: [CodexLog.absolute("d"): CodexLog.add("d\n")])
         let trace = try load(log)
         let spans = Dictionary(uniqueKeysWithValues: trace.spans.compactMap { s in s.toolCallID.map { ($0, s) } })
@@ -142,8 +146,14 @@ final class CodexImporterTests: XCTestCase {
     func testUserMessagesCodexInjectsAreMarkedMeta() throws {
         var log = CodexLog()
         log.meta()
-        log.line("response_item", ["type": "message", "role": "developer", "content": [["type": "input_text", "text": "<permissions instructions>…"]]])
-        log.line("response_item", ["type": "message", "role": "user", "content": [["type": "input_text", "text": "<environment_context>\n  <cwd>/x</cwd>\n</environment_context>"]]])
+        log.line(
+            "response_item", ["type": "message", "role": "developer", "content": [["type": "input_text", "text": "<permissions instructions>…"]]])
+        log.line(
+            "response_item",
+            [
+                "type": "message", "role": "user",
+                "content": [["type": "input_text", "text": "<environment_context>\n  <cwd>/x</cwd>\n</environment_context>"]],
+            ])
         log.turn("real question")
         let trace = try load(log)
         XCTAssertEqual(trace.kinds, ["user", "user"])
@@ -164,11 +174,15 @@ final class CodexImporterTests: XCTestCase {
 
     func testRolloutsBeforeTheEnvelopeAreRead() throws {
         var log = CodexLog()
-        log.raw(#"{"id":"5973b6c0-94b8-487b-a530-2aeb6098ae0e","timestamp":"2025-04-28T12:00:00.000Z","instructions":null,"git":{"commit_hash":"3333333333333333333333333333333333333333","branch":"main"}}"#)
+        log.raw(
+            #"{"id":"5973b6c0-94b8-487b-a530-2aeb6098ae0e","timestamp":"2025-04-28T12:00:00.000Z","instructions":null,"git":{"commit_hash":"3333333333333333333333333333333333333333","branch":"main"}}"#
+        )
         log.raw(#"{"record_type":"state"}"#)
         log.raw(#"{"type":"message","role":"user","content":[{"type":"input_text","text":"hello"}]}"#)
         log.raw(#"{"type":"function_call","name":"shell","arguments":"{\"command\":[\"ls\"]}","call_id":"call_1"}"#)
-        log.raw(#"{"type":"function_call_output","call_id":"call_1","output":"{\"output\":\"a\\n\",\"metadata\":{\"exit_code\":0,\"duration_seconds\":0.0}}"}"#)
+        log.raw(
+            #"{"type":"function_call_output","call_id":"call_1","output":"{\"output\":\"a\\n\",\"metadata\":{\"exit_code\":0,\"duration_seconds\":0.0}}"}"#
+        )
         let directory = try makeTemporaryDirectory(self)
         let path = try log.save(in: directory)
         XCTAssertEqual(try SourceFormat.detect(path: path), .codex)
@@ -204,7 +218,9 @@ final class CodexImporterTests: XCTestCase {
 
         log = CodexLog()
         log.meta()
-        log.raw(#"{"timestamp":"2025-06-01T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"exec_command","arguments":"{}"}}"#)
+        log.raw(
+            #"{"timestamp":"2025-06-01T10:00:01.000Z","type":"response_item","payload":{"type":"function_call","name":"exec_command","arguments":"{}"}}"#
+        )
         e = try loadError(log)
         XCTAssertEqual(e.line, 2)
         XCTAssertEqual(e.field, "payload.call_id")

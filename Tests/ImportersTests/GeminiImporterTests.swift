@@ -115,9 +115,11 @@ final class GeminiImporterTests: XCTestCase {
     func testCallIDsUsedAgainAreMadeUnique() throws {
         let meta = #"{"sessionId":"s","projectHash":"h","startTime":"2025-10-18T14:57:28.974Z","lastUpdated":"2025-10-18T14:57:28.974Z"}"#
         let call = #"{"id":"c1","name":"read_file","args":{}}"#
-        let text = meta + "\n"
+        let text =
+            meta + "\n"
             + #"{"id":"m1","timestamp":"2025-10-18T14:57:29.000Z","type":"gemini","content":"","toolCalls":["# + call + "]}\n"
-            + #"{"id":"m2","timestamp":"2025-10-18T14:57:30.000Z","type":"gemini","content":"","toolCalls":["# + call + "," + call + "," + call + "]}\n"
+            + #"{"id":"m2","timestamp":"2025-10-18T14:57:30.000Z","type":"gemini","content":"","toolCalls":["# + call + "," + call + "," + call
+            + "]}\n"
         let directory = try makeTemporaryDirectory(self)
         let path = directory + "/session.jsonl"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -132,7 +134,9 @@ final class GeminiImporterTests: XCTestCase {
 
     func testBadInputNamesTheLineAndField() throws {
         let meta = #"{"sessionId":"s","projectHash":"h","startTime":"2025-10-18T14:57:28.974Z","lastUpdated":"2025-10-18T14:57:28.974Z"}"#
-        var e = try loadError(meta + "\n" + #"{"id":"m1","timestamp":"2025-10-18T14:57:29.000Z","type":"gemini","content":"","toolCalls":[{"id":"c1","args":{}}]}"# + "\n")
+        var e = try loadError(
+            meta + "\n" + #"{"id":"m1","timestamp":"2025-10-18T14:57:29.000Z","type":"gemini","content":"","toolCalls":[{"id":"c1","args":{}}]}"#
+                + "\n")
         XCTAssertEqual(e.line, 2)
         XCTAssertEqual(e.field, "toolCalls[0].name")
         XCTAssertEqual(e.message, "missing")
@@ -141,7 +145,9 @@ final class GeminiImporterTests: XCTestCase {
         XCTAssertEqual(e.field, "timestamp")
         e = try loadError(meta + "\n" + "{not json\n" + #"{"id":"m1","type":"user","content":"x"}"# + "\n")
         XCTAssertEqual(e.line, 2)
-        e = try loadError("{\n  \"sessionId\": \"s\",\n  \"projectHash\": \"h\",\n  \"messages\": [\n    {\"id\": \"m\", \"type\": \"gemini\", \"toolCalls\": [{\"id\": \"c\", \"name\": \"replace\", \"args\": \"x\"}]}\n  ]\n}\n", name: "bad.json")
+        e = try loadError(
+            "{\n  \"sessionId\": \"s\",\n  \"projectHash\": \"h\",\n  \"messages\": [\n    {\"id\": \"m\", \"type\": \"gemini\", \"toolCalls\": [{\"id\": \"c\", \"name\": \"replace\", \"args\": \"x\"}]}\n  ]\n}\n",
+            name: "bad.json")
         XCTAssertEqual(e.line, 5)
         XCTAssertEqual(e.field, "messages[0].toolCalls[0].args")
         XCTAssertEqual(e.message, "expected an object, found a string")

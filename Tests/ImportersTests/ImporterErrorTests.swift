@@ -63,7 +63,9 @@ final class ImporterErrorTests: XCTestCase {
         var log = ClaudeLog()
         log.user("x")
         let id = log.tool("Grep", ["pattern": "p"], result: "r")
-        log.raw(#"{"parentUuid":"abc","type":"assistant","message":{"id":"msg_cut","content":[{"type":"tool_use","id":"toolu_cut","name":"Edit","input":{"file_pa"#)
+        log.raw(
+            #"{"parentUuid":"abc","type":"assistant","message":{"id":"msg_cut","content":[{"type":"tool_use","id":"toolu_cut","name":"Edit","input":{"file_pa"#
+        )
         let directory = try makeTemporaryDirectory(self)
         let path = try log.save(in: directory)
         try Data(contentsOf: URL(fileURLWithPath: path)).dropLast().write(to: URL(fileURLWithPath: path))  // no final newline
@@ -100,17 +102,38 @@ final class ImporterErrorTests: XCTestCase {
     func testWrongFieldTypesNameTheField() throws {
         let cases: [(line: JSON, field: String, fragment: String)] = [
             (["type": "user", "sessionId": "s", "timestamp": 12, "message": ["role": "user", "content": "x"]], "timestamp", "expected a string"),
-            (["type": "user", "sessionId": "s", "timestamp": "yesterday", "message": ["role": "user", "content": "x"]], "timestamp", "not an RFC 3339 time"),
+            (
+                ["type": "user", "sessionId": "s", "timestamp": "yesterday", "message": ["role": "user", "content": "x"]], "timestamp",
+                "not an RFC 3339 time"
+            ),
             (["type": "user", "sessionId": "s", "message": "hello"], "message", "expected an object"),
             (["type": "user", "sessionId": "s"], "message", "missing"),
             (["type": "assistant", "sessionId": "s", "message": ["content": 5]], "message.content", "expected a string or an array"),
-            (["type": "assistant", "sessionId": "s", "message": ["content": [["type": "tool_use", "name": "Edit", "input": [:]]]]], "message.content[0].id", "missing"),
-            (["type": "assistant", "sessionId": "s", "message": ["content": [["type": "tool_use", "id": "t", "name": "Edit", "input": "x"]]]], "message.content[0].input", "expected an object"),
-            (["type": "assistant", "sessionId": "s", "message": ["content": [["type": "tool_use", "id": 7, "name": "Edit"]]]], "message.content[0].id", "expected a string"),
-            (["type": "assistant", "sessionId": "s", "message": ["content": [], "usage": ["output_tokens": "many"]]], "message.usage.output_tokens", "expected a whole number"),
-            (["type": "user", "sessionId": "s", "isSidechain": "yes", "message": ["role": "user", "content": "x"]], "isSidechain", "expected true or false"),
+            (
+                ["type": "assistant", "sessionId": "s", "message": ["content": [["type": "tool_use", "name": "Edit", "input": [:]]]]],
+                "message.content[0].id", "missing"
+            ),
+            (
+                ["type": "assistant", "sessionId": "s", "message": ["content": [["type": "tool_use", "id": "t", "name": "Edit", "input": "x"]]]],
+                "message.content[0].input", "expected an object"
+            ),
+            (
+                ["type": "assistant", "sessionId": "s", "message": ["content": [["type": "tool_use", "id": 7, "name": "Edit"]]]],
+                "message.content[0].id", "expected a string"
+            ),
+            (
+                ["type": "assistant", "sessionId": "s", "message": ["content": [], "usage": ["output_tokens": "many"]]],
+                "message.usage.output_tokens", "expected a whole number"
+            ),
+            (
+                ["type": "user", "sessionId": "s", "isSidechain": "yes", "message": ["role": "user", "content": "x"]], "isSidechain",
+                "expected true or false"
+            ),
             (["type": 3, "sessionId": "s"], "type", "expected a string"),
-            (["type": "user", "sessionId": "s", "message": ["content": [["type": "tool_result", "tool_use_id": ["x"]]]]], "message.content[0].tool_use_id", "expected a string"),
+            (
+                ["type": "user", "sessionId": "s", "message": ["content": [["type": "tool_result", "tool_use_id": ["x"]]]]],
+                "message.content[0].tool_use_id", "expected a string"
+            ),
         ]
         for c in cases {
             var log = ClaudeLog()
@@ -161,14 +184,19 @@ final class ImporterErrorTests: XCTestCase {
         let blank = try loadError(Array("\n\n  \n".utf8)).message
         XCTAssertTrue(blank.contains("empty") || blank.contains("cannot tell"), blank)
         XCTAssertTrue(try loadError([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x00, 0xFF, 0x0A]).message.contains("cannot tell which agent"))
-        XCTAssertTrue(try loadError(Array("{\"sessionId\":\"s\",\"type\":\"user\",\"message\":{\"content\":\"caf\u{E9}\"}}\n".utf8).map { $0 == 0xA9 ? 0xFF : $0 }).message.contains("cannot tell"))
-        let missing = try XCTUnwrap({ () -> TraceError? in
-            do { _ = try Importer.load(path: directory + "/nope.jsonl"); return nil } catch { return error as? TraceError }
-        }())
+        XCTAssertTrue(
+            try loadError(
+                Array("{\"sessionId\":\"s\",\"type\":\"user\",\"message\":{\"content\":\"caf\u{E9}\"}}\n".utf8).map { $0 == 0xA9 ? 0xFF : $0 }
+            ).message.contains("cannot tell"))
+        let missing = try XCTUnwrap(
+            { () -> TraceError? in
+                do { _ = try Importer.load(path: directory + "/nope.jsonl"); return nil } catch { return error as? TraceError }
+            }())
         XCTAssertTrue(missing.message.contains("cannot open"), missing.message)
-        let dir = try XCTUnwrap({ () -> TraceError? in
-            do { _ = try Importer.load(path: directory, format: .claudeCode); return nil } catch { return error as? TraceError }
-        }())
+        let dir = try XCTUnwrap(
+            { () -> TraceError? in
+                do { _ = try Importer.load(path: directory, format: .claudeCode); return nil } catch { return error as? TraceError }
+            }())
         XCTAssertTrue(dir.message.contains("directory"), dir.message)
     }
 

@@ -17,9 +17,12 @@ final class OTLPImporterTests: XCTestCase {
         #"{"resourceSpans":[{"resource":{"attributes":[\#(resource)]},"scopeSpans":[{"scope":{"name":"s"},"spans":[\#(spans.joined(separator: ","))]}]}]}"#
     }
 
-    func span(_ id: String, parent: String? = nil, name: String = "s", start: String = "1760000000000000000", attributes: String = "", status: String = "{}") -> String {
+    func span(
+        _ id: String, parent: String? = nil, name: String = "s", start: String = "1760000000000000000", attributes: String = "", status: String = "{}"
+    ) -> String {
         let parentMember = parent.map { #""parentSpanId":"\#($0)","# } ?? ""
-        return #"{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"\#(id)",\#(parentMember)"name":"\#(name)","startTimeUnixNano":"\#(start)","endTimeUnixNano":"1760000001000000000","attributes":[\#(attributes)],"status":\#(status)}"#
+        return
+            #"{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"\#(id)",\#(parentMember)"name":"\#(name)","startTimeUnixNano":"\#(start)","endTimeUnixNano":"1760000001000000000","attributes":[\#(attributes)],"status":\#(status)}"#
     }
 
     func attribute(_ key: String, _ value: String) -> String { #"{"key":"\#(key)","value":\#(value)}"# }
@@ -46,20 +49,27 @@ final class OTLPImporterTests: XCTestCase {
     }
 
     func testSpansAndValues() throws {
-        let tool = span("00000000000000b2", parent: "00000000000000a1", name: "execute_tool Write", start: "1760000000500000000", attributes: [
-            attribute("gen_ai.operation.name", #"{"stringValue":"execute_tool"}"#),
-            attribute("gen_ai.tool.name", #"{"stringValue":"Write"}"#),
-            attribute("gen_ai.tool.call.id", #"{"stringValue":"call_1"}"#),
-            attribute("gen_ai.tool.call.arguments", #"{"kvlistValue":{"values":[{"key":"file_path","value":{"stringValue":"a.txt"}},{"key":"n","value":{"intValue":"3"}},{"key":"tags","value":{"arrayValue":{"values":[{"boolValue":true},{"doubleValue":1.5}]}}}]}}"#),
-            attribute("gen_ai.tool.call.result", #"{"stringValue":"done"}"#),
-        ].joined(separator: ","), status: #"{"code":"STATUS_CODE_ERROR","message":"boom"}"#)
-        let chat = span("00000000000000a1", name: "chat m", attributes: [
-            attribute("gen_ai.operation.name", #"{"stringValue":"chat"}"#),
-            attribute("gen_ai.request.model", #"{"stringValue":"m-1"}"#),
-            attribute("gen_ai.usage.input_tokens", #"{"intValue":"120"}"#),
-            attribute("gen_ai.usage.output_tokens", #"{"intValue":7}"#),
-            attribute("gen_ai.agent.name", #"{"stringValue":"Claude_Code"}"#),
-        ].joined(separator: ","))
+        let tool = span(
+            "00000000000000b2", parent: "00000000000000a1", name: "execute_tool Write", start: "1760000000500000000",
+            attributes: [
+                attribute("gen_ai.operation.name", #"{"stringValue":"execute_tool"}"#),
+                attribute("gen_ai.tool.name", #"{"stringValue":"Write"}"#),
+                attribute("gen_ai.tool.call.id", #"{"stringValue":"call_1"}"#),
+                attribute(
+                    "gen_ai.tool.call.arguments",
+                    #"{"kvlistValue":{"values":[{"key":"file_path","value":{"stringValue":"a.txt"}},{"key":"n","value":{"intValue":"3"}},{"key":"tags","value":{"arrayValue":{"values":[{"boolValue":true},{"doubleValue":1.5}]}}}]}}"#
+                ),
+                attribute("gen_ai.tool.call.result", #"{"stringValue":"done"}"#),
+            ].joined(separator: ","), status: #"{"code":"STATUS_CODE_ERROR","message":"boom"}"#)
+        let chat = span(
+            "00000000000000a1", name: "chat m",
+            attributes: [
+                attribute("gen_ai.operation.name", #"{"stringValue":"chat"}"#),
+                attribute("gen_ai.request.model", #"{"stringValue":"m-1"}"#),
+                attribute("gen_ai.usage.input_tokens", #"{"intValue":"120"}"#),
+                attribute("gen_ai.usage.output_tokens", #"{"intValue":7}"#),
+                attribute("gen_ai.agent.name", #"{"stringValue":"Claude_Code"}"#),
+            ].joined(separator: ","))
         // The child comes first in the file and starts later: the parent is placed first.
         let trace = try Importer.load(path: write(request([tool, chat])))
         XCTAssertEqual(trace.header.agentName, "claude-code")
@@ -76,7 +86,9 @@ final class OTLPImporterTests: XCTestCase {
     }
 
     func testOneRequestPerLineAndAMissingParent() throws {
-        let first = request([span("00000000000000c3", parent: "00000000000000ff", attributes: attribute("gen_ai.tool.name", #"{"stringValue":"Bash"}"#))])
+        let first = request([
+            span("00000000000000c3", parent: "00000000000000ff", attributes: attribute("gen_ai.tool.name", #"{"stringValue":"Bash"}"#))
+        ])
         let second = request([span("00000000000000c3", name: "again")])
         let trace = try Importer.load(path: write(first + "\n" + second + "\n", name: "spans.jsonl"))
         XCTAssertEqual(trace.kinds, ["tool:Bash", "event"])
@@ -91,16 +103,20 @@ final class OTLPImporterTests: XCTestCase {
     /// tool call id and could not be read back.
     func testACallIDMadeUniqueIsNotOneTheLogAlreadyHolds() throws {
         func tool(_ id: String, call: String, start: String) -> String {
-            span(id, start: start, attributes: [
-                attribute("gen_ai.tool.name", #"{"stringValue":"Bash"}"#),
-                attribute("gen_ai.tool.call.id", #"{"stringValue":"\#(call)"}"#),
-            ].joined(separator: ","))
+            span(
+                id, start: start,
+                attributes: [
+                    attribute("gen_ai.tool.name", #"{"stringValue":"Bash"}"#),
+                    attribute("gen_ai.tool.call.id", #"{"stringValue":"\#(call)"}"#),
+                ].joined(separator: ","))
         }
-        let trace = try Importer.load(path: write(request([
-            tool("00000000000000a1", call: "c#00000000000000a3", start: "1760000000000000001"),
-            tool("00000000000000a2", call: "c", start: "1760000000000000002"),
-            tool("00000000000000a3", call: "c", start: "1760000000000000003"),
-        ])))
+        let trace = try Importer.load(
+            path: write(
+                request([
+                    tool("00000000000000a1", call: "c#00000000000000a3", start: "1760000000000000001"),
+                    tool("00000000000000a2", call: "c", start: "1760000000000000002"),
+                    tool("00000000000000a3", call: "c", start: "1760000000000000003"),
+                ])))
         XCTAssertEqual(trace.spans.map(\.toolCallID), ["c#00000000000000a3", "c", "c#00000000000000a3#2"])
         let path = try write(String(decoding: TraceWriter.bytes(trace), as: UTF8.self), name: "trace.ndjson")
         XCTAssertEqual(TraceWriter.bytes(try TraceReader.read(path: path)), TraceWriter.bytes(trace))
@@ -130,7 +146,8 @@ final class OTLPImporterTests: XCTestCase {
         XCTAssertEqual(e.field, "resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano")
         e = try loadError(#"{"resourceSpans": 4}"#)
         XCTAssertEqual(e.field, "resourceSpans")
-        e = try loadError("{\n  \"resourceSpans\": [\n    {\"scopeSpans\": [{\"spans\": [\n      {\"spanId\": \"a\"},\n      {\"spanId\": 7}\n    ]}]}\n  ]\n}\n")
+        e = try loadError(
+            "{\n  \"resourceSpans\": [\n    {\"scopeSpans\": [{\"spans\": [\n      {\"spanId\": \"a\"},\n      {\"spanId\": 7}\n    ]}]}\n  ]\n}\n")
         XCTAssertEqual(e.line, 5)
         XCTAssertEqual(e.field, "resourceSpans[0].scopeSpans[0].spans[1].spanId")
         XCTAssertEqual(e.message, "expected a string, found a number")

@@ -51,8 +51,11 @@ final class OpenCodeImporterTests: XCTestCase {
     func testAGeminiSessionWithItsMembersSortedIsDetected() throws {
         let directory = try makeTemporaryDirectory(self)
         let path = directory + "/session.json"
-        try Data("{\n  \"kind\": \"main\",\n  \"lastUpdated\": \"2026-03-18T20:52:04.329Z\",\n  \"messages\": [],\n  \"projectHash\": \"ab\",\n  \"sessionId\": \"s\"\n}\n".utf8)
-            .write(to: URL(fileURLWithPath: path))
+        try Data(
+            "{\n  \"kind\": \"main\",\n  \"lastUpdated\": \"2026-03-18T20:52:04.329Z\",\n  \"messages\": [],\n  \"projectHash\": \"ab\",\n  \"sessionId\": \"s\"\n}\n"
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(try SourceFormat.detect(path: path), .gemini)
         XCTAssertEqual(try Importer.load(path: path).header.sourceFormat, "gemini")
     }
@@ -64,12 +67,12 @@ final class OpenCodeImporterTests: XCTestCase {
             "{\"type\":\"tool\",\"tool\":\"bash\",\"callID\":\"REDACTED\",\"state\":{\"status\":\"\(status)\",\"input\":{\"command\":\"ls\"}\(extra)}}"
         }
         let text = """
-        {"info":{"id":"ses_x","directory":"/r","version":"1.18.4"},"messages":[
-        {"info":{"id":"m1","role":"user","time":{"created":1000}},"parts":[{"type":"text","text":"go"},{"type":"text","text":"attached","synthetic":true}]},
-        {"info":{"id":"m2","role":"assistant","modelID":"m","time":{"created":1500,"completed":2500},"tokens":{"input":5,"output":2,"reasoning":1,"cache":{"read":3,"write":0}},"cost":0.25,"error":{"name":"MessageAbortedError","data":{"message":"Aborted"}}},
-         "parts":[\(tool("completed", ",\"output\":\"a\",\"metadata\":{\"exit\":0},\"time\":{\"start\":1600,\"end\":1700}")),\(tool("error", ",\"error\":\"boom\"")),\(tool("running", ""))]}
-        ]}
-        """
+            {"info":{"id":"ses_x","directory":"/r","version":"1.18.4"},"messages":[
+            {"info":{"id":"m1","role":"user","time":{"created":1000}},"parts":[{"type":"text","text":"go"},{"type":"text","text":"attached","synthetic":true}]},
+            {"info":{"id":"m2","role":"assistant","modelID":"m","time":{"created":1500,"completed":2500},"tokens":{"input":5,"output":2,"reasoning":1,"cache":{"read":3,"write":0}},"cost":0.25,"error":{"name":"MessageAbortedError","data":{"message":"Aborted"}}},
+             "parts":[\(tool("completed", ",\"output\":\"a\",\"metadata\":{\"exit\":0},\"time\":{\"start\":1600,\"end\":1700}")),\(tool("error", ",\"error\":\"boom\"")),\(tool("running", ""))]}
+            ]}
+            """
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let trace = try Importer.load(path: path)
         XCTAssertEqual(trace.kinds, ["user", "llm", "tool:bash", "tool:bash", "tool:bash", "event"])

@@ -120,14 +120,18 @@ final class OpenHandsImporterTests: XCTestCase {
     }
 
     func testAnEventThatIsNeitherNamesItsIndex() throws {
-        let e = try loadError("[\n  {\"id\": 0, \"source\": \"user\", \"action\": \"message\", \"args\": {\"content\": \"hi\"}},\n  {\"id\": 1, \"source\": \"agent\"}\n]\n")
+        let e = try loadError(
+            "[\n  {\"id\": 0, \"source\": \"user\", \"action\": \"message\", \"args\": {\"content\": \"hi\"}},\n  {\"id\": 1, \"source\": \"agent\"}\n]\n"
+        )
         XCTAssertEqual(e.line, 3)
         XCTAssertEqual(e.field, "[1]")
         XCTAssertTrue(e.message.contains("neither"), e.message)
     }
 
     func testAWrongFieldTypeIsNamed() throws {
-        let e = try loadError(#"[{"id": 0, "source": "agent", "action": "run", "args": {"command": "ls"}}, {"id": 1, "cause": 0, "observation": "run", "content": ["x"]}]"#)
+        let e = try loadError(
+            #"[{"id": 0, "source": "agent", "action": "run", "args": {"command": "ls"}}, {"id": 1, "cause": 0, "observation": "run", "content": ["x"]}]"#
+        )
         XCTAssertEqual(e.line, 1)
         XCTAssertEqual(e.field, "[1].content")
         XCTAssertEqual(e.description, "bad.json:1: field '[1].content': expected a string, found an array")
@@ -138,7 +142,9 @@ final class OpenHandsImporterTests: XCTestCase {
     }
 
     func testDuplicateEventIDsAreRefused() throws {
-        let e = try loadError(#"[{"id": 4, "source": "agent", "action": "run", "args": {"command": "ls"}}, {"id": 4, "source": "agent", "action": "run", "args": {"command": "pwd"}}]"#)
+        let e = try loadError(
+            #"[{"id": 4, "source": "agent", "action": "run", "args": {"command": "ls"}}, {"id": 4, "source": "agent", "action": "run", "args": {"command": "pwd"}}]"#
+        )
         XCTAssertEqual(e.field, "[1].id")
         XCTAssertTrue(e.message.contains("duplicate event id 4"), e.message)
     }

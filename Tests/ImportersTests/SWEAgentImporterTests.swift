@@ -50,7 +50,10 @@ final class SWEAgentImporterTests: XCTestCase {
         XCTAssertEqual(failed.input?["command"], "str_replace")
         XCTAssertEqual(failed.input?["path"], "/testbed/requests/sessions.py")
         XCTAssertEqual(failed.input?["old_str"], "# Method should be case-insensitive\n        method = builtin_str(method).upper()")
-        XCTAssertEqual(failed.input?["new_str"], "# Method should be case-insensitive\n        if isinstance(method, bytes):\n            method = method.decode('ascii').upper()\n        else:\n            method = builtin_str(method).upper()")
+        XCTAssertEqual(
+            failed.input?["new_str"],
+            "# Method should be case-insensitive\n        if isinstance(method, bytes):\n            method = method.decode('ascii').upper()\n        else:\n            method = builtin_str(method).upper()"
+        )
 
         // Every span names the line its step starts on in the pretty-printed file.
         let lines = try String(contentsOfFile: Self.real, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
@@ -67,25 +70,34 @@ final class SWEAgentImporterTests: XCTestCase {
 
     func testEditorActionsAreReadAsBashAndArgparseReadThem() {
         func parse(_ s: String) -> SWEAgentAction { SWEAgentAction.parse(s) }
-        XCTAssertEqual(parse(#"str_replace_editor str_replace /testbed/a.py   --old_str 'it'"'"'s' --new_str "a \"b\" \$c""#),
-                       .editor([("command", "str_replace"), ("path", "/testbed/a.py"), ("old_str", "it's"), ("new_str", "a \"b\" $c")]))
-        XCTAssertEqual(parse("str_replace_editor view /testbed/a.py  --view_range 3 -1"),
-                       .editor([("command", "view"), ("path", "/testbed/a.py"), ("view_range", [3, -1])]))
-        XCTAssertEqual(parse("str_replace_editor insert /testbed/a.py --insert_line=4 --new_str 'x\n\ty'"),
-                       .editor([("command", "insert"), ("path", "/testbed/a.py"), ("new_str", "x\n\ty"), ("insert_line", 4)]))
-        XCTAssertEqual(parse("str_replace_editor create /testbed/a.py --file_t 'abbreviated option'"),
-                       .editor([("command", "create"), ("path", "/testbed/a.py"), ("file_text", "abbreviated option")]))
-        XCTAssertEqual(parse("str_replace_editor str_replace /testbed/a.py --old_str '-    x' --new_str -"),
-                       .editor([("command", "str_replace"), ("path", "/testbed/a.py"), ("old_str", "-    x"), ("new_str", "-")]),
-                       "a value with a space, or a lone dash, is not an option")
-        XCTAssertEqual(parse("str_replace_editor str_replace /testbed/a.py --old_str -x"),
-                       .editorUsageError("str_replace_editor: error: argument --old_str: expected one argument"))
-        XCTAssertEqual(parse("str_replace_editor insert /testbed/a.py --insert_line two --new_str x"),
-                       .editorUsageError("str_replace_editor: error: argument --insert_line: invalid int value: 'two'"))
+        XCTAssertEqual(
+            parse(#"str_replace_editor str_replace /testbed/a.py   --old_str 'it'"'"'s' --new_str "a \"b\" \$c""#),
+            .editor([("command", "str_replace"), ("path", "/testbed/a.py"), ("old_str", "it's"), ("new_str", "a \"b\" $c")]))
+        XCTAssertEqual(
+            parse("str_replace_editor view /testbed/a.py  --view_range 3 -1"),
+            .editor([("command", "view"), ("path", "/testbed/a.py"), ("view_range", [3, -1])]))
+        XCTAssertEqual(
+            parse("str_replace_editor insert /testbed/a.py --insert_line=4 --new_str 'x\n\ty'"),
+            .editor([("command", "insert"), ("path", "/testbed/a.py"), ("new_str", "x\n\ty"), ("insert_line", 4)]))
+        XCTAssertEqual(
+            parse("str_replace_editor create /testbed/a.py --file_t 'abbreviated option'"),
+            .editor([("command", "create"), ("path", "/testbed/a.py"), ("file_text", "abbreviated option")]))
+        XCTAssertEqual(
+            parse("str_replace_editor str_replace /testbed/a.py --old_str '-    x' --new_str -"),
+            .editor([("command", "str_replace"), ("path", "/testbed/a.py"), ("old_str", "-    x"), ("new_str", "-")]),
+            "a value with a space, or a lone dash, is not an option")
+        XCTAssertEqual(
+            parse("str_replace_editor str_replace /testbed/a.py --old_str -x"),
+            .editorUsageError("str_replace_editor: error: argument --old_str: expected one argument"))
+        XCTAssertEqual(
+            parse("str_replace_editor insert /testbed/a.py --insert_line two --new_str x"),
+            .editorUsageError("str_replace_editor: error: argument --insert_line: invalid int value: 'two'"))
         XCTAssertEqual(parse("str_replace_editor view"), .editorUsageError("str_replace_editor: error: the following arguments are required: path"))
         XCTAssertEqual(parse("submit"), .submit)
-        for shell in ["ls -la", "str_replace_editor view /testbed/*.py", "cd /testbed && str_replace_editor view a",
-                      "str_replace_editor view /testbed/a.py > out", "str_replace_editor view $HOME/a", "python x.py\npython y.py", "'unterminated"] {
+        for shell in [
+            "ls -la", "str_replace_editor view /testbed/*.py", "cd /testbed && str_replace_editor view a",
+            "str_replace_editor view /testbed/a.py > out", "str_replace_editor view $HOME/a", "python x.py\npython y.py", "'unterminated",
+        ] {
             XCTAssertEqual(parse(shell), .shell, shell)
         }
     }
@@ -96,7 +108,9 @@ final class SWEAgentImporterTests: XCTestCase {
         var t = SWEAgentTrajectory()
         t.baseCommit = "4444444444444444444444444444444444444444"
         t.create("a.py", "x = 1\n")
-        t.strReplace("a.py", "x", "y", observation: "No replacement was performed. Multiple occurrences of old_str `x` in lines []. Please ensure it is unique")
+        t.strReplace(
+            "a.py", "x", "y", observation: "No replacement was performed. Multiple occurrences of old_str `x` in lines []. Please ensure it is unique"
+        )
         t.bash("python a.py", observation: "1")
         t.submission = "diff --git a/a.py b/a.py\n"
         t.submit()
@@ -104,7 +118,9 @@ final class SWEAgentImporterTests: XCTestCase {
             let trace = try load(t, pretty: pretty)
             XCTAssertEqual(trace.header.baseCommit, "4444444444444444444444444444444444444444")
             XCTAssertEqual(trace.header.agentVersion, "1.0.1")
-            XCTAssertEqual(trace.kinds, ["user", "llm", "tool:str_replace_editor", "llm", "tool:str_replace_editor", "llm", "tool:bash", "llm", "tool:submit", "event"])
+            XCTAssertEqual(
+                trace.kinds,
+                ["user", "llm", "tool:str_replace_editor", "llm", "tool:str_replace_editor", "llm", "tool:bash", "llm", "tool:submit", "event"])
             XCTAssertEqual(trace.spans[1].model, "test-model")
             XCTAssertEqual(trace.spans[1].output, ["text": "Next step.", "tool_calls": ["trajectory[0]"]])
             XCTAssertEqual(trace.spans[2].parentID, trace.spans[1].id)
@@ -133,7 +149,8 @@ final class SWEAgentImporterTests: XCTestCase {
     }
 
     func testReplayConfigMayBeAnObject() throws {
-        let text = #"{"trajectory": [], "info": {"swe_agent_version": "1.1.0"}, "replay_config": {"env": {"repo": {"repo_name": "owner__proj", "base_commit": "5555555555555555555555555555555555555555"}}}}"#
+        let text =
+            #"{"trajectory": [], "info": {"swe_agent_version": "1.1.0"}, "replay_config": {"env": {"repo": {"repo_name": "owner__proj", "base_commit": "5555555555555555555555555555555555555555"}}}}"#
         let directory = try makeTemporaryDirectory(self)
         let path = directory + "/x.traj"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))

@@ -10,8 +10,9 @@ import Trace
 final class SpanLogTests: XCTestCase {
     /// Span `i`; every third has no time of its own.
     func span(_ i: Int) -> Span {
-        Span(id: Span.ID(String(format: "%016x", i + 1)), kind: .event, name: "event \(i)",
-             startTime: i % 3 == 2 ? nil : Timestamp(seconds: 1_748_772_000 + Int64(i)))
+        Span(
+            id: Span.ID(String(format: "%016x", i + 1)), kind: .event, name: "event \(i)",
+            startTime: i % 3 == 2 ? nil : Timestamp(seconds: 1_748_772_000 + Int64(i)))
     }
 
     /// Its effective time: its own, else the one before.

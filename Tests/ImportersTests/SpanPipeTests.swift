@@ -12,20 +12,23 @@ final class SpanPipeTests: XCTestCase {
 
     /// Span `i`, with `padding` bytes of output (to make the native bytes several pieces).
     func span(_ i: Int, padding: Int = 0) -> Span {
-        Span(id: Span.ID(String(format: "%016x", i + 1)), kind: .event, name: "event \(i)",
-             startTime: Timestamp(seconds: 1_748_772_000 + Int64(i)), status: .ok,
-             output: padding > 0 ? .string(String(repeating: "x", count: padding) + "\(i)") : nil)
+        Span(
+            id: Span.ID(String(format: "%016x", i + 1)), kind: .event, name: "event \(i)",
+            startTime: Timestamp(seconds: 1_748_772_000 + Int64(i)), status: .ok,
+            output: padding > 0 ? .string(String(repeating: "x", count: padding) + "\(i)") : nil)
     }
 
     /// A pipe over `count` spans (then an error, when given), counting what it made.
     func makePipe(_ count: Int, padding: Int = 0, failing error: TraceError? = nil, batchSize: Int = 256, depth: Int = 8) -> (SpanPipe, Counter) {
         let made = Counter()
-        let pipe = SpanPipe(header: header, batchSize: batchSize, depth: depth, produce: { [self] () throws(TraceError) -> Span? in
-            let i = made.next()
-            if i < count { return span(i, padding: padding) }
-            if let error { throw error }
-            return nil
-        }, measure: { (made.value, count) })
+        let pipe = SpanPipe(
+            header: header, batchSize: batchSize, depth: depth,
+            produce: { [self] () throws(TraceError) -> Span? in
+                let i = made.next()
+                if i < count { return span(i, padding: padding) }
+                if let error { throw error }
+                return nil
+            }, measure: { (made.value, count) })
         return (pipe, made)
     }
 

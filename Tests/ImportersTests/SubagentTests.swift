@@ -104,9 +104,13 @@ final class SubagentTests: XCTestCase {
     func writeSessionWithSubagentFile() throws -> (path: String, directory: String) {
         var main = ClaudeLog()
         main.user("go")  // t0
-        main.assistant(calls: [("toolu_task", "Task", ["description": "help", "prompt": "edit s.txt", "subagent_type": "general-purpose"])], messageID: "msg_main")  // t1
+        main.assistant(
+            calls: [("toolu_task", "Task", ["description": "help", "prompt": "edit s.txt", "subagent_type": "general-purpose"])],
+            messageID: "msg_main")  // t1
         main.at(20)
-        main.result("toolu_task", "edited", record: ["status": "completed", "prompt": "edit s.txt", "agentId": "a1b2c3d", "content": [["type": "text", "text": "edited"]]])  // t20
+        main.result(
+            "toolu_task", "edited",
+            record: ["status": "completed", "prompt": "edit s.txt", "agentId": "a1b2c3d", "content": [["type": "text", "text": "edited"]]])  // t20
         main.assistant(text: "thanks", messageID: "msg_main2")  // t21
 
         var sub = ClaudeLog()

@@ -60,19 +60,23 @@ final class MoneyAndPriceTests: XCTestCase {
     func testTheBuiltInTableCoversTheModelsOfRealLogs() {
         let table = PriceTable.builtIn
         func p(_ dollars: String) -> Int64 { Price.perToken(dollarsPerMillion: dollars)! }
-        for model in ["gpt-5.5", "gpt-5.6-sol", "claude-opus-4-5-20251101", "claude-opus-4-6", "claude-opus-4-8", "claude-sonnet-4-5-20250929",
-                      "claude-fable-5", "claude-opus-4-20250514", "gpt-5.2-codex", "claude-opus-4-7", "gpt-4o", "gemini-3-flash-preview",
-                      "gemini-2.5-flash", "gpt-5.4", "gemini-2.5-pro", "gemini-3-pro-preview", "claude-haiku-4-5", "gpt-5.1-codex", "gpt-5"] {
+        for model in [
+            "gpt-5.5", "gpt-5.6-sol", "claude-opus-4-5-20251101", "claude-opus-4-6", "claude-opus-4-8", "claude-sonnet-4-5-20250929",
+            "claude-fable-5", "claude-opus-4-20250514", "gpt-5.2-codex", "claude-opus-4-7", "gpt-4o", "gemini-3-flash-preview",
+            "gemini-2.5-flash", "gpt-5.4", "gemini-2.5-pro", "gemini-3-pro-preview", "claude-haiku-4-5", "gpt-5.1-codex", "gpt-5",
+        ] {
             XCTAssertNotNil(table.price(of: model), model)
         }
         // LiteLLM lists these under no provider with a price: unknown, never $0.
         XCTAssertNil(table.price(of: "gpt-5.3-codex-spark"))
         XCTAssertNil(table.price(of: "mimo-v2.5-free"))
         let opus = table.price(of: "claude-opus-4-6")!
-        XCTAssertEqual([opus.input, opus.output, opus.cacheRead, opus.cacheWrite, opus.cacheWrite1h], [p("5"), p("25"), p("0.5"), p("6.25"), p("10")])
+        XCTAssertEqual(
+            [opus.input, opus.output, opus.cacheRead, opus.cacheWrite, opus.cacheWrite1h], [p("5"), p("25"), p("0.5"), p("6.25"), p("10")])
         XCTAssertNil(opus.longContext)
         let gpt = table.price(of: "gpt-5.4")!
-        XCTAssertEqual(gpt.longContext, Price.LongContext(above: 272_000, input: p("5"), output: p("22.5"), cacheRead: p("0.5"), cacheWrite: 0, cacheWrite1h: 0))
+        XCTAssertEqual(
+            gpt.longContext, Price.LongContext(above: 272_000, input: p("5"), output: p("22.5"), cacheRead: p("0.5"), cacheWrite: 0, cacheWrite1h: 0))
         let gemini = table.price(of: "gemini-2.5-pro")!
         XCTAssertEqual(gemini.longContext?.above, 200_000)
         XCTAssertEqual(gemini.longContext?.input, p("2.5"))
@@ -129,9 +133,12 @@ final class MoneyAndPriceTests: XCTestCase {
     }
 
     func testABadLiteLLMPriceNamesFileLineAndField() {
-        let text = "{\n\"sample_spec\": {},\n\"m\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\",\n \"input_cost_per_token\": \"cheap\", \"output_cost_per_token\": 1e-06}\n}"
+        let text =
+            "{\n\"sample_spec\": {},\n\"m\": {\"litellm_provider\": \"openai\", \"mode\": \"chat\",\n \"input_cost_per_token\": \"cheap\", \"output_cost_per_token\": 1e-06}\n}"
         XCTAssertThrowsError(try PriceTable.parse(Array(text.utf8), name: "l.json")) { error in
-            XCTAssertEqual(String(describing: error), "l.json:3: m.input_cost_per_token: \"cheap\" is not a price in dollars per token (a number ≥ 0, a whole number of picodollars)")
+            XCTAssertEqual(
+                String(describing: error),
+                "l.json:3: m.input_cost_per_token: \"cheap\" is not a price in dollars per token (a number ≥ 0, a whole number of picodollars)")
         }
     }
 
@@ -145,9 +152,9 @@ final class MoneyAndPriceTests: XCTestCase {
 
     func testAPriceFileReplacesTheTable() throws {
         let text = """
-        {"schema": "agentreplay.prices", "version": 1, "currency": "USD",
-         "models": [{"model": "my-model", "input": 1, "output": 2, "cache_read": 0.1, "cache_write": 0}]}
-        """
+            {"schema": "agentreplay.prices", "version": 1, "currency": "USD",
+             "models": [{"model": "my-model", "input": 1, "output": 2, "cache_read": 0.1, "cache_write": 0}]}
+            """
         let table = try PriceTable.parse(Array(text.utf8), name: "mine.json")
         XCTAssertEqual(table.price(of: "my-model"), Price(input: 1_000_000, output: 2_000_000, cacheRead: 100_000, cacheWrite: 0))
         XCTAssertNil(table.price(of: "claude-opus-4-6"), "the file replaces the built-in table")
@@ -162,15 +169,23 @@ final class MoneyAndPriceTests: XCTestCase {
                 return error.description
             }
         }
-        XCTAssertEqual(message("{\n\"schema\": \"agentreplay.prices\",\n\"version\": 1,\n\"models\": [\n{\"model\": \"m\", \"input\": \"3\", \"output\": 1, \"cache_read\": 0, \"cache_write\": 0}]}"),
-                       "p.json:5: models[0] (m).input: \"3\" is not dollars per million tokens (a plain number ≥ 0 with at most 6 decimals)")
-        XCTAssertEqual(message("{\"schema\": \"agentreplay.prices\", \"version\": 1, \"models\": [{\"model\": \"m\", \"input\": 1}]}"),
-                       "p.json:1: models[0] (m).output: missing: dollars per million tokens, e.g. 3 or 0.30")
-        XCTAssertEqual(message("{\"schema\": \"other\"}"), "p.json:1: schema: not an agentreplay price table (it needs \"schema\": \"agentreplay.prices\")")
+        XCTAssertEqual(
+            message(
+                "{\n\"schema\": \"agentreplay.prices\",\n\"version\": 1,\n\"models\": [\n{\"model\": \"m\", \"input\": \"3\", \"output\": 1, \"cache_read\": 0, \"cache_write\": 0}]}"
+            ),
+            "p.json:5: models[0] (m).input: \"3\" is not dollars per million tokens (a plain number ≥ 0 with at most 6 decimals)")
+        XCTAssertEqual(
+            message("{\"schema\": \"agentreplay.prices\", \"version\": 1, \"models\": [{\"model\": \"m\", \"input\": 1}]}"),
+            "p.json:1: models[0] (m).output: missing: dollars per million tokens, e.g. 3 or 0.30")
+        XCTAssertEqual(
+            message("{\"schema\": \"other\"}"), "p.json:1: schema: not an agentreplay price table (it needs \"schema\": \"agentreplay.prices\")")
         XCTAssertTrue(message("{\n\"schema\": ").hasPrefix("p.json:2: not JSON: "), message("{\n\"schema\": "))
-        XCTAssertEqual(message("{\"schema\": \"agentreplay.prices\", \"version\": 1, \"currency\": \"EUR\", \"models\": []}"),
-                       "p.json:1: currency: only \"USD\" is supported")
-        let twice = "{\"schema\": \"agentreplay.prices\", \"version\": 1, \"models\": [" + String(repeating: "{\"model\": \"m\", \"input\": 1, \"output\": 1, \"cache_read\": 0, \"cache_write\": 0},", count: 2).dropLast() + "]}"
+        XCTAssertEqual(
+            message("{\"schema\": \"agentreplay.prices\", \"version\": 1, \"currency\": \"EUR\", \"models\": []}"),
+            "p.json:1: currency: only \"USD\" is supported")
+        let twice =
+            "{\"schema\": \"agentreplay.prices\", \"version\": 1, \"models\": ["
+            + String(repeating: "{\"model\": \"m\", \"input\": 1, \"output\": 1, \"cache_read\": 0, \"cache_write\": 0},", count: 2).dropLast() + "]}"
         XCTAssertEqual(message(twice), "p.json:1: models[1].model: m is listed twice")
     }
 

@@ -109,7 +109,12 @@ final class TurnsAndCostTests: XCTestCase {
     }
 
     func testAPriceTableGivenByTheUserPricesIt() throws {
-        let table = PriceTable(source: "mine", entries: [PriceTable.Entry(model: "claude-opus-4-6", price: Price(input: 5_000_000, output: 25_000_000, cacheRead: 500_000, cacheWrite: 6_250_000))])
+        let table = PriceTable(
+            source: "mine",
+            entries: [
+                PriceTable.Entry(
+                    model: "claude-opus-4-6", price: Price(input: 5_000_000, output: 25_000_000, cacheRead: 500_000, cacheWrite: 6_250_000))
+            ])
         let s = try SessionFixture(self, files: ["a.txt": "one\ntwo\n"], prices: table) { log in
             log.model = "claude-opus-4-6"
             log.edit("a.txt", "two", "2")
@@ -121,16 +126,21 @@ final class TurnsAndCostTests: XCTestCase {
     /// Each dialect's shape, made canonical as the importers make it (`ShellCalls`), then read.
     func testShellCallsReadTheExitStatusEachDialectRecords() {
         func span(_ tool: String, _ input: JSON, output: JSON? = nil, details: JSON? = nil, status: Span.Status = .ok) -> Span {
-            ShellCalls.canonical(Span(id: Span.ID("1"), kind: .tool, name: tool, status: status,
-                 attributes: Attributes([(GenAI.toolName, .string(tool))]), input: input, output: output, details: details))
+            ShellCalls.canonical(
+                Span(
+                    id: Span.ID("1"), kind: .tool, name: tool, status: status,
+                    attributes: Attributes([(GenAI.toolName, .string(tool))]), input: input, output: output, details: details))
         }
-        XCTAssertEqual(ShellCall(span("shell", ["command": ["bash", "-lc", "make test"]], output: "Process exited with code 2\nOutput: …", status: .error)),
-                       ShellCall(command: "make test", ending: .exited(2)))
+        XCTAssertEqual(
+            ShellCall(span("shell", ["command": ["bash", "-lc", "make test"]], output: "Process exited with code 2\nOutput: …", status: .error)),
+            ShellCall(command: "make test", ending: .exited(2)))
         XCTAssertEqual(ShellCall(span("exec_command", ["cmd": "ls"], details: ["exit_code": 0])), ShellCall(command: "ls", ending: .exited(0)))
-        XCTAssertEqual(ShellCall(span("run", ["command": "pytest"], details: ["metadata": ["exit_code": 1]], status: .error)),
-                       ShellCall(command: "pytest", ending: .exited(1)))
-        XCTAssertEqual(ShellCall(span("run_shell_command", ["command": "npm test"], output: "Command: npm test\nExit Code: 3\nSignal: (none)")),
-                       ShellCall(command: "npm test", ending: .exited(3)))
+        XCTAssertEqual(
+            ShellCall(span("run", ["command": "pytest"], details: ["metadata": ["exit_code": 1]], status: .error)),
+            ShellCall(command: "pytest", ending: .exited(1)))
+        XCTAssertEqual(
+            ShellCall(span("run_shell_command", ["command": "npm test"], output: "Command: npm test\nExit Code: 3\nSignal: (none)")),
+            ShellCall(command: "npm test", ending: .exited(3)))
         XCTAssertEqual(ShellCall(span("Bash", ["command": "false"], output: "Error", status: .error)), ShellCall(command: "false", ending: .failed))
         XCTAssertEqual(ShellCall(span("bash", ["command": "ls"], status: .unset)), ShellCall(command: "ls", ending: .unknown))
         XCTAssertNil(ShellCall(span("Read", ["file_path": "/x"])))

@@ -22,7 +22,8 @@ final class AgentStraceReplayTests: XCTestCase {
     }
 
     func describe(_ r: Replayed) -> String {
-        r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n")
+        r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }
+            .joined(separator: "\n")
     }
 
     func testBothRecordingsReplayLikeTheClaudeCodeLog() throws {

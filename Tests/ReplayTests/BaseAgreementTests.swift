@@ -20,8 +20,9 @@ final class BaseAgreementTests: XCTestCase {
     func commit(_ repo: TestRepo, _ message: String, at time: Int64) throws -> ObjectID {
         let environment = ["GIT_COMMITTER_DATE": "\(time) +0000", "GIT_AUTHOR_DATE": "\(time) +0000"]
         for arguments in [["add", "-A"], ["commit", "-q", "--allow-empty", "-m", message]] {
-            let result = try Subprocess.run("/usr/bin/env", ["git", "-c", "user.name=T", "-c", "user.email=t@e"] + arguments,
-                                            in: repo.path, environment: GitCLI.environment.merging(environment) { $1 })
+            let result = try Subprocess.run(
+                "/usr/bin/env", ["git", "-c", "user.name=T", "-c", "user.email=t@e"] + arguments,
+                in: repo.path, environment: GitCLI.environment.merging(environment) { $1 })
             XCTAssertEqual(result.status, 0, result.stderrText)
         }
         return try XCTUnwrap(ObjectID(hex: try repo.head))

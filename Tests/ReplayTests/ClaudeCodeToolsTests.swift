@@ -19,8 +19,11 @@ final class ClaudeCodeToolsTests: XCTestCase {
         let edit = log.edit("a.txt", "alpha", "ALPHA", error: "Sibling tool call errored")
         let write = log.write("b.txt", "new\n", error: "Cancelled: parallel tool call Bash(make) errored")
         let bash = log.failing("Bash", ["command": "touch c.txt && make"], error: "Sibling tool call errored")
-        let read = log.failing("Read", ["file_path": "/home/dev/project/a.txt", "offset": "2"],
-                               error: "InputValidationError: Read failed due to the following issue:\nThe parameter `offset` type is expected as `number` but provided as `string`")
+        let read = log.failing(
+            "Read", ["file_path": "/home/dev/project/a.txt", "offset": "2"],
+            error:
+                "InputValidationError: Read failed due to the following issue:\nThe parameter `offset` type is expected as `number` but provided as `string`"
+        )
         let sleep = log.failing("Bash", ["command": "sleep 45 && cat out.txt"], error: "Blocked: sleep 45 followed by: cat out.txt")
         let r = try replay(log, onto: repo)
         for call in [edit, write, bash, read, sleep] {
@@ -51,8 +54,10 @@ final class ClaudeCodeToolsTests: XCTestCase {
     }
 
     func testAgentNotesAreToldByTheHomesShape() {
-        for path in ["/Users/a/.claude/plans/p.md", "/home/a/.claude/todos/t.json", "/root/.claude/plans/p.md",
-                     "~/.claude/plans/p.md", "C:\\Users\\a\\.claude\\plans\\p.md"] {
+        for path in [
+            "/Users/a/.claude/plans/p.md", "/home/a/.claude/todos/t.json", "/root/.claude/plans/p.md",
+            "~/.claude/plans/p.md", "C:\\Users\\a\\.claude\\plans\\p.md",
+        ] {
             XCTAssertTrue(ClaudeCodeTools.isAgentNotes(path), path)
         }
         for path in ["/tmp/.claude/plans/p.md", "/Users/a/other/.claude/settings.json", "/Users/a/.claude", "/srv/x.md"] {
@@ -63,8 +68,10 @@ final class ClaudeCodeToolsTests: XCTestCase {
     /// Every tool the real Claude Code sessions use that cannot change a file is listed
     /// (`ToolRoles`); sub-agents and tools that write are not.
     func testTheReadOnlyToolsOfRealSessionsAreListed() {
-        let seen = ["Glob", "Grep", "LS", "TodoWrite", "TaskCreate", "TaskUpdate", "TaskList", "TaskOutput", "WebFetch",
-                    "WebSearch", "EnterPlanMode", "ExitPlanMode", "AskUserQuestion", "Skill", "ToolSearch"]
+        let seen = [
+            "Glob", "Grep", "LS", "TodoWrite", "TaskCreate", "TaskUpdate", "TaskList", "TaskOutput", "WebFetch",
+            "WebSearch", "EnterPlanMode", "ExitPlanMode", "AskUserQuestion", "Skill", "ToolSearch",
+        ]
         for tool in seen { XCTAssertTrue(ToolRoles.claudeCodeObserving.contains(tool), tool) }
         for tool in ["Task", "Agent", "Bash", "Edit", "Write", "MultiEdit", "NotebookEdit", "Read"] {
             XCTAssertFalse(ToolRoles.claudeCodeObserving.contains(tool), tool)
@@ -100,13 +107,16 @@ final class ClaudeCodeToolsTests: XCTestCase {
         let original = "package a\n\nfunc f() int {\n\treturn 1\n}\n"
         let repo = try TestRepo(self, files: ["a.go": original])
         var log = ClaudeLog()
-        let patch: [JSON] = [[
-            "oldStart": 3, "oldLines": 3, "newStart": 3, "newLines": 4,
-            "lines": [" func f() int {", "-  return 1", "+  x := 2", "+  return x", " }"],
-        ]]
+        let patch: [JSON] = [
+            [
+                "oldStart": 3, "oldLines": 3, "newStart": 3, "newLines": 4,
+                "lines": [" func f() int {", "-  return 1", "+  x := 2", "+  return x", " }"],
+            ]
+        ]
         let call = log.edit("a.go", "\treturn 1", "\tx := 2\n\treturn x", originalFile: original, patch: patch)
-        let wrong = log.edit("a.go", "\treturn x", "\treturn x + 1", originalFile: "package a\n\nfunc f() int {\n\tx := 2\n\treturn x\n}\n",
-                             patch: [["oldStart": 5, "oldLines": 1, "newStart": 5, "newLines": 1, "lines": ["-  return x", "+  return x - 1"]]])
+        let wrong = log.edit(
+            "a.go", "\treturn x", "\treturn x + 1", originalFile: "package a\n\nfunc f() int {\n\tx := 2\n\treturn x\n}\n",
+            patch: [["oldStart": 5, "oldLines": 1, "newStart": 5, "newLines": 1, "lines": ["-  return x", "+  return x - 1"]]])
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(call).drift, [])
         XCTAssertEqual(try r.step(wrong).drift.map(\.kind), [.afterImage], "a real difference still shows")

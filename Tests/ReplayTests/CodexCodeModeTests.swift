@@ -29,13 +29,17 @@ final class CodexCodeModeTests: XCTestCase {
 
     /// `source` as a JS double-quoted string literal.
     func js(_ source: String) -> String {
-        "\"" + source.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+        "\""
+            + source.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+                of: "\n", with: "\\n") + "\""
     }
 
     func patchScript(_ patch: String) -> String { "const patch = \(js(patch));\ntext(await tools.apply_patch(patch));\n" }
 
     let update = "*** Begin Patch\n*** Update File: src/app.py\n@@\n-    print('hi')\n+    print('hello')\n*** End Patch"
-    let updateRecord: JSON = [CodexLog.absolute("src/app.py"): CodexLog.update("@@ -1,2 +1,2 @@\n def main():\n-    print('hi')\n+    print('hello')\n")]
+    let updateRecord: JSON = [
+        CodexLog.absolute("src/app.py"): CodexLog.update("@@ -1,2 +1,2 @@\n def main():\n-    print('hi')\n+    print('hello')\n")
+    ]
     let add = "*** Begin Patch\n*** Add File: notes/a.txt\n+note\n*** End Patch"
     let addRecord: JSON = [CodexLog.absolute("notes/a.txt"): CodexLog.add("note\n")]
 
@@ -44,10 +48,14 @@ final class CodexCodeModeTests: XCTestCase {
         var id = ""
         var shell = ""
         let log = session { log in
-            id = log.script(patchScript(update) + "const r = await tools.update_plan({plan:[{step:\"edit\",status:\"completed\"}]});\n" + patchScript(add)
-                                .replacingOccurrences(of: "const patch", with: "const second").replacingOccurrences(of: "(patch)", with: "(second)"),
-                            patches: [(true, updateRecord), (true, addRecord)])
-            shell = log.script("const r = await tools.exec_command({cmd:\"rm README.md\",\"workdir\":\"\(CodexLog.root)\",\"yield_time_ms\":10000}); text(r.output);\n")
+            id = log.script(
+                patchScript(update) + "const r = await tools.update_plan({plan:[{step:\"edit\",status:\"completed\"}]});\n"
+                    + patchScript(add)
+                    .replacingOccurrences(of: "const patch", with: "const second").replacingOccurrences(of: "(patch)", with: "(second)"),
+                patches: [(true, updateRecord), (true, addRecord)])
+            shell = log.script(
+                "const r = await tools.exec_command({cmd:\"rm README.md\",\"workdir\":\"\(CodexLog.root)\",\"yield_time_ms\":10000}); text(r.output);\n"
+            )
         }
         let r = try replay(log, onto: repo)
         let step = try r.step(id)
@@ -77,9 +85,10 @@ final class CodexCodeModeTests: XCTestCase {
         var id = ""
         let stale = "*** Begin Patch\n*** Update File: src/app.py\n@@\n-    print('bye')\n+    print('x')\n*** End Patch"
         let log = session { log in
-            id = log.script(patchScript(add) + "text(await tools.apply_patch(\(js(stale))));\nawait tools.exec_command({cmd:\"rm README.md\"});\n",
-                            patches: [(true, addRecord)], ended: "Script failed",
-                            error: "apply_patch verification failed: Failed to find expected lines in \(CodexLog.root)/src/app.py:\n    print('bye')")
+            id = log.script(
+                patchScript(add) + "text(await tools.apply_patch(\(js(stale))));\nawait tools.exec_command({cmd:\"rm README.md\"});\n",
+                patches: [(true, addRecord)], ended: "Script failed",
+                error: "apply_patch verification failed: Failed to find expected lines in \(CodexLog.root)/src/app.py:\n    print('bye')")
         }
         let r = try replay(log, onto: repo)
         let step = try r.step(id)
@@ -107,8 +116,9 @@ final class CodexCodeModeTests: XCTestCase {
         let repo = try TestRepo(self, files: base)
         var id = ""
         let log = session { log in
-            id = log.script("const patch = \"*** Begin Patch\n\";\ntext(await tools.apply_patch(patch));", ended: "Script failed",
-                            error: "SyntaxError: Invalid or unexpected token")
+            id = log.script(
+                "const patch = \"*** Begin Patch\n\";\ntext(await tools.apply_patch(patch));", ended: "Script failed",
+                error: "SyntaxError: Invalid or unexpected token")
         }
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(id).verdict, .failedAsRecorded)
@@ -136,7 +146,9 @@ final class CodexCodeModeTests: XCTestCase {
         let repo = try TestRepo(self, files: base)
         var id = ""
         let log = session { log in
-            id = log.script("const qs=[\"a\",\"b\"];const rs=await Promise.all(qs.map(query=>tools.mcp__probe__search_code({path:\"/w\",query})));\nconst p = await tools.update_plan({plan:[]});\ntext(JSON.stringify(rs));")
+            id = log.script(
+                "const qs=[\"a\",\"b\"];const rs=await Promise.all(qs.map(query=>tools.mcp__probe__search_code({path:\"/w\",query})));\nconst p = await tools.update_plan({plan:[]});\ntext(JSON.stringify(rs));"
+            )
         }
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(id).verdict, .served)
@@ -147,8 +159,12 @@ final class CodexCodeModeTests: XCTestCase {
         let repo = try TestRepo(self, files: base)
         var ids: [String] = []
         let log = session { log in
-            ids.append(log.script("const rs = await Promise.all([tools.exec_command({cmd:\"cat README.md\"}), tools.exec_command({cmd:\"rm README.md\"})]);\ntext(rs[0].output);"))
-            ids.append(log.script("const cmds = [\"rm src/app.py\", \"touch x.txt\"];\nawait Promise.all(cmds.map(cmd => tools.exec_command({cmd})));"))
+            ids.append(
+                log.script(
+                    "const rs = await Promise.all([tools.exec_command({cmd:\"cat README.md\"}), tools.exec_command({cmd:\"rm README.md\"})]);\ntext(rs[0].output);"
+                ))
+            ids.append(
+                log.script("const cmds = [\"rm src/app.py\", \"touch x.txt\"];\nawait Promise.all(cmds.map(cmd => tools.exec_command({cmd})));"))
         }
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(ids[0]).verdict, .applied, "one of them changes files: their order does not matter")
@@ -174,7 +190,9 @@ final class CodexCodeModeTests: XCTestCase {
         var id = ""
         let command = "apply_patch <<'EOF'\n\(add)\nEOF\n"
         let log = session { log in
-            id = log.script("const r = await tools.exec_command({cmd:\(js(command)),workdir:\"\(CodexLog.root)/src\"});\ntext(r.output);", patches: [(true, [CodexLog.absolute("src/notes/a.txt"): CodexLog.add("note\n")])])
+            id = log.script(
+                "const r = await tools.exec_command({cmd:\(js(command)),workdir:\"\(CodexLog.root)/src\"});\ntext(r.output);",
+                patches: [(true, [CodexLog.absolute("src/notes/a.txt"): CodexLog.add("note\n")])])
         }
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(id).verdict, .applied)

@@ -35,7 +35,8 @@ final class CodexReplayTests: XCTestCase {
     func rebuildRealBase() throws -> (TestRepo, String) {
         let log = packageRoot + "/fixtures/codex/" + Self.real
         let directory = try makeTemporaryDirectory(self, "planetfall") + "/base"
-        let result = try Subprocess.run("/usr/bin/env", ["python3", packageRoot + "/fixtures/codex/make-planetfall-base.py", log, directory], in: packageRoot)
+        let result = try Subprocess.run(
+            "/usr/bin/env", ["python3", packageRoot + "/fixtures/codex/make-planetfall-base.py", log, directory], in: packageRoot)
         XCTAssertEqual(result.status, 0, result.stderrText)
         return (TestRepo(existing: directory), log)
     }
@@ -57,7 +58,11 @@ final class CodexReplayTests: XCTestCase {
         let r = try replay(trace, onto: repo)
 
         // Nothing contradicts it; `npm run build` and the rest may have changed files unseen.
-        XCTAssertEqual(r.run.outcome, .unverified, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n"))
+        XCTAssertEqual(
+            r.run.outcome, .unverified,
+            r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map {
+                "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)"
+            }.joined(separator: "\n"))
         let patch = try XCTUnwrap(r.tools.first { $0.toolName == "apply_patch" })
         XCTAssertEqual(patch.verdict, .applied)
         XCTAssertEqual(patch.callID, "call_uGZOUdtZNM8TcCqXIIZcS6eD")
@@ -69,16 +74,19 @@ final class CodexReplayTests: XCTestCase {
         let shells = r.tools.filter { $0.toolName == "exec_command" }
         XCTAssertTrue(shells.allSatisfy { $0.verdict == .served })
         let spans = Dictionary(uniqueKeysWithValues: r.trace.spans.map { ($0.id, $0) })
-        XCTAssertEqual(shells.filter(\.unseenEffects).compactMap { spans[$0.spanID]?.input?["cmd"]?.stringValue }, [
-            "node -e \"JSON.parse(require('fs').readFileSync('package.json', 'utf8')); console.log('package.json ok')\"",
-            "npm run build",
-            "git diff --cached --check && git commit -m \"Add GPLv3 license\"",  // still running when recorded
-        ])
+        XCTAssertEqual(
+            shells.filter(\.unseenEffects).compactMap { spans[$0.spanID]?.input?["cmd"]?.stringValue },
+            [
+                "node -e \"JSON.parse(require('fs').readFileSync('package.json', 'utf8')); console.log('package.json ok')\"",
+                "npm run build",
+                "git diff --cached --check && git commit -m \"Add GPLv3 license\"",  // still running when recorded
+            ])
 
         // LICENSE is what the patch added, byte for byte; the updated files have the blob ids
         // the agent's own `git diff` showed.
         let span = try XCTUnwrap(r.trace.spans.first { $0.toolCallID == patch.callID })
-        let license = try XCTUnwrap(span.details?["changes"]?["/Users/goose-guest/Documents/work/planetfall-seed-signalkit/LICENSE"]?["content"]?.stringValue)
+        let license = try XCTUnwrap(
+            span.details?["changes"]?["/Users/goose-guest/Documents/work/planetfall-seed-signalkit/LICENSE"]?["content"]?.stringValue)
         XCTAssertEqual(try r.file("LICENSE"), license)
         XCTAssertEqual(try r.file("LICENSE")?.split(separator: "\n", omittingEmptySubsequences: false).count, 675 + 1, "`wc -l LICENSE` said 675")
         let final = r.run.finalTree.hex
@@ -125,10 +133,18 @@ final class CodexReplayTests: XCTestCase {
             let f = log.functionCall("apply_patch", ["input": .string(patch(2))])
             log.functionOutput(f, "Exit code: 0\nOutput:\nSuccess.")
             let s = log.functionCall("shell", ["command": ["apply_patch", .string(patch(3))], "workdir": .string(CodexLog.root)])
-            log.functionOutput(s, #"{"output":"Success. Updated the following files:\nA notes/3.txt\n","metadata":{"exit_code":0,"duration_seconds":0.0}}"#)
-            let h = log.functionCall("shell", ["command": ["bash", "-lc", .string("cd notes && apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: 4.txt\n+note 4\n*** End Patch\nEOF")]])
+            log.functionOutput(
+                s, #"{"output":"Success. Updated the following files:\nA notes/3.txt\n","metadata":{"exit_code":0,"duration_seconds":0.0}}"#)
+            let h = log.functionCall(
+                "shell",
+                [
+                    "command": [
+                        "bash", "-lc", .string("cd notes && apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: 4.txt\n+note 4\n*** End Patch\nEOF"),
+                    ]
+                ])
             log.functionOutput(h, "Exit code: 0\nOutput:\nSuccess.")
-            let e = log.functionCall("exec_command", ["cmd": .string("apply_patch <<'PATCH'\n\(patch(5))PATCH\n"), "workdir": .string(CodexLog.root + "/src")])
+            let e = log.functionCall(
+                "exec_command", ["cmd": .string("apply_patch <<'PATCH'\n\(patch(5))PATCH\n"), "workdir": .string(CodexLog.root + "/src")])
             log.functionOutput(e, "Process exited with code 0\nOutput:\nSuccess.")
             calls += [f, s, h, e]
         }
@@ -147,7 +163,8 @@ final class CodexReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: base)
         var id = ""
         let log = session { log in
-            id = log.applyPatch("""
+            id = log.applyPatch(
+                """
                 *** Begin Patch
                 *** Update File: src/app.py
                 *** Move to: src/main.py
@@ -156,8 +173,10 @@ final class CodexReplayTests: XCTestCase {
                 +    print('hello')
                 *** Delete File: README.md
                 *** End Patch
-                """, changes: [
-                    CodexLog.absolute("src/app.py"): CodexLog.update("@@ -1,2 +1,2 @@\n def main():\n-    print('hi')\n+    print('hello')\n", moveTo: "src/main.py"),
+                """,
+                changes: [
+                    CodexLog.absolute("src/app.py"): CodexLog.update(
+                        "@@ -1,2 +1,2 @@\n def main():\n-    print('hi')\n+    print('hello')\n", moveTo: "src/main.py"),
                     CodexLog.absolute("README.md"): CodexLog.delete("# app\n"),
                 ])
         }
@@ -177,14 +196,16 @@ final class CodexReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: base)
         var id = ""
         let log = session { log in
-            id = log.applyPatch("*** Begin Patch\n*** Update File: src/app.py\n@@\n-    print('bye')\n+    print('x')\n*** End Patch",
-                                changes: nil, success: false,
-                                output: "apply_patch verification failed: Failed to find expected lines [\"    print('bye')\"] in /home/dev/project/src/app.py")
+            id = log.applyPatch(
+                "*** Begin Patch\n*** Update File: src/app.py\n@@\n-    print('bye')\n+    print('x')\n*** End Patch",
+                changes: nil, success: false,
+                output: "apply_patch verification failed: Failed to find expected lines [\"    print('bye')\"] in /home/dev/project/src/app.py")
         }
         let r = try replay(log, onto: repo)
         let step = try r.step(id)
         XCTAssertEqual(step.verdict, .failedAsRecorded)
-        XCTAssertEqual(step.note, "apply_patch verification failed: Failed to find expected lines [\"    print('bye')\"] in /home/dev/project/src/app.py")
+        XCTAssertEqual(
+            step.note, "apply_patch verification failed: Failed to find expected lines [\"    print('bye')\"] in /home/dev/project/src/app.py")
         XCTAssertTrue(r.changedNothing)
         XCTAssertTrue(r.run.clean)
     }
@@ -193,8 +214,9 @@ final class CodexReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: base)
         var id = ""
         let log = session { log in
-            id = log.applyPatch("*** Begin Patch\n*** Update File: src/app.py\n@@\n-    print('bye')\n+    print('x')\n*** End Patch",
-                                changes: [CodexLog.absolute("src/app.py"): CodexLog.update("@@ -2 +2 @@\n-    print('bye')\n+    print('x')\n")])
+            id = log.applyPatch(
+                "*** Begin Patch\n*** Update File: src/app.py\n@@\n-    print('bye')\n+    print('x')\n*** End Patch",
+                changes: [CodexLog.absolute("src/app.py"): CodexLog.update("@@ -2 +2 @@\n-    print('bye')\n+    print('x')\n")])
         }
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(id).verdict, .mismatch)
@@ -210,8 +232,9 @@ final class CodexReplayTests: XCTestCase {
         var id = ""
         let log = session { log in
             log.exec("./strip-spaces.sh a.txt")  // a shell call replay cannot see: the suspect
-            id = log.applyPatch("*** Begin Patch\n*** Update File: a.txt\n@@\n one\n-two\n+2\n*** End Patch",
-                                changes: [CodexLog.absolute("a.txt"): CodexLog.update("@@ -1,2 +1,2 @@\n one\n-two\n+2\n")])
+            id = log.applyPatch(
+                "*** Begin Patch\n*** Update File: a.txt\n@@\n one\n-two\n+2\n*** End Patch",
+                changes: [CodexLog.absolute("a.txt"): CodexLog.update("@@ -1,2 +1,2 @@\n one\n-two\n+2\n")])
         }
         let r = try replay(log, onto: repo)
         let step = try r.step(id)
@@ -231,8 +254,9 @@ final class CodexReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: base)
         var id = ""
         let log = session { log in
-            id = log.applyPatch("*** Begin Patch\n*** Add File: n.txt\n+new\n*** End Patch",
-                                changes: [CodexLog.absolute("n.txt"): CodexLog.add("newer\n"), CodexLog.absolute("other.txt"): CodexLog.add("x\n")])
+            id = log.applyPatch(
+                "*** Begin Patch\n*** Add File: n.txt\n+new\n*** End Patch",
+                changes: [CodexLog.absolute("n.txt"): CodexLog.add("newer\n"), CodexLog.absolute("other.txt"): CodexLog.add("x\n")])
         }
         let r = try replay(log, onto: repo)
         let drift = try r.step(id).drift

@@ -47,30 +47,57 @@ final class CodexScriptTests: XCTestCase {
     }
 
     func testRealShapes() {
-        XCTAssertEqual(calls("const patch = \"*** Begin Patch\\n*** End Patch\";\ntext(await tools.apply_patch(patch));\n"), [patch("*** Begin Patch\n*** End Patch")])
+        XCTAssertEqual(
+            calls("const patch = \"*** Begin Patch\\n*** End Patch\";\ntext(await tools.apply_patch(patch));\n"),
+            [patch("*** Begin Patch\n*** End Patch")])
         XCTAssertEqual(calls("const patch=\"P\";const result = await tools.apply_patch(patch);\ntext(result);\n"), [patch("P")])
         let command: JSON = ["cmd": "git status", "workdir": "/w", "yield_time_ms": .number("10000"), "max_output_tokens": .number("20000")]
         let exec = CodexScript.Call(tool: "exec_command", argument: command)
-        XCTAssertEqual(calls("const r = await tools.exec_command({cmd:\"git status\",\"workdir\":\"/w\",\"yield_time_ms\":10000,\"max_output_tokens\":20000}); text(r.output);\n"), [exec])
-        XCTAssertEqual(calls("const r=await tools.exec_command({\"cmd\":'git status',workdir:\"/w\",yield_time_ms:10000,max_output_tokens:20000,});\nif(r.session_id) text(`session ${r.session_id}`); else text(r.output)"), [exec])
-        XCTAssertEqual(calls("let {output,...rest}=await tools.exec_command({cmd:\"git status\",workdir:\"/w\",yield_time_ms:10000,max_output_tokens:20000});text(rest);text(output);"), [exec])
-        XCTAssertEqual(calls("const script=\"/s/fetch.py\";\nconst r = await tools.exec_command({cmd:`python ${script} | jq '.x'`,workdir:\"/w\"});\ntext(r.output);"),
-                       [CodexScript.Call(tool: "exec_command", argument: ["cmd": "python /s/fetch.py | jq '.x'", "workdir": "/w"])])
-        XCTAssertEqual(calls("const cmd = `ls`;\nconst r = await tools.exec_command({cmd, workdir: \"/w\"})\ntext(r.output)"),
-                       [CodexScript.Call(tool: "exec_command", argument: ["cmd": "ls", "workdir": "/w"])])
-        XCTAssertEqual(calls("const r = await tools.write_stdin({session_id:91184,chars:\"\",yield_time_ms:1000}); text(JSON.stringify(r));"),
-                       [CodexScript.Call(tool: "write_stdin", argument: ["session_id": .number("91184"), "chars": "", "yield_time_ms": .number("1000")])])
-        XCTAssertEqual(calls("const a = await tools.exec_command({cmd:\"a\"});\nconst b = await tools.exec_command({cmd:\"b\"})\ntext(JSON.stringify({a:a.output,b:b.output}));").map { $0.argument["cmd"] },
-                       ["a", "b"])
+        XCTAssertEqual(
+            calls(
+                "const r = await tools.exec_command({cmd:\"git status\",\"workdir\":\"/w\",\"yield_time_ms\":10000,\"max_output_tokens\":20000}); text(r.output);\n"
+            ), [exec])
+        XCTAssertEqual(
+            calls(
+                "const r=await tools.exec_command({\"cmd\":'git status',workdir:\"/w\",yield_time_ms:10000,max_output_tokens:20000,});\nif(r.session_id) text(`session ${r.session_id}`); else text(r.output)"
+            ), [exec])
+        XCTAssertEqual(
+            calls(
+                "let {output,...rest}=await tools.exec_command({cmd:\"git status\",workdir:\"/w\",yield_time_ms:10000,max_output_tokens:20000});text(rest);text(output);"
+            ), [exec])
+        XCTAssertEqual(
+            calls(
+                "const script=\"/s/fetch.py\";\nconst r = await tools.exec_command({cmd:`python ${script} | jq '.x'`,workdir:\"/w\"});\ntext(r.output);"
+            ),
+            [CodexScript.Call(tool: "exec_command", argument: ["cmd": "python /s/fetch.py | jq '.x'", "workdir": "/w"])])
+        XCTAssertEqual(
+            calls("const cmd = `ls`;\nconst r = await tools.exec_command({cmd, workdir: \"/w\"})\ntext(r.output)"),
+            [CodexScript.Call(tool: "exec_command", argument: ["cmd": "ls", "workdir": "/w"])])
+        XCTAssertEqual(
+            calls("const r = await tools.write_stdin({session_id:91184,chars:\"\",yield_time_ms:1000}); text(JSON.stringify(r));"),
+            [CodexScript.Call(tool: "write_stdin", argument: ["session_id": .number("91184"), "chars": "", "yield_time_ms": .number("1000")])])
+        XCTAssertEqual(
+            calls(
+                "const a = await tools.exec_command({cmd:\"a\"});\nconst b = await tools.exec_command({cmd:\"b\"})\ntext(JSON.stringify({a:a.output,b:b.output}));"
+            ).map { $0.argument["cmd"] },
+            ["a", "b"])
         XCTAssertEqual(calls("text((await tools.apply_patch('P')).trim())"), [patch("P")])
     }
 
     func testReadOnlyToolsAnywhere() {
         XCTAssertEqual(calls("const r = await tools.update_plan({plan:[{step:\"a\",status:\"done\"}]}); text(r);"), [])
-        XCTAssertEqual(calls("const qs=[\"a\",\"b\"];const rs=await Promise.all(qs.map(query=>tools.mcp__probe__search_code({path:\"/w\",query})));rs.forEach((r,i)=>{text(`${i}`);for(const c of (r.content||[]))if(c.type===\"text\")text(c.text);});"), [])
+        XCTAssertEqual(
+            calls(
+                "const qs=[\"a\",\"b\"];const rs=await Promise.all(qs.map(query=>tools.mcp__probe__search_code({path:\"/w\",query})));rs.forEach((r,i)=>{text(`${i}`);for(const c of (r.content||[]))if(c.type===\"text\")text(c.text);});"
+            ), [])
         XCTAssertEqual(calls("const matches=ALL_TOOLS.filter(x=>/probe|search.code/i.test(x.name+' '+x.description));text(matches);"), [])
-        XCTAssertEqual(calls("const r = await tools.mcp__codex_apps__github_fetch_pr({repo_full_name:\"o/r\",pr_number:Number(pr)}); text(`${tools.web__run}`)"), [])
-        XCTAssertEqual(calls("const r=await tools.exec_command({cmd:\"gh api x\"});const data=JSON.parse(r.output);for(const t of (data.threads||[])){if(!t.ok){const s=t.body.replace(/<[^>]*>/g,\"\").replace(/\\s+/g,\" \").trim();text(JSON.stringify({s}));}}").count, 1)
+        XCTAssertEqual(
+            calls("const r = await tools.mcp__codex_apps__github_fetch_pr({repo_full_name:\"o/r\",pr_number:Number(pr)}); text(`${tools.web__run}`)"),
+            [])
+        XCTAssertEqual(
+            calls(
+                "const r=await tools.exec_command({cmd:\"gh api x\"});const data=JSON.parse(r.output);for(const t of (data.threads||[])){if(!t.ok){const s=t.body.replace(/<[^>]*>/g,\"\").replace(/\\s+/g,\" \").trim();text(JSON.stringify({s}));}}"
+            ).count, 1)
     }
 
     func testCallsReplayCannotFollow() {
@@ -121,10 +148,14 @@ final class CodexScriptTests: XCTestCase {
     }
 
     func testCallsStartedTogether() {
-        let read = calls("const [a, b, c] = await Promise.all([\n  tools.mcp__probe__search_code({path:\"/w\",query:\"q\"}),\n  tools.exec_command({cmd:\"git status\"}),\n  tools.exec_command({cmd:\"ls\"}),\n]);\nfor (const r of [a,b,c]) text(r.output ?? r);\nconst r = await tools.exec_command({cmd:\"pwd\"});")
+        let read = calls(
+            "const [a, b, c] = await Promise.all([\n  tools.mcp__probe__search_code({path:\"/w\",query:\"q\"}),\n  tools.exec_command({cmd:\"git status\"}),\n  tools.exec_command({cmd:\"ls\"}),\n]);\nfor (const r of [a,b,c]) text(r.output ?? r);\nconst r = await tools.exec_command({cmd:\"pwd\"});"
+        )
         XCTAssertEqual(read.map { $0.argument["cmd"] }, ["git status", "ls", "pwd"])
         XCTAssertEqual(read.map(\.group), [0, 0, nil])
-        let mapped = calls("const cmds=[\n\"sed -n '1,9p' a.go\",\n\"cat b.go\"\n];\nconst rs=await Promise.all(cmds.map(cmd=>tools.exec_command({cmd,workdir:\"/w\"})));\nrs.forEach((r,i)=>text(\"CMD \"+i+\"\\n\"+r.output));\nconst results = await Promise.all(cmds.map((c) => tools.exec_command({cmd: c})));")
+        let mapped = calls(
+            "const cmds=[\n\"sed -n '1,9p' a.go\",\n\"cat b.go\"\n];\nconst rs=await Promise.all(cmds.map(cmd=>tools.exec_command({cmd,workdir:\"/w\"})));\nrs.forEach((r,i)=>text(\"CMD \"+i+\"\\n\"+r.output));\nconst results = await Promise.all(cmds.map((c) => tools.exec_command({cmd: c})));"
+        )
         XCTAssertEqual(mapped.map { $0.argument["cmd"] }, ["sed -n '1,9p' a.go", "cat b.go", "sed -n '1,9p' a.go", "cat b.go"])
         XCTAssertEqual(mapped.map(\.group), [0, 0, 1, 1])
         XCTAssertEqual(mapped[0].argument["workdir"], "/w")

@@ -118,16 +118,18 @@ final class DriftTests: XCTestCase {
         let repo = try TestRepo(self, files: ["r.txt": file])
         var log = ClaudeLog()
         let call = log.readArrowText("r.txt", "three\nfive\n", startLine: 3)
-        XCTAssertEqual(try replay(log, onto: repo).step(call).drift,
-                       [Drift(kind: .observation, path: "r.txt", line: 4, recorded: "five", replayed: "four")])
+        XCTAssertEqual(
+            try replay(log, onto: repo).step(call).drift,
+            [Drift(kind: .observation, path: "r.txt", line: 4, recorded: "five", replayed: "four")])
     }
 
     func testReadAsTabNumberedTextOfClaudeCode2WithoutARecord() throws {
         let repo = try TestRepo(self, files: ["r.txt": file])
         var log = ClaudeLog()
         let call = log.tool("Read", ["file_path": .string(ClaudeLog.absolute("r.txt"))], result: "1\tone\n2\tTWO\n3\tthree")
-        XCTAssertEqual(try replay(log, onto: repo).step(call).drift,
-                       [Drift(kind: .observation, path: "r.txt", line: 2, recorded: "TWO", replayed: "two")])
+        XCTAssertEqual(
+            try replay(log, onto: repo).step(call).drift,
+            [Drift(kind: .observation, path: "r.txt", line: 2, recorded: "TWO", replayed: "two")])
     }
 
     func testReadLineThatKeepsAnArrowOrTabInItsTextIsComparedWhole() throws {
@@ -179,8 +181,9 @@ final class DriftTests: XCTestCase {
         var log = ClaudeLog()
         log.read("m.txt", "a\nb\n")
         let call = log.multiEdit("m.txt", [("a", "A")], originalFile: "a\nc\n")
-        XCTAssertEqual(try replay(log, onto: repo).step(call).drift,
-                       [Drift(kind: .beforeImage, path: "m.txt", line: 2, recorded: "c", replayed: "b")])
+        XCTAssertEqual(
+            try replay(log, onto: repo).step(call).drift,
+            [Drift(kind: .beforeImage, path: "m.txt", line: 2, recorded: "c", replayed: "b")])
     }
 
     func testBeforeImageOfAFileReplayDoesNotHave() throws {
@@ -221,8 +224,10 @@ final class DriftTests: XCTestCase {
     func testAfterImageHandlesAMissingFinalNewline() throws {
         let repo = try TestRepo(self, files: ["e.txt": "a\nb"])
         var log = ClaudeLog()
-        let hunk: JSON = ["oldStart": 1, "oldLines": 2, "newStart": 1, "newLines": 2,
-                          "lines": [" a", "-b", "\\ No newline at end of file", "+B", "\\ No newline at end of file"]]
+        let hunk: JSON = [
+            "oldStart": 1, "oldLines": 2, "newStart": 1, "newLines": 2,
+            "lines": [" a", "-b", "\\ No newline at end of file", "+B", "\\ No newline at end of file"],
+        ]
         let call = log.edit("e.txt", "b", "B", originalFile: "a\nb", patch: [hunk])
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(call).drift, [])
@@ -249,11 +254,13 @@ final class DriftTests: XCTestCase {
         XCTAssertEqual(d.line, 1)
         XCTAssertEqual(d.recorded, "uno")
         XCTAssertEqual(d.replayed, "one")
-        XCTAssertEqual(d.suspects, [try r.step(sed).spanID, try r.step(after).spanID],
-                       "only shell calls after the last time the file matched")
+        XCTAssertEqual(
+            d.suspects, [try r.step(sed).spanID, try r.step(after).spanID],
+            "only shell calls after the last time the file matched")
         // A file never seen before: every shell call so far is a suspect.
-        XCTAssertEqual(try r.step(unseenBefore).drift.first?.suspects,
-                       [try r.step(early).spanID, try r.step(sed).spanID, try r.step(after).spanID])
+        XCTAssertEqual(
+            try r.step(unseenBefore).drift.first?.suspects,
+            [try r.step(early).spanID, try r.step(sed).spanID, try r.step(after).spanID])
         for call in [early, sed, after] {
             XCTAssertEqual(try r.step(call).verdict, .served)
             XCTAssertTrue(try r.step(call).unseenEffects)
@@ -277,7 +284,9 @@ final class DriftTests: XCTestCase {
         let repo = try TestRepo(self, files: ["e.txt": "v1\r\n"])
         var log = ClaudeLog()
         let bash = log.bash("./bump-version.sh e.txt")
-        log.tool("Read", ["file_path": .string(ClaudeLog.absolute("e.txt"))], result: "<system-reminder>Warning: the file is too large to show.</system-reminder>")
+        log.tool(
+            "Read", ["file_path": .string(ClaudeLog.absolute("e.txt"))],
+            result: "<system-reminder>Warning: the file is too large to show.</system-reminder>")
         let call = log.edit("e.txt", "v1", "v3", originalFile: "v2\n")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(call).drift.first?.suspects, [try r.step(bash).spanID])
@@ -287,7 +296,9 @@ final class DriftTests: XCTestCase {
         let repo = try TestRepo(self, files: ["e.txt": "v1\n"])
         var log = ClaudeLog()
         let bash = log.bash("./bump-version.sh e.txt")
-        log.tool("Read", ["file_path": .string(ClaudeLog.absolute("e.txt"))], result: "<system-reminder>Warning: the file is too large to show.</system-reminder>")
+        log.tool(
+            "Read", ["file_path": .string(ClaudeLog.absolute("e.txt"))],
+            result: "<system-reminder>Warning: the file is too large to show.</system-reminder>")
         let call = log.edit("e.txt", "v2", "v3", originalFile: "v2\n")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(bash).recovered.map(\.path), ["e.txt"], "the bump is still the likeliest cause")

@@ -53,8 +53,11 @@ final class GeminiUnknownRootTests: XCTestCase {
         let repo = try TestRepo(self, files: ["README.md": "r\n"])
         var s = GeminiSession()
         s.projectHash = String(repeating: "0", count: 64)
-        s.gemini(calls: [GeminiSession.Call(name: "write_file", args: ["file_path": "test.txt", "content": "hi\n"],
-                                            result: "Successfully created and wrote to new file: test.txt.")])
+        s.gemini(calls: [
+            GeminiSession.Call(
+                name: "write_file", args: ["file_path": "test.txt", "content": "hi\n"],
+                result: "Successfully created and wrote to new file: test.txt.")
+        ])
         let directory = try makeTemporaryDirectory(self, "gemini")
         let trace = try Importer.load(path: s.save(in: directory))
         XCTAssertNil(trace.header.repoRoot)

@@ -32,7 +32,9 @@ final class GeminiReplayTests: XCTestCase {
         var s = GeminiSession()
         s.replace("a.py", "x = 1", "x = 3", error: "Failed to edit, Expected 1 occurrence but found 2 for old_string in file: /home/dev/calc/a.py")
         s.replace("a.py", "x = 1", "x = 3", expected: 2, before: before, after: "x = 3\nx = 3\ny = 2\n")
-        s.replace("a.py", "y = 2", "y = 4", expected: 3, error: "Failed to edit, Expected 3 occurrences but found 1 for old_string in file: /home/dev/calc/a.py")
+        s.replace(
+            "a.py", "y = 2", "y = 4", expected: 3,
+            error: "Failed to edit, Expected 3 occurrences but found 1 for old_string in file: /home/dev/calc/a.py")
         s.replace("a.py", "zzz", "w", error: "Failed to edit, 0 occurrences found for old_string in /home/dev/calc/a.py. No edits made.")
         s.replace("a.py", "y = 2", "y = 5", before: "x = 3\nx = 3\ny = 2\n", after: "x = 3\nx = 3\ny = 5\n")
         let r = try replay(s, onto: repo)
@@ -49,7 +51,10 @@ final class GeminiReplayTests: XCTestCase {
         s.replace("a.py", "x = 1", "x = 2", before: "x = 1\nx = 1\n", after: "x = 2\nx = 1\n")
         let r = try replay(s, onto: repo)
         XCTAssertEqual(r.tools[0].verdict, .mismatch)
-        XCTAssertEqual(r.tools[0].note, "recorded as done, but on replay: Failed to edit, Expected 1 occurrence but found 2 for old_string in file: /home/dev/calc/a.py (Gemini CLI may have had a model correct old_string; the log keeps only the call's own)")
+        XCTAssertEqual(
+            r.tools[0].note,
+            "recorded as done, but on replay: Failed to edit, Expected 1 occurrence but found 2 for old_string in file: /home/dev/calc/a.py (Gemini CLI may have had a model correct old_string; the log keeps only the call's own)"
+        )
         XCTAssertTrue(r.changedNothing)
     }
 
@@ -79,10 +84,16 @@ final class GeminiReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: ["src/m.py": "v = 1\n"])
         var s = GeminiSession()
         s.replace("/home/dev/calc/src/m.py", "v = 1", "v = 2", before: "v = 1\n", after: "v = 2\n")
-        s.gemini(calls: [.init(name: "replace", args: ["file_path": "src/m.py", "old_string": "v = 2", "new_string": "v = 3"],
-                               result: "Successfully modified file: src/m.py (1 replacements).")])
-        s.gemini(calls: [.init(name: "write_file", args: ["file_path": "./docs/notes.md", "content": "notes\n"],
-                               result: "Successfully created and wrote to new file: ./docs/notes.md.")])
+        s.gemini(calls: [
+            .init(
+                name: "replace", args: ["file_path": "src/m.py", "old_string": "v = 2", "new_string": "v = 3"],
+                result: "Successfully modified file: src/m.py (1 replacements).")
+        ])
+        s.gemini(calls: [
+            .init(
+                name: "write_file", args: ["file_path": "./docs/notes.md", "content": "notes\n"],
+                result: "Successfully created and wrote to new file: ./docs/notes.md.")
+        ])
         s.replace("/etc/hosts", "a", "b", error: "File path must be within one of the workspace directories: /home/dev/calc")
         let r = try replay(s, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.applied, .applied, .applied, .failedAsRecorded], describe(r))
@@ -212,20 +223,26 @@ final class GeminiFixtureTests: XCTestCase {
         XCTAssertEqual(trace.header.repoRoot, "/home/dev/calc")
         let r = try replay(trace, onto: repo)
         // Its run_shell_command may have changed files unseen: unverified, not contradicted.
-        XCTAssertEqual(r.run.outcome, .unverified, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n"))
+        XCTAssertEqual(
+            r.run.outcome, .unverified,
+            r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map {
+                "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)"
+            }.joined(separator: "\n"))
         let expected = try files(Self.directory + "/expected")
         XCTAssertEqual(try r.listing().map { String($0.split(separator: " ", maxSplits: 1)[1]) }.sorted(), expected.keys.sorted())
         for (path, content) in expected { XCTAssertEqual(try r.file(path), content, path) }
-        XCTAssertEqual(r.tools.map(\.verdict), [
-            .served,  // read_file
-            .failedAsRecorded, .applied,  // two matches where one was expected; then unique
-            .applied,  // README.md (relative): expected_replacements 2
-            .failedAsRecorded, .failedAsRecorded,  // 3 expected, 1 found; 0 found
-            .applied, .applied,  // write_file: create, overwrite (relative)
-            .applied,  // replace with an empty old_string: a new file
-            .served,  // run_shell_command
-            .failedAsRecorded,  // cancelled
-        ])
+        XCTAssertEqual(
+            r.tools.map(\.verdict),
+            [
+                .served,  // read_file
+                .failedAsRecorded, .applied,  // two matches where one was expected; then unique
+                .applied,  // README.md (relative): expected_replacements 2
+                .failedAsRecorded, .failedAsRecorded,  // 3 expected, 1 found; 0 found
+                .applied, .applied,  // write_file: create, overwrite (relative)
+                .applied,  // replace with an empty old_string: a new file
+                .served,  // run_shell_command
+                .failedAsRecorded,  // cancelled
+            ])
         return r
     }
 

@@ -29,11 +29,14 @@ final class GeminiShellTests: XCTestCase {
     }
 
     /// `run_shell_command` with the text gemini-cli gives the model.
-    func shell(_ s: inout GeminiSession, _ command: String, directory: String? = nil, exitCode: String = "0", error: String = "(none)",
-               signal: String = "(none)", status: String = "success") {
+    func shell(
+        _ s: inout GeminiSession, _ command: String, directory: String? = nil, exitCode: String = "0", error: String = "(none)",
+        signal: String = "(none)", status: String = "success"
+    ) {
         var args: [(String, JSON)] = [("command", .string(command)), ("description", "Run a command")]
         if let directory { args.append(("directory", .string(directory))) }
-        let text = "Command: \(command)\nDirectory: \(directory ?? "(root)")\nOutput: (empty)\nError: \(error)\nExit Code: \(exitCode)\n"
+        let text =
+            "Command: \(command)\nDirectory: \(directory ?? "(root)")\nOutput: (empty)\nError: \(error)\nExit Code: \(exitCode)\n"
             + "Signal: \(signal)\nBackground PIDs: (none)\nProcess Group PGID: 4242"
         s.gemini(calls: [GeminiSession.Call(name: "run_shell_command", args: .object(args), status: status, result: text)])
     }
@@ -60,8 +63,11 @@ final class GeminiShellTests: XCTestCase {
         var s = session()
         shell(&s, "rm a.txt && false", exitCode: "1")
         shell(&s, "rm a.txt", exitCode: "(none)", signal: "SIGTERM")
-        s.gemini(calls: [GeminiSession.Call(name: "run_shell_command", args: ["command": "rm a.txt"], status: "cancelled",
-                                            result: "[Operation Cancelled] Reason: User did not allow tool call")])
+        s.gemini(calls: [
+            GeminiSession.Call(
+                name: "run_shell_command", args: ["command": "rm a.txt"], status: "cancelled",
+                result: "[Operation Cancelled] Reason: User did not allow tool call")
+        ])
         let r = try replay(s, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict).dropFirst(), [.served, .served, .failedAsRecorded], describe(r))
         XCTAssertEqual(r.tools[1].note, "recorded as failed (exit code 1): its file effects are not replayed (it may have run in part)")
@@ -75,8 +81,11 @@ final class GeminiShellTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         var s = session()
         shell(&s, "python gen.py")
-        s.gemini(calls: [GeminiSession.Call(name: "run_shell_command", args: ["command": "rm a.txt"],
-                                            result: "Command was cancelled by user before it could complete. There was no output before it was cancelled.")])
+        s.gemini(calls: [
+            GeminiSession.Call(
+                name: "run_shell_command", args: ["command": "rm a.txt"],
+                result: "Command was cancelled by user before it could complete. There was no output before it was cancelled.")
+        ])
         let r = try replay(s, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict).dropFirst(), [.served, .served], describe(r))
         XCTAssertEqual(r.tools.map(\.unseenEffects).dropFirst(), [true, true], describe(r))

@@ -15,8 +15,9 @@ final class NativeTraceReplayTests: XCTestCase {
 
     /// A header for `agent`: tool semantics follow the agent that recorded the trace.
     func header(agent: String = "test-agent", baseCommit: String? = nil, baseTree: String? = nil) -> Trace.Header {
-        Trace.Header(traceID: "0123456789abcdef0123456789abcdef", agentName: agent, agentVersion: "9.9",
-                     repoRoot: Self.root, baseCommit: baseCommit, baseTree: baseTree)
+        Trace.Header(
+            traceID: "0123456789abcdef0123456789abcdef", agentName: agent, agentVersion: "9.9",
+            repoRoot: Self.root, baseCommit: baseCommit, baseTree: baseTree)
     }
 
     /// Makes tool spans with call ids `call-N`, ten seconds apart.
@@ -31,11 +32,12 @@ final class NativeTraceReplayTests: XCTestCase {
         ) {
             count += 1
             clock += 10
-            all.append(Span(
-                id: Span.ID(String(format: "%016x", count)), kind: .tool, name: name,
-                startTime: Timestamp(seconds: clock), endTime: Timestamp(seconds: clock + 1), status: status,
-                attributes: Attributes([(GenAI.toolName, .string(name)), (GenAI.toolCallID, .string("call-\(count)"))]),
-                input: input, output: output, details: details, effects: effects, recordedTree: recordedTree))
+            all.append(
+                Span(
+                    id: Span.ID(String(format: "%016x", count)), kind: .tool, name: name,
+                    startTime: Timestamp(seconds: clock), endTime: Timestamp(seconds: clock + 1), status: status,
+                    attributes: Attributes([(GenAI.toolName, .string(name)), (GenAI.toolCallID, .string("call-\(count)"))]),
+                    input: input, output: output, details: details, effects: effects, recordedTree: recordedTree))
         }
     }
 
@@ -43,7 +45,9 @@ final class NativeTraceReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "x\nx\ny\n"])
         var spans = Spans()
         spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "y", "new_string": "z"])
-        spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "x", "new_string": "w"], status: .error, output: "Found 2 matches of the string to replace, but replace_all is false.")
+        spans.add(
+            "Edit", ["file_path": "/testbed/a.txt", "old_string": "x", "new_string": "w"], status: .error,
+            output: "Found 2 matches of the string to replace, but replace_all is false.")
         spans.add("MultiEdit", ["file_path": "/testbed/a.txt", "edits": [["old_string": "x", "new_string": "v", "replace_all": true]]])
         spans.add("Write", ["file_path": "/testbed/b/c.txt", "content": "c"])
         spans.add("Read", ["file_path": "/testbed/a.txt"], output: "1\tv\n2\tv\n3\tz")
@@ -61,8 +65,9 @@ final class NativeTraceReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "x\n"])
         var spans = Spans()
         spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "x", "new_string": "y"])
-        spans.add("Edit", ["file_path": "/testbed/a.txt", "old_string": "x", "new_string": "y"],
-                  effects: [Effect(path: "/testbed/a.txt", operation: .write, content: "from the effect\n")])
+        spans.add(
+            "Edit", ["file_path": "/testbed/a.txt", "old_string": "x", "new_string": "y"],
+            effects: [Effect(path: "/testbed/a.txt", operation: .write, content: "from the effect\n")])
         let r = try replay(Trace(header: header(agent: "some-other-agent"), spans: spans.all), onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.served, .applied])
         XCTAssertEqual(try r.file("a.txt"), "from the effect\n")
@@ -73,12 +78,14 @@ final class NativeTraceReplayTests: XCTestCase {
         let blob = try repo.git("hash-object", "-w", "--stdin", "--no-filters").trimmingCharacters(in: .whitespacesAndNewlines)
         // `hash-object --stdin` with no input: the empty blob, now in the object store.
         var spans = Spans()
-        spans.add("apply_patch", ["patch": "…"], effects: [
-            Effect(path: "/testbed/new.txt", operation: .write, content: "new\n"),
-            Effect(path: "tools/run.sh", operation: .write, content: "#!/bin/sh\n", executable: true),
-            Effect(path: "/testbed/empty", operation: .write, blob: blob),
-            Effect(path: "/testbed/old.txt", operation: .delete),
-        ])
+        spans.add(
+            "apply_patch", ["patch": "…"],
+            effects: [
+                Effect(path: "/testbed/new.txt", operation: .write, content: "new\n"),
+                Effect(path: "tools/run.sh", operation: .write, content: "#!/bin/sh\n", executable: true),
+                Effect(path: "/testbed/empty", operation: .write, blob: blob),
+                Effect(path: "/testbed/old.txt", operation: .delete),
+            ])
         let r = try replay(Trace(header: header(), spans: spans.all), onto: repo)
         let step = try XCTUnwrap(r.tools.first)
         XCTAssertEqual(step.verdict, .applied)
@@ -94,18 +101,24 @@ final class NativeTraceReplayTests: XCTestCase {
     func testEffectsAreAllOrNothing() throws {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         var spans = Spans()
-        spans.add("apply_patch", [:], effects: [
-            Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
-            Effect(path: "/etc/cron.d/evil", operation: .write, content: "* * * * * root sh\n"),
-        ])
-        spans.add("apply_patch", [:], effects: [
-            Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
-            Effect(path: "/testbed/.git/hooks/post-checkout", operation: .write, content: "#!/bin/sh\n", executable: true),
-        ])
-        spans.add("apply_patch", [:], effects: [
-            Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
-            Effect(path: "/testbed/missing-blob", operation: .write, blob: String(repeating: "ab", count: 20)),
-        ])
+        spans.add(
+            "apply_patch", [:],
+            effects: [
+                Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
+                Effect(path: "/etc/cron.d/evil", operation: .write, content: "* * * * * root sh\n"),
+            ])
+        spans.add(
+            "apply_patch", [:],
+            effects: [
+                Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
+                Effect(path: "/testbed/.git/hooks/post-checkout", operation: .write, content: "#!/bin/sh\n", executable: true),
+            ])
+        spans.add(
+            "apply_patch", [:],
+            effects: [
+                Effect(path: "/testbed/fine.txt", operation: .write, content: "fine\n"),
+                Effect(path: "/testbed/missing-blob", operation: .write, blob: String(repeating: "ab", count: 20)),
+            ])
         let r = try replay(Trace(header: header(), spans: spans.all), onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.outsideRepo, .refused, .mismatch])
         XCTAssertTrue(r.changedNothing, "no effect of a refused span lands, not even the fine ones")
@@ -183,8 +196,9 @@ final class NativeTraceReplayTests: XCTestCase {
         let first = try repo.open().head()!
         let time = try repo.open().commitCommitter(first).time
         try repo.write(["a.txt": "b\n"])
-        _ = try Subprocess.run("/usr/bin/git", ["-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qam", "later"], in: repo.path,
-                             environment: ["GIT_COMMITTER_DATE": "\(time + 1000) +0000", "GIT_AUTHOR_DATE": "\(time + 1000) +0000"])
+        _ = try Subprocess.run(
+            "/usr/bin/git", ["-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qam", "later"], in: repo.path,
+            environment: ["GIT_COMMITTER_DATE": "\(time + 1000) +0000", "GIT_AUTHOR_DATE": "\(time + 1000) +0000"])
         let repository = try repo.open()
         let base = try Base.resolve(header: header(baseCommit: nil), revision: nil, sessionStart: time + 10, in: repository)
         XCTAssertEqual(base.commit, first)

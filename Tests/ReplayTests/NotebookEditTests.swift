@@ -35,8 +35,9 @@ final class NotebookEditTests: XCTestCase {
 
     @discardableResult
     func notebookEdit(_ log: inout ClaudeLog, _ input: [(String, JSON)]) -> String {
-        log.tool("NotebookEdit", .object([("notebook_path", .string(ClaudeLog.absolute("nb.ipynb")))] + input),
-                 result: "Updated cell", record: ["new_source": "", "cell_type": "code", "language": "python", "edit_mode": "replace"])
+        log.tool(
+            "NotebookEdit", .object([("notebook_path", .string(ClaudeLog.absolute("nb.ipynb")))] + input),
+            result: "Updated cell", record: ["new_source": "", "cell_type": "code", "language": "python", "edit_mode": "replace"])
     }
 
     func cells(_ text: String?) throws -> [[String: Any]] {

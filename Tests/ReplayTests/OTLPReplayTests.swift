@@ -22,7 +22,8 @@ final class OTLPReplayTests: XCTestCase {
     }
 
     func describe(_ r: Replayed) -> String {
-        r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n")
+        r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }
+            .joined(separator: "\n")
     }
 
     func testAClaudeCodeExportReplaysWithClaudeCodesTools() throws {
@@ -75,8 +76,9 @@ final class OTLPReplayTests: XCTestCase {
         }
         XCTAssertEqual(r.trace.spans.first { $0.toolName == "Write" }?.attributes["agentreplay.input_truncated"], ["content"])
         let multi = try XCTUnwrap(r.trace.spans.first { $0.toolName == "MultiEdit" })
-        XCTAssertEqual(multi.attributes["agentreplay.input_truncated"] ?? multi.attributes["agentreplay.input_unreadable"], ["edits"],
-                       "a list written as Python, and cut")
+        XCTAssertEqual(
+            multi.attributes["agentreplay.input_truncated"] ?? multi.attributes["agentreplay.input_unreadable"], ["edits"],
+            "a list written as Python, and cut")
         XCTAssertTrue(r.tools.contains { $0.toolName == "Edit" && $0.verdict == .applied }, "a short edit is whole, and applied")
     }
 }

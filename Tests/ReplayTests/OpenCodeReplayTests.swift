@@ -31,18 +31,25 @@ final class OpenCodeReplayTests: XCTestCase {
     func session(_ calls: [(tool: String, input: JSON, output: String?, metadata: JSON?)], summary: JSON? = nil) -> Trace {
         var spans: [Span] = []
         for (i, call) in calls.enumerated() {
-            let attributes = Attributes([(GenAI.toolName, .string(call.tool)), (GenAI.toolCallID, .string("c\(i)")),
-                                         (GenAI.workingDirectory, .string("/w"))])
-            spans.append(Span(id: Span.ID(String(format: "%016x", i + 1)), kind: .tool, name: call.tool, status: call.output == nil ? .error : .ok,
-                              attributes: attributes, input: call.input, output: .string(call.output ?? "Error: failed"), details: call.metadata))
+            let attributes = Attributes([
+                (GenAI.toolName, .string(call.tool)), (GenAI.toolCallID, .string("c\(i)")),
+                (GenAI.workingDirectory, .string("/w")),
+            ])
+            spans.append(
+                Span(
+                    id: Span.ID(String(format: "%016x", i + 1)), kind: .tool, name: call.tool, status: call.output == nil ? .error : .ok,
+                    attributes: attributes, input: call.input, output: .string(call.output ?? "Error: failed"), details: call.metadata))
         }
         if let summary {
-            spans.append(Span(id: Span.ID("00000000000000ff"), kind: .tool, name: "turn-summary", status: .ok,
-                              attributes: Attributes([(GenAI.toolName, .string("turn-summary")), ("agentreplay.opencode.synthetic", .bool(true))]),
-                              input: .object([("diffs", summary)])))
+            spans.append(
+                Span(
+                    id: Span.ID("00000000000000ff"), kind: .tool, name: "turn-summary", status: .ok,
+                    attributes: Attributes([(GenAI.toolName, .string("turn-summary")), ("agentreplay.opencode.synthetic", .bool(true))]),
+                    input: .object([("diffs", summary)])))
         }
-        return Trace(header: Trace.Header(traceID: String(repeating: "a", count: 32), agentName: "opencode", repoRoot: "/w", sourceFormat: "opencode"),
-                     spans: spans)
+        return Trace(
+            header: Trace.Header(traceID: String(repeating: "a", count: 32), agentName: "opencode", repoRoot: "/w", sourceFormat: "opencode"),
+            spans: spans)
     }
 
     func edit(_ path: String, _ old: String, _ new: String, replaceAll: Bool = false) -> JSON {
@@ -51,13 +58,14 @@ final class OpenCodeReplayTests: XCTestCase {
 
     func testEditFallsBackToOpenCodesReplacers() throws {
         let repo = try TestRepo(self, files: ["a.ts": "function f() {\n    return 1\n}\nconst x = 'a'\nconst x = 'a'\n", "b.txt": "a\r\nb\r\n"])
-        let r = try replay(session([
-            ("edit", edit("/w/a.ts", "\treturn 1", "  return 2"), "Edit applied successfully.", nil),  // trimmed lines match
-            ("edit", edit("a.ts", "const x = 'a'", "const x = 'b'"), nil, nil),  // two matches: refused
-            ("edit", edit("a.ts", "const x = 'a'", "const x = '$&!'", replaceAll: true), "Edit applied successfully.", nil),
-            ("edit", edit("b.txt", "a\nb", "c\nd"), "Edit applied successfully.", nil),  // the file's CRLF
-            ("edit", edit("a.ts", "nowhere", "x"), "Edit applied successfully.", nil),
-        ]), onto: repo)
+        let r = try replay(
+            session([
+                ("edit", edit("/w/a.ts", "\treturn 1", "  return 2"), "Edit applied successfully.", nil),  // trimmed lines match
+                ("edit", edit("a.ts", "const x = 'a'", "const x = 'b'"), nil, nil),  // two matches: refused
+                ("edit", edit("a.ts", "const x = 'a'", "const x = '$&!'", replaceAll: true), "Edit applied successfully.", nil),
+                ("edit", edit("b.txt", "a\nb", "c\nd"), "Edit applied successfully.", nil),  // the file's CRLF
+                ("edit", edit("a.ts", "nowhere", "x"), "Edit applied successfully.", nil),
+            ]), onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.applied, .failedAsRecorded, .applied, .applied, .mismatch], describe(r))
         XCTAssertEqual(try r.file("a.ts"), "function f() {\n  return 2\n}\nconst x = 'const x = 'a'!'\nconst x = 'const x = 'a'!'\n")
         XCTAssertEqual(try r.file("b.txt"), "c\r\nd\r\n")
@@ -67,12 +75,15 @@ final class OpenCodeReplayTests: XCTestCase {
     func testApplyPatchIsReadAsOpenCodeReadsIt() throws {
         let repo = try TestRepo(self, files: ["a.md": "one\ntwo\nthree\n", "gone.md": "x\n"])
         let patch = "*** Begin Patch\n*** Update File: /w/a.md\n@@\n-two\n+TWO\n*** Add File: new.md\n+hello\n*** Delete File: gone.md\n*** End Patch"
-        let files: JSON = .array([.object([("filePath", .string("/w/a.md")), ("before", .string("one\ntwo\nthree\n")), ("after", .string("one\nTWO\nthree\n"))])])
+        let files: JSON = .array([
+            .object([("filePath", .string("/w/a.md")), ("before", .string("one\ntwo\nthree\n")), ("after", .string("one\nTWO\nthree\n"))])
+        ])
         let bad = "*** Begin Patch\n*** Update File: a.md\n@@\n-nothing\n+x\n*** End Patch"
-        let r = try replay(session([
-            ("apply_patch", .object([("patchText", .string(patch))]), "Success.", .object([("files", files)])),
-            ("apply_patch", .object([("patchText", .string(bad))]), nil, nil),
-        ]), onto: repo)
+        let r = try replay(
+            session([
+                ("apply_patch", .object([("patchText", .string(patch))]), "Success.", .object([("files", files)])),
+                ("apply_patch", .object([("patchText", .string(bad))]), nil, nil),
+            ]), onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.applied, .failedAsRecorded], describe(r))
         XCTAssertEqual(try r.file("a.md"), "one\nTWO\nthree\n")
         XCTAssertEqual(try r.file("new.md"), "hello\n")
@@ -83,8 +94,14 @@ final class OpenCodeReplayTests: XCTestCase {
     func testATurnSummaryShowsWhatAFormatterDid() throws {
         let repo = try TestRepo(self, files: ["t.md": "|a|b|\n"])
         let summary: JSON = .array([.object([("file", .string("t.md")), ("after", .string("| a | b |\n")), ("status", .string("modified"))])])
-        let r = try replay(session([("write", .object([("filePath", .string("t.md")), ("content", .string("|a|b|\n|c|d|\n"))]), "Wrote file successfully.",
-                                     .object([("exists", .bool(true))]))], summary: summary), onto: repo)
+        let r = try replay(
+            session(
+                [
+                    (
+                        "write", .object([("filePath", .string("t.md")), ("content", .string("|a|b|\n|c|d|\n"))]), "Wrote file successfully.",
+                        .object([("exists", .bool(true))])
+                    )
+                ], summary: summary), onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.applied, .served], describe(r))
         XCTAssertEqual(r.tools[1].drift.first?.kind, .afterImage, describe(r))
         XCTAssertFalse(r.run.clean)
@@ -92,11 +109,15 @@ final class OpenCodeReplayTests: XCTestCase {
 
     func testReadsAreCheckedAndUnknownToolsAreNotReplayable() throws {
         let repo = try TestRepo(self, files: ["r.txt": "alpha\nbeta\n"])
-        let r = try replay(session([
-            ("read", .object([("filePath", .string("/w/r.txt"))]), "<path>/w/r.txt</path>\n<type>file</type>\n<content>\n1: alpha\n2: BETA\n\n(End of file - total 2 lines)\n</content>", nil),
-            ("glob", .object([("pattern", .string("*"))]), "r.txt", nil),
-            ("mcp_thing", .object([]), "ok", nil),
-        ]), onto: repo)
+        let r = try replay(
+            session([
+                (
+                    "read", .object([("filePath", .string("/w/r.txt"))]),
+                    "<path>/w/r.txt</path>\n<type>file</type>\n<content>\n1: alpha\n2: BETA\n\n(End of file - total 2 lines)\n</content>", nil
+                ),
+                ("glob", .object([("pattern", .string("*"))]), "r.txt", nil),
+                ("mcp_thing", .object([]), "ok", nil),
+            ]), onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.served, .served, .notReplayable], describe(r))
         XCTAssertEqual(r.tools[0].drift.first?.line, 2)
         XCTAssertEqual(r.tools[0].drift.first?.recorded, "BETA")

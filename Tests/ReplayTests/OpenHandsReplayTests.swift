@@ -30,8 +30,9 @@ final class OpenHandsReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: ["m.py": before])
         var log = OpenHandsLog()
         // SWE-agent's editor would find this (it expands tabs); OpenHands' does not.
-        log.strReplace("m.py", "if x:\n                return 1", "if x:\n                return 2",
-                       error: "No replacement was performed, old_str `if x:\n                return 1` did not appear verbatim in /workspace/m.py.")
+        log.strReplace(
+            "m.py", "if x:\n                return 1", "if x:\n                return 2",
+            error: "No replacement was performed, old_str `if x:\n                return 1` did not appear verbatim in /workspace/m.py.")
         let after = "def f():\n\tif x:\n\t\treturn 2\n"
         log.strReplace("m.py", "\t\treturn 1", "\t\treturn 2", before: before, after: after, line: 3)
         let r = try replay(log, onto: repo)
@@ -64,13 +65,21 @@ final class OpenHandsReplayTests: XCTestCase {
         let before = "x = 1\nx = 1\ny = 2\n"
         let repo = try TestRepo(self, files: ["a.txt": before])
         var log = OpenHandsLog()
-        log.strReplace("a.txt", "x = 1", "x = 3", error: "No replacement was performed. Multiple occurrences of old_str `x = 1` in lines [1, 2]. Please ensure it is unique.")
-        log.strReplace("a.txt", "y = 2", "y = 2", error: "Invalid `new_str` parameter: y = 2. No replacement was performed. `new_str` and `old_str` must be different.")
+        log.strReplace(
+            "a.txt", "x = 1", "x = 3",
+            error: "No replacement was performed. Multiple occurrences of old_str `x = 1` in lines [1, 2]. Please ensure it is unique.")
+        log.strReplace(
+            "a.txt", "y = 2", "y = 2",
+            error: "Invalid `new_str` parameter: y = 2. No replacement was performed. `new_str` and `old_str` must be different.")
         log.strReplace("a.txt", "y = 2", "y = 9", error: "No replacement was performed, old_str `y = 2` did not appear verbatim in /workspace/a.txt.")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.failedAsRecorded, .failedAsRecorded, .mismatch], describe(r))
-        XCTAssertEqual(r.tools[0].note, "No replacement was performed. Multiple occurrences of old_str `x = 1` in lines [1, 2]. Please ensure it is unique.")
-        XCTAssertEqual(r.tools[2].note, "recorded as failed (No replacement was performed, old_str `y = 2` did not appear verbatim in /workspace/a.txt.), but it succeeds on replay")
+        XCTAssertEqual(
+            r.tools[0].note, "No replacement was performed. Multiple occurrences of old_str `x = 1` in lines [1, 2]. Please ensure it is unique.")
+        XCTAssertEqual(
+            r.tools[2].note,
+            "recorded as failed (No replacement was performed, old_str `y = 2` did not appear verbatim in /workspace/a.txt.), but it succeeds on replay"
+        )
         XCTAssertTrue(r.changedNothing)
     }
 
@@ -136,10 +145,15 @@ final class OpenHandsReplayTests: XCTestCase {
     func testCreateRefusesAnExistingFileAndPathsMustBeAbsolute() throws {
         let repo = try TestRepo(self, files: ["a.txt": "old\n"])
         var log = OpenHandsLog()
-        log.create("a.txt", "new", error: "Invalid `path` parameter: /workspace/a.txt. File already exists at: /workspace/a.txt. Cannot overwrite files using command `create`.")
+        log.create(
+            "a.txt", "new",
+            error:
+                "Invalid `path` parameter: /workspace/a.txt. File already exists at: /workspace/a.txt. Cannot overwrite files using command `create`."
+        )
         log.create("dir/b.txt", "no newline at the end")
-        log.editor("create", "./relative.txt", [("file_text", "x")],
-                   output: "ERROR:\nInvalid `path` parameter: ./relative.txt. The path should be an absolute path, starting with `/`.")
+        log.editor(
+            "create", "./relative.txt", [("file_text", "x")],
+            output: "ERROR:\nInvalid `path` parameter: ./relative.txt. The path should be an absolute path, starting with `/`.")
         log.editor("create", "./other.txt", [("file_text", "x")], output: "File created successfully at: ./other.txt")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.failedAsRecorded, .applied, .failedAsRecorded, .mismatch], describe(r))
@@ -205,7 +219,9 @@ final class OpenHandsReplayTests: XCTestCase {
         log.view("v.py", shown: "def f():\n\treturn 1\n")
         log.view("v.py", shown: "def f():\n        return 1\n")
         log.view("gone.py", shown: "x\n")
-        log.view("missing.py", error: "Invalid `path` parameter: /workspace/missing.py. The path /workspace/missing.py does not exist. Please provide a valid path.")
+        log.view(
+            "missing.py",
+            error: "Invalid `path` parameter: /workspace/missing.py. The path /workspace/missing.py does not exist. Please provide a valid path.")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.served, .served, .served, .served])
         XCTAssertEqual(r.tools[0].drift, [])
@@ -220,11 +236,13 @@ final class OpenHandsReplayTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         var log = OpenHandsLog()
         log.run("./clean.sh", exitCode: 0)  // a script: what it changed is unseen
-        var call = log.action("edit", function: "str_replace_editor", arguments: ["command": "create", "path": "/workspace/b.txt", "file_text": "b"],
-                              args: ["path": "/workspace/b.txt", "command": "create", "file_text": "b", "impl_source": "oh_aci"])
+        var call = log.action(
+            "edit", function: "str_replace_editor", arguments: ["command": "create", "path": "/workspace/b.txt", "file_text": "b"],
+            args: ["path": "/workspace/b.txt", "command": "create", "file_text": "b", "impl_source": "oh_aci"])
         log.observation("error", cause: call.id, content: "Runtime disconnected")
-        call = log.action("edit", function: "str_replace_editor", arguments: ["command": "create", "path": "/workspace/c.txt", "file_text": "c"],
-                          args: ["path": "/workspace/c.txt", "command": "create", "file_text": "c", "impl_source": "oh_aci"])
+        call = log.action(
+            "edit", function: "str_replace_editor", arguments: ["command": "create", "path": "/workspace/c.txt", "file_text": "c"],
+            args: ["path": "/workspace/c.txt", "command": "create", "file_text": "c", "impl_source": "oh_aci"])
         log.observation("user_rejected", cause: call.id, content: "Action has been rejected by the user! Waiting for further user input.")
         log.finish()
         let r = try replay(log, onto: repo)
@@ -238,11 +256,14 @@ final class OpenHandsReplayTests: XCTestCase {
     func testLLMBasedEditsWriteTheRecordedFile() throws {
         let repo = try TestRepo(self, files: ["l.py": "one\n"])
         var log = OpenHandsLog()
-        let call = log.action("edit", function: "edit_file", arguments: ["path": "/workspace/l.py", "content": "two"],
-                              args: ["path": "/workspace/l.py", "content": "two", "start": 1, "end": -1, "impl_source": "llm_based_edit"])
-        log.observation("edit", cause: call.id, content: "--- l.py\n+++ l.py\n@@ -1 +1 @@\n-one\n+two", extras: [
-            "path": "/workspace/l.py", "prev_exist": true, "old_content": "one\n", "new_content": "two\n", "impl_source": "llm_based_edit",
-        ])
+        let call = log.action(
+            "edit", function: "edit_file", arguments: ["path": "/workspace/l.py", "content": "two"],
+            args: ["path": "/workspace/l.py", "content": "two", "start": 1, "end": -1, "impl_source": "llm_based_edit"])
+        log.observation(
+            "edit", cause: call.id, content: "--- l.py\n+++ l.py\n@@ -1 +1 @@\n-one\n+two",
+            extras: [
+                "path": "/workspace/l.py", "prev_exist": true, "old_content": "one\n", "new_content": "two\n", "impl_source": "llm_based_edit",
+            ])
         let r = try replay(log, onto: repo)
         XCTAssertEqual(r.tools[0].verdict, .applied)
         XCTAssertEqual(r.tools[0].drift, [])
@@ -299,25 +320,30 @@ final class OpenHandsFixtureTests: XCTestCase {
         let r = try replay(trace, onto: repo)
         let failures = r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }
         // pytest may have written files replay cannot see: unverified, not contradicted.
-        XCTAssertEqual(r.run.outcome, .unverified, failures.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n"))
+        XCTAssertEqual(
+            r.run.outcome, .unverified, failures.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n"))
 
         let expected = try files(Self.directory + "/expected")
         XCTAssertEqual(try r.listing().map { String($0.split(separator: " ", maxSplits: 1)[1]) }.sorted(), expected.keys.sorted())
         for (path, content) in expected { XCTAssertEqual(try r.file(path), content, path) }
 
         let editor = r.tools.filter { $0.toolName == "str_replace_editor" }
-        XCTAssertEqual(editor.map(\.verdict), [
-            .served,  // view ops.py
-            .applied, .applied,  // str_replace, then one found once both strings are stripped
-            .failedAsRecorded,  // several matches
-            .applied, .applied,  // a tab matched as a tab; a spaced old_str found by the stripped retry
-            .applied, .applied, .failedAsRecorded,  // insert after a line without newline, at the top, out of range
-            .failedAsRecorded, .applied, .failedAsRecorded,  // create: no directory, after mkdir, over a file
-            .applied, .failedAsRecorded, .applied, .applied,  // undo README; undo without history; create __init__.py; undo Makefile
-            .served, .served,  // view a missing file; view the Makefile
-            .failedAsRecorded,  // a relative path
-        ])
-        XCTAssertEqual(editor[3].note, "No replacement was performed. Multiple occurrences of old_str `    return a` in lines [5, 9, 15]. Please ensure it is unique.")
+        XCTAssertEqual(
+            editor.map(\.verdict),
+            [
+                .served,  // view ops.py
+                .applied, .applied,  // str_replace, then one found once both strings are stripped
+                .failedAsRecorded,  // several matches
+                .applied, .applied,  // a tab matched as a tab; a spaced old_str found by the stripped retry
+                .applied, .applied, .failedAsRecorded,  // insert after a line without newline, at the top, out of range
+                .failedAsRecorded, .applied, .failedAsRecorded,  // create: no directory, after mkdir, over a file
+                .applied, .failedAsRecorded, .applied, .applied,  // undo README; undo without history; create __init__.py; undo Makefile
+                .served, .served,  // view a missing file; view the Makefile
+                .failedAsRecorded,  // a relative path
+            ])
+        XCTAssertEqual(
+            editor[3].note,
+            "No replacement was performed. Multiple occurrences of old_str `    return a` in lines [5, 9, 15]. Please ensure it is unique.")
         // `mkdir -p tests` is replayed (a directory: nothing to commit); pytest may have written anything.
         XCTAssertEqual(r.tools.filter { $0.toolName == "execute_bash" }.map(\.verdict), [.served, .served])
         XCTAssertEqual(r.tools.filter { $0.toolName == "execute_bash" }.map(\.unseenEffects), [false, true])

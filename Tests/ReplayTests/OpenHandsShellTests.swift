@@ -23,21 +23,29 @@ final class OpenHandsShellTests: XCTestCase {
     }
 
     /// A `run` whose observation records `exitCode` and the shell's directory after it.
-    func run(_ log: inout OpenHandsLog, _ command: String, exitCode: Int = 0, workingDir: String = OpenHandsLog.root,
-             suffix: String? = nil, args: [(String, JSON)] = []) {
-        var arguments: [(String, JSON)] = [("command", .string(command)), ("is_input", false), ("blocking", false), ("is_static", false),
-                                           ("cwd", nil), ("hidden", false), ("confirmation_state", "confirmed")]
+    func run(
+        _ log: inout OpenHandsLog, _ command: String, exitCode: Int = 0, workingDir: String = OpenHandsLog.root,
+        suffix: String? = nil, args: [(String, JSON)] = []
+    ) {
+        var arguments: [(String, JSON)] = [
+            ("command", .string(command)), ("is_input", false), ("blocking", false), ("is_static", false),
+            ("cwd", nil), ("hidden", false), ("confirmation_state", "confirmed"),
+        ]
         for (key, value) in args {
             if let i = arguments.firstIndex(where: { $0.0 == key }) { arguments[i].1 = value } else { arguments.append((key, value)) }
         }
         let action = log.action("run", function: "execute_bash", arguments: ["command": .string(command)], args: .object(arguments))
-        log.observation("run", cause: action.id, content: "", extras: [
-            "command": .string(command),
-            "metadata": ["exit_code": .number(exitCode), "pid": -1, "username": "openhands", "hostname": "runtime",
-                         "working_dir": .string(workingDir), "py_interpreter_path": "/openhands/poetry/bin/python", "prefix": "",
-                         "suffix": .string(suffix ?? "\n[The command completed with exit code \(exitCode).]")],
-            "hidden": false,
-        ])
+        log.observation(
+            "run", cause: action.id, content: "",
+            extras: [
+                "command": .string(command),
+                "metadata": [
+                    "exit_code": .number(exitCode), "pid": -1, "username": "openhands", "hostname": "runtime",
+                    "working_dir": .string(workingDir), "py_interpreter_path": "/openhands/poetry/bin/python", "prefix": "",
+                    "suffix": .string(suffix ?? "\n[The command completed with exit code \(exitCode).]"),
+                ],
+                "hidden": false,
+            ])
     }
 
     func testCommandsThatSucceededAreReplayed() throws {
@@ -60,9 +68,12 @@ final class OpenHandsShellTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         var log = OpenHandsLog()
         log.run("rm a.txt && echo x > b.txt", exitCode: 1)
-        let call = log.action("run", function: "execute_bash", arguments: ["command": "rm a.txt"],
-                              args: ["command": "rm a.txt", "is_input": false, "blocking": false, "is_static": false, "cwd": nil,
-                                     "hidden": false, "confirmation_state": "rejected"])
+        let call = log.action(
+            "run", function: "execute_bash", arguments: ["command": "rm a.txt"],
+            args: [
+                "command": "rm a.txt", "is_input": false, "blocking": false, "is_static": false, "cwd": nil,
+                "hidden": false, "confirmation_state": "rejected",
+            ])
         log.observation("user_rejected", cause: call.id, content: "Action has been rejected by the user! Waiting for further user input.")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.served, .failedAsRecorded], describe(r))
@@ -77,13 +88,17 @@ final class OpenHandsShellTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         var log = OpenHandsLog()
         log.run("python gen.py")  // a script: anything may have changed
-        run(&log, "rm a.txt", exitCode: -1, suffix: "\n[The command timed out after 120 seconds. You may wait longer to see additional output by sending empty command '']")
+        run(
+            &log, "rm a.txt", exitCode: -1,
+            suffix: "\n[The command timed out after 120 seconds. You may wait longer to see additional output by sending empty command '']")
         run(&log, "C-c", args: [("is_input", true)])
-        var call = log.action("run_ipython", function: "execute_ipython_cell", arguments: ["code": "open('p.txt', 'w').write('p')"],
-                              args: ["code": "open('p.txt', 'w').write('p')", "include_extra": true, "confirmation_state": "confirmed", "kernel_init_code": ""])
+        var call = log.action(
+            "run_ipython", function: "execute_ipython_cell", arguments: ["code": "open('p.txt', 'w').write('p')"],
+            args: ["code": "open('p.txt', 'w').write('p')", "include_extra": true, "confirmation_state": "confirmed", "kernel_init_code": ""])
         log.observation("run_ipython", cause: call.id, content: "1", extras: ["code": "open('p.txt', 'w').write('p')", "image_urls": nil])
-        call = log.action("write", function: "write_file", arguments: ["path": "/workspace/w.txt", "content": "w"],
-                          args: ["path": "/workspace/w.txt", "content": "w", "start": 0, "end": -1])
+        call = log.action(
+            "write", function: "write_file", arguments: ["path": "/workspace/w.txt", "content": "w"],
+            args: ["path": "/workspace/w.txt", "content": "w", "start": 0, "end": -1])
         log.observation("write", cause: call.id, content: "", extras: ["path": "/workspace/w.txt"])
         let r = try replay(log, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.served, .served, .served, .served, .served], describe(r))

@@ -44,7 +44,9 @@ final class RealSessionTests: XCTestCase {
             let span = try XCTUnwrap(spans[step.spanID])
             let name = step.toolName ?? ""
             guard Self.editTools.contains(name) else { continue }
-            let change = try XCTUnwrap(step.changes.first, "\(name) at source line \(span.attributes[GenAI.sourceLine]?.intValue ?? 0) changed nothing", file: file, line: line)
+            let change = try XCTUnwrap(
+                step.changes.first, "\(name) at source line \(span.attributes[GenAI.sourceLine]?.intValue ?? 0) changed nothing", file: file,
+                line: line)
             XCTAssertEqual(step.changes.count, 1, file: file, line: line)
             let after = try String(decoding: XCTUnwrap(change.after.map(r.repository.blob)), as: UTF8.self)
             let details = try XCTUnwrap(span.details, file: file, line: line)
@@ -59,7 +61,8 @@ final class RealSessionTests: XCTestCase {
                 // …and the recorded patch on it gives what replay wrote.
                 expected = try StructuredPatch.apply(XCTUnwrap(details["structuredPatch"]?.arrayValue), to: original)
             }
-            XCTAssertEqual(after, expected, "\(name) \(change.path) (source line \(span.attributes[GenAI.sourceLine]?.intValue ?? 0))", file: file, line: line)
+            XCTAssertEqual(
+                after, expected, "\(name) \(change.path) (source line \(span.attributes[GenAI.sourceLine]?.intValue ?? 0))", file: file, line: line)
             checked += 1
         }
         return checked
@@ -93,7 +96,8 @@ final class RealSessionTests: XCTestCase {
         XCTAssertEqual(edits.count, 38)
         XCTAssertEqual(edits.filter { $0.verdict == .applied }.count, 36)
         let failed = edits.filter { $0.verdict == .failedAsRecorded }
-        XCTAssertEqual(failed.map(\.note), ["String to replace not found in file.", "File has not been read yet. Read it first before writing to it."])
+        XCTAssertEqual(
+            failed.map(\.note), ["String to replace not found in file.", "File has not been read yet. Read it first before writing to it."])
         XCTAssertEqual(failed.map(\.paths), [["data-capture/index.ts"], ["src/database.ts"]])
         XCTAssertEqual(r.run.summary.notReplayable, 0)
         // 36 edits, and 14 Bash calls whose `rm` and `mv` replay follows (`ShellReplay`).
@@ -108,7 +112,10 @@ final class RealSessionTests: XCTestCase {
     func testClaudeCode1ReplaysCleanOnceItsMvIsReplayed() throws {
         let r = try replayFixture(Self.v1)
         // Nothing contradicts it; `npm install` and the other flagged calls leave it unverified.
-        XCTAssertEqual(r.run.outcome, .unverified, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.drift)" }.joined(separator: "\n"))
+        XCTAssertEqual(
+            r.run.outcome, .unverified,
+            r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.drift)" }.joined(
+                separator: "\n"))
         XCTAssertEqual(r.run.drift, [])
 
         let mv = try XCTUnwrap(r.trace.spans.first { $0.input?["command"]?.stringValue == "mv serve-charts.ts web/" })
@@ -125,7 +132,8 @@ final class RealSessionTests: XCTestCase {
 
         // `web/` is a directory only because `mkdir -p src data web/charts` made `web/charts`
         // two calls before (git holds no empty directory).
-        let mkdir = try XCTUnwrap(r.trace.spans.first { $0.input?["command"]?.stringValue?.hasPrefix("cd .. && mkdir -p src data web/charts") == true })
+        let mkdir = try XCTUnwrap(
+            r.trace.spans.first { $0.input?["command"]?.stringValue?.hasPrefix("cd .. && mkdir -p src data web/charts") == true })
         XCTAssertLessThan(try XCTUnwrap(r.run.steps.first { $0.spanID == mkdir.id }).index, moved.index)
 
         // Files the log never showed (metrics.db, charts/*) are moved by calls flagged, not failed.
@@ -168,7 +176,8 @@ final class RealSessionTests: XCTestCase {
         for line in text.split(separator: "\n") {
             let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             guard object["type"] as? String == "assistant", let message = object["message"] as? [String: Any],
-                  let id = message["id"] as? String, let usage = message["usage"] as? [String: Any] else { continue }
+                let id = message["id"] as? String, let usage = message["usage"] as? [String: Any]
+            else { continue }
             for key in ["input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"] {
                 let value = (usage[key] as? NSNumber)?.int64Value ?? 0
                 perMessage[id, default: [:]][key] = max(perMessage[id]?[key] ?? 0, value)
@@ -176,9 +185,12 @@ final class RealSessionTests: XCTestCase {
         }
         var total = Usage()
         for counts in perMessage.values {
-            total = total + Usage(inputTokens: counts["input_tokens"] ?? 0, outputTokens: counts["output_tokens"] ?? 0,
-                                  cacheReadTokens: counts["cache_read_input_tokens"] ?? 0,
-                                  cacheCreationTokens: counts["cache_creation_input_tokens"] ?? 0)
+            total =
+                total
+                + Usage(
+                    inputTokens: counts["input_tokens"] ?? 0, outputTokens: counts["output_tokens"] ?? 0,
+                    cacheReadTokens: counts["cache_read_input_tokens"] ?? 0,
+                    cacheCreationTokens: counts["cache_creation_input_tokens"] ?? 0)
         }
         return total
     }

@@ -67,7 +67,9 @@ final class RecordedOutcomeTests: XCTestCase {
         var log = ClaudeLog()
         log.edit("a.txt", "alpha", "ALPHA")
         // The session ends before the result of this call is logged.
-        log.assistant(calls: [("toolu_unanswered", "Edit", ["file_path": .string(ClaudeLog.absolute("a.txt")), "old_string": "beta", "new_string": "BETA"])])
+        log.assistant(calls: [
+            ("toolu_unanswered", "Edit", ["file_path": .string(ClaudeLog.absolute("a.txt")), "old_string": "beta", "new_string": "BETA"])
+        ])
         let r = try replay(log, onto: repo)
         let step = try r.step("toolu_unanswered")
         XCTAssertEqual(step.verdict, .noResult)
@@ -90,7 +92,9 @@ final class RecordedOutcomeTests: XCTestCase {
         var log = ClaudeLog()
         let noPath = log.tool("Edit", ["old_string": "a", "new_string": "b"], result: "ok", record: ["filePath": ""])
         let noOld = log.tool("Edit", ["file_path": .string(ClaudeLog.absolute("a.txt")), "new_string": "b"], result: "ok")
-        let failed = log.failing("Edit", ["file_path": .string(ClaudeLog.absolute("a.txt"))], error: "InputValidationError: Edit failed due to the following issue:\nThe required parameter `old_string` is missing")
+        let failed = log.failing(
+            "Edit", ["file_path": .string(ClaudeLog.absolute("a.txt"))],
+            error: "InputValidationError: Edit failed due to the following issue:\nThe required parameter `old_string` is missing")
         let r = try replay(log, onto: repo)
         XCTAssertEqual(try r.step(noPath).verdict, .mismatch)
         XCTAssertEqual(try r.step(noOld).verdict, .mismatch)

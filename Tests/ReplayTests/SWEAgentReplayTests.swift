@@ -58,24 +58,33 @@ final class SWEAgentReplayTests: XCTestCase {
         let repo = try requestsBase()
         let r = try replay(realTrace(), onto: repo)
 
-        let instance = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/fixtures/swe-agent/\(Self.real).instance.json"))) as? [String: Any]
+        let instance =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: packageRoot + "/fixtures/swe-agent/\(Self.real).instance.json"))) as? [String: Any]
         let modelPatch = try XCTUnwrap(instance?["model_patch"] as? String)
         let replayed = try repo.git("diff", try repo.head, r.run.finalTree.hex)
         XCTAssertEqual(withoutIndexLines(replayed), withoutIndexLines(modelPatch))
 
-        XCTAssertTrue(r.run.clean, r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n"))
+        XCTAssertTrue(
+            r.run.clean,
+            r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map {
+                "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)"
+            }.joined(separator: "\n"))
         let editor = r.tools.filter { $0.toolName == "str_replace_editor" }
-        XCTAssertEqual(editor.map(\.verdict), [
-            .served, .served, .served, .served, .served, .served,  // views
-            .applied,  // create reproduce_error.py
-            .failedAsRecorded,  // str_replace: old_str not found
-            .served, .applied, .applied, .applied, .applied,
-        ])
+        XCTAssertEqual(
+            editor.map(\.verdict),
+            [
+                .served, .served, .served, .served, .served, .served,  // views
+                .applied,  // create reproduce_error.py
+                .failedAsRecorded,  // str_replace: old_str not found
+                .served, .applied, .applied, .applied, .applied,
+            ])
         XCTAssertEqual(editor[7].note, "No replacement was performed, old_str `# Method should be case-insensitive")
         XCTAssertEqual(r.tools.filter { $0.toolName == "bash" }.count, 6)
         // Served, none run; `find | grep` and `grep` cannot write, the four runs of the script may.
-        XCTAssertEqual(r.tools.filter { $0.toolName == "bash" }.map { "\($0.verdict) \($0.unseenEffects)" },
-                       ["served false", "served false", "served true", "served true", "served true", "served true"])
+        XCTAssertEqual(
+            r.tools.filter { $0.toolName == "bash" }.map { "\($0.verdict) \($0.unseenEffects)" },
+            ["served false", "served false", "served true", "served true", "served true", "served true"])
         let submit = try XCTUnwrap(r.tools.last)
         XCTAssertEqual(submit.toolName, "submit")
         XCTAssertEqual(submit.drift, [], "the final tree is the submission")
@@ -109,15 +118,22 @@ final class SWEAgentReplayTests: XCTestCase {
     func testStrReplaceNeedsExactlyOneOccurrenceThatDiffers() throws {
         let repo = try TestRepo(self, files: ["a.txt": "x = 1\nx = 1\ny = 2\n"])
         var t = SWEAgentTrajectory()
-        t.strReplace("a.txt", "x = 1", "x = 3", observation: "No replacement was performed. Multiple occurrences of old_str `x = 1` in lines [1, 2]. Please ensure it is unique")
+        t.strReplace(
+            "a.txt", "x = 1", "x = 3",
+            observation: "No replacement was performed. Multiple occurrences of old_str `x = 1` in lines [1, 2]. Please ensure it is unique")
         t.strReplace("a.txt", "z", "w", observation: "No replacement was performed, old_str `z` did not appear verbatim in /testbed/a.txt.")
         t.strReplace("a.txt", "y = 2", "y = 2", observation: "No replacement was performed, old_str `y = 2` is the same as new_str `y = 2`.")
         t.strReplace("a.txt", "x = 1\nx", "x = 1\nx = 0\nx")  // one occurrence: applied
-        t.strReplace("a.txt", "y = 2", "y = 9", observation: "No replacement was performed, old_str `y = 2` did not appear verbatim in /testbed/a.txt.")
+        t.strReplace(
+            "a.txt", "y = 2", "y = 9", observation: "No replacement was performed, old_str `y = 2` did not appear verbatim in /testbed/a.txt.")
         let r = try replay(t, onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.failedAsRecorded, .failedAsRecorded, .failedAsRecorded, .applied, .mismatch])
-        XCTAssertEqual(tool(r, 0).note, "No replacement was performed. Multiple occurrences of old_str `x = 1` in lines [1, 2]. Please ensure it is unique")
-        XCTAssertEqual(tool(r, 4).note, "recorded as failed (No replacement was performed, old_str `y = 2` did not appear verbatim in /testbed/a.txt.), but it succeeds on replay")
+        XCTAssertEqual(
+            tool(r, 0).note, "No replacement was performed. Multiple occurrences of old_str `x = 1` in lines [1, 2]. Please ensure it is unique")
+        XCTAssertEqual(
+            tool(r, 4).note,
+            "recorded as failed (No replacement was performed, old_str `y = 2` did not appear verbatim in /testbed/a.txt.), but it succeeds on replay"
+        )
         XCTAssertEqual(try r.file("a.txt"), "x = 1\nx = 0\nx = 1\ny = 2\n")
     }
 
@@ -156,13 +172,15 @@ final class SWEAgentReplayTests: XCTestCase {
     func testTheSnippetPrintedAfterAnEditIsCheckedAgainstTheResult() throws {
         let repo = try TestRepo(self, files: ["s.py": "a = 1\nb = 2\n"])
         var t = SWEAgentTrajectory()
-        t.strReplace("s.py", "b = 2", "b = 3", observation: """
-            The file /testbed/s.py has been edited. Here's the result of running `cat -n` on a snippet of /testbed/s.py:
-                 1\ta = 1
-                 2\tb = 4
-                 3\t
-            Review the changes and make sure they are as expected. Edit the file again if necessary.
-            """)
+        t.strReplace(
+            "s.py", "b = 2", "b = 3",
+            observation: """
+                The file /testbed/s.py has been edited. Here's the result of running `cat -n` on a snippet of /testbed/s.py:
+                     1\ta = 1
+                     2\tb = 4
+                     3\t
+                Review the changes and make sure they are as expected. Edit the file again if necessary.
+                """)
         let r = try replay(t, onto: repo)
         let drift = try XCTUnwrap(tool(r, 0).drift.first)
         XCTAssertEqual(drift.kind, .afterImage)
@@ -190,7 +208,9 @@ final class SWEAgentReplayTests: XCTestCase {
     func testCommandLinesArgparseRejectsFailAsRecorded() throws {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         var t = SWEAgentTrajectory()
-        t.step("str_replace_editor str_replace /testbed/a.txt --old_str a --bogus b", "usage: str_replace_editor [-h] ...\nstr_replace_editor: error: unrecognized arguments: --bogus b")
+        t.step(
+            "str_replace_editor str_replace /testbed/a.txt --old_str a --bogus b",
+            "usage: str_replace_editor [-h] ...\nstr_replace_editor: error: unrecognized arguments: --bogus b")
         t.step("str_replace_editor create /testbed/x.txt --file_text \"$(cat a.txt)\"", "File created successfully at: /testbed/x.txt")
         let r = try replay(t, onto: repo)
         XCTAssertEqual(tool(r, 0).verdict, .failedAsRecorded)

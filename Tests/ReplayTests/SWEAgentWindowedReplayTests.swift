@@ -33,7 +33,8 @@ final class SWEAgentWindowedReplayTests: XCTestCase {
     }
 
     func failures(_ r: Replayed) -> String {
-        r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }.joined(separator: "\n")
+        r.run.steps.filter { $0.verdict.isFailure || !$0.drift.isEmpty }.map { "\($0.index) \($0.name) \($0.verdict) \($0.note ?? "") \($0.drift)" }
+            .joined(separator: "\n")
     }
 
     func testRealPydicomTrajectoryReplaysCleanToItsSubmission() throws {
@@ -42,8 +43,14 @@ final class SWEAgentWindowedReplayTests: XCTestCase {
         XCTAssertNil(trace.header.agentVersion)
         let r = try replay(trace, onto: base("pydicom-1458"))
         XCTAssertTrue(r.run.clean, failures(r))
-        XCTAssertEqual(r.tools.map(\.toolName), ["create", "edit", "bash", "find_file", "open", "edit", "edit", "edit", "edit", "bash", "bash", "submit"])
-        XCTAssertEqual(r.tools.map(\.verdict), [.applied, .applied, .served, .served, .served, .failedAsRecorded, .failedAsRecorded, .failedAsRecorded, .applied, .served, .applied, .served])
+        XCTAssertEqual(
+            r.tools.map(\.toolName), ["create", "edit", "bash", "find_file", "open", "edit", "edit", "edit", "edit", "bash", "bash", "submit"])
+        XCTAssertEqual(
+            r.tools.map(\.verdict),
+            [
+                .applied, .applied, .served, .served, .served, .failedAsRecorded, .failedAsRecorded, .failedAsRecorded, .applied, .served, .applied,
+                .served,
+            ])
         XCTAssertEqual(r.tools.last?.drift, [])
         XCTAssertNil(try r.file("reproduce_bug.py"))
     }
@@ -76,7 +83,8 @@ extension SWEAgentWindowedReplayTests {
         return rows.joined(separator: "\n") + "\n"
     }
 
-    static let updated = "File updated. Please review the changes and make sure they are correct (correct indentation, no duplicate lines, etc). Edit the file again if necessary."
+    static let updated =
+        "File updated. Please review the changes and make sure they are correct (correct indentation, no duplicate lines, etc). Edit the file again if necessary."
 
     func testOpenEditAndCreateFollowTheShellFunctions() throws {
         let repo = try TestRepo(self, files: ["a.txt": "one\ntwo\nthree"])
@@ -157,7 +165,8 @@ extension SWEAgentWindowedReplayTests {
         t.zeroX("edit 1:1\nx\nend_of_edit   \n", "", openFile: a)
         t.zeroX("ls && edit 1:1 << 'end_of_edit'\nx\nend_of_edit", "", openFile: a)
         let r = try replay(t, onto: repo)
-        XCTAssertEqual(r.tools.map(\.verdict), [.failedAsRecorded, .failedAsRecorded, .failedAsRecorded, .notReplayable, .notReplayable, .notReplayable])
+        XCTAssertEqual(
+            r.tools.map(\.verdict), [.failedAsRecorded, .failedAsRecorded, .failedAsRecorded, .notReplayable, .notReplayable, .notReplayable])
         XCTAssertEqual(r.tools.map(\.toolName), ["edit", "create", "edit", "edit", "edit", "bash"])
         XCTAssertFalse(r.run.clean)
         XCTAssertEqual(try r.file("a.txt"), "a\n")

@@ -36,7 +36,9 @@ final class SandboxTests: XCTestCase {
         let r = try replay(log, onto: repo)
         for (path, call) in calls {
             let step = try r.step(call)
-            XCTAssertTrue(step.verdict == verdict || step.verdict == other, "\(step.toolName ?? "") \(path): \(step.verdict) \(step.note ?? "")", file: file, line: line)
+            XCTAssertTrue(
+                step.verdict == verdict || step.verdict == other, "\(step.toolName ?? "") \(path): \(step.verdict) \(step.note ?? "")", file: file,
+                line: line)
             XCTAssertNil(step.commit, file: file, line: line)
             XCTAssertEqual(step.changes, [], file: file, line: line)
             XCTAssertNotNil(step.note, file: file, line: line)
@@ -49,23 +51,25 @@ final class SandboxTests: XCTestCase {
 
     func testPathsEscapingTheRootWithDotDot() throws {
         let outside = (try makeTemporaryDirectory(self, "outside") as NSString).lastPathComponent
-        try assertNeverWritten([
-            "../escape.txt",
-            "./sub/../../escape.txt",
-            "sub/../../escape.txt",
-            "./../\(outside)/x.txt",
-            ClaudeLog.root + "/../escape.txt",
-            ClaudeLog.root + "/sub/../../../etc/passwd",
-        ], verdict: .outsideRepo)
+        try assertNeverWritten(
+            [
+                "../escape.txt",
+                "./sub/../../escape.txt",
+                "sub/../../escape.txt",
+                "./../\(outside)/x.txt",
+                ClaudeLog.root + "/../escape.txt",
+                ClaudeLog.root + "/sub/../../../etc/passwd",
+            ], verdict: .outsideRepo)
     }
 
     func testAbsolutePathsElsewhere() throws {
-        try assertNeverWritten([
-            "/etc/passwd",
-            "/home/dev/project2/a.txt",  // shares the root's prefix, but is not under it
-            "/home/dev",
-            "/",
-        ], verdict: .outsideRepo)
+        try assertNeverWritten(
+            [
+                "/etc/passwd",
+                "/home/dev/project2/a.txt",  // shares the root's prefix, but is not under it
+                "/home/dev",
+                "/",
+            ], verdict: .outsideRepo)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/agentreplay-escape.txt"))
     }
 
@@ -86,21 +90,23 @@ final class SandboxTests: XCTestCase {
     }
 
     func testTheRootItselfIsRefused() throws {
-        try assertNeverWritten([ClaudeLog.root, ClaudeLog.root + "/", ClaudeLog.root + "/sub/..", "./", "./sub/.."], verdict: .refused, or: .outsideRepo)
+        try assertNeverWritten(
+            [ClaudeLog.root, ClaudeLog.root + "/", ClaudeLog.root + "/sub/..", "./", "./sub/.."], verdict: .refused, or: .outsideRepo)
     }
 
     func testGitDirectoryInAnyCaseAtAnyDepth() throws {
-        try assertNeverWritten([
-            ".git/config",
-            ".GIT/config",
-            ".Git/hooks/pre-commit",
-            "sub/.git/hooks/x",
-            "sub/.gIt",
-            ".git",
-            ClaudeLog.root + "/.git/HEAD",
-            ClaudeLog.root + "/sub/../.git/info/attributes",
-            "./.git/refs/heads/main",
-        ], verdict: .refused)
+        try assertNeverWritten(
+            [
+                ".git/config",
+                ".GIT/config",
+                ".Git/hooks/pre-commit",
+                "sub/.git/hooks/x",
+                "sub/.gIt",
+                ".git",
+                ClaudeLog.root + "/.git/HEAD",
+                ClaudeLog.root + "/sub/../.git/info/attributes",
+                "./.git/refs/heads/main",
+            ], verdict: .refused)
     }
 
     /// Names that are `.git` on Windows (NTFS: trailing dots and spaces, the 8.3 short name,
@@ -108,10 +114,11 @@ final class SandboxTests: XCTestCase {
     /// most of them as tree entries; replay must refuse them as paths, span by span, and go on
     /// with the rest of the trace rather than stop on libgit2's error.
     func testAliasesOfGitOnOtherFileSystemsAreRefused() throws {
-        try assertNeverWritten([
-            ".git./config", ".git /config", ".GIT. . /config", "GIT~1/config", "git~1/hooks/post-checkout",
-            ".git::$INDEX_ALLOCATION/config", "sub/.git.", ".g\u{200C}it/config", ".gi\u{FEFF}t/hooks/x",
-        ], verdict: .refused, tools: [.write])
+        try assertNeverWritten(
+            [
+                ".git./config", ".git /config", ".GIT. . /config", "GIT~1/config", "git~1/hooks/post-checkout",
+                ".git::$INDEX_ALLOCATION/config", "sub/.git.", ".g\u{200C}it/config", ".gi\u{FEFF}t/hooks/x",
+            ], verdict: .refused, tools: [.write])
     }
 
     func testNULInAPath() throws {
@@ -120,14 +127,18 @@ final class SandboxTests: XCTestCase {
 
     func testThroughASymlinkOfTheBaseTree() throws {
         let target = try makeTemporaryDirectory(self, "symlink-target")
-        let repo = try TestRepo(self, files: [
-            "a.txt": "a\n", "sub/b.txt": "b\n",
-            "out": "->" + target,  // a directory elsewhere
-            "up": "->..",  // the repo's parent
-            "inside": "->sub",  // even a link that stays in the repo is not followed
-            "file-link": "->a.txt",
-        ])
-        try assertNeverWritten(["out/x.txt", "up/x.txt", "inside/b.txt", "inside/new.txt", "file-link", "out"], verdict: .refused, tools: [.write, .multiEdit], repo: repo)
+        let repo = try TestRepo(
+            self,
+            files: [
+                "a.txt": "a\n", "sub/b.txt": "b\n",
+                "out": "->" + target,  // a directory elsewhere
+                "up": "->..",  // the repo's parent
+                "inside": "->sub",  // even a link that stays in the repo is not followed
+                "file-link": "->a.txt",
+            ])
+        try assertNeverWritten(
+            ["out/x.txt", "up/x.txt", "inside/b.txt", "inside/new.txt", "file-link", "out"], verdict: .refused, tools: [.write, .multiEdit],
+            repo: repo)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: target), [], "nothing appeared where the link points")
         XCTAssertEqual(try String(contentsOfFile: repo.path + "/sub/b.txt", encoding: .utf8), "b\n")
     }
@@ -135,7 +146,8 @@ final class SandboxTests: XCTestCase {
     func testIntoASubmoduleEntry() throws {
         let repo = try TestRepo(self, files: base)
         try repo.addGitlink("vendor/lib")
-        try assertNeverWritten(["vendor/lib/file.txt", "vendor/lib", "vendor/lib/deep/er.txt"], verdict: .refused, tools: [.write, .multiEdit], repo: repo)
+        try assertNeverWritten(
+            ["vendor/lib/file.txt", "vendor/lib", "vendor/lib/deep/er.txt"], verdict: .refused, tools: [.write, .multiEdit], repo: repo)
     }
 
     /// An Edit through a symlink succeeded when recorded (Claude Code follows links); replay

@@ -65,10 +65,12 @@ final class ShellReplayTests: XCTestCase {
             XCTAssertFalse(step.unseenEffects, step.note ?? "")
         }
 
-        XCTAssertEqual(try r.listing(), [
-            "blob .keep", "blob CHANGELOG.md", "blob README.md", "blob build.sh", "blob docs.md", "blob legacy/c.ts",
-            "blob lib/util/a.ts", "blob list.txt", "blob src/b.ts", "blob src/v.ts",
-        ])
+        XCTAssertEqual(
+            try r.listing(),
+            [
+                "blob .keep", "blob CHANGELOG.md", "blob README.md", "blob build.sh", "blob docs.md", "blob legacy/c.ts",
+                "blob lib/util/a.ts", "blob list.txt", "blob src/b.ts", "blob src/v.ts",
+            ])
         XCTAssertEqual(try r.file("README.md"), "# Demo\n")
         // One commit per span that changed files, named after the call.
         XCTAssertEqual(r.run.commits.count, 13)
@@ -82,9 +84,11 @@ final class ShellReplayTests: XCTestCase {
         let call = log.bash("mv *.txt dir/")
         let r = try replay(log, onto: repo)
         // Byte order: "B" < "_" < "a" < "b"; each source is written, then removed.
-        XCTAssertEqual(try r.step(call).paths, [
-            "dir/B.txt", "B.txt", "dir/_.txt", "_.txt", "dir/a.txt", "a.txt", "dir/b.txt", "b.txt",
-        ])
+        XCTAssertEqual(
+            try r.step(call).paths,
+            [
+                "dir/B.txt", "B.txt", "dir/_.txt", "_.txt", "dir/a.txt", "a.txt", "dir/b.txt", "b.txt",
+            ])
         XCTAssertEqual(try r.listing(), ["blob dir/B.txt", "blob dir/_.txt", "blob dir/a.txt", "blob dir/b.txt", "blob dir/c.txt"])
     }
 
@@ -187,10 +191,12 @@ final class ShellReplayTests: XCTestCase {
     func testCommandsWithoutAnEndAreNotApplied() throws {
         let repo = try TestRepo(self, files: base)
         var log = ClaudeLog()
-        let background = log.tool("Bash", ["command": "rm src/a.ts", "run_in_background": true], result: "Command running in background with ID: bash_1",
-                                  record: ["stdout": "", "stderr": "", "interrupted": false, "isImage": false])
-        let interrupted = log.tool("Bash", ["command": "rm src/b.ts"], result: "",
-                                   record: ["stdout": "", "stderr": "", "interrupted": true, "isImage": false])
+        let background = log.tool(
+            "Bash", ["command": "rm src/a.ts", "run_in_background": true], result: "Command running in background with ID: bash_1",
+            record: ["stdout": "", "stderr": "", "interrupted": false, "isImage": false])
+        let interrupted = log.tool(
+            "Bash", ["command": "rm src/b.ts"], result: "",
+            record: ["stdout": "", "stderr": "", "interrupted": true, "isImage": false])
         log.assistant(calls: [("toolu_never", "Bash", ["command": "rm README.md"])])  // the session ended before its result
         let r = try replay(log, onto: repo)
         XCTAssertTrue(r.changedNothing)
@@ -215,7 +221,8 @@ final class ShellReplayTests: XCTestCase {
         let o = try r.step(outside)
         XCTAssertEqual(o.verdict, .served)
         XCTAssertFalse(o.unseenEffects)
-        XCTAssertEqual(o.note, "`echo` writes to /tmp/out.txt: outside the repo, not replayed; `cp` to ../elsewhere.ts: outside the repo, not replayed")
+        XCTAssertEqual(
+            o.note, "`echo` writes to /tmp/out.txt: outside the repo, not replayed; `cp` to ../elsewhere.ts: outside the repo, not replayed")
         XCTAssertEqual(try r.step(git).note, "`rm` removes .git/index.lock: inside .git, not replayed; `rm` removes .git: inside .git, not replayed")
         let m = try r.step(movedOut)
         XCTAssertEqual(m.changes.map(\.path), ["src/b.ts"], "gone from the repo")

@@ -13,13 +13,15 @@ import Trace
 final class WriteGrowthTests: GrowthTestCase {
     /// A native trace of `spans` tool spans, each with its recorded effects.
     func writesTrace(_ spans: [[Effect]]) -> Trace {
-        let header = Trace.Header(traceID: "0123456789abcdef0123456789abcdef", agentName: "test-agent", agentVersion: "1",
-                                  repoRoot: "/testbed")
+        let header = Trace.Header(
+            traceID: "0123456789abcdef0123456789abcdef", agentName: "test-agent", agentVersion: "1",
+            repoRoot: "/testbed")
         let all = spans.enumerated().map { k, effects in
-            Span(id: Span.ID(String(format: "%016x", k + 1)), kind: .tool, name: "save",
-                 startTime: Timestamp(seconds: 1_700_000_000 + Int64(k)), endTime: Timestamp(seconds: 1_700_000_000 + Int64(k)), status: .ok,
-                 attributes: Attributes([(GenAI.toolName, .string("save")), (GenAI.toolCallID, .string("call-\(k)"))]),
-                 effects: effects)
+            Span(
+                id: Span.ID(String(format: "%016x", k + 1)), kind: .tool, name: "save",
+                startTime: Timestamp(seconds: 1_700_000_000 + Int64(k)), endTime: Timestamp(seconds: 1_700_000_000 + Int64(k)), status: .ok,
+                attributes: Attributes([(GenAI.toolName, .string("save")), (GenAI.toolCallID, .string("call-\(k)"))]),
+                effects: effects)
         }
         return Trace(header: header, spans: all)
     }
@@ -48,9 +50,10 @@ final class WriteGrowthTests: GrowthTestCase {
     /// files: each commit rewrites three small trees, so the run is linear in n.
     func testNWritesInNestedFoldersTakeTimeLinearInN() throws {
         try assertLinear("writes in nested folders", n: 1_500) { n in
-            let trace = writesTrace((0..<n).map { k in
-                [Effect(path: "d\(k % 16)/e\(k / 16 % 16)/f\(k).txt", operation: .write, content: "\(k)\n")]
-            })
+            let trace = writesTrace(
+                (0..<n).map { k in
+                    [Effect(path: "d\(k % 16)/e\(k / 16 % 16)/f\(k).txt", operation: .write, content: "\(k)\n")]
+                })
             return try time(runs: 3) {
                 let run = try replayWrites(trace)
                 XCTAssertEqual(run.commits.count, n)

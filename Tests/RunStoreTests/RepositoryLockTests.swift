@@ -97,7 +97,9 @@ final class RepositoryLockTests: XCTestCase {
         let manager = FileManager.default
         let dead = try Self.endedProcess()
         let live = try Process.run(URL(fileURLWithPath: "/bin/sleep"), arguments: ["60"])
-        addTeardownBlock { live.terminate(); live.waitUntilExit() }
+        addTeardownBlock {
+            live.terminate(); live.waitUntilExit()
+        }
         try manager.createDirectory(atPath: git + "/agentreplay", withIntermediateDirectories: true)
         try Data("pid \(dead)\n".utf8).write(to: URL(fileURLWithPath: git + "/agentreplay/lock"))
         // The dead holder took the lock a minute ago; what it wrote before then is kept (and,
@@ -134,7 +136,9 @@ final class RepositoryLockTests: XCTestCase {
         let manager = FileManager.default
         let dead = try Self.endedProcess()
         let live = try Process.run(URL(fileURLWithPath: "/bin/sleep"), arguments: ["60"])
-        addTeardownBlock { live.terminate(); live.waitUntilExit() }
+        addTeardownBlock {
+            live.terminate(); live.waitUntilExit()
+        }
         func make(_ name: String, age: TimeInterval) throws -> String {
             let path = pack + "/" + name
             try Data("left".utf8).write(to: URL(fileURLWithPath: path))
@@ -160,7 +164,8 @@ final class RepositoryLockTests: XCTestCase {
         let git = repo.path + "/.git"
         try FileManager.default.createDirectory(atPath: git + "/agentreplay", withIntermediateDirectories: true)
         try Data("pid \(getpid())\n".utf8).write(to: URL(fileURLWithPath: git + "/agentreplay/lock"))
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: git + "/agentreplay/lock")
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: 1_500_000_000)], ofItemAtPath: git + "/agentreplay/lock")
         let mine = git + "/objects/pack/pack_git2_agentreplay_\(getpid())_Ab12Cd"
         try Data("being written".utf8).write(to: URL(fileURLWithPath: mine))
         var notes: [String] = []

@@ -25,8 +25,9 @@ final class RunStoreTests: XCTestCase {
         let source = try TraceSource.open(path: path)
         let repository = try Repository.open(repo.path, objectsInMemory: true)
         var phases: [String] = [], finished = 0
-        let run = try RunStore.replay(source, onto: repository, base: nil, store: true,
-                                      observer: RunStore.Observer(phase: { phases.append($0) }, finished: { finished += 1 }))
+        let run = try RunStore.replay(
+            source, onto: repository, base: nil, store: true,
+            observer: RunStore.Observer(phase: { phases.append($0) }, finished: { finished += 1 }))
         let head = try XCTUnwrap(run.head)
         XCTAssertEqual(run.refs, [RunRefs.name(source.header.traceID), RunRefs.last])
         XCTAssertEqual(phases, ["writing the run's objects and refs"])
@@ -41,8 +42,9 @@ final class RunStoreTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         let path = try session().save(in: try makeTemporaryDirectory(self))
         let objectsBefore = try repo.git("count-objects", "-v")
-        let run = try RunStore.replay(try TraceSource.open(path: path), onto: try Repository.open(repo.path, objectsInMemory: true),
-                                      base: nil, store: false)
+        let run = try RunStore.replay(
+            try TraceSource.open(path: path), onto: try Repository.open(repo.path, objectsInMemory: true),
+            base: nil, store: false)
         XCTAssertNotNil(run.head)
         XCTAssertEqual(run.refs, [])
         XCTAssertEqual(try repo.git("for-each-ref", "refs/agentreplay"), "")
@@ -53,8 +55,10 @@ final class RunStoreTests: XCTestCase {
         let repo = try TestRepo(self, files: ["a.txt": "a\n"])
         let path = try session().save(in: try makeTemporaryDirectory(self))
         var finished = 0
-        XCTAssertThrowsError(try RunStore.replay(try TraceSource.open(path: path), onto: try Repository.open(repo.path, objectsInMemory: true),
-                                                 base: "no-such-revision", store: true, observer: RunStore.Observer(finished: { finished += 1 })))
+        XCTAssertThrowsError(
+            try RunStore.replay(
+                try TraceSource.open(path: path), onto: try Repository.open(repo.path, objectsInMemory: true),
+                base: "no-such-revision", store: true, observer: RunStore.Observer(finished: { finished += 1 })))
         XCTAssertEqual(finished, 1)
         XCTAssertEqual(try repo.git("for-each-ref", "refs/agentreplay"), "")
     }
@@ -69,8 +73,15 @@ final class RunStoreTests: XCTestCase {
         try FileManager.default.moveItem(atPath: objects, toPath: objects + "-away")
         defer { try? FileManager.default.moveItem(atPath: objects + "-away", toPath: objects) }
         var spans = 0
-        XCTAssertThrowsError(try RunStore.replay(try TraceSource.open(path: path), onto: repository, base: nil, store: true,
-                                                 observer: RunStore.Observer(spans: { source in { spans += 1; return try source.next() } }))) {
+        XCTAssertThrowsError(
+            try RunStore.replay(
+                try TraceSource.open(path: path), onto: repository, base: nil, store: true,
+                observer: RunStore.Observer(spans: { source in
+                    {
+                        spans += 1; return try source.next()
+                    }
+                }))
+        ) {
             XCTAssertTrue($0 is RunStore.Unwritable, "\($0)")
         }
         XCTAssertEqual(spans, 0, "refused before a span is read")

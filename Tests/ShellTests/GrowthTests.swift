@@ -80,7 +80,8 @@ final class GrowthTests: GrowthTestCase {
         assertLinear("cp -r", n: 400) { n in
             let touch = "mkdir d && touch " + (0..<n).map { "d/f\($0)" }.joined(separator: " ")
             return time(runs: 2) {
-                let e = ShellEffects.evaluate(touch + " && cp -r d e && mv e d/x", in: "/r", root: "/r", tree: ShellTestTree([:]), recordedSuccess: true)
+                let e = ShellEffects.evaluate(
+                    touch + " && cp -r d e && mv e d/x", in: "/r", root: "/r", tree: ShellTestTree([:]), recordedSuccess: true)
                 XCTAssertEqual(e.effects.count, 4 * n, "\(e.unknown)")
             }
         }

@@ -29,8 +29,9 @@ final class ShellEffectsTests: XCTestCase {
 
     func testGlobsExpandAgainstTheTreeInSortedOrder() {
         let files = ["b.log": "", "a.log": "", "C.log": "", "keep.txt": "", ".dot.log": "", "d/e.log": ""]
-        XCTAssertEqual(shellEffects("rm *.log", files: files).lines, ["delete C.log", "delete a.log", "delete b.log"],
-                       "byte order; * skips dot files and does not cross /")
+        XCTAssertEqual(
+            shellEffects("rm *.log", files: files).lines, ["delete C.log", "delete a.log", "delete b.log"],
+            "byte order; * skips dot files and does not cross /")
         XCTAssertEqual(shellEffects("rm .*.log */*.log", files: files).lines, ["delete .dot.log", "delete d/e.log"])
         XCTAssertEqual(shellEffects("rm [ab].log ?.log", files: files).lines, ["delete a.log", "delete b.log", "delete C.log"])
         XCTAssertEqual(shellEffects("rm '*.log'", files: files, recordedSuccess: false).lines, [], "a quoted * is a name")
@@ -41,16 +42,19 @@ final class ShellEffectsTests: XCTestCase {
 
     func testMvRenamesAFileAndMovesIntoADirectory() {
         XCTAssertEqual(shellEffects("mv a.txt c.txt", files: files).lines, ["write c.txt a\n", "delete a.txt"])
-        XCTAssertEqual(shellEffects("mv a.txt b.txt src/", files: files).lines,
-                       ["write src/a.txt a\n", "delete a.txt", "write src/b.txt b\n", "delete b.txt"])
+        XCTAssertEqual(
+            shellEffects("mv a.txt b.txt src/", files: files).lines,
+            ["write src/a.txt a\n", "delete a.txt", "write src/b.txt b\n", "delete b.txt"])
         XCTAssertEqual(shellEffects("mv -t src a.txt", files: files).lines, ["write src/a.txt a\n", "delete a.txt"])
-        XCTAssertEqual(shellEffects("mv src/*.ts .", files: files).lines,
-                       ["write x.ts x\n", "delete src/x.ts", "write y.ts y\n", "delete src/y.ts"])
+        XCTAssertEqual(
+            shellEffects("mv src/*.ts .", files: files).lines,
+            ["write x.ts x\n", "delete src/x.ts", "write y.ts y\n", "delete src/y.ts"])
     }
 
     func testMvOfADirectoryMovesItsSubtree() {
         let e = shellEffects("mv src lib", files: files)
-        XCTAssertEqual(e.applied(to: files), ["a.txt": "a\n", "b.txt": "b\n", "lib/x.ts": "x\n", "lib/y.ts": "y\n", "lib/lib/z.ts": "z\n", ".hidden": "h\n"])
+        XCTAssertEqual(
+            e.applied(to: files), ["a.txt": "a\n", "b.txt": "b\n", "lib/x.ts": "x\n", "lib/y.ts": "y\n", "lib/lib/z.ts": "z\n", ".hidden": "h\n"])
         let into = shellEffects("mkdir out && mv src out/", files: files)
         XCTAssertEqual(Set(into.applied(to: files).keys), ["a.txt", "b.txt", ".hidden", "out/src/x.ts", "out/src/y.ts", "out/src/lib/z.ts"])
     }
@@ -62,8 +66,9 @@ final class ShellEffectsTests: XCTestCase {
 
     func testMvIntoADirectoryMkdirMadeEarlier() {
         // Git holds no empty directory: `mkdir -p web` is remembered beside the tree.
-        XCTAssertEqual(shellEffects("mv serve.ts web/", files: ["serve.ts": "s\n"], directories: ["web"]).lines,
-                       ["write web/serve.ts s\n", "delete serve.ts"])
+        XCTAssertEqual(
+            shellEffects("mv serve.ts web/", files: ["serve.ts": "s\n"], directories: ["web"]).lines,
+            ["write web/serve.ts s\n", "delete serve.ts"])
         let chained = shellEffects("mkdir -p web/charts && mv serve.ts web/", files: ["serve.ts": "s\n"])
         XCTAssertEqual(chained.lines, ["write web/serve.ts s\n", "delete serve.ts"])
         XCTAssertEqual(chained.directories, [try RepoPath.relative("web").get(), try RepoPath.relative("web/charts").get()])
@@ -82,10 +87,12 @@ final class ShellEffectsTests: XCTestCase {
         let dir = shellEffects("cp src copy", files: files, recordedSuccess: false)
         XCTAssertEqual(dir.lines, [])
         XCTAssertEqual(dir.succeeded, false, "cp without -r omits a directory")
-        XCTAssertEqual(Set(shellEffects("cp -r src copy", files: files).applied(to: files).keys),
-                       Set(files.keys).union(["copy/x.ts", "copy/y.ts", "copy/lib/z.ts"]))
-        XCTAssertEqual(shellEffects("cp -r src/ copy", files: files.merging(["copy/k": "k"]) { $1 }).unknown,
-                       ["`cp -r src/` into an existing directory (GNU and BSD cp differ)"])
+        XCTAssertEqual(
+            Set(shellEffects("cp -r src copy", files: files).applied(to: files).keys),
+            Set(files.keys).union(["copy/x.ts", "copy/y.ts", "copy/lib/z.ts"]))
+        XCTAssertEqual(
+            shellEffects("cp -r src/ copy", files: files.merging(["copy/k": "k"]) { $1 }).unknown,
+            ["`cp -r src/` into an existing directory (GNU and BSD cp differ)"])
         // An existing destination keeps its mode unless -p.
         XCTAssertEqual(shellEffects("cp a.sh b.sh", files: ["a.sh": "1", "b.sh": "2"], executable: ["a.sh"]).lines, ["write b.sh 1"])
         XCTAssertEqual(shellEffects("cp -p a.sh b.sh", files: ["a.sh": "1", "b.sh": "2"], executable: ["a.sh"]).lines, ["write b.sh (x) 1"])
@@ -149,11 +156,13 @@ final class ShellEffectsTests: XCTestCase {
     func testSedInPlace() {
         let files = ["conf.ini": "port=80\nhost=old\n"]
         XCTAssertEqual(shellEffects("sed -i 's/old/new/' conf.ini", files: files).applied(to: files), ["conf.ini": "port=80\nhost=new\n"])
-        XCTAssertEqual(shellEffects("sed -i.bak -e 's/80/8080/g' conf.ini", files: files).applied(to: files),
-                       ["conf.ini": "port=8080\nhost=old\n", "conf.ini.bak": "port=80\nhost=old\n"])
+        XCTAssertEqual(
+            shellEffects("sed -i.bak -e 's/80/8080/g' conf.ini", files: files).applied(to: files),
+            ["conf.ini": "port=8080\nhost=old\n", "conf.ini.bak": "port=80\nhost=old\n"])
         XCTAssertEqual(shellEffects("sed -i '' 's|=|: |' *.ini", files: files).applied(to: files), ["conf.ini": "port: 80\nhost: old\n"])
-        XCTAssertEqual(shellEffects("sed -i 's/\\(p\\)ort/\\1/' conf.ini", files: files).unknown,
-                       ["`sed -i` with `\\1` in a sed replacement is not followed"])
+        XCTAssertEqual(
+            shellEffects("sed -i 's/\\(p\\)ort/\\1/' conf.ini", files: files).unknown,
+            ["`sed -i` with `\\1` in a sed replacement is not followed"])
         XCTAssertTrue(shellEffects("sed -n '1,2p' conf.ini", files: files).isReadOnly)
         XCTAssertEqual(shellEffects("sed 's/a/b/w log' conf.ini", files: files).unknown, ["`sed` with sed's `w` flag may write files"])
     }
@@ -169,8 +178,9 @@ final class ShellEffectsTests: XCTestCase {
     }
 
     func testALostWorkingDirectoryLeavesRelativePathsUnknown() {
-        let e = ShellEffects.evaluate("rm a.txt; rm /work/repo/b.txt; cd /work/repo/src && rm x.ts", in: nil, root: shellRoot,
-                                      tree: ShellTestTree(files), recordedSuccess: true, directoryLost: true)
+        let e = ShellEffects.evaluate(
+            "rm a.txt; rm /work/repo/b.txt; cd /work/repo/src && rm x.ts", in: nil, root: shellRoot,
+            tree: ShellTestTree(files), recordedSuccess: true, directoryLost: true)
         XCTAssertEqual(e.lines, ["delete b.txt", "delete src/x.ts"])
         XCTAssertEqual(e.unknown, ["`rm` removes: a path relative to a directory replay lost track of"])
         XCTAssertEqual(e.directory, shellRoot + "/src", "an absolute cd finds it again")
@@ -226,12 +236,14 @@ final class ShellEffectsTests: XCTestCase {
     func testEffectsOutsideTheRepoOrInGitAreNotReplayed() {
         let e = shellEffects("echo x > /tmp/out.txt && rm -rf .git/index.lock ../other && cp a.txt /tmp/", files: files)
         XCTAssertEqual(e.lines, [])
-        XCTAssertEqual(e.notReplayed, [
-            "`echo` writes to /tmp/out.txt: outside the repo, not replayed",
-            "`rm` removes .git/index.lock: inside .git, not replayed",
-            "`rm` removes ../other: outside the repo, not replayed",
-            "`cp` to /tmp/a.txt: outside the repo, not replayed",
-        ])
+        XCTAssertEqual(
+            e.notReplayed,
+            [
+                "`echo` writes to /tmp/out.txt: outside the repo, not replayed",
+                "`rm` removes .git/index.lock: inside .git, not replayed",
+                "`rm` removes ../other: outside the repo, not replayed",
+                "`cp` to /tmp/a.txt: outside the repo, not replayed",
+            ])
         XCTAssertTrue(e.unknown.isEmpty)
         XCTAssertEqual(shellEffects("mv a.txt /tmp/", files: files).lines, ["delete a.txt"], "moved out: gone from the repo")
         XCTAssertEqual(shellEffects("cp /etc/hosts hosts", files: files).unknown, ["`cp` brings /etc/hosts, from outside the repo, to hosts"])
@@ -240,8 +252,9 @@ final class ShellEffectsTests: XCTestCase {
 
     func testSymlinksAreNotWrittenThrough() {
         let files = ["link": "->/etc/passwd", "a": "a"]
-        XCTAssertEqual(shellEffects("echo x > link", files: files).unknown,
-                       ["`echo` writes through link, a symlink or submodule of the tree: not replayed"])
+        XCTAssertEqual(
+            shellEffects("echo x > link", files: files).unknown,
+            ["`echo` writes through link, a symlink or submodule of the tree: not replayed"])
         XCTAssertEqual(shellEffects("mv link b", files: files).unknown, ["`mv` of link, a symlink or submodule of the tree: not replayed"])
     }
 }

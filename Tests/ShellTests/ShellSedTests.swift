@@ -10,7 +10,8 @@ final class ShellSedTests: XCTestCase {
     /// What replay makes of `sed script` on `input`; nil when it does not follow it.
     func sed(_ script: String, _ input: String) -> String? {
         guard case .substitutions(let subs) = ShellSed.script(script, extended: false, quiet: false),
-              let out = try? ShellSed.apply(subs, to: Array(input.utf8)) else { return nil }
+            let out = try? ShellSed.apply(subs, to: Array(input.utf8))
+        else { return nil }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -91,11 +92,14 @@ final class ShellSedTests: XCTestCase {
 
     func testCommandLines() throws {
         XCTAssertEqual(try ShellSed.invocation(["-i", "s/a/b/", "f"]).get(), .init(inPlace: true, scripts: ["s/a/b/"], files: ["f"]))
-        XCTAssertEqual(try ShellSed.invocation(["-i", "", "s/a/b/", "f"]).get(), .init(inPlace: true, scripts: ["s/a/b/"], files: ["f"]), "BSD's -i ''")
-        XCTAssertEqual(try ShellSed.invocation(["-i.bak", "-e", "s/a/b/", "-e", "s/c/d/", "f", "g"]).get(),
-                       .init(inPlace: true, suffix: ".bak", scripts: ["s/a/b/", "s/c/d/"], files: ["f", "g"]))
-        XCTAssertEqual(try ShellSed.invocation(["-ie", "s/a/b/", "f"]).get(), .init(inPlace: true, suffix: "e", scripts: ["s/a/b/"], files: ["f"]),
-                       "GNU reads -ie as the suffix e")
+        XCTAssertEqual(
+            try ShellSed.invocation(["-i", "", "s/a/b/", "f"]).get(), .init(inPlace: true, scripts: ["s/a/b/"], files: ["f"]), "BSD's -i ''")
+        XCTAssertEqual(
+            try ShellSed.invocation(["-i.bak", "-e", "s/a/b/", "-e", "s/c/d/", "f", "g"]).get(),
+            .init(inPlace: true, suffix: ".bak", scripts: ["s/a/b/", "s/c/d/"], files: ["f", "g"]))
+        XCTAssertEqual(
+            try ShellSed.invocation(["-ie", "s/a/b/", "f"]).get(), .init(inPlace: true, suffix: "e", scripts: ["s/a/b/"], files: ["f"]),
+            "GNU reads -ie as the suffix e")
         XCTAssertEqual(try ShellSed.invocation(["-n", "1,5p", "f"]).get(), .init(quiet: true, scripts: ["1,5p"], files: ["f"]))
         XCTAssertThrowsError(try ShellSed.invocation(["-f", "script.sed", "f"]).get())
     }

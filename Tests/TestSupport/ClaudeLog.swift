@@ -104,7 +104,8 @@ public struct ClaudeLog {
             ("id", .string(messageID ?? nextID("msg_"))), ("type", "message"), ("role", "assistant"),
             ("model", .string(model)), ("content", .array(content)),
         ]
-        message.append(("usage", usage ?? ["input_tokens": 10, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 100, "output_tokens": 20]))
+        message.append(
+            ("usage", usage ?? ["input_tokens": 10, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 100, "output_tokens": 20]))
         append(line(type: "assistant", [("message", .object(message))]))
     }
 
@@ -119,7 +120,9 @@ public struct ClaudeLog {
 
     /// One tool call and its result; returns the call id.
     @discardableResult
-    public mutating func tool(_ name: String, _ input: JSON, result content: JSON, isError: Bool = false, record: JSON? = nil, id: String? = nil) -> String {
+    public mutating func tool(_ name: String, _ input: JSON, result content: JSON, isError: Bool = false, record: JSON? = nil, id: String? = nil)
+        -> String
+    {
         let callID = id ?? nextID("toolu_")
         assistant(calls: [(callID, name, input)])
         result(callID, content, isError: isError, record: record)
@@ -130,8 +133,9 @@ public struct ClaudeLog {
     /// record a string starting `Error:`.
     @discardableResult
     public mutating func failing(_ name: String, _ input: JSON, error: String, id: String? = nil) -> String {
-        tool(name, input, result: .string("<tool_use_error>\(error)</tool_use_error>"), isError: true,
-             record: .string("Error: \(error)"), id: id)
+        tool(
+            name, input, result: .string("<tool_use_error>\(error)</tool_use_error>"), isError: true,
+            record: .string("Error: \(error)"), id: id)
     }
 
     // MARK: Claude Code tools
@@ -149,7 +153,8 @@ public struct ClaudeLog {
         var record: [(String, JSON)] = [("filePath", .string(Self.absolute(path))), ("oldString", .string(old)), ("newString", .string(new))]
         if let originalFile { record.append(("originalFile", .string(originalFile))) }
         record += [("structuredPatch", .array(patch)), ("userModified", false), ("replaceAll", .bool(replaceAll ?? false))]
-        return tool("Edit", .object(input), result: .string("The file \(Self.absolute(path)) has been updated successfully."), record: .object(record))
+        return tool(
+            "Edit", .object(input), result: .string("The file \(Self.absolute(path)) has been updated successfully."), record: .object(record))
     }
 
     /// `MultiEdit` with `(old, new)` pairs (`replace_all` when the third member is true).
@@ -224,8 +229,9 @@ public struct ClaudeLog {
     @discardableResult
     public mutating func bash(_ command: String, output: String = "", failed: Bool = false) -> String {
         let record: JSON = ["stdout": .string(output), "stderr": "", "interrupted": false, "isImage": false]
-        return tool("Bash", ["command": .string(command), "description": "run a command"],
-                    result: .string(output), isError: failed, record: failed ? .string("Error: \(output)") : record)
+        return tool(
+            "Bash", ["command": .string(command), "description": "run a command"],
+            result: .string(output), isError: failed, record: failed ? .string("Error: \(output)") : record)
     }
 
     // MARK: Output

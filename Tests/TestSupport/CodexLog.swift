@@ -34,7 +34,8 @@ public struct CodexLog {
 
     public mutating func line(_ type: String, _ payload: JSON) {
         defer { clock += 1 }
-        lines.append(JSON.object([("timestamp", .string(Timestamp(seconds: start + clock).text)), ("type", .string(type)), ("payload", payload)]).compact)
+        lines.append(
+            JSON.object([("timestamp", .string(Timestamp(seconds: start + clock).text)), ("type", .string(type)), ("payload", payload)]).compact)
     }
 
     public mutating func raw(_ text: String) { lines.append(text) }
@@ -73,7 +74,9 @@ public struct CodexLog {
     @discardableResult
     public mutating func customCall(_ name: String, _ input: String, id: String? = nil) -> String {
         let callID = id ?? nextID()
-        line("response_item", ["type": "custom_tool_call", "status": "completed", "call_id": .string(callID), "name": .string(name), "input": .string(input)])
+        line(
+            "response_item",
+            ["type": "custom_tool_call", "status": "completed", "call_id": .string(callID), "name": .string(name), "input": .string(input)])
         return callID
     }
 
@@ -86,14 +89,25 @@ public struct CodexLog {
     }
 
     public mutating func patchApplyEnd(_ id: String, success: Bool, changes: JSON, stdout: String = "", stderr: String = "") {
-        line("event_msg", ["type": "patch_apply_end", "call_id": .string(id), "stdout": .string(stdout), "stderr": .string(stderr), "success": .bool(success), "changes": changes])
+        line(
+            "event_msg",
+            [
+                "type": "patch_apply_end", "call_id": .string(id), "stdout": .string(stdout), "stderr": .string(stderr), "success": .bool(success),
+                "changes": changes,
+            ])
     }
 
     /// The usage of the response before it; Codex sends the running total along.
     public mutating func tokenCount(input: Int = 1000, cached: Int = 400, output: Int = 50) {
         totals = (totals.input + input, totals.cached + cached, totals.output + output)
-        let last: JSON = ["input_tokens": .number(input), "cached_input_tokens": .number(cached), "output_tokens": .number(output), "reasoning_output_tokens": 10, "total_tokens": .number(input + output)]
-        let total: JSON = ["input_tokens": .number(totals.input), "cached_input_tokens": .number(totals.cached), "output_tokens": .number(totals.output), "reasoning_output_tokens": 10, "total_tokens": .number(totals.input + totals.output)]
+        let last: JSON = [
+            "input_tokens": .number(input), "cached_input_tokens": .number(cached), "output_tokens": .number(output), "reasoning_output_tokens": 10,
+            "total_tokens": .number(input + output),
+        ]
+        let total: JSON = [
+            "input_tokens": .number(totals.input), "cached_input_tokens": .number(totals.cached), "output_tokens": .number(totals.output),
+            "reasoning_output_tokens": 10, "total_tokens": .number(totals.input + totals.output),
+        ]
         line("event_msg", ["type": "token_count", "info": ["total_token_usage": total, "last_token_usage": last, "model_context_window": 258400]])
     }
 
@@ -101,7 +115,8 @@ public struct CodexLog {
     @discardableResult
     public mutating func exec(_ cmd: String, output: String = "", exitCode: Int = 0) -> String {
         let id = functionCall("exec_command", ["cmd": .string(cmd), "workdir": .string(cwd)])
-        functionOutput(id, "Chunk ID: 0a1b2c\nWall time: 0.0000 seconds\nProcess exited with code \(exitCode)\nOriginal token count: 1\nOutput:\n" + output)
+        functionOutput(
+            id, "Chunk ID: 0a1b2c\nWall time: 0.0000 seconds\nProcess exited with code \(exitCode)\nOriginal token count: 1\nOutput:\n" + output)
         tokenCount()
         return id
     }
@@ -122,15 +137,22 @@ public struct CodexLog {
     /// output as content items, `Script completed` unless `ended` says otherwise (`Script
     /// failed` with `Script error:\n` + `error`, or `Script running with cell ID 7`).
     @discardableResult
-    public mutating func script(_ source: String, patches: [(success: Bool, changes: JSON)] = [], ended: String = "Script completed", error: String? = nil, output: String = "{}") -> String {
+    public mutating func script(
+        _ source: String, patches: [(success: Bool, changes: JSON)] = [], ended: String = "Script completed", error: String? = nil,
+        output: String = "{}"
+    ) -> String {
         let id = customCall("exec", source)
         for (n, patch) in patches.enumerated() {
             patchApplyEnd("exec-\(id)-\(n)", success: patch.success, changes: patch.changes)
         }
         let head = ended + "\nWall time 0.1 seconds\nOutput:\n"
         let body = error.map { "Script error:\n" + $0 } ?? output
-        line("response_item", ["type": "custom_tool_call_output", "call_id": .string(id),
-                               "output": [["type": "input_text", "text": .string(head)], ["type": "input_text", "text": .string(body)]]])
+        line(
+            "response_item",
+            [
+                "type": "custom_tool_call_output", "call_id": .string(id),
+                "output": [["type": "input_text", "text": .string(head)], ["type": "input_text", "text": .string(body)]],
+            ])
         tokenCount()
         return id
     }

@@ -91,8 +91,10 @@ public struct GeminiSession {
     /// `replace`, recorded as done (with its `resultDisplay`: the file before and after) or
     /// failed with `error`. `expected` is `expected_replacements` (absent when nil).
     @discardableResult
-    public mutating func replace(_ path: String, _ old: String, _ new: String, expected: Int? = nil, before: String? = nil, after: String? = nil,
-                          error: String? = nil, status: String? = nil) -> String {
+    public mutating func replace(
+        _ path: String, _ old: String, _ new: String, expected: Int? = nil, before: String? = nil, after: String? = nil,
+        error: String? = nil, status: String? = nil
+    ) -> String {
         var args: [(String, JSON)] = [("file_path", .string(Self.absolute(path))), ("old_string", .string(old)), ("new_string", .string(new))]
         if let expected { args.append(("expected_replacements", .number(expected))) }
         let file = Self.absolute(path)
@@ -101,35 +103,48 @@ public struct GeminiSession {
             call = Call(name: "replace", args: .object(args), status: status ?? "error", result: error, display: .string("Error: " + error))
         } else {
             let name = (file as NSString).lastPathComponent
-            call = Call(name: "replace", args: .object(args), status: status ?? "success",
-                        result: before == nil ? "Created new file: \(file) with provided content." : "Successfully modified file: \(file) (\(expected ?? 1) replacements).",
-                        display: ["fileDiff": .string("Index: \(name)\n===================================================================\n"),
-                                  "fileName": .string(name), "originalContent": before.map(JSON.string) ?? nil,
-                                  "newContent": .string(after ?? new),
-                                  "diffStat": ["ai_removed_lines": 1, "ai_added_lines": 1, "user_added_lines": 0, "user_removed_lines": 0]])
+            call = Call(
+                name: "replace", args: .object(args), status: status ?? "success",
+                result: before == nil
+                    ? "Created new file: \(file) with provided content." : "Successfully modified file: \(file) (\(expected ?? 1) replacements).",
+                display: [
+                    "fileDiff": .string("Index: \(name)\n===================================================================\n"),
+                    "fileName": .string(name), "originalContent": before.map(JSON.string) ?? nil,
+                    "newContent": .string(after ?? new),
+                    "diffStat": ["ai_removed_lines": 1, "ai_added_lines": 1, "user_added_lines": 0, "user_removed_lines": 0],
+                ])
         }
         return gemini(calls: [call])[0]
     }
 
     /// `write_file`: `existed` says which message gemini-cli gave (overwrote, or created).
     @discardableResult
-    public mutating func writeFile(_ path: String, _ content: String, existed: Bool = false, before: String? = nil, written: String? = nil,
-                            error: String? = nil) -> String {
+    public mutating func writeFile(
+        _ path: String, _ content: String, existed: Bool = false, before: String? = nil, written: String? = nil,
+        error: String? = nil
+    ) -> String {
         let file = Self.absolute(path)
         let args: JSON = ["file_path": .string(file), "content": .string(content)]
         if let error { return gemini(calls: [Call(name: "write_file", args: args, status: "error", result: error)])[0] }
         let name = (file as NSString).lastPathComponent
-        return gemini(calls: [Call(
-            name: "write_file", args: args,
-            result: existed ? "Successfully overwrote file: \(file)." : "Successfully created and wrote to new file: \(file).",
-            display: ["fileDiff": .string("Index: \(name)\n"), "fileName": .string(name), "originalContent": .string(before ?? ""),
-                      "newContent": .string(written ?? content)])])[0]
+        return gemini(calls: [
+            Call(
+                name: "write_file", args: args,
+                result: existed ? "Successfully overwrote file: \(file)." : "Successfully created and wrote to new file: \(file).",
+                display: [
+                    "fileDiff": .string("Index: \(name)\n"), "fileName": .string(name), "originalContent": .string(before ?? ""),
+                    "newContent": .string(written ?? content),
+                ])
+        ])[0]
     }
 
     @discardableResult
     public mutating func shell(_ command: String, output: String = "") -> String {
-        gemini(calls: [Call(name: "run_shell_command", args: ["command": .string(command), "description": "Run a command"],
-                            result: "Command: \(command)\nDirectory: (root)\nOutput: \(output)\nError: (none)\nExit Code: 0")])[0]
+        gemini(calls: [
+            Call(
+                name: "run_shell_command", args: ["command": .string(command), "description": "Run a command"],
+                result: "Command: \(command)\nDirectory: (root)\nOutput: \(output)\nError: (none)\nExit Code: 0")
+        ])[0]
     }
 
     // MARK: Output
@@ -144,10 +159,12 @@ public struct GeminiSession {
 
     /// The JSONL records: metadata, then each message as the recorder appends it.
     public var jsonlRecords: [JSON] {
-        var out: [JSON] = [[
-            "sessionId": .string(sessionID), "projectHash": .string(projectHash), "startTime": .string(Timestamp(seconds: start).text),
-            "lastUpdated": .string(Timestamp(seconds: start).text), "kind": "main",
-        ]]
+        var out: [JSON] = [
+            [
+                "sessionId": .string(sessionID), "projectHash": .string(projectHash), "startTime": .string(Timestamp(seconds: start).text),
+                "lastUpdated": .string(Timestamp(seconds: start).text), "kind": "main",
+            ]
+        ]
         for message in messages {
             guard case .object(let members) = message else { continue }
             if message["type"]?.stringValue == "gemini" {

@@ -52,21 +52,28 @@ public struct OpenHandsLog {
     /// One model response that makes one tool call, and the action OpenHands made of it.
     /// Returns the action's event id and the call id.
     @discardableResult
-    public mutating func action(_ type: String, function: String, arguments: JSON, args: JSON, text: String = "Next step.") -> (id: Int, call: String) {
+    public mutating func action(_ type: String, function: String, arguments: JSON, args: JSON, text: String = "Next step.") -> (id: Int, call: String)
+    {
         responses += 1
         let callID = "toolu_\(String(format: "%04d", responses))"
         let response: JSON = [
             "id": .string("chatcmpl-\(responses)"), "created": .number(Int(start) + responses), "model": .string(model),
             "object": "chat.completion", "system_fingerprint": nil,
-            "choices": [[
-                "finish_reason": "tool_calls", "index": 0,
-                "message": [
-                    "content": .string(text), "role": "assistant",
-                    "tool_calls": [["index": 1, "function": ["arguments": .string(arguments.compact), "name": .string(function)],
-                                    "id": .string(callID), "type": "function"]],
-                    "function_call": nil,
-                ],
-            ]],
+            "choices": [
+                [
+                    "finish_reason": "tool_calls", "index": 0,
+                    "message": [
+                        "content": .string(text), "role": "assistant",
+                        "tool_calls": [
+                            [
+                                "index": 1, "function": ["arguments": .string(arguments.compact), "name": .string(function)],
+                                "id": .string(callID), "type": "function",
+                            ]
+                        ],
+                        "function_call": nil,
+                    ],
+                ]
+            ],
             "usage": [
                 "completion_tokens": 120, "prompt_tokens": 5000, "total_tokens": 5120, "completion_tokens_details": nil,
                 "prompt_tokens_details": ["audio_tokens": nil, "cached_tokens": 4000],
@@ -79,8 +86,10 @@ public struct OpenHandsLog {
         argsObject.append(("thought", .string(text)))
         events.append([
             "id": .number(id), "timestamp": .string(time()), "source": "agent", "message": "", "action": .string(type),
-            "tool_call_metadata": ["function_name": .string(function), "tool_call_id": .string(callID), "model_response": response,
-                                   "total_calls_in_response": 1],
+            "tool_call_metadata": [
+                "function_name": .string(function), "tool_call_id": .string(callID), "model_response": response,
+                "total_calls_in_response": 1,
+            ],
             "args": .object(argsObject), "timeout": 120,
         ])
         return (id, callID)
@@ -139,8 +148,10 @@ public struct OpenHandsLog {
     /// One editor call and its observation: `output` is what the editor printed (`ERROR:\n…`
     /// for a failure), `before`/`after` the file around a successful edit.
     @discardableResult
-    public mutating func editor(_ command: String, _ path: String, _ options: [(String, JSON)] = [], output: String,
-                         before: String? = nil, after: String? = nil) -> String {
+    public mutating func editor(
+        _ command: String, _ path: String, _ options: [(String, JSON)] = [], output: String,
+        before: String? = nil, after: String? = nil
+    ) -> String {
         let file = Self.absolute(path)
         let arguments = JSON.object([("command", .string(command)), ("path", .string(file))] + options)
         let old = options.first { $0.0 == "old_str" }?.1 ?? .null
@@ -156,21 +167,28 @@ public struct OpenHandsLog {
             args += [("content", ""), ("start", 1), ("end", -1), ("impl_source", "oh_aci")]
             action = self.action("edit", function: "str_replace_editor", arguments: arguments, args: .object(args))
             let diff = failed ? "" : Self.diff(before ?? "", after ?? "", path: file)
-            observation("edit", cause: action.id, content: output, extras: [
-                "path": .string(file), "prev_exist": false, "old_content": old, "new_content": new,
-                "impl_source": "oh_aci", "diff": .string(diff), "_diff_cache": nil,
-            ], message: "I edited the file \(file).")
+            observation(
+                "edit", cause: action.id, content: output,
+                extras: [
+                    "path": .string(file), "prev_exist": false, "old_content": old, "new_content": new,
+                    "impl_source": "oh_aci", "diff": .string(diff), "_diff_cache": nil,
+                ], message: "I edited the file \(file).")
         case .ipython:
             let code = "print(file_editor(**\(arguments.compact)))"
-            action = self.action("edit", function: "str_replace_editor", arguments: arguments,
-                                 args: ["path": .string(file), "content": "", "start": 1, "end": -1, "impl_source": "oh_aci",
-                                        "translated_ipython_code": .string(code)])
-            observation("edit", cause: action.id, content: failed ? output : Self.diff(before ?? "", after ?? "", path: file), extras: [
-                "path": .string(file), "prev_exist": .bool(before != nil && command != "create"),
-                "old_content": failed || command == "create" ? nil : before.map(JSON.string) ?? nil,
-                "new_content": failed ? nil : after.map(JSON.string) ?? nil,
-                "impl_source": "oh_aci", "formatted_output_and_error": .string(output),
-            ], message: "I edited the file \(file).")
+            action = self.action(
+                "edit", function: "str_replace_editor", arguments: arguments,
+                args: [
+                    "path": .string(file), "content": "", "start": 1, "end": -1, "impl_source": "oh_aci",
+                    "translated_ipython_code": .string(code),
+                ])
+            observation(
+                "edit", cause: action.id, content: failed ? output : Self.diff(before ?? "", after ?? "", path: file),
+                extras: [
+                    "path": .string(file), "prev_exist": .bool(before != nil && command != "create"),
+                    "old_content": failed || command == "create" ? nil : before.map(JSON.string) ?? nil,
+                    "new_content": failed ? nil : after.map(JSON.string) ?? nil,
+                    "impl_source": "oh_aci", "formatted_output_and_error": .string(output),
+                ], message: "I edited the file \(file).")
         }
         return action.call
     }
@@ -178,22 +196,26 @@ public struct OpenHandsLog {
     @discardableResult
     public mutating func create(_ path: String, _ text: String, error: String? = nil) -> String {
         let file = Self.absolute(path)
-        return editor("create", path, [("file_text", .string(text))], output: error.map { "ERROR:\n" + $0 } ?? "File created successfully at: \(file)",
-                      before: error == nil ? "" : nil, after: text)
+        return editor(
+            "create", path, [("file_text", .string(text))], output: error.map { "ERROR:\n" + $0 } ?? "File created successfully at: \(file)",
+            before: error == nil ? "" : nil, after: text)
     }
 
     /// `str_replace`, recorded as done (`after` is the file it wrote, `line` the line of the
     /// replacement, for the snippet) or failed with `error`.
     @discardableResult
-    public mutating func strReplace(_ path: String, _ old: String, _ new: String, before: String = "", after: String = "", line: Int = 1,
-                             error: String? = nil) -> String {
+    public mutating func strReplace(
+        _ path: String, _ old: String, _ new: String, before: String = "", after: String = "", line: Int = 1,
+        error: String? = nil
+    ) -> String {
         let file = Self.absolute(path)
         let output: String
         if let error {
             output = "ERROR:\n" + error
         } else {
             let start = max(0, line - 4), end = line + 4 + new.filter { $0 == "\n" }.count
-            output = "The file \(file) has been edited. " + Self.catN(Self.window(after, start + 1, end), from: start + 1, of: "a snippet of \(file)")
+            output =
+                "The file \(file) has been edited. " + Self.catN(Self.window(after, start + 1, end), from: start + 1, of: "a snippet of \(file)")
                 + "Review the changes and make sure they are as expected. Edit the file again if necessary."
         }
         return editor("str_replace", path, [("old_str", .string(old)), ("new_str", .string(new))], output: output, before: before, after: after)
@@ -208,7 +230,9 @@ public struct OpenHandsLog {
         } else {
             let added = new.split(separator: "\n", omittingEmptySubsequences: false).count
             let start = max(0, line - 4), end = line + 4 + added
-            output = "The file \(file) has been edited. " + Self.catN(Self.window(after, start + 1, end), from: max(1, line - 4 + 1), of: "a snippet of the edited file")
+            output =
+                "The file \(file) has been edited. "
+                + Self.catN(Self.window(after, start + 1, end), from: max(1, line - 4 + 1), of: "a snippet of the edited file")
                 + "Review the changes and make sure they are as expected (correct indentation, no duplicate lines, etc). Edit the file again if necessary."
         }
         return editor("insert", path, [("insert_line", .number(line)), ("new_str", .string(new))], output: output, before: before, after: after)
@@ -226,26 +250,35 @@ public struct OpenHandsLog {
     public mutating func view(_ path: String, shown: String? = nil, error: String? = nil) -> String {
         let file = Self.absolute(path)
         let arguments: JSON = ["command": "view", "path": .string(file)]
-        let action = self.action("read", function: "str_replace_editor", arguments: arguments,
-                                 args: ["path": .string(file), "start": 0, "end": -1, "impl_source": "oh_aci", "view_range": nil])
+        let action = self.action(
+            "read", function: "str_replace_editor", arguments: arguments,
+            args: ["path": .string(file), "start": 0, "end": -1, "impl_source": "oh_aci", "view_range": nil])
         let content = error.map { "ERROR:\n" + $0 } ?? Self.catN(shown ?? "", of: file)
-        observation("read", cause: action.id, content: content, extras: ["path": .string(file), "impl_source": "oh_aci"],
-                    message: "I read the file \(file).")
+        observation(
+            "read", cause: action.id, content: content, extras: ["path": .string(file), "impl_source": "oh_aci"],
+            message: "I read the file \(file).")
         return action.call
     }
 
     @discardableResult
     public mutating func run(_ command: String, output: String = "", exitCode: Int = 0) -> String {
-        let action = self.action("run", function: "execute_bash", arguments: ["command": .string(command)],
-                                 args: ["command": .string(command), "is_input": false, "blocking": false, "is_static": false,
-                                        "cwd": nil, "hidden": false, "confirmation_state": "confirmed"])
-        observation("run", cause: action.id, content: output, extras: [
-            "command": .string(command),
-            "metadata": ["exit_code": .number(exitCode), "pid": -1, "username": "openhands", "hostname": "runtime",
-                         "working_dir": .string(Self.root), "py_interpreter_path": "/openhands/poetry/bin/python", "prefix": "",
-                         "suffix": .string("\n[The command completed with exit code \(exitCode).]")],
-            "hidden": false,
-        ], message: "Command `\(command)` executed with exit code \(exitCode).")
+        let action = self.action(
+            "run", function: "execute_bash", arguments: ["command": .string(command)],
+            args: [
+                "command": .string(command), "is_input": false, "blocking": false, "is_static": false,
+                "cwd": nil, "hidden": false, "confirmation_state": "confirmed",
+            ])
+        observation(
+            "run", cause: action.id, content: output,
+            extras: [
+                "command": .string(command),
+                "metadata": [
+                    "exit_code": .number(exitCode), "pid": -1, "username": "openhands", "hostname": "runtime",
+                    "working_dir": .string(Self.root), "py_interpreter_path": "/openhands/poetry/bin/python", "prefix": "",
+                    "suffix": .string("\n[The command completed with exit code \(exitCode).]"),
+                ],
+                "hidden": false,
+            ], message: "Command `\(command)` executed with exit code \(exitCode).")
         return action.call
     }
 

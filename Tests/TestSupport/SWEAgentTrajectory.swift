@@ -28,7 +28,9 @@ public struct SWEAgentTrajectory {
     /// Python's `shlex.quote`.
     public static func quote(_ s: String) -> String {
         if s.isEmpty { return "''" }
-        let safe = s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "@%+=:,./-_".unicodeScalars.contains($0)) }
+        let safe = s.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "@%+=:,./-_".unicodeScalars.contains($0))
+        }
         return safe ? s : "'" + s.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }
 
@@ -36,7 +38,8 @@ public struct SWEAgentTrajectory {
         let shown = terminal ? observation.replacingOccurrences(of: "\n", with: "\r\n") : observation
         steps.append([
             "action": .string(action), "observation": .string(shown), "response": .string(thought + "\n\n<function=...>"),
-            "thought": .string(thought), "execution_time": .number("0.1"), "state": "{'working_dir': '/testbed'}", "messages": "[]", "extra_info": "{}",
+            "thought": .string(thought), "execution_time": .number("0.1"), "state": "{'working_dir': '/testbed'}", "messages": "[]",
+            "extra_info": "{}",
         ])
     }
 
@@ -52,26 +55,36 @@ public struct SWEAgentTrajectory {
     }
 
     public mutating func strReplace(_ path: String, _ old: String, _ new: String, observation: String? = nil) {
-        editor("str_replace", path, [("old_str", old), ("new_str", new)],
-               observation: observation ?? "The file \(Self.absolute(path)) has been edited. Review the changes and make sure they are as expected. Edit the file again if necessary.")
+        editor(
+            "str_replace", path, [("old_str", old), ("new_str", new)],
+            observation: observation
+                ?? "The file \(Self.absolute(path)) has been edited. Review the changes and make sure they are as expected. Edit the file again if necessary."
+        )
     }
 
     public mutating func insert(_ path: String, line: Int, _ new: String, observation: String? = nil) {
-        editor("insert", path, [("insert_line", String(line)), ("new_str", new)],
-               observation: observation ?? "The file \(Self.absolute(path)) has been edited. Review the changes (correct indentation, no duplicate lines, etc). Edit the file again if necessary.")
+        editor(
+            "insert", path, [("insert_line", String(line)), ("new_str", new)],
+            observation: observation
+                ?? "The file \(Self.absolute(path)) has been edited. Review the changes (correct indentation, no duplicate lines, etc). Edit the file again if necessary."
+        )
     }
 
     /// `view`, showing `lines` (the file's lines from `from`, tabs already expanded) the way
     /// `cat -n` output looks in the editor.
     public mutating func view(_ path: String, lines: [String], from: Int = 1, range: (Int, Int)? = nil) {
-        let numbered = lines.enumerated().map { String(repeating: " ", count: max(0, 6 - String(from + $0.offset).count)) + String(from + $0.offset) + "\t" + $0.element }
+        let numbered = lines.enumerated().map {
+            String(repeating: " ", count: max(0, 6 - String(from + $0.offset).count)) + String(from + $0.offset) + "\t" + $0.element
+        }
         let observation = "Here's the result of running `cat -n` on \(Self.absolute(path)):\n" + numbered.joined(separator: "\n") + "\n"
         editor("view", path, [], observation: observation)
         if let range { steps[steps.count - 1] = Self.withRange(steps[steps.count - 1], range) }
     }
 
     public static func withRange(_ step: JSON, _ range: (Int, Int)) -> JSON {
-        guard case .object(var members) = step, let i = members.firstIndex(where: { $0.0 == "action" }), let action = members[i].1.stringValue else { return step }
+        guard case .object(var members) = step, let i = members.firstIndex(where: { $0.0 == "action" }), let action = members[i].1.stringValue else {
+            return step
+        }
         members[i].1 = .string(action + "  --view_range \(range.0) \(range.1)")
         return .object(members)
     }
@@ -100,16 +113,28 @@ public struct SWEAgentTrajectory {
         ]
         var history: [JSON] = [
             ["role": "system", "content": "You are a helpful assistant.", "agent": "main", "message_type": "system_prompt"],
-            ["role": "user", "content": "<uploaded_files>\n/testbed\n</uploaded_files>\nFix the bug.", "agent": "main", "message_type": "observation"],
+            [
+                "role": "user", "content": "<uploaded_files>\n/testbed\n</uploaded_files>\nFix the bug.", "agent": "main",
+                "message_type": "observation",
+            ],
         ]
         for step in steps {
-            history.append(["role": "assistant", "content": step["response"] ?? "", "thought": step["thought"] ?? "", "action": step["action"] ?? "", "agent": "main", "tool_calls": nil, "message_type": "action"])
-            history.append(["role": "user", "content": .string("OBSERVATION:\n" + (step["observation"]?.stringValue ?? "")), "agent": "main", "message_type": "observation"])
+            history.append([
+                "role": "assistant", "content": step["response"] ?? "", "thought": step["thought"] ?? "", "action": step["action"] ?? "",
+                "agent": "main", "tool_calls": nil, "message_type": "action",
+            ])
+            history.append([
+                "role": "user", "content": .string("OBSERVATION:\n" + (step["observation"]?.stringValue ?? "")), "agent": "main",
+                "message_type": "observation",
+            ])
         }
         var info: [(String, JSON)] = [("swe_agent_hash", "0000")]
         if let version { info.append(("swe_agent_version", .string(version))) }
         if let submission { info.append(("submission", .string(submission))) }
-        info += [("exit_status", .string(exitStatus)), ("model_stats", ["instance_cost": .number("0.25"), "tokens_sent": 8000, "tokens_received": 300, "api_calls": .number(steps.count)])]
+        info += [
+            ("exit_status", .string(exitStatus)),
+            ("model_stats", ["instance_cost": .number("0.25"), "tokens_sent": 8000, "tokens_received": 300, "api_calls": .number(steps.count)]),
+        ]
         return .object([
             ("trajectory", .array(steps)), ("history", .array(history)), ("info", .object(info)),
             ("replay_config", .string(config.compact)), ("environment", "example-1"),

@@ -27,8 +27,10 @@ public struct GitCLI {
     public func run(_ arguments: [String]) throws -> String {
         let result = try Subprocess.run(
             "/usr/bin/env",
-            ["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main",
-             "-c", "core.autocrlf=false", "-c", "protocol.file.allow=always"] + arguments,
+            [
+                "git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main",
+                "-c", "core.autocrlf=false", "-c", "protocol.file.allow=always",
+            ] + arguments,
             in: directory, environment: Self.environment)
         guard result.status == 0 else { throw Failure(arguments: arguments, status: result.status, stderr: result.stderrText) }
         return result.stdoutText

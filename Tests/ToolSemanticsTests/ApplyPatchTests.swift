@@ -28,31 +28,37 @@ final class ApplyPatchTests: XCTestCase {
     // MARK: Grammar
 
     func testParsesEveryOperation() throws {
-        let parsed = try ApplyPatch.parse(patch("""
-            *** Add File: docs/new.md
-            +# New
-            +
-            +text
-            *** Delete File: old.txt
-            *** Update File: src/a.py
-            *** Move to: src/b.py
-            @@ def f():
-            -    pass
-            +    return 1
-            @@
-             x = 1
-            -y = 2
-            +y = 3
-            *** End of File
-            """))
-        XCTAssertEqual(parsed.operations, [
-            .add(path: "docs/new.md", contents: "# New\n\ntext\n"),
-            .delete(path: "old.txt"),
-            .update(path: "src/a.py", moveTo: "src/b.py", chunks: [
-                .init(context: "def f():", old: ["    pass"], new: ["    return 1"], endOfFile: false),
-                .init(context: nil, old: ["x = 1", "y = 2"], new: ["x = 1", "y = 3"], endOfFile: true),
-            ]),
-        ])
+        let parsed = try ApplyPatch.parse(
+            patch(
+                """
+                *** Add File: docs/new.md
+                +# New
+                +
+                +text
+                *** Delete File: old.txt
+                *** Update File: src/a.py
+                *** Move to: src/b.py
+                @@ def f():
+                -    pass
+                +    return 1
+                @@
+                 x = 1
+                -y = 2
+                +y = 3
+                *** End of File
+                """))
+        XCTAssertEqual(
+            parsed.operations,
+            [
+                .add(path: "docs/new.md", contents: "# New\n\ntext\n"),
+                .delete(path: "old.txt"),
+                .update(
+                    path: "src/a.py", moveTo: "src/b.py",
+                    chunks: [
+                        .init(context: "def f():", old: ["    pass"], new: ["    return 1"], endOfFile: false),
+                        .init(context: nil, old: ["x = 1", "y = 2"], new: ["x = 1", "y = 3"], endOfFile: true),
+                    ]),
+            ])
     }
 
     func testIsAsLenientAsCodex() throws {
@@ -60,10 +66,16 @@ final class ApplyPatchTests: XCTestCase {
         // inside chunks (empty context lines).
         let text = "\n  *** Begin Patch  \r\n*** Update File: a.txt\r\n foo\r\n-bar\r\n+baz\r\n\r\n@@\r\n one\r\n\r\n-two\r\n *** End Patch \n\n"
         let parsed = try ApplyPatch.parse(text)
-        XCTAssertEqual(parsed.operations, [.update(path: "a.txt", moveTo: nil, chunks: [
-            .init(context: nil, old: ["foo", "bar", ""], new: ["foo", "baz", ""], endOfFile: false),
-            .init(context: nil, old: ["one", "", "two"], new: ["one", ""], endOfFile: false),
-        ])])
+        XCTAssertEqual(
+            parsed.operations,
+            [
+                .update(
+                    path: "a.txt", moveTo: nil,
+                    chunks: [
+                        .init(context: nil, old: ["foo", "bar", ""], new: ["foo", "baz", ""], endOfFile: false),
+                        .init(context: nil, old: ["one", "", "two"], new: ["one", ""], endOfFile: false),
+                    ])
+            ])
         // A patch wrapped in a heredoc, as GPT-4.1 passed it to `apply_patch`.
         let wrapped = try ApplyPatch.parse("<<'EOF'\n*** Begin Patch\n*** Add File: x\n+hi\n*** End Patch\nEOF\n")
         XCTAssertEqual(wrapped.operations, [.add(path: "x", contents: "hi\n")])
@@ -75,21 +87,26 @@ final class ApplyPatchTests: XCTestCase {
         }
         XCTAssertEqual(error("*** Add File: x\n+y\n*** End Patch"), "invalid patch: The first line of the patch must be '*** Begin Patch'")
         XCTAssertEqual(error("*** Begin Patch\n*** Add File: x\n+y"), "invalid patch: The last line of the patch must be '*** End Patch'")
-        XCTAssertEqual(error(patch("*** Frobnicate File: x")),
-                       "invalid hunk at line 2, '*** Frobnicate File: x' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'")
+        XCTAssertEqual(
+            error(patch("*** Frobnicate File: x")),
+            "invalid hunk at line 2, '*** Frobnicate File: x' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'"
+        )
         XCTAssertEqual(error(patch("*** Update File: x")), "invalid hunk at line 2, Update file hunk for path 'x' is empty")
-        XCTAssertEqual(error(patch("*** Update File: x\n@@\n-a\n+b\nnot a diff line")),
-                       "invalid hunk at line 6, Expected update hunk to start with a @@ context marker, got: 'not a diff line'")
-        XCTAssertEqual(error(patch("*** Update File: x\n@@\n-a\n@@\n*** End of File")),
-                       "invalid hunk at line 6, Update hunk does not contain any lines")
+        XCTAssertEqual(
+            error(patch("*** Update File: x\n@@\n-a\n+b\nnot a diff line")),
+            "invalid hunk at line 6, Expected update hunk to start with a @@ context marker, got: 'not a diff line'")
+        XCTAssertEqual(
+            error(patch("*** Update File: x\n@@\n-a\n@@\n*** End of File")),
+            "invalid hunk at line 6, Update hunk does not contain any lines")
     }
 
     // MARK: Applying an update
 
     func testContextLineNarrowsWhereTheChunkApplies() throws {
         let original = "class A:\n    def f(self):\n        return 1\nclass B:\n    def f(self):\n        return 1\n"
-        XCTAssertEqual(try updated(original, "@@ class B:\n     def f(self):\n-        return 1\n+        return 2"),
-                       "class A:\n    def f(self):\n        return 1\nclass B:\n    def f(self):\n        return 2\n")
+        XCTAssertEqual(
+            try updated(original, "@@ class B:\n     def f(self):\n-        return 1\n+        return 2"),
+            "class A:\n    def f(self):\n        return 1\nclass B:\n    def f(self):\n        return 2\n")
     }
 
     func testMatchingGetsMoreLenientOnlyWhenStricterPassesFindNothing() throws {
@@ -102,7 +119,9 @@ final class ApplyPatchTests: XCTestCase {
         // An exact match later in the file beats a lenient one before it.
         XCTAssertEqual(try updated("x \nx\n", "@@\n-x\n+y"), "x \ny\n")
         // No Unicode canonical equivalence: é precomposed is not e + combining acute.
-        XCTAssertEqual(try update("caf\u{E9}\n", "@@\n-cafe\u{301}\n+tea"), .failure(ApplyPatch.Failure("Failed to find expected lines [\"cafe\u{301}\"] in f.txt")))
+        XCTAssertEqual(
+            try update("caf\u{E9}\n", "@@\n-cafe\u{301}\n+tea"),
+            .failure(ApplyPatch.Failure("Failed to find expected lines [\"cafe\u{301}\"] in f.txt")))
     }
 
     func testEndOfFileAnchorsTheChunkAtTheEnd() throws {
@@ -143,12 +162,14 @@ final class ApplyPatchTests: XCTestCase {
     func testUnifiedDiffAppliesStrictly() throws {
         let d = try diff("@@ -2,2 +2,3 @@\n b\n-c\n+C\n+D\n")
         XCTAssertEqual(d.apply(to: Array("a\nb\nc\ne\n".utf8)).map { String(decoding: $0, as: UTF8.self) }, .success("a\nb\nC\nD\ne\n"))
-        XCTAssertEqual(d.apply(to: Array("a\nb \nc\ne\n".utf8)).map { String(decoding: $0, as: UTF8.self) },
-                       .failure(UnifiedDiff.Misfit(line: 2, expected: "b", found: "b ")))
+        XCTAssertEqual(
+            d.apply(to: Array("a\nb \nc\ne\n".utf8)).map { String(decoding: $0, as: UTF8.self) },
+            .failure(UnifiedDiff.Misfit(line: 2, expected: "b", found: "b ")))
         let noNewline = try diff("@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+a\n")
         XCTAssertEqual(noNewline.apply(to: Array("a".utf8)).map { String(decoding: $0, as: UTF8.self) }, .success("a\n"))
-        XCTAssertEqual(noNewline.apply(to: Array("a\n".utf8)).map { String(decoding: $0, as: UTF8.self) },
-                       .failure(UnifiedDiff.Misfit(line: 1, expected: "(no newline at end)", found: "(ends with a newline)")))
+        XCTAssertEqual(
+            noNewline.apply(to: Array("a\n".utf8)).map { String(decoding: $0, as: UTF8.self) },
+            .failure(UnifiedDiff.Misfit(line: 1, expected: "(no newline at end)", found: "(ends with a newline)")))
         let create = try diff("@@ -0,0 +1,2 @@\n+x\n+y\n\\ No newline at end of file\n")
         XCTAssertEqual(create.apply(to: nil).map { String(decoding: $0, as: UTF8.self) }, .success("x\ny"))
     }
@@ -157,8 +178,9 @@ final class ApplyPatchTests: XCTestCase {
     /// at Int.max overflowed computing the line of the misfit, and the process trapped.
     func testAHunkFarPastTheEndIsAMisfitNotACrash() throws {
         let d = try diff("@@ -9223372036854775807,0 +1,1 @@\n+x\n")
-        XCTAssertEqual(d.apply(to: Array("a\nb\n".utf8)),
-                       .failure(UnifiedDiff.Misfit(line: 3, expected: "(hunk @@ -9223372036854775807,0 @@)", found: nil)))
+        XCTAssertEqual(
+            d.apply(to: Array("a\nb\n".utf8)),
+            .failure(UnifiedDiff.Misfit(line: 3, expected: "(hunk @@ -9223372036854775807,0 @@)", found: nil)))
         XCTAssertEqual(d.apply(to: nil), .failure(UnifiedDiff.Misfit(line: 1, expected: "(hunk @@ -9223372036854775807,0 @@)", found: nil)))
     }
 
@@ -167,8 +189,10 @@ final class ApplyPatchTests: XCTestCase {
     func testFindsApplyPatchInShellCalls() {
         let body = "*** Begin Patch\n*** Add File: a\n+x\n*** End Patch"
         XCTAssertEqual(ApplyPatchInvocation.from(argv: ["apply_patch", body]), .init(patch: body, directory: nil))
-        XCTAssertEqual(ApplyPatchInvocation.from(argv: ["bash", "-lc", "apply_patch <<'EOF'\n\(body)\nEOF\n"]), .init(patch: body + "\n", directory: nil))
-        XCTAssertEqual(ApplyPatchInvocation.from(script: "cd sub && apply_patch <<\"PATCH\"\n\(body)\nPATCH"), .init(patch: body + "\n", directory: "sub"))
+        XCTAssertEqual(
+            ApplyPatchInvocation.from(argv: ["bash", "-lc", "apply_patch <<'EOF'\n\(body)\nEOF\n"]), .init(patch: body + "\n", directory: nil))
+        XCTAssertEqual(
+            ApplyPatchInvocation.from(script: "cd sub && apply_patch <<\"PATCH\"\n\(body)\nPATCH"), .init(patch: body + "\n", directory: "sub"))
         XCTAssertNil(ApplyPatchInvocation.from(script: "apply_patch <<'EOF'\n\(body)\nEOF\necho done"))
         XCTAssertNil(ApplyPatchInvocation.from(script: "echo hi && apply_patch <<'EOF'\n\(body)\nEOF"))
         XCTAssertNil(ApplyPatchInvocation.from(argv: ["bash", "-lc", "cat a.txt"]))

@@ -39,8 +39,9 @@ final class EditorTableTests: XCTestCase {
             ("héllo wörld\n", "ö", "o", false, "=héllo world\n"),  // bytes, no normalisation
         ]
         for c in cases {
-            let edit = try ClaudeCodeEdit.apply([.init(old: Array(c.old.utf8), new: Array(c.new.utf8), replaceAll: c.all)],
-                                                to: c.file.map { Array($0.utf8) })
+            let edit = try ClaudeCodeEdit.apply(
+                [.init(old: Array(c.old.utf8), new: Array(c.new.utf8), replaceAll: c.all)],
+                to: c.file.map { Array($0.utf8) })
             XCTAssertEqual(shown(edit), c.expected, "\(c)")
         }
     }
@@ -91,16 +92,24 @@ final class EditorTableTests: XCTestCase {
             (nil, "a", "b", false, "!File f.ts not found"),
             ("a\r\nb\r\n", "a\nb", "c\nd", false, "=c\r\nd\r\n"),  // the strings take the file's endings
             ("  indented()\n", "indented()  ", "done()", false, "=done()\n"),  // lines matched trimmed: the whole line replaced
-            ("f(a)\nf(a)\n", "f(a)", "g(a)", false, "!Found multiple matches for oldString. Provide more surrounding context to make the match unique."),
+            (
+                "f(a)\nf(a)\n", "f(a)", "g(a)", false,
+                "!Found multiple matches for oldString. Provide more surrounding context to make the match unique."
+            ),
             ("f(a)\nf(a)\n", "f(a)", "g($&)", true, "=g(f(a))\ng(f(a))\n"),  // replaceAll's patterns
-            ("abc\n", "zzz", "y", false, "!Could not find oldString in the file. It must match exactly, including whitespace, indentation, and line endings."),
+            (
+                "abc\n", "zzz", "y", false,
+                "!Could not find oldString in the file. It must match exactly, including whitespace, indentation, and line endings."
+            ),
         ]
         for c in cases {
-            let edit = try OpenCodeEdit.apply(to: c.file.map { Array($0.utf8) }, old: c.old, new: c.new, replaceAll: c.all, isDirectory: false, path: "f.ts")
+            let edit = try OpenCodeEdit.apply(
+                to: c.file.map { Array($0.utf8) }, old: c.old, new: c.new, replaceAll: c.all, isDirectory: false, path: "f.ts")
             XCTAssertEqual(shown(edit), c.result, "\(c)")
         }
-        XCTAssertEqual(shown(try OpenCodeEdit.apply(to: [], old: "a", new: "b", replaceAll: false, isDirectory: true, path: "d")),
-                       "!Path is a directory, not a file: d")
+        XCTAssertEqual(
+            shown(try OpenCodeEdit.apply(to: [], old: "a", new: "b", replaceAll: false, isDirectory: true, path: "d")),
+            "!Path is a directory, not a file: d")
     }
 
     func testSWEAgentStrReplaceAndInsert() {
@@ -145,7 +154,8 @@ final class EditorTableTests: XCTestCase {
             ("p\n", "z", "q", "!No replacement was performed, old_str `z` did not appear verbatim in /w/f.py."),
         ]
         for c in replaces {
-            XCTAssertEqual(shown(OpenHandsEditor.replace(in: Array(c.file.utf8), old: c.old, new: c.new, path: "/w/f.py"), \.message), c.result, "\(c)")
+            XCTAssertEqual(
+                shown(OpenHandsEditor.replace(in: Array(c.file.utf8), old: c.old, new: c.new, path: "/w/f.py"), \.message), c.result, "\(c)")
         }
         let inserts: [(file: String, line: Int64, new: String, result: String)] = [
             ("a\nb\n", 1, "mid", "=a\nmid\nb\n"),

@@ -15,8 +15,9 @@ final class SWEAgentLineEditTests: XCTestCase {
             ("a\r\nb\r\n", 1, 1, "z\n", "z\nb\r\n"),  // `\r` is part of a line
         ]
         for c in cases {
-            XCTAssertEqual(String(decoding: SWEAgentLineEdit.apply(Array(c.file.utf8), start: c.start, end: c.end, text: Array(c.text.utf8)), as: UTF8.self),
-                           c.result, "\(c)")
+            XCTAssertEqual(
+                String(decoding: SWEAgentLineEdit.apply(Array(c.file.utf8), start: c.start, end: c.end, text: Array(c.text.utf8)), as: UTF8.self),
+                c.result, "\(c)")
         }
     }
 
@@ -56,7 +57,8 @@ final class SWEAgentLineEditTests: XCTestCase {
     }
 
     func testWindowViewsAreReadFromObservations() {
-        let text = "Your proposed edit…\n[File: /r/x.py (3 lines total)]\n(1 more lines above)\n2:b\n3:c: d\nafter\n[File: /r/a (b) (1 lines total)]\n1:\n"
+        let text =
+            "Your proposed edit…\n[File: /r/x.py (3 lines total)]\n(1 more lines above)\n2:b\n3:c: d\nafter\n[File: /r/a (b) (1 lines total)]\n1:\n"
         let views = SWEAgentWindowView.all(in: text)
         XCTAssertEqual(views.map(\.path), ["/r/x.py", "/r/a (b)"])
         XCTAssertEqual(views[0].above, 1)

@@ -54,11 +54,15 @@ final class NativeFormatTests: XCTestCase {
     func testCanonicalBytes() throws {
         let trace = Trace(
             header: Trace.Header(traceID: "0123456789abcdef0123456789abcdef", agentName: "a"),
-            spans: [Span(
-                id: Span.ID("0000000000000001"), kind: .tool, name: "Edit",
-                attributes: Attributes([(GenAI.toolName, "Edit"), (GenAI.toolCallID, "c")]),
-                input: ["b": 1, "a": 2])])
-        XCTAssertEqual(String(decoding: TraceWriter.bytes(trace), as: UTF8.self), """
+            spans: [
+                Span(
+                    id: Span.ID("0000000000000001"), kind: .tool, name: "Edit",
+                    attributes: Attributes([(GenAI.toolName, "Edit"), (GenAI.toolCallID, "c")]),
+                    input: ["b": 1, "a": 2])
+            ])
+        XCTAssertEqual(
+            String(decoding: TraceWriter.bytes(trace), as: UTF8.self),
+            """
             {"agentreplay":"trace","version":1,"trace_id":"0123456789abcdef0123456789abcdef","agent":{"name":"a"},"source":{"format":"native"}}
             {"span_id":"0000000000000001","kind":"tool","name":"Edit","status":"unset","attributes":{"gen_ai.tool.call.id":"c","gen_ai.tool.name":"Edit"},"input":{"b":1,"a":2}}
 
@@ -84,7 +88,9 @@ final class NativeFormatTests: XCTestCase {
             #"{"span_id":"s","kind":"event","name":"e","output":{"n":[1.0,1e3,-0,0.1E-2,123456789012345678901234567890],"s":"\u00e9\ud83d\ude00\/"}}"#,
         ])
         let trace = try TraceReader.read(path: path)
-        XCTAssertEqual(trace.spans[0].output?["n"], [.number("1.0"), .number("1e3"), .number("-0"), .number("0.1E-2"), .number("123456789012345678901234567890")])
+        XCTAssertEqual(
+            trace.spans[0].output?["n"],
+            [.number("1.0"), .number("1e3"), .number("-0"), .number("0.1E-2"), .number("123456789012345678901234567890")])
         XCTAssertEqual(trace.spans[0].output?["s"], "é😀/")
         // Written back: numbers as they were, strings as UTF-8 with only the escapes JSON needs.
         let line = String(decoding: TraceWriter.bytes(trace), as: UTF8.self).split(separator: "\n")[1]
@@ -185,8 +191,10 @@ final class TimestampTests: XCTestCase {
     }
 
     func testRejectsWhatIsNotRFC3339() {
-        for text in ["", "2025-06-01", "2025-06-01T10:00:00", "2025-13-01T10:00:00Z", "2025-06-01T24:00:00Z",
-                     "2025-06-01T10:00:00.Z", "2025-06-01T10:00:00+0200", "2025-06-01T10:00:00Zjunk", "yesterday"] {
+        for text in [
+            "", "2025-06-01", "2025-06-01T10:00:00", "2025-13-01T10:00:00Z", "2025-06-01T24:00:00Z",
+            "2025-06-01T10:00:00.Z", "2025-06-01T10:00:00+0200", "2025-06-01T10:00:00Zjunk", "yesterday",
+        ] {
             XCTAssertNil(Timestamp(rfc3339: text), text)
         }
     }

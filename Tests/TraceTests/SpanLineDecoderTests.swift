@@ -105,8 +105,10 @@ final class SpanLineDecoderTests: XCTestCase {
             guard case .failure = Self.reference(line) else { return XCTFail("reference accepts \(text)") }
         }
         // Bad UTF-8 in a string, and in a member name the decoder does not know.
-        for line in [Array(#"{"span_id":"a","kind":"event","name":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8),
-                     Array(#"{"span_id":"a","kind":"event","name":"n",""#.utf8) + [0xFF] + Array(#"":1}"#.utf8)] {
+        for line in [
+            Array(#"{"span_id":"a","kind":"event","name":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8),
+            Array(#"{"span_id":"a","kind":"event","name":"n",""#.utf8) + [0xFF] + Array(#"":1}"#.utf8),
+        ] {
             XCTAssertNil(Self.quick(line))
         }
     }

@@ -13,11 +13,12 @@ final class TraceOutputTests: XCTestCase {
         var spans: [Span] = []
         for i in 0..<1200 {
             let size = i == 7 ? 9 << 17 : (i * 37) % 1500
-            spans.append(Span(
-                id: Span.ID(String(format: "%016x", i)), kind: .tool, name: "Read",
-                attributes: Attributes([(GenAI.toolName, "Read"), (GenAI.toolCallID, .string("c\(i)"))]),
-                input: ["file_path": .string("/f/\(i)")],
-                output: .string(String(repeating: "a line of text, \"\(i)\"\n", count: size / 24 + 1))))
+            spans.append(
+                Span(
+                    id: Span.ID(String(format: "%016x", i)), kind: .tool, name: "Read",
+                    attributes: Attributes([(GenAI.toolName, "Read"), (GenAI.toolCallID, .string("c\(i)"))]),
+                    input: ["file_path": .string("/f/\(i)")],
+                    output: .string(String(repeating: "a line of text, \"\(i)\"\n", count: size / 24 + 1))))
         }
         return Trace(header: header, spans: spans)
     }()

@@ -44,7 +44,9 @@ final class TraceReaderErrorTests: XCTestCase {
     }
 
     func testMalformedJSONNamesTheLineAndColumn() throws {
-        try assertError([Native.header, Native.llm("a"), #"{"span_id":"b","kind":"llm",}"#], line: 3, field: nil, "invalid JSON: expected a member name in quotes at column 29")
+        try assertError(
+            [Native.header, Native.llm("a"), #"{"span_id":"b","kind":"llm",}"#], line: 3, field: nil,
+            "invalid JSON: expected a member name in quotes at column 29")
         try assertError([Native.header, "not json"], line: 2, field: nil, "invalid JSON: invalid literal at column 1")
         try assertError([Native.header, Native.llm("a") + " x"], line: 2, field: nil, "unexpected data after the JSON value")
     }
@@ -58,15 +60,27 @@ final class TraceReaderErrorTests: XCTestCase {
 
     func testHeaderErrors() throws {
         try assertError([#"{"span_id":"a","kind":"llm","name":"x"}"#], line: 1, field: "agentreplay", "not a native trace header")
-        try assertError([#"{"agentreplay":"trace","version":"1","trace_id":"t","agent":{"name":"a"}}"#], line: 1, field: "version", "expected a whole number, found a string")
-        try assertError([#"{"agentreplay":"trace","version":2,"trace_id":"t","agent":{"name":"a"}}"#], line: 1, field: "version", "unsupported version 2")
+        try assertError(
+            [#"{"agentreplay":"trace","version":"1","trace_id":"t","agent":{"name":"a"}}"#], line: 1, field: "version",
+            "expected a whole number, found a string")
+        try assertError(
+            [#"{"agentreplay":"trace","version":2,"trace_id":"t","agent":{"name":"a"}}"#], line: 1, field: "version", "unsupported version 2")
         try assertError([#"{"agentreplay":"trace","version":1,"agent":{"name":"a"}}"#], line: 1, field: "trace_id", "missing")
         try assertError([#"{"agentreplay":"trace","version":1,"trace_id":"","agent":{"name":"a"}}"#], line: 1, field: "trace_id", "empty")
-        try assertError([#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":"a"}"#], line: 1, field: "agent", "expected an object, found a string")
-        try assertError([#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":{"name":7}}"#], line: 1, field: "agent.name", "expected a string, found a number")
-        try assertError([#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":{"name":"a"},"base_commit":"HEAD"}"#], line: 1, field: "base_commit", "not a 40-digit hex object id")
-        try assertError([#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":{"name":"a"},"base_tree":"ABCDEF0123ABCDEF0123ABCDEF0123ABCDEF0123"}"#], line: 1, field: "base_tree", "not a 40-digit hex object id")
-        try assertError([#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":{"name":"a"},"source":{"format":1}}"#], line: 1, field: "source.format", "expected a string")
+        try assertError(
+            [#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":"a"}"#], line: 1, field: "agent", "expected an object, found a string")
+        try assertError(
+            [#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":{"name":7}}"#], line: 1, field: "agent.name",
+            "expected a string, found a number")
+        try assertError(
+            [#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":{"name":"a"},"base_commit":"HEAD"}"#], line: 1, field: "base_commit",
+            "not a 40-digit hex object id")
+        try assertError(
+            [#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":{"name":"a"},"base_tree":"ABCDEF0123ABCDEF0123ABCDEF0123ABCDEF0123"}"#],
+            line: 1, field: "base_tree", "not a 40-digit hex object id")
+        try assertError(
+            [#"{"agentreplay":"trace","version":1,"trace_id":"t","agent":{"name":"a"},"source":{"format":1}}"#], line: 1, field: "source.format",
+            "expected a string")
         try assertError(["[]"], line: 1, field: nil, "expected an object, found an array")
     }
 
@@ -82,17 +96,38 @@ final class TraceReaderErrorTests: XCTestCase {
             (#"{"span_id":"a","kind":"llm","name":"x","end_time":17}"#, "end_time", "expected a string"),
             (#"{"span_id":"a","kind":"llm","name":"x","parent_span_id":false}"#, "parent_span_id", "expected a string"),
             (#"{"span_id":"a","kind":"llm","name":"x","attributes":[]}"#, "attributes", "expected an object, found an array"),
-            (#"{"span_id":"a","kind":"llm","name":"x","attributes":{"gen_ai.request.model":5}}"#, "attributes.gen_ai.request.model", "expected a string"),
-            (#"{"span_id":"a","kind":"llm","name":"x","attributes":{"gen_ai.usage.input_tokens":"10"}}"#, "attributes.gen_ai.usage.input_tokens", "expected a whole number"),
-            (#"{"span_id":"a","kind":"llm","name":"x","attributes":{"gen_ai.usage.output_tokens":1.5}}"#, "attributes.gen_ai.usage.output_tokens", "expected a whole number"),
-            (#"{"span_id":"a","kind":"tool","name":"x","attributes":{"gen_ai.tool.call.id":"c","gen_ai.tool.name":{}}}"#, "attributes.gen_ai.tool.name", "expected a string"),
-            (#"{"span_id":"a","kind":"tool","name":"x","attributes":{"gen_ai.tool.call.id":"c"}}"#, "attributes.gen_ai.tool.name", "missing on a tool span"),
+            (
+                #"{"span_id":"a","kind":"llm","name":"x","attributes":{"gen_ai.request.model":5}}"#, "attributes.gen_ai.request.model",
+                "expected a string"
+            ),
+            (
+                #"{"span_id":"a","kind":"llm","name":"x","attributes":{"gen_ai.usage.input_tokens":"10"}}"#, "attributes.gen_ai.usage.input_tokens",
+                "expected a whole number"
+            ),
+            (
+                #"{"span_id":"a","kind":"llm","name":"x","attributes":{"gen_ai.usage.output_tokens":1.5}}"#, "attributes.gen_ai.usage.output_tokens",
+                "expected a whole number"
+            ),
+            (
+                #"{"span_id":"a","kind":"tool","name":"x","attributes":{"gen_ai.tool.call.id":"c","gen_ai.tool.name":{}}}"#,
+                "attributes.gen_ai.tool.name", "expected a string"
+            ),
+            (
+                #"{"span_id":"a","kind":"tool","name":"x","attributes":{"gen_ai.tool.call.id":"c"}}"#, "attributes.gen_ai.tool.name",
+                "missing on a tool span"
+            ),
             (#"{"span_id":"a","kind":"event","name":"x","effects":{}}"#, "effects", "expected an array"),
             (#"{"span_id":"a","kind":"event","name":"x","effects":[{"path":"a","op":"move"}]}"#, "effects[0].op", "unknown operation \"move\""),
             (#"{"span_id":"a","kind":"event","name":"x","effects":[{"path":"a","op":"delete"},{"op":"delete"}]}"#, "effects[1].path", "missing"),
             (#"{"span_id":"a","kind":"event","name":"x","effects":[{"path":"a","op":"write"}]}"#, "effects[0].content", "needs content or blob"),
-            (#"{"span_id":"a","kind":"event","name":"x","effects":[{"path":"a","op":"write","blob":"xyz"}]}"#, "effects[0].blob", "not a 40-digit hex object id"),
-            (#"{"span_id":"a","kind":"event","name":"x","effects":[{"path":"a","op":"write","content":"c","executable":"yes"}]}"#, "effects[0].executable", "expected true or false"),
+            (
+                #"{"span_id":"a","kind":"event","name":"x","effects":[{"path":"a","op":"write","blob":"xyz"}]}"#, "effects[0].blob",
+                "not a 40-digit hex object id"
+            ),
+            (
+                #"{"span_id":"a","kind":"event","name":"x","effects":[{"path":"a","op":"write","content":"c","executable":"yes"}]}"#,
+                "effects[0].executable", "expected true or false"
+            ),
             (#"{"span_id":"a","kind":"event","name":"x","effects":[7]}"#, "effects[0]", "expected an object, found a number"),
             (#"{"span_id":"a","kind":"event","name":"x","recorded_tree":"abc"}"#, "recorded_tree", "not a 40-digit hex object id"),
             (#"{"span_id":"a","kind":"llm","name":"x","attributes":{"k":1,"k":2}}"#, "attributes.k", "the same attribute appears twice"),
@@ -103,7 +138,9 @@ final class TraceReaderErrorTests: XCTestCase {
     }
 
     func testUnknownKind() throws {
-        try assertError([Native.header, #"{"span_id":"a","kind":"thought","name":"x"}"#], line: 2, field: "kind", #"unknown kind "thought" (expected one of llm, tool, agent, user, event)"#)
+        try assertError(
+            [Native.header, #"{"span_id":"a","kind":"thought","name":"x"}"#], line: 2, field: "kind",
+            #"unknown kind "thought" (expected one of llm, tool, agent, user, event)"#)
     }
 
     func testDuplicateSpanID() throws {
@@ -111,25 +148,31 @@ final class TraceReaderErrorTests: XCTestCase {
     }
 
     func testParentNotSeenBefore() throws {
-        try assertError([Native.header, Native.llm("a", parent: "b"), Native.llm("b")], line: 2, field: "parent_span_id", "parent b does not appear before this span")
+        try assertError(
+            [Native.header, Native.llm("a", parent: "b"), Native.llm("b")], line: 2, field: "parent_span_id",
+            "parent b does not appear before this span")
         // A span cannot be its own parent: its parent must come before it.
         try assertError([Native.header, Native.llm("a", parent: "a")], line: 2, field: "parent_span_id", "parent a does not appear before this span")
     }
 
     func testMissingToolCallID() throws {
-        try assertError([Native.header, #"{"span_id":"t","kind":"tool","name":"Edit","attributes":{"gen_ai.tool.name":"Edit"}}"#],
-                        line: 2, field: "attributes.gen_ai.tool.call.id", "missing on a tool span")
-        try assertError([Native.header, #"{"span_id":"t","kind":"tool","name":"Edit","attributes":{"gen_ai.tool.name":"Edit","gen_ai.tool.call.id":""}}"#],
-                        line: 2, field: "attributes.gen_ai.tool.call.id", "missing on a tool span")
+        try assertError(
+            [Native.header, #"{"span_id":"t","kind":"tool","name":"Edit","attributes":{"gen_ai.tool.name":"Edit"}}"#],
+            line: 2, field: "attributes.gen_ai.tool.call.id", "missing on a tool span")
+        try assertError(
+            [Native.header, #"{"span_id":"t","kind":"tool","name":"Edit","attributes":{"gen_ai.tool.name":"Edit","gen_ai.tool.call.id":""}}"#],
+            line: 2, field: "attributes.gen_ai.tool.call.id", "missing on a tool span")
     }
 
     func testDuplicateToolCallID() throws {
-        try assertError([Native.header, Native.tool("t1", call: "c"), Native.llm("x"), Native.tool("t2", call: "c")],
-                        line: 4, field: "attributes.gen_ai.tool.call.id", "duplicate tool call id c")
+        try assertError(
+            [Native.header, Native.tool("t1", call: "c"), Native.llm("x"), Native.tool("t2", call: "c")],
+            line: 4, field: "attributes.gen_ai.tool.call.id", "duplicate tool call id c")
     }
 
     func testNestingOneHundredThousandDeepIsRefusedNotCrashed() throws {
-        let deep = #"{"span_id":"a","kind":"event","name":"x","output":"# + String(repeating: "[", count: 100_000)
+        let deep =
+            #"{"span_id":"a","kind":"event","name":"x","output":"# + String(repeating: "[", count: 100_000)
             + String(repeating: "]", count: 100_000) + "}"
         try assertError([Native.header, deep], line: 2, field: nil, "nesting deeper than 512 levels")
         let deepObjects = String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000)
@@ -149,7 +192,9 @@ final class TraceReaderErrorTests: XCTestCase {
     /// With `recoversBadSpans` (what `run` uses), a bad span line becomes an error event that
     /// names the problem, and the spans after it are still read.
     func testRecoveringReaderTurnsABadSpanIntoAnErrorEvent() throws {
-        let path = try temporaryFile(lines: [Native.header, Native.llm("a"), #"{"span_id":"b","kind":"thought","name":"x"}"#, "{oops", Native.llm("c", parent: "a")])
+        let path = try temporaryFile(lines: [
+            Native.header, Native.llm("a"), #"{"span_id":"b","kind":"thought","name":"x"}"#, "{oops", Native.llm("c", parent: "a"),
+        ])
         let reader = try TraceReader(path: path, displayName: "trace.ndjson")
         reader.recoversBadSpans = true
         var spans: [Span] = []

@@ -41,8 +41,10 @@ struct AgentStraceEvents {
         case "session_start":
             if cwd == nil, let c = try data.optionalString("cwd") { cwd = c }
         case "user_prompt":
-            spans.append(Span(id: ids.span("event:" + eventID), kind: .user, name: "user", startTime: time, endTime: time, status: .ok,
-                              attributes: source, input: .string(try data.optionalString("prompt") ?? "")))
+            spans.append(
+                Span(
+                    id: ids.span("event:" + eventID), kind: .user, name: "user", startTime: time, endTime: time, status: .ok,
+                    attributes: source, input: .string(try data.optionalString("prompt") ?? "")))
             lastTurn = nil
         case "assistant_response", "llm_response":
             try readResponse(data, time: time, eventID: eventID, source: source)
@@ -73,14 +75,17 @@ struct AgentStraceEvents {
         case "tool_result", "error":
             let parent = try e.optionalString("parent_id")
             let useID = try data.optionalString("tool_use_id")
-            let key = parent.flatMap { pending[$0] != nil ? $0 : nil }
+            let key =
+                parent.flatMap { pending[$0] != nil ? $0 : nil }
                 ?? useID.flatMap { id in pendingOrder.first { pending[$0]?.callID == id } }
             var text = try data.optionalString(type == "error" ? "error" : "result")
             if text == nil { text = try data.optionalString(type == "error" ? "message" : "content_preview") }
             guard let key, let call = pending.removeValue(forKey: key) else {
                 if type == "error" {
-                    spans.append(Span(id: ids.span("event:" + eventID), kind: .event, name: "error", startTime: time, endTime: time,
-                                      status: .ok, attributes: source, output: text.map(JSON.string)))
+                    spans.append(
+                        Span(
+                            id: ids.span("event:" + eventID), kind: .event, name: "error", startTime: time, endTime: time,
+                            status: .ok, attributes: source, output: text.map(JSON.string)))
                 }
                 return
             }
@@ -101,7 +106,8 @@ struct AgentStraceEvents {
         let usage = data["usage"]
         let uuid = try data.optionalString("source_uuid")
         if let last = lastTurn, let parent = try data.optionalString("source_parent_uuid"), parent == last.uuid,
-           usage == last.usage, model == last.model {
+            usage == last.usage, model == last.model
+        {
             var span = spans[last.index]
             let old = span.output?["text"]?.stringValue ?? ""
             span.output = .object([("text", .string(old + text)), ("tool_calls", span.output?["tool_calls"] ?? .array([]))])
@@ -127,13 +133,17 @@ struct AgentStraceEvents {
             if let v = try data.optionalInt("output_tokens") { attributes[GenAI.outputTokens] = .number(v) }
         }
         let id = ids.span("turn:" + eventID)
-        spans.append(Span(id: id, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
-                          attributes: attributes, output: .object([("text", .string(text)), ("tool_calls", .array([]))])))
+        spans.append(
+            Span(
+                id: id, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
+                attributes: attributes, output: .object([("text", .string(text)), ("tool_calls", .array([]))])))
         lastTurn = (spans.count - 1, uuid, usage, model)
         if let uuid { turnOfLine[uuid] = id }
     }
 
-    mutating func toolSpan(_ call: PendingCall, output: JSON?, failed: Bool, truncated: Bool, end: Timestamp?, result: (line: Int, id: String)?) -> Span {
+    mutating func toolSpan(_ call: PendingCall, output: JSON?, failed: Bool, truncated: Bool, end: Timestamp?, result: (line: Int, id: String)?)
+        -> Span
+    {
         var attributes = Attributes([
             (GenAI.operationName, .string("execute_tool")), (GenAI.toolName, .string(call.name)), (GenAI.toolCallID, .string(call.callID)),
             (GenAI.sourceLine, .number(call.line)), (GenAI.sourceID, .string(call.eventID)),
@@ -155,10 +165,11 @@ struct AgentStraceEvents {
 
     /// A last line cut short (the recording stopped mid-write): kept as an error event.
     mutating func truncated(line: Int, reason: String) {
-        spans.append(Span(
-            id: ids.span("truncated:\(line)"), kind: .event, name: "truncated record", status: .error,
-            attributes: Attributes([(GenAI.sourceLine, .number(line))]),
-            output: .string("the trace's last line is cut short (\(reason)); a record it held is lost")))
+        spans.append(
+            Span(
+                id: ids.span("truncated:\(line)"), kind: .event, name: "truncated record", status: .error,
+                attributes: Attributes([(GenAI.sourceLine, .number(line))]),
+                output: .string("the trace's last line is cut short (\(reason)); a record it held is lost")))
     }
 
     /// The spans, with calls that never got a result at the end (status `unset`).

@@ -57,7 +57,8 @@ struct ClaudeCodeEarlyResults {
     /// so the call it waits for will not come before it.
     mutating func removeChild(of parent: String) -> Held? {
         guard let waitsFor = parentOf.removeValue(forKey: parent), var list = byParent[waitsFor],
-              let i = list.firstIndex(where: { $0.uuid == parent }) else { return nil }
+            let i = list.firstIndex(where: { $0.uuid == parent })
+        else { return nil }
         let held = list.remove(at: i)
         byParent[waitsFor] = list.isEmpty ? nil : list
         return held

@@ -122,11 +122,12 @@ extension ClaudeCodeImporter {
                 try readLine(line, into: &spans, sequence: sequence, agentFile: agentFile)
             case .cutShort(let n, let reason):
                 // What came before is kept; the loss is marked.
-                spans.append(Span(
-                    id: ids.span("\(displayName):\(n):truncated"), kind: .event, name: "truncated record",
-                    status: .error,
-                    attributes: Attributes([(GenAI.sourceLine, .number(n))]),
-                    output: .string("the log's last line is cut short (\(reason)); a tool call it recorded is lost")))
+                spans.append(
+                    Span(
+                        id: ids.span("\(displayName):\(n):truncated"), kind: .event, name: "truncated record",
+                        status: .error,
+                        attributes: Attributes([(GenAI.sourceLine, .number(n))]),
+                        output: .string("the log's last line is cut short (\(reason)); a tool call it recorded is lost")))
             }
         }
 
@@ -159,8 +160,12 @@ extension ClaudeCodeImporter {
             let type = try line.optionalString("type")
             var orphans = orphans
             if !orphans, type == "user", try answersAnUnknownCall(line) {
-                if early.hold(line, parent: try line.optionalString("parentUuid"), uuid: try line.optionalString("uuid"),
-                              sequence: sequence, agentFile: agentFile) { return }
+                if early.hold(
+                    line, parent: try line.optionalString("parentUuid"), uuid: try line.optionalString("uuid"),
+                    sequence: sequence, agentFile: agentFile)
+                {
+                    return
+                }
                 orphans = true
             }
             if sessionID == nil, let s = try line.optionalString("sessionId") { sessionID = s }
@@ -187,15 +192,19 @@ extension ClaudeCodeImporter {
             case "system":
                 if try line.optionalString("subtype") == "compact_boundary" {
                     openTurn = nil
-                    spans.append(event("compaction", line: line, parent: parent, time: time, sourceID: sourceID,
-                                       output: line["compactMetadata"]))
+                    spans.append(
+                        event(
+                            "compaction", line: line, parent: parent, time: time, sourceID: sourceID,
+                            output: line["compactMetadata"]))
                 }
             case "progress":
                 try hookProgress(line)
             case "summary":
                 openTurn = nil
-                spans.append(event("compaction", line: line, parent: parent, time: time, sourceID: sourceID,
-                                   output: line["summary"]))
+                spans.append(
+                    event(
+                        "compaction", line: line, parent: parent, time: time, sourceID: sourceID,
+                        output: line["summary"]))
             default:
                 break
             }
@@ -213,7 +222,7 @@ extension ClaudeCodeImporter {
         /// result; its name is kept on the call's span.
         mutating func hookProgress(_ line: FieldDecoder) throws(TraceError) {
             guard let data = try line.optionalObject("data"), try data.optionalString("type") == "hook_progress",
-                  try data.optionalString("hookEvent") == "PreToolUse", let name = try data.optionalString("hookName")
+                try data.optionalString("hookEvent") == "PreToolUse", let name = try data.optionalString("hookName")
             else { return }
             var call = try line.optionalString("parentToolUseID")
             if call == nil { call = try line.optionalString("toolUseID") }
@@ -259,9 +268,10 @@ extension ClaudeCodeImporter {
                 tiedTasks.insert(task.call)
                 attributes["agentreplay.parent_tool_call.id"] = .string(task.call)
             }
-            spans.append(Span(
-                id: id, parentID: task?.turn, kind: .agent, name: "subagent",
-                startTime: time, endTime: time, status: .ok, attributes: attributes))
+            spans.append(
+                Span(
+                    id: id, parentID: task?.turn, kind: .agent, name: "subagent",
+                    startTime: time, endTime: time, status: .ok, attributes: attributes))
             return id
         }
 
@@ -272,7 +282,9 @@ extension ClaudeCodeImporter {
             return content.arrayValue?.first { $0["type"]?.stringValue == "text" }?["text"]?.stringValue
         }
 
-        mutating func readAssistant(_ line: FieldDecoder, into spans: inout SpanLog, sequence: Int, parent: Span.ID?, time: Timestamp?, cwd: String?) throws(TraceError) {
+        mutating func readAssistant(_ line: FieldDecoder, into spans: inout SpanLog, sequence: Int, parent: Span.ID?, time: Timestamp?, cwd: String?)
+            throws(TraceError)
+        {
             let message = try line.object("message")
             let lineUUID = try line.optionalString("uuid")
             let messageID = try message.optionalString("id") ?? lineUUID ?? "line\(line.line)"
@@ -303,8 +315,9 @@ extension ClaudeCodeImporter {
                     }
                     if answered.contains(id) { throw b.error("id", "duplicate tool call id \(id)") }
                     calls.append(id)
-                    pending[id] = PendingCall(id: id, name: name, input: input, parent: nil, start: time, line: line.line, file: line.file, cwd: cwd,
-                                              mode: permissionMode)
+                    pending[id] = PendingCall(
+                        id: id, name: name, input: input, parent: nil, start: time, line: line.line, file: line.file, cwd: cwd,
+                        mode: permissionMode)
                     pendingOrder.append(id)
                     if let time, earliestPending.map({ time < $0 }) ?? true { earliestPending = time }
                 default:
@@ -338,10 +351,11 @@ extension ClaudeCodeImporter {
                 ])
                 if let model = try message.optionalString("model") { attributes[GenAI.requestModel] = .string(model) }
                 if let usage, first { try mergeUsage(usage, into: &attributes) }
-                spans.append(Span(
-                    id: id, parentID: parent, kind: .llm, name: "chat " + ((try message.optionalString("model")) ?? "model"),
-                    startTime: time, endTime: time, status: .ok, attributes: attributes,
-                    output: .object(Self.turnOutput(text: text, calls: calls.map(JSON.string), reasoning: reasoning))))
+                spans.append(
+                    Span(
+                        id: id, parentID: parent, kind: .llm, name: "chat " + ((try message.optionalString("model")) ?? "model"),
+                        startTime: time, endTime: time, status: .ok, attributes: attributes,
+                        output: .object(Self.turnOutput(text: text, calls: calls.map(JSON.string), reasoning: reasoning))))
                 if first { messageFile[messageID] = sequence }
                 openTurn = (messageID, sequence, spans.endIndex - 1)
             }
@@ -412,8 +426,10 @@ extension ClaudeCodeImporter {
                             throw b.error("tool_use_id", "result for tool call \(callID), which no earlier line asked for")
                         }
                         answered.insert(callID)
-                        spans.append(orphanSpan(callID, line: line, output: b["content"], failed: try b.optionalBool("is_error") ?? false,
-                                                parent: parent, time: time, sourceID: sourceID))
+                        spans.append(
+                            orphanSpan(
+                                callID, line: line, output: b["content"], failed: try b.optionalBool("is_error") ?? false,
+                                parent: parent, time: time, sourceID: sourceID))
                         continue
                     }
                     pendingOrder.removeAll { $0 == callID }
@@ -425,8 +441,10 @@ extension ClaudeCodeImporter {
                     if call.name == "Task" || call.name == "Agent", let agent = line["toolUseResult"]?["agentId"]?.stringValue {
                         taskOfAgent[agent] = (call.id, call.parent)
                     }
-                    spans.append(toolSpan(call, output: b["content"], details: line["toolUseResult"], failed: failed,
-                                          end: time, resultLine: line.line, resultID: sourceID))
+                    spans.append(
+                        toolSpan(
+                            call, output: b["content"], details: line["toolUseResult"], failed: failed,
+                            end: time, resultLine: line.line, resultID: sourceID))
                 case "text":
                     text += try b.optionalString("text") ?? ""
                 default:
@@ -436,13 +454,16 @@ extension ClaudeCodeImporter {
             if !text.isEmpty {
                 var attributes = Attributes([(GenAI.sourceLine, .number(line.line)), (GenAI.sourceID, .string(sourceID))])
                 if try line.optionalBool("isMeta") == true { attributes["agentreplay.meta"] = .bool(true) }
-                spans.append(Span(
-                    id: ids.span("user:" + sourceID), parentID: parent, kind: .user, name: "user",
-                    startTime: time, endTime: time, status: .ok, attributes: attributes, input: .string(text)))
+                spans.append(
+                    Span(
+                        id: ids.span("user:" + sourceID), parentID: parent, kind: .user, name: "user",
+                        startTime: time, endTime: time, status: .ok, attributes: attributes, input: .string(text)))
             }
         }
 
-        mutating func toolSpan(_ call: PendingCall, output: JSON?, details: JSON?, failed: Bool, end: Timestamp?, resultLine: Int?, resultID: String?) -> Span {
+        mutating func toolSpan(_ call: PendingCall, output: JSON?, details: JSON?, failed: Bool, end: Timestamp?, resultLine: Int?, resultID: String?)
+            -> Span
+        {
             var attributes = Attributes([
                 (GenAI.operationName, .string("execute_tool")),
                 (GenAI.toolName, .string(call.name)),
@@ -463,7 +484,9 @@ extension ClaudeCodeImporter {
         /// A result whose call the log does not hold (it starts after the call was made, or
         /// lost its line): a `tool` span with no name or input, marked
         /// `agentreplay.call_missing`, whose effect replay cannot know.
-        mutating func orphanSpan(_ callID: String, line: FieldDecoder, output: JSON?, failed: Bool, parent: Span.ID?, time: Timestamp?, sourceID: String) -> Span {
+        mutating func orphanSpan(
+            _ callID: String, line: FieldDecoder, output: JSON?, failed: Bool, parent: Span.ID?, time: Timestamp?, sourceID: String
+        ) -> Span {
             let attributes = Attributes([
                 (GenAI.operationName, .string("execute_tool")),
                 // Every tool span names its tool (the native format requires it): this one's

@@ -31,13 +31,16 @@ enum ClaudeCodePermission {
         if has(head, "[Request interrupted by user for tool use]") { return (.cancelled, "user") }
         guard failed else { return nil }
         if head.hasPrefix("The user doesn't want to proceed with this tool use")
-            || head.hasPrefix("The user doesn't want to take this action right now") {
+            || head.hasPrefix("The user doesn't want to take this action right now")
+        {
             return (.deniedByUser, "user")
         }
         if head.hasPrefix("Permission for this tool use was denied") {
             return head.contains("The user said:") ? (.deniedByUser, "user") : (.deniedByPolicy, "permission rules")
         }
-        if let hook = hookName(head), head.contains("hook error") || head.contains("blocking error") || head.contains("denied this tool") || head.contains("blocked") {
+        if let hook = hookName(head),
+            head.contains("hook error") || head.contains("blocking error") || head.contains("denied this tool") || head.contains("blocked")
+        {
             return (.blockedByHook, "hook " + hook)
         }
         return nil

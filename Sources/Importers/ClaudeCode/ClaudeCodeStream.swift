@@ -62,7 +62,8 @@ final class ClaudeCodeStream {
         guard let sessionID = state.sessionID else {
             throw TraceError(file: importer.displayName, line: 0, field: "sessionId", message: "no line names the session (not a Claude Code log?)")
         }
-        return importer.header(traceID: StableID.trace(sessionID), agent: .claudeCode, version: state.version, root: state.firstCwd, branch: state.firstBranch)
+        return importer.header(
+            traceID: StableID.trace(sessionID), agent: .claudeCode, version: state.version, root: state.firstCwd, branch: state.firstBranch)
     }
 
     private var headerKnown: Bool {
@@ -116,7 +117,8 @@ final class ClaudeCodeStream {
         let (main, timeBefore) = held.removeAll()
         var sequences = [main]
         for file in subagents {
-            let name = importer.displayName.hasSuffix(".jsonl")
+            let name =
+                importer.displayName.hasSuffix(".jsonl")
                 ? String(importer.displayName.dropLast(6)) + "/subagents/" + file.name : file.name
             sequences.append(try state.read(path: file.path, displayName: name, agentFile: true))
         }

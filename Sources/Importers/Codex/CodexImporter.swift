@@ -30,15 +30,17 @@ public struct CodexImporter: LogImporter {
             case .object(let line):
                 try state.read(line)
             case .cutShort(let n, let reason):
-                state.spans.append(Span(
-                    id: state.ids.span("line\(n):truncated"), kind: .event, name: "truncated record", status: .error,
-                    attributes: Attributes([(GenAI.sourceLine, .number(n))]),
-                    output: .string("the log's last line is cut short (\(reason)); a record it held is lost")))
+                state.spans.append(
+                    Span(
+                        id: state.ids.span("line\(n):truncated"), kind: .event, name: "truncated record", status: .error,
+                        attributes: Attributes([(GenAI.sourceLine, .number(n))]),
+                        output: .string("the log's last line is cut short (\(reason)); a record it held is lost")))
             }
         }
         state.finish()
         guard let sessionID = state.sessionID else {
-            throw TraceError(file: displayName, line: 0, field: "session_meta", message: "no session_meta line names the session (not a Codex rollout?)")
+            throw TraceError(
+                file: displayName, line: 0, field: "session_meta", message: "no session_meta line names the session (not a Codex rollout?)")
         }
         let header = self.header(
             traceID: StableID.trace(sessionID), agent: .codex, version: state.version, root: state.root, baseCommit: state.baseCommit,
@@ -171,7 +173,9 @@ extension CodexImporter {
                 let input = (try? JSONParser.parse(arguments)).flatMap { $0.objectValue != nil ? $0 : nil } ?? .string(arguments)
                 try call(item, name: item.string("name"), input: input, kind: "function", time: time)
             case "custom_tool_call":
-                try call(item, name: item.string("name"), input: .object([("input", .string(try item.optionalString("input") ?? ""))]), kind: "custom", time: time)
+                try call(
+                    item, name: item.string("name"), input: .object([("input", .string(try item.optionalString("input") ?? ""))]), kind: "custom",
+                    time: time)
             case "local_shell_call":
                 try call(item, name: "local_shell", input: item["action"] ?? .object([]), kind: "local_shell", time: time)
             case "function_call_output", "custom_tool_call_output":
@@ -191,10 +195,11 @@ extension CodexImporter {
             }
             var attributes = Attributes([(GenAI.operationName, .string("chat")), (GenAI.sourceLine, .number(item.line))])
             if let model { attributes[GenAI.requestModel] = .string(model) }
-            spans.append(Span(
-                id: ids.span("turn:line\(item.line)"), kind: .llm, name: "chat " + (model ?? "model"),
-                startTime: time, endTime: time, status: .ok, attributes: attributes,
-                output: .object([("text", .string("")), ("tool_calls", .array([]))])))
+            spans.append(
+                Span(
+                    id: ids.span("turn:line\(item.line)"), kind: .llm, name: "chat " + (model ?? "model"),
+                    startTime: time, endTime: time, status: .ok, attributes: attributes,
+                    output: .object([("text", .string("")), ("tool_calls", .array([]))])))
             turn = spans.count - 1
             awaitingUsage.append(spans.count - 1)
             return spans.count - 1
@@ -205,7 +210,11 @@ extension CodexImporter {
             var output = spans[at].output?.objectValue ?? []
             let old = output.first { $0.0 == "text" }?.1.stringValue ?? ""
             let joined = old.isEmpty ? text : old + "\n\n" + text
-            if let i = output.firstIndex(where: { $0.0 == "text" }) { output[i].1 = .string(joined) } else { output.append(("text", .string(joined))) }
+            if let i = output.firstIndex(where: { $0.0 == "text" }) {
+                output[i].1 = .string(joined)
+            } else {
+                output.append(("text", .string(joined)))
+            }
             spans[at].output = .object(output)
         }
 
@@ -226,11 +235,14 @@ extension CodexImporter {
         mutating func user(_ text: String, item: FieldDecoder, time: Timestamp?) {
             guard !text.isEmpty else { return }
             var attributes = Attributes([(GenAI.sourceLine, .number(item.line))])
-            let injected = ["<environment_context>", "<user_instructions>", "<permissions instructions>", "# AGENTS.md instructions", "<turn_aborted>"]
+            let injected = [
+                "<environment_context>", "<user_instructions>", "<permissions instructions>", "# AGENTS.md instructions", "<turn_aborted>",
+            ]
             if injected.contains(where: { text.hasPrefix($0) }) { attributes["agentreplay.meta"] = .bool(true) }
-            spans.append(Span(
-                id: ids.span("user:line\(item.line)"), kind: .user, name: "user",
-                startTime: time, endTime: time, status: .ok, attributes: attributes, input: .string(text)))
+            spans.append(
+                Span(
+                    id: ids.span("user:line\(item.line)"), kind: .user, name: "user",
+                    startTime: time, endTime: time, status: .ok, attributes: attributes, input: .string(text)))
         }
 
         mutating func call(_ item: FieldDecoder, name: String, input: JSON, kind: String, time: Timestamp?) throws(TraceError) {
@@ -246,7 +258,8 @@ extension CodexImporter {
             if placed[id] != nil { throw item.error("call_id", "duplicate tool call id \(id)") }
             let at = modelTurn(item, time: time)
             addCall(id, to: at)
-            pending[id] = PendingCall(id: id, name: name, input: input, parent: spans[at].id, start: time, line: item.line, kind: kind, cwd: turnCwd, policy: policy)
+            pending[id] = PendingCall(
+                id: id, name: name, input: input, parent: spans[at].id, start: time, line: item.line, kind: kind, cwd: turnCwd, policy: policy)
             pendingOrder.append(id)
         }
 
@@ -286,8 +299,9 @@ extension CodexImporter {
             ])
             if let resultLine { attributes["agentreplay.source.result_line"] = .number(resultLine) }
             if let cwd = call.cwd, cwd != root { attributes[GenAI.workingDirectory] = .string(cwd) }
-            CodexPermission.annotate(&attributes, policy: call.policy, input: call.input, output: output,
-                                     requested: approvalRequested.contains(call.id))
+            CodexPermission.annotate(
+                &attributes, policy: call.policy, input: call.input, output: output,
+                requested: approvalRequested.contains(call.id))
             return Span(
                 id: ids.span("call:" + call.id), parentID: call.parent, kind: .tool, name: call.name,
                 startTime: call.start, endTime: end ?? call.start,
@@ -308,10 +322,11 @@ extension CodexImporter {
             ])
             for (name, value) in policy { attributes[name] = value }
             let status = (try? item.optionalString("status")) ?? nil
-            spans.append(Span(
-                id: ids.span("web_search:line\(item.line)"), parentID: spans[at].id, kind: .tool, name: "web_search",
-                startTime: time, endTime: time, status: status == "completed" ? .ok : (status == "failed" ? .error : .unset),
-                attributes: attributes, input: item["action"]))
+            spans.append(
+                Span(
+                    id: ids.span("web_search:line\(item.line)"), parentID: spans[at].id, kind: .tool, name: "web_search",
+                    startTime: time, endTime: time, status: status == "completed" ? .ok : (status == "failed" ? .error : .unset),
+                    attributes: attributes, input: item["action"]))
         }
 
         // MARK: Events
@@ -388,10 +403,11 @@ extension CodexImporter {
 
         mutating func compaction(_ line: FieldDecoder, time: Timestamp?, output: JSON?) {
             turn = nil
-            spans.append(Span(
-                id: ids.span("compaction:line\(line.line)"), kind: .event, name: "compaction",
-                startTime: time, endTime: time, status: .ok,
-                attributes: Attributes([(GenAI.sourceLine, .number(line.line))]), output: output))
+            spans.append(
+                Span(
+                    id: ids.span("compaction:line\(line.line)"), kind: .event, name: "compaction",
+                    startTime: time, endTime: time, status: .ok,
+                    attributes: Attributes([(GenAI.sourceLine, .number(line.line))]), output: output))
         }
 
         /// Calls that never got an output (the session ended first), in call order.

@@ -31,7 +31,8 @@ enum CodexPermission {
             attributes[Permission.decision] = .string(Permission.Decision.deniedByUser.rawValue)
             attributes[Permission.decidedBy] = .string("user")
         } else if text.firstUTF8Range(of: "sandbox") != nil
-                    && (text.firstUTF8Range(of: "denied") != nil || text.firstUTF8Range(of: "Operation not permitted") != nil) {
+            && (text.firstUTF8Range(of: "denied") != nil || text.firstUTF8Range(of: "Operation not permitted") != nil)
+        {
             attributes[Permission.decision] = .string(Permission.Decision.blockedBySandbox.rawValue)
             attributes[Permission.decidedBy] = .string("sandbox")
         }

@@ -128,4 +128,3 @@ public struct GeminiImporter: LogImporter {
         return out
     }
 }
-

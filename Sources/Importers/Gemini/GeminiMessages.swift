@@ -22,13 +22,17 @@ struct GeminiMessages {
         let source = Attributes([(GenAI.sourceLine, .number(line)), (GenAI.sourceID, .string(id))])
         switch try m.optionalString("type") {
         case "user":
-            spans.append(Span(id: ids.span("message:" + id), kind: .user, name: "user", startTime: time, endTime: time, status: .ok,
-                              attributes: source, input: .string(text)))
+            spans.append(
+                Span(
+                    id: ids.span("message:" + id), kind: .user, name: "user", startTime: time, endTime: time, status: .ok,
+                    attributes: source, input: .string(text)))
         case "gemini":
             try readResponse(m, id: id, time: time, text: text, source: source)
         case let type? where ["info", "warning", "error"].contains(type):
-            spans.append(Span(id: ids.span("message:" + id), kind: .event, name: type, startTime: time, endTime: time, status: .ok,
-                              attributes: source, output: .string(text)))
+            spans.append(
+                Span(
+                    id: ids.span("message:" + id), kind: .event, name: type, startTime: time, endTime: time, status: .ok,
+                    attributes: source, output: .string(text)))
         default:
             break
         }
@@ -57,8 +61,10 @@ struct GeminiMessages {
         }
         let turn = ids.span("message:" + id)
         let at = spans.count
-        spans.append(Span(id: turn, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
-                          attributes: attributes))
+        spans.append(
+            Span(
+                id: turn, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
+                attributes: attributes))
         var callIDs: [JSON] = []
         for (i, value) in (try m.optionalArray("toolCalls") ?? []).enumerated() {
             let call = try m.element(value, i, of: "toolCalls")
@@ -120,9 +126,10 @@ struct GeminiMessages {
         // Gemini CLI marks a call the user declined at its confirmation prompt, or stopped, `cancelled`.
         if recorded == "cancelled" { attributes[Permission.decision] = .string(Permission.Decision.cancelled.rawValue) }
         let end = try c.optionalTimestamp("timestamp") ?? time
-        spans.append(Span(
-            id: ids.span("call:" + callID), parentID: turn, kind: .tool, name: name, startTime: time, endTime: end, status: status,
-            attributes: attributes, input: args, output: Self.output(c["result"]), details: c["resultDisplay"]))
+        spans.append(
+            Span(
+                id: ids.span("call:" + callID), parentID: turn, kind: .tool, name: name, startTime: time, endTime: end, status: status,
+                attributes: attributes, input: args, output: Self.output(c["result"]), details: c["resultDisplay"]))
         return callID
     }
 

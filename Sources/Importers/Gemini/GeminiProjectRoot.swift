@@ -29,7 +29,8 @@ enum GeminiProjectRoot {
         guard parts.count >= 3, parts[parts.count - 2] == "chats" else { return nil }
         parts.removeLast(2)
         guard let reader = try? LineReader(path: parts.joined(separator: "/") + "/.project_root"),
-              let line = try? reader.next() else { return nil }
+            let line = try? reader.next()
+        else { return nil }
         let text = String(decoding: line, as: UTF8.self).trimmingSpaces
         return text.hasPrefix("/") ? text : nil
     }

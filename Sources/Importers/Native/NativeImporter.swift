@@ -24,12 +24,14 @@ public struct NativeImporter: LogImporter {
         let path = self.path
         let agent = header.agent
         let next = { () throws(TraceError) -> Span? in try reader.next().map { NativeUpgrade.span($0, agent: agent) } }
-        return TraceSource(header: header, next: next, native: {
-            { sink in
-                let again = try TraceReader(path: path)
-                again.recoversBadSpans = true
-                try TraceSource.stream(header, next: again.next, to: sink)
-            }
-        }, position: { reader.position })
+        return TraceSource(
+            header: header, next: next,
+            native: {
+                { sink in
+                    let again = try TraceReader(path: path)
+                    again.recoversBadSpans = true
+                    try TraceSource.stream(header, next: again.next, to: sink)
+                }
+            }, position: { reader.position })
     }
 }

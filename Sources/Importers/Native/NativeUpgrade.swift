@@ -14,7 +14,8 @@ enum NativeUpgrade {
     static func span(_ span: Span, agent: Agent) -> Span {
         var span = ShellCalls.canonical(span)
         guard span.kind == .llm, let reasoning = span.attributes[earlierReasoning]?.intValue,
-              span.attributes[GenAI.reasoningTokens] == nil else { return span }
+            span.attributes[GenAI.reasoningTokens] == nil
+        else { return span }
         span.attributes[earlierReasoning] = nil
         if reasoning > 0 { span.attributes[GenAI.reasoningTokens] = .number(reasoning) }
         if agent == .gemini || agent == .openCode, reasoning > 0 {

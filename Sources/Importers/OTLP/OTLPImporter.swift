@@ -57,8 +57,9 @@ public struct OTLPImporter: LogImporter {
                     let list = try scope.optionalArray("spans") ?? []
                     let lines = Self.lines(request.locate, path: ["resourceSpans", r, "scopeSpans", s, "spans"], count: list.count)
                     for (k, spanValue) in list.enumerated() {
-                        let located = try FieldDecoder(spanValue, file: displayName, line: lines.isEmpty ? resourceLines.first ?? request.line : lines[k],
-                                                       path: "\(scope.path).spans[\(k)]")
+                        let located = try FieldDecoder(
+                            spanValue, file: displayName, line: lines.isEmpty ? resourceLines.first ?? request.line : lines[k],
+                            path: "\(scope.path).spans[\(k)]")
                         spans.append(try OTLPSpan(located, index: spans.count))
                     }
                 }
@@ -66,7 +67,8 @@ public struct OTLPImporter: LogImporter {
         }
         let agent = spans.lazy.compactMap { $0.attributes["gen_ai.agent.name"]?.stringValue }.first ?? resourceAgent
         let agentName = agent.map(Agent.init(telemetryName:)) ?? Agent("otlp")
-        let traceID = spans.first.flatMap { Self.isHex($0.traceID, count: 32) ? $0.traceID.lowercased() : nil }
+        let traceID =
+            spans.first.flatMap { Self.isHex($0.traceID, count: 32) ? $0.traceID.lowercased() : nil }
             ?? StableID.trace("otlp:" + StableID.hex(StableID.fnv1a(fingerprint)))
         var header = self.header(traceID: traceID, agent: agentName, root: nil)
         OTLPSpan.restore(&header, resource: firstResource ?? [:], recordedRoot: options.recordedRoot)

@@ -183,19 +183,22 @@ struct OTLPSpan {
             var output = attributes["gen_ai.tool.call.result"] ?? attributes["gen_ai.tool.output"]
             if output == nil, statusCode == 2, let message = statusMessage { output = .string(message) }
             let status: Span.Status = statusCode == 2 ? .error : (end == nil ? .unset : .ok)
-            return Span(id: id, parentID: parent, kind: .tool, name: tool, startTime: startTime, endTime: endTime, status: status,
-                        attributes: attrs, input: input, output: output, effects: effects())
+            return Span(
+                id: id, parentID: parent, kind: .tool, name: tool, startTime: startTime, endTime: endTime, status: status,
+                attributes: attrs, input: input, output: output, effects: effects())
         case .llm:
             attrs[GenAI.operationName] = .string("chat")
             let model = attrs[GenAI.requestModel]?.stringValue ?? attrs[GenAI.responseModel]?.stringValue
-            return Span(id: id, parentID: parent, kind: .llm, name: name.isEmpty ? "chat " + (model ?? "model") : name,
-                        startTime: startTime, endTime: endTime, status: statusCode == 2 ? .error : .ok, attributes: attrs)
+            return Span(
+                id: id, parentID: parent, kind: .llm, name: name.isEmpty ? "chat " + (model ?? "model") : name,
+                startTime: startTime, endTime: endTime, status: statusCode == 2 ? .error : .ok, attributes: attrs)
         case .agent, .other:
             // Events with status `error` mean a lost record here: the span's own status is kept aside.
             if statusCode == 2 { attrs["agentreplay.otlp.status"] = .string("error") }
             if role == .agent { attrs[GenAI.operationName] = .string("invoke_agent") }
-            return Span(id: id, parentID: parent, kind: role == .agent ? .agent : .event, name: name.isEmpty ? "span" : name,
-                        startTime: startTime, endTime: endTime, status: .ok, attributes: attrs, effects: effects())
+            return Span(
+                id: id, parentID: parent, kind: role == .agent ? .agent : .event, name: name.isEmpty ? "span" : name,
+                startTime: startTime, endTime: endTime, status: .ok, attributes: attrs, effects: effects())
         }
     }
 

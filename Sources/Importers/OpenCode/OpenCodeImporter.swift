@@ -51,7 +51,9 @@ public struct OpenCodeImporter: LogImporter {
             let offset = i < offsets.count ? offsets[i] : nil
             let line = offset.map(document.line(of:)) ?? document.line(of: document.rootOffset)
             let count = message["parts"]?.arrayValue?.count ?? 0
-            let partLines = stored ? Array(repeating: 1, count: count)
+            let partLines =
+                stored
+                ? Array(repeating: 1, count: count)
                 : document.elementLines(at: offset.flatMap { document.member("parts", at: $0) }, count: count)
             try reader.read(message, index: i, line: line, partLines: partLines)
         }

@@ -48,11 +48,14 @@ struct OpenCodeMessages {
                     text.append(t)
                 }
             }
-            spans.append(Span(id: ids.span("message:" + key), kind: .user, name: "user", startTime: start, endTime: start, status: .ok,
-                              attributes: source, input: .string(text.joined(separator: "\n"))))
+            spans.append(
+                Span(
+                    id: ids.span("message:" + key), kind: .user, name: "user", startTime: start, endTime: start, status: .ok,
+                    attributes: source, input: .string(text.joined(separator: "\n"))))
         case "assistant":
-            try readAssistant(message, info: info, parts: parts, key: key, messageID: messageID, start: start,
-                              end: try Self.time(time, "completed"), source: source, partLines: partLines)
+            try readAssistant(
+                message, info: info, parts: parts, key: key, messageID: messageID, start: start,
+                end: try Self.time(time, "completed"), source: source, partLines: partLines)
         default:
             break
         }
@@ -71,13 +74,17 @@ struct OpenCodeMessages {
             (GenAI.toolCallID, .string("summary:" + id)), (GenAI.sourceLine, .number(line)), (GenAI.sourceID, .string(id)),
             ("agentreplay.opencode.synthetic", .bool(true)),
         ])
-        spans.append(Span(id: ids.span("summary:\(line):" + id), kind: .tool, name: Self.turnSummaryTool, startTime: time, endTime: time,
-                          status: .ok, attributes: attributes, input: .object([("diffs", .array(diffs))])))
+        spans.append(
+            Span(
+                id: ids.span("summary:\(line):" + id), kind: .tool, name: Self.turnSummaryTool, startTime: time, endTime: time,
+                status: .ok, attributes: attributes, input: .object([("diffs", .array(diffs))])))
     }
 
     /// One model step: an `llm` span and a `tool` span per tool part.
-    mutating func readAssistant(_ message: FieldDecoder, info: FieldDecoder, parts: [JSON], key: String, messageID: String,
-                                start: Timestamp?, end: Timestamp?, source: Attributes, partLines: [Int]) throws(TraceError) {
+    mutating func readAssistant(
+        _ message: FieldDecoder, info: FieldDecoder, parts: [JSON], key: String, messageID: String,
+        start: Timestamp?, end: Timestamp?, source: Attributes, partLines: [Int]
+    ) throws(TraceError) {
         let model = try info.optionalString("modelID")
         var attributes = source
         attributes[GenAI.operationName] = .string("chat")
@@ -103,13 +110,16 @@ struct OpenCodeMessages {
 
         let turn = ids.span("message:" + key)
         let at = spans.count
-        spans.append(Span(id: turn, kind: .llm, name: "chat " + (model ?? "model"), startTime: start, endTime: end, status: .ok,
-                          attributes: attributes))
+        spans.append(
+            Span(
+                id: turn, kind: .llm, name: "chat " + (model ?? "model"), startTime: start, endTime: end, status: .ok,
+                attributes: attributes))
         var text: [String] = []
         var callIDs: [JSON] = []
         for (i, value) in parts.enumerated() {
-            let part = try FieldDecoder(value, file: file, line: i < partLines.count ? partLines[i] : message.line,
-                                        path: message.path + ".parts[\(i)]")
+            let part = try FieldDecoder(
+                value, file: file, line: i < partLines.count ? partLines[i] : message.line,
+                path: message.path + ".parts[\(i)]")
             switch try part.optionalString("type") {
             case "text":
                 if try part.optionalBool("synthetic") != true, let t = try part.optionalString("text") { text.append(t) }
@@ -124,15 +134,19 @@ struct OpenCodeMessages {
         if let error = try info.optionalObject("error") {
             let name = try error.optionalString("name") ?? "error"
             let detail = error["data"]?["message"]?.stringValue
-            spans.append(Span(id: ids.span("error:" + key), parentID: turn, kind: .event, name: "error", startTime: end ?? start,
-                              endTime: end ?? start, status: .error, attributes: source,
-                              output: .string(detail.map { name + ": " + $0 } ?? name)))
+            spans.append(
+                Span(
+                    id: ids.span("error:" + key), parentID: turn, kind: .event, name: "error", startTime: end ?? start,
+                    endTime: end ?? start, status: .error, attributes: source,
+                    output: .string(detail.map { name + ": " + $0 } ?? name)))
         }
     }
 
     /// One `ToolPart`; returns its call id.
-    mutating func readTool(_ p: FieldDecoder, key: String, index: Int, messageID: String, turn: Span.ID, start: Timestamp?,
-                           cwd: String?) throws(TraceError) -> String {
+    mutating func readTool(
+        _ p: FieldDecoder, key: String, index: Int, messageID: String, turn: Span.ID, start: Timestamp?,
+        cwd: String?
+    ) throws(TraceError) -> String {
         let name = try p.string("tool")
         var callID = try p.optionalString("callID") ?? ""
         if callID.isEmpty || callID == "REDACTED" || usedCalls.contains(callID) {
@@ -178,10 +192,11 @@ struct OpenCodeMessages {
             }
         }
         if let cwd { attributes[GenAI.workingDirectory] = .string(cwd) }
-        spans.append(Span(
-            id: ids.span("call:" + callID), parentID: turn, kind: .tool, name: name,
-            startTime: try Self.time(times, "start") ?? start, endTime: try Self.time(times, "end"), status: status,
-            attributes: attributes, input: state["input"] ?? .object([]), output: output, details: state["metadata"]))
+        spans.append(
+            Span(
+                id: ids.span("call:" + callID), parentID: turn, kind: .tool, name: name,
+                startTime: try Self.time(times, "start") ?? start, endTime: try Self.time(times, "end"), status: status,
+                attributes: attributes, input: state["input"] ?? .object([]), output: output, details: state["metadata"]))
         return callID
     }
 

@@ -28,8 +28,9 @@ enum OpenCodeStorage {
     /// The export document for the stored session `info` read from `path`.
     static func export(info: JSON, path: String, displayName: String) throws(TraceError) -> JSON {
         guard let storage = storage(ofSessionFile: path), let id = info["id"]?.stringValue, !id.contains("/") else {
-            throw TraceError(file: displayName, line: 1, field: "id",
-                             message: "an OpenCode session file read outside its storage folder (storage/session/<project>/<id>.json)")
+            throw TraceError(
+                file: displayName, line: 1, field: "id",
+                message: "an OpenCode session file read outside its storage folder (storage/session/<project>/<id>.json)")
         }
         var messages: [JSON] = []
         for name in Directory.files(in: "\(storage)/message/\(id)") where name.hasSuffix(".json") {

@@ -59,21 +59,24 @@ struct OpenHandsStream {
             if text == nil { text = try e.optionalString("message") }
             var attributes = Attributes([(GenAI.sourceLine, .number(e.line)), (GenAI.sourceID, .string(String(id)))])
             if source == "user" {
-                spans.append(Span(
-                    id: ids.span("event:\(id)"), kind: .user, name: "user", startTime: time, endTime: time, status: .ok,
-                    attributes: attributes, input: .string(text ?? "")))
+                spans.append(
+                    Span(
+                        id: ids.span("event:\(id)"), kind: .user, name: "user", startTime: time, endTime: time, status: .ok,
+                        attributes: attributes, input: .string(text ?? "")))
             } else if turn == nil {
                 attributes[GenAI.operationName] = .string("chat")
-                spans.append(Span(
-                    id: ids.span("event:\(id)"), kind: .llm, name: "chat model", startTime: time, endTime: time, status: .ok,
-                    attributes: attributes, output: .object([("text", .string(text ?? "")), ("tool_calls", .array([]))])))
+                spans.append(
+                    Span(
+                        id: ids.span("event:\(id)"), kind: .llm, name: "chat model", startTime: time, endTime: time, status: .ok,
+                        attributes: attributes, output: .object([("text", .string(text ?? "")), ("tool_calls", .array([]))])))
             }
             return
         case "condensation":
-            spans.append(Span(
-                id: ids.span("event:\(id)"), kind: .event, name: "compaction", startTime: time, endTime: time, status: .ok,
-                attributes: Attributes([(GenAI.sourceLine, .number(e.line)), (GenAI.sourceID, .string(String(id)))]),
-                output: args.map { .object($0.members) }))
+            spans.append(
+                Span(
+                    id: ids.span("event:\(id)"), kind: .event, name: "compaction", startTime: time, endTime: time, status: .ok,
+                    attributes: Attributes([(GenAI.sourceLine, .number(e.line)), (GenAI.sourceID, .string(String(id)))]),
+                    output: args.map { .object($0.members) }))
             return
         default:
             if Self.notCalls.contains(action) || source == "user" { return }
@@ -87,7 +90,8 @@ struct OpenHandsStream {
         // Early 2025 editor actions kept only the IPython code they ran: the model's own
         // arguments hold the command.
         if action == "edit" || action == "read", args?["command"] == nil,
-           let arguments = Self.toolCallArguments(metadata, callID: metadataCallID), arguments["command"] != nil {
+            let arguments = Self.toolCallArguments(metadata, callID: metadataCallID), arguments["command"] != nil
+        {
             input = arguments
         }
         pending[id] = PendingAction(
@@ -101,7 +105,8 @@ struct OpenHandsStream {
         guard let calls = metadata?["model_response"]?["choices"]?.arrayValue?.first?["message"]?["tool_calls"]?.arrayValue else { return nil }
         let call = calls.first { $0["id"]?.stringValue == callID } ?? (calls.count == 1 ? calls[0] : nil)
         guard let text = call?["function"]?["arguments"]?.stringValue, let parsed = try? JSONParser.parse(text),
-              parsed.objectValue != nil else { return nil }
+            parsed.objectValue != nil
+        else { return nil }
         return parsed
     }
 
@@ -127,9 +132,10 @@ struct OpenHandsStream {
         }
         let calls = (message?["tool_calls"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }.map(JSON.string)
         let id = ids.span("turn:" + responseID)
-        spans.append(Span(
-            id: id, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
-            attributes: attributes, output: .object([("text", .string(text)), ("tool_calls", .array(calls))])))
+        spans.append(
+            Span(
+                id: id, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
+                attributes: attributes, output: .object([("text", .string(text)), ("tool_calls", .array(calls))])))
         turns[responseID] = id
         return id
     }
@@ -162,19 +168,21 @@ struct OpenHandsStream {
         }
         guard let cause = try e.optionalInt("cause"), let call = pending.removeValue(forKey: cause) else {
             if observation == "error" {
-                spans.append(Span(
-                    id: ids.span("event:\(id)"), kind: .event, name: "error", startTime: time, endTime: time, status: .ok,
-                    attributes: Attributes([(GenAI.sourceLine, .number(e.line)), (GenAI.sourceID, .string(String(id)))]),
-                    output: .string(content)))
+                spans.append(
+                    Span(
+                        id: ids.span("event:\(id)"), kind: .event, name: "error", startTime: time, endTime: time, status: .ok,
+                        attributes: Attributes([(GenAI.sourceLine, .number(e.line)), (GenAI.sourceID, .string(String(id)))]),
+                        output: .string(content)))
             }
             return
         }
         pendingOrder.removeAll { $0 == cause }
         let extras = try e.optionalObject("extras")
         let failed = try Self.failed(observation: observation, content: content, extras: extras)
-        spans.append(toolSpan(
-            call, output: .string(content), details: extras.map { .object($0.members) }, status: failed ? .error : .ok,
-            end: time, result: (line: e.line, id: id, observation: observation, implSource: try extras?.optionalString("impl_source"))))
+        spans.append(
+            toolSpan(
+                call, output: .string(content), details: extras.map { .object($0.members) }, status: failed ? .error : .ok,
+                end: time, result: (line: e.line, id: id, observation: observation, implSource: try extras?.optionalString("impl_source"))))
     }
 
     /// Whether an observation says its action failed: an `error` or `user_rejected`

@@ -130,7 +130,8 @@ enum EditorArguments {
         let body = s.dropFirst()
         if !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts[0].allSatisfy({ $0.isASCII && $0.isNumber }) && !parts[1].isEmpty && parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
+        return parts.count == 2 && parts[0].allSatisfy({ $0.isASCII && $0.isNumber }) && !parts[1].isEmpty
+            && parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
     }
 
     /// Python's `int(text)` for plain decimal text: surrounding white space, a sign, digits
@@ -143,8 +144,9 @@ enum EditorArguments {
         var negative = false
         if s.first == "+" || s.first == "-" { negative = s.first == "-"; s = s.dropFirst() }
         guard let first = s.first, first.isASCII, first.isNumber, let last = s.last, last.isASCII, last.isNumber,
-              !s.contains("__"), s.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "_" }),
-              let value = Int64(s.filter { $0 != "_" }) else { return nil }
+            !s.contains("__"), s.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "_" }),
+            let value = Int64(s.filter { $0 != "_" })
+        else { return nil }
         return negative ? -value : value
     }
 
@@ -172,7 +174,9 @@ enum EditorArguments {
                 name = String(word[..<eq])
                 inline = String(word[word.index(after: eq)...])
             }
-            let matches = options.filter { $0.name == name } + (options.contains { $0.name == name } ? [] : options.filter { name.hasPrefix("--") && $0.name.hasPrefix(name) })
+            let matches =
+                options.filter { $0.name == name }
+                + (options.contains { $0.name == name } ? [] : options.filter { name.hasPrefix("--") && $0.name.hasPrefix(name) })
             if name == "-h" || (name.hasPrefix("--") && "--help".hasPrefix(name) && name.count > 2 && matches.isEmpty) {
                 return usage("help requested")
             }

@@ -15,7 +15,8 @@ struct SWEAgentDocument {
     init(path: String, displayName: String) throws(TraceError) {
         let document = try LocatedJSON(path: path, displayName: displayName)
         guard case .object(let members) = document.root else {
-            throw TraceError(file: displayName, line: 1, message: "expected a JSON object (a SWE-agent trajectory), found \(document.root.typeDescription)")
+            throw TraceError(
+                file: displayName, line: 1, message: "expected a JSON object (a SWE-agent trajectory), found \(document.root.typeDescription)")
         }
         bytes = document.bytes
         root = document.root

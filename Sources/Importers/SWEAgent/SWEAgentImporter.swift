@@ -47,10 +47,11 @@ public struct SWEAgentImporter: LogImporter {
         var spans: [Span] = []
         let history = try SWEAgentHistory(top, file: displayName, line: line("history"))
         if let task = history.task {
-            spans.append(Span(
-                id: ids.span("task"), kind: .user, name: "user", status: .ok,
-                attributes: Attributes([(GenAI.sourceLine, .number(task.line)), (GenAI.sourceID, .string(task.id))]),
-                input: .string(task.text)))
+            spans.append(
+                Span(
+                    id: ids.span("task"), kind: .user, name: "user", status: .ok,
+                    attributes: Attributes([(GenAI.sourceLine, .number(task.line)), (GenAI.sourceID, .string(task.id))]),
+                    input: .string(task.text)))
         }
         var lastSubmit: Int?
         for (i, value) in steps.enumerated() {
@@ -69,9 +70,10 @@ public struct SWEAgentImporter: LogImporter {
             ])
             if let model { turnAttributes[GenAI.requestModel] = .string(model) }
             let turnID = ids.span("turn:" + sourceID)
-            spans.append(Span(
-                id: turnID, kind: .llm, name: "chat " + (model ?? "model"), status: .ok, attributes: turnAttributes,
-                output: .object([("text", .string(text)), ("tool_calls", .array(hasCall ? [.string(callID)] : []))])))
+            spans.append(
+                Span(
+                    id: turnID, kind: .llm, name: "chat " + (model ?? "model"), status: .ok, attributes: turnAttributes,
+                    output: .object([("text", .string(text)), ("tool_calls", .array(hasCall ? [.string(callID)] : []))])))
             guard hasCall else { continue }
 
             var attributes = Attributes([
@@ -108,9 +110,10 @@ public struct SWEAgentImporter: LogImporter {
                 if let file = state.openFile { attributes[SWEAgentState.openFileAttribute] = .string(file) }
             }
             attributes[GenAI.toolName] = .string(name)
-            spans.append(Span(
-                id: ids.span("call:" + sourceID), parentID: turnID, kind: .tool, name: name, status: status,
-                attributes: attributes, input: input, output: observation.map(JSON.string)))
+            spans.append(
+                Span(
+                    id: ids.span("call:" + sourceID), parentID: turnID, kind: .tool, name: name, status: status,
+                    attributes: attributes, input: input, output: observation.map(JSON.string)))
         }
 
         if let info {
@@ -125,14 +128,15 @@ public struct SWEAgentImporter: LogImporter {
                 if let at = lastSubmit {
                     spans[at].details = .object(record)
                 } else {
-                    spans.append(Span(
-                        id: ids.span("info.submission"), kind: .tool, name: "submit", status: .ok,
-                        attributes: Attributes([
-                            (GenAI.operationName, .string("execute_tool")), (GenAI.toolName, .string("submit")),
-                            (GenAI.toolCallID, .string("info.submission")), (GenAI.sourceLine, .number(info.line)),
-                            (GenAI.sourceID, .string("info.submission")), ("agentreplay.synthetic", .bool(true)),
-                        ]),
-                        input: .object([]), details: .object(record)))
+                    spans.append(
+                        Span(
+                            id: ids.span("info.submission"), kind: .tool, name: "submit", status: .ok,
+                            attributes: Attributes([
+                                (GenAI.operationName, .string("execute_tool")), (GenAI.toolName, .string("submit")),
+                                (GenAI.toolCallID, .string("info.submission")), (GenAI.sourceLine, .number(info.line)),
+                                (GenAI.sourceID, .string("info.submission")), ("agentreplay.synthetic", .bool(true)),
+                            ]),
+                            input: .object([]), details: .object(record)))
                 }
             }
             if let stats = try info.optionalObject("model_stats") {
@@ -141,9 +145,10 @@ public struct SWEAgentImporter: LogImporter {
                 if let received = try stats.optionalInt("tokens_received") { attributes[GenAI.outputTokens] = .number(received) }
                 if let calls = try stats.optionalInt("api_calls") { attributes["agentreplay.usage.api_calls"] = .number(calls) }
                 if let cost = stats["instance_cost"], case .number = cost { attributes["agentreplay.usage.cost"] = cost }
-                spans.append(Span(
-                    id: ids.span("info.model_stats"), kind: .event, name: "model usage (whole run)", status: .ok,
-                    attributes: attributes, output: .object(stats.members)))
+                spans.append(
+                    Span(
+                        id: ids.span("info.model_stats"), kind: .event, name: "model usage (whole run)", status: .ok,
+                        attributes: attributes, output: .object(stats.members)))
             }
         }
 
@@ -170,7 +175,8 @@ public struct SWEAgentImporter: LogImporter {
             }
             return try FieldDecoder(parsed, file: displayName, line: line, path: "replay_config")
         default:
-            throw TraceError(file: displayName, line: line, field: "replay_config", message: "expected an object or a string, found \(value.typeDescription)")
+            throw TraceError(
+                file: displayName, line: line, field: "replay_config", message: "expected an object or a string, found \(value.typeDescription)")
         }
     }
 

@@ -45,10 +45,13 @@ struct AgentReplayCLI {
         process.standardOutput = FileHandle(forWritingAtPath: out)
         process.standardError = FileHandle(forWritingAtPath: err)
         try process.run()
-        return (process, {
-            process.waitUntilExit()
-            return Output(status: process.terminationStatus, stdout: fixture.read(out) ?? "", stderr: fixture.read(err) ?? "")
-        })
+        return (
+            process,
+            {
+                process.waitUntilExit()
+                return Output(status: process.terminationStatus, stdout: fixture.read(out) ?? "", stderr: fixture.read(err) ?? "")
+            }
+        )
     }
 
     func callAsFunction(_ arguments: String..., in directory: String? = nil) throws -> Output {

@@ -61,10 +61,11 @@ final class BisectFixture {
         for (offset, edit) in edits.enumerated() {
             let n = offset + 1
             let turn = Span.ID(String(format: "%016x", n))
-            spans.append(Span(
-                id: turn, kind: .llm, name: "chat", status: .ok,
-                attributes: Attributes([(GenAI.inputTokens, .number(Int64(100))), (GenAI.outputTokens, .number(Int64(10)))]),
-                output: .object([("text", .string("Turn \(n): I will change the file.")), ("tool_calls", .array([.string("call_\(n)")]))])))
+            spans.append(
+                Span(
+                    id: turn, kind: .llm, name: "chat", status: .ok,
+                    attributes: Attributes([(GenAI.inputTokens, .number(Int64(100))), (GenAI.outputTokens, .number(Int64(10)))]),
+                    output: .object([("text", .string("Turn \(n): I will change the file.")), ("tool_calls", .array([.string("call_\(n)")]))])))
             let input: [(String, JSON)]
             let tool: String
             switch edit {
@@ -75,10 +76,11 @@ final class BisectFixture {
                 tool = "Edit"
                 input = [("file_path", .string(Self.recordedRoot + "/" + path)), ("old_string", .string(old)), ("new_string", .string(new))]
             }
-            spans.append(Span(
-                id: Span.ID(String(format: "%016x", 0x1000 + n)), parentID: turn, kind: .tool, name: tool, status: .ok,
-                attributes: Attributes([(GenAI.toolName, .string(tool)), (GenAI.toolCallID, .string("call_\(n)"))]),
-                input: .object(input), output: .string("ok")))
+            spans.append(
+                Span(
+                    id: Span.ID(String(format: "%016x", 0x1000 + n)), parentID: turn, kind: .tool, name: tool, status: .ok,
+                    attributes: Attributes([(GenAI.toolName, .string(tool)), (GenAI.toolCallID, .string("call_\(n)"))]),
+                    input: .object(input), output: .string("ok")))
         }
         return Trace(header: Trace.Header(traceID: id, agentName: "claude-code", agentVersion: "2.1.0", repoRoot: Self.recordedRoot), spans: spans)
     }
@@ -109,7 +111,9 @@ final class BisectFixture {
     /// The fake test most tests use: fails when a tracked file holds BUG, skips when one
     /// holds SKIP, and logs `AGENTREPLAY_STEP` to `scratch/steps`.
     func bugTest() throws -> String {
-        try script("fake-test", """
+        try script(
+            "fake-test",
+            """
             echo "${AGENTREPLAY_STEP:-}" >> "\(scratch)/steps"
             if grep -rqs --exclude-dir=.build SKIP .; then exit 125; fi
             if grep -rqs --exclude-dir=.build BUG .; then exit 1; fi

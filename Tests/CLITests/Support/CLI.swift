@@ -80,14 +80,19 @@ struct SessionLog {
     mutating func user(_ text: String) { line("user", ["message": ["role": "user", "content": text]]) }
 
     @discardableResult
-    mutating func tool(_ name: String, _ input: [String: Any], result: String, isError: Bool = false, record: Any? = nil, id: String? = nil) -> String {
+    mutating func tool(_ name: String, _ input: [String: Any], result: String, isError: Bool = false, record: Any? = nil, id: String? = nil) -> String
+    {
         counter += 1
         let callID = id ?? String(format: "toolu_%04d", counter)
-        line("assistant", ["message": [
-            "id": "msg_\(callID)", "role": "assistant", "model": "claude-sonnet-4-5",
-            "content": [["type": "tool_use", "id": callID, "name": name, "input": input]],
-            "usage": ["input_tokens": 10, "output_tokens": 5, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 0],
-        ]])
+        line(
+            "assistant",
+            [
+                "message": [
+                    "id": "msg_\(callID)", "role": "assistant", "model": "claude-sonnet-4-5",
+                    "content": [["type": "tool_use", "id": callID, "name": name, "input": input]],
+                    "usage": ["input_tokens": 10, "output_tokens": 5, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 0],
+                ]
+            ])
         var block: [String: Any] = ["type": "tool_result", "tool_use_id": callID, "content": result]
         if isError { block["is_error"] = true }
         var members: [String: Any] = ["message": ["role": "user", "content": [block]]]
@@ -102,24 +107,31 @@ struct SessionLog {
         if let error {
             return tool("Edit", input, result: "<tool_use_error>\(error)</tool_use_error>", isError: true, record: "Error: \(error)")
         }
-        return tool("Edit", input, result: "The file \(Self.absolute(path)) has been updated successfully.",
-                    record: ["filePath": Self.absolute(path), "oldString": old, "newString": new, "structuredPatch": [], "userModified": false, "replaceAll": false])
+        return tool(
+            "Edit", input, result: "The file \(Self.absolute(path)) has been updated successfully.",
+            record: [
+                "filePath": Self.absolute(path), "oldString": old, "newString": new, "structuredPatch": [], "userModified": false,
+                "replaceAll": false,
+            ])
     }
 
     @discardableResult
     mutating func write(_ path: String, _ content: String) -> String {
-        tool("Write", ["file_path": Self.absolute(path), "content": content], result: "File created successfully at: \(Self.absolute(path))",
-             record: ["type": "create", "filePath": Self.absolute(path), "content": content, "structuredPatch": []])
+        tool(
+            "Write", ["file_path": Self.absolute(path), "content": content], result: "File created successfully at: \(Self.absolute(path))",
+            record: ["type": "create", "filePath": Self.absolute(path), "content": content, "structuredPatch": []])
     }
 
     @discardableResult
     mutating func read(_ path: String, _ content: String) -> String {
         let lines = content.split(separator: "\n", omittingEmptySubsequences: false)
         let text = lines.enumerated().map { "\($0.offset + 1)\t\($0.element)" }.joined(separator: "\n")
-        return tool("Read", ["file_path": Self.absolute(path)], result: text, record: [
-            "type": "text",
-            "file": ["filePath": Self.absolute(path), "content": content, "numLines": lines.count, "startLine": 1, "totalLines": lines.count],
-        ])
+        return tool(
+            "Read", ["file_path": Self.absolute(path)], result: text,
+            record: [
+                "type": "text",
+                "file": ["filePath": Self.absolute(path), "content": content, "numLines": lines.count, "startLine": 1, "totalLines": lines.count],
+            ])
     }
 
     @discardableResult

@@ -33,7 +33,8 @@ enum Snapshot {
                 continue
             }
             if Array(expected) != actual {
-                XCTFail("""
+                XCTFail(
+                    """
                     \(name).\(stream) differs from its snapshot (\(difference(Array(expected), actual)));
                     if the change is meant, re-record with AGENTREPLAY_RECORD_SNAPSHOTS=1 and review git diff
                     --- actual \(stream)

@@ -33,7 +33,8 @@ enum StructuredPatch {
                 switch line.first {
                 case " ", "-":
                     guard cursor < old.count, old[cursor].0 == text else {
-                        throw Misfit(description: "hunk \(h) line \(j) \(line.debugDescription) does not match line \(cursor + 1) of the before-image")
+                        throw Misfit(
+                            description: "hunk \(h) line \(j) \(line.debugDescription) does not match line \(cursor + 1) of the before-image")
                     }
                     if line.first == " " { out.append(old[cursor]) }
                     cursor += 1
