@@ -51,17 +51,22 @@ struct SessionReader {
                 for table in Schema.sessionTables { try db.execute(sql: "DELETE FROM \(table) WHERE session = ?", arguments: [session]) }
                 try db.execute(
                     sql:
-                        "UPDATE sessions SET session_id = ?, agent = ?, agent_version = ?, format = ?, repository = ?, first_prompt = NULL WHERE id = ?",
-                    arguments: [input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, session])
+                        "UPDATE sessions SET session_id = ?, agent = ?, agent_version = ?, format = ?, repository = ?, branch = ?, first_prompt = NULL WHERE id = ?",
+                    arguments: [
+                        input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, header.branch, session,
+                    ])
             }
         } else {
             try db.execute(
                 sql: """
                     INSERT INTO sessions (file, session_id, agent, agent_version, format, repository, branch, input_tokens, output_tokens,
                       cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete, model_turns, tool_calls)
-                    VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, 0, 0, 1, 0, 0)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 1, 0, 0)
                     ON CONFLICT (file) DO UPDATE SET session_id = excluded.session_id
-                    """, arguments: [input.path, input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot])
+                    """,
+                arguments: [
+                    input.path, input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, header.branch,
+                ])
             session = try Int64.fetchOne(db, sql: "SELECT id FROM sessions WHERE file = ?", arguments: [input.path])!
             // A session the files table did not know (an earlier reading that failed): nothing
             // of it may stay twice.

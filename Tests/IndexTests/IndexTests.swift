@@ -66,6 +66,9 @@ final class IndexTests: XCTestCase {
         let priced = try Query.run(
             "SELECT cost_complete, model, input_tokens > 0 FROM sessions WHERE file = :f", on: store, arguments: ["f": inputs[0].path])
         XCTAssertEqual(priced.rows, [[.integer(1), .text("claude-opus-4-20250514"), .integer(1)]])
+        // The branch each log names (Claude Code's gitBranch, Codex's git.branch).
+        let branches = try Query.run("SELECT branch FROM sessions ORDER BY file", on: store)
+        XCTAssertEqual(branches.rows, [[.text("main")], [.text("test-compact-transcript")], [.text("main")]])
         // Commands and their endings: a Bash call the user refused is a failed command and a denied call.
         XCTAssertGreaterThan(try count(store, "SELECT COUNT(*) FROM commands WHERE ending = 'failed'"), 0)
         XCTAssertEqual(try count(store, "SELECT COUNT(*) FROM permissions WHERE decision = 'denied_by_user' AND tool = 'Bash' AND log_line = 68"), 1)
