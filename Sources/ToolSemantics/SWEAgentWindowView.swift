@@ -54,7 +54,10 @@ package struct SWEAgentWindowView: Equatable {
     static func header(_ row: ArraySlice<UInt8>) -> (String, Int)? {
         let text = String(decoding: row, as: UTF8.self)
         guard text.hasPrefix("[File: "), text.hasSuffix(" lines total)]"), let open = text.range(of: " (", options: .backwards) else { return nil }
-        let path = String(text[text.index(text.startIndex, offsetBy: 7)..<open.lowerBound])
+        let start = text.index(text.startIndex, offsetBy: 7)
+        // `[File: (3 lines total)]`: the ` (` found is the prefix's own space, before the path.
+        guard open.lowerBound >= start else { return nil }
+        let path = String(text[start..<open.lowerBound])
         let count = text[open.upperBound...].dropLast(" lines total)]".count)
         guard let total = Int(count) else { return nil }
         return (path, total)

@@ -198,3 +198,12 @@ final class EditorTableTests: XCTestCase {
         XCTAssertEqual(Bytes.sizeAfterReplacing(Int.max / 2, length: 1, with: 10, in: 10), Int.max, "saturates")
     }
 }
+
+extension EditorTableTests {
+    /// `[File: (2 lines total)]`: the ` (` before the count is the header's own space, so there
+    /// is no path; the row is not a window header (a fuzz input once trapped on the range).
+    func testAWindowHeaderWithoutAPathIsNoHeader() {
+        XCTAssertTrue(SWEAgentWindowView.all(in: "[File: (2 lines total)]\n1:a\n2:b").isEmpty)
+        XCTAssertEqual(SWEAgentWindowView.all(in: "[File: /r/a.py (2 lines total)]\n1:a\n2:b").first?.path, "/r/a.py")
+    }
+}

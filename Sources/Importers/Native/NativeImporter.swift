@@ -30,7 +30,8 @@ public struct NativeImporter: LogImporter {
                 { sink in
                     let again = try TraceReader(path: path)
                     again.recoversBadSpans = true
-                    try TraceSource.stream(header, next: again.next, to: sink)
+                    // Upgraded as the spans replayed were: the stored trace is those spans.
+                    try TraceSource.stream(header, next: { try again.next().map { NativeUpgrade.span($0, agent: agent) } }, to: sink)
                 }
             }, position: { reader.position })
     }
