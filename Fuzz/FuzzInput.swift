@@ -37,6 +37,14 @@ enum FuzzInput {
         return path
     }
 
+    /// A property every answer must have: when it does not, says which (on standard error,
+    /// which libFuzzer keeps in its log) and stops. `precondition` says nothing in an optimised
+    /// build, so a finding in CI would name no cause.
+    static func require(_ condition: Bool, _ message: @autoclosure () -> String, line: UInt = #line) {
+        guard !condition else { return }
+        fatalError("fuzz: \(message())", line: line)
+    }
+
     /// The input as bytes.
     static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
         guard let data, size > 0 else { return [] }

@@ -21,12 +21,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     for success in [true, false] {
         let first = ShellEffects.evaluate(command, in: cwd, root: "/r", tree: FuzzTree(), recordedSuccess: success)
         let again = ShellEffects.evaluate(command, in: cwd, root: "/r", tree: FuzzTree(), recordedSuccess: success)
-        precondition(first == again, "two evaluations of one command differ")
+        FuzzInput.require(first == again, "two evaluations of one command differ:\n\(first)\n\(again)")
         for effect in first.effects {
             let mapped = RepoPath.map(effect.path.value, root: "/r")
-            precondition((try? mapped.get()) == effect.path, "an effect on \(effect.path), which the sandbox does not map to itself")
+            FuzzInput.require((try? mapped.get()) == effect.path, "an effect on \(effect.path), which the sandbox does not map to itself")
             if case .write(let out, _) = effect.change, first.exceeded == nil {
-                precondition(out.count <= ReplayLimits.current.fileBytes, "a file past the limit")
+                FuzzInput.require(out.count <= ReplayLimits.current.fileBytes, "a file past the limit")
             }
         }
     }

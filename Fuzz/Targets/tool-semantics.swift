@@ -30,18 +30,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     for all in [false, true] {
         let edit = try? ClaudeCodeEdit.apply([.init(old: Array(old.utf8), new: Array(new.utf8), replaceAll: all)], to: file, limits: limits)
         if case .write(let out)? = edit {
-            precondition(out.count <= limits.fileBytes, "Claude Code's edit wrote past the file limit")
+            FuzzInput.require(out.count <= limits.fileBytes, "Claude Code's edit wrote past the file limit")
             let lf = Bytes.normalisingCRLF(out)
-            precondition(new.utf8.contains(0x0D) || new.isEmpty || Bytes.contains(Array(new.utf8), in: lf), "the new string is not in the file")
+            FuzzInput.require(new.utf8.contains(0x0D) || new.isEmpty || Bytes.contains(Array(new.utf8), in: lf), "the new string is not in the file")
         }
         if case .write(let out)? = try? OpenCodeEdit.apply(
             to: file, old: old, new: new, replaceAll: all, isDirectory: false, path: "f", limits: limits)
         {
-            precondition(out.count <= limits.fileBytes, "OpenCode's edit wrote past the file limit")
+            FuzzInput.require(out.count <= limits.fileBytes, "OpenCode's edit wrote past the file limit")
         }
     }
     if case .write(let out)? = try? GeminiEdit.apply(to: file, old: old, new: new, expected: number, path: "f", limits: limits) {
-        precondition(out.count <= limits.fileBytes, "Gemini's replace wrote past the file limit")
+        FuzzInput.require(out.count <= limits.fileBytes, "Gemini's replace wrote past the file limit")
     }
 
     let text = file ?? []
@@ -52,7 +52,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         if case .success(let out) = result { _ = SWEAgentEditor.write(out, as: .latin1) }
     }
     if case .success(let out) = OpenHandsEditor.replace(in: text, old: old, new: new, path: "f"), !old.isEmpty, !OpenHandsEditor.strip(new).isEmpty {
-        precondition(Bytes.contains(Array(OpenHandsEditor.strip(new).utf8), in: out), "the new string is not in the file")
+        FuzzInput.require(Bytes.contains(Array(OpenHandsEditor.strip(new).utf8), in: out), "the new string is not in the file")
     }
     _ = OpenHandsEditor.insert(in: text, line: number, new: new)
     let lines = SWEAgentLineEdit.lineCount(text)
@@ -71,7 +71,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     }
 
     if let path = try? RepoPath.map(new, root: "/r", workingDirectory: old.hasPrefix("/") ? old : nil).get() {
-        precondition(
+        FuzzInput.require(
             !path.value.isEmpty && !path.value.hasPrefix("/") && !path.value.split(separator: "/").contains(".."), "\(path) escapes the root")
     }
     let shownAt = RepoPath(unchecked: "f")
