@@ -196,7 +196,7 @@ package extension ApplyPatch {
     }
 
     /// Why Codex would refuse or fail the patch, in its own words.
-    package struct Failure: Error, Equatable, CustomStringConvertible {
+    struct Failure: Error, Equatable, CustomStringConvertible {
         package var description: String
         package init(_ description: String) { self.description = description }
     }

@@ -5,9 +5,12 @@ package enum OpenCodeReplacers {
     package typealias Text = [UInt16]
     package typealias Replacer = @Sendable (Text, Text) -> [Text]
 
+    // Closures, not the functions themselves: a method referenced as a value is not inferred
+    // `@Sendable` without an upcoming language feature.
     static let all: [Replacer] = [
-        simple, lineTrimmed, blockAnchor, whitespaceNormalized, indentationFlexible, escapeNormalized, trimmedBoundary,
-        contextAware, simple,  // MultiOccurrenceReplacer yields `find` for each occurrence: the same candidate again
+        { simple($0, $1) }, { lineTrimmed($0, $1) }, { blockAnchor($0, $1) }, { whitespaceNormalized($0, $1) },
+        { indentationFlexible($0, $1) }, { escapeNormalized($0, $1) }, { trimmedBoundary($0, $1) }, { contextAware($0, $1) },
+        { simple($0, $1) },  // MultiOccurrenceReplacer yields `find` for each occurrence: the same candidate again
     ]
 
     static let newline: UInt16 = 0x0A
