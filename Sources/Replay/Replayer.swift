@@ -47,12 +47,23 @@ public struct Replayer {
         var lastTime: Int64 = 0
         var turns: [Span.ID: Span.ID] = [:]  // tool call → turn, via parent ids
         var awaitingConfirmation: [Int] = []  // unverified steps a recorded tree may confirm
+        var recordedCalls = RecordedCalls(base.recorded, agent: header.agent)
         var index = 0
         while var span = try next() {
             defer { index += 1 }
             // The working tree agentreplay's hooks recorded after this call, when they did.
-            if span.recordedTree == nil, let call = span.toolCallID, let tree = base.recorded?.calls[call] {
-                span.recordedTree = tree.hex
+            var carried: Int?  // the earlier step whose effects that tree holds too
+            if span.recordedTree == nil, let match = recordedCalls.match(span, step: index) {
+                if let origin = match.carried,
+                    let path = try RecordedCalls.firstDifference(
+                        match.tree, from: workspace.tree, changedBy: ledger.steps[(origin + 1)...], in: repository)
+                {
+                    let line = "the working tree recorded when #\(index) saw its process end does not hold \(path) as replayed since: not used"
+                    ledger.steps[origin].note = ledger.steps[origin].note.map { $0 + "; " + line } ?? line
+                } else {
+                    span.recordedTree = match.tree.hex
+                    carried = match.carried
+                }
             }
             ledger.beginStep(index)
             if let t = span.endTime ?? span.startTime { lastTime = t.seconds }
@@ -123,6 +134,13 @@ public struct Replayer {
                     confirmed = !adopted
                 }
             }
+            if let origin = carried, span.recordedTree != nil, outcome.drift.isEmpty, ledger.steps[origin].unverified {
+                // The process #origin started ended here: its effects are in this call's tree.
+                ledger.steps[origin].unverified = false
+                let line = "its effect is in the working tree recorded when #\(index) saw its process end"
+                ledger.steps[origin].note = ledger.steps[origin].note.map { $0 + "; " + line } ?? line
+                awaitingConfirmation.removeAll { $0 == origin }
+            }
             if confirmed {
                 // The recorded tree confirms every effect replay could not see until now.
                 for k in awaitingConfirmation { ledger.steps[k].unverified = false }
@@ -172,6 +190,7 @@ public struct Replayer {
         if let caveat = try RootCheck.caveat(header: header, base: base.tree, steps: steps, in: repository) {
             run.caveats.append(caveat)
         }
+        if let caveat = recordedCalls.unmatchedCaveat { run.caveats.append(caveat) }
         return run
     }
 
