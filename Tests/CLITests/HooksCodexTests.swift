@@ -235,4 +235,38 @@ extension HooksCommandTests {
         XCTAssertNotEqual(try Subprocess.run("/usr/bin/git", ["cat-file", "-e", "refs/agentreplay/last:report.txt"], in: repo.path).status, 0)
         XCTAssertEqual(try repo.git("show", "refs/agentreplay/last:NOTES.md"), "calc.py is formatted\n")
     }
+
+    /// docs/hooks.md's Codex example, as the page gives it: the committed rollout is what its
+    /// script makes, and the run is verified with `VERSION` in the call's commit.
+    func testTheDocumentedCodexExampleRunsVerified() throws {
+        let home = try makeTemporaryDirectory(self, "home")
+        let made = home + "/codex-rollout.jsonl"
+        XCTAssertEqual(try Subprocess.run(packageRoot + "/fixtures/example/make-codex-rollout.py", [made], in: packageRoot).status, 0)
+        let rollout = packageRoot + "/fixtures/example/codex-rollout.jsonl"
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: made)), try Data(contentsOf: URL(fileURLWithPath: rollout)))
+        let repo = home + "/calc-codex"
+        XCTAssertEqual(
+            try Subprocess.run(packageRoot + "/fixtures/example/make-repo.sh", [repo], in: packageRoot, environment: GitCLI.environment).status, 0)
+        let environment = ["HOME": home, "AGENTREPLAY_HOOKS_LOG": home + "/hooks.log"]
+        let record = "'\(CLI.executable)' hooks record --agent codex --event "
+        let start = try runHook(
+            record + "session-start",
+            json:
+                #"{"session_id":"019edb22-0a24-74a1-922d-1f66ae0d7b88","transcript_path":null,"cwd":"REPO","hook_event_name":"SessionStart","model":"gpt-5.5","permission_mode":"default","source":"startup"}"#
+                .replacingOccurrences(of: "REPO", with: repo), in: repo, environment: environment)
+        XCTAssertEqual(start.status, 0, start.description)
+        XCTAssertEqual(try Subprocess.run("/usr/bin/env", ["python3", "-c", "open('VERSION', 'w').write('0.2.0\\n')"], in: repo).status, 0)
+        let post = try runHook(
+            record + "post-tool",
+            json:
+                #"{"session_id":"019edb22-0a24-74a1-922d-1f66ae0d7b88","turn_id":"019edb22-8976-7692-9f61-897cc598b805","transcript_path":null,"cwd":"REPO","hook_event_name":"PostToolUse","model":"gpt-5.5","permission_mode":"default","tool_name":"Bash","tool_input":{"command":"python3 -c \"open('VERSION', 'w').write('0.2.0\\n')\""},"tool_response":"","tool_use_id":"call_X0RLVRaMrbIww9QT98sQDrPh"}"#
+                .replacingOccurrences(of: "REPO", with: repo), in: repo, environment: environment)
+        XCTAssertEqual(post.status, 0, post.description)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: home + "/hooks.log"))
+        let run = try CLI.run(["run", rollout, "--repo", repo], in: home, environment: environment)
+        XCTAssertEqual(run.status, 0, run.description)
+        XCTAssertTrue(run.stdoutText.contains("its effect is the working tree recorded after it (1 file)"), run.stdoutText)
+        XCTAssertTrue(run.stdoutText.hasSuffix("verified: every call's effect on the files is accounted for\n"), run.stdoutText)
+        XCTAssertEqual(try Subprocess.run("/usr/bin/git", ["show", "refs/agentreplay/last:VERSION"], in: repo).stdoutText, "0.2.0\n")
+    }
 }
