@@ -24,6 +24,12 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // libpq, PostgreSQL's client library, for an index store in PostgreSQL.
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(
             name: "CGit2Support", dependencies: ["CGit2"],
             // zlib and OpenSSL's libcrypto come with libgit2-dev (its own dependencies;
@@ -34,6 +40,8 @@ let package = Package(
         .target(name: "CFindBytes"),
         .target(name: "Git", dependencies: ["CGit2", "CGit2Support"]),
         .target(name: "Trace"),
+        // The Swift face of libpq: a connection, its statements and answers, URLs shown without passwords.
+        .target(name: "Postgres", dependencies: ["CPostgres"]),
         .target(name: "Importers", dependencies: ["Trace"]),
         // Each agent's editors and apply_patch: bytes in, an edit or a failure out; no git.
         .target(name: "ToolSemantics", dependencies: ["Trace", "CFindBytes"]),
@@ -61,7 +69,9 @@ let package = Package(
         .target(name: "Hooks", dependencies: ["Trace", "Replay", "Git"]),
         .target(
             name: "Index",
-            dependencies: ["Trace", "Importers", "Replay", "Insight", "Audit", "Sessions", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Trace", "Importers", "Replay", "Insight", "Audit", "Sessions", "Postgres", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "agentreplay",
@@ -93,6 +103,8 @@ let package = Package(
         .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
         .testTarget(
             name: "IndexTests",
-            dependencies: ["TestSupport", "Index", "Importers", "Insight", "Sessions", "Trace", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "TestSupport", "Index", "Importers", "Insight", "Sessions", "Trace", "Postgres", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ]
 )

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Importers
 import Insight
 import Sessions
@@ -7,7 +6,7 @@ import Trace
 
 /// Glossary of the index.
 ///
-/// - **Store**: one SQLite file (`Store`) whose tables (`Schema`) hold every session read:
+/// - **Store**: one SQLite file or PostgreSQL database (`Store`) whose tables (`Schema`) hold every session read:
 ///   sessions, turns, tool calls, file effects, commands, permission records, risks, the text
 ///   people search, and the logs that could not be read.
 /// - **Pass**: one run of `agentreplay index` over a list of logs (`Indexer.pass`). Each log is
@@ -20,6 +19,9 @@ import Trace
 ///   line can still change (the last prompt, or the earliest call still waiting for its
 ///   result). Any other changed log is read again whole.
 /// - **Vanished**: a log the store has that is gone: its rows are kept, marked `present = 0`.
+/// - **Held**: a log being read by one process (`StoreConnection.lock`): another process
+///   indexing the same store waits, then finds it as the first left it (unchanged, or grown
+///   from there), so two machines indexing into one PostgreSQL database count no session twice.
 public enum Indexer {
     /// A log to index.
     public struct Input: Sendable, Equatable {
@@ -68,8 +70,10 @@ public enum Indexer {
         var report = Report()
         do {
             var known: [String: FileRecord] = [:]
-            try store.queue.read { db in
-                for record in try FileRecord.fetchAll(db, sql: "SELECT * FROM files") { known[record.path] = record }
+            try store.read { db in
+                for row in try db.rows("SELECT \(FileRecord.columns) FROM files", []) {
+                    if let record = FileRecord(row) { known[record.path] = record }
+                }
             }
             var seen = Set<String>()
             for (i, input) in inputs.enumerated() {
@@ -80,11 +84,13 @@ public enum Indexer {
             // Logs the store has that are gone now: kept, marked.
             let gone = known.values.filter { $0.present == 1 && !seen.contains($0.path) && FileState.of($0.path) == nil }
             if !gone.isEmpty {
-                try store.queue.write { db in
-                    for record in gone { try db.execute(sql: "UPDATE files SET present = 0 WHERE path = ?", arguments: [record.path]) }
+                try store.write { db in
+                    for record in gone.sorted(by: { $0.path < $1.path }) {
+                        try db.execute("UPDATE files SET present = 0 WHERE path = ?", record.path)
+                    }
                 }
             }
-            report.vanished = try store.queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM files WHERE present = 0") ?? 0 }
+            report.vanished = try store.read { db in try db.value("SELECT COUNT(*) FROM files WHERE present = 0")?.int64.map(Int.init) ?? 0 }
         } catch let failure as Store.Failure {
             throw failure
         } catch {
@@ -93,18 +99,20 @@ public enum Indexer {
         return report
     }
 
-    /// One log: skipped, resumed, read whole or recorded as unreadable.
+    /// One log: skipped, resumed, read whole or recorded as unreadable. `known` is what the
+    /// store had when the pass began; the reading itself holds the log and reads its row
+    /// again, as another process may have read it since.
     private static func one(_ input: Input, known: FileRecord?, store: Store, prices: PriceTable, report: inout Report) throws {
         guard let state = FileState.of(input.path, stamp: input.stamp) else {
             if let known, known.present == 1 {
-                try store.queue.write { db in try db.execute(sql: "UPDATE files SET present = 0 WHERE path = ?", arguments: [known.path]) }
+                try store.write { db in try db.execute("UPDATE files SET present = 0 WHERE path = ?", known.path) }
             }
             return
         }
         let endHash = FileState.hash(input.path, endingAt: state.size) ?? ""
-        if let known, known.size == state.size, known.modified_ns == state.modified, known.end_hash == endHash {
+        if let known, known.unchanged(state, endHash: endHash) {
             if known.present == 0 {
-                try store.queue.write { db in try db.execute(sql: "UPDATE files SET present = 1 WHERE path = ?", arguments: [known.path]) }
+                try store.write { db in try db.execute("UPDATE files SET present = 1 WHERE path = ?", known.path) }
             }
             report.unchanged += 1
             return
@@ -116,33 +124,51 @@ public enum Indexer {
             try fail(input, state: state, endHash: endHash, error: error, store: store, report: &report)
             return
         }
-        // A Claude Code log that grew and whose bytes so far are unchanged is read from its
-        // resume point (not when it has sub-agent files: they are merged into it by time).
-        var start: LineReader.Start?
-        if let known, let session = known.session, session > 0, known.error == nil, format == .claudeCode, known.format == format.rawValue,
-            state.size > known.size, known.resume_offset > 0, known.read_offset <= state.size,
-            FileState.hash(input.path, endingAt: known.read_offset) == known.read_hash,
-            !FileManager.default.fileExists(atPath: String(input.path.dropLast(6)) + "/subagents")
-        {
-            start = LineReader.Start(offset: Int(known.resume_offset), lines: known.resume_line - 1)
-        }
+        var whole = false
         while true {
+            var resumed = false
             do {
-                let read = try store.queue.write { db in
-                    try SessionReader(input: input, format: format, state: state, endHash: endHash, known: known, start: start, prices: prices).read(
-                        db)
+                let read = try store.write { db -> (bytes: Int64, spans: Int)? in
+                    try db.lock(log: input.path)
+                    let current = try FileRecord.fetch(input.path, db)
+                    if let current, current.unchanged(state, endHash: endHash) {
+                        if current.present == 0 { try db.execute("UPDATE files SET present = 1 WHERE path = ?", current.path) }
+                        return nil
+                    }
+                    let start = whole ? nil : resumePoint(input, format: format, state: state, known: current)
+                    resumed = start != nil
+                    return try SessionReader(
+                        input: input, format: format, state: state, endHash: endHash, known: current, start: start, prices: prices
+                    )
+                    .read(db)
                 }
-                if start != nil { report.resumed += 1 } else { report.read += 1 }
+                guard let read else {
+                    report.unchanged += 1
+                    return
+                }
+                if resumed { report.resumed += 1 } else { report.read += 1 }
                 report.bytes += read.bytes
                 report.spans += read.spans
                 return
             } catch let error as TraceError {
                 // A resumed reading that fails is tried again whole: the error may be the tail's alone.
-                if start != nil { start = nil; continue }
+                if resumed { whole = true; continue }
                 try fail(input, state: state, endHash: endHash, error: error, store: store, report: &report)
                 return
             }
         }
+    }
+
+    /// Where a grown log is read from: a Claude Code log that grew and whose bytes so far are
+    /// unchanged is read from its resume point (not when it has sub-agent files: they are
+    /// merged into it by time); nil when it must be read whole.
+    private static func resumePoint(_ input: Input, format: SourceFormat, state: FileState, known: FileRecord?) -> LineReader.Start? {
+        guard let known, let session = known.session, session > 0, known.error == nil, format == .claudeCode, known.format == format.rawValue,
+            state.size > known.size, known.resume_offset > 0, known.read_offset <= state.size,
+            FileState.hash(input.path, endingAt: known.read_offset) == known.read_hash,
+            !FileManager.default.fileExists(atPath: String(input.path.dropLast(6)) + "/subagents")
+        else { return nil }
+        return LineReader.Start(offset: Int(known.resume_offset), lines: known.resume_line - 1)
     }
 
     /// Records a log that cannot be read: its error in `errors`, its state in `files` (so an
@@ -150,25 +176,25 @@ public enum Indexer {
     private static func fail(_ input: Input, state: FileState, endHash: String, error: TraceError, store: Store, report: inout Report) throws {
         report.failed += 1
         report.errors.append(error.description)
-        try store.queue.write { db in
-            try db.execute(sql: "DELETE FROM errors WHERE file = ?", arguments: [input.path])
+        try store.write { db in
+            try db.lock(log: input.path)
+            try db.execute("DELETE FROM errors WHERE file = ?", input.path)
             try db.execute(
-                sql: "INSERT INTO errors (file, line, field, message) VALUES (?, ?, ?, ?)",
-                arguments: [input.path, error.line, error.field, error.message])
+                "INSERT INTO errors (file, line, field, message) VALUES (?, ?, ?, ?)", input.path, error.line, error.field, error.message)
             try db.execute(
-                sql: """
-                    INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
-                    VALUES (?, ?, ?, ?, ?, 0, 0, '', 0, 0, 1, NULL, 1, ?)
-                    ON CONFLICT (path) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns, end_hash = excluded.end_hash,
-                      read_offset = 0, read_line = 0, read_hash = '', resume_offset = 0, resume_line = 0, present = 1,
-                      reads = files.reads + 1, error = excluded.error
-                    """, arguments: [input.path, input.format, state.size, state.modified, endHash, error.description])
+                """
+                INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
+                VALUES (?, ?, ?, ?, ?, 0, 0, '', 0, 0, 1, NULL, 1, ?)
+                ON CONFLICT (path) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns, end_hash = excluded.end_hash,
+                  read_offset = 0, read_line = 0, read_hash = '', resume_offset = 0, resume_line = 0, present = 1,
+                  reads = files.reads + 1, error = excluded.error
+                """, input.path, input.format, state.size, state.modified, endHash, error.description)
         }
     }
 }
 
 /// A row of `files`.
-struct FileRecord: FetchableRecord, Decodable {
+struct FileRecord {
     var path: String
     var format: String?
     var size: Int64
@@ -183,4 +209,39 @@ struct FileRecord: FetchableRecord, Decodable {
     var session: Int64?
     var reads: Int
     var error: String?
+
+    /// The columns `init` reads, in its order.
+    static let columns =
+        "path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error"
+
+    init?(_ row: [QueryResult.Cell]) {
+        guard row.count == 14, let path = row[0].string, let size = row[2].int64, let modified = row[3].int64, let endHash = row[4].string,
+            let readOffset = row[5].int64, let readLine = row[6].int64, let readHash = row[7].string, let resumeOffset = row[8].int64,
+            let resumeLine = row[9].int64, let present = row[10].int64, let reads = row[12].int64
+        else { return nil }
+        self.path = path
+        format = row[1].string
+        self.size = size
+        modified_ns = modified
+        end_hash = endHash
+        read_offset = readOffset
+        read_line = Int(readLine)
+        read_hash = readHash
+        resume_offset = resumeOffset
+        resume_line = Int(resumeLine)
+        self.present = Int(present)
+        session = row[11].int64
+        self.reads = Int(reads)
+        error = row[13].string
+    }
+
+    /// The row of the log at `path`, nil when the store has none.
+    static func fetch(_ path: String, _ db: any StoreConnection) throws -> FileRecord? {
+        try db.rows("SELECT \(columns) FROM files WHERE path = ?", [path]).first.flatMap(FileRecord.init)
+    }
+
+    /// Whether the log is as this row saw it: its size, modification time and last block.
+    func unchanged(_ state: FileState, endHash: String) -> Bool {
+        size == state.size && modified_ns == state.modified && end_hash == endHash
+    }
 }

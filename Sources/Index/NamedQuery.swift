@@ -18,32 +18,32 @@ public struct NamedQuery: Sendable, Equatable {
             sql: """
                 SELECT substr(start_time, 1, 10) AS day, COUNT(*) AS sessions,
                   SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
-                  ROUND(SUM(cost_usd), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
-                FROM sessions GROUP BY day ORDER BY day
+                  ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
+                FROM sessions GROUP BY day ORDER BY day NULLS FIRST
                 """),
         NamedQuery(
             name: "cost-per-repository", summary: "Sessions, tokens and cost per repository (the directory the agent worked in)", parameters: [],
             sql: """
                 SELECT repository, COUNT(*) AS sessions,
                   SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
-                  ROUND(SUM(cost_usd), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
-                FROM sessions GROUP BY repository ORDER BY cost_usd DESC, repository
+                  ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
+                FROM sessions GROUP BY repository ORDER BY cost_usd DESC, repository NULLS FIRST
                 """),
         NamedQuery(
             name: "cost-per-branch", summary: "Sessions, tokens and cost per repository and git branch", parameters: [],
             sql: """
                 SELECT repository, branch, COUNT(*) AS sessions,
                   SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
-                  ROUND(SUM(cost_usd), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
-                FROM sessions GROUP BY repository, branch ORDER BY cost_usd DESC, repository, branch
+                  ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
+                FROM sessions GROUP BY repository, branch ORDER BY cost_usd DESC, repository NULLS FIRST, branch NULLS FIRST
                 """),
         NamedQuery(
             name: "cost-per-model", summary: "Model turns, tokens and cost per model", parameters: [],
             sql: """
                 SELECT model, COUNT(*) AS turns,
                   SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
-                  ROUND(SUM(cost_usd), 6) AS cost_usd, MIN(cost_usd IS NOT NULL) AS cost_complete
-                FROM turns GROUP BY model ORDER BY cost_usd DESC, model
+                  ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END) AS cost_complete
+                FROM turns GROUP BY model ORDER BY cost_usd DESC NULLS LAST, model NULLS FIRST
                 """),
         NamedQuery(
             name: "files-since", summary: "Files the sessions' edit calls changed since a time, with the lines the log says",
@@ -51,10 +51,10 @@ public struct NamedQuery: Sendable, Equatable {
             sql: """
                 SELECT e.path, s.repository, COUNT(DISTINCT e.session) AS sessions, COUNT(*) AS edits,
                   SUM(e.lines_added) AS lines_added, SUM(e.lines_removed) AS lines_removed,
-                  SUM(e.lines_added IS NULL OR e.lines_removed IS NULL) AS edits_uncounted, MAX(e.time) AS last_time
+                  SUM(CASE WHEN e.lines_added IS NULL OR e.lines_removed IS NULL THEN 1 ELSE 0 END) AS edits_uncounted, MAX(e.time) AS last_time
                 FROM file_effects e JOIN sessions s ON s.id = e.session
                 WHERE e.time >= :since
-                GROUP BY s.repository, e.path ORDER BY s.repository, e.path
+                GROUP BY s.repository, e.path ORDER BY s.repository NULLS FIRST, e.path
                 """),
         NamedQuery(
             name: "failed-commands", summary: "Shell commands that exited non-zero or that the log marks as failed", parameters: [],
@@ -62,7 +62,7 @@ public struct NamedQuery: Sendable, Equatable {
                 SELECT c.time, s.repository, c.command, c.ending, c.exit_status, s.session_id, c.log_line, s.file
                 FROM commands c JOIN sessions s ON s.id = c.session
                 WHERE c.ending = 'failed' OR (c.ending = 'exited' AND c.exit_status <> 0)
-                ORDER BY c.time, s.file, c.log_line
+                ORDER BY c.time NULLS FIRST, s.file, c.log_line NULLS FIRST
                 """),
         NamedQuery(
             name: "denied-or-risky", summary: "Tool calls refused (denied, blocked, cancelled) or of a risky class", parameters: [],
@@ -72,7 +72,7 @@ public struct NamedQuery: Sendable, Equatable {
                   LEFT JOIN tool_calls t ON t.session = p.session AND t.span_id = p.span_id
                 WHERE p.decision IN ('denied_by_user', 'denied_by_policy', 'blocked_by_hook', 'blocked_by_sandbox', 'cancelled')
                   OR p.risks <> ''
-                ORDER BY p.time, s.file, p.log_line
+                ORDER BY p.time NULLS FIRST, s.file, p.log_line NULLS FIRST
                 """),
         NamedQuery(
             name: "sessions-touching", summary: "Sessions whose edit calls changed a path (as recorded, or ending in /PATH)",
@@ -80,11 +80,11 @@ public struct NamedQuery: Sendable, Equatable {
             sql: """
                 SELECT s.start_time, s.repository, s.agent, s.session_id, COUNT(*) AS edits,
                   SUM(e.lines_added) AS lines_added, SUM(e.lines_removed) AS lines_removed,
-                  SUM(e.lines_added IS NULL OR e.lines_removed IS NULL) AS edits_uncounted, s.file
+                  SUM(CASE WHEN e.lines_added IS NULL OR e.lines_removed IS NULL THEN 1 ELSE 0 END) AS edits_uncounted, s.file
                 FROM file_effects e JOIN sessions s ON s.id = e.session
-                WHERE e.path = :path OR substr(e.path, -length(:path) - 1) = '/' || :path
+                WHERE e.path = :path OR substr(e.path, length(e.path) - length(:path)) = '/' || :path
                   OR (s.repository IS NOT NULL AND s.repository || '/' || e.path = :path)
-                GROUP BY s.id ORDER BY s.start_time, s.file
+                GROUP BY s.id ORDER BY s.start_time NULLS FIRST, s.file
                 """),
     ]
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Importers
 import Insight
 import Trace
@@ -16,13 +15,13 @@ struct SessionReader {
     var start: LineReader.Start?
     var prices: PriceTable
 
-    func read(_ db: Database) throws -> (bytes: Int64, spans: Int) {
+    func read(_ db: any StoreConnection) throws -> (bytes: Int64, spans: Int) {
         // A resumed reading keeps the session's recorded directory for paths (the tail's first
         // `cwd` may be another), while a command's directory, when its span names none, is the
         // `cwd` the importer compared it with: the tail's.
         var root: String?
         if start != nil, let id = known?.session {
-            root = try String.fetchOne(db, sql: "SELECT repository FROM sessions WHERE id = ?", arguments: [id])
+            root = try db.value("SELECT repository FROM sessions WHERE id = ?", id)?.string
         }
         let source = try TraceSource.open(
             path: input.path, format: format, options: Importer.Options(start: start),
@@ -35,46 +34,44 @@ struct SessionReader {
         var turns = 0
         var wantsPrompt = true
         var first: String?, last: String?
-        if let id = known?.session, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?)", arguments: [id]) == true {
+        if let id = known?.session, try db.value("SELECT COUNT(*) FROM sessions WHERE id = ?", id)?.int64 == 1 {
             session = id
             if let start {
                 let from = start.lines + 1
                 for table in Schema.sessionTables {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE session = ? AND log_line >= ?", arguments: [session, from])
+                    try db.execute("DELETE FROM \(table) WHERE session = ? AND log_line >= ?", session, from)
                 }
-                turns = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) FROM turns WHERE session = ?", arguments: [session]) ?? 0
-                let row = try Row.fetchOne(db, sql: "SELECT first_prompt, start_time, end_time FROM sessions WHERE id = ?", arguments: [session])
-                wantsPrompt = (row?["first_prompt"] as String?) == nil
-                first = row?["start_time"]
-                last = row?["end_time"]
+                turns = try db.value("SELECT COALESCE(MAX(number), 0) FROM turns WHERE session = ?", session)?.int64.map(Int.init) ?? 0
+                let row = try db.rows("SELECT first_prompt, start_time, end_time FROM sessions WHERE id = ?", [session]).first
+                wantsPrompt = row?[0].string == nil
+                first = row?[1].string
+                last = row?[2].string
             } else {
-                for table in Schema.sessionTables { try db.execute(sql: "DELETE FROM \(table) WHERE session = ?", arguments: [session]) }
+                for table in Schema.sessionTables { try db.execute("DELETE FROM \(table) WHERE session = ?", session) }
                 try db.execute(
-                    sql:
-                        "UPDATE sessions SET session_id = ?, agent = ?, agent_version = ?, format = ?, repository = ?, branch = ?, first_prompt = NULL WHERE id = ?",
-                    arguments: [
-                        input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, header.branch, session,
-                    ])
+                    "UPDATE sessions SET session_id = ?, agent = ?, agent_version = ?, format = ?, repository = ?, branch = ?, first_prompt = NULL WHERE id = ?",
+                    input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, header.branch, session)
             }
         } else {
             try db.execute(
-                sql: """
-                    INSERT INTO sessions (file, session_id, agent, agent_version, format, repository, branch, input_tokens, output_tokens,
-                      cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete, model_turns, tool_calls)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 1, 0, 0)
-                    ON CONFLICT (file) DO UPDATE SET session_id = excluded.session_id
-                    """,
-                arguments: [
-                    input.path, input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, header.branch,
-                ])
-            session = try Int64.fetchOne(db, sql: "SELECT id FROM sessions WHERE file = ?", arguments: [input.path])!
+                """
+                INSERT INTO sessions (file, session_id, agent, agent_version, format, repository, branch, input_tokens, output_tokens,
+                  cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete, model_turns, tool_calls)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 1, 0, 0)
+                ON CONFLICT (file) DO UPDATE SET session_id = excluded.session_id
+                """,
+                input.path, input.sessionID ?? stem, header.agentName, header.agentVersion, format.rawValue, header.repoRoot, header.branch)
+            guard let id = try db.value("SELECT id FROM sessions WHERE file = ?", input.path)?.int64 else {
+                throw Store.Failure(description: "\(input.path): its session row was not written", hint: nil)
+            }
+            session = id
             // A session the files table did not know (an earlier reading that failed): nothing
             // of it may stay twice.
             if known != nil {
-                for table in Schema.sessionTables { try db.execute(sql: "DELETE FROM \(table) WHERE session = ?", arguments: [session]) }
+                for table in Schema.sessionTables { try db.execute("DELETE FROM \(table) WHERE session = ?", session) }
             }
         }
-        try db.execute(sql: "DELETE FROM errors WHERE file = ?", arguments: [input.path])
+        try db.execute("DELETE FROM errors WHERE file = ?", input.path)
 
         let writer = SessionWriter(
             db: db, session: session, root: root ?? header.repoRoot, directory: header.repoRoot, prices: prices,
@@ -89,21 +86,21 @@ struct SessionReader {
         }
 
         try db.execute(
-            sql: """
-                UPDATE sessions SET
-                  input_tokens = (SELECT COALESCE(SUM(input_tokens), 0) FROM turns WHERE session = :id),
-                  output_tokens = (SELECT COALESCE(SUM(output_tokens), 0) FROM turns WHERE session = :id),
-                  cache_read_tokens = (SELECT COALESCE(SUM(cache_read_tokens), 0) FROM turns WHERE session = :id),
-                  cache_creation_tokens = (SELECT COALESCE(SUM(cache_creation_tokens), 0) FROM turns WHERE session = :id),
-                  cost_usd = (SELECT COALESCE(SUM(cost_usd), 0) FROM turns WHERE session = :id),
-                  cost_complete = CASE WHEN EXISTS (SELECT 1 FROM turns WHERE session = :id AND cost_usd IS NULL) THEN 0 ELSE 1 END,
-                  model_turns = (SELECT COUNT(*) FROM turns WHERE session = :id),
-                  tool_calls = (SELECT COUNT(*) FROM tool_calls WHERE session = :id),
-                  model = (SELECT model FROM turns WHERE session = :id AND model IS NOT NULL GROUP BY model ORDER BY COUNT(*) DESC, model LIMIT 1),
-                  start_time = :first, end_time = :last,
-                  first_prompt = COALESCE(first_prompt, :prompt)
-                WHERE id = :id
-                """, arguments: ["id": session, "first": first, "last": last, "prompt": writer.firstPrompt])
+            """
+            UPDATE sessions SET
+              input_tokens = (SELECT COALESCE(SUM(input_tokens), 0) FROM turns WHERE session = :id),
+              output_tokens = (SELECT COALESCE(SUM(output_tokens), 0) FROM turns WHERE session = :id),
+              cache_read_tokens = (SELECT COALESCE(SUM(cache_read_tokens), 0) FROM turns WHERE session = :id),
+              cache_creation_tokens = (SELECT COALESCE(SUM(cache_creation_tokens), 0) FROM turns WHERE session = :id),
+              cost_usd = (SELECT COALESCE(SUM(cost_usd), 0) FROM turns WHERE session = :id),
+              cost_complete = CASE WHEN EXISTS (SELECT 1 FROM turns WHERE session = :id AND cost_usd IS NULL) THEN 0 ELSE 1 END,
+              model_turns = (SELECT COUNT(*) FROM turns WHERE session = :id),
+              tool_calls = (SELECT COUNT(*) FROM tool_calls WHERE session = :id),
+              model = (SELECT model FROM turns WHERE session = :id AND model IS NOT NULL GROUP BY model ORDER BY COUNT(*) DESC, model LIMIT 1),
+              start_time = :first, end_time = :last,
+              first_prompt = COALESCE(first_prompt, :prompt)
+            WHERE id = :id
+            """, named: ["id": session, "first": first, "last": last, "prompt": writer.firstPrompt])
 
         // Where the next pass may resume: Claude Code logs only.
         var readOffset = state.size, readLine = 0, readHash = endHash, resumeOffset: Int64 = 0, resumeLine = 0
@@ -117,18 +114,16 @@ struct SessionReader {
             resumeLine = line
         }
         try db.execute(
-            sql: """
-                INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, NULL)
-                ON CONFLICT (path) DO UPDATE SET format = excluded.format, size = excluded.size, modified_ns = excluded.modified_ns,
-                  end_hash = excluded.end_hash, read_offset = excluded.read_offset, read_line = excluded.read_line, read_hash = excluded.read_hash,
-                  resume_offset = excluded.resume_offset, resume_line = excluded.resume_line, present = 1, session = excluded.session,
-                  reads = files.reads + 1, error = NULL
-                """,
-            arguments: [
-                input.path, format.rawValue, state.size, state.modified, endHash, readOffset, readLine, readHash,
-                resumeOffset, resumeLine, session,
-            ])
+            """
+            INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, NULL)
+            ON CONFLICT (path) DO UPDATE SET format = excluded.format, size = excluded.size, modified_ns = excluded.modified_ns,
+              end_hash = excluded.end_hash, read_offset = excluded.read_offset, read_line = excluded.read_line, read_hash = excluded.read_hash,
+              resume_offset = excluded.resume_offset, resume_line = excluded.resume_line, present = 1, session = excluded.session,
+              reads = files.reads + 1, error = NULL
+            """,
+            input.path, format.rawValue, state.size, state.modified, endHash, readOffset, readLine, readHash,
+            resumeOffset, resumeLine, session)
         let bytes = state.size - Int64(start?.offset ?? 0)
         return (bytes, writer.spans)
     }

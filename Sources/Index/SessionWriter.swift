@@ -1,5 +1,4 @@
 import Audit
-import GRDB
 import Insight
 import Sessions
 import Trace
@@ -9,7 +8,7 @@ import Trace
 /// the log), command and permission record, and the text people search. Memory holds the
 /// turn numbers of the session's model calls, not its spans.
 final class SessionWriter {
-    private let db: Database
+    private let db: any StoreConnection
     private let session: Int64
     private let root: String?
     /// The directory a command ran in when its span names none.
@@ -29,7 +28,7 @@ final class SessionWriter {
     private var lastPromptLine: Int?
     private(set) var spans = 0
 
-    init(db: Database, session: Int64, root: String?, directory: String?, prices: PriceTable, turns: Int, wantsPrompt: Bool) {
+    init(db: any StoreConnection, session: Int64, root: String?, directory: String?, prices: PriceTable, turns: Int, wantsPrompt: Bool) {
         self.db = db
         self.session = session
         self.root = root
@@ -156,10 +155,8 @@ final class SessionWriter {
             "INSERT INTO search_rows (text, kind, session, span_id, log_line) VALUES (?,?,?,?,?)", [text, kind, session, span.id.rawValue, line])
     }
 
-    private func exec(_ sql: String, _ values: [(any DatabaseValueConvertible)?]) throws {
-        let statement = try db.cachedStatement(sql: sql)
-        statement.setUncheckedArguments(StatementArguments(values))
-        try statement.execute()
+    private func exec(_ sql: String, _ values: [(any StoreArgument)?]) throws {
+        try db.execute(sql, values)
     }
 
     /// A tool call's input in one line: the path it names, else its JSON, cut to 200 characters.

@@ -1,8 +1,11 @@
 import Foundation
 import GRDB
+import Postgres
+import Trace
 
-/// The index's store: one SQLite file (through GRDB), its tables made by `Schema`'s
-/// migrations. Not `Sendable`: one store per thread.
+/// The index's store: one SQLite file (through GRDB), or a PostgreSQL database that several
+/// machines index into (`postgres://…`, through libpq: `PostgresStore`), its tables made by
+/// `Schema`'s migrations. Not `Sendable`: one store per thread.
 public final class Store {
     /// Why a store cannot be used: it cannot be opened, or it is from a newer agentreplay.
     public struct Failure: Error, CustomStringConvertible, Sendable {
@@ -10,8 +13,14 @@ public final class Store {
         public var hint: String?
     }
 
+    /// The file, or the database's URL with its password written `***`: what messages name.
     public let path: String
-    let queue: DatabaseQueue
+    private let backend: Backend
+
+    private enum Backend {
+        case sqlite(DatabaseQueue)
+        case postgres(PostgresStore)
+    }
 
     /// The default store: `$XDG_DATA_HOME/agentreplay/index.sqlite`, else
     /// `$HOME/.local/share/agentreplay/index.sqlite`.
@@ -21,8 +30,16 @@ public final class Store {
     }
 
     /// Opens (and, when `create`, makes) the store at `path`, bringing its tables to this
-    /// build's version. A store whose version is newer is refused.
+    /// build's version. A store whose version is newer is refused. A `postgres://` or
+    /// `postgresql://` URL names a PostgreSQL database (which must exist); without `create`
+    /// nothing is written to it.
     public init(path: String, create: Bool = true) throws(Failure) {
+        if PostgresURL.isURL(path) {
+            let store = try PostgresStore(url: path, create: create)
+            self.path = store.name
+            backend = .postgres(store)
+            return
+        }
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         if create, !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
@@ -36,7 +53,8 @@ public final class Store {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            backend = .sqlite(queue)
             let migrator = Schema.migrator
             try queue.read { db in
                 if try migrator.hasBeenSuperseded(db) {
@@ -61,8 +79,31 @@ public final class Store {
         }
     }
 
+    /// Whether the store is a PostgreSQL database.
+    public var isPostgres: Bool {
+        if case .postgres = backend { return true }
+        return false
+    }
+
+    /// Runs `body` in a write transaction: committed when it returns, rolled back when it throws.
+    func write<T>(_ body: (any StoreConnection) throws -> T) throws -> T {
+        switch backend {
+        case let .sqlite(queue): return try queue.write { try body(SQLiteConnection($0)) }
+        case let .postgres(store): return try store.transaction(readOnly: false, body)
+        }
+    }
+
+    /// Runs `body` in a read-only transaction: a statement that writes fails.
+    func read<T>(_ body: (any StoreConnection) throws -> T) throws -> T {
+        switch backend {
+        case let .sqlite(queue): return try queue.read { try body(SQLiteConnection($0)) }
+        case let .postgres(store): return try store.transaction(readOnly: true, body)
+        }
+    }
+
     static func message(_ error: any Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        if let e = error as? PostgresError { return VisibleText.escape(e.message.trimmingCharacters(in: .whitespacesAndNewlines)) }
         return "\(error)"
     }
 }

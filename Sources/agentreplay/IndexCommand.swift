@@ -7,11 +7,13 @@ import Trace
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Read sessions of every format into one SQLite store, and keep it current.",
+        abstract: "Read sessions of every format into one SQLite or PostgreSQL store, and keep it current.",
         discussion: """
             Without PATHS, every session `agentreplay sessions --all` finds is read; a PATH is \
             a log, or a folder whose .jsonl, .json and .ndjson files are read. The store is \
-            $XDG_DATA_HOME/agentreplay/index.sqlite (default ~/.local/share), or --store FILE.
+            $XDG_DATA_HOME/agentreplay/index.sqlite (default ~/.local/share), or --store FILE, \
+            or --store postgres://USER@HOST/DATABASE: a PostgreSQL database several machines \
+            index into at once (the database must exist; its tables are made on first use).
 
             A log whose size, modification time and last 4 KiB are unchanged is skipped; a \
             Claude Code log that grew is read from its last prompt (or earliest call still \
@@ -24,7 +26,8 @@ struct IndexCommand: ParsableCommand {
             EXIT STATUS
               0  every log read (or unchanged)
               1  some log could not be read: recorded in `errors`, the others indexed
-              2  bad input: a store that cannot be opened, or from a newer agentreplay
+              2  bad input: a store that cannot be opened (a PostgreSQL server that cannot be \
+            reached), or from a newer agentreplay
             """)
 
     @Argument(
@@ -33,7 +36,9 @@ struct IndexCommand: ParsableCommand {
     var paths: [String] = []
 
     @Option(
-        name: .long, help: ArgumentHelp("The store to write (default: $XDG_DATA_HOME/agentreplay/index.sqlite).", valueName: "file"),
+        name: .long,
+        help: ArgumentHelp(
+            "The store to write: a file, or a postgres:// URL (default: $XDG_DATA_HOME/agentreplay/index.sqlite).", valueName: "file-or-url"),
         completion: .file())
     var store: String?
 

@@ -9,7 +9,7 @@ struct QueryCommand: ParsableCommand {
         abstract: "Ask the index store: SQL of your own, or a named question.",
         discussion: """
             `agentreplay query "SELECT agent, COUNT(*) FROM sessions GROUP BY agent"` runs SQL \
-            on the store (read-only); `--named NAME` runs one of the named questions, and \
+            on the store (read-only; a SQLite file, or a postgres:// URL); `--named NAME` runs one of the named questions, and \
             `--list` lists them with their SQL. `--param NAME=VALUE` gives a query's :NAME.
 
             A table for people by default (control characters in values made visible, long \
@@ -18,8 +18,8 @@ struct QueryCommand: ParsableCommand {
 
             EXIT STATUS
               0  the query ran (also when it returned no row)
-              2  bad input: no store, a store from a newer agentreplay, SQL that fails, a \
-            missing parameter
+              2  bad input: no store, a store from a newer agentreplay, a PostgreSQL server \
+            that cannot be reached, SQL that fails, a missing parameter
             """)
 
     @Argument(help: ArgumentHelp("The SQL to run.", valueName: "sql"))
@@ -35,7 +35,9 @@ struct QueryCommand: ParsableCommand {
     var param: [String] = []
 
     @Option(
-        name: .long, help: ArgumentHelp("The store to read (default: $XDG_DATA_HOME/agentreplay/index.sqlite).", valueName: "file"),
+        name: .long,
+        help: ArgumentHelp(
+            "The store to read: a file, or a postgres:// URL (default: $XDG_DATA_HOME/agentreplay/index.sqlite).", valueName: "file-or-url"),
         completion: .file())
     var store: String?
 

@@ -28,7 +28,7 @@ final class IndexTests: XCTestCase {
     }
 
     func count(_ store: Store, _ sql: String) throws -> Int {
-        try store.queue.read { try Int.fetchOne($0, sql: sql) ?? -1 }
+        try Query.run(sql, on: store).rows.first?.first?.int64.map(Int.init) ?? -1
     }
 
     /// Every row of every session table, sorted, as text: two stores with the same rows give
