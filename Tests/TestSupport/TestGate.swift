@@ -6,6 +6,8 @@ import XCTest
 ///
 /// - `AGENTREPLAY_SLOW_TESTS=1` runs the slow tests (a million spans, traces of 256 MiB, a real
 ///   `swift test` bisect); `.ci/run` sets it.
+/// - `AGENTREPLAY_REQUIRE_POSTGRES=1` makes a test that needs a PostgreSQL server fail when
+///   the server's programs are missing, instead of skipping (`PostgresServer`).
 /// - `AGENTREPLAY_REQUIRE_CLI=1` makes a test that cannot find the built binary fail instead of
 ///   skipping; `.ci/run` sets it, so CI cannot pass with the CLI tests silently skipped.
 public enum TestGate {
@@ -26,6 +28,14 @@ public enum TestGate {
     public static func missingBinary(at path: String) -> any Error {
         let message = "agentreplay is not built at \(path): run `swift build` first"
         if isSet("AGENTREPLAY_REQUIRE_CLI") { return MissingBinary(description: message + " (AGENTREPLAY_REQUIRE_CLI is set)") }
+        return XCTSkip(message)
+    }
+
+    /// The error to throw when PostgreSQL's server programs are not installed: a skip, or,
+    /// with `AGENTREPLAY_REQUIRE_POSTGRES` set (as `.ci/run` sets it), a failure.
+    public static func missingPostgres(_ why: String) -> any Error {
+        let message = "PostgreSQL is not available (\(why)): run scripts/setup, which installs Debian's postgresql"
+        if isSet("AGENTREPLAY_REQUIRE_POSTGRES") { return MissingBinary(description: message + " (AGENTREPLAY_REQUIRE_POSTGRES is set)") }
         return XCTSkip(message)
     }
 
