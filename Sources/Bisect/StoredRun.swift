@@ -36,7 +36,7 @@ public enum StoredRun {
         // Parse the trace on another core while this one walks the chain (libgit2 stays on
         // this thread: a repository handle is for one thread at a time).
         let name = RunRefs.traceName(traceID) + ":" + RunRefs.traceFile
-        let parsing = Background { () throws(any Error) -> Trace in try StoredRun.parse(bytes, name: name) }
+        let parsing = Background { () throws(any Error) -> Trace in try TraceReader.read(bytes: bytes, name: name) }
 
         // Walk back to the base.
         var links: [(commit: ObjectID, span: Span.ID)] = []
@@ -108,24 +108,5 @@ public enum StoredRun {
             utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
         }
         return out
-    }
-
-    /// A native trace held in memory (a stored blob), read as `TraceReader` reads a file.
-    static func parse(_ bytes: [UInt8], name: String) throws -> Trace {
-        var header: Trace.Header?
-        var spans: [Span] = []
-        var line = 0
-        for slice in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            line += 1
-            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-            let value = try TraceReader.parse(slice, file: name, line: line)
-            if header == nil {
-                header = try NativeFormat.decodeHeader(value, file: name, line: line)
-            } else {
-                spans.append(try NativeFormat.decodeSpan(value, file: name, line: line))
-            }
-        }
-        guard let header else { throw BisectError.invalid("\(name): empty: no trace header") }
-        return Trace(header: header, spans: spans)
     }
 }

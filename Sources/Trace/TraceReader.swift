@@ -1,6 +1,8 @@
 /// Streams a native trace: the header first, then one span at a time, so memory holds only
 /// the spans the caller keeps. Checks what a stream can check on the way: span ids unique,
-/// parents already seen, tool call ids unique.
+/// parents already seen, tool call ids unique. What an earlier agentreplay wrote in another
+/// form is brought to today's as each span is read (`NativeUpgrade`): every reader, of a file
+/// or of a trace stored in a repository (`read(bytes:name:)`), gets the canonical forms.
 public final class TraceReader {
     public let header: Trace.Header
     public let path: String
@@ -41,7 +43,7 @@ public final class TraceReader {
     /// The next span, or nil at the end of the trace. Blank lines are skipped.
     public func next() throws(TraceError) -> Span? {
         do {
-            return try nextStrict()
+            return try nextStrict().map { NativeUpgrade.span($0, agent: header.agent) }
         } catch  where recoversBadSpans && error.line > 0 && error.line == lines.lineNumber {
             return TraceReader.invalidRecord(error)
         }
@@ -110,6 +112,28 @@ public final class TraceReader {
         var spans: [Span] = []
         while let span = try reader.next() { spans.append(span) }
         return Trace(header: reader.header, spans: spans)
+    }
+
+    /// A whole native trace held in memory (a trace stored in a repository), read line by line
+    /// as a file is, each span brought to today's form (`NativeUpgrade`). Laxer than a file's
+    /// reading: the spans are not checked against each other, for what is stored was checked
+    /// when it was replayed.
+    public static func read(bytes: [UInt8], name: String) throws(TraceError) -> Trace {
+        var header: Trace.Header?
+        var spans: [Span] = []
+        var line = 0
+        for slice in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            line += 1
+            if isBlank(slice) { continue }
+            let value = try parse(slice, file: name, line: line)
+            if let header {
+                spans.append(NativeUpgrade.span(try NativeFormat.decodeSpan(value, file: name, line: line), agent: header.agent))
+            } else {
+                header = try NativeFormat.decodeHeader(value, file: name, line: line)
+            }
+        }
+        guard let header else { throw TraceError(file: name, line: 0, message: "empty: no trace header") }
+        return Trace(header: header, spans: spans)
     }
 
     static func isBlank(_ bytes: ArraySlice<UInt8>) -> Bool {

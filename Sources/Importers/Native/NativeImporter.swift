@@ -2,7 +2,7 @@ import Trace
 
 /// Reads agentreplay's own NDJSON (`docs/trace-format.md`), streamed from the file when opened
 /// (memory holds one span at a time). What an earlier agentreplay wrote in another form is
-/// brought to today's as it is read (`NativeUpgrade`), so older traces read as before.
+/// brought to today's by the reader itself (`TraceReader`, `NativeUpgrade`).
 public struct NativeImporter: LogImporter {
     public static let format = SourceFormat.native
     public let source: Importer.Source
@@ -11,8 +11,6 @@ public struct NativeImporter: LogImporter {
     public func read() throws(TraceError) -> Trace {
         var trace = try TraceReader.read(path: path, displayName: displayName)
         if let root = options.recordedRoot { trace.header.repoRoot = root }
-        let agent = trace.header.agent
-        for i in trace.spans.indices { trace.spans[i] = NativeUpgrade.span(trace.spans[i], agent: agent) }
         return trace
     }
 
@@ -22,8 +20,7 @@ public struct NativeImporter: LogImporter {
         var header = reader.header
         if let root = options.recordedRoot { header.repoRoot = root }
         let path = self.path
-        let agent = header.agent
-        let next = { () throws(TraceError) -> Span? in try reader.next().map { NativeUpgrade.span($0, agent: agent) } }
+        let next = { () throws(TraceError) -> Span? in try reader.next() }
         return TraceSource(
             header: header, next: next,
             native: {
@@ -31,7 +28,7 @@ public struct NativeImporter: LogImporter {
                     let again = try TraceReader(path: path)
                     again.recoversBadSpans = true
                     // Upgraded as the spans replayed were: the stored trace is those spans.
-                    try TraceSource.stream(header, next: { try again.next().map { NativeUpgrade.span($0, agent: agent) } }, to: sink)
+                    try TraceSource.stream(header, next: { try again.next() }, to: sink)
                 }
             }, position: { reader.position })
     }

@@ -1,8 +1,7 @@
-import Trace
-
 /// What a native trace written by an earlier agentreplay records in another form, brought to
-/// today's as it is read (`docs/trace-format.md`, "Traces written earlier"), so nothing downstream
-/// reads the earlier forms:
+/// today's as `TraceReader` reads it (`docs/trace-format.md`, "Traces written earlier"), so
+/// nothing downstream reads the earlier forms, whether the trace comes from a file or from a
+/// repository's store:
 ///
 /// - a shell call without `process.*` attributes gets them (`ShellCalls`);
 /// - `agentreplay.usage.reasoning_output_tokens` becomes `gen_ai.usage.reasoning.output_tokens`.

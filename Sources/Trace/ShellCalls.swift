@@ -1,4 +1,4 @@
-import Trace
+import Foundation
 
 /// A shell call in one form whatever the agent: the importers add the `process.*` attributes
 /// (`GenAI.processCommandLine`, `processExitCode`, `processWorkingDirectory`) to every tool
@@ -16,7 +16,9 @@ import Trace
 /// | Gemini CLI | `run_shell_command` | `command` | `directory`, `dir_path` | `Exit Code: N` |
 ///
 /// A span that already carries `process.command_line` (a native trace written since) is left
-/// as it is; older native traces get the attributes when they are read.
+/// as it is; older native traces get the attributes when they are read (`NativeUpgrade`, which
+/// `TraceReader` applies to every span). It lives beside the reader for that reason: the
+/// importers (`LogImporter.run`) and the reader of native traces make the same form.
 public enum ShellCalls {
     /// The tools that run shell commands, in every agent's vocabulary.
     static let tools: Set<String> = [
@@ -43,7 +45,7 @@ public enum ShellCalls {
     }
 
     /// Every span of `trace` in its canonical form.
-    static func canonical(_ trace: inout Trace) {
+    package static func canonical(_ trace: inout Trace) {
         for i in trace.spans.indices where trace.spans[i].kind == .tool {
             trace.spans[i] = canonical(trace.spans[i])
         }
