@@ -57,7 +57,8 @@ extension CodexDialect {
             s.attributes[GenAI.toolName] = .string(call.tool)
             s.input = call.argument
             s.details = nil
-            return s
+            // A shell call in the script gets the canonical form an importer gives one.
+            return ShellCalls.canonical(s)
         }
         let patches = spans.indices.filter { isPatch(spans[$0]) }
         let records = span.details?["patch_apply_end"]?.arrayValue ?? []

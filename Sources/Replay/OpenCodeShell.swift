@@ -1,15 +1,13 @@
 import Trace
 
 extension ShellReplay {
-    /// OpenCode's `bash`: `command`, `workdir` (where it ran; else the directory OpenCode ran
-    /// in). Each call runs in a new shell. How it ended is `metadata.exit` (null when OpenCode
+    /// OpenCode's `bash` (its `workdir` is where it ran; else the directory OpenCode ran in).
+    /// Each call runs in a new shell. How it ended is `metadata.exit` (null when OpenCode
     /// killed it: a timeout, an abort); a call the user or a permission rule refused did not run.
     func openCode(_ span: Span, _ context: ReplayContext) throws -> Outcome {
-        let input = span.input ?? .null
-        guard let command = input["command"]?.stringValue else {
+        guard let (command, workdir) = Self.commandLine(span) else {
             return Outcome(verdict: .served, note: "the call has no command", unseenEffects: true)
         }
-        let workdir = input["workdir"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let status: Status
         switch span.status {
         case .unset:

@@ -1,12 +1,24 @@
 import Foundation
 import Trace
 
-/// How each agent records a shell call: the command line, where it ran and how it ended.
+/// How each agent records the end of a shell call. What it ran and where is read in one form
+/// whatever the agent: the `process.*` attributes that the importers and the native reader
+/// write (`ShellCalls`); how it ended (a refusal, a timeout, a cancellation, an exit status the
+/// agent words its own way) is each agent's own, and read here.
 extension ShellReplay {
+    /// The command line a shell call ran and the directory it named (absolute, or relative to
+    /// the span's directory), from the canonical attributes; nil when the log does not say what
+    /// it ran.
+    static func commandLine(_ span: Span) -> (command: String, directory: String?)? {
+        guard let command = span.attributes[GenAI.processCommandLine]?.stringValue, !command.isEmpty else { return nil }
+        let directory = span.attributes[GenAI.processWorkingDirectory]?.stringValue
+        return (command, directory?.isEmpty == false ? directory : nil)
+    }
+
     /// Claude Code's `Bash`: `command`; `is_error` for a non-zero exit, a timeout or a refusal;
     /// `run_in_background`; `toolUseResult.interrupted`.
     func claudeCode(_ span: Span, _ context: ReplayContext) throws -> Outcome {
-        guard let command = span.input?["command"]?.stringValue else {
+        guard let (command, directory) = Self.commandLine(span) else {
             return Outcome(verdict: .served, note: "the call has no command", unseenEffects: true)
         }
         let status: Status
@@ -25,28 +37,15 @@ extension ShellReplay {
                 status = .succeeded
             }
         }
-        return try replay(command, status: status, span: span, context: context)
+        return try replay(command, workingDirectory: directory, status: status, span: span, context: context)
     }
 
-    /// Codex's shell tools: `exec_command`'s `cmd` and `workdir`, `shell`'s `command` (an
-    /// argument vector, `["bash", "-lc", script]`), `local_shell`'s `action`. The importer
-    /// reads the exit status (`Process exited with code N`, `exit_code`); a call whose output
-    /// says the process is still running has no status yet. `status`, when given, is how the
-    /// call ended as its caller worked it out (a call inside a code-mode script has no output
-    /// of its own).
+    /// Codex's shell tools (`exec_command`, `shell`, `local_shell`): the importer reads the
+    /// exit status (`Process exited with code N`, `exit_code`); a call whose output says the
+    /// process is still running has no status yet. `status`, when given, is how the call ended
+    /// as its caller worked it out (a call inside a code-mode script has no output of its own).
     func codex(_ span: Span, _ context: ReplayContext, status known: Status? = nil) throws -> Outcome {
-        let input = span.input ?? .null
-        let command: String?
-        if let argv = (input["command"] ?? input["action"]?["command"])?.arrayValue {
-            let words = argv.compactMap(\.stringValue)
-            command = words.count == argv.count ? Self.script(argv: words) : nil
-        } else {
-            command = input["cmd"]?.stringValue ?? input["command"]?.stringValue
-        }
-        guard let command else { return Outcome(verdict: .served, unseenEffects: true) }
-        let workdir =
-            input["workdir"]?.stringValue ?? input["working_directory"]?.stringValue
-            ?? input["action"]?["working_directory"]?.stringValue
+        guard let (command, workdir) = Self.commandLine(span) else { return Outcome(verdict: .served, unseenEffects: true) }
         let status: Status
         switch (known, span.status) {
         case (let known?, _):
@@ -68,11 +67,11 @@ extension ShellReplay {
     /// SWE-agent's `bash`: the trajectory keeps no exit status, and the shell session (its
     /// working directory) persists from one action to the next.
     func sweAgent(_ span: Span, _ context: ReplayContext) throws -> Outcome {
-        guard let command = span.input?["command"]?.stringValue else {
+        guard let (command, directory) = Self.commandLine(span) else {
             return Outcome(verdict: .served, unseenEffects: true)
         }
         let status: Status = span.status == .unset ? .unknown("the log has no result for this call") : .unrecorded
-        return try replay(command, status: status, span: span, context: context)
+        return try replay(command, workingDirectory: directory, status: status, span: span, context: context)
     }
 
     /// OpenHands' `run` (`CmdRunAction`): `command`, and `cwd` when the action names one. The
@@ -82,11 +81,10 @@ extension ShellReplay {
     /// refused to start (the user rejected it, another one was still running, several at once)
     /// did not run; `is_input` sends keys to a running process and is not a command.
     func openHands(_ span: Span, _ context: ReplayContext) throws -> Outcome {
-        let input = span.input ?? .null
-        guard let command = input["command"]?.stringValue else {
+        guard let (command, cwd) = Self.commandLine(span) else {
             return Outcome(verdict: .served, note: "the call has no command", unseenEffects: true)
         }
-        if input["is_input"]?.boolValue == true {
+        if span.input?["is_input"]?.boolValue == true {
             return Outcome(verdict: .served, note: "input to a running command: its file effects are not replayed", unseenEffects: true)
         }
         let metadata = span.details?["metadata"]
@@ -110,7 +108,6 @@ extension ShellReplay {
             case let code?: status = .failed("exit code \(code)")
             }
         }
-        let cwd = input["cwd"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let outcome = try replay(command, workingDirectory: cwd, status: status, span: span, context: context)
         if let after = metadata?["working_dir"]?.stringValue, !after.isEmpty { recorded(directory: after) }
         return outcome
@@ -122,11 +119,9 @@ extension ShellReplay {
     /// was cancelled by user before it could complete". A call cancelled before it ran says the
     /// user did not allow it.
     func gemini(_ span: Span, _ context: ReplayContext) throws -> Outcome {
-        let input = span.input ?? .null
-        guard let command = input["command"]?.stringValue else {
+        guard let (command, directory) = Self.commandLine(span) else {
             return Outcome(verdict: .served, note: "the call has no command", unseenEffects: true)
         }
-        let directory = (input["directory"] ?? input["dir_path"])?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let text = span.output.map { $0.stringValue ?? JSONWriter.string($0) } ?? ""
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -155,17 +150,6 @@ extension ShellReplay {
             status = .unknown("no exit code recorded")
         }
         return try replay(command, workingDirectory: directory, status: status, span: span, context: context)
-    }
-
-    /// The script an argument vector runs: `bash -lc SCRIPT` is SCRIPT, anything else the words
-    /// quoted.
-    static func script(argv: [String]) -> String {
-        if argv.count == 3, ["bash", "sh", "zsh"].contains(argv[0].split(separator: "/").last.map(String.init) ?? ""),
-            argv[1] == "-c" || argv[1] == "-lc"
-        {
-            return argv[2]
-        }
-        return argv.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
     }
 
     /// A recorded error that shows the command never ran: the person refused it, a permission

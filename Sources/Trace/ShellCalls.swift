@@ -10,7 +10,7 @@ import Foundation
 /// | agent | tool | command | directory | exit code |
 /// |---|---|---|---|---|
 /// | Claude Code, agent-strace | `Bash` | `command` | | `Exit code N` in a failed call's output |
-/// | Codex | `shell`, `local_shell`, `container.exec`, `exec_command` | `command` (argv: `bash -lc S` is `S`, other words quoted), `action.command`, `cmd` | `workdir`, `working_directory` | `exit_code` (`exec_command_end`), `Process exited with code N`, `Exit code: N` |
+/// | Codex | `shell`, `local_shell`, `container.exec`, `exec_command`, `unified_exec` | `command` (argv: `bash -lc S` is `S`, other words quoted), `action.command`, `cmd` | `workdir`, `working_directory` | `exit_code` (`exec_command_end`), `Process exited with code N`, `Exit code: N` |
 /// | SWE-agent, OpenCode | `bash` | `command` | | |
 /// | OpenHands | `run`, `execute_bash` | `command` | `cwd` | `metadata.exit_code` |
 /// | Gemini CLI | `run_shell_command` | `command` | `directory`, `dir_path` | `Exit Code: N` |
@@ -22,7 +22,7 @@ import Foundation
 public enum ShellCalls {
     /// The tools that run shell commands, in every agent's vocabulary.
     static let tools: Set<String> = [
-        "Bash", "bash", "shell", "exec_command", "local_shell", "container.exec", "run", "execute_bash",
+        "Bash", "bash", "shell", "exec_command", "unified_exec", "local_shell", "container.exec", "run", "execute_bash",
         "run_shell_command",
     ]
 
@@ -54,10 +54,11 @@ public enum ShellCalls {
     /// The command as one string a shell reads back into the same words: an argument vector
     /// `["bash", "-lc", script]` (or `sh`, `zsh`, `-c`, by any path) is its script; another
     /// vector its words, each quoted when it holds more than letters, digits and
-    /// `_@%+=:,./-`. Nil for a vector with other than strings in it (what it ran is unknown).
+    /// `_@%+=:,./-`. Nil for a vector with other than strings in it, or no command at all
+    /// (what it ran is unknown).
     static func commandLine(_ input: JSON) -> String? {
         guard let argv = (input["command"] ?? input["action"]?["command"])?.arrayValue else {
-            return input["command"]?.stringValue ?? input["cmd"]?.stringValue ?? ""
+            return input["command"]?.stringValue ?? input["cmd"]?.stringValue
         }
         let words = argv.compactMap(\.stringValue)
         guard words.count == argv.count else { return nil }
