@@ -88,7 +88,7 @@ public struct Request: Sendable {
             var lines: [String] = []
             if let calls = CodexScriptInspection.calls(script) {
                 for (name, argument) in calls {
-                    if let cmd = argument["cmd"]?.stringValue ?? argument["command"]?.stringValue {
+                    if let cmd = ShellCalls.commandLine(argument) {
                         lines.append(cmd)
                     } else if name == "apply_patch" {
                         let patch = argument.stringValue ?? argument["input"]?.stringValue ?? ""

@@ -56,7 +56,7 @@ public enum ShellCalls {
     /// vector its words, each quoted when it holds more than letters, digits and
     /// `_@%+=:,./-`. Nil for a vector with other than strings in it, or no command at all
     /// (what it ran is unknown).
-    static func commandLine(_ input: JSON) -> String? {
+    package static func commandLine(_ input: JSON) -> String? {
         guard let argv = (input["command"] ?? input["action"]?["command"])?.arrayValue else {
             return input["command"]?.stringValue ?? input["cmd"]?.stringValue
         }
