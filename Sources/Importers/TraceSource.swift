@@ -53,7 +53,7 @@ public final class TraceSource {
     }
 
     /// A trace imported whole, handed out span by span.
-    convenience init(whole trace: Trace) {
+    public convenience init(whole trace: Trace) {
         var spans = trace.spans.makeIterator()
         var done = 0
         self.init(

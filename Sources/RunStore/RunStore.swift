@@ -122,4 +122,13 @@ public enum RunStore {
         }
         return run
     }
+
+    /// Replays a trace already loaded whole, for a command that reads its spans again
+    /// afterwards (`show`, `diff`, `report`, `export`, `audit`, `why`, `bisect TRACE`): as
+    /// `replay(_:onto:base:store:…)` does without storing, a base the trace does not name
+    /// chosen by agreement, the second replay on the same handle (nothing is written).
+    public static func replay(_ trace: Trace, onto repository: Repository, base revision: String?, observer: Observer = Observer()) throws -> Run {
+        try replay(
+            TraceSource(whole: trace), onto: repository, base: revision, store: false, again: { TraceSource(whole: trace) }, observer: observer)
+    }
 }

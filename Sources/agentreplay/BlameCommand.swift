@@ -82,8 +82,7 @@ struct BlameCommand: ParsableCommand {
         // Replayed as `run` replays, storing nothing (and saying nothing of the base).
         let again = { [traceOptions, trace] in try traceOptions.open(trace) }
         let run = try RunStore.replay(
-            source, onto: repository, base: base, store: false, again: again,
-            observer: RunStore.Observer(spans: { progress.spans(of: $0) }, finished: { progress.clear() }))
+            source, onto: repository, base: base, store: false, again: again, observer: progress.spansObserver)
         let final = try Self.finalBlob(path, of: run, in: repository)
         let blame: Blame
         do {

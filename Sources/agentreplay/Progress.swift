@@ -39,6 +39,11 @@ final class Progress {
         draw(text)
     }
 
+    /// What a replay that stores nothing tells: the bar follows its spans, and nothing is said.
+    var spansObserver: RunStore.Observer {
+        RunStore.Observer(spans: { self.spans(of: $0) }, finished: { self.clear() })
+    }
+
     /// What `RunStore.replay` reports, shown here and through `console`: the bar follows the
     /// spans, a phase replaces it, a note clears it first, and it is cleared at the end.
     func observer(_ console: Console) -> RunStore.Observer {
@@ -60,17 +65,6 @@ final class Progress {
             let at = source.position()
             self.update(at.done, of: at.total, count: count, unit: "spans")
             return span
-        }
-    }
-
-    /// `spans`, one at a time, moving the bar.
-    func spans(of spans: [Span]) -> () throws -> Span? {
-        var iterator = spans.makeIterator()
-        var count = 0
-        return {
-            count += 1
-            self.update(count, of: spans.count, count: count, unit: "spans")
-            return iterator.next()
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Git
 import Importers
 import Replay
+import RunStore
 import Trace
 
 /// Options shared by every command that reads a session log.
@@ -25,24 +26,11 @@ struct TraceOptions: ParsableArguments {
     }
 
     /// Loads the trace at `path` and replays it onto `repository` (its recorded base, else
-    /// `base`, else HEAD), writing no refs; `progress`, when given, follows the spans.
+    /// `base`, else HEAD) through `RunStore.replay`, writing nothing; `progress`, when given,
+    /// follows the spans.
     func replay(_ path: String, onto repository: Repository, base: String?, progress: Progress? = nil) throws -> (trace: Trace, run: Run) {
         let trace = try load(path)
-        let first = trace.spans.first.flatMap { $0.startTime ?? $0.endTime }?.seconds
-        let start = try Base.resolve(header: trace.header, revision: base, sessionStart: first, in: repository)
-        let replayer = Replayer(repository: repository)
-        defer { progress?.clear() }
-        var iterator = trace.spans.makeIterator()
-        let next = progress?.spans(of: trace.spans) ?? { iterator.next() }
-        // Nothing is written: a second replay (a base found by agreement) may share the handle.
-        let chosen = try replayer.replayChoosingBase(
-            header: trace.header, base: start, sessionStart: first, next: next,
-            again: {
-                var spans = trace.spans.makeIterator()
-                return { spans.next() }
-            },
-            fresh: { repository })
-        return (trace, chosen.run)
+        return (trace, try RunStore.replay(trace, onto: repository, base: base, observer: progress?.spansObserver ?? RunStore.Observer()))
     }
 
     func open(_ path: String, recoversBadSpans: Bool = true) throws -> TraceSource {
