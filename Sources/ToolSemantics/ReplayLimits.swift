@@ -1,4 +1,5 @@
 import Foundation
+import Trace
 
 /// How much work and memory one span of a log may ask replay for. A log is untrusted: a
 /// 5 KB one can ask for a 2 GiB file (`replace_all` with a longer string, `sed 's/.*/&&/'`,
@@ -39,27 +40,12 @@ public struct ReplayLimits: Sendable, Equatable {
     public init(environment: [String: String]) {
         self = .defaults
         func read(_ name: String, _ value: inout Int) {
-            if let text = environment[name], let n = Self.size(text) { value = n }
+            if let text = environment[name], let n = ByteCount.parse(text) { value = n }
         }
         read(Variable.fileBytes.rawValue, &fileBytes)
         read(Variable.spanBytes.rawValue, &spanBytes)
         read(Variable.spanPaths.rawValue, &spanPaths)
         read(Variable.pathDepth.rawValue, &pathDepth)
-    }
-
-    /// `1048576`, `64M`, `2G` as a count; nil for anything else.
-    static func size(_ text: String) -> Int? {
-        var digits = Substring(text)
-        var shift = 0
-        switch digits.last {
-        case "K", "k": shift = 10
-        case "M", "m": shift = 20
-        case "G", "g": shift = 30
-        default: break
-        }
-        if shift > 0 { digits = digits.dropLast() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n < (Int.max >> shift) else { return nil }
-        return n << shift
     }
 
     /// The environment variables that set the limits.

@@ -29,20 +29,10 @@ public final class LineReader {
     /// The longest line read by default: 256 MiB, or `AGENTREPLAY_MAX_LINE_BYTES` (a whole
     /// number with an optional `K`, `M` or `G`; `docs/security.md`, "Limits").
     public static let defaultMaximumLineLength: Int = {
-        guard let value = getenv("AGENTREPLAY_MAX_LINE_BYTES").map({ String(cString: $0) }) else { return 256 << 20 }
-        var digits = Substring(value)
-        var shift = 0
-        switch digits.last {
-        case "K", "k": shift = 10
-        case "M", "m": shift = 20
-        case "G", "g": shift = 30
-        default: break
-        }
-        if shift > 0 { digits = digits.dropLast() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n > 0, n < (Int.max >> shift) else {
+        guard let value = getenv("AGENTREPLAY_MAX_LINE_BYTES").map({ String(cString: $0) }), let n = ByteCount.parse(value), n > 0 else {
             return 256 << 20
         }
-        return n << shift
+        return n
     }()
 
     /// Where a reading resumed part-way through a file starts: at byte `offset`, the start of
