@@ -15,9 +15,13 @@ extension ShellReplay {
         return (command, directory?.isEmpty == false ? directory : nil)
     }
 
-    /// Claude Code's `Bash`: `command`; `is_error` for a non-zero exit, a timeout or a refusal;
-    /// `run_in_background`; `toolUseResult.interrupted`.
-    func claudeCode(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+    /// A shell call of an agent whose log marks a failed call as an error (Claude Code,
+    /// OpenCode): no result is an unknown ending; an error is a refusal before it ran when
+    /// `neverRan` says its message is one, else a failure; a call that did not fail ended as
+    /// `ended` says.
+    func replayMarkingErrors(
+        _ span: Span, _ context: ReplayContext, neverRan: (String) -> Bool, ended: () -> Status
+    ) throws -> Outcome {
         guard let (command, directory) = Self.commandLine(span) else {
             return Outcome(verdict: .served, note: "the call has no command", unseenEffects: true)
         }
@@ -27,17 +31,21 @@ extension ShellReplay {
             status = .unknown("the log has no result for this call")
         case .error:
             let message = ReplayContext.recordedError(span)
-            status = Self.neverRan(message) ? .neverRan(message) : .failed(message)
+            status = message.map(neverRan) == true ? .neverRan(message) : .failed(message)
         case .ok:
-            if span.input?["run_in_background"]?.boolValue == true {
-                status = .unknown("run in the background")
-            } else if span.details?["interrupted"]?.boolValue == true {
-                status = .unknown("interrupted")
-            } else {
-                status = .succeeded
-            }
+            status = ended()
         }
         return try replay(command, workingDirectory: directory, status: status, span: span, context: context)
+    }
+
+    /// Claude Code's `Bash`: `is_error` for a non-zero exit, a timeout or a refusal;
+    /// `run_in_background`; `toolUseResult.interrupted`.
+    func claudeCode(_ span: Span, _ context: ReplayContext) throws -> Outcome {
+        try replayMarkingErrors(span, context, neverRan: { Self.neverRan($0) }) {
+            if span.input?["run_in_background"]?.boolValue == true { return .unknown("run in the background") }
+            if span.details?["interrupted"]?.boolValue == true { return .unknown("interrupted") }
+            return .succeeded
+        }
     }
 
     /// Codex's shell tools (`exec_command`, `shell`, `local_shell`): the importer reads the
