@@ -121,10 +121,7 @@ struct ClaudeCodeDialect: ToolDialect {
                     drift += try context.reconcile(path, observed: nil, kind: .existence)
                 }
             } else if details["type"]?.stringValue == "update", try context.workspace.read(path) == nil {
-                drift.append(
-                    Drift(
-                        kind: .existence, path: path.value, recorded: "(file existed: Write updated it)", replayed: "(no file)",
-                        suspects: context.suspects(path)))
+                drift.append(context.missing(path, recorded: "(file existed: Write updated it)"))
             }
         }
         var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
@@ -160,8 +157,7 @@ struct ClaudeCodeDialect: ToolDialect {
             let message = ReplayContext.recordedError(span) ?? ""
             if message.contains("does not exist") { context.see { .whole(path, nil) } }
             if message.contains("does not exist"), try context.workspace.read(path) != nil {
-                outcome.drift.append(
-                    Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                outcome.drift.append(context.present(path, recorded: "(no file)"))
             }
             return outcome
         }
@@ -176,8 +172,7 @@ struct ClaudeCodeDialect: ToolDialect {
         }
         context.see { FirstSight(path: path, test: .part { seen.compare(with: $0, path: path) == nil }) }
         guard let current = try context.workspace.read(path) else {
-            outcome.drift.append(
-                Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
+            outcome.drift.append(context.missing(path, recorded: "(file read)"))
             return outcome
         }
         if let d = seen.compare(with: current, path: path) {

@@ -192,8 +192,7 @@ struct CodexPatchRecord {
             case .delete(let content):
                 guard let replayed = after(path) else { missing(path, "(deleted by the patch)"); continue }
                 if replayed != nil {
-                    drift.append(
-                        Drift(kind: .existence, path: path.value, recorded: "(deleted)", replayed: "(file exists)", suspects: context.suspects(path)))
+                    drift.append(context.present(path, recorded: "(deleted)"))
                 }
                 if let content, let before = effects.before[path] ?? nil,
                     var d = Drift.compare(recorded: content, replayed: before, kind: .beforeImage, path: path.value)

@@ -111,10 +111,7 @@ struct GeminiDialect: ToolDialect {
             } else if result.hasPrefix("Successfully created and wrote to new file") {
                 drift += try context.reconcile(path, observed: nil, kind: .existence)
             } else if result.hasPrefix("Successfully overwrote file"), try context.workspace.read(path) == nil {
-                drift.append(
-                    Drift(
-                        kind: .existence, path: path.value, recorded: "(file existed: write_file overwrote it)", replayed: "(no file)",
-                        suspects: context.suspects(path)))
+                drift.append(context.missing(path, recorded: "(file existed: write_file overwrote it)"))
             }
         }
         var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)

@@ -134,10 +134,7 @@ struct OpenCodeDialect: ToolDialect {
                 // It did not exist: an observation of the whole file's absence.
                 drift += try context.reconcile(path, observed: nil, kind: .existence)
             } else if try context.workspace.read(path) == nil {
-                drift.append(
-                    Drift(
-                        kind: .existence, path: path.value, recorded: "(file existed: write overwrote it)", replayed: "(no file)",
-                        suspects: context.suspects(path)))
+                drift.append(context.missing(path, recorded: "(file existed: write overwrote it)"))
             }
         }
         var outcome = try context.settle(.write(Array(content.utf8)), path: path, span: span)
@@ -153,8 +150,7 @@ struct OpenCodeDialect: ToolDialect {
         if let before {
             if current == nil, !before.isEmpty {
                 return [
-                    Drift(
-                        kind: .existence, path: path.value, recorded: "(file with content)", replayed: "(no file)", suspects: context.suspects(path))
+                    context.missing(path, recorded: "(file with content)")
                 ]
             }
             if let current,

@@ -22,8 +22,7 @@ enum OpenCodeRead {
         let current = try context.workspace.read(path)
         if span.status == .error {
             if (ReplayContext.recordedError(span) ?? "").contains("File not found"), current != nil {
-                outcome.drift.append(
-                    Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                outcome.drift.append(context.present(path, recorded: "(no file)"))
             }
             outcome.synced = []
             return outcome
@@ -33,8 +32,7 @@ enum OpenCodeRead {
             return outcome
         }
         guard let current else {
-            outcome.drift.append(
-                Drift(kind: .existence, path: path.value, recorded: "(file read)", replayed: "(no file)", suspects: context.suspects(path)))
+            outcome.drift.append(context.missing(path, recorded: "(file read)"))
             return outcome
         }
         if var d = compare(seen, with: current, path: path) {

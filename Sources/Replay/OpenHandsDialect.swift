@@ -228,8 +228,7 @@ final class OpenHandsDialect: ToolDialect {
         switch entry {
         case .file(let bytes, _):
             if span.status == .error, (Self.recordedError(span) ?? "").contains("does not exist") {
-                outcome.drift.append(
-                    Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                outcome.drift.append(context.present(path, recorded: "(no file)"))
             } else if span.status == .ok, let output = span.output?.stringValue, let shown = OpenHandsView(observation: output, snippet: false),
                 var d = shown.compare(with: SWEAgentEditor.read(bytes).bytes, path: path, kind: .observation)
             {
@@ -240,8 +239,7 @@ final class OpenHandsDialect: ToolDialect {
             }
         case .absent:
             if span.status == .ok, let output = span.output?.stringValue, OpenHandsView(observation: output, snippet: false) != nil {
-                outcome.drift.append(
-                    Drift(kind: .existence, path: path.value, recorded: "(viewed)", replayed: "(no file)", suspects: context.suspects(path)))
+                outcome.drift.append(context.missing(path, recorded: "(viewed)"))
             }
         default:
             break

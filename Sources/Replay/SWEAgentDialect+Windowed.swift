@@ -160,8 +160,7 @@ extension SWEAgentDialect {
             let total = SWEAgentWindow.lineCount(bytes)
             if shown == nil {
                 if observation.contains("File \(argument) not found") {
-                    outcome.drift.append(
-                        Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                    outcome.drift.append(context.present(path, recorded: "(no file)"))
                 }
                 return outcome
             }
@@ -172,8 +171,7 @@ extension SWEAgentDialect {
             if shown != nil {
                 window.file = file
                 window.line = nil
-                outcome.drift.append(
-                    Drift(kind: .existence, path: path.value, recorded: "(opened)", replayed: "(no file)", suspects: context.suspects(path)))
+                outcome.drift.append(context.missing(path, recorded: "(opened)"))
             }
         default:
             break

@@ -192,8 +192,7 @@ final class SWEAgentDialect: ToolDialect {
         switch entry {
         case .file(let bytes, _):
             if span.status == .error, message.contains("does not exist") {
-                outcome.drift.append(
-                    Drift(kind: .existence, path: path.value, recorded: "(no file)", replayed: "(file exists)", suspects: context.suspects(path)))
+                outcome.drift.append(context.present(path, recorded: "(no file)"))
             } else if span.status == .ok, let observation = span.output?.stringValue, let shown = SWEAgentView(observation: observation),
                 var drift = shown.compare(with: bytes, path: path, kind: .observation)
             {
@@ -202,8 +201,7 @@ final class SWEAgentDialect: ToolDialect {
             }
         case .absent:
             if span.status == .ok {
-                outcome.drift.append(
-                    Drift(kind: .existence, path: path.value, recorded: "(viewed)", replayed: "(no file)", suspects: context.suspects(path)))
+                outcome.drift.append(context.missing(path, recorded: "(viewed)"))
             }
         default:
             break

@@ -34,6 +34,18 @@ struct ReplayContext {
     /// Shell spans since `path` was last known to match the recording, for drift blame.
     func suspects(_ path: RepoPath) -> [Span.ID] { ledger.suspects(path) }
 
+    /// The drift of a file the recording shows (`recorded` says how: `(viewed)`, `(file
+    /// read)`…) where replay holds none, blamed on the shell steps since it last matched.
+    func missing(_ path: RepoPath, recorded: String) -> Drift {
+        Drift(kind: .existence, path: path.value, recorded: recorded, replayed: "(no file)", suspects: suspects(path))
+    }
+
+    /// The drift of a file the recording shows absent (`recorded`: `(no file)`, `(deleted)`)
+    /// where replay holds one, blamed likewise.
+    func present(_ path: RepoPath, recorded: String) -> Drift {
+        Drift(kind: .existence, path: path.value, recorded: recorded, replayed: "(file exists)", suspects: suspects(path))
+    }
+
     /// Checks a whole-file observation — what `path` held, exactly, when the agent saw it (nil:
     /// no file) — against the replayed file, before the span's own effect. When they differ and
     /// an earlier step can explain it (a shell command replay cannot follow since the path last
