@@ -29,11 +29,7 @@ struct AuditCommand: ParsableCommand {
                  holds a glob that cannot match (the message names file, line, field)
             """)
 
-    @Argument(
-        help: ArgumentHelp(
-            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
-        ),
-        completion: .file())
+    @Argument(help: TraceOptions.logHelp, completion: .file())
     var trace: String
 
     @Option(

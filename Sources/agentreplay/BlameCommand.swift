@@ -30,10 +30,7 @@ struct BlameCommand: ParsableCommand {
     static let listHint =
         "list the files after the run with `agentreplay run TRACE --repo DIR` then `git ls-tree -r --name-only refs/agentreplay/last`"
 
-    @Argument(
-        help: ArgumentHelp(
-            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
-        ), completion: .file())
+    @Argument(help: TraceOptions.logHelp, completion: .file())
     var trace: String
 
     @Argument(help: ArgumentHelp("The file to blame, as it is after the session.", valueName: "file"), completion: .file())
@@ -42,7 +39,7 @@ struct BlameCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
     var repo: String = "."
 
-    @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
+    @Option(name: .long, help: SessionOptions.baseHelp)
     var base: String?
 
     @Flag(name: .long, help: "Print one versioned JSON document: one entry per line.")

@@ -30,11 +30,7 @@ struct ReportCommand: ParsableCommand {
               2  bad input: an unreadable trace, price table, other session or bisect log
             """)
 
-    @Argument(
-        help: ArgumentHelp(
-            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
-        ),
-        completion: .file())
+    @Argument(help: TraceOptions.logHelp, completion: .file())
     var trace: String
 
     @Option(

@@ -26,16 +26,13 @@ struct RunCommand: ParsableCommand {
             (not with --quiet).
             """)
 
-    @Argument(
-        help: ArgumentHelp(
-            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
-        ), completion: .file())
+    @Argument(help: TraceOptions.logHelp, completion: .file())
     var trace: String
 
     @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
     var repo: String = "."
 
-    @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
+    @Option(name: .long, help: SessionOptions.baseHelp)
     var base: String?
 
     @Flag(name: .customLong("no-refs"), help: "Keep every object in memory: write nothing to the repository.")

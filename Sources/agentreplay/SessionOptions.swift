@@ -9,6 +9,13 @@ import Trace
 /// Options of the commands that look at one replayed session (`show`, `report`): where to
 /// replay it, and the price table.
 struct SessionOptions: ParsableArguments {
+    /// The help of `--base`, which every command that replays takes.
+    static let baseHelp = ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev")
+    /// The help of `--prices`, which every command that prices a session takes.
+    static let pricesHelp = ArgumentHelp(
+        "A price table to use instead of the built-in one: agentreplay's format, or LiteLLM's model_prices_and_context_window.json (docs/cost.md).",
+        valueName: "file")
+
     @Option(
         name: .customLong("repo"),
         help: ArgumentHelp(
@@ -18,15 +25,10 @@ struct SessionOptions: ParsableArguments {
 
     var repo: String { repoOption ?? "." }
 
-    @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
+    @Option(name: .long, help: Self.baseHelp)
     var base: String?
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "A price table to use instead of the built-in one: agentreplay's format, or LiteLLM's model_prices_and_context_window.json (docs/cost.md).",
-            valueName: "file"),
-        completion: .file())
+    @Option(name: .long, help: Self.pricesHelp, completion: .file())
     var prices: String?
 
     func priceTable() throws -> PriceTable { try Self.priceTable(prices) }

@@ -43,12 +43,7 @@ struct SessionsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one versioned JSON document instead of the list.")
     var json = false
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "A price table to use instead of the built-in one: agentreplay's format, or LiteLLM's model_prices_and_context_window.json (docs/cost.md).",
-            valueName: "file"),
-        completion: .file())
+    @Option(name: .long, help: SessionOptions.pricesHelp, completion: .file())
     var prices: String?
 
     @OptionGroup var consoleOptions: ConsoleOptions

@@ -23,11 +23,7 @@ struct ShowCommand: ParsableCommand {
               2  bad input: an unreadable trace or price table, a repository or base not found
             """)
 
-    @Argument(
-        help: ArgumentHelp(
-            "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
-        ),
-        completion: .file())
+    @Argument(help: TraceOptions.logHelp, completion: .file())
     var trace: String
 
     @OptionGroup var sessionOptions: SessionOptions

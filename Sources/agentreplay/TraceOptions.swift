@@ -7,6 +7,11 @@ import Trace
 
 /// Options shared by every command that reads a session log.
 struct TraceOptions: ParsableArguments {
+    /// The help of the session log argument those commands take.
+    static let logHelp = ArgumentHelp(
+        "The session log, in any format read (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", "))); detected unless --from names it."
+    )
+
     @Option(
         name: .long,
         help: ArgumentHelp(

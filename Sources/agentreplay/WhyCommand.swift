@@ -45,7 +45,7 @@ struct WhyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
     var repo: String = "."
 
-    @Option(name: .long, help: ArgumentHelp("The commit to start from, when the trace names none (default: HEAD).", valueName: "rev"))
+    @Option(name: .long, help: SessionOptions.baseHelp)
     var base: String?
 
     @Flag(name: .long, help: "Print every text whole (the turn's text and reasoning, the prompt, each output).")
