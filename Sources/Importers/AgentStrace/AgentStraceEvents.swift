@@ -19,7 +19,7 @@ struct AgentStraceEvents {
     private var spans: [Span] = []
     private var pending: [String: PendingCall] = [:]
     private var pendingOrder: [String] = []
-    private var usedCalls = Set<String>()
+    private var usedCalls = CallIDs()
     /// The last `llm` span, with the source line uuid and usage it was made from, for
     /// merging the lines of one Claude message.
     private var lastTurn: (index: Int, uuid: String?, usage: JSON?, model: String?)?
@@ -55,15 +55,9 @@ struct AgentStraceEvents {
             if usedCalls.contains(callID) {
                 // Used before: `<id>#<event id>` (`#line<n>` without one), then `#2`, `#3`, …
                 // while that is taken too.
-                let renamed = callID + "#" + (eventID.isEmpty ? "line\(e.line)" : eventID)
-                callID = renamed
-                var n = 2
-                while usedCalls.contains(callID) {
-                    callID = renamed + "#\(n)"
-                    n += 1
-                }
+                callID += "#" + (eventID.isEmpty ? "line\(e.line)" : eventID)
             }
-            usedCalls.insert(callID)
+            callID = usedCalls.claim(callID)
             var input = data["arguments"] ?? .object([])
             if let text = input.stringValue, let parsed = try? JSONParser.parse(text), parsed.objectValue != nil { input = parsed }
             if input.objectValue == nil { input = .object([("arguments", input)]) }

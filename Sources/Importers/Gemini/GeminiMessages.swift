@@ -5,7 +5,7 @@ struct GeminiMessages {
     let file: String
     private var ids = StableID()
     private(set) var spans: [Span] = []
-    private var usedCalls = Set<String>()
+    private var usedCalls = CallIDs()
     /// Absolute paths the tool calls named, to find the project root by its hash.
     private(set) var absolutePaths: [String] = []
 
@@ -96,15 +96,9 @@ struct GeminiMessages {
         if usedCalls.contains(callID) {
             // Used before (in another message, or twice in this one): `<id>#<message id>`,
             // then `#2`, `#3`, … while that is taken too.
-            let renamed = callID + "#" + messageID
-            callID = renamed
-            var n = 2
-            while usedCalls.contains(callID) {
-                callID = renamed + "#\(n)"
-                n += 1
-            }
+            callID += "#" + messageID
         }
-        usedCalls.insert(callID)
+        callID = usedCalls.claim(callID)
         let name = try c.string("name")
         let args = c["args"] ?? .object([])
         guard let arguments = args.objectValue else { throw c.error("args", "expected an object, found \(args.typeDescription)") }

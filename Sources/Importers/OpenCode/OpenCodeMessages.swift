@@ -7,7 +7,7 @@ struct OpenCodeMessages {
     let directory: String?
     private var ids = StableID()
     private(set) var spans: [Span] = []
-    private var usedCalls = Set<String>()
+    private var usedCalls = CallIDs()
     /// The session's permission rules (`info.permission`), each `permission:pattern:action`.
     var rules: [String] = []
     /// The first assistant message's `path.root`.
@@ -150,16 +150,11 @@ struct OpenCodeMessages {
         let name = try p.string("tool")
         var callID = try p.optionalString("callID") ?? ""
         if callID.isEmpty || callID == "REDACTED" || usedCalls.contains(callID) {
-            // Redacted, missing or used before: the position in the export names it.
-            let base = (callID.isEmpty ? "call" : callID) + "#\(key).\(index)"
-            callID = base
-            var n = 2
-            while usedCalls.contains(callID) {
-                callID = base + "#\(n)"
-                n += 1
-            }
+            // Redacted, missing or used before: the position in the export names it (then
+            // `#2`, `#3`, … while that is taken too).
+            callID = (callID.isEmpty ? "call" : callID) + "#\(key).\(index)"
         }
-        usedCalls.insert(callID)
+        callID = usedCalls.claim(callID)
         let state = try p.object("state")
         let recorded = try state.optionalString("status")
         let status: Span.Status

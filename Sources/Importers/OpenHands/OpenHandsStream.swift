@@ -22,7 +22,7 @@ struct OpenHandsStream {
     private var turns: [String: Span.ID] = [:]
     private var pending: [Int64: PendingAction] = [:]
     private var pendingOrder: [Int64] = []
-    private var usedCalls = Set<String>()
+    private var usedCalls = CallIDs()
 
     init(file: String) { self.file = file }
 
@@ -85,7 +85,7 @@ struct OpenHandsStream {
         let metadataCallID = try metadata?.optionalString("tool_call_id")
         var callID = metadataCallID.flatMap { $0.isEmpty ? nil : $0 } ?? "event-\(id)"
         if usedCalls.contains(callID) { callID += "#event-\(id)" }
-        usedCalls.insert(callID)
+        callID = usedCalls.claim(callID)
         var input: JSON = .object(args?.members ?? [])
         // Early 2025 editor actions kept only the IPython code they ran: the model's own
         // arguments hold the command.
