@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Trace
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -140,7 +141,8 @@ public struct CollectorClient: Sendable {
         }
     }
 
-    /// One request, waited for.
+    /// One request, waited for: URLSession answers on its own queue, and this thread waits for
+    /// that one callback (the one wait of the kind: `docs/architecture.md`, "Threads").
     static func exchange(_ session: URLSession, _ request: URLRequest) -> Result<Answer, URLError> {
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox()
@@ -150,15 +152,16 @@ public struct CollectorClient: Sendable {
                 for (k, v) in response.allHeaderFields {
                     if let k = k as? String, let v = v as? String { headers[k] = v }
                 }
-                box.set(.success(Answer(status: response.statusCode, headers: headers, body: data ?? Data())))
+                let answer = Answer(status: response.statusCode, headers: headers, body: data ?? Data())
+                box.value.withLock { $0 = .success(answer) }
             } else {
-                box.set(.failure((error as? URLError) ?? URLError(.unknown)))
+                box.value.withLock { $0 = .failure((error as? URLError) ?? URLError(.unknown)) }
             }
             done.signal()
         }
         task.resume()
         done.wait()
-        return box.get() ?? .failure(URLError(.unknown))
+        return box.value.withLock { $0 } ?? .failure(URLError(.unknown))
     }
 
     /// Failures worth another attempt: the collector not (yet) listening, a lost connection,
@@ -188,12 +191,8 @@ public struct CollectorClient: Sendable {
 }
 
 /// The answer of a request, handed from URLSession's queue to the waiting thread.
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Result<CollectorClient.Answer, URLError>?
-
-    func set(_ v: Result<CollectorClient.Answer, URLError>) { lock.withLock { value = v } }
-    func get() -> Result<CollectorClient.Answer, URLError>? { lock.withLock { value } }
+private final class ResultBox: Sendable {
+    let value = Mutex<Result<CollectorClient.Answer, URLError>?>(nil)
 }
 
 /// Answers every redirect with "do not follow", so the 3xx itself comes back.
