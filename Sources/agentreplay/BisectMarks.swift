@@ -11,11 +11,12 @@ struct BisectMarks {
     var highlights: [Highlight]
     var summary: String
 
+    /// What each refusal of the file suggests.
+    static let hint = "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed"
+
     static func read(_ path: String) throws -> BisectMarks {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure(
-                message: "\(path): cannot read the bisect result (--bisect)",
-                hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
+            throw CLIFailure(message: "\(path): cannot read the bisect result (--bisect)", hint: hint)
         }
         let bytes = Array(data)
         let firstLine = bytes.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: true).first ?? []
@@ -26,16 +27,17 @@ struct BisectMarks {
         do {
             document = try JSONParser.parse(bytes)
         } catch {
-            throw CLIFailure(
-                message: "\(path): not a bisect log or `bisect --json` document: \(error)",
-                hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
+            throw CLIFailure(message: "\(path): not a bisect log or `bisect --json` document: \(error)", hint: hint)
         }
         guard document["schema"]?.stringValue == "agentreplay.bisect" else {
             throw CLIFailure(
-                message: "\(path): schema: not a bisect log (\(BisectLog.schema)) or `bisect --json` document (agentreplay.bisect)",
-                hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
+                message: "\(path): schema: not a bisect log (\(BisectLog.schema)) or `bisect --json` document (agentreplay.bisect)", hint: hint)
         }
-        return fromDocument(document, path: path)
+        do {
+            return fromDocument(try JSONDecoder().decode(Found.self, from: data))
+        } catch {
+            throw CLIFailure(message: "\(path): not a `bisect --json` document: \(VisibleText.escape(String(describing: error)))", hint: hint)
+        }
     }
 
     static func fromLog(_ bytes: [UInt8], path: String) throws -> BisectMarks {
@@ -43,7 +45,7 @@ struct BisectMarks {
         do {
             log = try LogReplay.read(bytes, name: path)
         } catch let error as BisectError {
-            throw CLIFailure(message: "\(error)", hint: "pass the file `agentreplay bisect --log FILE` wrote, or what `bisect --json` printed")
+            throw CLIFailure(message: "\(error)", hint: hint)
         }
         let test = log.header.test
         func span(_ number: Int) -> Span.ID? {
@@ -77,19 +79,35 @@ struct BisectMarks {
         return BisectMarks(traceID: log.header.traceID, highlights: marks, summary: summary)
     }
 
-    static func fromDocument(_ d: JSON, path: String) -> BisectMarks {
-        let test = d["test"]?.stringValue ?? "the test"
+    /// What `report --bisect` reads of a `bisect --json` document (`BisectDocument`).
+    struct Found: Decodable {
+        struct Candidate: Decodable {
+            var spanID: String?
+            enum CodingKeys: String, CodingKey { case spanID = "span_id" }
+        }
+        var traceID: String?
+        var test: String?
+        var result: String?
+        var culprit: Candidate?
+        var minimal: [Candidate]?
+        var range: [Candidate]?
+        enum CodingKeys: String, CodingKey {
+            case traceID = "trace_id"
+            case test, result, culprit, minimal, range
+        }
+    }
+
+    static func fromDocument(_ d: Found) -> BisectMarks {
+        let test = d.test ?? "the test"
         var marks: [Highlight] = []
-        var summary = "Bisect of `\(test)`: \(d["result"]?.stringValue ?? "no result")"
-        if let id = d["culprit"]?["span_id"]?.stringValue {
+        var summary = "Bisect of `\(test)`: \(d.result ?? "no result")"
+        if let id = d.culprit?.spanID {
             marks.append(Highlight(kind: .culprit, spanID: Span.ID(id), detail: "the first span whose edits make `\(test)` fail"))
             summary += ", the culprit is span \(id)"
         }
-        for c in (d["minimal"]?.arrayValue ?? []) + (d["range"]?.arrayValue ?? []) {
-            if let id = c["span_id"]?.stringValue {
-                marks.append(Highlight(kind: .candidate, spanID: Span.ID(id), detail: "a candidate of the bisect of `\(test)`"))
-            }
+        for id in ((d.minimal ?? []) + (d.range ?? [])).compactMap(\.spanID) {
+            marks.append(Highlight(kind: .candidate, spanID: Span.ID(id), detail: "a candidate of the bisect of `\(test)`"))
         }
-        return BisectMarks(traceID: d["trace_id"]?.stringValue, highlights: marks, summary: summary + ".")
+        return BisectMarks(traceID: d.traceID, highlights: marks, summary: summary + ".")
     }
 }

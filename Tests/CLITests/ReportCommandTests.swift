@@ -76,6 +76,17 @@ final class ReportCommandTests: XCTestCase {
             r.stdoutText.components(separatedBy: "class=\"row k-edit f-highlight h-divergence h-state-divergence\"").count, 2, "the Edit is marked")
     }
 
+    func testABisectJSONDocumentNamesItsCulpritAndCandidates() throws {
+        let (repo, folder) = try setUp { log in log.edit("a.txt", "two", "three") }
+        try Data(
+            #"{"schema": "agentreplay.bisect", "version": 1, "test": "make check", "result": "found", "culprit": {"span_id": "s-culprit", "number": 2}, "range": [{"span_id": "s-one"}, {"number": 3}]}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: folder + "/found.json"))
+        let r = try CLI.run(["report", "session.jsonl", "--repo", repo.path, "--bisect", "found.json", "-o", "-"], in: folder)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertTrue(r.stdoutText.contains("<p>Bisect of `make check`: found, the culprit is span s-culprit.</p>"), r.stdoutText)
+    }
+
     func testABisectOfAnotherTraceOrNotABisectExitsTwo() throws {
         let (repo, folder) = try setUp { log in log.edit("a.txt", "two", "three") }
         try Data(#"{"schema": "agentreplay.bisect", "version": 1, "trace_id": "ffffffffffffffffffffffffffffffff", "result": "found"}"#.utf8)
@@ -93,5 +104,14 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(garbage.status, 2, "\(garbage)")
         XCTAssertTrue(
             garbage.stderrText.hasPrefix("agentreplay: error: garbage.txt: not a bisect log or `bisect --json` document"), garbage.stderrText)
+
+        // The document's own schema, with a member of the wrong kind: refused by name, not read in part.
+        try Data(#"{"schema": "agentreplay.bisect", "version": 1, "result": "found", "culprit": "span 3"}"#.utf8)
+            .write(to: URL(fileURLWithPath: folder + "/mistyped.json"))
+        let mistyped = try CLI.run(["report", "session.jsonl", "--repo", repo.path, "--bisect", "mistyped.json"], in: folder)
+        XCTAssertEqual(mistyped.status, 2, "\(mistyped)")
+        XCTAssertTrue(
+            mistyped.stderrText.hasPrefix("agentreplay: error: mistyped.json: not a `bisect --json` document:"), mistyped.stderrText)
+        XCTAssertTrue(mistyped.stderrText.contains("culprit"), mistyped.stderrText)
     }
 }
