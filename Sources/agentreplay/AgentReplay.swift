@@ -21,6 +21,20 @@ struct AgentReplay: ParsableCommand {
             Every command takes --color auto|always|never (NO_COLOR is honoured) and -q/--quiet. \
             Shell completions: agentreplay --generate-completion-script bash|zsh|fish. \
             Manual page: docs/agentreplay.1 (man ./docs/agentreplay.1). Documentation: docs/cli.md.
+
+            ENVIRONMENT
+              NO_COLOR        not empty: no colour unless --color always
+              TERM            dumb: no colour under --color auto
+              XDG_CACHE_HOME  where bisect keeps its private worktrees
+                              (default ~/.cache)
+
+            FILES
+              refs/agentreplay/  the commit chains of runs, in the replayed
+                                 repository (refs/agentreplay/last: the last run)
+
+            SEE ALSO
+              git(1), git-bisect(1); docs/cli.md and the other pages under docs/
+              in the source tree.
             """,
         version: AgentReplayVersion.current,
         subcommands: [

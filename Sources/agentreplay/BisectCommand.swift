@@ -26,7 +26,7 @@ struct BisectCommand: ParsableCommand {
             binary search (k-ary with --jobs) finds the first failing state. A verdict is kept \
             per tree, so states with the same files are tested once. The test runs as \
             /bin/sh -c CMD, in its own process group, in a private worktree under \
-            $XDG_CACHE_HOME/agentreplay/worktrees (else ~/.cache/…), updated between probes by \
+            $XDG_CACHE_HOME/agentreplay/worktrees (else ~/.cache/agentreplay/worktrees), updated between probes by \
             writing only the files that differ, so build caches survive. The repository's \
             working tree, index, HEAD and branches are never touched.
 

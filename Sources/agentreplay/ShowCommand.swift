@@ -15,7 +15,7 @@ struct ShowCommand: ParsableCommand {
             wrote it and what they cost, and the spend by model, with the turns whose spend \
             left no trace in the final diff (edits later undone, calls that all failed).
 
-            Cost is tokens × the model's price from the built-in table (docs/cost.md) or \
+            Cost is tokens times the model's price from the built-in table (docs/cost.md) or \
             --prices FILE; a model the table does not name has an unknown cost, never a guess.
 
             EXIT STATUS
