@@ -7,7 +7,7 @@ import GRDB
 /// is refused with the version it needs. `docs/index.md` documents every column.
 enum Schema {
     /// The newest version this build writes: the number of its last migration.
-    static let version = 1
+    static let version = 2
 
     /// The migrations, in order; each is named `v<N>`.
     static var migrator: DatabaseMigrator {
@@ -42,7 +42,29 @@ enum Schema {
                 try db.execute(sql: "CREATE VIEW search AS SELECT text, kind, session, span_id, log_line FROM search_rows")
             }
         }
+        // The full-text index is filled by the reading of a log, one statement at its end
+        // (`fillSearch`), not a row at a time by a trigger: SQLite opens a savepoint for each
+        // statement that fires one, and FTS5 writes its pending text out at every savepoint
+        // (a segment per row, merged over and over: two thirds of a Codex log's indexing time).
+        // Deleting still goes through `search_rows_delete`.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "DROP TRIGGER IF EXISTS search_rows_insert")
+        }
         return migrator
+    }
+
+    /// Puts the rows of `search_rows` of `session` whose id is above `after` into `search`,
+    /// SQLite's full-text index (nothing to do when it is a view: the SQLite that made the
+    /// store had no FTS5, or the store is PostgreSQL's, whose view indexes the rows itself).
+    static func fillSearch(_ db: any StoreConnection, session: Int64, after: Int64) throws {
+        guard db is SQLiteConnection,
+            try db.value("SELECT COUNT(*) FROM sqlite_master WHERE name = 'search' AND type = 'table'")?.int64 == 1
+        else { return }
+        try db.execute(
+            """
+            INSERT INTO search (rowid, text, kind, session, span_id, log_line)
+            SELECT id, text, kind, session, span_id, log_line FROM search_rows WHERE session = ? AND id > ? ORDER BY id
+            """, session, after)
     }
 
     /// A migration as PostgreSQL runs it: its identifier (`v<N>`, as in SQLite's
@@ -54,7 +76,11 @@ enum Schema {
 
     /// The migrations of a PostgreSQL store, in order: the same tables and columns as SQLite's.
     static var postgresMigrations: [Migration] {
-        [Migration(identifier: "v1", statements: (v1 + searchRows).map(postgres) + postgresSearch)]
+        [
+            Migration(identifier: "v1", statements: (v1 + searchRows).map(postgres) + postgresSearch),
+            // SQLite's v2 drops a trigger PostgreSQL's store never had: the numbers stay one.
+            Migration(identifier: "v2", statements: []),
+        ]
     }
 
     /// A statement of `v1` as PostgreSQL needs it: an `INTEGER PRIMARY KEY` (SQLite's row id)

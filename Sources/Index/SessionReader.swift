@@ -72,18 +72,14 @@ struct SessionReader {
             }
         }
         try db.execute("DELETE FROM errors WHERE file = ?", input.path)
+        // The search rows this reading adds are those above the highest id now.
+        let searchBefore = try db.value("SELECT COALESCE(MAX(id), 0) FROM search_rows")?.int64 ?? 0
 
         let writer = SessionWriter(
             db: db, session: session, root: root ?? header.repoRoot, directory: header.repoRoot, prices: prices,
-            turns: turns, wantsPrompt: wantsPrompt)
-        while let span = try source.next() {
-            try writer.take(span)
-            for time in [span.startTime, span.endTime] {
-                guard let text = SessionWriter.time(time) else { continue }
-                if first.map({ text < $0 }) ?? true { first = text }
-                if last.map({ $0 < text }) ?? true { last = text }
-            }
-        }
+            turns: turns, wantsPrompt: wantsPrompt, first: first, last: last)
+        while let span = try source.next() { try writer.take(span) }
+        try Schema.fillSearch(db, session: session, after: searchBefore)
 
         try db.execute(
             """
@@ -100,7 +96,7 @@ struct SessionReader {
               start_time = :first, end_time = :last,
               first_prompt = COALESCE(first_prompt, :prompt)
             WHERE id = :id
-            """, named: ["id": session, "first": first, "last": last, "prompt": writer.firstPrompt])
+            """, named: ["id": session, "first": writer.first, "last": writer.last, "prompt": writer.firstPrompt])
 
         // Where the next pass may resume: Claude Code logs only.
         var readOffset = state.size, readLine = 0, readHash = endHash, resumeOffset: Int64 = 0, resumeLine = 0

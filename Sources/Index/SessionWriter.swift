@@ -27,8 +27,18 @@ final class SessionWriter {
     private(set) var openLine: Int?
     private var lastPromptLine: Int?
     private(set) var spans = 0
+    /// The earliest and latest time of the session's spans (UTC text, as the rows have it).
+    private(set) var first: String?, last: String?
+    /// The last time written as text, and its text: a span's end is often its start, or the
+    /// next span's start.
+    private var lastTime: (seconds: Int64, nanoseconds: Int32, text: String)?
 
-    init(db: any StoreConnection, session: Int64, root: String?, directory: String?, prices: PriceTable, turns: Int, wantsPrompt: Bool) {
+    init(
+        db: any StoreConnection, session: Int64, root: String?, directory: String?, prices: PriceTable, turns: Int, wantsPrompt: Bool,
+        first: String? = nil, last: String? = nil
+    ) {
+        self.first = first
+        self.last = last
         self.db = db
         self.session = session
         self.root = root
@@ -43,16 +53,19 @@ final class SessionWriter {
     func take(_ span: Span) throws {
         spans += 1
         let line = span.attributes[GenAI.sourceLine]?.intValue
+        let start = text(span.startTime), end = text(span.endTime)
+        see(start)
+        see(end)
         switch span.kind {
         case .llm:
             turn += 1
             turnOf[span.id] = turn
             if let line { turnLine[span.id] = Int(line) }
-            try turnRow(span, line: line)
+            try turnRow(span, line: line, start: start, end: end)
             if let text = span.output?["text"]?.stringValue, !text.isEmpty { try search(text, kind: "answer", span, line) }
         case .tool:
             let number = span.parentID.flatMap { turnOf[$0] } ?? turn
-            try toolRows(span, turn: number, line: line)
+            try toolRows(span, turn: number, line: line, start: start, end: end)
             // A call with no result yet is read again, from the first line of the model turn
             // that asked for it (the turn's message may be spread over several lines).
             if span.status == .unset, let line {
@@ -80,7 +93,7 @@ final class SessionWriter {
         return candidates.min()
     }
 
-    private func turnRow(_ span: Span, line: Int64?) throws {
+    private func turnRow(_ span: Span, line: Int64?, start: String?, end: String?) throws {
         let usage = span.usage
         var cost: Double? = 0
         if usage.total > 0 {
@@ -90,22 +103,21 @@ final class SessionWriter {
             "INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 session, turn, span.id.rawValue, span.model, usage.inputTokens, usage.outputTokens, span.reasoningTokens,
-                usage.cacheReadTokens, usage.cacheCreationTokens, cost, Self.time(span.startTime), Self.time(span.endTime), line,
+                usage.cacheReadTokens, usage.cacheCreationTokens, cost, start, end, line,
             ])
     }
 
-    private func toolRows(_ span: Span, turn: Int, line: Int64?) throws {
+    private func toolRows(_ span: Span, turn: Int, line: Int64?, start: String?, end: String?) throws {
         let tool = span.toolName ?? span.name
         let shell = ShellCall(span)
         let summary = shell?.command ?? Self.summary(span)
         var duration: Int64?
         if let s = span.startTime, let e = span.endTime { duration = TimeText.milliseconds(from: s, to: e) }
-        let start = Self.time(span.startTime)
         try exec(
             "INSERT INTO tool_calls VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 session, span.id.rawValue, turn, tool, span.toolCallID, summary, span.status.rawValue, start,
-                Self.time(span.endTime), duration, line,
+                end, duration, line,
             ])
         for effect in LoggedEffect.of(span, root: root) {
             try exec(
@@ -169,9 +181,21 @@ final class SessionWriter {
         return text.count > 200 ? String(text.prefix(199)) + "…" : text
     }
 
-    /// UTC, milliseconds, `YYYY-MM-DDTHH:MM:SS.mmmZ`: sortable as text, whatever offset the log wrote.
-    static func time(_ t: Timestamp?) -> String? {
-        t.map { Timestamp(seconds: $0.seconds, nanoseconds: $0.nanoseconds).text }
+    /// Widens `first` ... `last` to `time`.
+    private func see(_ time: String?) {
+        guard let time else { return }
+        if first.map({ time < $0 }) ?? true { first = time }
+        if last.map({ $0 < time }) ?? true { last = time }
+    }
+
+    /// `t` in UTC, milliseconds, `YYYY-MM-DDTHH:MM:SS.mmmZ` (sortable as text, whatever offset
+    /// the log wrote); the last one made is kept.
+    private func text(_ t: Timestamp?) -> String? {
+        guard let t else { return nil }
+        if let lastTime, lastTime.seconds == t.seconds, lastTime.nanoseconds == t.nanoseconds { return lastTime.text }
+        let text = Timestamp(seconds: t.seconds, nanoseconds: t.nanoseconds).text
+        lastTime = (t.seconds, t.nanoseconds, text)
+        return text
     }
 
     static func dollars(_ money: Money) -> Double { Double(money.picodollars) / 1e12 }

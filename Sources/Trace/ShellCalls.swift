@@ -92,9 +92,10 @@ public enum ShellCalls {
         return nil
     }
 
-    /// The whole number right after the first `marker` in `text`.
+    /// The whole number right after the first `marker` in `text` (a byte search: Foundation's
+    /// `range(of:)` goes through CFString on Linux, a tenth of a Codex log's indexing).
     static func number(after marker: String, in text: String) -> Int64? {
-        guard let range = text.range(of: marker) else { return nil }
+        guard let range = text.firstUTF8Range(of: marker) else { return nil }
         let digits = text[range.upperBound...].prefix { $0.isASCII && ($0.isNumber || $0 == "-") }
         return Int64(digits)
     }

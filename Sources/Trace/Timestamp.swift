@@ -78,6 +78,30 @@ public struct Timestamp: Sendable, Equatable, Comparable, CustomStringConvertibl
         let days = Int(seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0))  // floor, without overflow
         let rest = Int((seconds % 86_400 + 86_400) % 86_400)
         let (y, m, d) = Timestamp.civilFromDays(days)
+        let milliseconds = Int(nanoseconds) / 1_000_000
+        if (0...9999).contains(y), (0..<1000).contains(milliseconds) {
+            // The common case in fixed-width digits, without a string per field.
+            self.text = String(unsafeUninitializedCapacity: 24) { out in
+                func put(_ v: Int, _ width: Int, at: Int) {
+                    var v = v
+                    for i in stride(from: at + width - 1, through: at, by: -1) {
+                        out[i] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                        v /= 10
+                    }
+                }
+                put(y, 4, at: 0)
+                put(m, 2, at: 5)
+                put(d, 2, at: 8)
+                put(rest / 3600, 2, at: 11)
+                put(rest / 60 % 60, 2, at: 14)
+                put(rest % 60, 2, at: 17)
+                put(milliseconds, 3, at: 20)
+                (out[4], out[7], out[10], out[13]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":"))
+                (out[16], out[19], out[23]) = (UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "Z"))
+                return 24
+            }
+            return
+        }
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

@@ -150,7 +150,7 @@ final class PostgresStoreTests: XCTestCase {
                 XCTAssertTrue(failure?.hint?.contains("store version 7") == true)
             }
         }
-        XCTAssertEqual(try server.psql(name, "SELECT value FROM store WHERE key = 'schema_version'"), "1\n")
+        XCTAssertEqual(try server.psql(name, "SELECT value FROM store WHERE key = 'schema_version'"), "\(Schema.version)\n")
     }
 
     /// Nothing listens there: the message names the socket folder and the database, shows
