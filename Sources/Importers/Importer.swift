@@ -16,9 +16,14 @@ public enum Importer {
         /// it were not there (the index's reading of a log that grew). Sub-agent files are
         /// not read then.
         public var start: LineReader.Start?
-        public init(recordedRoot: String? = nil, start: LineReader.Start? = nil) {
+        /// The caller of `open` reads the log again whole when a span it was handed turns out
+        /// to change later (`TraceError.readAgainWhole`): a format that can stream only on that
+        /// condition (Codex: `CodexStream`) streams then.
+        public var readsAgainWhole: Bool
+        public init(recordedRoot: String? = nil, start: LineReader.Start? = nil, readsAgainWhole: Bool = false) {
             self.recordedRoot = recordedRoot
             self.start = start
+            self.readsAgainWhole = readsAgainWhole
         }
     }
 

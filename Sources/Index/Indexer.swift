@@ -125,6 +125,8 @@ public enum Indexer {
             return
         }
         var whole = false
+        // Whether a format that can stream only when asked to start again (Codex) streams.
+        var streams = true
         while true {
             var resumed = false
             do {
@@ -138,7 +140,8 @@ public enum Indexer {
                     let start = whole ? nil : resumePoint(input, format: format, state: state, known: current)
                     resumed = start != nil
                     return try SessionReader(
-                        input: input, format: format, state: state, endHash: endHash, known: current, start: start, prices: prices
+                        input: input, format: format, state: state, endHash: endHash, known: current, start: start, prices: prices,
+                        whole: !streams
                     )
                     .read(db)
                 }
@@ -151,6 +154,9 @@ public enum Indexer {
                 report.spans += read.spans
                 return
             } catch let error as TraceError {
+                // A streamed reading that met a line changing a span it had handed on is read
+                // again whole (the transaction rolled back).
+                if error.asksToReadAgainWhole, streams { streams = false; continue }
                 // A resumed reading that fails is tried again whole: the error may be the tail's alone.
                 if resumed { whole = true; continue }
                 try fail(input, state: state, endHash: endHash, error: error, store: store, report: &report)

@@ -14,6 +14,8 @@ struct SessionReader {
     /// Where a resumed reading starts; nil for a whole reading.
     var start: LineReader.Start?
     var prices: PriceTable
+    /// Whether the log is read whole before its first span (else streamed where the format can).
+    var whole = false
 
     func read(_ db: any StoreConnection) throws -> (bytes: Int64, spans: Int) {
         // A resumed reading keeps the session's recorded directory for paths (the tail's first
@@ -24,7 +26,7 @@ struct SessionReader {
             root = try db.value("SELECT repository FROM sessions WHERE id = ?", id)?.string
         }
         let source = try TraceSource.open(
-            path: input.path, format: format, options: Importer.Options(start: start),
+            path: input.path, format: format, options: Importer.Options(start: start, readsAgainWhole: !whole),
             recoversBadSpans: false)
         defer { source.cancel() }
         let header = source.header

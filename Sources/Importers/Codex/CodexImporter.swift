@@ -25,27 +25,34 @@ public struct CodexImporter: LogImporter {
     public func read() throws(TraceError) -> Trace {
         var state = State()
         let log = try JSONLines(path: path, displayName: displayName)
-        while let record = try log.next() {
-            switch record {
-            case .object(let line):
-                try state.read(line)
-            case .cutShort(let n, let reason):
-                state.spans.append(
-                    Span(
-                        id: state.ids.span("line\(n):truncated"), kind: .event, name: "truncated record", status: .error,
-                        attributes: Attributes([(GenAI.sourceLine, .number(n))]),
-                        output: .string("the log's last line is cut short (\(reason)); a record it held is lost")))
-            }
-        }
+        while let record = try log.next() { try state.take(record) }
         state.finish()
+        let header = try self.header(state)
+        return Trace(header: header, spans: state.spans.removeAll().spans)
+    }
+
+    /// The log as spans one at a time: streamed (`CodexStream`) when the caller can read it
+    /// again whole (`Importer.Options.readsAgainWhole`), else imported whole first.
+    public func open(recoversBadSpans: Bool) throws(TraceError) -> TraceSource {
+        guard options.readsAgainWhole else { return TraceSource(whole: try run()) }
+        let stream = try CodexStream(self)
+        let header = try stream.header()
+        return TraceSource(
+            header: header, next: { () throws(TraceError) -> Span? in try stream.next() },
+            native: {
+                { sink in try TraceSource.stream(header, next: { try stream.next() }, to: sink) }
+            }, position: { stream.position })
+    }
+
+    /// The trace's header, from the first `session_meta` (an error when there is none).
+    func header(_ state: State) throws(TraceError) -> Trace.Header {
         guard let sessionID = state.sessionID else {
             throw TraceError(
                 file: displayName, line: 0, field: "session_meta", message: "no session_meta line names the session (not a Codex rollout?)")
         }
-        let header = self.header(
+        return header(
             traceID: StableID.trace(sessionID), agent: .codex, version: state.version, root: state.root, baseCommit: state.baseCommit,
             branch: state.branch)
-        return Trace(header: header, spans: state.spans)
     }
 }
 
@@ -66,7 +73,11 @@ extension CodexImporter {
     /// What the importer carries from line to line.
     struct State {
         var ids = StableID()
-        var spans: [Span] = []
+        /// The spans made and not handed on yet (absolute indices: `CodexStream` takes them
+        /// from the front while the back grows).
+        var spans = SpanLog()
+        /// A line changed a span already handed on (a late event): a streamed reading is wrong.
+        var late: Int?
         var sessionID: String?
         var version: String?
         var root: String?
@@ -102,6 +113,20 @@ extension CodexImporter {
             "message", "reasoning", "function_call", "function_call_output", "custom_tool_call",
             "custom_tool_call_output", "local_shell_call", "web_search_call",
         ]
+
+        /// One record of the log.
+        mutating func take(_ record: JSONLines.Record) throws(TraceError) {
+            switch record {
+            case .object(let line):
+                try read(line)
+            case .cutShort(let n, let reason):
+                spans.append(
+                    Span(
+                        id: ids.span("line\(n):truncated"), kind: .event, name: "truncated record", status: .error,
+                        attributes: Attributes([(GenAI.sourceLine, .number(n))]),
+                        output: .string("the log's last line is cut short (\(reason)); a record it held is lost")))
+            }
+        }
 
         mutating func read(_ line: FieldDecoder) throws(TraceError) {
             let time = try line.optionalTimestamp("timestamp")
@@ -200,9 +225,9 @@ extension CodexImporter {
                     id: ids.span("turn:line\(item.line)"), kind: .llm, name: "chat " + (model ?? "model"),
                     startTime: time, endTime: time, status: .ok, attributes: attributes,
                     output: .object([("text", .string("")), ("tool_calls", .array([]))])))
-            turn = spans.count - 1
-            awaitingUsage.append(spans.count - 1)
-            return spans.count - 1
+            turn = spans.endIndex - 1
+            awaitingUsage.append(spans.endIndex - 1)
+            return spans.endIndex - 1
         }
 
         mutating func appendText(_ text: String, to at: Int) {
@@ -284,8 +309,8 @@ extension CodexImporter {
             var details = events.removeValue(forKey: id)
             if let patches = scriptPatches.removeValue(forKey: id) { details = .object([("patch_apply_end", .array(patches))]) }
             spans.append(toolSpan(call, output: output, details: details, end: time, resultLine: item.line))
-            placed[id] = spans.count - 1
-            if call.name == "exec" { runningScript = CodexOutcome.scriptRunning(output) ? spans.count - 1 : nil }
+            placed[id] = spans.endIndex - 1
+            if call.name == "exec" { runningScript = CodexOutcome.scriptRunning(output) ? spans.endIndex - 1 : nil }
         }
 
         mutating func toolSpan(_ call: PendingCall, output: JSON?, details: JSON?, end: Timestamp?, resultLine: Int?) -> Span {
@@ -342,6 +367,7 @@ extension CodexImporter {
                 // `patch_apply_end` is the record of a patch; an `exec_command_end` of the same
                 // call does not replace it.
                 if let at = placed[id] {
+                    guard at >= spans.startIndex else { late = payload.line; return }
                     if type == "exec_command_end", spans[at].details?["type"]?.stringValue == "patch_apply_end" { return }
                     spans[at].details = value
                     spans[at].status = CodexOutcome.status(output: spans[at].output, details: value)
@@ -351,7 +377,10 @@ extension CodexImporter {
             case "exec_approval_request", "apply_patch_approval_request":
                 if let id = try payload.optionalString("call_id") {
                     approvalRequested.insert(id)
-                    if let at = placed[id] { spans[at].attributes[Permission.requested] = .bool(true) }
+                    if let at = placed[id] {
+                        guard at >= spans.startIndex else { late = payload.line; return }
+                        spans[at].attributes[Permission.requested] = .bool(true)
+                    }
                 }
             case "web_search_end":
                 webSearchID = try payload.optionalString("call_id")
