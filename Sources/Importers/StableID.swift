@@ -3,7 +3,8 @@ import Trace
 /// Deterministic span and trace ids derived from the source log's own ids (FNV-1a, 64 bit),
 /// so importing the same file twice gives the same ids on any machine.
 struct StableID {
-    private var used = Set<String>()
+    /// The hashes of the ids given (an id is its hash in hex): 8 bytes each, not a string.
+    private var used = Set<UInt64>()
 
     static func fnv1a(_ text: String, seed: UInt64 = FNV1a.offsetBasis) -> UInt64 { FNV1a.hash(text, seed: seed) }
 
@@ -11,13 +12,13 @@ struct StableID {
 
     /// A 16-hex-digit span id for `source`, unique within this importer run.
     mutating func span(_ source: String) -> Span.ID {
-        var candidate = StableID.hex(StableID.fnv1a(source))
+        var candidate = StableID.fnv1a(source)
         var n = 0
         while !used.insert(candidate).inserted {
             n += 1
-            candidate = StableID.hex(StableID.fnv1a(source + "#\(n)"))
+            candidate = StableID.fnv1a(source + "#\(n)")
         }
-        return Span.ID(candidate)
+        return Span.ID(StableID.hex(candidate))
     }
 
     /// A 32-hex-digit trace id: the session id itself when it is a UUID, else a hash of it.

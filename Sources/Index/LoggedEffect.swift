@@ -59,8 +59,8 @@ struct LoggedEffect: Equatable {
     static func patchEffects(_ patch: String, root: String?, paths: [String]) -> [LoggedEffect] {
         var effects: [LoggedEffect] = []
         var current: Int?
-        for line in patch.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("*** ") {
+        for line in patch.splitLines(omittingEmptySubsequences: false) {
+            if line.utf8.first == UInt8(ascii: "*"), line.hasPrefix("*** ") {
                 current = nil
                 for (marker, deleted) in [("*** Add File: ", false), ("*** Update File: ", false), ("*** Delete File: ", true)]
                 where line.hasPrefix(marker) {

@@ -15,9 +15,9 @@ final class SessionWriter {
     private let directory: String?
     private let prices: PriceTable
     private var audit: Audit.Walker
-    private var turnOf: [Span.ID: Int] = [:]
-    /// The first log line of each model turn: a message's lines merge into one turn.
-    private var turnLine: [Span.ID: Int] = [:]
+    /// Each model turn's number and first log line (a message's lines merge into one turn),
+    /// by span id: one table, as the session's memory grows with it.
+    private var turnOf: [Span.ID: (number: Int, line: Int?)] = [:]
     private var turn: Int
     /// The first prompt, when the session had none before this reading.
     private(set) var firstPrompt: String?
@@ -59,17 +59,16 @@ final class SessionWriter {
         switch span.kind {
         case .llm:
             turn += 1
-            turnOf[span.id] = turn
-            if let line { turnLine[span.id] = Int(line) }
+            turnOf[span.id] = (turn, line.map { Int($0) })
             try turnRow(span, line: line, start: start, end: end)
             if let text = span.output?["text"]?.stringValue, !text.isEmpty { try search(text, kind: "answer", span, line) }
         case .tool:
-            let number = span.parentID.flatMap { turnOf[$0] } ?? turn
+            let number = span.parentID.flatMap { turnOf[$0]?.number } ?? turn
             try toolRows(span, turn: number, line: line, start: start, end: end)
             // A call with no result yet is read again, from the first line of the model turn
             // that asked for it (the turn's message may be spread over several lines).
             if span.status == .unset, let line {
-                let from = min(Int(line), span.parentID.flatMap { turnLine[$0] } ?? Int(line))
+                let from = min(Int(line), span.parentID.flatMap { turnOf[$0]?.line } ?? Int(line))
                 openLine = min(openLine ?? from, from)
             }
         case .user:

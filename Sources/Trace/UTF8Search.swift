@@ -28,3 +28,33 @@ extension StringProtocol {
         return lower..<utf8.index(lower, offsetBy: pattern.count)
     }
 }
+
+extension String {
+    /// The lines of the string exactly as `split(separator: "\n", omittingEmptySubsequences:)`
+    /// gives them, found by a byte scan rather than by characters: a newline splits unless a
+    /// carriage return comes right before it (`"\r\n"` is one character, not a separator), and
+    /// either side of a lone newline is a character boundary. A patch's lines this way cost a
+    /// fraction of the character split (a tenth of a Codex log's indexing went to it).
+    public func splitLines(omittingEmptySubsequences: Bool = true) -> [Substring] {
+        let found = utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
+            var lines: [Substring] = []
+            guard let base = bytes.baseAddress else { return omittingEmptySubsequences ? [] : [self[...]] }
+            var lineStart = 0, at = 0
+            func add(_ end: Int) {
+                guard !omittingEmptySubsequences || end > lineStart else { return }
+                let lower = utf8.index(utf8.startIndex, offsetBy: lineStart)
+                lines.append(self[lower..<utf8.index(lower, offsetBy: end - lineStart)])
+            }
+            while at < bytes.count, let hit = memchr(base + at, 0x0A, bytes.count - at) {
+                let i = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                at = i + 1
+                if i > 0, bytes[i - 1] == 0x0D { continue }
+                add(i)
+                lineStart = i + 1
+            }
+            add(bytes.count)
+            return lines
+        }
+        return found ?? split(separator: "\n", omittingEmptySubsequences: omittingEmptySubsequences)
+    }
+}

@@ -29,7 +29,8 @@ final class IndexRowsTests: XCTestCase {
     /// in a fixed order, with `dir` written `DIR`; and what the full-text index finds.
     func rows(_ store: Store, dir: String) throws -> String {
         var out = ""
-        let files = "SELECT path, format, size, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error FROM files"
+        let files =
+            "SELECT path, format, size, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error FROM files"
         for (name, sql) in [("sessions", "SELECT * FROM sessions")] + Schema.sessionTables.map { ($0, "SELECT * FROM \($0)") } + [("files", files)] {
             let result = try Query.run(sql, on: store)
             let order = (1...result.columns.count).map(String.init).joined(separator: ", ")
@@ -76,7 +77,9 @@ final class IndexRowsTests: XCTestCase {
             let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
             let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let at = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
-            XCTFail("rows differ from Expected/rows.txt at line \(at + 1):\n  expected: \(at < e.count ? e[at] : "<end>")\n  actual:   \(at < a.count ? a[at] : "<end>")")
+            XCTFail(
+                "rows differ from Expected/rows.txt at line \(at + 1):\n  expected: \(at < e.count ? e[at] : "<end>")\n  actual:   \(at < a.count ? a[at] : "<end>")"
+            )
         }
     }
 

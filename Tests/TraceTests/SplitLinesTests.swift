@@ -1,0 +1,24 @@
+import Trace
+import XCTest
+
+/// `splitLines` gives what `split(separator: "\n", omittingEmptySubsequences:)` gives, on the
+/// strings where a byte scan could differ from a character split.
+final class SplitLinesTests: XCTestCase {
+    func testTheLinesAreTheCharacterSplitsLines() {
+        let cases = [
+            "", "\n", "\n\n", "a", "a\n", "\na", "a\nb\n\nc", "a\r\nb", "a\r\n", "\r\n\r\n", "a\r\r\nb\n", "a\rb\nc",
+            "*** Add File: x\n+\u{301}é\n\u{301}\n", "e\u{301}\nf", "\n\u{301}x\n", "👩‍👩‍👧\n👍🏽\r\n\n", "a\u{0D}\u{0A}\u{301}\nz",
+            String(repeating: "line\n", count: 300) + "end",
+        ]
+        for text in cases {
+            for omitting in [true, false] {
+                XCTAssertEqual(
+                    text.splitLines(omittingEmptySubsequences: omitting).map(String.init),
+                    text.split(separator: "\n", omittingEmptySubsequences: omitting).map(String.init), "\(text.debugDescription), \(omitting)")
+            }
+        }
+        // The lines are the string's own slices.
+        let text = "one\ntwo\r\nthree"
+        XCTAssertEqual(text.splitLines().map { text.distance(from: text.startIndex, to: $0.startIndex) }, [0, 4])
+    }
+}
