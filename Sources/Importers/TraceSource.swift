@@ -2,8 +2,9 @@ import Trace
 
 /// A trace to replay: its header, and its spans one at a time. Native traces are streamed
 /// from the file (memory holds one span at a time); a Claude Code log is imported on a thread
-/// of its own while the caller takes its spans (`ClaudeCodeStream`, `SpanPipe`); other formats
-/// are imported whole first.
+/// of its own while the caller takes its spans (`ClaudeCodeStream`, `SpanPipe`); a Codex
+/// rollout is streamed when the caller can read it again whole (`CodexStream`, for the index);
+/// other formats are imported whole first.
 public final class TraceSource {
     /// Hands the trace's native bytes to `sink` in pieces of about a megabyte.
     public typealias NativeProducer = (_ sink: ([UInt8]) throws -> Void) throws -> Void

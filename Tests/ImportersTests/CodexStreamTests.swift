@@ -75,11 +75,7 @@ final class CodexStreamTests: XCTestCase {
             var log = CodexLog()
             log.meta()
             log.turn("go")
-            let id = log.customCall("apply_patch", "*** Begin Patch\n*** Add File: late.txt\n+x\n*** End Patch\n")
-            log.customOutput(id, "Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess.\n")
-            log.tokenCount()
-            for i in 0..<gap { log.exec("echo \(i)") }
-            log.patchApplyEnd(id, success: false, changes: [CodexLog.absolute("late.txt"): CodexLog.add("x\n")], stderr: "refused")
+            log.applyPatchRecordedLate(gap: gap)
             log.exec("true")
             return (try log.save(in: try makeTemporaryDirectory(self)), log.lines.count - 3)
         }

@@ -107,11 +107,7 @@ final class IndexRowsTests: XCTestCase {
         var log = CodexLog()
         log.meta()
         log.turn("go")
-        let id = log.customCall("apply_patch", "*** Begin Patch\n*** Add File: late.txt\n+x\n*** End Patch\n")
-        log.customOutput(id, "Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess.\n")
-        log.tokenCount()
-        for i in 0..<1100 { log.exec("echo \(i)") }
-        log.patchApplyEnd(id, success: false, changes: [CodexLog.absolute("late.txt"): CodexLog.add("x\n")], stderr: "refused")
+        let id = log.applyPatchRecordedLate(gap: 1100)
         let dir = try folder()
         let path = try log.save(in: dir)
         let store = try Store(path: dir + "/index.sqlite")

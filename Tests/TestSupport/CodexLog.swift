@@ -132,6 +132,18 @@ public struct CodexLog {
         return id
     }
 
+    /// An `apply_patch` call (adding `late.txt`) whose `patch_apply_end`, a refusal, is recorded
+    /// `gap` shell calls after its output (Codex records it before); returns the call's id.
+    @discardableResult
+    public mutating func applyPatchRecordedLate(gap: Int) -> String {
+        let id = customCall("apply_patch", "*** Begin Patch\n*** Add File: late.txt\n+x\n*** End Patch\n")
+        customOutput(id, "Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess.\n")
+        tokenCount()
+        for i in 0..<gap { exec("echo \(i)") }
+        patchApplyEnd(id, success: false, changes: [CodexLog.absolute("late.txt"): CodexLog.add("x\n")], stderr: "refused")
+        return id
+    }
+
     /// A code-mode `exec` call (Codex 0.145+): its JavaScript, the `patch_apply_end` of each
     /// `tools.apply_patch` it made (`changes`; ids `exec-…` of the script's own), then its
     /// output as content items, `Script completed` unless `ended` says otherwise (`Script
