@@ -40,10 +40,10 @@ public struct NamedQuery: Sendable, Equatable {
         NamedQuery(
             name: "cost-per-model", summary: "Model turns, tokens and cost per model", parameters: [],
             sql: """
-                SELECT model, COUNT(*) AS turns,
+                SELECT model, SUM(turns) AS turns,
                   SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
-                  ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END) AS cost_complete
-                FROM turns GROUP BY model ORDER BY cost_usd DESC NULLS LAST, model NULLS FIRST
+                  ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(CASE WHEN unpriced_turns = 0 THEN 1 ELSE 0 END) AS cost_complete
+                FROM session_models GROUP BY model ORDER BY cost_usd DESC NULLS LAST, model NULLS FIRST
                 """),
         NamedQuery(
             name: "files-since", summary: "Files the sessions' edit calls changed since a time, with the lines the log says",
@@ -82,8 +82,9 @@ public struct NamedQuery: Sendable, Equatable {
                   SUM(e.lines_added) AS lines_added, SUM(e.lines_removed) AS lines_removed,
                   SUM(CASE WHEN e.lines_added IS NULL OR e.lines_removed IS NULL THEN 1 ELSE 0 END) AS edits_uncounted, s.file
                 FROM file_effects e JOIN sessions s ON s.id = e.session
-                WHERE e.path = :path OR substr(e.path, length(e.path) - length(:path)) = '/' || :path
-                  OR (s.repository IS NOT NULL AND s.repository || '/' || e.path = :path)
+                WHERE substr(e.path, length(rtrim(e.path, replace(e.path, '/', ''))) + 1) = substr(:path, length(rtrim(:path, replace(:path, '/', ''))) + 1)
+                  AND (e.path = :path OR substr(e.path, length(e.path) - length(:path)) = '/' || :path
+                    OR (s.repository IS NOT NULL AND s.repository || '/' || e.path = :path))
                 GROUP BY s.id ORDER BY s.start_time NULLS FIRST, s.file
                 """),
     ]

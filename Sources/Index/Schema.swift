@@ -7,7 +7,7 @@ import GRDB
 /// is refused with the version it needs. `docs/index.md` documents every column.
 enum Schema {
     /// The newest version this build writes: the number of its last migration.
-    static let version = 2
+    static let version = 3
 
     /// The migrations, in order; each is named `v<N>`.
     static var migrator: DatabaseMigrator {
@@ -50,6 +50,9 @@ enum Schema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "DROP TRIGGER IF EXISTS search_rows_insert")
         }
+        migrator.registerMigration("v3") { db in
+            for statement in v3 + v3Triggers { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -80,6 +83,7 @@ enum Schema {
             Migration(identifier: "v1", statements: (v1 + searchRows).map(postgres) + postgresSearch),
             // SQLite's v2 drops a trigger PostgreSQL's store never had: the numbers stay one.
             Migration(identifier: "v2", statements: []),
+            Migration(identifier: "v3", statements: v3.map(postgres) + postgresV3Triggers),
         ]
     }
 
@@ -295,6 +299,100 @@ enum Schema {
         "CREATE INDEX permissions_session ON permissions (session, log_line)",
         "CREATE INDEX risks_session ON risks (session, log_line)",
         "CREATE INDEX errors_file ON errors (file)",
+    ]
+
+    /// `session_models`' columns from `turns` (to be grouped by session and model).
+    static let turnsPerModel = """
+        SELECT session, model, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cache_read_tokens),
+          SUM(cache_creation_tokens), SUM(cost_usd), SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END)
+        FROM turns
+        """
+
+    /// Version 3: what the named questions read over a large store (100,000 sessions) instead of
+    /// every row: `session_models`, each session's model turns added up per model (kept by
+    /// triggers: a reading of a log ends by setting its session's totals, and then its rows here
+    /// are made again from `turns`), and indexes that hold the columns a question reads, in the
+    /// order it groups them. In SQL both SQLite and PostgreSQL read (`postgres` maps the types);
+    /// the triggers are `v3Triggers` and `postgresV3Triggers`.
+    static let v3: [String] = [
+        """
+        CREATE TABLE session_models (
+            session INTEGER NOT NULL,
+            model TEXT,
+            turns INTEGER NOT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            reasoning_tokens INTEGER NOT NULL,
+            cache_read_tokens INTEGER NOT NULL,
+            cache_creation_tokens INTEGER NOT NULL,
+            cost_usd REAL,
+            unpriced_turns INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX session_models_session ON session_models (session)",
+        """
+        CREATE INDEX session_models_model
+          ON session_models (model, turns, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, unpriced_turns)
+        """,
+        "INSERT INTO session_models \(turnsPerModel) GROUP BY session, model",
+        // What cost-per-model and cost-per-day read before: no named question reads them now, and
+        // every reading of a log paid for keeping them (turns_model: one entry per model turn).
+        "DROP INDEX turns_model",
+        "DROP INDEX sessions_start",
+        // cost-per-day: the sessions in the order of the day they started.
+        """
+        CREATE INDEX sessions_day ON sessions
+          (substr(start_time, 1, 10), input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, cost_complete, start_time)
+        """,
+        // files-since: the edits from a time on, with what the question reads of them (replaces
+        // `file_effects_time`, its first column).
+        "CREATE INDEX file_effects_since ON file_effects (time, session, path, lines_added, lines_removed)",
+        "DROP INDEX file_effects_time",
+        // sessions-touching: the edits by the last part of their path (after the last `/`), the
+        // same for every path the question matches.
+        """
+        CREATE INDEX file_effects_name
+          ON file_effects (substr(path, length(rtrim(path, replace(path, '/', ''))) + 1), session, path, lines_added, lines_removed)
+        """,
+    ]
+
+    /// Version 3's triggers in SQLite: every reading of a log ends by setting its session's
+    /// totals from `turns` (SessionReader), then the session's `session_models` rows are made
+    /// again from the same turns.
+    static let v3Triggers: [String] = [
+        """
+        CREATE TRIGGER session_models_update AFTER UPDATE OF model_turns ON sessions BEGIN
+          DELETE FROM session_models WHERE session = new.id;
+          INSERT INTO session_models \(turnsPerModel) WHERE session = new.id GROUP BY session, model;
+        END
+        """,
+        "CREATE TRIGGER session_models_delete AFTER DELETE ON sessions BEGIN DELETE FROM session_models WHERE session = old.id; END",
+    ]
+
+    /// The same triggers in PostgreSQL (a trigger runs a function there).
+    static let postgresV3Triggers: [String] = [
+        """
+        CREATE FUNCTION session_models_update() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          DELETE FROM session_models WHERE session = NEW.id;
+          INSERT INTO session_models \(turnsPerModel) WHERE session = NEW.id GROUP BY session, model;
+          RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER session_models_update AFTER UPDATE OF model_turns ON sessions
+          FOR EACH ROW EXECUTE FUNCTION session_models_update()
+        """,
+        """
+        CREATE FUNCTION session_models_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          DELETE FROM session_models WHERE session = OLD.id;
+          RETURN NULL;
+        END
+        $$
+        """,
+        "CREATE TRIGGER session_models_delete AFTER DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION session_models_delete()",
     ]
 
     /// The tables a session's rows are in, each with a `session` and `log_line` column.

@@ -73,6 +73,83 @@ final class NamedQueryTests: XCTestCase {
         }
     }
 
+    func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("NamedQueryTests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    /// `session_models` against `turns` added up afresh: the same rows.
+    func assertSessionModelsAreTheTurns(_ store: Store, file: StaticString = #filePath, line: UInt = #line) throws {
+        let kept = try Query.run("SELECT * FROM session_models ORDER BY session, model", on: store)
+        let fresh = try Query.run(
+            """
+            SELECT session, model, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cache_read_tokens),
+              SUM(cache_creation_tokens), SUM(cost_usd), SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END)
+            FROM turns GROUP BY session, model ORDER BY session, model
+            """, on: store)
+        XCTAssertFalse(fresh.rows.isEmpty, file: file, line: line)
+        XCTAssertEqual(kept.rows, fresh.rows, file: file, line: line)
+    }
+
+    /// The per-session sums follow the turns through every way a log is read: whole, grown
+    /// (read from where the last pass stopped), changed (read again whole), and a store of
+    /// version 1 brought to version 3.
+    func testSessionModelsAreTheTurnsAddedUp() throws {
+        let dir = try folder()
+        let source = packageRoot + "/" + Self.logs[0]
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: source)))
+        let grown = dir + "/grown.jsonl"
+        let other = dir + "/other.jsonl"
+        try FileManager.default.copyItem(atPath: packageRoot + "/" + Self.logs[2], toPath: other)
+        let store = try Store(path: dir + "/index.sqlite")
+        var resumed = 0
+        for cut in [bytes.count / 3, bytes.count / 2 + 11, bytes.count] {
+            try Data(bytes[0..<cut]).write(to: URL(fileURLWithPath: grown))
+            let report = try Indexer.pass([Indexer.Input(path: grown), Indexer.Input(path: other)], into: store, prices: .builtIn)
+            XCTAssertEqual(report.failed, 0, report.errors.joined())
+            resumed += report.resumed
+            try assertSessionModelsAreTheTurns(store)
+        }
+        XCTAssertEqual(resumed, 2, "the grown log was read from where the last pass stopped")
+        var changed = bytes
+        changed[bytes.count - 100] = changed[bytes.count - 100] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+        try Data(changed + Array("\n".utf8)).write(to: URL(fileURLWithPath: grown))
+        let again = try Indexer.pass([Indexer.Input(path: grown)], into: store, prices: .builtIn)
+        XCTAssertEqual([again.read, again.resumed, again.failed], [1, 0, 0])
+        try assertSessionModelsAreTheTurns(store)
+
+        // A store of version 1 (its rows written then): version 3 adds the sums up.
+        let old = dir + "/v1.sqlite"
+        let queue = try DatabaseQueue(path: old)
+        try Schema.migrator.migrate(queue, upTo: "v1")
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS current", arguments: [dir + "/index.sqlite"])
+            try db.execute(sql: "INSERT INTO main.sessions SELECT * FROM current.sessions")
+            try db.execute(sql: "INSERT INTO main.turns SELECT * FROM current.turns")
+        }
+        try queue.close()
+        let migrated = try Store(path: old)
+        XCTAssertEqual(try Query.run("SELECT COUNT(*) FROM turns", on: migrated).rows, try Query.run("SELECT COUNT(*) FROM turns", on: store).rows)
+        try assertSessionModelsAreTheTurns(migrated)
+    }
+
+    /// docs/index.md documents `session_models` (not a table of `Schema.sessionTables`: it has no
+    /// log lines) and every index version 3 adds.
+    func testTheDocsShowVersion3() throws {
+        let docs = try String(contentsOfFile: packageRoot + "/docs/index.md", encoding: .utf8)
+        XCTAssertTrue(docs.contains("### `session_models`"))
+        let store = try Store(path: try folder() + "/index.sqlite")
+        for column in try Query.run("SELECT name FROM pragma_table_info('session_models')", on: store).rows.map(\.[0].text) {
+            XCTAssertTrue(docs.contains("`\(column)`"), "session_models.\(column) is not in docs/index.md")
+        }
+        for statement in Schema.v3 where statement.hasPrefix("CREATE") {
+            let name = statement.split(whereSeparator: { $0 == " " || $0 == "\n" })[2]
+            XCTAssertTrue(docs.contains("`\(name)`"), "\(name) is not in docs/index.md")
+        }
+    }
+
     /// Sessions 9001–9006 and their rows, beyond what the real logs give, written as a reading does.
     static let edgeRows: [String] = [
         """
