@@ -50,15 +50,34 @@ public struct QueryResult: Sendable, Equatable {
     }
 
     /// RFC 4180 CSV: a header line, then a line per row; a field is quoted when it holds a
-    /// comma, a quote, a carriage return or a newline. Exact: nothing escaped but the quotes.
+    /// comma, a quote, a carriage return or a newline (looked for byte by byte, so a quote or a
+    /// line break inside a grapheme cluster, as `\r\n` is one, is seen). Exact: nothing escaped
+    /// but the quotes.
     public func csv() -> String {
-        func field(_ s: String) -> String {
-            guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out: [UInt8] = []
+        func field(_ s: String) {
+            let utf8 = s.utf8
+            guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {  // , " \n \r
+                out.append(contentsOf: utf8)
+                return
+            }
+            out.append(UInt8(ascii: "\""))
+            for byte in utf8 {
+                if byte == UInt8(ascii: "\"") { out.append(byte) }
+                out.append(byte)
+            }
+            out.append(UInt8(ascii: "\""))
         }
-        var out = columns.map(field).joined(separator: ",") + "\r\n"
-        for row in rows { out += row.map { field($0.text) }.joined(separator: ",") + "\r\n" }
-        return out
+        func line(_ fields: [String]) {
+            for (i, f) in fields.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                field(f)
+            }
+            out.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+        }
+        line(columns)
+        for row in rows { line(row.map(\.text)) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One JSON document: `{"columns": [...], "rows": [{column: value, ...}], "schema":

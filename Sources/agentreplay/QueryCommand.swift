@@ -84,8 +84,8 @@ struct QueryCommand: ParsableCommand {
         }
         let result: QueryResult
         do {
-            let opened = try Store(path: store ?? Store.defaultPath(environment: ProcessInfo.processInfo.environment), create: false)
-            result = try Query.run(text, on: opened, arguments: arguments)
+            let path = store ?? Store.defaultPath(environment: ProcessInfo.processInfo.environment)
+            result = try Query.run(text, storeAt: path, arguments: arguments)
         } catch {
             throw CLIFailure(message: error.description, hint: error.hint)
         }

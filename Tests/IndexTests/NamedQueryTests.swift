@@ -135,6 +135,52 @@ final class NamedQueryTests: XCTestCase {
         try assertSessionModelsAreTheTurns(migrated)
     }
 
+    /// `query` reads a store of this version without writing to it; an older one is migrated
+    /// first; a missing or newer one is refused as `Store` refuses it.
+    func testAQueryReadsACurrentStoreWithoutWriting() throws {
+        let dir = try folder()
+        let log = dir + "/log.jsonl"
+        try FileManager.default.copyItem(atPath: packageRoot + "/" + Self.logs[4], toPath: log)
+        let path = dir + "/index.sqlite"
+        do {
+            let store = try Store(path: path)
+            _ = try Indexer.pass([Indexer.Input(path: log)], into: store, prices: .builtIn)
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let listing = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        let result = try Query.run("SELECT session_id, model_turns FROM sessions", storeAt: path)
+        XCTAssertEqual(result.rows, [[.text("log"), .integer(11)]])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "the store's bytes changed")
+        // A read-only connection cannot remove SQLite's -wal and -shm files as a writer does on
+        // closing: they may stay, the -wal empty (nothing was written).
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !listing.contains($0) }
+        XCTAssertTrue(Set(left).isSubset(of: ["index.sqlite-wal", "index.sqlite-shm"]), "\(left)")
+        if left.contains("index.sqlite-wal") {
+            XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int, 0)
+        }
+        XCTAssertThrowsError(try Query.run("DELETE FROM sessions", storeAt: path))
+        XCTAssertEqual(try Query.run("SELECT COUNT(*) FROM sessions", storeAt: path).rows, [[.integer(1)]])
+
+        // Version 1: brought to this version, then read.
+        let old = dir + "/v1.sqlite"
+        let queue = try DatabaseQueue(path: old)
+        try Schema.migrator.migrate(queue, upTo: "v1")
+        try queue.close()
+        XCTAssertEqual(try Query.run("SELECT COUNT(*) FROM session_models", storeAt: old).rows, [[.integer(0)]])
+        let applied = try DatabaseQueue(path: old).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1") }
+        XCTAssertEqual(applied, ["v1", "v2", "v3"])
+
+        // Newer, and missing.
+        try DatabaseQueue(path: path).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9')") }
+        XCTAssertThrowsError(try Query.run("SELECT 1", storeAt: path)) { error in
+            XCTAssertTrue((error as? Store.Failure)?.description.contains("version 9") == true, "\(error)")
+        }
+        XCTAssertThrowsError(try Query.run("SELECT 1", storeAt: dir + "/none.sqlite")) { error in
+            XCTAssertTrue((error as? Store.Failure)?.description.contains("no index store here") == true, "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/none.sqlite"))
+    }
+
     /// docs/index.md documents `session_models` (not a table of `Schema.sessionTables`: it has no
     /// log lines) and every index version 3 adds.
     func testTheDocsShowVersion3() throws {
@@ -148,6 +194,20 @@ final class NamedQueryTests: XCTestCase {
             let name = statement.split(whereSeparator: { $0 == " " || $0 == "\n" })[2]
             XCTAssertTrue(docs.contains("`\(name)`"), "\(name) is not in docs/index.md")
         }
+    }
+
+    /// CSV quotes a field with a comma, a quote or a line break wherever it is, also inside a
+    /// grapheme cluster (`\r\n` is one character; so is a quote followed by a combining accent).
+    func testCSVQuotesEveryFieldThatNeedsIt() {
+        let result = QueryResult(
+            columns: ["a", "b,c"],
+            rows: [
+                [.text("plain"), .text("x\r\ny")], [.text("q\"\u{301}"), .text("é, ü")], [.null, .integer(-3)], [.real(0.5), .text("line\n")],
+                [.blob([0, 255]), .text("say \"hi\"")],
+            ])
+        XCTAssertEqual(
+            result.csv(),
+            "a,\"b,c\"\r\nplain,\"x\r\ny\"\r\n\"q\"\"\u{301}\",\"é, ü\"\r\n,-3\r\n0.5,\"line\n\"\r\n00ff,\"say \"\"hi\"\"\"\r\n")
     }
 
     /// Sessions 9001–9006 and their rows, beyond what the real logs give, written as a reading does.
