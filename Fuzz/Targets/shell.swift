@@ -9,7 +9,7 @@ import ToolSemantics
 /// (absolute, or relative to the recorded root `/r`). Besides not crashing, hanging or
 /// growing past the limits, the answer must be the same twice (nothing in it depends on
 /// anything but its inputs), and every effect must name a path inside the repository that
-/// `RepoPath.map` accepts, never one inside `.git`; an evaluation past a limit has nothing to
+/// `RepoPath.map` accepts below the root, never one inside `.git`; an evaluation past a limit has nothing to
 /// apply that is checked against a file larger than the file limit.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -23,7 +23,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let again = ShellEffects.evaluate(command, in: cwd, root: "/r", tree: FuzzTree(), recordedSuccess: success)
         FuzzInput.require(first == again, "two evaluations of one command differ:\n\(first)\n\(again)")
         for effect in first.effects {
-            let mapped = RepoPath.map(effect.path.value, root: "/r")
+            // Under the root, as the shell located it: a repo path read again on its own is a
+            // recorded relative path, and `c:/x` (the directory `c:`, as on Linux) reads as a drive.
+            let mapped = RepoPath.map("/r/" + effect.path.value, root: "/r")
             FuzzInput.require((try? mapped.get()) == effect.path, "an effect on \(effect.path), which the sandbox does not map to itself")
             if case .write(let out, _) = effect.change, first.exceeded == nil {
                 FuzzInput.require(out.count <= ReplayLimits.current.fileBytes, "a file past the limit")

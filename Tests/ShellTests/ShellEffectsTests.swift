@@ -250,6 +250,12 @@ final class ShellEffectsTests: XCTestCase {
         XCTAssertEqual(shellEffects("rm -rf /work/repo", files: files).unknown, ["`rm` removes the repository's root"])
     }
 
+    func testADriveLikeNameIsADirectoryOfTheRepository() {
+        // A POSIX shell: `c:/x` is the file x in the directory `c:` (as for SWE-agent's paths).
+        XCTAssertEqual(shellEffects("touch c:/x && echo y > c:/y", files: files).lines, ["write c:/x ", "write c:/y ", "write c:/y y\n"])
+        XCTAssertEqual(shellEffects("touch c:/x", files: files, in: "c:", directories: ["c:"]).lines, ["write c:/c:/x "])
+    }
+
     func testSymlinksAreNotWrittenThrough() {
         let files = ["link": "->/etc/passwd", "a": "a"]
         XCTAssertEqual(
