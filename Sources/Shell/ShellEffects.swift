@@ -219,7 +219,7 @@ struct ShellRun {
             absolute = cwd + "/" + w
         }
         guard let parts = RepoPath.normalise(RepoPath.components(absolute)) else { return .outside(word) }
-        if parts == rootComponents { return .root }
+        if RepoPath.sameBytes(parts, rootComponents) { return .root }
         switch RepoPath.map(absolute, root: root) {
         case .success(let p): return .repo(p)
         case .failure(.outsideRepo): return .outside(word)

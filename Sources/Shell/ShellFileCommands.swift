@@ -59,10 +59,13 @@ extension ShellRun {
 
     /// The last component of a path as written, nil for `/`, `.`, `..`.
     static func basename(_ word: String) -> String? {
-        var w = Substring(word)
-        while w.count > 1, w.hasSuffix("/") { w = w.dropLast() }
-        guard let last = w.split(separator: "/").last, last != ".", last != ".." else { return nil }
-        return String(last)
+        // Bytes: a `/` and a combining mark after it are one `Character`.
+        var w = Substring(word).utf8
+        let slash = UInt8(ascii: "/")
+        while w.count > 1, w.last == slash { w = w.dropLast() }
+        guard let bytes = w.split(separator: slash).last else { return nil }
+        let last = String(decoding: bytes, as: UTF8.self)
+        return last == "." || last == ".." ? nil : last
     }
 
     mutating func files(_ name: String, _ args: [String], assumeSuccess: Bool) throws -> ShellCommandResult {

@@ -51,8 +51,9 @@ struct ShellView {
     /// Notes `path` and its parents in `names`.
     private mutating func index(_ path: RepoPath) {
         var parent = ""
-        for component in path.value.split(separator: "/", omittingEmptySubsequences: false) {
-            let name = String(component)
+        // At the byte `/` (a `/` and a combining mark after it are one `Character`).
+        for component in path.value.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            let name = String(decoding: component, as: UTF8.self)
             names[parent, default: []].insert(name)
             parent = parent.isEmpty ? name : parent + "/" + name
         }

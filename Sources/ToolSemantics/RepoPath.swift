@@ -73,7 +73,7 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
         if recorded.hasPrefix("/") {
             guard let rootComponents else { return .failure(.outsideRepo(recorded)) }
             guard let n = normalise(components(recorded)) else { return .failure(.outsideRepo(recorded)) }
-            guard n.count > rootComponents.count, Array(n.prefix(rootComponents.count)) == rootComponents else {
+            guard n.count > rootComponents.count, sameBytes(n.prefix(rootComponents.count), rootComponents) else {
                 return .failure(.outsideRepo(recorded))
             }
             absolute = Array(n.dropFirst(rootComponents.count))
@@ -81,7 +81,7 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
             // Relative: against the working directory when it lies in the repo, else the root.
             var base: [String] = []
             if let wd = workingDirectory, let rootComponents, let w = normalise(components(wd)),
-                w.count >= rootComponents.count, Array(w.prefix(rootComponents.count)) == rootComponents
+                w.count >= rootComponents.count, sameBytes(w.prefix(rootComponents.count), rootComponents)
             {
                 base = Array(w.dropFirst(rootComponents.count))
             } else if let wd = workingDirectory, rootComponents != nil {
@@ -182,8 +182,18 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
         return name == ".git" || name == "git~1"
     }
 
+    /// Split at the byte `/`, not at the `Character` `/`: a `/` followed by a combining mark
+    /// is one grapheme, so `../\u{301}x` split by characters was one component (no `..`,
+    /// outside the repo unseen) and `.git/\u{301}x` was not in git's directory.
     package static func components(_ p: String) -> [String] {
-        p.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        p.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether two lists of components are the same bytes: `==` on strings is Unicode
+    /// canonical equivalence, under which `/r/e\u{301}` (another directory on disk) was the
+    /// root `/r/\u{E9}`.
+    package static func sameBytes(_ a: some Collection<String>, _ b: some Collection<String>) -> Bool {
+        a.elementsEqual(b) { $0.utf8.elementsEqual($1.utf8) }
     }
 
     /// Resolves `.` and `..` lexically; nil when `..` climbs above the start.
@@ -205,9 +215,9 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var parents: [String] {
         var out: [String] = []
         var acc = ""
-        let parts = value.split(separator: "/")
+        let parts = Self.components(value)
         for part in parts.dropLast() {
-            acc = acc.isEmpty ? String(part) : acc + "/" + part
+            acc = acc.isEmpty ? part : acc + "/" + part
             out.append(acc)
         }
         return out

@@ -30,4 +30,17 @@ final class RepoPathTests: XCTestCase {
         XCTAssertEqual(RepoPath.underPlainRoot("/work/repo/src/main.c", root: "/work/repo")?.value, "src/main.c")
         XCTAssertNil(RepoPath.underPlainRoot("/work/repo/.git/config", root: "/work/repo"))
     }
+
+    func testPathsAreSplitAndComparedAsBytes() {
+        // A `/` and a combining mark after it are one Character: split by characters, `..`
+        // and `.git` hid inside one component.
+        XCTAssertEqual(RepoPath.relative("../\u{301}x"), .failure(.outsideRepo("../\u{301}x")))
+        XCTAssertEqual(RepoPath.map("/work/repo/.git/\u{301}x", root: "/work/repo"), .failure(.gitDirectory("/work/repo/.git/\u{301}x")))
+        XCTAssertEqual(RepoPath.map("/work/repo/a/\u{301}b", root: "/work/repo").map(\.parents), .success(["a"]))
+        // `e` and a combining accent is another directory on disk than `é` precomposed.
+        XCTAssertEqual(RepoPath.map("/w/e\u{301}/x", root: "/w/\u{E9}"), .failure(.outsideRepo("/w/e\u{301}/x")))
+        XCTAssertEqual(RepoPath.map("x", root: "/w/\u{E9}", workingDirectory: "/w/e\u{301}"), .failure(.outsideRepo("/w/e\u{301}/x")))
+        XCTAssertEqual(RepoPath.map("/w/\u{E9}/x", root: "/w/\u{E9}").map(\.value), .success("x"))
+    }
+
 }
