@@ -103,18 +103,22 @@ extension ShellScript {
         "function", "{", "}", "!", "[[", "]]", "coproc",
     ]
 
-    /// Commands read before, by their text (at most 4,096 of at most 4 KiB each, forgotten
-    /// all at once when full): an agent runs the same few commands again and again.
-    private static let remembered = Mutex<[String: Result<ShellScript, Unsupported>]>([:])
+    /// Commands read before, by their bytes (at most 4,096 of at most 4 KiB each, forgotten
+    /// all at once when full): an agent runs the same few commands again and again. Not by
+    /// their text: Swift's `String` equality is Unicode canonical equivalence, so `echo é`
+    /// written precomposed was answered with the words of `echo e` and a combining accent read
+    /// before it, and wrote the other bytes.
+    private static let remembered = Mutex<[[UInt8]: Result<ShellScript, Unsupported>]>([:])
 
     /// `parse`, answered from the commands read before when `script` is one of them.
     static func parseRemembered(_ script: String) throws(Unsupported) -> ShellScript {
-        guard script.utf8.count <= 4096 else { return try parse(script) }
-        if let known = remembered.withLock({ $0[script] }) { return try known.get() }
+        let key = Array(script.utf8)
+        guard key.count <= 4096 else { return try parse(script) }
+        if let known = remembered.withLock({ $0[key] }) { return try known.get() }
         let result = Result<ShellScript, Unsupported>(catching: { () throws(Unsupported) in try parse(script) })
         remembered.withLock { cache in
             if cache.count >= 4096 { cache.removeAll() }
-            cache[script] = result
+            cache[key] = result
         }
         return try result.get()
     }

@@ -84,4 +84,16 @@ final class ShellSyntaxTests: XCTestCase {
         XCTAssertEqual(unsupported("a &&"), "the command line ends after an operator")
         XCTAssertEqual(unsupported("a ;; b"), "`;;` is not followed")
     }
+
+    func testRememberedCommandsAreKeyedByTheirBytes() throws {
+        // Canonically equivalent, so equal as Swift strings; different bytes on disk.
+        let composed = "echo \u{E9} > a.txt", decomposed = "echo e\u{301} > a.txt"
+        XCTAssertEqual(composed, decomposed)
+        for (command, text) in [(composed, [0xC3, 0xA9]), (decomposed, [0x65, 0xCC, 0x81]), (composed, [0xC3, 0xA9])] as [(String, [UInt8])] {
+            let word = try ShellScript.parseRemembered(command).items[0].pipeline[0].words[1].text
+            XCTAssertEqual(Array(word.utf8), text, command)
+            guard case .write(let bytes, _) = shellEffects(command).effects.last?.change else { return XCTFail(command) }
+            XCTAssertEqual(bytes, text + [0x0A], "echo writes the bytes of the command line it was given")
+        }
+    }
 }
