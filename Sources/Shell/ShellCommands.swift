@@ -74,8 +74,9 @@ extension ShellRun {
         }
         var outcome = try program(name, args, stdin: io.input, assumeSuccess: assumeSuccess, inPipeline: inPipeline)
         let stderr: ShellStream = computed && outcome.status == true ? .known([]) : .unknown
+        // Names a pattern expanded to come from the replayed tree, not the command line.
         let literal =
-            ["echo", "printf", "", "true", ":"].contains(name)
+            (["echo", "printf", "", "true", ":"].contains(name) && !args.contains(where: \.isPattern))
             || (name == "cat" && args.isEmpty && io.hereDocument)
         let label = name.isEmpty ? "a redirection" : "`\(Self.display(c))`"
         if io.out == io.err, io.out != .terminal {
@@ -257,10 +258,13 @@ extension ShellRun {
                 }
             }
             return ShellCommandResult(status: true, stdout: .known([]))
-        case "echo":
-            return ShellCommandResult(status: true, stdout: expansions ? .unknown : Self.echo(plain))
-        case "printf":
-            return ShellCommandResult(status: true, stdout: expansions ? .unknown : try ShellPrintf.format(plain).map { .known($0) } ?? .unknown)
+        case "echo", "printf":
+            // The shell expands patterns before the builtin sees them (`echo *.txt` prints the
+            // names, not the pattern); a brace or an expansion replay does not make leaves the
+            // output unknown.
+            guard !expansions, let words = try expandQuietly(args) else { return ShellCommandResult(status: true, stdout: .unknown) }
+            if name == "echo" { return ShellCommandResult(status: true, stdout: Self.echo(words)) }
+            return ShellCommandResult(status: true, stdout: try ShellPrintf.format(words).map { .known($0) } ?? .unknown)
         case "cat":
             return try cat(args, stdin: stdin)
         case "tee":

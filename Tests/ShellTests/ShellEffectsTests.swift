@@ -143,6 +143,18 @@ final class ShellEffectsTests: XCTestCase {
         XCTAssertEqual(shellEffects("cat a.txt > a.txt", files: files).applied(to: files)["a.txt"], "", "> empties the file before cat reads it")
     }
 
+    func testEchoAndPrintfPrintWhatTheirPatternsExpandTo() {
+        // The shell expands the pattern before echo runs: the names, in byte order.
+        let e = shellEffects("echo *.txt src/*.ts > list", files: files)
+        XCTAssertEqual(e.applied(to: [:])["list"], "a.txt b.txt src/x.ts src/y.ts\n")
+        XCTAssertEqual(e.effects.last?.literal, false, "the names come from the replayed tree")
+        XCTAssertEqual(shellEffects("printf '%s\\n' *.txt > list", files: files).applied(to: [:])["list"], "a.txt\nb.txt\n")
+        XCTAssertEqual(
+            shellEffects("echo '*.txt' \\*.md *.none > l", files: files).applied(to: [:])["l"], "*.txt *.md *.none\n", "quoted, or no match")
+        let braces = shellEffects("echo {a,b}.txt > l", files: files)
+        XCTAssertEqual(braces.unknown, ["`echo {a,b}.txt` writes to l what replay cannot tell"], "bash prints a.txt b.txt")
+    }
+
     func testOutputReplayCannotComputeIsUnknown() {
         let e = shellEffects("grep a a.txt > found.txt", files: files)
         XCTAssertEqual(e.unknown, ["`grep a a.txt` writes to found.txt what replay cannot tell"])
