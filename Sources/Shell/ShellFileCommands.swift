@@ -435,7 +435,9 @@ extension ShellRun {
         default: break
         }
         let prefix = sp.value + "/"
-        let emptyBelow = view.directories.filter { $0.value.hasPrefix(prefix) }
+        // Sorted: made in a set's order, which differs between instances, the names of the
+        // view would depend on it (see `ShellView.init`).
+        let emptyBelow = view.directories.filter { $0.value.hasPrefix(prefix) }.sorted()
         for entry in try view.walk(sp) {
             guard case .file(let x) = entry.node else {
                 result.unknown.append("`\(name)` of \(entry.path.value), a symlink or submodule of the tree: not replayed")

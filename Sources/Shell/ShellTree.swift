@@ -45,7 +45,10 @@ struct ShellView {
     init(base: any ShellTree, directories: Set<RepoPath> = []) {
         self.base = base
         self.directories = directories
-        for d in directories { index(d) }
+        // In byte order: a set's order differs from one instance to the next, and which of
+        // two names equal as Swift strings (`é` precomposed or not) `names` keeps is the one
+        // inserted first.
+        for d in directories.sorted() { index(d) }
     }
 
     /// Notes `path` and its parents in `names`.

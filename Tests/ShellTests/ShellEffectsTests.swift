@@ -217,6 +217,22 @@ final class ShellEffectsTests: XCTestCase {
         XCTAssertEqual(shellEffects("set -e; rm ghost; rm a.txt", files: files, recordedSuccess: false).lines, [])
     }
 
+    func testAnEvaluationDoesNotDependOnTheOrderOfASet() {
+        // Two directory names equal as Swift strings, different bytes: which one the view
+        // keeps was the one a set's iteration met first, and a set's order differs between
+        // instances (it is seeded by the address of its storage).
+        let directories = ["s", "s/e\u{301}", "s/e\u{301}/b", "s/\u{E9}", "s/\u{E9}/a", "s/c", "s/d", "s/d/e"]
+        var seen: Set<[UInt8]> = []
+        for _ in 0..<40 {
+            for command in ["cp -r s t && echo t/* > o", "mv s t && echo t/* > o", "echo s/* > o"] {
+                let e = shellEffects(command, directories: directories)
+                guard case .write(let bytes, _) = e.effects.last?.change else { return XCTFail(command) }
+                seen.insert(Array(command.utf8) + [0] + bytes)
+            }
+        }
+        XCTAssertEqual(seen.count, 3, "one answer per command")
+    }
+
     // MARK: What replay does not follow
 
     func testScriptsAndProgramsAreUnknown() {
