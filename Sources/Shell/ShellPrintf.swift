@@ -52,7 +52,9 @@ enum ShellPrintf {
                     case "d", "i":
                         consumed = true
                         let a = args.popFirst() ?? ""
-                        guard let v = a.isEmpty ? 0 : Int(a) else { return nil }
+                        // A leading 0 is octal to the shell (`printf %d 010` prints 8).
+                        let digits = a.drop { $0 == "+" || $0 == "-" }
+                        guard !(digits.count > 1 && digits.hasPrefix("0")), let v = a.isEmpty ? 0 : Int(a) else { return nil }
                         append(contentsOf: String(v).unicodeScalars)
                     default:
                         return nil

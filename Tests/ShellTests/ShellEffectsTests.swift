@@ -155,6 +155,13 @@ final class ShellEffectsTests: XCTestCase {
         XCTAssertEqual(braces.unknown, ["`echo {a,b}.txt` writes to l what replay cannot tell"], "bash prints a.txt b.txt")
     }
 
+    func testPrintfReadsALeadingZeroAsOctal() {
+        XCTAssertEqual(shellEffects("printf '%d,%i' 0 -7 > n", files: files).applied(to: [:])["n"], "0,-7")
+        XCTAssertEqual(
+            shellEffects("printf '%d' 010 > n", files: files).unknown, ["`printf %d 010` writes to n what replay cannot tell"],
+            "bash prints 8, and refuses 08")
+    }
+
     func testOutputReplayCannotComputeIsUnknown() {
         let e = shellEffects("grep a a.txt > found.txt", files: files)
         XCTAssertEqual(e.unknown, ["`grep a a.txt` writes to found.txt what replay cannot tell"])
