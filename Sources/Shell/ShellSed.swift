@@ -175,7 +175,11 @@ enum ShellSed {
                         default: throw ShellScript.Unsupported(reason: "the sed flag `\(f)`")
                         }
                     }
-                    let n = Int(occurrence) ?? 1
+                    // GNU sed counts in 64 bits, wrapping (`s/a/b/18446744073709551617` is
+                    // `s/a/b/1`): a number past `Int` is not followed, never read as 1.
+                    guard let n = occurrence.isEmpty ? 1 : Int(occurrence) else {
+                        throw ShellScript.Unsupported(reason: "the sed flag \(occurrence.prefix(24)), past the numbers replay reads")
+                    }
                     guard n > 0 else { throw ShellScript.Unsupported(reason: "the sed flag 0") }
                     if notSimple == nil {
                         if let pieces = replacement.pieces {

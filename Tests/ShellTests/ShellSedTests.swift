@@ -83,6 +83,8 @@ final class ShellSedTests: XCTestCase {
         XCTAssertNil(sed("s/a/b/I", "A\n"), "the I flag")
         XCTAssertNil(sed("/x/s/a/b/", "xa\n"), "an address")
         XCTAssertNil(sed("s//b/", "a\n"), "the empty regex")
+        XCTAssertNil(sed("s/a/b/99999999999999999999", "aaa\n"), "GNU sed wraps it to 7766279631452241919: no match; it was read as 1")
+        XCTAssertEqual(sed("s/a/b/4294967298", "aaa\n"), "aaa\n")
         XCTAssertNil(sed("s/h.llo/x/", "héllo\n"), "`.` on a non-ASCII character: one character or two bytes, by locale")
         XCTAssertEqual(ShellSed.script("s/a/b/w out.txt", extended: false, quiet: false), .writes("sed's `w` flag"))
         XCTAssertEqual(ShellSed.script("1d;w log", extended: false, quiet: false), .writes("sed's `w` command"))
