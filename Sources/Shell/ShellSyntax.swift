@@ -255,8 +255,10 @@ struct ShellLexer {
             // A redirection, perhaps after a descriptor number.
             var j = i
             while j < s.count, ("0"..."9").contains(s[j]) { j += 1 }
-            if j < s.count, s[j] == "<" || s[j] == ">" {
-                let fd = j > i ? Int(String(String.UnicodeScalarView(s[i..<j]))) : nil
+            // Bash takes the digits for a descriptor only up to INT_MAX: past it they are a word
+            // (`echo a 99999999999999999999>f` writes `a 99999999999999999999`).
+            let fd = j > i ? Int(String(String.UnicodeScalarView(s[i..<j]))).flatMap { $0 <= Int(Int32.max) ? $0 : nil } : nil
+            if j < s.count, s[j] == "<" || s[j] == ">", j == i || fd != nil {
                 i = j
                 try readRedirection(fd: fd)
                 continue

@@ -46,6 +46,10 @@ final class ShellSyntaxTests: XCTestCase {
         XCTAssertEqual(r.map(\.op), [.append, .output, .both, .both, .input])
         XCTAssertEqual(r.map(\.fd), [nil, 2, nil, nil, nil])
         XCTAssertEqual(r.map(\.target.text), ["a", "b", "c", "d", "e"])
+        let big = try ShellScript.parse("echo a 99999999999999999999>f 2147483647>g").items[0].pipeline[0]
+        XCTAssertEqual(big.words.map(\.text), ["echo", "a", "99999999999999999999"], "past INT_MAX bash reads the digits as a word")
+        XCTAssertEqual(big.redirections.map(\.fd), [nil, 2_147_483_647])
+        XCTAssertEqual(big.redirections.map(\.target.text), ["f", "g"])
     }
 
     func testHereDocuments() throws {
