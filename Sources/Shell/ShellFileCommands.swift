@@ -282,10 +282,11 @@ extension ShellRun {
     /// What a chmod mode does to the owner's execute bit (the only bit git keeps); nil for a
     /// mode replay does not read.
     static func mode(_ text: String) -> ((Bool) -> Bool)? {
-        if !text.isEmpty, text.count <= 4, text.allSatisfy({ ("0"..."7").contains($0) }) {
-            let digits = Array(text)
-            let owner = digits.count >= 3 ? digits[digits.count - 3] : "0"
-            let x = (Int(String(owner)) ?? 0) & 1 == 1
+        // Bytes: `("0"..."7").contains` of a `Character` holds for `5` with a combining accent,
+        // which chmod refuses.
+        let octal = Array(text.utf8)
+        if !octal.isEmpty, octal.count <= 4, octal.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) }) {
+            let x = octal.count >= 3 && octal[octal.count - 3] & 1 == 1
             return { _ in x }
         }
         var clauses: [(owner: Bool, op: Character, x: Bool, keep: Bool)] = []

@@ -119,6 +119,7 @@ final class ShellEffectsTests: XCTestCase {
         XCTAssertEqual(shellEffects("chmod 644 a.sh", files: ["a.sh": "s"], executable: ["a.sh"]).lines, ["write a.sh s"])
         XCTAssertEqual(shellEffects("chmod go-x a.sh", files: ["a.sh": "s"], executable: ["a.sh"]).lines, [], "only the owner's bit counts")
         XCTAssertEqual(shellEffects("chmod -R +x src", files: files).unknown, ["`chmod -R` is not followed"])
+        XCTAssertEqual(shellEffects("chmod 75\u{301}5 a.txt", files: files).unknown, ["`chmod 75\u{301}5` is not followed"], "chmod: invalid mode")
     }
 
     func testRmdirOfAnEmptyDirectory() {
