@@ -127,7 +127,7 @@ struct ShellRun {
         self.windows = windows
         self.root = posixRoot
         rootComponents = RepoPath.normalise(RepoPath.components(posixRoot)) ?? []
-        self.directory = d.hasPrefix("/") ? d : posixRoot + "/" + d
+        self.directory = RepoPath.isAbsolute(d) ? d : posixRoot + "/" + d
         self.view = view
     }
 
@@ -212,7 +212,7 @@ struct ShellRun {
         if word.isEmpty { return .invalid("an empty path") }
         let w = windows ? RepoPath.posix(word) : word
         let absolute: String
-        if w.hasPrefix("/") {
+        if RepoPath.isAbsolute(w) {
             absolute = w
         } else {
             guard let cwd = base ?? directory else { return .unknownDirectory }
@@ -230,9 +230,9 @@ struct ShellRun {
 
     /// The absolute path of a location a command may `cd` to.
     func absolute(_ word: String) -> String? {
-        guard let cwd = directory else { return word.hasPrefix("/") ? word : nil }
+        guard let cwd = directory else { return RepoPath.isAbsolute(word) ? word : nil }
         let w = windows ? RepoPath.posix(word) : word
-        let joined = w.hasPrefix("/") ? w : cwd + "/" + w
+        let joined = RepoPath.isAbsolute(w) ? w : cwd + "/" + w
         guard let parts = RepoPath.normalise(RepoPath.components(joined)) else { return nil }
         return "/" + parts.joined(separator: "/")
     }

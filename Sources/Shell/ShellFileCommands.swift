@@ -410,7 +410,7 @@ extension ShellRun {
             _ = outsideSandbox(d, "`\(name)` to")
             return true
         }
-        if dp == sp || dp.value.hasPrefix(sp.value + "/") { return false }
+        if dp == sp || RepoPath.isBelow(dp.value, sp.value) { return false }
         let destinationNode = try view.node(dp)
         if destinationNode == .symlink || destinationNode == .submodule {
             result.unknown.append("`\(name)` onto \(dp.value), a symlink or submodule of the tree: not replayed")
@@ -438,7 +438,7 @@ extension ShellRun {
         let prefix = sp.value + "/"
         // Sorted: made in a set's order, which differs between instances, the names of the
         // view would depend on it (see `ShellView.init`).
-        let emptyBelow = view.directories.filter { $0.value.hasPrefix(prefix) }.sorted()
+        let emptyBelow = view.directories.filter { RepoPath.isBelow($0.value, sp.value) }.sorted()
         for entry in try view.walk(sp) {
             guard case .file(let x) = entry.node else {
                 result.unknown.append("`\(name)` of \(entry.path.value), a symlink or submodule of the tree: not replayed")
@@ -453,7 +453,8 @@ extension ShellRun {
         }
         view.makeDirectory(dp)
         for d in emptyBelow {
-            if case .success(let to) = RepoPath.relative(dp.value + "/" + d.value.dropFirst(prefix.count)) { view.makeDirectory(to) }
+            let below = String(decoding: d.value.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)  // bytes, as `isBelow` tested
+            if case .success(let to) = RepoPath.relative(dp.value + "/" + below) { view.makeDirectory(to) }
         }
         if move { try view.removeDirectory(sp) }
         return true

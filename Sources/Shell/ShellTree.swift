@@ -138,8 +138,7 @@ struct ShellView {
     /// Removes a directory and everything below it.
     mutating func removeDirectory(_ path: RepoPath) throws {
         for entry in try walk(path) { delete(entry.path) }
-        let prefix = path.value + "/"
-        directories = directories.filter { $0 != path && !$0.value.hasPrefix(prefix) }
+        directories = directories.filter { $0 != path && !RepoPath.isBelow($0.value, path.value) }
         hidden.insert(path)
         index(path)  // its parents stay, as directories
         for parent in path.parents { directories.insert(RepoPath(unchecked: parent)) }

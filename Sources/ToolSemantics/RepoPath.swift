@@ -70,7 +70,7 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
         let workingDirectory = windows ? workingDirectory.map(posix) : workingDirectory
         let rootComponents = root.map { normalise(components($0)) } ?? nil
         var absolute: [String]
-        if recorded.hasPrefix("/") {
+        if isAbsolute(recorded) {
             guard let rootComponents else { return .failure(.outsideRepo(recorded)) }
             guard let n = normalise(components(recorded)) else { return .failure(.outsideRepo(recorded)) }
             guard n.count > rootComponents.count, sameBytes(n.prefix(rootComponents.count), rootComponents) else {
@@ -136,7 +136,7 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// A repo-relative path given by the user or a test (`Sources/x.swift`).
     public static func relative(_ path: String) -> Result<RepoPath, Refusal> {
-        if path.hasPrefix("/") { return .failure(.outsideRepo(path)) }
+        if isAbsolute(path) { return .failure(.outsideRepo(path)) }
         return map(path, root: nil)
     }
 
@@ -187,6 +187,16 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// outside the repo unseen) and `.git/\u{301}x` was not in git's directory.
     package static func components(_ p: String) -> [String] {
         p.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether `p` starts with the byte `/` (`hasPrefix("/")` compares `Character`s, and a `/`
+    /// followed by a combining mark is one: `/\u{301}x` was read as relative, inside the repo).
+    package static func isAbsolute(_ p: String) -> Bool { p.utf8.first == UInt8(ascii: "/") }
+
+    /// Whether `path` is `directory` or below it, by bytes.
+    package static func isBelow(_ path: String, _ directory: String) -> Bool {
+        path.utf8.count > directory.utf8.count && path.utf8.starts(with: directory.utf8)
+            && path.utf8.dropFirst(directory.utf8.count).first == UInt8(ascii: "/")
     }
 
     /// Whether two lists of components are the same bytes: `==` on strings is Unicode

@@ -292,6 +292,14 @@ final class ShellEffectsTests: XCTestCase {
         XCTAssertEqual(shellEffects("touch c:/x", files: files, in: "c:", directories: ["c:"]).lines, ["write c:/c:/x "])
     }
 
+    func testASlashBeforeACombiningMarkIsASlash() {
+        XCTAssertEqual(shellEffects("echo x > /\u{301}x", files: files).notReplayed, ["`echo` writes to /\u{301}x: outside the repo, not replayed"])
+        let moved = shellEffects("mv a b", files: files, directories: ["a", "a/\u{301}c"])
+        XCTAssertEqual(moved.directories, [RepoPath(unchecked: "b"), RepoPath(unchecked: "b/\u{301}c")])
+        XCTAssertEqual(
+            shellEffects("cp -r a a/\u{301}c", files: files, directories: ["a"], recordedSuccess: false).succeeded, false, "a directory into itself")
+    }
+
     func testSymlinksAreNotWrittenThrough() {
         let files = ["link": "->/etc/passwd", "a": "a"]
         XCTAssertEqual(

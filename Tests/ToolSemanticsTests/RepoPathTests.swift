@@ -43,4 +43,12 @@ final class RepoPathTests: XCTestCase {
         XCTAssertEqual(RepoPath.map("/w/\u{E9}/x", root: "/w/\u{E9}").map(\.value), .success("x"))
     }
 
+    func testALeadingSlashIsAByte() {
+        // `/` and a combining mark are one Character, so `hasPrefix("/")` read this as relative.
+        XCTAssertEqual(RepoPath.map("/\u{301}x", root: "/work/repo"), .failure(.outsideRepo("/\u{301}x")))
+        XCTAssertEqual(RepoPath.relative("/\u{301}x"), .failure(.outsideRepo("/\u{301}x")))
+        XCTAssertTrue(RepoPath.isBelow("a/\u{301}b", "a"))
+        XCTAssertFalse(RepoPath.isBelow("ab", "a"))
+        XCTAssertFalse(RepoPath.isBelow("a", "a"))
+    }
 }
