@@ -61,7 +61,11 @@ let package = Package(
                 "Trace", "Replay", "ToolSemantics", "Git", "Audit", "OTLPProto",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
-        .target(name: "Collector", dependencies: ["Trace", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // libcurl's headers, and the library opened with dlopen when a send first needs it
+        // (never linked: a process that sends nothing does not load it).
+        .target(name: "CCurl"),
+        .target(
+            name: "Collector", dependencies: ["Trace", "CCurl", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "ToolSemantics", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
         .target(name: "Audit", dependencies: ["Trace", "Replay", "Shell", "Insight"]),
@@ -100,7 +104,7 @@ let package = Package(
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Insight", "Trace"]),
         .testTarget(name: "HooksTests", dependencies: ["TestSupport", "Hooks", "Replay", "Importers", "Trace", "Git"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "CCurl"]),
         .testTarget(
             name: "IndexTests",
             dependencies: [

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import OTLPProto
 import SwiftProtobuf
 import Trace
@@ -56,7 +53,7 @@ enum CollectorAnswer: Equatable {
     /// The message of an error body: a `google.rpc.Status`'s, else the body as text, else the
     /// status's reason phrase.
     static func errorMessage(status: Int, body: Data, encoding: OTLPProtocol?) -> String {
-        if body.isEmpty { return HTTPURLResponse.localizedString(forStatusCode: status) }
+        if body.isEmpty { return reasonPhrase(status) }
         if let encoding {
             if let s = decode(Google_Rpc_Status.self, body, as: encoding), !s.message.isEmpty { return clean(s.message) }
             if encoding == .httpProtobuf { return "(a body of \(body.count) bytes that is not a google.rpc.Status)" }
@@ -84,4 +81,35 @@ enum CollectorAnswer: Equatable {
         let cut = trimmed.count > messageLimit ? String(trimmed.prefix(messageLimit)) + "…" : trimmed
         return VisibleText.escape(cut)
     }
+
+    /// The reason phrase HTTP's status registry gives `status`, else its class's name
+    /// (`Client Error` for an unregistered 4xx), as Foundation's `HTTPURLResponse` says them.
+    static func reasonPhrase(_ status: Int) -> String {
+        if let phrase = reasonPhrases[status] { return phrase }
+        switch status {
+        case 100..<200: return "Informational"
+        case 200..<300: return "Success"
+        case 300..<400: return "Redirection"
+        case 400..<500: return "Client Error"
+        default: return "Server Error"
+        }
+    }
+
+    private static let reasonPhrases: [Int: String] = [
+        100: "Continue", 101: "Switching Protocols", 102: "Processing",
+        200: "OK", 201: "Created", 202: "Accepted", 203: "Non-Authoritative Information", 204: "No Content",
+        205: "Reset Content", 206: "Partial Content", 207: "Multi-Status", 208: "Already Reported", 226: "IM Used",
+        300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+        305: "Use Proxy", 307: "Temporary Redirect", 308: "Permanent Redirect",
+        400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found",
+        405: "Method Not Allowed", 406: "Not Acceptable", 407: "Proxy Authentication Required", 408: "Request Timeout",
+        409: "Conflict", 410: "Gone", 411: "Length Required", 412: "Precondition Failed", 413: "Payload Too Large",
+        414: "URI Too Long", 415: "Unsupported Media Type", 416: "Range Not Satisfiable", 417: "Expectation Failed",
+        421: "Misdirected Request", 422: "Unprocessable Entity", 423: "Locked", 424: "Failed Dependency",
+        426: "Upgrade Required", 428: "Precondition Required", 429: "Too Many Requests",
+        431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
+        500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+        504: "Gateway Timeout", 505: "HTTP Version Not Supported", 506: "Variant Also Negotiates",
+        507: "Insufficient Storage", 508: "Loop Detected", 510: "Not Extended", 511: "Network Authentication Required",
+    ]
 }

@@ -1,16 +1,13 @@
 import Foundation
-import Synchronization
 import Trace
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Sends one export to an OTLP/HTTP collector: a `POST` of the body to the endpoint, with the
 /// protocol's `Content-Type`, the headers and a `User-Agent`, tried again as `RetryPlan`
-/// says. Through Foundation's `URLSession` (libcurl underneath on Linux): plain HTTP and TLS,
-/// no cache, no cookies; a redirect is not followed (the body would not be sent again by
-/// every client, and a collector that moved should be named). Proxies are whatever libcurl
-/// makes of the `http_proxy` variables: not tested here.
+/// says. Through libcurl, loaded only when a send happens (`CurlTransport`): plain HTTP and
+/// TLS with libcurl's defaults (the system's certificates, verification on), no cache, no
+/// cookies; a redirect is not followed (the body would not be sent again by every client, and
+/// a collector that moved should be named). Proxies are whatever libcurl makes of the
+/// `http_proxy` variables: not tested here.
 public struct CollectorClient: Sendable {
     public let settings: CollectorSettings
     /// `agentreplay/<version>`, as the specification asks exporters to say who they are;
@@ -55,22 +52,7 @@ public struct CollectorClient: Sendable {
         _ body: [UInt8], onRetry: (Retry) -> Void = { _ in },
         sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
     ) throws(CollectorError) -> Receipt {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.timeoutIntervalForRequest = settings.timeout
-        let session = URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-
-        var request = URLRequest(url: settings.endpoint.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: settings.timeout)
-        request.httpMethod = "POST"
-        request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
-        for header in settings.headers { request.setValue(header.value, forHTTPHeaderField: header.name) }
-        request.setValue(settings.otlpProtocol.contentType, forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(body)
-
+        let headers = requestHeaders()
         let url = settings.endpoint.display
         var attempt = 0
         while true {
@@ -78,9 +60,11 @@ public struct CollectorClient: Sendable {
             let reason: String
             var after: Double?
             var unreadableRetryAfter = false
-            switch Self.exchange(session, request) {
+            switch CurlTransport.post(url: settings.endpoint.url.absoluteString, headers: headers, body: body, timeout: settings.timeout) {
+            case .failure(.library(let why)):
+                throw .unavailable(url: url, reason: why, attempts: 0)
             case .failure(let error):
-                guard Self.retryable(error) else {
+                guard error.retryable else {
                     throw .unavailable(url: url, reason: Self.describe(error, timeout: settings.timeout), attempts: attempt)
                 }
                 reason = Self.describe(error, timeout: settings.timeout)
@@ -130,77 +114,45 @@ public struct CollectorClient: Sendable {
         s == s.rounded() && s < 1e15 ? "\(Int(s)) s" : "\(s) s"
     }
 
-    /// An HTTP answer: status, headers (looked up without regard to case), body.
+    /// The request's headers in order, each name once: the `User-Agent`, the settings' headers
+    /// (a `User-Agent` among them replacing ours), the protocol's `Content-Type`.
+    func requestHeaders() -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        func set(_ name: String, _ value: String) {
+            if let i = headers.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) {
+                headers[i] = (name, value)
+            } else {
+                headers.append((name, value))
+            }
+        }
+        set("User-Agent", userAgent)
+        for header in settings.headers { set(header.name, header.value) }
+        set("Content-Type", settings.otlpProtocol.contentType)
+        return headers
+    }
+
+    /// An HTTP answer: status, headers in the order they came, body.
     struct Answer {
         var status: Int
-        var headers: [String: String]
+        var headers: [(name: String, value: String)]
         var body: Data
 
+        /// A header's value, looked up without regard to case; a name sent more than once
+        /// gives its values joined by `, ` (RFC 9110, 5.3).
         func header(_ name: String) -> String? {
-            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+            let values = headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+            return values.isEmpty ? nil : values.joined(separator: ", ")
         }
     }
 
-    /// One request, waited for: URLSession answers on its own queue, and this thread waits for
-    /// that one callback (the one wait of the kind: `docs/architecture.md`, "Threads").
-    static func exchange(_ session: URLSession, _ request: URLRequest) -> Result<Answer, URLError> {
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        let task = session.dataTask(with: request) { data, response, error in
-            if let response = response as? HTTPURLResponse {
-                var headers: [String: String] = [:]
-                for (k, v) in response.allHeaderFields {
-                    if let k = k as? String, let v = v as? String { headers[k] = v }
-                }
-                let answer = Answer(status: response.statusCode, headers: headers, body: data ?? Data())
-                box.value.withLock { $0 = .success(answer) }
-            } else {
-                box.value.withLock { $0 = .failure((error as? URLError) ?? URLError(.unknown)) }
-            }
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        return box.value.withLock { $0 } ?? .failure(URLError(.unknown))
-    }
-
-    /// Failures worth another attempt: the collector not (yet) listening, a lost connection,
-    /// no answer in time. A name that does not resolve, TLS refusing the certificate or a bad
-    /// URL will not mend by waiting.
-    static func retryable(_ error: URLError) -> Bool {
-        switch error.code {
-        case .cannotConnectToHost, .networkConnectionLost, .timedOut, .notConnectedToInternet: return true
-        default: return false
-        }
-    }
-
-    static func describe(_ error: URLError, timeout: Double) -> String {
-        switch error.code {
-        case .cannotConnectToHost: return "could not connect (connection refused: is the collector running, on that port?)"
+    static func describe(_ error: CurlTransport.Failure, timeout: Double) -> String {
+        switch error {
+        case .cannotConnect(let said): return "could not connect (connection refused: is the collector running, on that port?): \(said)"
         case .timedOut: return "no answer within \(seconds(timeout)) (--timeout)"
-        case .networkConnectionLost: return "the connection was lost"
-        case .notConnectedToInternet: return "no network"
-        case .cannotFindHost, .dnsLookupFailed: return "the host's name does not resolve"
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
-            return "TLS failed (URLError \(error.code.rawValue)): \(VisibleText.escape(error.localizedDescription))"
-        default:
-            return "\(VisibleText.escape(error.localizedDescription)) (URLError \(error.code.rawValue))"
+        case .connectionLost(let said): return "the connection was lost: \(said)"
+        case .cannotResolve(let said): return "the host's name does not resolve: \(said)"
+        case .tls(let said): return "TLS failed: \(said)"
+        case .library(let said), .other(let said): return said
         }
-    }
-}
-
-/// The answer of a request, handed from URLSession's queue to the waiting thread.
-private final class ResultBox: Sendable {
-    let value = Mutex<Result<CollectorClient.Answer, URLError>?>(nil)
-}
-
-/// Answers every redirect with "do not follow", so the 3xx itself comes back.
-private final class RedirectRefuser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
     }
 }

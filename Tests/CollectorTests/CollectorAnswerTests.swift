@@ -1,8 +1,6 @@
+import CCurl
 @testable import Collector
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import OTLPProto
 import XCTest
 
@@ -57,11 +55,59 @@ final class CollectorAnswerTests: XCTestCase {
             read(400, "application/json", Data(#"{"code":3,"message":"bad json","details":[]}"#.utf8), sent: .httpJSON),
             .refused(message: "bad json"))
         XCTAssertEqual(read(400, "text/plain; charset=utf-8", Data("  nope\n".utf8)), .refused(message: "nope"))
-        XCTAssertEqual(read(401, nil, Data()), .refused(message: HTTPURLResponse.localizedString(forStatusCode: 401)))
+        XCTAssertEqual(read(401, nil, Data()), .refused(message: "Unauthorized"))
         XCTAssertEqual(
             read(500, "application/x-protobuf", Data([0xFF, 0xFF, 0xFF])),
             .refused(message: "(a body of 3 bytes that is not a google.rpc.Status)"))
         guard case .refused(let long) = read(400, "text/plain", Data(String(repeating: "x", count: 5000).utf8)) else { return XCTFail() }
         XCTAssertEqual(long.count, CollectorAnswer.messageLimit + 1)
+    }
+}
+
+/// The transport's edges that need no collector: reason phrases, the headers of a request and
+/// of an answer, what libcurl's codes mean, and a real libcurl meeting a closed port.
+final class CollectorTransportTests: XCTestCase {
+    func testReasonPhrases() {
+        XCTAssertEqual(CollectorAnswer.reasonPhrase(503), "Service Unavailable")
+        XCTAssertEqual(CollectorAnswer.reasonPhrase(418), "Client Error")
+        XCTAssertEqual(CollectorAnswer.reasonPhrase(599), "Server Error")
+        XCTAssertEqual(CollectorAnswer.reasonPhrase(399), "Redirection")
+    }
+
+    func testRequestHeadersInOrderEachNameOnce() throws {
+        var settings = try CollectorSettings.resolve(
+            .init(endpoint: "http://127.0.0.1:4318", headers: ["x-a=1", "user-agent=mine"]), environment: [:])
+        settings.otlpProtocol = .httpJSON
+        let headers = CollectorClient(settings: settings, userAgent: "agentreplay/1").requestHeaders()
+        XCTAssertEqual(headers.map(\.name), ["user-agent", "x-a", "Content-Type"])
+        XCTAssertEqual(headers.map(\.value), ["mine", "1", "application/json"])
+    }
+
+    func testAnswerHeadersIgnoreCaseAndJoinRepeats() {
+        let answer = CollectorClient.Answer(status: 200, headers: [("Via", "a"), ("retry-after", "3"), ("VIA", "b")], body: Data())
+        XCTAssertEqual(answer.header("Retry-After"), "3")
+        XCTAssertEqual(answer.header("via"), "a, b")
+        XCTAssertNil(answer.header("Location"))
+    }
+
+    func testCurlCodes() {
+        XCTAssertEqual(CurlTransport.failure(CURLE_COULDNT_CONNECT, said: "x"), .cannotConnect("x"))
+        XCTAssertTrue(CurlTransport.failure(CURLE_OPERATION_TIMEDOUT, said: "x").retryable)
+        XCTAssertTrue(CurlTransport.failure(CURLE_RECV_ERROR, said: "x").retryable)
+        XCTAssertFalse(CurlTransport.failure(CURLE_COULDNT_RESOLVE_HOST, said: "x").retryable)
+        XCTAssertFalse(CurlTransport.failure(CURLE_PEER_FAILED_VERIFICATION, said: "x").retryable)
+        XCTAssertFalse(CurlTransport.Failure.library("libcurl.so.4 could not be loaded").retryable)
+    }
+
+    func testNothingListeningIsACannotConnectFromLibcurl() throws {
+        // Port 9 (discard) has no listener on the test machines, as scripts/check-otlp-send.py assumes.
+        let result = CurlTransport.post(url: "http://127.0.0.1:9/v1/traces", headers: [("User-Agent", "t")], body: [1, 2, 3], timeout: 5)
+        guard case .failure(.cannotConnect(let said)) = result else { return XCTFail("\(result)") }
+        XCTAssertTrue(said.contains("127.0.0.1"), said)
+    }
+
+    func testNoRequestMadeSaysSo() {
+        let error = CollectorError.unavailable(url: "http://h/v1/traces", reason: "libcurl.so.4 could not be loaded", attempts: 0)
+        XCTAssertEqual(error.description, "the export was not sent to http://h/v1/traces: libcurl.so.4 could not be loaded")
     }
 }
