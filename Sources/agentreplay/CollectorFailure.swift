@@ -18,6 +18,11 @@ extension CLIFailure {
             default: hint = "the collector's message says what it objects to"
             }
             self.init(message: error.description, hint: hint, status: 4)
+        case .unavailable(_, _, 0):
+            // Nothing was sent: libcurl, which sending needs, could not be loaded.
+            self.init(
+                message: error.description, hint: "install libcurl (Debian: apt-get install libcurl4), then send again",
+                status: 5)
         case .unavailable:
             self.init(
                 message: error.description, hint: "check that the collector runs and listens there, then send again (--attempts, --timeout)",
