@@ -74,7 +74,8 @@ let package = Package(
         .target(
             name: "Index",
             dependencies: [
-                "Trace", "Importers", "Replay", "Insight", "Audit", "Sessions", "Postgres", .product(name: "GRDB", package: "GRDB.swift"),
+                "Trace", "Importers", "Replay", "RunStore", "Git", "Insight", "Audit", "Sessions", "Postgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(

@@ -41,12 +41,22 @@ public enum Indexer {
         }
     }
 
+    /// Replay asked for (`index --replay`, `--repo`): each session read is replayed onto
+    /// `repository`, else onto its recorded working directory's repository when that is on
+    /// this machine (docs/index.md, "Where file effects come from").
+    public struct Replay: Sendable, Equatable {
+        public var repository: String?
+        public init(repository: String? = nil) { self.repository = repository }
+    }
+
     /// What a pass did.
     public struct Report: Sendable, Equatable {
         /// Logs read whole, read from where the last pass stopped, skipped unchanged.
         public var read = 0, resumed = 0, unchanged = 0
         /// Logs that could not be read (recorded in `errors`), and logs gone since (kept).
         public var failed = 0, vanished = 0
+        /// With replay asked: sessions replayed, and sessions whose log's effects were kept.
+        public var replayed = 0, notReplayed = 0
         /// Bytes of log read.
         public var bytes: Int64 = 0
         /// Spans written.
@@ -64,7 +74,7 @@ public enum Indexer {
     /// Reads `inputs` into `store`: each log in a transaction of its own; a log that cannot
     /// be read is recorded in `errors` and the pass goes on. `progress` is told each log done.
     public static func pass(
-        _ inputs: [Input], into store: Store, prices: PriceTable,
+        _ inputs: [Input], into store: Store, prices: PriceTable, replay: Replay? = nil,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws(Store.Failure) -> Report {
         var report = Report()
@@ -78,7 +88,7 @@ public enum Indexer {
             var seen = Set<String>()
             for (i, input) in inputs.enumerated() {
                 seen.insert(input.path)
-                try one(input, known: known[input.path], store: store, prices: prices, report: &report)
+                try one(input, known: known[input.path], store: store, prices: prices, replay: replay, report: &report)
                 progress(i + 1, inputs.count)
             }
             // Logs the store has that are gone now: kept, marked.
@@ -102,7 +112,7 @@ public enum Indexer {
     /// One log: skipped, resumed, read whole or recorded as unreadable. `known` is what the
     /// store had when the pass began; the reading itself holds the log and reads its row
     /// again, as another process may have read it since.
-    private static func one(_ input: Input, known: FileRecord?, store: Store, prices: PriceTable, report: inout Report) throws {
+    private static func one(_ input: Input, known: FileRecord?, store: Store, prices: PriceTable, replay: Replay?, report: inout Report) throws {
         guard let state = FileState.of(input.path, stamp: input.stamp) else {
             if let known, known.present == 1 {
                 try store.write { db in try db.execute("UPDATE files SET present = 0 WHERE path = ?", known.path) }
@@ -115,6 +125,7 @@ public enum Indexer {
                 try store.write { db in try db.execute("UPDATE files SET present = 1 WHERE path = ?", known.path) }
             }
             report.unchanged += 1
+            if let replay { try replayUnchanged(known, replay: replay, store: store, report: &report) }
             return
         }
         let format: SourceFormat
@@ -130,18 +141,25 @@ public enum Indexer {
         while true {
             var resumed = false
             do {
-                let read = try store.write { db -> (bytes: Int64, spans: Int)? in
+                let read = try store.write { db -> SessionReader.Read? in
                     try db.lock(log: input.path)
                     let current = try FileRecord.fetch(input.path, db)
                     if let current, current.unchanged(state, endHash: endHash) {
                         if current.present == 0 { try db.execute("UPDATE files SET present = 1 WHERE path = ?", current.path) }
                         return nil
                     }
-                    let start = whole ? nil : resumePoint(input, format: format, state: state, known: current)
+                    var start = whole ? nil : resumePoint(input, format: format, state: state, known: current)
+                    // Rows from a replay cover the whole session: without replay, it is read whole.
+                    if start != nil, replay == nil, let id = current?.session,
+                        try db.value("SELECT effects FROM sessions WHERE id = ?", id)?.string == "replay"
+                    {
+                        start = nil
+                    }
                     resumed = start != nil
                     return try SessionReader(
                         input: input, format: format, state: state, endHash: endHash, known: current, start: start, prices: prices,
-                        whole: !streams
+                        whole: !streams,
+                        replay: replay
                     )
                     .read(db)
                 }
@@ -152,6 +170,9 @@ public enum Indexer {
                 if resumed { report.resumed += 1 } else { report.read += 1 }
                 report.bytes += read.bytes
                 report.spans += read.spans
+                if let replayed = read.replayed {
+                    if replayed { report.replayed += 1 } else { report.notReplayed += 1 }
+                }
                 return
             } catch let error as TraceError {
                 // A streamed reading that met a line changing a span it had handed on is read
@@ -162,6 +183,22 @@ public enum Indexer {
                 try fail(input, state: state, endHash: endHash, error: error, store: store, report: &report)
                 return
             }
+        }
+    }
+
+    /// An unchanged log whose session was never replayed, with replay asked: replayed now,
+    /// its log not read again. A session tried before is tried again when its log changes.
+    private static func replayUnchanged(_ known: FileRecord, replay: Replay, store: Store, report: inout Report) throws {
+        guard let session = known.session, session > 0, known.error == nil, let name = known.format, let format = SourceFormat(rawValue: name)
+        else { return }
+        let replayed = try store.write { db -> Bool? in
+            try db.lock(log: known.path)
+            let row = try db.rows("SELECT effects, replay_note, repository FROM sessions WHERE id = ?", [session]).first
+            guard let row, row[0].string == "log", row[1].string == nil else { return nil }
+            return try ReplayedEffects(options: replay).write(session: session, path: known.path, format: format, recorded: row[2].string, db: db)
+        }
+        if let replayed {
+            if replayed { report.replayed += 1 } else { report.notReplayed += 1 }
         }
     }
 

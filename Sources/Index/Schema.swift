@@ -7,7 +7,7 @@ import GRDB
 /// is refused with the version it needs. `docs/index.md` documents every column.
 enum Schema {
     /// The newest version this build writes: the number of its last migration.
-    static let version = 3
+    static let version = 4
 
     /// The migrations, in order; each is named `v<N>`.
     static var migrator: DatabaseMigrator {
@@ -53,6 +53,9 @@ enum Schema {
         migrator.registerMigration("v3") { db in
             for statement in v3 + v3Triggers { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(effectsIdentifier) { db in
+            for statement in effects { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -84,6 +87,7 @@ enum Schema {
             // SQLite's v2 drops a trigger PostgreSQL's store never had: the numbers stay one.
             Migration(identifier: "v2", statements: []),
             Migration(identifier: "v3", statements: v3.map(postgres) + postgresV3Triggers),
+            Migration(identifier: effectsIdentifier, statements: effects.map(postgres)),
         ]
     }
 

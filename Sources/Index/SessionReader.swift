@@ -16,8 +16,18 @@ struct SessionReader {
     var prices: PriceTable
     /// Whether the log is read whole before its first span (else streamed where the format can).
     var whole = false
+    /// Replay asked for: the session's file effects from replay where its repository is at hand.
+    var replay: Indexer.Replay?
 
-    func read(_ db: any StoreConnection) throws -> (bytes: Int64, spans: Int) {
+    /// What a reading did: bytes read, spans written, and whether the session was replayed
+    /// (nil: replay not asked for).
+    struct Read {
+        var bytes: Int64
+        var spans: Int
+        var replayed: Bool?
+    }
+
+    func read(_ db: any StoreConnection) throws -> Read {
         // A resumed reading keeps the session's recorded directory for paths (the tail's first
         // `cwd` may be another), while a command's directory, when its span names none, is the
         // `cwd` the importer compared it with: the tail's.
@@ -83,6 +93,16 @@ struct SessionReader {
         while let span = try source.next() { try writer.take(span) }
         try Schema.fillSearch(db, session: session, after: searchBefore)
 
+        var replayed: Bool?
+        if let replay {
+            replayed = try ReplayedEffects(options: replay).write(
+                session: session, path: input.path, format: format, recorded: root ?? header.repoRoot, db: db)
+        } else {
+            // The rows are the log's now (a replay's were deleted with the session's rows).
+            try db.execute(
+                "UPDATE sessions SET effects = 'log', replay_outcome = NULL, replay_repository = NULL, replay_note = NULL WHERE id = ?", session)
+        }
+
         try db.execute(
             """
             UPDATE sessions SET
@@ -123,6 +143,6 @@ struct SessionReader {
             input.path, format.rawValue, state.size, state.modified, endHash, readOffset, readLine, readHash,
             resumeOffset, resumeLine, session)
         let bytes = state.size - Int64(start?.offset ?? 0)
-        return (bytes, writer.spans)
+        return Read(bytes: bytes, spans: writer.spans, replayed: replayed)
     }
 }

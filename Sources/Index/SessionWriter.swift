@@ -120,7 +120,7 @@ final class SessionWriter {
             ])
         for effect in LoggedEffect.of(span, root: root) {
             try exec(
-                "INSERT INTO file_effects VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line) VALUES (?,?,?,?,?,?,?,?,?)",
                 [
                     session, span.id.rawValue, turn, effect.path, effect.added, effect.removed, "log", start, line,
                 ])

@@ -23,6 +23,15 @@ struct IndexCommand: ParsableCommand {
             cannot be read is recorded in the `errors` table with its file, line and field, and \
             the pass goes on. `agentreplay query` asks the store; docs/index.md lists its tables.
 
+            File effects are read from the log (file_effects.source = log). With --replay, each \
+            session read is also replayed (as `agentreplay run --no-refs` does: nothing is \
+            written to the repository) onto the repository its log records as its working \
+            directory, when that is a git repository on this machine, or onto --repo: its file \
+            effects are then the replayed commits' (source = replay), with the run's outcome in \
+            sessions.replay_outcome. A session whose repository is not at hand keeps the log's \
+            rows, and sessions.replay_note says why. Replay is much slower than reading, so it \
+            is asked for; an unchanged log already indexed is replayed once when it never was.
+
             EXIT STATUS
               0  every log read (or unchanged)
               1  some log could not be read: recorded in `errors`, the others indexed
@@ -47,6 +56,16 @@ struct IndexCommand: ParsableCommand {
         completion: .file())
     var prices: String?
 
+    @Flag(
+        name: .long,
+        help: "Replay each session onto its repository, when at hand, for its file effects (slower; nothing is written to the repository).")
+    var replay = false
+
+    @Option(
+        name: .long, help: ArgumentHelp("The repository to replay every session onto (implies --replay).", valueName: "dir"),
+        completion: .directory)
+    var repo: String?
+
     @OptionGroup var consoleOptions: ConsoleOptions
 
     func run() throws {
@@ -70,7 +89,8 @@ struct IndexCommand: ParsableCommand {
         let progress = console.progress("indexing")
         let report: Indexer.Report
         do {
-            report = try Indexer.pass(inputs, into: opened, prices: table) { done, total in
+            let replaying = replay || repo != nil ? Indexer.Replay(repository: repo) : nil
+            report = try Indexer.pass(inputs, into: opened, prices: table, replay: replaying) { done, total in
                 progress.update(done, of: total, count: done, unit: "logs")
             }
         } catch {
@@ -80,10 +100,11 @@ struct IndexCommand: ParsableCommand {
         progress.clear()
         for error in report.errors { console.note(Printable.line("cannot read: " + error)) }
         let megabytes = String(format: "%.1f", Double(report.bytes) / 1_000_000)
+        let replayed = replay || repo != nil ? "; \(report.replayed) replayed, \(report.notReplayed) effects from the log" : ""
         console.report(
             """
             \(opened.path): \(report.read) read, \(report.resumed) resumed, \(report.unchanged) unchanged, \
-            \(report.failed) unreadable, \(report.vanished) gone (kept); \(megabytes) MB, \(report.spans) spans
+            \(report.failed) unreadable, \(report.vanished) gone (kept); \(megabytes) MB, \(report.spans) spans\(replayed)
 
             """)
         if report.failed > 0 { throw ExitCode(1) }

@@ -1,0 +1,115 @@
+import Foundation
+import Git
+import Importers
+import Replay
+import RunStore
+import Trace
+
+/// A session's file effects from replay (`RunStore.replay` onto its repository, objects in
+/// memory, no refs: nothing is written to the repository): each step's changed paths with
+/// the lines added and removed between the step's trees (libgit2's line counts), a shell
+/// call's effect recovered by replay included, and the run's outcome. They replace the rows
+/// read from the log; where the repository is not at hand, or the replay fails, the log's
+/// rows stay and the session says why (`replay_note`).
+struct ReplayedEffects {
+    /// `Indexer.Replay`: replay when asked, onto the named repository or the recorded one.
+    var options: Indexer.Replay
+
+    /// The repository to replay onto: the one named, else the session's recorded working
+    /// directory when it is inside a git repository on this machine; else why there is none.
+    func repository(recorded: String?) -> Result<Repository, Unavailable> {
+        guard let directory = options.repository ?? recorded else {
+            return .failure(Unavailable(note: "the log records no working directory"))
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return .failure(Unavailable(note: "no repository at hand: \(directory) is not on this machine"))
+        }
+        do {
+            return .success(try Repository.open(directory, objectsInMemory: true))
+        } catch {
+            return .failure(Unavailable(note: "no repository at hand: \(directory) is not in a git repository"))
+        }
+    }
+
+    struct Unavailable: Error {
+        var note: String
+    }
+
+    /// Replays the log at `path` onto the session's repository and writes its rows in place of
+    /// the session's file effects; when it cannot, keeps the log's rows and records why. True
+    /// when replayed.
+    @discardableResult
+    func write(session: Int64, path: String, format: SourceFormat, recorded: String?, db: any StoreConnection) throws -> Bool {
+        let run: Run
+        let repositories: [Repository]
+        let repository: Repository
+        switch self.repository(recorded: recorded) {
+        case let .failure(unavailable):
+            try keepLog(session, note: unavailable.note, db: db)
+            return false
+        case let .success(found):
+            repository = found
+        }
+        let top = repository.workingDirectory ?? repository.gitDirectory
+        // The same reading `agentreplay run` makes: the base chosen by agreement, a second
+        // replay in a repository opened anew (whose objects the rows' counts are read from).
+        var reopened: [Repository] = []
+        do {
+            let open = { try TraceSource.open(path: path, format: format, options: Importer.Options(), recoversBadSpans: true) }
+            run = try RunStore.replay(
+                try open(), onto: repository, base: nil, store: false, again: open,
+                reopen: {
+                    let fresh = try Repository.open(top, objectsInMemory: true)
+                    reopened.append(fresh)
+                    return fresh
+                })
+            repositories = reopened.reversed() + [repository]
+        } catch {
+            try keepLog(session, note: "replay failed: \(VisibleText.escape("\(error)"))", db: db)
+            return false
+        }
+        try db.execute("DELETE FROM file_effects WHERE session = ?", session)
+        for step in run.steps where !step.changes.isEmpty {
+            let call = try db.rows(
+                "SELECT turn, start_time, log_line FROM tool_calls WHERE session = ? AND span_id = ?", [session, step.spanID.rawValue]
+            )
+            .first
+            var turn = call?[0].int64
+            if turn == nil, let id = step.turnID {
+                turn = try db.value("SELECT number FROM turns WHERE session = ? AND span_id = ?", session, id.rawValue)?.int64
+            }
+            for change in step.changes {
+                let counts = Self.lineCounts(change, in: repositories)
+                try db.execute(
+                    """
+                    INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, verdict, replay_commit)
+                    VALUES (?,?,?,?,?,?,'replay',?,?,?,?)
+                    """,
+                    [
+                        session, step.spanID.rawValue, turn ?? 0, change.path, counts?.added, counts?.removed, call?[1].string, call?[2].int64,
+                        step.verdict.rawValue, step.commit?.hex,
+                    ])
+            }
+        }
+        try db.execute(
+            "UPDATE sessions SET effects = 'replay', replay_outcome = ?, replay_repository = ?, replay_note = NULL WHERE id = ?",
+            run.outcome.rawValue, top, session)
+        return true
+    }
+
+    /// The lines a change added and removed, read from whichever repository holds its blobs;
+    /// nil for a binary file or a submodule.
+    static func lineCounts(_ change: Run.Change, in repositories: [Repository]) -> (added: Int, removed: Int)? {
+        for repository in repositories {
+            if let counts = try? repository.lineCounts(from: change.before, to: change.after) { return counts }
+        }
+        return nil
+    }
+
+    /// The log's rows stay: the session says so, and why.
+    private func keepLog(_ session: Int64, note: String, db: any StoreConnection) throws {
+        try db.execute(
+            "UPDATE sessions SET effects = 'log', replay_outcome = NULL, replay_repository = NULL, replay_note = ? WHERE id = ?", note, session)
+    }
+}
