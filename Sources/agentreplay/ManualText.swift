@@ -596,6 +596,8 @@ enum ManualText {
 
         A log whose size, modification time and last 4 KiB are unchanged is skipped; a Claude Code log that grew is read from its last prompt (or earliest call still waiting for a result); any other changed log is read again whole. A log that is gone keeps its rows (files.present = 0). Each log is written in a transaction of its own: a pass killed at any moment leaves a store the next pass completes. A log that cannot be read is recorded in the `errors` table with its file, line and field, and the pass goes on. `agentreplay query` asks the store; docs/index.md lists its tables.
 
+        File effects are read from the log (file_effects.source = log). With --replay, each session read is also replayed (as `agentreplay run --no-refs` does: nothing is written to the repository) onto the repository its log records as its working directory, when that is a git repository on this machine, or onto --repo: its file effects are then the replayed commits' (source = replay), with the run's outcome in sessions.replay_outcome. A session whose repository is not at hand keeps the log's rows, and sessions.replay_note says why. Replay is much slower than reading, so it is asked for; an unchanged log already indexed is replayed once when it never was.
+
         EXIT STATUS
           0  every log read (or unchanged)
           1  some log could not be read: recorded in `errors`, the others indexed
@@ -607,6 +609,10 @@ enum ManualText {
         The store to write: a file, or a postgres:// URL (default: $XDG_DATA_HOME/agentreplay/index.sqlite).
         .It Fl -prices Ar file
         A price table to use instead of the built-in one (format: docs/cost.md).
+        .It Fl -replay
+        Replay each session onto its repository, when at hand, for its file effects (slower; nothing is written to the repository).
+        .It Fl -repo Ar dir
+        The repository to replay every session onto (implies --replay).
         .It Fl -color Ar when
         When to colour the output: auto (only on a terminal, and not when NO_COLOR is set), always, never.
         .Pp
