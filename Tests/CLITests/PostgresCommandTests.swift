@@ -74,7 +74,7 @@ final class PostgresCommandTests: XCTestCase {
     func testAPassKilledAtAnyMomentIsCompletedByTheNext() throws {
         let server = try server()
         let dir = try makeTemporaryDirectory(self, "pg-kill")
-        try IndexCommandTests.killedPasses(store: try server.database("kill"), in: dir)
+        try IndexCommandTests.killedPasses(store: { try server.database("kill\($0)") }, in: dir)
     }
 
     /// Every named question prints the same CSV from either store; the table for people too.
