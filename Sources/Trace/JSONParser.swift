@@ -270,14 +270,7 @@ struct JSONCursor {
         guard index + 4 <= bytes.count else { throw fail("unterminated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let c = bytes[index]
-            let digit: UInt32
-            switch c {
-            case 0x30...0x39: digit = UInt32(c - 0x30)
-            case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
-            case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
-            default: throw fail("invalid \\u escape")
-            }
+            guard let digit = Self.hexValue(bytes[index]) else { throw fail("invalid \\u escape") }
             value = value << 4 | digit
             index += 1
         }

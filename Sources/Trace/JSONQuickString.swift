@@ -109,17 +109,21 @@ extension JSONCursor {
         guard at + 4 <= raw.count else { return nil }
         var value: UInt32 = 0
         for k in at..<at + 4 {
-            let c = raw[k]
-            let digit: UInt32
-            switch c {
-            case 0x30...0x39: digit = UInt32(c - 0x30)
-            case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
-            case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
-            default: return nil
-            }
+            guard let digit = hexValue(raw[k]) else { return nil }
             value = value << 4 | digit
         }
         return value
+    }
+
+    /// The value of one hex digit of a `\u` escape (either case), or nil.
+    @inline(__always)
+    static func hexValue(_ c: UInt8) -> UInt32? {
+        switch c {
+        case 0x30...0x39: return UInt32(c - 0x30)
+        case 0x41...0x46: return UInt32(c - 0x41 + 10)
+        case 0x61...0x66: return UInt32(c - 0x61 + 10)
+        default: return nil
+        }
     }
 
     /// Writes `scalar` (not a surrogate) as UTF-8; returns the number of bytes.
