@@ -238,30 +238,25 @@ package enum OpenCodeReplacers {
 
     static func escapeNormalized(_ content: Text, _ find: Text) -> [Text] {
         let unescaped = unescape(find)
-        var out: [Text] = []
-        if OpenCodeEdit.contains(content, unescaped) { out.append(unescaped) }
-        let contentLines = lines(content)
-        let count = lines(unescaped).count
-        if contentLines.count >= count {
-            for i in 0...(contentLines.count - count) {
-                let block = join(contentLines[i..<(i + count)])
-                if unescape(block) == unescaped { out.append(block) }
-            }
-        }
-        return out
+        return matches(of: unescaped, in: content, lines: lines(unescaped).count, normalizedBy: unescape)
     }
 
     static func trimmedBoundary(_ content: Text, _ find: Text) -> [Text] {
         let trimmed = trim(find)
         if trimmed == find { return [] }
+        return matches(of: trimmed, in: content, lines: lines(find).count, normalizedBy: trim)
+    }
+
+    /// `target` itself when `content` holds it, then each block of `count` whole lines of
+    /// `content` that `normalize` makes equal to `target`, top to bottom.
+    private static func matches(of target: Text, in content: Text, lines count: Int, normalizedBy normalize: (Text) -> Text) -> [Text] {
         var out: [Text] = []
-        if OpenCodeEdit.contains(content, trimmed) { out.append(trimmed) }
+        if OpenCodeEdit.contains(content, target) { out.append(target) }
         let contentLines = lines(content)
-        let count = lines(find).count
         if contentLines.count >= count {
             for i in 0...(contentLines.count - count) {
                 let block = join(contentLines[i..<(i + count)])
-                if trim(block) == trimmed { out.append(block) }
+                if normalize(block) == target { out.append(block) }
             }
         }
         return out
