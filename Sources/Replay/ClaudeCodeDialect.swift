@@ -40,6 +40,18 @@ struct ClaudeCodeDialect: ToolDialect {
         return context.refusal(refusal, span: span)
     }
 
+    /// `body`'s outcome for the repository path of `file`, which `span` writes; the refusal
+    /// instead when that path cannot be used or may not be written.
+    func writing(_ file: String, _ span: Span, _ context: ReplayContext, _ body: (RepoPath) throws -> Outcome) throws -> Outcome {
+        let path: RepoPath
+        switch context.map(file, span: span) {
+        case .failure(let refusal): return self.refusal(refusal, recorded: file, span: span, context)
+        case .success(let p): path = p
+        }
+        if let refused = try context.refusalToWrite(path, span: span) { return refused }
+        return try body(path)
+    }
+
     func input(_ span: Span) -> [(String, JSON)] { span.input?.objectValue ?? [] }
 
     func string(_ span: Span, _ key: String) -> String? {
@@ -50,12 +62,10 @@ struct ClaudeCodeDialect: ToolDialect {
         guard let file = string(span, "file_path") else {
             return Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch, note: "input has no file_path")
         }
-        let path: RepoPath
-        switch context.map(file, span: span) {
-        case .failure(let refusal): return self.refusal(refusal, recorded: file, span: span, context)
-        case .success(let p): path = p
-        }
-        if let refused = try context.refusalToWrite(path, span: span) { return refused }
+        return try writing(file, span, context) { path in try edit(span, context, path: path, multi: multi) }
+    }
+
+    func edit(_ span: Span, _ context: ReplayContext, path: RepoPath, multi: Bool) throws -> Outcome {
         var replacements: [ClaudeCodeEdit.Replacement] = []
         let raw: [JSON] = multi ? (span.input?["edits"]?.arrayValue ?? []) : [span.input ?? .null]
         for e in raw {
@@ -104,12 +114,10 @@ struct ClaudeCodeDialect: ToolDialect {
         guard let file = string(span, "file_path"), let content = string(span, "content") else {
             return Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch, note: "input lacks file_path or content")
         }
-        let path: RepoPath
-        switch context.map(file, span: span) {
-        case .failure(let refusal): return self.refusal(refusal, recorded: file, span: span, context)
-        case .success(let p): path = p
-        }
-        if let refused = try context.refusalToWrite(path, span: span) { return refused }
+        return try writing(file, span, context) { path in try write(span, context, path: path, content: content) }
+    }
+
+    func write(_ span: Span, _ context: ReplayContext, path: RepoPath, content: String) throws -> Outcome {
         var drift: [Drift] = []
         if span.status == .ok, let details = span.details {
             if let original = details["originalFile"]?.stringValue {
@@ -133,15 +141,11 @@ struct ClaudeCodeDialect: ToolDialect {
         guard let file = string(span, "notebook_path") else {
             return Outcome(verdict: span.status == .error ? .failedAsRecorded : .mismatch, note: "input has no notebook_path")
         }
-        let path: RepoPath
-        switch context.map(file, span: span) {
-        case .failure(let refusal): return self.refusal(refusal, recorded: file, span: span, context)
-        case .success(let p): path = p
+        return try writing(file, span, context) { path in
+            let current = try context.workspace.read(path)
+            let edit = NotebookEdit(input: span.input ?? .null).apply(to: current)
+            return try context.settle(edit, path: path, span: span)
         }
-        if let refused = try context.refusalToWrite(path, span: span) { return refused }
-        let current = try context.workspace.read(path)
-        let edit = NotebookEdit(input: span.input ?? .null).apply(to: current)
-        return try context.settle(edit, path: path, span: span)
     }
 
     /// Checks a `Read` result against the replayed file, line by line in the window it read.
