@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Git
+import Importers
 
 /// The few file-system calls listing sessions needs, on POSIX directly (stat and readdir
 /// of tens of thousands of files must cost microseconds each).
@@ -30,25 +31,19 @@ enum FileSystem {
 
     /// The entries of `path`, sorted by name; empty when it does not exist.
     static func entries(_ path: String) throws(Unreadable) -> [Entry] {
-        guard let dir = opendir(path) else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return [] }
-            throw Unreadable(path: path, reason: String(cString: strerror(code)))
-        }
-        defer { closedir(dir) }
-        var entries: [Entry] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+        switch Directory.entries(in: path) {
+        case .failure(let failure):
+            if failure.code == ENOENT || failure.code == ENOTDIR { return [] }
+            throw Unreadable(path: path, reason: String(cString: strerror(failure.code)))
+        case .success(let listed):
+            return listed.map { entry in
+                var isDirectory = entry.type == Int32(DT_DIR)
+                if entry.type == Int32(DT_UNKNOWN) || entry.type == Int32(DT_LNK) {
+                    isDirectory = stat(path + "/" + entry.name)?.isDirectory ?? false
+                }
+                return Entry(name: entry.name, isDirectory: isDirectory)
             }
-            if name == "." || name == ".." { continue }
-            var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
-            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) || Int32(entry.pointee.d_type) == Int32(DT_LNK) {
-                isDirectory = stat(path + "/" + name)?.isDirectory ?? false
-            }
-            entries.append(Entry(name: name, isDirectory: isDirectory))
         }
-        return entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
     /// `stat(2)` of `path` (following symlinks); nil when it cannot be had.
