@@ -87,6 +87,12 @@ struct ShellRedirection: Equatable {
         case bothAppend = "&>>"
         case hereDocument = "<<"
         case hereString = "<<<"
+
+        /// The operators a redirection starting at `<` or `>` may be (but `>`, the rest), each
+        /// before any that is a prefix of it (`<<<` before `<<` before `<`).
+        static let startingRedirection: [Operator] = [
+            .hereString, .hereDocument, .readWrite, .duplicateInput, .input, .append, .clobber, .duplicateOutput,
+        ]
     }
 
     var fd: Int?
@@ -293,26 +299,12 @@ struct ShellLexer {
         let rest = String(String.UnicodeScalarView(s[i..<min(s.count, i + 3)]))
         let op: ShellRedirection.Operator
         var strip = false
-        if rest.hasPrefix("<<<") {
-            op = .hereString; i += 3
-        } else if rest.hasPrefix("<<-") {
+        if rest.hasPrefix("<<-") {
             op = .hereDocument; strip = true; i += 3
-        } else if rest.hasPrefix("<<") {
-            op = .hereDocument; i += 2
-        } else if rest.hasPrefix("<>") {
-            op = .readWrite; i += 2
-        } else if rest.hasPrefix("<&") {
-            op = .duplicateInput; i += 2
         } else if rest.hasPrefix("<(") || rest.hasPrefix(">(") {
             throw Unsupported(reason: "process substitution is not followed")
-        } else if rest.hasPrefix("<") {
-            op = .input; i += 1
-        } else if rest.hasPrefix(">>") {
-            op = .append; i += 2
-        } else if rest.hasPrefix(">|") {
-            op = .clobber; i += 2
-        } else if rest.hasPrefix(">&") {
-            op = .duplicateOutput; i += 2
+        } else if let found = ShellRedirection.Operator.startingRedirection.first(where: { rest.hasPrefix($0.rawValue) }) {
+            op = found; i += found.rawValue.count
         } else {
             op = .output; i += 1
         }
