@@ -21,15 +21,10 @@
 /// rewrite to the same content) share one verdict and are tested once. The base must pass and
 /// the end fail (`EndsCheck`); a state that passes after one that fails is reported as a
 /// non-monotonic history instead of a culprit.
-public struct Bisector: Sendable {
+public struct Bisector: ProbeSearch, Sendable {
     /// A state's number: 0 is the base, k the state after candidate k.
     public typealias Step = Int
-
-    public enum Next: Equatable, Sendable {
-        /// Probe these states (at most `jobs`, ascending); then mark each and ask again.
-        case probe([Step])
-        case done(BisectOutcome)
-    }
+    public typealias Next = SearchNext<Step>
 
     /// How many states to probe at once (k-ary search with k = jobs + 1 parts).
     public let jobs: Int

@@ -55,31 +55,28 @@ public enum LogReplay {
             probes = probes.dropFirst()
             return probe
         }
-        let jobs = log.header.jobs
-        if log.header.mode == "minimal" {
-            var minimizer = Minimizer(count: log.header.candidates.count, jobs: jobs)
+        /// Runs `search` on the log's probes: each must be the one it asks for next.
+        func follow<Search: ProbeSearch>(
+            _ search: inout Search, _ probeOf: (ProbeRecord) -> Search.Probe?, _ what: (Search.Probe) -> String
+        ) throws -> BisectOutcome? {
             while true {
-                switch minimizer.next() {
+                switch search.next() {
                 case .done(let outcome): return outcome
-                case .probe(let combinations):
-                    for combination in combinations {
-                        guard let probe = try take({ $0.combination == combination }, "combination \(combination)") else { return nil }
-                        minimizer.mark(combination, probe.verdict, status: probe.status)
+                case .probe(let wanted):
+                    for p in wanted {
+                        guard let probe = try take({ probeOf($0) == p }, what(p)) else { return nil }
+                        search.mark(p, probe.verdict, status: probe.status)
                     }
                 }
             }
         }
-        var bisector = Bisector(trees: [log.header.baseTree] + log.header.candidates.map(\.tree), jobs: jobs)
-        while true {
-            switch bisector.next() {
-            case .done(let outcome): return outcome
-            case .probe(let steps):
-                for step in steps {
-                    guard let probe = try take({ $0.step == step }, "state \(step)") else { return nil }
-                    bisector.mark(step, probe.verdict, status: probe.status)
-                }
-            }
+        let jobs = log.header.jobs
+        if log.header.mode == "minimal" {
+            var minimizer = Minimizer(count: log.header.candidates.count, jobs: jobs)
+            return try follow(&minimizer, \.combination) { "combination \($0)" }
         }
+        var bisector = Bisector(trees: [log.header.baseTree] + log.header.candidates.map(\.tree), jobs: jobs)
+        return try follow(&bisector, \.step) { "state \($0)" }
     }
 
     private static func decodeHeader(_ v: JSON, _ fail: (String) -> BisectError) throws -> BisectLog.Header {

@@ -11,14 +11,9 @@
 /// is a sorted list of candidate numbers, 1 to `count`) and `mark(_:_:status:)` takes the
 /// verdicts. The full set (the end) must fail and the empty set (the base) pass; a
 /// combination that cannot be tested counts as not failing, as ddmin's "unresolved".
-public struct Minimizer: Sendable {
+public struct Minimizer: ProbeSearch, Sendable {
     public typealias Combination = [Int]
-
-    public enum Next: Equatable, Sendable {
-        /// Probe these combinations (at most `jobs`); then mark each and ask again.
-        case probe([Combination])
-        case done(BisectOutcome)
-    }
+    public typealias Next = SearchNext<Combination>
 
     public let count: Int
     public let jobs: Int
