@@ -16,8 +16,9 @@
 /// blank line inside a chunk is an empty context line, and a patch wrapped in a heredoc
 /// (`<<'EOF'` … `EOF`) is unwrapped.
 package struct ApplyPatch: Equatable {
+    /// What a patch does to one file (OpenCode's parser makes the same, `OpenCodePatch.Hunk`).
     package enum Operation: Equatable {
-        /// Writes `contents` (every `+` line followed by `\n`), replacing any file there.
+        /// Writes `contents` (here every `+` line followed by `\n`), replacing any file there.
         case add(path: String, contents: String)
         case delete(path: String)
         /// Applies `chunks` to the file, then writes it at `moveTo` (removing `path`) when set.

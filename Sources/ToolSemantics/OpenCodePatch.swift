@@ -16,24 +16,10 @@
 ///
 /// Paths are resolved against the directory OpenCode ran in.
 package struct OpenCodePatch: Equatable {
-    package enum Hunk: Equatable {
-        case add(path: String, contents: String)
-        case delete(path: String)
-        case update(path: String, moveTo: String?, chunks: [Chunk])
-
-        package var path: String {
-            switch self {
-            case .add(let p, _), .delete(let p), .update(let p, _, _): return p
-            }
-        }
-    }
-
-    package struct Chunk: Equatable {
-        var oldLines: [String]
-        var newLines: [String]
-        var context: String?
-        var endOfFile: Bool
-    }
+    /// What a patch does to one file: the same three operations as Codex's grammar, as this
+    /// parser reads them.
+    package typealias Hunk = ApplyPatch.Operation
+    package typealias Chunk = ApplyPatch.Chunk
 
     package struct Failure: Error, Equatable { package let message: String }
 
@@ -75,17 +61,17 @@ package struct OpenCodePatch: Equatable {
                     guard lines[i].hasPrefix("@@") else { i += 1; continue }
                     let context = jsTrim(String(lines[i].dropFirst(2)))
                     i += 1
-                    var chunk = Chunk(oldLines: [], newLines: [], context: context.isEmpty ? nil : context, endOfFile: false)
+                    var chunk = Chunk(context: context.isEmpty ? nil : context, old: [], new: [], endOfFile: false)
                     while i < lines.count, !lines[i].hasPrefix("@@"), !lines[i].hasPrefix("***") {
                         let l = lines[i]
                         if l == "*** End of File" { chunk.endOfFile = true; i += 1; break }
                         if l.hasPrefix(" ") {
-                            chunk.oldLines.append(String(l.dropFirst()))
-                            chunk.newLines.append(String(l.dropFirst()))
+                            chunk.old.append(String(l.dropFirst()))
+                            chunk.new.append(String(l.dropFirst()))
                         } else if l.hasPrefix("-") {
-                            chunk.oldLines.append(String(l.dropFirst()))
+                            chunk.old.append(String(l.dropFirst()))
                         } else if l.hasPrefix("+") {
-                            chunk.newLines.append(String(l.dropFirst()))
+                            chunk.new.append(String(l.dropFirst()))
                         }
                         i += 1
                     }

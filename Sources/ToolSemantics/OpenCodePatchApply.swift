@@ -21,12 +21,12 @@ package extension OpenCodePatch {
                 }
                 index = at + 1
             }
-            if chunk.oldLines.isEmpty {
-                replacements.append((lines.count, 0, chunk.newLines))
+            if chunk.old.isEmpty {
+                replacements.append((lines.count, 0, chunk.new))
                 continue
             }
-            var pattern = chunk.oldLines
-            var new = chunk.newLines
+            var pattern = chunk.old
+            var new = chunk.new
             var found = seek(lines, pattern, from: index, endOfFile: chunk.endOfFile)
             if found == nil, pattern.last == "" {
                 pattern.removeLast()
@@ -34,7 +34,7 @@ package extension OpenCodePatch {
                 found = seek(lines, pattern, from: index, endOfFile: chunk.endOfFile)
             }
             guard let at = found else {
-                return .failure(Failure(message: "Failed to find expected lines in \(path):\n" + chunk.oldLines.joined(separator: "\n")))
+                return .failure(Failure(message: "Failed to find expected lines in \(path):\n" + chunk.old.joined(separator: "\n")))
             }
             replacements.append((at, pattern.count, new))
             index = at + pattern.count
