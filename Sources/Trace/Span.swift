@@ -90,6 +90,18 @@ extension Span {
     public var reasoningTokens: Int64 { attributes[GenAI.reasoningTokens]?.intValue ?? 0 }
 }
 
+extension Span {
+    /// A model turn as the importers make it: kind `llm`, status ok, named `chat MODEL`, the
+    /// GenAI conventions' span name for a chat call (`chat model` when the log names none).
+    public static func modelTurn(
+        id: ID, model: String?, startTime: Timestamp? = nil, endTime: Timestamp? = nil, attributes: Attributes, output: JSON? = nil
+    ) -> Span {
+        Span(
+            id: id, kind: .llm, name: "chat " + (model ?? "model"), startTime: startTime, endTime: endTime, status: .ok,
+            attributes: attributes, output: output)
+    }
+}
+
 /// Attribute names from the OpenTelemetry GenAI semantic conventions, and the project's own
 /// (`agentreplay.*`) for what those conventions do not name.
 public enum GenAI {

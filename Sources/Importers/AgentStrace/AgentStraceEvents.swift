@@ -128,9 +128,9 @@ struct AgentStraceEvents {
         }
         let id = ids.span("turn:" + eventID)
         spans.append(
-            Span(
-                id: id, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
-                attributes: attributes, output: .object([("text", .string(text)), ("tool_calls", .array([]))])))
+            Span.modelTurn(
+                id: id, model: model, startTime: time, endTime: time, attributes: attributes,
+                output: .object([("text", .string(text)), ("tool_calls", .array([]))])))
         lastTurn = (spans.count - 1, uuid, usage, model)
         if let uuid { turnOfLine[uuid] = id }
     }

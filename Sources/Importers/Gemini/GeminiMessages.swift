@@ -62,9 +62,7 @@ struct GeminiMessages {
         let turn = ids.span("message:" + id)
         let at = spans.count
         spans.append(
-            Span(
-                id: turn, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
-                attributes: attributes))
+            Span.modelTurn(id: turn, model: model, startTime: time, endTime: time, attributes: attributes))
         var callIDs: [JSON] = []
         for (i, value) in (try m.optionalArray("toolCalls") ?? []).enumerated() {
             let call = try m.element(value, i, of: "toolCalls")

@@ -111,9 +111,7 @@ struct OpenCodeMessages {
         let turn = ids.span("message:" + key)
         let at = spans.count
         spans.append(
-            Span(
-                id: turn, kind: .llm, name: "chat " + (model ?? "model"), startTime: start, endTime: end, status: .ok,
-                attributes: attributes))
+            Span.modelTurn(id: turn, model: model, startTime: start, endTime: end, attributes: attributes))
         var text: [String] = []
         var callIDs: [JSON] = []
         for (i, value) in parts.enumerated() {

@@ -133,9 +133,9 @@ struct OpenHandsStream {
         let calls = (message?["tool_calls"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }.map(JSON.string)
         let id = ids.span("turn:" + responseID)
         spans.append(
-            Span(
-                id: id, kind: .llm, name: "chat " + (model ?? "model"), startTime: time, endTime: time, status: .ok,
-                attributes: attributes, output: .object([("text", .string(text)), ("tool_calls", .array(calls))])))
+            Span.modelTurn(
+                id: id, model: model, startTime: time, endTime: time, attributes: attributes,
+                output: .object([("text", .string(text)), ("tool_calls", .array(calls))])))
         turns[responseID] = id
         return id
     }

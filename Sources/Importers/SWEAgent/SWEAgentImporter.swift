@@ -71,8 +71,8 @@ public struct SWEAgentImporter: LogImporter {
             if let model { turnAttributes[GenAI.requestModel] = .string(model) }
             let turnID = ids.span("turn:" + sourceID)
             spans.append(
-                Span(
-                    id: turnID, kind: .llm, name: "chat " + (model ?? "model"), status: .ok, attributes: turnAttributes,
+                Span.modelTurn(
+                    id: turnID, model: model, attributes: turnAttributes,
                     output: .object([("text", .string(text)), ("tool_calls", .array(hasCall ? [.string(callID)] : []))])))
             guard hasCall else { continue }
 
