@@ -3,30 +3,40 @@ import Trace
 /// One tool call of the audit: what it asked for, the policy in force, the decision and who
 /// made it, and how it ended; each part recorded or inferred.
 public struct Row: Sendable {
-    /// A decision: one the log records (`Permission.Decision`), or what the audit infers.
-    public enum Decision: String, Sendable {
-        case allowedByPolicy = "allowed_by_policy"
-        case approvedByUser = "approved_by_user"
-        case deniedByUser = "denied_by_user"
-        case deniedByPolicy = "denied_by_policy"
-        case blockedByHook = "blocked_by_hook"
-        case blockedBySandbox = "blocked_by_sandbox"
-        case cancelled
+    /// A decision: one a log can record (`Permission.Decision`), recorded or inferred, or one
+    /// only the audit speaks of.
+    public enum Decision: Hashable, Sendable {
+        case decided(Permission.Decision)
         /// It ran, but the log does not say whether a rule allowed it or the user approved it.
         case allowed
         /// No result is recorded: the session ended (or the log was cut) before it.
         case unknown
 
+        /// Every decision, in the order the reports count them: allowed, then refused, then unknown.
+        public static let reportOrder: [Decision] = [
+            .decided(.allowedByPolicy), .decided(.approvedByUser), .allowed, .decided(.deniedByUser), .decided(.deniedByPolicy),
+            .decided(.blockedByHook), .decided(.blockedBySandbox), .decided(.cancelled), .unknown,
+        ]
+
+        /// The name in `audit --json`: `Permission.Decision`'s, `allowed` or `unknown`.
+        public var rawValue: String {
+            switch self {
+            case .decided(let d): d.rawValue
+            case .allowed: "allowed"
+            case .unknown: "unknown"
+            }
+        }
+
         /// Words for the text report.
         public var words: String {
             switch self {
-            case .allowedByPolicy: "allowed by policy"
-            case .approvedByUser: "approved by the user"
-            case .deniedByUser: "denied by the user"
-            case .deniedByPolicy: "denied by a permission rule"
-            case .blockedByHook: "blocked by a hook"
-            case .blockedBySandbox: "blocked by the sandbox"
-            case .cancelled: "cancelled"
+            case .decided(.allowedByPolicy): "allowed by policy"
+            case .decided(.approvedByUser): "approved by the user"
+            case .decided(.deniedByUser): "denied by the user"
+            case .decided(.deniedByPolicy): "denied by a permission rule"
+            case .decided(.blockedByHook): "blocked by a hook"
+            case .decided(.blockedBySandbox): "blocked by the sandbox"
+            case .decided(.cancelled): "cancelled"
             case .allowed: "allowed (by a rule or the user: the log does not say)"
             case .unknown: "unknown (no result recorded)"
             }
@@ -34,7 +44,8 @@ public struct Row: Sendable {
 
         /// Whether the call was kept from running.
         public var refused: Bool {
-            [.deniedByUser, .deniedByPolicy, .blockedByHook, .blockedBySandbox, .cancelled].contains(self)
+            guard case .decided(let d) = self else { return false }
+            return [.deniedByUser, .deniedByPolicy, .blockedByHook, .blockedBySandbox, .cancelled].contains(d)
         }
     }
 
@@ -78,7 +89,7 @@ public struct Row: Sendable {
             basis: nil)
         if policy.mode != nil || policy.sandbox != nil || !policy.rules.isEmpty { policy.basis = .recorded }
         let hasResult = span.status != .unset || span.output != nil
-        if let recorded = a[Permission.decision]?.stringValue.flatMap(Decision.init(rawValue:)) {
+        if let recorded = a[Permission.decision]?.stringValue.flatMap(Permission.Decision.init(rawValue:)).map(Decision.decided) {
             decision = recorded
             decisionBasis = .recorded
             decidedBy = a[Permission.decidedBy]?.stringValue
@@ -109,18 +120,18 @@ public struct Row: Sendable {
         switch mode {
         // Claude Code.
         case "bypassPermissions", "dontAsk":
-            return (.allowedByPolicy, "mode " + mode)
+            return (.decided(.allowedByPolicy), "mode " + mode)
         case "acceptEdits" where kind == .write || kind == .read:
-            return (.allowedByPolicy, "mode " + mode)
+            return (.decided(.allowedByPolicy), "mode " + mode)
         case "default", "acceptEdits", "plan", "auto":
-            if claudeCodeNeverAsks.contains(tool) || kind == .read { return (.allowedByPolicy, "mode " + mode) }
+            if claudeCodeNeverAsks.contains(tool) || kind == .read { return (.decided(.allowedByPolicy), "mode " + mode) }
             return (.allowed, nil)
         // Codex.
         case "never":
-            return (.allowedByPolicy, "approval_policy never")
+            return (.decided(.allowedByPolicy), "approval_policy never")
         case "on-request", "on-failure", "untrusted":
-            if requested { return (.approvedByUser, "user") }
-            return (.allowedByPolicy, policy.sandbox.map { "sandbox " + $0 } ?? "approval_policy " + mode)
+            if requested { return (.decided(.approvedByUser), "user") }
+            return (.decided(.allowedByPolicy), policy.sandbox.map { "sandbox " + $0 } ?? "approval_policy " + mode)
         default:
             return (.allowed, nil)
         }

@@ -13,10 +13,7 @@ enum AuditSection {
             }
         }
         var counts: [String] = []
-        for d: Row.Decision in [
-            .allowedByPolicy, .approvedByUser, .allowed, .deniedByUser, .deniedByPolicy, .blockedByHook,
-            .blockedBySandbox, .cancelled, .unknown,
-        ] {
+        for d in Row.Decision.reportOrder {
             let n = audit.rows.filter { $0.decision == d }.count
             if n > 0 { counts.append("\(n) \(d.words)") }
         }

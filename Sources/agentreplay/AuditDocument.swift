@@ -43,7 +43,7 @@ enum AuditDocument {
 
     static func summary(_ audit: Audit) -> JSON {
         var decisions: [(String, JSON)] = []
-        for d in AuditReport.decisionOrder {
+        for d in Row.Decision.reportOrder {
             let n = audit.rows.filter { $0.decision == d }.count
             if n > 0 { decisions.append((d.rawValue, .number(n))) }
         }

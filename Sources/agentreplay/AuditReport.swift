@@ -4,11 +4,6 @@ import Trace
 /// `agentreplay audit`: the calls with their policy, decision and outcome, the risks, and
 /// the policy's violations.
 enum AuditReport {
-    static let decisionOrder: [Row.Decision] = [
-        .allowedByPolicy, .approvedByUser, .allowed, .deniedByUser, .deniedByPolicy, .blockedByHook, .blockedBySandbox,
-        .cancelled, .unknown,
-    ]
-
     /// The modes, sandboxes and rule sets in force over the session, in order of first use.
     static func modes(_ audit: Audit) -> [String] {
         var seen: [String] = []
@@ -26,7 +21,7 @@ enum AuditReport {
         out += clean("\(traceName): \(agent), \(audit.rows.count) tool call\(audit.rows.count == 1 ? "" : "s")") + "\n"
         let modes = modes(audit)
         out += "policy in force: " + (modes.isEmpty ? "not recorded" : clean(modes.joined(separator: ", ")) + " (recorded)") + "\n"
-        let counts = decisionOrder.compactMap { d -> String? in
+        let counts = Row.Decision.reportOrder.compactMap { d -> String? in
             let n = audit.rows.filter { $0.decision == d }.count
             return n == 0 ? nil : "\(n) \(d.words)"
         }

@@ -17,7 +17,8 @@ final class AuditRealLogTests: XCTestCase {
         XCTAssertEqual(
             audit.rows.map(\.decision),
             [
-                .allowedByPolicy, .allowed, .allowed, .allowedByPolicy, .allowedByPolicy, .deniedByUser,
+                .decided(.allowedByPolicy), .allowed, .allowed, .decided(.allowedByPolicy), .decided(.allowedByPolicy),
+                .decided(.deniedByUser),
             ])
         let refused = try XCTUnwrap(audit.rows.last)
         XCTAssertEqual(refused.decisionBasis, .recorded)
@@ -40,7 +41,7 @@ final class AuditRealLogTests: XCTestCase {
             XCTAssertEqual(row.policy.basis, .recorded)
             // A call that ran under `never` was never asked about.
             if row.outcome != .none {
-                XCTAssertEqual(row.decision, .allowedByPolicy)
+                XCTAssertEqual(row.decision, .decided(.allowedByPolicy))
                 XCTAssertEqual(row.decidedBy, "approval_policy never")
             }
         }

@@ -125,7 +125,7 @@ extension PermissionImportTests {
         let audit = Audit(trace)
         XCTAssertEqual(audit.rows.count, 1)
         XCTAssertEqual(audit.rows[0].request.command, "git push --force origin main")
-        XCTAssertEqual(audit.rows[0].decision, .allowedByPolicy)
+        XCTAssertEqual(audit.rows[0].decision, .decided(.allowedByPolicy))
         XCTAssertEqual(audit.risks.map(\.riskClass), [.network, .destructive])
     }
 }
