@@ -13,16 +13,7 @@ enum RunDocument {
         return .object([
             ("schema", .string("agentreplay.run")),
             ("version", .number(version)),
-            (
-                "trace",
-                .object([
-                    ("id", .string(run.header.traceID)),
-                    ("agent", .string(run.header.agentName)),
-                    ("agent_version", string(run.header.agentVersion)),
-                    ("format", .string(run.header.sourceFormat)),
-                    ("file", string(run.header.sourceFile)),
-                ])
-            ),
+            ("trace", trace(run.header)),
             (
                 "base",
                 .object([
@@ -125,6 +116,17 @@ enum RunDocument {
         .object([
             ("input", .number(u.inputTokens)), ("output", .number(u.outputTokens)),
             ("cache_read", .number(u.cacheReadTokens)), ("cache_creation", .number(u.cacheCreationTokens)),
+        ])
+    }
+
+    /// The `trace` member of `run --json` and `show --json`: which log, of which agent.
+    static func trace(_ header: Trace.Header) -> JSON {
+        .object([
+            ("id", .string(header.traceID)),
+            ("agent", .string(header.agentName)),
+            ("agent_version", string(header.agentVersion)),
+            ("format", .string(header.sourceFormat)),
+            ("file", string(header.sourceFile)),
         ])
     }
 

@@ -15,16 +15,7 @@ enum ShowDocument {
         return .object([
             ("schema", .string("agentreplay.show")),
             ("version", .number(version)),
-            (
-                "trace",
-                .object([
-                    ("id", .string(run.header.traceID)),
-                    ("agent", .string(run.header.agentName)),
-                    ("agent_version", RunDocument.string(run.header.agentVersion)),
-                    ("format", .string(run.header.sourceFormat)),
-                    ("file", RunDocument.string(run.header.sourceFile)),
-                ])
-            ),
+            ("trace", RunDocument.trace(run.header)),
             ("base", .object([("commit", RunDocument.id(run.baseCommit)), ("tree", .string(run.baseTree.hex))])),
             ("final_tree", .string(run.finalTree.hex)),
             ("clean", .bool(run.clean)),
