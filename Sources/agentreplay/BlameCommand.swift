@@ -36,11 +36,7 @@ struct BlameCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The file to blame, as it is after the session.", valueName: "file"), completion: .file())
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
-    var repo: String = "."
-
-    @Option(name: .long, help: SessionOptions.baseHelp)
-    var base: String?
+    @OptionGroup var replayTarget: ReplayTargetOptions
 
     @Flag(name: .long, help: "Print one versioned JSON document: one entry per line.")
     var json = false
@@ -63,7 +59,7 @@ struct BlameCommand: ParsableCommand {
 
     mutating func run() throws {
         let console = consoleOptions.console
-        trace = try SessionArgument.path(trace, repo: repo, console: console)
+        trace = try SessionArgument.path(trace, repo: replayTarget.repo, console: console)
         let source = try traceOptions.open(trace)
         let path: String
         switch Blame.repoPath(file, recordedRoot: source.header.repoRoot) {
@@ -74,12 +70,12 @@ struct BlameCommand: ParsableCommand {
                 message: "\(file): not a file of the repository: \(refusal)\(root)",
                 hint: "name the file relative to the repository's top, e.g. src/main.c")
         }
-        let repository = try Repository.open(repo, objectsInMemory: true)
+        let repository = try Repository.open(replayTarget.repo, objectsInMemory: true)
         let progress = console.progress("blame")
         // Replayed as `run` replays, storing nothing (and saying nothing of the base).
         let again = { [traceOptions, trace] in try traceOptions.open(trace) }
         let run = try RunStore.replay(
-            source, onto: repository, base: base, store: false, again: again, observer: progress.spansObserver)
+            source, onto: repository, base: replayTarget.base, store: false, again: again, observer: progress.spansObserver)
         let final = try Self.finalBlob(path, of: run, in: repository)
         let blame: Blame
         do {

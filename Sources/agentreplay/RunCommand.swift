@@ -29,11 +29,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: TraceOptions.logHelp, completion: .file())
     var trace: String
 
-    @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
-    var repo: String = "."
-
-    @Option(name: .long, help: SessionOptions.baseHelp)
-    var base: String?
+    @OptionGroup var replayTarget: ReplayTargetOptions
 
     @Flag(name: .customLong("no-refs"), help: "Keep every object in memory: write nothing to the repository.")
     var noRefs = false
@@ -47,22 +43,22 @@ struct RunCommand: ParsableCommand {
 
     mutating func run() throws {
         let console = consoleOptions.console
-        trace = try SessionArgument.path(trace, repo: repo, console: console)
+        trace = try SessionArgument.path(trace, repo: replayTarget.repo, console: console)
         let source = try traceOptions.open(trace)
         // Objects stay in memory while replaying (fast, nothing half-written on disk); with
         // refs, they are written as one pack at the end, before the refs.
-        let repository = try Repository.open(repo, objectsInMemory: true)
+        let repository = try Repository.open(replayTarget.repo, objectsInMemory: true)
         let progress = console.progress("run")
         let run: Run
         do {
-            let (traceOptions, trace, repo) = (self.traceOptions, self.trace, self.repo)
+            let (traceOptions, trace, repo) = (self.traceOptions, self.trace, self.replayTarget.repo)
             run = try RunStore.replay(
-                source, onto: repository, base: base, store: !noRefs,
+                source, onto: repository, base: replayTarget.base, store: !noRefs,
                 again: { try traceOptions.open(trace) },
                 reopen: { try Repository.open(repo, objectsInMemory: true) },
                 observer: progress.observer(console))
         } catch let unwritable as RunStore.Unwritable {
-            throw CLIFailure(message: "\(repo): \(unwritable)", hint: "replay without writing anything with --no-refs")
+            throw CLIFailure(message: "\(replayTarget.repo): \(unwritable)", hint: "replay without writing anything with --no-refs")
         }
         if json {
             console.data(JSONWriter.pretty(RunDocument.json(run)) + "\n")

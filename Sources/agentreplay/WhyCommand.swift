@@ -42,11 +42,7 @@ struct WhyCommand: ParsableCommand {
             valueName: "session-or-target"))
     var arguments: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The repository to replay onto.", valueName: "dir"), completion: .directory)
-    var repo: String = "."
-
-    @Option(name: .long, help: SessionOptions.baseHelp)
-    var base: String?
+    @OptionGroup var replayTarget: ReplayTargetOptions
 
     @Flag(name: .long, help: "Print every text whole (the turn's text and reasoning, the prompt, each output).")
     var full = false
@@ -68,13 +64,13 @@ struct WhyCommand: ParsableCommand {
         let console = consoleOptions.console
         let session = arguments.count == 2 ? arguments[0] : "last"
         let given = arguments[arguments.count - 1]
-        let trace = try SessionArgument.path(session, repo: repo, console: console)
+        let trace = try SessionArgument.path(session, repo: replayTarget.repo, console: console)
         guard var target = Why.Target.parse(given) else {
             throw CLIFailure(message: "an empty TARGET", hint: "give FILE:LINE, #N or a span id")
         }
-        let repository = try Repository.open(repo, objectsInMemory: true)
+        let repository = try Repository.open(replayTarget.repo, objectsInMemory: true)
         let progress = console.progress("why")
-        let (loaded, run) = try traceOptions.replay(trace, onto: repository, base: base, progress: progress)
+        let (loaded, run) = try traceOptions.replay(trace, onto: repository, base: replayTarget.base, progress: progress)
         var final: ObjectID?
         if case let .line(file, number) = target {
             switch Blame.repoPath(file, recordedRoot: loaded.header.repoRoot) {
