@@ -36,6 +36,63 @@ final class ManualPageTests: XCTestCase {
         }
     }
 
+    /// scripts/manual-page.py finished the page: the footer names the version `--version`
+    /// prints, and no command `--help` leaves out (`hooks record`, `manual`, the parser's own
+    /// `help`) has an item, while every one it lists has.
+    func testThePageNamesTheVersionAndLeavesOutTheHiddenCommands() throws {
+        let page = try CLI.run(["manual"], in: packageRoot).stdoutText
+        let version = try CLI.run(["--version"], in: packageRoot).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(version, "0.1.0")
+        XCTAssertTrue(page.contains("\n.Os agentreplay \(version)\n"), String(page.prefix(200)))
+        for hidden in ["record", "manual", "help"] {
+            XCTAssertFalse(page.contains("\n.It Em \(hidden)\n"), hidden)
+        }
+        for shown in ["hooks", "install", "uninstall", "status", "query"] {
+            XCTAssertTrue(page.contains("\n.It Em \(shown)\n"), shown)
+        }
+        let lines = page.split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.hasPrefix(".Bl ") }.count, lines.filter { $0 == ".El" }.count, "every list closed")
+    }
+
+    /// The finishing step on a page of the plugin's shape: a hidden command at the top and one
+    /// nested (with a list of its own), the parser's `help`, and what must stay byte for byte.
+    func testManualPagePyIsExact() throws {
+        let dir = try makeTemporaryDirectory(self, "manual-page")
+        let dump = #"""
+            {"serializationVersion":0,"command":{"commandName":"tool","shouldDisplay":true,"subcommands":[
+            {"commandName":"a","shouldDisplay":true,"abstract":"A.","subcommands":[
+              {"commandName":"secret","shouldDisplay":false,"abstract":"S."},
+              {"commandName":"b","shouldDisplay":true,"abstract":"B.","aliases":["bee"]}]},
+            {"commandName":"hidden","shouldDisplay":false,"abstract":"H."},
+            {"commandName":"help","shouldDisplay":true,"abstract":"Show subcommand help information."}]}}
+            """#
+        let page = [
+            ".Dd December 7, 2026", ".Dt TOOL 1", ".Os", ".Sh DESCRIPTION", ".Bl -tag -width 6n", ".It Fl -version", "Show the version.",
+            ".It Em a", "A.", ".Bl -tag -width 6n", ".It Fl h , -help", "Help.", ".It Em secret", "S.", ".Bl -tag -width 6n",
+            ".It Fl -x", "X.", ".El", ".It Em b, bee", "B.", ".Bl -tag -width 6n", ".It Fl -y", ".El", ".El", ".It Em hidden", "H.",
+            ".Bl -tag -width 6n", ".It Fl -z", ".El", ".It Em help", "Show subcommand help information.", ".Bl -tag -width 6n",
+            ".It Ar subcommands...", ".El", ".El", ".Sh \"EXIT STATUS\"",
+        ].joined(separator: "\n")
+        let finished = [
+            ".Dd December 7, 2026", ".Dt TOOL 1", ".Os tool 1.2.3", ".Sh DESCRIPTION", ".Bl -tag -width 6n", ".It Fl -version",
+            "Show the version.", ".It Em a", "A.", ".Bl -tag -width 6n", ".It Fl h , -help", "Help.", ".It Em b, bee", "B.",
+            ".Bl -tag -width 6n", ".It Fl -y", ".El", ".El", ".El", ".Sh \"EXIT STATUS\"",
+        ].joined(separator: "\n")
+        try dump.write(toFile: dir + "/dump.json", atomically: true, encoding: .utf8)
+        try page.write(toFile: dir + "/page.1", atomically: true, encoding: .utf8)
+        let script = packageRoot + "/scripts/manual-page.py"
+        let r = try Subprocess.run("/usr/bin/env", ["python3", script, dir + "/page.1", dir + "/dump.json", "tool", "1.2.3"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderrText)
+        XCTAssertEqual(r.stdoutText, finished)
+
+        // A page not of that shape is refused, not passed on: a hidden command with no item.
+        let noItem = page.replacingOccurrences(of: ".It Em hidden\n", with: ".It Em shown\n")
+        try noItem.write(toFile: dir + "/page.1", atomically: true, encoding: .utf8)
+        let refused = try Subprocess.run("/usr/bin/env", ["python3", script, dir + "/page.1", dir + "/dump.json", "tool", "1.2.3"], in: dir)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stderrText, "manual-page: the item of hidden command hidden occurs 0 times in the page, not once\n")
+    }
+
     /// The plugin writes ASCII only (it drops any other character without a word) and escapes
     /// a leading `.` or `'` only at the start of a whole help text, not of each of its lines:
     /// help text that holds either would be silently wrong in the page.
