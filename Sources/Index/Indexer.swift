@@ -14,10 +14,11 @@ import Trace
 ///   as the last pass left it or as this one read it.
 /// - **Unchanged**: a log whose size, modification time and last block's hash are those the
 ///   store keeps: skipped.
-/// - **Grown**: a Claude Code log whose bytes up to where the last pass stopped are unchanged
-///   (the hash of the block before that point matches): read from the last place a later
-///   line can still change (the last prompt, or the earliest call still waiting for its
-///   result). Any other changed log is read again whole.
+/// - **Grown**: a Claude Code log or Codex rollout whose bytes up to where the last pass
+///   stopped are unchanged (the hash of the block before that point matches): read from the
+///   last place a later line can still change (Claude Code: the last prompt, or the earliest
+///   call still waiting for its result; Codex: the last quiet line, `CodexStream`). Any other
+///   changed log is read again whole.
 /// - **Vanished**: a log the store has that is gone: its rows are kept, marked `present = 0`.
 /// - **Held**: a log being read by one process (`StoreConnection.lock`): another process
 ///   indexing the same store waits, then finds it as the first left it (unchanged, or grown
@@ -149,6 +150,8 @@ public enum Indexer {
                         return nil
                     }
                     var start = whole ? nil : resumePoint(input, format: format, state: state, known: current)
+                    // A Codex rollout resumes only streamed, with what the importer carried there.
+                    if format == .codex, !streams || current?.resume_state == nil { start = nil }
                     // Rows from a replay cover the whole session: without replay, it is read whole.
                     if start != nil, replay == nil, let id = current?.session,
                         try db.value("SELECT effects FROM sessions WHERE id = ?", id)?.string == "replay"
@@ -157,7 +160,8 @@ public enum Indexer {
                     }
                     resumed = start != nil
                     return try SessionReader(
-                        input: input, format: format, state: state, endHash: endHash, known: current, start: start, prices: prices,
+                        input: input, format: format, state: state, endHash: endHash, known: current, start: start,
+                        resumeState: start == nil ? nil : current?.resume_state, prices: prices,
                         whole: !streams,
                         replay: replay
                     )
@@ -175,11 +179,13 @@ public enum Indexer {
                 }
                 return
             } catch let error as TraceError {
+                // A resumed reading that fails is tried again whole: the error may be the tail's
+                // alone, or a line of the tail changes rows of the lines before it (a Codex event
+                // for a call before the resume point).
+                if resumed { whole = true; continue }
                 // A streamed reading that met a line changing a span it had handed on is read
                 // again whole (the transaction rolled back).
                 if error.asksToReadAgainWhole, streams { streams = false; continue }
-                // A resumed reading that fails is tried again whole: the error may be the tail's alone.
-                if resumed { whole = true; continue }
                 try fail(input, state: state, endHash: endHash, error: error, store: store, report: &report)
                 return
             }
@@ -202,14 +208,16 @@ public enum Indexer {
         }
     }
 
-    /// Where a grown log is read from: a Claude Code log that grew and whose bytes so far are
-    /// unchanged is read from its resume point (not when it has sub-agent files: they are
-    /// merged into it by time); nil when it must be read whole.
+    /// Where a grown log is read from: a Claude Code log or Codex rollout that grew and whose
+    /// bytes so far are unchanged is read from its resume point (not a Claude Code log with
+    /// sub-agent files: they are merged into it by time); nil when it must be read whole. Every
+    /// other format is read whole: one JSON document (Gemini CLI, OpenCode, SWE-agent,
+    /// OpenHands) cannot be read from part-way.
     private static func resumePoint(_ input: Input, format: SourceFormat, state: FileState, known: FileRecord?) -> LineReader.Start? {
-        guard let known, let session = known.session, session > 0, known.error == nil, format == .claudeCode, known.format == format.rawValue,
-            state.size > known.size, known.resume_offset > 0, known.read_offset <= state.size,
+        guard let known, let session = known.session, session > 0, known.error == nil, format == .claudeCode || format == .codex,
+            known.format == format.rawValue, state.size > known.size, known.resume_offset > 0, known.read_offset <= state.size,
             FileState.hash(input.path, endingAt: known.read_offset) == known.read_hash,
-            !FileManager.default.fileExists(atPath: String(input.path.dropLast(6)) + "/subagents")
+            format == .codex || !FileManager.default.fileExists(atPath: String(input.path.dropLast(6)) + "/subagents")
         else { return nil }
         return LineReader.Start(offset: Int(known.resume_offset), lines: known.resume_line - 1)
     }
@@ -226,10 +234,10 @@ public enum Indexer {
                 "INSERT INTO errors (file, line, field, message) VALUES (?, ?, ?, ?)", input.path, error.line, error.field, error.message)
             try db.execute(
                 """
-                INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
-                VALUES (?, ?, ?, ?, ?, 0, 0, '', 0, 0, 1, NULL, 1, ?)
+                INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, resume_state, present, session, reads, error)
+                VALUES (?, ?, ?, ?, ?, 0, 0, '', 0, 0, NULL, 1, NULL, 1, ?)
                 ON CONFLICT (path) DO UPDATE SET size = excluded.size, modified_ns = excluded.modified_ns, end_hash = excluded.end_hash,
-                  read_offset = 0, read_line = 0, read_hash = '', resume_offset = 0, resume_line = 0, present = 1,
+                  read_offset = 0, read_line = 0, read_hash = '', resume_offset = 0, resume_line = 0, resume_state = NULL, present = 1,
                   reads = files.reads + 1, error = excluded.error
                 """, input.path, input.format, state.size, state.modified, endHash, error.description)
         }
@@ -249,16 +257,18 @@ struct FileRecord {
     var resume_offset: Int64
     var resume_line: Int
     var present: Int
+    /// Codex: what the importer carries past the resume point (`CodexResume.state`).
+    var resume_state: String?
     var session: Int64?
     var reads: Int
     var error: String?
 
     /// The columns `init` reads, in its order.
     static let columns =
-        "path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error"
+        "path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error, resume_state"
 
     init?(_ row: [QueryResult.Cell]) {
-        guard row.count == 14, let path = row[0].string, let size = row[2].int64, let modified = row[3].int64, let endHash = row[4].string,
+        guard row.count == 15, let path = row[0].string, let size = row[2].int64, let modified = row[3].int64, let endHash = row[4].string,
             let readOffset = row[5].int64, let readLine = row[6].int64, let readHash = row[7].string, let resumeOffset = row[8].int64,
             let resumeLine = row[9].int64, let present = row[10].int64, let reads = row[12].int64
         else { return nil }
@@ -276,6 +286,7 @@ struct FileRecord {
         session = row[11].int64
         self.reads = Int(reads)
         error = row[13].string
+        resume_state = row[14].string
     }
 
     /// The row of the log at `path`, nil when the store has none.

@@ -7,7 +7,7 @@ import GRDB
 /// is refused with the version it needs. `docs/index.md` documents every column.
 enum Schema {
     /// The newest version this build writes: the number of its last migration.
-    static let version = 4
+    static let version = 5
 
     /// The migrations, in order; each is named `v<N>`.
     static var migrator: DatabaseMigrator {
@@ -56,6 +56,9 @@ enum Schema {
         migrator.registerMigration(effectsIdentifier) { db in
             for statement in effects { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(resumeIdentifier) { db in
+            for statement in resume { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -88,6 +91,7 @@ enum Schema {
             Migration(identifier: "v2", statements: []),
             Migration(identifier: "v3", statements: v3.map(postgres) + postgresV3Triggers),
             Migration(identifier: effectsIdentifier, statements: effects.map(postgres)),
+            Migration(identifier: resumeIdentifier, statements: resume.map(postgres)),
         ]
     }
 

@@ -13,6 +13,8 @@ struct SessionReader {
     var known: FileRecord?
     /// Where a resumed reading starts; nil for a whole reading.
     var start: LineReader.Start?
+    /// A resumed Codex reading: what the importer carried at `start` (`CodexResume.state`).
+    var resumeState: String?
     var prices: PriceTable
     /// Whether the log is read whole before its first span (else streamed where the format can).
     var whole = false
@@ -35,9 +37,32 @@ struct SessionReader {
         if start != nil, let id = known?.session {
             root = try db.value("SELECT repository FROM sessions WHERE id = ?", id)?.string
         }
-        let source = try TraceSource.open(
-            path: input.path, format: format, options: Importer.Options(start: start, readsAgainWhole: !whole),
-            recoversBadSpans: false)
+        let source: TraceSource
+        // A streamed Codex rollout says where a later reading of it, grown, may start.
+        var codexResume: (() -> CodexResume?)?
+        if format == .codex, !whole {
+            var from: CodexResume?
+            var calls = Set<String>()
+            if let start {
+                guard let state = resumeState, let point = CodexResume(start: start, state: state), let id = known?.session else {
+                    throw TraceError.readAgainWhole(file: input.path, line: start.lines + 1)
+                }
+                from = point
+                // The calls before the resume point: a line naming one asks for a whole reading.
+                for row in try db.rows(
+                    "SELECT call_id FROM tool_calls WHERE session = ? AND log_line < ? AND call_id IS NOT NULL", [id, Int64(start.lines + 1)])
+                {
+                    if let call = row[0].string { calls.insert(call) }
+                }
+            }
+            let opened = try CodexImporter(source: Importer.Source(path: input.path)).resumable(from: from, calls: calls)
+            source = opened.source
+            codexResume = opened.resume
+        } else {
+            source = try TraceSource.open(
+                path: input.path, format: format, options: Importer.Options(start: start, readsAgainWhole: !whole),
+                recoversBadSpans: false)
+        }
         defer { source.cancel() }
         let header = source.header
         let name = input.path.split(separator: "/").last.map(String.init) ?? input.path
@@ -120,9 +145,19 @@ struct SessionReader {
             WHERE id = :id
             """, named: ["id": session, "first": writer.first, "last": writer.last, "prompt": writer.firstPrompt])
 
-        // Where the next pass may resume: Claude Code logs only.
+        // Where the next pass may resume: Claude Code logs and Codex rollouts.
         var readOffset = state.size, readLine = 0, readHash = endHash, resumeOffset: Int64 = 0, resumeLine = 0
-        if format == .claudeCode, let line = writer.resumeLine ?? start.map({ $0.lines + 1 }), let lines = FileState.lines(input.path, startOf: line),
+        var resumeState: String?
+        if let point = codexResume?(), point.start.offset > 0, let hash = FileState.hash(input.path, endingAt: Int64(point.start.offset)) {
+            // A Codex rollout: the bytes before its quiet point are what must not change.
+            readOffset = Int64(point.start.offset)
+            readLine = point.start.lines
+            readHash = hash
+            resumeOffset = Int64(point.start.offset)
+            resumeLine = point.start.lines + 1
+            resumeState = point.state
+        } else if format == .claudeCode, let line = writer.resumeLine ?? start.map({ $0.lines + 1 }),
+            let lines = FileState.lines(input.path, startOf: line),
             let start = lines.start, let hash = FileState.hash(input.path, endingAt: lines.end)
         {
             readOffset = lines.end
@@ -133,15 +168,15 @@ struct SessionReader {
         }
         try db.execute(
             """
-            INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, present, session, reads, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, NULL)
+            INSERT INTO files (path, format, size, modified_ns, end_hash, read_offset, read_line, read_hash, resume_offset, resume_line, resume_state, present, session, reads, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, NULL)
             ON CONFLICT (path) DO UPDATE SET format = excluded.format, size = excluded.size, modified_ns = excluded.modified_ns,
               end_hash = excluded.end_hash, read_offset = excluded.read_offset, read_line = excluded.read_line, read_hash = excluded.read_hash,
-              resume_offset = excluded.resume_offset, resume_line = excluded.resume_line, present = 1, session = excluded.session,
-              reads = files.reads + 1, error = NULL
+              resume_offset = excluded.resume_offset, resume_line = excluded.resume_line, resume_state = excluded.resume_state, present = 1,
+              session = excluded.session, reads = files.reads + 1, error = NULL
             """,
             input.path, format.rawValue, state.size, state.modified, endHash, readOffset, readLine, readHash,
-            resumeOffset, resumeLine, session)
+            resumeOffset, resumeLine, resumeState, session)
         let bytes = state.size - Int64(start?.offset ?? 0)
         return Read(bytes: bytes, spans: writer.spans, replayed: replayed)
     }
