@@ -49,12 +49,12 @@ public struct NamedQuery: Sendable, Equatable {
             name: "files-since", summary: "Files the sessions' edit calls changed since a time, with the lines the log says",
             parameters: [("since", "a UTC date or time, as `2026-03-01` or `2026-03-01T12:00`")],
             sql: """
-                SELECT e.path, s.repository, COUNT(DISTINCT e.session) AS sessions, COUNT(*) AS edits,
-                  SUM(e.lines_added) AS lines_added, SUM(e.lines_removed) AS lines_removed,
-                  SUM(CASE WHEN e.lines_added IS NULL OR e.lines_removed IS NULL THEN 1 ELSE 0 END) AS edits_uncounted, MAX(e.time) AS last_time
-                FROM file_effects e JOIN sessions s ON s.id = e.session
-                WHERE e.time >= :since
-                GROUP BY s.repository, e.path ORDER BY s.repository NULLS FIRST, e.path
+                SELECT path, repository, COUNT(DISTINCT session) AS sessions, COUNT(*) AS edits,
+                  SUM(lines_added) AS lines_added, SUM(lines_removed) AS lines_removed,
+                  SUM(CASE WHEN lines_added IS NULL OR lines_removed IS NULL THEN 1 ELSE 0 END) AS edits_uncounted, MAX(time) AS last_time
+                FROM file_effects
+                WHERE time >= :since
+                GROUP BY repository, path ORDER BY repository NULLS FIRST, path
                 """),
         NamedQuery(
             name: "failed-commands", summary: "Shell commands that exited non-zero or that the log marks as failed", parameters: [],

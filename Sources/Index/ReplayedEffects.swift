@@ -70,6 +70,7 @@ struct ReplayedEffects {
             return false
         }
         try db.execute("DELETE FROM file_effects WHERE session = ?", session)
+        let recordedRepository = try db.value("SELECT repository FROM sessions WHERE id = ?", session)?.string
         for step in run.steps where !step.changes.isEmpty {
             let call = try db.rows(
                 "SELECT turn, start_time, log_line FROM tool_calls WHERE session = ? AND span_id = ?", [session, step.spanID.rawValue]
@@ -83,12 +84,13 @@ struct ReplayedEffects {
                 let counts = Self.lineCounts(change, in: repositories)
                 try db.execute(
                     """
-                    INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, verdict, replay_commit)
-                    VALUES (?,?,?,?,?,?,'replay',?,?,?,?)
+                    INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, verdict, replay_commit,
+                      repository)
+                    VALUES (?,?,?,?,?,?,'replay',?,?,?,?,?)
                     """,
                     [
                         session, step.spanID.rawValue, turn ?? 0, change.path, counts?.added, counts?.removed, call?[1].string, call?[2].int64,
-                        step.verdict.rawValue, step.commit?.hex,
+                        step.verdict.rawValue, step.commit?.hex, recordedRepository,
                     ])
             }
         }

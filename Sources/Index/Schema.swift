@@ -57,7 +57,7 @@ enum Schema {
             for statement in effects { try db.execute(sql: statement) }
         }
         migrator.registerMigration(resumeIdentifier) { db in
-            for statement in resume { try db.execute(sql: statement) }
+            for statement in resume + recentEdits { try db.execute(sql: statement) }
         }
         return migrator
     }
@@ -91,7 +91,7 @@ enum Schema {
             Migration(identifier: "v2", statements: []),
             Migration(identifier: "v3", statements: v3.map(postgres) + postgresV3Triggers),
             Migration(identifier: effectsIdentifier, statements: effects.map(postgres)),
-            Migration(identifier: resumeIdentifier, statements: resume.map(postgres)),
+            Migration(identifier: resumeIdentifier, statements: (resume + recentEdits).map(postgres)),
         ]
     }
 

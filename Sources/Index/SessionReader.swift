@@ -112,8 +112,9 @@ struct SessionReader {
         // The search rows this reading adds are those above the highest id now.
         let searchBefore = try db.value("SELECT COALESCE(MAX(id), 0) FROM search_rows")?.int64 ?? 0
 
+        let repository = try db.value("SELECT repository FROM sessions WHERE id = ?", session)?.string
         let writer = SessionWriter(
-            db: db, session: session, root: root ?? header.repoRoot, directory: header.repoRoot, prices: prices,
+            db: db, session: session, root: root ?? header.repoRoot, repository: repository, directory: header.repoRoot, prices: prices,
             turns: turns, wantsPrompt: wantsPrompt, first: first, last: last)
         while let span = try source.next() { try writer.take(span) }
         try Schema.fillSearch(db, session: session, after: searchBefore)

@@ -11,6 +11,8 @@ final class SessionWriter {
     private let db: any StoreConnection
     private let session: Int64
     private let root: String?
+    /// `sessions.repository`, copied into each `file_effects` row (`files-since` reads them alone).
+    private let repository: String?
     /// The directory a command ran in when its span names none.
     private let directory: String?
     private let prices: PriceTable
@@ -34,9 +36,10 @@ final class SessionWriter {
     private var lastTime: (seconds: Int64, nanoseconds: Int32, text: String)?
 
     init(
-        db: any StoreConnection, session: Int64, root: String?, directory: String?, prices: PriceTable, turns: Int, wantsPrompt: Bool,
-        first: String? = nil, last: String? = nil
+        db: any StoreConnection, session: Int64, root: String?, repository: String?, directory: String?, prices: PriceTable, turns: Int,
+        wantsPrompt: Bool, first: String? = nil, last: String? = nil
     ) {
+        self.repository = repository
         self.first = first
         self.last = last
         self.db = db
@@ -120,9 +123,12 @@ final class SessionWriter {
             ])
         for effect in LoggedEffect.of(span, root: root) {
             try exec(
-                "INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line) VALUES (?,?,?,?,?,?,?,?,?)",
+                """
+                INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, repository)
+                VALUES (?,?,?,?,?,?,?,?,?,?)
+                """,
                 [
-                    session, span.id.rawValue, turn, effect.path, effect.added, effect.removed, "log", start, line,
+                    session, span.id.rawValue, turn, effect.path, effect.added, effect.removed, "log", start, line, repository,
                 ])
         }
         if let shell {

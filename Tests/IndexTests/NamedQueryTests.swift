@@ -266,6 +266,8 @@ final class NamedQueryTests: XCTestCase {
           (9006, 'e1', 1, '', 1, 1, 'log', '2026-03-13T08:00:01.000Z', 2),
           (9006, 'e2', 1, 'app/src/auth.py', 9, 9, 'log', '2026-03-13T08:00:02.000Z', 3)
         """,
+        // Each edit keeps its session's repository, as the index writes it (store version 5).
+        "UPDATE file_effects SET repository = (SELECT repository FROM sessions WHERE sessions.id = file_effects.session) WHERE session > 9000",
         """
         INSERT INTO commands (session, span_id, turn, command, ending, exit_status, directory, time, log_line)
         VALUES
