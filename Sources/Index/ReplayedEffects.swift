@@ -71,14 +71,28 @@ struct ReplayedEffects {
         }
         try db.execute("DELETE FROM file_effects WHERE session = ?", session)
         let recordedRepository = try db.value("SELECT repository FROM sessions WHERE id = ?", session)?.string
+        // The session's calls and turns by span id, each read once: no index of `tool_calls` or
+        // `turns` is by span id, so a query per step read every call of the session again
+        // (5,000 steps of a 5,000-call session: 25 million rows, seconds). The first row of a
+        // span id in line order, as the query per step found it; a table to look up, never
+        // an order of output.
+        var calls: [String: (turn: Int64?, time: String?, line: Int64?)] = [:]
+        for row in try db.rows("SELECT span_id, turn, start_time, log_line FROM tool_calls WHERE session = ? ORDER BY log_line", [session]) {
+            if let id = row[0].string, calls[id] == nil { calls[id] = (row[1].int64, row[2].string, row[3].int64) }
+        }
+        var turns: [String: Int64]?
         for step in run.steps where !step.changes.isEmpty {
-            let call = try db.rows(
-                "SELECT turn, start_time, log_line FROM tool_calls WHERE session = ? AND span_id = ?", [session, step.spanID.rawValue]
-            )
-            .first
-            var turn = call?[0].int64
+            let call = calls[step.spanID.rawValue]
+            var turn = call?.turn
             if turn == nil, let id = step.turnID {
-                turn = try db.value("SELECT number FROM turns WHERE session = ? AND span_id = ?", session, id.rawValue)?.int64
+                if turns == nil {
+                    var table: [String: Int64] = [:]
+                    for row in try db.rows("SELECT span_id, number FROM turns WHERE session = ? ORDER BY number", [session]) {
+                        if let span = row[0].string, table[span] == nil, let number = row[1].int64 { table[span] = number }
+                    }
+                    turns = table
+                }
+                turn = turns?[id.rawValue]
             }
             for change in step.changes {
                 let counts = Self.lineCounts(change, in: repositories)
@@ -89,7 +103,7 @@ struct ReplayedEffects {
                     VALUES (?,?,?,?,?,?,'replay',?,?,?,?,?)
                     """,
                     [
-                        session, step.spanID.rawValue, turn ?? 0, change.path, counts?.added, counts?.removed, call?[1].string, call?[2].int64,
+                        session, step.spanID.rawValue, turn ?? 0, change.path, counts?.added, counts?.removed, call?.time, call?.line,
                         step.verdict.rawValue, step.commit?.hex, recordedRepository,
                     ])
             }
