@@ -24,12 +24,6 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        // libpq, PostgreSQL's client library, for an index store in PostgreSQL.
-        .systemLibrary(
-            name: "CPostgres",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
         .target(
             name: "CGit2Support", dependencies: ["CGit2"],
             // zlib and OpenSSL's libcrypto come with libgit2-dev (its own dependencies;
@@ -40,6 +34,9 @@ let package = Package(
         .target(name: "CFindBytes"),
         .target(name: "Git", dependencies: ["CGit2", "CGit2Support"]),
         .target(name: "Trace"),
+        // libpq's headers (libpq-dev), and the library opened with dlopen when a store in
+        // PostgreSQL is first used (never linked: the other commands start without it).
+        .target(name: "CPostgres"),
         // The Swift face of libpq: a connection, its statements and answers, URLs shown without passwords.
         .target(name: "Postgres", dependencies: ["CPostgres"]),
         .target(name: "Importers", dependencies: ["Trace"]),

@@ -16,7 +16,15 @@ final class PostgresStore {
     /// store, or an older one, is refused. A store of a newer version is refused either way.
     init(url: String, create: Bool) throws(Store.Failure) {
         name = PostgresURL.redacted(url)
-        let password = PostgresURL.password(in: url)
+        let password: String?
+        do {
+            password = try PostgresURL.password(in: url)
+        } catch {
+            // libpq is opened here, the first time it is needed: it may not be installed.
+            throw Store.Failure(
+                description: "\(name): cannot use PostgreSQL: \(VisibleText.escape(error.message))",
+                hint: "install PostgreSQL's client library (Debian and Ubuntu: `apt-get install libpq5`), or name a SQLite file with --store")
+        }
         func inert(_ text: String) -> String {
             var text = text
             if let password { text = text.replacingOccurrences(of: password, with: "***") }

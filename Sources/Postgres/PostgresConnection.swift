@@ -24,35 +24,42 @@ public final class PostgresConnection {
 
     /// Connects with `conninfo` (a `postgres://` or `postgresql://` URL, or `key=value`
     /// pairs: `PQconnectdb`), the client encoding UTF8. Throws libpq's message when the
-    /// connection fails, with the target it tried.
+    /// connection fails, with the target it tried, or why libpq could not be loaded
+    /// (`PostgresLibrary.load`; no target).
     public init(conninfo: String) throws(ConnectFailure) {
-        guard let connection = PQconnectdb(conninfo) else {
+        do {
+            try PostgresLibrary.load()
+        } catch {
+            throw ConnectFailure(target: nil, error: error)
+        }
+        guard let connection = agentreplay_PQconnectdb(conninfo) else {
             throw ConnectFailure(target: nil, error: PostgresError(message: "libpq could not allocate a connection"))
         }
         let target = Target(
-            host: Self.string(PQhost(connection)), port: Self.string(PQport(connection)), database: Self.string(PQdb(connection)),
-            user: Self.string(PQuser(connection)))
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.string(PQerrorMessage(connection))
-            PQfinish(connection)
+            host: Self.string(agentreplay_PQhost(connection)), port: Self.string(agentreplay_PQport(connection)),
+            database: Self.string(agentreplay_PQdb(connection)),
+            user: Self.string(agentreplay_PQuser(connection)))
+        guard agentreplay_PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.string(agentreplay_PQerrorMessage(connection))
+            agentreplay_PQfinish(connection)
             throw ConnectFailure(target: target, error: PostgresError(message: message))
         }
-        guard PQsetClientEncoding(connection, "UTF8") == 0 else {
-            let message = Self.string(PQerrorMessage(connection))
-            PQfinish(connection)
+        guard agentreplay_PQsetClientEncoding(connection, "UTF8") == 0 else {
+            let message = Self.string(agentreplay_PQerrorMessage(connection))
+            agentreplay_PQfinish(connection)
             throw ConnectFailure(target: target, error: PostgresError(message: message))
         }
         // The server's notices (NOTICE, WARNING) are not for the user's terminal: libpq would
         // print them to standard error as they are.
-        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        agentreplay_PQsetNoticeProcessor(connection, { _, _ in }, nil)
         self.connection = connection
         self.target = target
     }
 
-    deinit { PQfinish(connection) }
+    deinit { agentreplay_PQfinish(connection) }
 
-    /// A connection that could not be made: where it tried (nil when libpq could not even
-    /// read the connection string) and libpq's message.
+    /// A connection that could not be made: where it tried (nil when libpq could not be
+    /// loaded or could not even read the connection string) and libpq's message.
     public struct ConnectFailure: Error, Sendable {
         public var target: Target?
         public var error: PostgresError
@@ -61,7 +68,7 @@ public final class PostgresConnection {
     /// A setting the server reported when the connection started (`PQparameterStatus`):
     /// `server_encoding`, `server_version`…
     public func parameter(_ name: String) -> String? {
-        PQparameterStatus(connection, name).map { String(cString: $0) }
+        agentreplay_PQparameterStatus(connection, name).map { String(cString: $0) }
     }
 
     /// Runs one statement with `arguments` as its `$1`, `$2`… (text; nil is NULL) and returns
@@ -79,7 +86,7 @@ public final class PostgresConnection {
                 name = known
             } else {
                 let fresh = "agentreplay_\(prepared.count + 1)"
-                try check(PQprepare(connection, fresh, sql, Int32(arguments.count), nil))
+                try check(agentreplay_PQprepare(connection, fresh, sql, Int32(arguments.count), nil))
                 prepared[sql] = fresh
                 name = fresh
             }
@@ -89,9 +96,9 @@ public final class PostgresConnection {
         let result = copies.withUnsafeBufferPointer { values -> OpaquePointer? in
             values.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
                 if let name {
-                    return PQexecPrepared(connection, name, Int32(values.count), values.baseAddress, nil, nil, 0)
+                    return agentreplay_PQexecPrepared(connection, name, Int32(values.count), values.baseAddress, nil, nil, 0)
                 }
-                return PQexecParams(connection, sql, Int32(values.count), nil, values.baseAddress, nil, nil, 0)
+                return agentreplay_PQexecParams(connection, sql, Int32(values.count), nil, values.baseAddress, nil, nil, 0)
             }
         }
         return try check(result)
@@ -101,14 +108,14 @@ public final class PostgresConnection {
     /// its SQLSTATE); the result is cleared either way.
     @discardableResult
     private func check(_ result: OpaquePointer?) throws(PostgresError) -> PostgresRows {
-        guard let result else { throw PostgresError(message: Self.string(PQerrorMessage(connection))) }
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
+        guard let result else { throw PostgresError(message: Self.string(agentreplay_PQerrorMessage(connection))) }
+        defer { agentreplay_PQclear(result) }
+        switch agentreplay_PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return PostgresRows(copying: result)
         default:
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            throw PostgresError(sqlState: state, message: Self.string(PQresultErrorMessage(result)))
+            let state = agentreplay_PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            throw PostgresError(sqlState: state, message: Self.string(agentreplay_PQresultErrorMessage(result)))
         }
     }
 

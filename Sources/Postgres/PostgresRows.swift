@@ -16,15 +16,15 @@ public struct PostgresRows: Sendable, Equatable {
     /// Copies `result` (`PQnfields`, `PQfname`, `PQftype`, `PQgetvalue`, `PQgetisnull`);
     /// the caller still owns and clears it.
     init(copying result: OpaquePointer) {
-        let fields = Int32(PQnfields(result))
-        columns = (0..<fields).map { Column(name: String(cString: PQfname(result, $0)), type: UInt32(PQftype(result, $0))) }
-        let count = PQntuples(result)
+        let fields = Int32(agentreplay_PQnfields(result))
+        columns = (0..<fields).map { Column(name: String(cString: agentreplay_PQfname(result, $0)), type: UInt32(agentreplay_PQftype(result, $0))) }
+        let count = agentreplay_PQntuples(result)
         var rows: [[String?]] = []
         rows.reserveCapacity(Int(count))
         for row in 0..<count {
             rows.append(
                 (0..<fields).map { field in
-                    PQgetisnull(result, row, field) == 1 ? nil : String(cString: PQgetvalue(result, row, field))
+                    agentreplay_PQgetisnull(result, row, field) == 1 ? nil : String(cString: agentreplay_PQgetvalue(result, row, field))
                 })
         }
         self.rows = rows

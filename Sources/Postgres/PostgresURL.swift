@@ -49,13 +49,15 @@ public enum PostgresURL {
 
     /// The password `conninfo` gives, as libpq reads it (percent-decoded: `PQconninfoParse`),
     /// nil when it gives none or cannot be read; a message is scrubbed of it before it is shown.
-    public static func password(in conninfo: String) -> String? {
+    /// Throws when libpq cannot be loaded (`PostgresLibrary.load`).
+    public static func password(in conninfo: String) throws(PostgresError) -> String? {
+        try PostgresLibrary.load()
         var error: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(conninfo, &error) else {
-            if let error { PQfreemem(error) }
+        guard let options = agentreplay_PQconninfoParse(conninfo, &error) else {
+            if let error { agentreplay_PQfreemem(error) }
             return nil
         }
-        defer { PQconninfoFree(options) }
+        defer { agentreplay_PQconninfoFree(options) }
         var option = options
         while let keyword = option.pointee.keyword {
             if String(cString: keyword) == "password", let value = option.pointee.val {

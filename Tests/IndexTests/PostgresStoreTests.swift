@@ -171,7 +171,7 @@ final class PostgresStoreTests: XCTestCase {
         }
     }
 
-    func testPlaceholdersAndRedaction() {
+    func testPlaceholdersAndRedaction() throws {
         let p = Placeholders("SELECT ?, :a, ':b', \"c:d\", x::text, :a, ? -- :e\n/* :f */ $q$ :g $q$ :h", positional: true)
         XCTAssertEqual(p.sql, "SELECT $1, $2, ':b', \"c:d\", x::text, $2, $3 -- :e\n/* :f */ $q$ :g $q$ $4")
         XCTAssertEqual(p.parameters, [.position(0), .name("a"), .position(1), .name("h")])
@@ -180,9 +180,21 @@ final class PostgresStoreTests: XCTestCase {
             PostgresURL.redacted("postgres://u:p@h:5432/db?sslmode=require&password=x"), "postgres://u:***@h:5432/db?sslmode=require&password=***")
         XCTAssertEqual(PostgresURL.redacted("postgresql://u@h/db"), "postgresql://u@h/db")
         XCTAssertEqual(PostgresURL.redacted("postgresql://u:p:q@[::1]:5/db"), "postgresql://u:***@[::1]:5/db")
-        XCTAssertEqual(PostgresURL.password(in: "postgres://u:s3cr%65t@h/db"), "s3cret")
-        XCTAssertNil(PostgresURL.password(in: "postgres://u@h/db"))
+        XCTAssertEqual(try PostgresURL.password(in: "postgres://u:s3cr%65t@h/db"), "s3cret")
+        XCTAssertNil(try PostgresURL.password(in: "postgres://u@h/db"))
         XCTAssertTrue(PostgresURL.isURL("PostgreSQL://h/db"))
         XCTAssertFalse(PostgresURL.isURL("/tmp/postgres://x"))
+    }
+
+    /// libpq is opened at run time (`PostgresLibrary`): the installed one will do, and what is
+    /// said when it cannot be opened, or is not libpq, names the file and what to install.
+    func testLibraryLoading() throws {
+        try PostgresLibrary.load()
+        XCTAssertNil(PostgresLibrary.problem(loading: "libpq.so.5"))
+        let missing = try XCTUnwrap(PostgresLibrary.problem(loading: "libpq-absent.so.5"))
+        XCTAssertTrue(missing.hasPrefix("libpq-absent.so.5 could not be loaded ("), missing)
+        XCTAssertTrue(missing.hasSuffix("a store in PostgreSQL needs libpq at run time (Debian and Ubuntu: the libpq5 package)"), missing)
+        let other = try XCTUnwrap(PostgresLibrary.problem(loading: "libz.so.1"))
+        XCTAssertEqual(other, "libz.so.1 has no PQconnectdb: not the libpq this was built for")
     }
 }
