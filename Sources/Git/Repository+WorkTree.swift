@@ -20,8 +20,9 @@ extension Repository {
     /// read, and one whose stat data alone changed is read once and its entry refreshed;
     /// `git_index_add_bypath` and `git_index_remove_bypath` for the rest; a directory whose
     /// entries did not change keeps its cached tree id),
-    /// written as trees (`git_index_write_tree`) and saved back to `indexPath`, so the next
-    /// call costs about one `lstat` per file. A bare repository has no working tree: throws.
+    /// written as trees (`git_index_write_tree`) and saved back to `indexPath` when it changed,
+    /// so the next call costs about one `lstat` per file. A bare repository has no working
+    /// tree: throws.
     ///
     /// When another process holds `indexPath`'s lock (two hooks at once), the tree is still
     /// returned and the private index is simply not saved this time.
@@ -29,7 +30,8 @@ extension Repository {
         guard workingDirectory != nil else {
             throw GitError.invalid("a bare repository has no working tree", "workTreeTree")
         }
-        if try FileSystem.kind(indexPath) == nil {
+        let seeded = try FileSystem.kind(indexPath) == nil
+        if seeded {
             let folder = String(indexPath[..<(indexPath.lastIndex(of: "/") ?? indexPath.startIndex)])
             if !folder.isEmpty { try FileSystem.makeDirectoryPath(folder) }
             // The repository's own index, read (git replaces it by a rename, so any version
@@ -42,6 +44,8 @@ extension Repository {
             let index = try Owned.make("git_index_open", free: git_index_free) { git_index_open(&$0, indexPath) }
             return try index.use { index in
                 try check(git_repository_set_index(repo, index), "git_repository_set_index")
+                // The checksum of the index as read; libgit2 changes it when it saves the index.
+                let read = git_index_checksum(index).map { ObjectID($0.pointee) }
                 // One walk of the working tree against the index: what changed, what is new
                 // and not ignored, what is gone; an unchanged file whose stat data was stale
                 // (a copy, a checkout, a touch) is read once and its entry refreshed
@@ -80,8 +84,17 @@ extension Repository {
                 }
                 var oid = git_oid()
                 try check(git_index_write_tree(&oid, index), "git_index_write_tree")
-                let rc = git_index_write(index)
-                if rc < 0 && rc != GIT_ELOCKED.rawValue { try check(rc, "git_index_write") }
+                // Saved only when it changed: a clean tree leaves the file as it was (its stat
+                // data and tree cache still true), which spares writing and hashing every
+                // entry. It changed when it was seeded just now, when a path was added or
+                // removed (and the tree cache rebuilt by git_index_write_tree), or when the
+                // walk refreshed stat data: libgit2 then saved it itself (its checksum moved),
+                // with the tree cache of the refreshed folders cleared, rebuilt since.
+                let saved = git_index_checksum(index).map { ObjectID($0.pointee) } != read
+                if seeded || !changed.isEmpty || saved {
+                    let rc = git_index_write(index)
+                    if rc < 0 && rc != GIT_ELOCKED.rawValue { try check(rc, "git_index_write") }
+                }
                 return ObjectID(oid)
             }
         }

@@ -160,4 +160,59 @@ extension HookRecorderTests {
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_800_000_000)], ofItemAtPath: touched)
         XCTAssertEqual(try record().hex, try gitWorkTree(repo), "a change of content with the same mtime but another size")
     }
+
+    /// The private index is saved only when it changed: a clean tree leaves the file as it was
+    /// (not rewritten), a touched file's new stat data is saved once, and a change is saved.
+    func testThePrivateIndexIsSavedOnlyWhenItChanged() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n", "src/b.txt": "b\n", "src/c.txt": "c\n"])
+        // Files older than any index written below: none is racily clean (same time as the
+        // index), which libgit2 would read again and save.
+        let past = Date(timeIntervalSince1970: 1_700_000_000)
+        for file in ["a.txt", "src/b.txt", "src/c.txt"] {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: repo.path + "/" + file)
+        }
+        let index = repo.path + "/.git/" + HookRecorder.indexName
+        var n = 0
+        func record() throws -> ObjectID {
+            n += 1
+            return try XCTUnwrap(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode, input: HookInput(sessionID: "saved-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
+            ).tree
+        }
+        /// The file's identity: a save replaces it (a new file renamed over it).
+        func identity() throws -> [String] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: index)
+            return ["\(attributes[.systemFileNumber] ?? "")", try Data(contentsOf: URL(fileURLWithPath: index)).base64EncodedString()]
+        }
+        let first = try record()
+        XCTAssertEqual(first.hex, try gitWorkTree(repo))
+        let seeded = try identity()
+        XCTAssertEqual(try record(), first)
+        XCTAssertEqual(try identity(), seeded, "clean: not saved")
+
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_100)], ofItemAtPath: repo.path + "/src/b.txt")
+        XCTAssertEqual(try record(), first, "touched, same bytes: the same tree")
+        let refreshed = try identity()
+        XCTAssertNotEqual(refreshed, seeded, "the new stat data is saved")
+        XCTAssertEqual(try record(), first)
+        XCTAssertEqual(try identity(), refreshed, "and known by the next call: not saved again")
+
+        try repo.write(["src/c.txt": "changed\n", "src/new.txt": "new\n"])
+        for file in ["src/c.txt", "src/new.txt"] {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: repo.path + "/" + file)
+        }
+        let changed = try record()
+        XCTAssertEqual(changed.hex, try gitWorkTree(repo))
+        let saved = try identity()
+        XCTAssertNotEqual(saved, refreshed, "a change is saved")
+        XCTAssertEqual(try record(), changed)
+        XCTAssertEqual(try identity(), saved)
+        // The private index as saved gives the same tree to a fresh reading (its tree cache is
+        // whole): git reads it as an index of the working tree.
+        var env = GitCLI.environment
+        env["GIT_INDEX_FILE"] = index
+        let tree = try Subprocess.run("/usr/bin/env", ["git", "write-tree"], in: repo.path, environment: env)
+        XCTAssertEqual(tree.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), changed.hex)
+    }
 }
