@@ -295,3 +295,24 @@ int agentreplay_memory_store_write_pack(const char *pack_dir, git_odb_backend *b
     free(bases);
     return rc;
 }
+
+size_t agentreplay_memory_store_count(git_odb_backend *backend) { return ((memory_store *)backend)->count; }
+
+int agentreplay_memory_store_write_loose(const char *objects_dir, git_odb_backend *backend) {
+    memory_store *store = (memory_store *)backend;
+    for (size_t i = 0; i < store->count; i++) {
+        const stored_object *o = &store->objects[i];
+        unsigned char *data = malloc(o->size ? o->size : 1);
+        if (data == NULL || assemble(store, i, data) < 0) {
+            free(data);
+            git_error_set_oom();
+            return -1;
+        }
+        git_oid id;
+        int created;
+        int rc = agentreplay_write_loose_object(&id, &created, objects_dir, data, o->size, o->type);
+        free(data);
+        if (rc < 0) return rc;
+    }
+    return 0;
+}

@@ -66,10 +66,18 @@ final class MemoryObjects {
     /// Writes the objects held in memory to the repository's own database as one pack and its
     /// index (`agentreplay_memory_store_write_pack`), makes the database see it, then empties
     /// the store.
-    func persist(_ repo: OpaquePointer) throws {
-        let packs = String(cString: git_repository_commondir(repo)) + "objects/pack"
-        try check(agentreplay_memory_store_write_pack(packs, store), "agentreplay_memory_store_write_pack")
-        try disk.use { try check(git_odb_refresh($0), "git_odb_refresh") }
+    ///
+    /// With `looseUpTo`, that many objects or fewer are written as loose objects instead
+    /// (`agentreplay_memory_store_write_loose`): a pack of a handful of objects costs its two
+    /// files and one more pack for every later lookup to search.
+    func persist(_ repo: OpaquePointer, looseUpTo limit: Int = 0) throws {
+        let objects = String(cString: git_repository_commondir(repo)) + "objects"
+        if agentreplay_memory_store_count(store) <= limit {
+            try check(agentreplay_memory_store_write_loose(objects, store), "agentreplay_memory_store_write_loose")
+        } else {
+            try check(agentreplay_memory_store_write_pack(objects + "/pack", store), "agentreplay_memory_store_write_pack")
+            try disk.use { try check(git_odb_refresh($0), "git_odb_refresh") }
+        }
         agentreplay_memory_store_reset(store)
     }
 }

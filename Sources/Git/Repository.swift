@@ -84,9 +84,10 @@ public final class Repository {
     }
 
     /// Writes the objects held in memory to the repository as one pack file, so refs may
-    /// name them; a no-op for a repository whose objects go to disk.
-    public func persistObjects() throws {
+    /// name them (`looseUpTo` objects or fewer: as loose objects); a no-op for a repository
+    /// whose objects go to disk.
+    public func persistObjects(looseUpTo limit: Int = 0) throws {
         guard let memory else { return }
-        try handle.use { try memory.persist($0) }
+        try handle.use { try memory.persist($0, looseUpTo: limit) }
     }
 }

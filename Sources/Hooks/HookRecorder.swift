@@ -13,7 +13,9 @@ import Trace
 ///
 /// The tree comes from a private index, `.git/agentreplay/worktree.index`
 /// (`Repository.workTreeTree`): the repository's index, HEAD, working tree and branches are
-/// never touched. Commits carry no clock: author and committer are `agentreplay hooks` at
+/// never touched. The objects a call writes are held in memory (`Repository.open` with
+/// `objectsInMemory`) and reach the disk before the ref: as one pack when they are more than
+/// `looseObjectLimit`, else as loose objects. Commits carry no clock: author and committer are `agentreplay hooks` at
 /// time 0, so the same state gives the same commit.
 public enum HookRecorder {
     /// What a hook recorded: the ref it wrote (nil when there was nothing to write) and the
@@ -30,6 +32,9 @@ public enum HookRecorder {
         public var message: String
         public var description: String { message }
     }
+
+    /// The most new objects one call writes as loose objects; more go to disk as one pack.
+    public static let looseObjectLimit = 16
 
     /// The private index, relative to the git directory.
     public static let indexName = "agentreplay/worktree.index"
@@ -61,7 +66,7 @@ public enum HookRecorder {
         }
         let repository: Repository
         do {
-            repository = try Repository.open(input.cwd)
+            repository = try Repository.open(input.cwd, objectsInMemory: true)
         } catch let error as GitError where error.isNotFound {
             return nil
         }
@@ -74,6 +79,10 @@ public enum HookRecorder {
         let signature = Signature(name: "agentreplay hooks", email: "hooks@agentreplay.invalid", time: 0)
         let commit = try repository.createCommit(
             tree: tree, parents: head.map { [$0] } ?? [], author: signature, committer: signature, message: message)
+        // The new objects go to disk before a ref names them: as one pack when there are many
+        // (a shell call that changed files), since each loose object is a file of its own to
+        // create; the few of a clean tree's call (its commit) as loose objects.
+        try repository.persistObjects(looseUpTo: looseObjectLimit)
         let created = try repository.createReferenceIfAbsent(reference, to: commit, message: "agentreplay hooks: \(event.rawValue)")
         return Recorded(reference: reference, tree: tree, created: created)
     }

@@ -215,4 +215,53 @@ extension HookRecorderTests {
         let tree = try Subprocess.run("/usr/bin/env", ["git", "write-tree"], in: repo.path, environment: env)
         XCTAssertEqual(tree.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), changed.hex)
     }
+
+    /// A call's new objects reach the disk before its ref: as one pack when there are more than
+    /// `HookRecorder.looseObjectLimit` (a shell call that changed many files), else as loose
+    /// objects; either way git finds every one of them.
+    func testManyNewObjectsGoToOnePackAFewAreLoose() throws {
+        var files: [String: String] = [:]
+        for i in 0..<30 { files["src/m\(i % 10)/f\(i).txt"] = "file \(i)\n" }
+        let repo = try TestRepo(self, files: files)
+        let objects = repo.path + "/.git/objects"
+        func packs() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: objects + "/pack").filter { $0.hasSuffix(".pack") }.sorted()
+        }
+        func loose() throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: objects).filter { $0.count == 2 }.reduce(0) {
+                $0 + (try FileManager.default.contentsOfDirectory(atPath: objects + "/" + $1).count)
+            }
+        }
+        var n = 0
+        func record() throws -> HookRecorder.Recorded {
+            n += 1
+            return try XCTUnwrap(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode, input: HookInput(sessionID: "pack-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)")))
+        }
+        let clean = try record()
+        let (packsBefore, looseBefore) = (try packs(), try loose())
+
+        // 30 files rewritten: 30 blobs, 12 trees, a commit.
+        var changed: [String: String] = [:]
+        for i in 0..<30 { changed["src/m\(i % 10)/f\(i).txt"] = "formatted \(i)\n" }
+        try repo.write(changed)
+        let many = try record()
+        XCTAssertEqual(many.tree.hex, try gitWorkTree(repo))
+        XCTAssertEqual(try packs().count, packsBefore.count + 1, "one new pack")
+        XCTAssertEqual(try loose(), looseBefore, "and no loose object")
+
+        // One file: a blob, three trees and a commit, loose.
+        try repo.write(["src/m0/f0.txt": "once more\n"])
+        let few = try record()
+        XCTAssertEqual(few.tree.hex, try gitWorkTree(repo))
+        XCTAssertEqual(try packs().count, packsBefore.count + 1, "no new pack")
+        XCTAssertEqual(try loose(), looseBefore + 5)
+
+        for recorded in [clean, many, few] {
+            XCTAssertEqual(
+                try repo.git("rev-parse", recorded.reference + "^{tree}").trimmingCharacters(in: .whitespacesAndNewlines), recorded.tree.hex)
+        }
+        XCTAssertEqual(try repo.git("fsck", "--strict", "--no-dangling"), "")
+    }
 }

@@ -35,7 +35,13 @@ int agentreplay_memory_store_put(git_oid *out, git_odb_backend *store, const voi
 /// most 50 deep) and its version-2 index, built as the pack is written: no indexer pass.
 /// Temporary files are named pack_git2_*; the pack is renamed into place before its index.
 int agentreplay_memory_store_write_pack(const char *pack_dir, git_odb_backend *store);
-/// Forgets every object (after they were written to a pack).
+/// Writes every object of the store into `objects_dir` (the repository's objects directory) as
+/// loose objects (`agentreplay_write_loose_object`), for a few objects, where a pack of its own
+/// would cost more than it saves.
+int agentreplay_memory_store_write_loose(const char *objects_dir, git_odb_backend *store);
+/// How many objects the store holds.
+size_t agentreplay_memory_store_count(git_odb_backend *store);
+/// Forgets every object (after they were written to a pack, or loose).
 void agentreplay_memory_store_reset(git_odb_backend *store);
 /// The id git gives `data` as an object of `type` (SHA-1 of "<type> <len>\0" and the data),
 /// with `context`, an `EVP_MD_CTX *` the caller owns.
