@@ -86,7 +86,7 @@ let package = Package(
         ),
         // Builders of session logs and fixture repositories shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Trace", "Git"], path: "Tests/TestSupport"),
-        .testTarget(name: "GitTests", dependencies: ["Git"]),
+        .testTarget(name: "GitTests", dependencies: ["Git", "CGit2Support"]),
         .testTarget(name: "TraceTests", dependencies: ["TestSupport", "Trace"]),
         .testTarget(name: "ImportersTests", dependencies: ["TestSupport", "Importers", "Trace"]),
         .testTarget(name: "ToolSemanticsTests", dependencies: ["ToolSemantics", "Trace"]),

@@ -16,10 +16,12 @@
 
 /* A loose object as git writes one: "<type> <size>\0" and the content, zlib-deflated (the
    fastest level, as libgit2's loose backend does), in objects/xx/<38 hex digits>, read-only.
-   It is written under a temporary name in objects/pack (pack_git2_agentreplay_<pid>_*, which
-   RepositoryLock's clean-up removes after a process killed half-way) and then linked to its
-   name: link(2) fails on an existing name, so an object already there is never replaced and
-   the caller learns whether this call made it. */
+   It is written to a file with no name in objects/pack (O_TMPFILE, which the kernel frees if
+   the process is killed half-way: a trace is stored before the repository lock is taken, so
+   no clean-up would know whose a named leftover is), or where the system cannot, under a
+   temporary name there (pack_git2_agentreplay_<pid>_*, which RepositoryLock's clean-up
+   removes); then it is linked to its name: link(2) fails on an existing name, so an object
+   already there is never replaced and the caller learns whether this call made it. */
 
 typedef struct {
     EVP_MD_CTX *sha;
@@ -52,25 +54,43 @@ static int object_path(char *path, size_t size, const char *objects_dir, const g
     return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-/* Closes the finished object file *fd (read-only) and links `temp` to the name `id` gives it;
-   *created tells whether this call made it. 0, or -1 (*fd is -1 either way). */
+/* The file an object is written to before it has its name: with no name at all where the
+   system allows (`temp` is then ""), so a process killed half-way leaves nothing, else a
+   named temporary in objects/pack. The descriptor, or -1. */
+static int object_temporary(char *temp, size_t size, const char *objects_dir, int *made_temp) {
+    char pack_dir[4096];
+    temp[0] = '\0';
+    if ((size_t)snprintf(pack_dir, sizeof pack_dir, "%s/pack", objects_dir) >= sizeof pack_dir) return -1;
+    int fd = agentreplay_anonymous_temporary(pack_dir);
+    if (fd >= 0) return fd;
+    fd = agentreplay_temporary(temp, size, pack_dir);
+    if (fd >= 0) *made_temp = 1;
+    return fd;
+}
+
+/* Closes the finished object file *fd (read-only) and links it (`temp`, or the anonymous
+   file *fd when `temp` is "") to the name `id` gives it; *created tells whether this call
+   made it. 0, or -1 (*fd is -1 either way). */
 static int link_into_place(int *fd, const char *temp, const char *objects_dir, const git_oid *id, int *created) {
     char final_path[4096];
     int failed = fchmod(*fd, 0444) != 0;
+    if (!failed && object_path(final_path, sizeof final_path, objects_dir, id, 1) < 0) failed = 1;
+    if (!failed && mkdir(final_path, 0777) != 0 && errno != EEXIST) failed = 1;
+    if (!failed && object_path(final_path, sizeof final_path, objects_dir, id, 0) < 0) failed = 1;
+    if (!failed) {
+        /* An anonymous file is named before it is closed: closing it frees it. */
+        int rc = temp[0] == '\0' ? agentreplay_link_anonymous(*fd, final_path) : link(temp, final_path);
+        if (rc == 0) {
+            *created = 1;
+        } else if (errno == EEXIST) {
+            *created = 0;
+        } else {
+            failed = 1;
+        }
+    }
     if (close(*fd) != 0) failed = 1;
     *fd = -1;
-    if (failed) return -1;
-    if (object_path(final_path, sizeof final_path, objects_dir, id, 1) < 0) return -1;
-    if (mkdir(final_path, 0777) != 0 && errno != EEXIST) return -1;
-    if (object_path(final_path, sizeof final_path, objects_dir, id, 0) < 0) return -1;
-    if (link(temp, final_path) == 0) {
-        *created = 1;
-    } else if (errno == EEXIST) {
-        *created = 0;
-    } else {
-        return -1;
-    }
-    return 0;
+    return failed ? -1 : 0;
 }
 
 int agentreplay_write_loose_object(git_oid *out, int *created, const char *objects_dir, const void *data, size_t len,
@@ -80,10 +100,7 @@ int agentreplay_write_loose_object(git_oid *out, int *created, const char *objec
     if (w == NULL) return -1;
     int rc = -1, made_temp = 0;
     w->fd = -1;
-    char pack_dir[4096];
-    if ((size_t)snprintf(pack_dir, sizeof pack_dir, "%s/pack", objects_dir) >= sizeof pack_dir) goto done;
-    if ((w->fd = agentreplay_temporary(temp, sizeof temp, pack_dir)) < 0) goto done;
-    made_temp = 1;
+    if ((w->fd = object_temporary(temp, sizeof temp, objects_dir, &made_temp)) < 0) goto done;
     if ((w->sha = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(w->sha, EVP_sha1(), NULL) != 1) goto done;
     if (deflateInit(&w->zlib, Z_BEST_SPEED) != Z_OK) goto done;
     w->zlib_ready = 1;
@@ -127,6 +144,8 @@ struct agentreplay_blob_writer {
 
 /* An unlinked temporary file in `objects_dir` (on the repository's file system), or -1. */
 static int spool(const char *objects_dir) {
+    int anonymous = agentreplay_anonymous_temporary(objects_dir);
+    if (anonymous >= 0) return anonymous;
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s/agentreplay-blob-XXXXXX", objects_dir) >= sizeof path) return -1;
     int fd = mkstemp(path);
@@ -192,7 +211,7 @@ static int copy_from_start(int fd, int to, EVP_MD_CTX *sha, unsigned char *buffe
 }
 
 int agentreplay_blob_writer_finish(agentreplay_blob_writer *w, git_oid *out, int *created) {
-    char temp[4096], pack_dir[4096];
+    char temp[4096];
     int rc = -1, fd = -1, made_temp = 0;
     EVP_MD_CTX *sha = NULL;
     unsigned char *buffer = malloc(1 << 20);
@@ -210,9 +229,7 @@ int agentreplay_blob_writer_finish(agentreplay_blob_writer *w, git_oid *out, int
     git_oid_fromraw(out, digest);
     /* The object: zlib header (deflate, 32 KiB window, fastest), the header in a stored block
        that is not the last, the content's blocks, the Adler-32 of header and content. */
-    if ((size_t)snprintf(pack_dir, sizeof pack_dir, "%s/pack", w->objects_dir) >= sizeof pack_dir) goto done;
-    if ((fd = agentreplay_temporary(temp, sizeof temp, pack_dir)) < 0) goto done;
-    made_temp = 1;
+    if ((fd = object_temporary(temp, sizeof temp, w->objects_dir, &made_temp)) < 0) goto done;
     unsigned char start[7] = {0x78, 0x01, 0x00, (unsigned char)(header_len & 0xff), (unsigned char)(header_len >> 8),
                               (unsigned char)(~header_len & 0xff), (unsigned char)((~header_len >> 8) & 0xff)};
     if (agentreplay_write_all(fd, start, sizeof start) < 0 || agentreplay_write_all(fd, header, header_len) < 0 ||

@@ -50,7 +50,8 @@ int agentreplay_object_id(git_oid *out, void *context, const void *data, size_t 
 /// Writes a loose object of `type` into `objects_dir` (a repository's objects directory) as git
 /// does (zlib, fastest level; SHA-1 from OpenSSL) from the `len` bytes at `data`. An object
 /// already there is left as it is: `*created` is 1 when this call made the file, 0 when it
-/// existed. The temporary file is objects/pack/pack_git2_agentreplay_<pid>_*.
+/// existed. It is written to a file with no name in objects/pack (`agentreplay_anonymous_temporary`),
+/// or where the system cannot, to objects/pack/pack_git2_agentreplay_<pid>_*.
 int agentreplay_write_loose_object(git_oid *out, int *created, const char *objects_dir, const void *data, size_t len,
                                    git_object_t type);
 /// A blob written as a loose object while its bytes come, of a size not known in advance:
@@ -66,6 +67,14 @@ void agentreplay_blob_writer_free(agentreplay_blob_writer *writer);
 /// fan-out directory when that is left empty.
 int agentreplay_remove_loose_object(const char *objects_dir, const git_oid *id);
 
+/// Opens a file with no name in `dir` (Linux's O_TMPFILE), which the kernel frees if the
+/// process dies before `agentreplay_link_anonymous` names it: a process killed half-way
+/// leaves nothing for anyone to clean. The descriptor, or -1 where the file system or the
+/// system cannot (make a named temporary instead).
+int agentreplay_anonymous_temporary(const char *dir);
+/// Gives the anonymous file `fd` the name `path`, as link(2) does: fails with EEXIST when the
+/// name is taken, never replaces it. 0, or -1 with errno.
+int agentreplay_link_anonymous(int fd, const char *path);
 
 /// Sets the process-wide libgit2 options agentreplay runs with (after `git_libgit2_init`):
 /// no re-hashing of objects read, no existence check per entry of a tree written (trees are
