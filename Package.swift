@@ -73,6 +73,8 @@ let package = Package(
             dependencies: [
                 "Trace", "Importers", "Replay", "RunStore", "Git", "Insight", "Audit", "Sessions", "Postgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own calls, to bind a row's values without GRDB's conversions.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(

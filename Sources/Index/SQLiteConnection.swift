@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// A `StoreConnection` to a SQLite store: GRDB's `Database`, valid inside the transaction
 /// `Store` opened (`DatabaseQueue.write`, `read`).
@@ -8,11 +9,33 @@ final class SQLiteConnection: StoreConnection {
 
     init(_ db: Database) { self.db = db }
 
+    /// The values are bound with SQLite's own calls, as GRDB binds each kind of value: its
+    /// `StatementArguments`, built through generic conversions per value, cost more than
+    /// SQLite's step of the statement (docs/performance.md, "The index").
     func execute(_ sql: String, _ arguments: [(any StoreArgument)?]) throws {
         let statement = try db.cachedStatement(sql: sql)
-        statement.setUncheckedArguments(StatementArguments(arguments.map { Self.value($0?.cell ?? .null) }))
+        // Resets the statement and clears its bindings; GRDB then takes them as bound.
+        statement.setUncheckedArguments(StatementArguments())
+        let handle = statement.sqliteStatement
+        for (i, argument) in arguments.enumerated() {
+            let index = CInt(i + 1)
+            let code: CInt
+            switch argument?.cell ?? .null {
+            case .null: code = sqlite3_bind_null(handle, index)
+            case let .integer(v): code = sqlite3_bind_int64(handle, index, v)
+            case let .real(v): code = sqlite3_bind_double(handle, index, v)
+            case let .text(s): code = sqlite3_bind_text(handle, index, s, -1, Self.transient)
+            case let .blob(b): code = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, CInt($0.count), Self.transient) }
+            }
+            guard code == SQLITE_OK else {
+                throw Store.Failure(description: "binding value \(index) of `\(sql)`: SQLite error \(code)", hint: nil)
+            }
+        }
         try statement.execute()
     }
+
+    /// SQLite copies the value before the bind call returns (`SQLITE_TRANSIENT`).
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     func execute(_ sql: String, named: [String: (any StoreArgument)?]) throws {
         try db.execute(sql: sql, arguments: StatementArguments(named.mapValues { Self.value($0?.cell ?? .null) }))
