@@ -54,6 +54,13 @@ public struct Request: Sendable {
     /// What paths are resolved against.
     struct Context: Sendable {
         var repoRoot: String?
+        /// The root as `resolve` compares paths with it (`.` and `..` folded): once per session.
+        let normalRoot: String?
+
+        init(repoRoot: String?) {
+            self.repoRoot = repoRoot
+            normalRoot = repoRoot.flatMap { Request.normalize($0).map { "/" + $0 } }
+        }
     }
 
     /// Input members that name a file, in every dialect read.
@@ -80,7 +87,7 @@ public struct Request: Sendable {
         commands = []
         commandExact = true
         let cwd = span.attributes[GenAI.workingDirectory]?.stringValue ?? context.repoRoot
-        func resolve(_ p: String) -> FilePath { Self.resolve(p, cwd: cwd, root: context.repoRoot) }
+        func resolve(_ p: String) -> FilePath { Self.resolve(p, cwd: cwd, normalRoot: context.normalRoot) }
         let named = Self.pathKeys.compactMap { input[$0]?.stringValue }.filter { !$0.isEmpty }
         if let script = Self.codexScript(span) {
             // A Codex code-mode script: the shell commands and patches it runs through `tools`.
@@ -175,7 +182,8 @@ public struct Request: Sendable {
     }
 
     /// `p` relative to the repository root when it is inside it, else as written.
-    static func resolve(_ p: String, cwd: String?, root: String?) -> FilePath {
+    /// `normalRoot`: the root as `Context` keeps it (`/` and the root normalized).
+    static func resolve(_ p: String, cwd: String?, normalRoot: String?) -> FilePath {
         if p.hasPrefix("~") { return FilePath(path: p, insideRepository: false) }
         var absolute: String
         if p.hasPrefix("/") {
@@ -187,13 +195,35 @@ public struct Request: Sendable {
             let normal = normalize(p)
             return FilePath(path: normal ?? p, insideRepository: normal != nil)
         }
-        absolute = normalize(absolute).map { "/" + $0 } ?? absolute
-        if let root, let normalRoot = normalize(root).map({ "/" + $0 }) {
+        if !isNormalAbsolute(absolute) { absolute = normalize(absolute).map { "/" + $0 } ?? absolute }
+        if let normalRoot {
             if absolute == normalRoot { return FilePath(path: ".", insideRepository: true) }
             let prefix = normalRoot == "/" ? "/" : normalRoot + "/"
             if absolute.hasPrefix(prefix) { return FilePath(path: String(absolute.dropFirst(prefix.count)), insideRepository: true) }
         }
         return FilePath(path: absolute, insideRepository: false)
+    }
+
+    /// Whether `p` is an absolute path that `normalize` leaves as it is (but for its leading
+    /// `/`): no empty, `.` or `..` segment and no `/` at the end. Most paths a log names are,
+    /// and this byte scan costs a fraction of the split and join. Each `/` byte is taken as a
+    /// separator, which finds at least the empty and dot segments that `normalize`'s split by
+    /// characters finds; the first character must be `/` itself (not `/` with a combining mark).
+    static func isNormalAbsolute(_ p: String) -> Bool {
+        guard p.first == "/" else { return false }
+        var bytes = p.utf8.dropFirst().makeIterator()
+        var length = 0, dots = 0
+        while let b = bytes.next() {
+            if b == UInt8(ascii: "/") {
+                if length == 0 || (dots == length && length <= 2) { return false }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if b == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return length > 0 && !(dots == length && length <= 2)
     }
 
     /// `.` and `..` folded; nil when `..` climbs above the start.
