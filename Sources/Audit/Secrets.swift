@@ -1,3 +1,4 @@
+import CFindBytes
 import Trace
 
 /// Secret files by their path, and credentials printed in tool output. A finding names the
@@ -100,9 +101,19 @@ enum Secrets {
         return (out, kinds)
     }
 
-    /// Whether some credential prefix occurs in `text` at all (nothing can be found otherwise).
+    /// The prefixes' bytes, made once (not once per search).
+    static let prefixBytes: [[UInt8]] = prefixes.map { Array($0.0.utf8) }
+
+    /// Whether some credential prefix occurs in `text` at all (nothing can be found otherwise):
+    /// `memmem` (`agentreplay_find_bytes`) over the text's bytes for each prefix.
     static func mayHoldToken(_ text: String) -> Bool {
-        prefixes.contains { text.firstUTF8Range(of: $0.0) != nil }
+        var text = text
+        return text.withUTF8 { hay in
+            guard let base = hay.baseAddress else { return false }
+            return prefixBytes.contains { needle in
+                needle.withUnsafeBytes { agentreplay_find_bytes(base, hay.count, $0.baseAddress, $0.count) != nil }
+            }
+        }
     }
 
     static func isTokenCharacter(_ c: Character) -> Bool {
