@@ -146,10 +146,30 @@ public struct SessionSummary: Sendable, Equatable {
 
     /// The first line of `s` with text in it, trimmed and cut to `limit` characters.
     public static func oneLine(_ s: String, _ limit: Int) -> String {
+        if let ascii = oneLineASCII(s, limit) { return ascii }
         let first = s.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first { !$0.allSatisfy(\.isWhitespace) } ?? ""
         var trimmed = first[...]
         while let c = trimmed.first, c.isWhitespace { trimmed = trimmed.dropFirst() }
         while let c = trimmed.last, c.isWhitespace { trimmed = trimmed.dropLast() }
         return trimmed.count > limit ? String(trimmed.prefix(limit - 1)) + "…" : String(trimmed)
+    }
+
+    /// `oneLine` of an ASCII string on one line (a path, a pattern: most tool inputs), by its
+    /// bytes, where each character is one byte; nil for any other string. The same result at
+    /// a fraction of the cost of splitting and counting characters.
+    static func oneLineASCII(_ s: String, _ limit: Int) -> String? {
+        var s = s
+        return s.withUTF8 { bytes -> String? in
+            var lower = 0, upper = bytes.count
+            for b in bytes where b >= 0x80 || b == 0x0A || b == 0x0D { return nil }
+            // ASCII white space as `Character.isWhitespace` has it: tab, line tab, form feed, space.
+            func space(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0C) }
+            while lower < upper, space(bytes[lower]) { lower += 1 }
+            while upper > lower, space(bytes[upper - 1]) { upper -= 1 }
+            if upper - lower > limit {
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<(lower + limit - 1)]), as: UTF8.self) + "…"
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        }
     }
 }
