@@ -34,6 +34,8 @@ final class SessionWriter {
     /// The last time written as text, and its text: a span's end is often its start, or the
     /// next span's start.
     private var lastTime: (seconds: Int64, nanoseconds: Int32, text: String)?
+    /// The last model priced, and its price.
+    private var lastPrice: (model: String, price: Price?)?
 
     init(
         db: any StoreConnection, session: Int64, root: String?, repository: String?, directory: String?, prices: PriceTable, turns: Int,
@@ -99,7 +101,7 @@ final class SessionWriter {
         let usage = span.usage
         var cost: Double? = 0
         if usage.total > 0 {
-            cost = span.model.flatMap { prices.price(of: $0) }.map { Self.dollars($0.cost(of: usage)) }
+            cost = span.model.flatMap(price).map { Self.dollars($0.cost(of: usage)) }
         }
         try exec(
             "INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -165,6 +167,14 @@ final class SessionWriter {
                     ])
             }
         }
+    }
+
+    /// The price of `model`, the last model's kept (a session's turns mostly name one).
+    private func price(_ model: String) -> Price? {
+        if let lastPrice, lastPrice.model == model { return lastPrice.price }
+        let price = prices.price(of: model)
+        lastPrice = (model, price)
+        return price
     }
 
     private func search(_ text: String, kind: String, _ span: Span, _ line: Int64?) throws {
