@@ -147,7 +147,9 @@ enum CommandClass {
         case "dd" where words.contains { $0.hasPrefix("of=/dev/") }: return "dd of=/dev/…"
         default:
             // SQL run from the command line: `psql -c "DROP DATABASE x"`, `mysql -e …`.
-            for w in words.dropFirst() {
+            // Each statement has a space, which no other character uppercases to: a word
+            // without one is not uppercased and searched.
+            for w in words.dropFirst() where w.utf8.contains(0x20) {
                 let upper = w.uppercased()
                 for statement in ["DROP DATABASE", "DROP SCHEMA", "DROP TABLE", "TRUNCATE TABLE"] where upper.contains(statement) {
                     return statement.lowercased()
