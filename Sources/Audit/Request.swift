@@ -174,8 +174,8 @@ public struct Request: Sendable {
         let text = input["input"]?.stringValue ?? input["patch"]?.stringValue ?? input["patchText"]?.stringValue ?? ""
         var paths: [String] = []
         for line in text.splitLines() where line.utf8.first == UInt8(ascii: "*") {
-            for marker in ["*** Update File: ", "*** Add File: ", "*** Delete File: ", "*** Move to: "] where line.hasPrefix(marker) {
-                paths.append(String(line.dropFirst(marker.count)).trimmingSpaces)
+            for marker in ["*** Update File: ", "*** Add File: ", "*** Delete File: ", "*** Move to: "] where line.hasPrefixBytesFirst(marker) {
+                paths.append(line.dropFirst(marker.count).trimmingSpaces)
             }
         }
         return paths
@@ -298,8 +298,22 @@ extension Optional where Wrapped == [String] {
     var orEmpty: [String] { self ?? [] }
 }
 
-extension StringProtocol {
+extension Substring {
+    /// `hasPrefix(prefix)`, the bytes compared first: a line that does not start with the
+    /// prefix's bytes is told at once, without comparing characters (a patch's lines against
+    /// its `*** Update File: ` markers). The same answer as `hasPrefix` for a prefix of ASCII
+    /// characters none of which another character is canonically equivalent to (all but `K`,
+    /// `;` and `` ` ``): a string that has such a prefix as characters has its bytes too.
+    func hasPrefixBytesFirst(_ prefix: String) -> Bool {
+        utf8.starts(with: prefix.utf8) && hasPrefix(prefix)
+    }
+
+    /// Without the spaces, tabs and carriage returns at either end (a slice, not the
+    /// characters reversed twice).
     var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+        var s = self
+        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
+        return String(s)
     }
 }
