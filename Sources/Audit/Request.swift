@@ -299,15 +299,6 @@ extension Optional where Wrapped == [String] {
 }
 
 extension Substring {
-    /// `hasPrefix(prefix)`, the bytes compared first: a line that does not start with the
-    /// prefix's bytes is told at once, without comparing characters (a patch's lines against
-    /// its `*** Update File: ` markers). The same answer as `hasPrefix` for a prefix of ASCII
-    /// characters none of which another character is canonically equivalent to (all but `K`,
-    /// `;` and `` ` ``): a string that has such a prefix as characters has its bytes too.
-    func hasPrefixBytesFirst(_ prefix: String) -> Bool {
-        utf8.starts(with: prefix.utf8) && hasPrefix(prefix)
-    }
-
     /// Without the spaces, tabs and carriage returns at either end (a slice, not the
     /// characters reversed twice).
     var trimmingSpaces: String {

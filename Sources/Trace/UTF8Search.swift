@@ -29,6 +29,17 @@ extension StringProtocol {
     }
 }
 
+extension StringProtocol {
+    /// `hasPrefix(prefix)`, the bytes compared first: a string that does not start with the
+    /// prefix's bytes is told at once, without comparing characters (a patch's lines against
+    /// its `*** Update File: ` markers). The same answer as `hasPrefix` for a prefix of ASCII
+    /// characters none of which another character is canonically equivalent to (all but `K`,
+    /// `;` and `` ` ``): a string that has such a prefix as characters has its bytes too.
+    public func hasPrefixBytesFirst(_ prefix: String) -> Bool {
+        utf8.starts(with: prefix.utf8) && hasPrefix(prefix)
+    }
+}
+
 extension String {
     /// The lines of the string exactly as `split(separator: "\n", omittingEmptySubsequences:)`
     /// gives them, found by a byte scan rather than by characters: a newline splits unless a
