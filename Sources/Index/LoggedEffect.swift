@@ -60,15 +60,15 @@ struct LoggedEffect: Equatable {
         var effects: [LoggedEffect] = []
         var current: Int?
         for line in patch.splitLines(omittingEmptySubsequences: false) {
-            if line.utf8.first == UInt8(ascii: "*"), line.hasPrefix("*** ") {
+            if line.utf8.first == UInt8(ascii: "*"), line.hasPrefixBytesFirst("*** ") {
                 current = nil
                 for (marker, deleted) in [("*** Add File: ", false), ("*** Update File: ", false), ("*** Delete File: ", true)]
-                where line.hasPrefix(marker) {
+                where line.hasPrefixBytesFirst(marker) {
                     let path = LoggedPaths.relative(String(line.dropFirst(marker.count)).trimmingSpaces, to: root)
                     effects.append(LoggedEffect(path: path, added: deleted ? 0 : 0, removed: deleted ? nil : 0))
                     current = deleted ? nil : effects.count - 1
                 }
-                if line.hasPrefix("*** Move to: "), let i = effects.indices.last {
+                if line.hasPrefixBytesFirst("*** Move to: "), let i = effects.indices.last {
                     // A move's lines are counted on neither side: which file holds them is unsaid.
                     effects[i].added = nil
                     effects[i].removed = nil
@@ -78,11 +78,27 @@ struct LoggedEffect: Equatable {
                 continue
             }
             guard let i = current, effects[i].added != nil else { continue }
-            if line.hasPrefix("+") { effects[i].added! += 1 } else if line.hasPrefix("-"), effects[i].removed != nil { effects[i].removed! += 1 }
+            if starts(line, with: "+") {
+                effects[i].added! += 1
+            } else if starts(line, with: "-"), effects[i].removed != nil {
+                effects[i].removed! += 1
+            }
         }
         // The patch's own reading (LoggedPaths) decides which files: keep its list and order.
         if effects.map(\.path) != paths { return paths.map { LoggedEffect(path: $0, added: nil, removed: nil) } }
         return effects
+    }
+
+    /// `line.hasPrefix(mark)` for a one-byte ASCII mark (`+`, `-`) by the line's first bytes: the
+    /// mark's byte followed by an ASCII byte or nothing is the mark's character (no ASCII byte
+    /// after it joins it, and no other character is equivalent to it); a mark followed by
+    /// anything else is left to `hasPrefix` (a combining mark makes another character of it).
+    /// Each line of a patch was compared as characters, most of its cost in the index.
+    static func starts(_ line: Substring, with mark: Unicode.Scalar) -> Bool {
+        var bytes = line.utf8.makeIterator()
+        guard bytes.next() == UInt8(mark.value) else { return false }
+        guard let next = bytes.next(), next >= 0x80 else { return true }
+        return line.hasPrefix(String(mark))
     }
 }
 
