@@ -1,3 +1,5 @@
+import Trace
+
 /// What replay knows of Claude Code beyond its tools' semantics: the errors that show a call
 /// never ran, and the agent's own folder, whose files are its notes rather than the
 /// repository's. (The tools that cannot change a file are listed with every agent's in
@@ -5,16 +7,9 @@
 enum ClaudeCodeTools {
     /// Errors Claude Code records for a call it never ran: cancelled because a parallel sibling
     /// call failed, its input refused by the tool's schema or by a guard, or declined by the
-    /// person. Nothing was written; replay need not (and cannot) reproduce them.
-    static func neverRan(_ message: String) -> Bool {
-        let markers = [
-            "Sibling tool call errored", "Cancelled: parallel tool call",
-            "InputValidationError",
-            "Blocked: sleep",
-            "doesn't want to proceed", "doesn't want to take this action",
-        ]
-        return markers.contains { message.contains($0) }
-    }
+    /// person. Nothing was written; replay need not (and cannot) reproduce them. (The list is
+    /// `ShellEnding`'s, which a shell call's ending is decided by at import.)
+    static func neverRan(_ message: String) -> Bool { ShellEnding.claudeCodeNeverRan(message) }
 
     /// Whether `recorded`, a path outside the repository, lies in Claude Code's own folder
     /// (`~/.claude`: plans, memory, to-dos, its session logs): the agent's notes, listed

@@ -58,7 +58,7 @@ extension CodexDialect {
             s.input = call.argument
             s.details = nil
             // A shell call in the script gets the canonical form an importer gives one.
-            return ShellCalls.canonical(s)
+            return ShellCalls.canonical(s, agent: .codex)
         }
         let patches = spans.indices.filter { isPatch(spans[$0]) }
         let records = span.details?["patch_apply_end"]?.arrayValue ?? []

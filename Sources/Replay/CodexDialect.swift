@@ -103,20 +103,9 @@ struct CodexDialect: ToolDialect {
 
     /// The error a failed call recorded: `patch_apply_end`'s `stderr`, else the output's text
     /// after Codex's `Exit code:`/`Output:` preamble.
-    func recordedError(_ span: Span) -> String? {
-        if let stderr = span.details?["stderr"]?.stringValue, let line = firstLine(stderr) { return line }
-        guard let output = span.output?.stringValue else { return ReplayContext.recordedError(span) }
-        var text = Substring(output)
-        if let range = text.range(of: "\nOutput:\n") { text = text[range.upperBound...] }
-        return firstLine(String(text)) ?? ReplayContext.recordedError(span)
-    }
+    func recordedError(_ span: Span) -> String? { RecordedError.codex(span) }
 
-    func firstLine(_ s: String) -> String? {
-        guard let bytes = s.utf8.split(separator: 0x0A).first else { return nil }
-        let line = String(decoding: bytes.last == 0x0D ? bytes.dropLast() : bytes, as: UTF8.self)
-        guard !line.isEmpty else { return nil }
-        return line.count > 200 ? String(line.prefix(200)) + "…" : line
-    }
+    func firstLine(_ s: String) -> String? { RecordedError.firstLine(s) }
 }
 
 /// Codex's own record of an applied patch (`event_msg` `patch_apply_end`): per path, what it

@@ -45,10 +45,7 @@ struct OpenCodeDialect: ToolDialect {
 
     /// Errors that show the tool never ran: a person or a permission rule refused it, or
     /// OpenCode's read-before-edit guard (`FileTime.assert`) stopped it.
-    static func neverRan(_ message: String) -> Bool {
-        ["rejected permission", "permission", "You must read file", "has been modified since it was last read"]
-            .contains { message.contains($0) }
-    }
+    static func neverRan(_ message: String) -> Bool { ShellEnding.openCodeRefused(message) }
 
     func string(_ value: JSON?, _ key: String) -> String? { value?[key]?.stringValue }
 

@@ -55,14 +55,7 @@ final class OpenHandsDialect: ToolDialect {
     }
 
     /// The first line of the editor's error (its output after `ERROR:`).
-    static func recordedError(_ span: Span) -> String? {
-        guard var text = span.output?.stringValue else { return nil }
-        if text.hasPrefix("ERROR:") { text.removeFirst(6) }
-        let line = text.utf8.split(separator: 0x0A).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let trimmed = OpenHandsEditor.strip(line)
-        guard !trimmed.isEmpty else { return nil }
-        return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
-    }
+    static func recordedError(_ span: Span) -> String? { RecordedError.openHands(span) }
 
     // MARK: The editor
 

@@ -204,20 +204,7 @@ struct ReplayContext {
     }
 
     /// The recorded error text of a failed span, shortened to its first line.
-    static func recordedError(_ span: Span) -> String? {
-        var text: String?
-        switch span.output {
-        case .string(let s)?: text = s
-        case .array(let blocks)?: text = blocks.compactMap { $0["text"]?.stringValue }.first
-        default: text = span.details?.stringValue
-        }
-        guard var t = text else { return nil }
-        for tag in ["<tool_use_error>", "</tool_use_error>"] { t = t.replacingOccurrences(of: tag, with: "") }
-        if t.hasPrefix("Error: ") { t.removeFirst(7) }
-        // Split on the byte: Swift reads "\r\n" as one Character, which "\n" does not match.
-        let first = t.utf8.split(separator: 0x0A, maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? t
-        return first.count > 200 ? String(first.prefix(200)) + "…" : first
-    }
+    static func recordedError(_ span: Span) -> String? { RecordedError.first(span) }
 
     /// Failures that happened before the tool ran (a person said no, a hook or a permission
     /// rule blocked it, the agent's read-before-write guard): replay cannot and need not

@@ -1,3 +1,5 @@
+import Trace
+
 /// OpenHands' file editor (`openhands_aci`'s `OHEditor`, behind CodeActAgent's
 /// `str_replace_editor` tool) as it treats text. It differs from SWE-agent's editor:
 ///
@@ -105,11 +107,5 @@ package enum OpenHandsEditor {
     }
 
     /// Python's `str.strip()`: white space (`str.isspace`) removed from both ends.
-    package static func strip(_ s: String) -> String {
-        func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || (0x1C...0x1F).contains(c.value) }
-        var scalars = Substring(s).unicodeScalars[...]
-        while let first = scalars.first, isSpace(first) { scalars = scalars.dropFirst() }
-        while let last = scalars.last, isSpace(last) { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
-    }
+    package static func strip(_ s: String) -> String { RecordedError.trimmingSpace(s) }
 }

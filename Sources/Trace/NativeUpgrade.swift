@@ -11,7 +11,7 @@ enum NativeUpgrade {
     static let earlierReasoning = "agentreplay.usage.reasoning_output_tokens"
 
     static func span(_ span: Span, agent: Agent) -> Span {
-        var span = ShellCalls.canonical(span)
+        var span = ShellCalls.canonical(span, agent: agent)
         guard span.kind == .llm, let reasoning = span.attributes[earlierReasoning]?.intValue,
             span.attributes[GenAI.reasoningTokens] == nil
         else { return span }

@@ -2,10 +2,12 @@ import Foundation
 
 /// A shell call in one form whatever the agent: the importers add the `process.*` attributes
 /// (`GenAI.processCommandLine`, `processExitCode`, `processWorkingDirectory`) to every tool
-/// span that runs a shell command, so that what reads a shell call (the `show` actions, the
+/// span that runs a shell command, with how it ended by its agent's rules (`ShellEnding`,
+/// `GenAI.processEnding`), so that what reads a shell call (replay, the `show` actions, the
 /// audit) reads those and never an agent's own shapes.
 ///
-/// Each agent's tool and where it keeps the command, its directory and its exit status:
+/// Each agent's tool and where it keeps the command, its directory and its exit status (the
+/// number `process.exit.code` is; how the call ended is `ShellEnding`'s, by each agent's rules):
 ///
 /// | agent | tool | command | directory | exit code |
 /// |---|---|---|---|---|
@@ -15,8 +17,8 @@ import Foundation
 /// | OpenHands | `run`, `execute_bash` | `command` | `cwd` | `metadata.exit_code` |
 /// | Gemini CLI | `run_shell_command` | `command` | `directory`, `dir_path` | `Exit Code: N` |
 ///
-/// A span that already carries `process.command_line` (a native trace written since) is left
-/// as it is; older native traces get the attributes when they are read (`NativeUpgrade`, which
+/// A span that already carries `agentreplay.process.ending` (a native trace written since) is
+/// left as it is; older native traces get the attributes when they are read (`NativeUpgrade`, which
 /// `TraceReader` applies to every span). It lives beside the reader for that reason: the
 /// importers (`LogImporter.run`) and the reader of native traces make the same form.
 public enum ShellCalls {
@@ -26,28 +28,33 @@ public enum ShellCalls {
         "run_shell_command",
     ]
 
-    /// `span` with the canonical shell-call attributes added, when it is a shell call that
-    /// lacks them.
-    public static func canonical(_ span: Span) -> Span {
-        guard span.kind == .tool, span.attributes[GenAI.processCommandLine] == nil,
+    /// `span`, a span of `agent`'s log, with the canonical shell-call attributes added, when
+    /// it is a shell call that lacks them. How it ended (`ShellEnding`) is added to a shell
+    /// call that has a command line but no ending too, such as one written before the ending
+    /// was recorded; its command line, directory and exit code are then left as they are.
+    public static func canonical(_ span: Span, agent: Agent) -> Span {
+        guard span.kind == .tool, span.attributes[GenAI.processEnding] == nil,
             let tool = span.toolName, tools.contains(tool)
         else { return span }
         var span = span
-        let input = span.input ?? .null
-        guard let command = commandLine(input) else { return span }
-        span.attributes[GenAI.processCommandLine] = .string(command)
-        if let code = exitCode(span) { span.attributes[GenAI.processExitCode] = .number(code) }
-        let directory =
-            (input["workdir"] ?? input["working_directory"] ?? input["action"]?["working_directory"]
-            ?? input["cwd"] ?? input["directory"] ?? input["dir_path"])?.stringValue
-        if let directory, !directory.isEmpty { span.attributes[GenAI.processWorkingDirectory] = .string(directory) }
+        if span.attributes[GenAI.processCommandLine] == nil {
+            let input = span.input ?? .null
+            guard let command = commandLine(input) else { return span }
+            span.attributes[GenAI.processCommandLine] = .string(command)
+            if let code = exitCode(span) { span.attributes[GenAI.processExitCode] = .number(code) }
+            let directory =
+                (input["workdir"] ?? input["working_directory"] ?? input["action"]?["working_directory"]
+                ?? input["cwd"] ?? input["directory"] ?? input["dir_path"])?.stringValue
+            if let directory, !directory.isEmpty { span.attributes[GenAI.processWorkingDirectory] = .string(directory) }
+        }
+        ShellEnding.decide(span, agent: agent)?.write(into: &span.attributes)
         return span
     }
 
     /// Every span of `trace` in its canonical form.
     package static func canonical(_ trace: inout Trace) {
         for i in trace.spans.indices where trace.spans[i].kind == .tool {
-            trace.spans[i] = canonical(trace.spans[i])
+            trace.spans[i] = canonical(trace.spans[i], agent: trace.header.agent)
         }
     }
 

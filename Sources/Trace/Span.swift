@@ -141,6 +141,13 @@ public enum GenAI {
     /// The directory a shell call ran in, as the agent gave it for that call (absolute, or
     /// relative to the repo root), when it named one.
     public static let processWorkingDirectory = "process.working_directory"
+    /// How a shell call ended, by its agent's rules (`ShellEnding`): `succeeded`, `failed`,
+    /// `never_ran` (refused before it ran), `unknown` (ran, the log does not say how it
+    /// ended), `unrecorded` (the agent keeps no exit status). OpenTelemetry has no name for it.
+    public static let processEnding = "agentreplay.process.ending"
+    /// Why a shell call ended as `processEnding` says (the recorded error, `exit code 2`,
+    /// `signal SIGKILL`, `timed out`), when the log says.
+    public static let processEndingReason = "agentreplay.process.ending_reason"
 }
 
 /// Token counts of a model call.

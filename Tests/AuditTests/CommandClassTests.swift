@@ -104,7 +104,7 @@ extension CommandClassTests {
             Span(
                 id: Span.ID("s"), kind: .tool, name: "Bash", status: .ok,
                 attributes: Attributes([(GenAI.toolName, .string("Bash")), (GenAI.toolCallID, .string("c"))]),
-                input: .object([("command", .string("GH_TOKEN=\(token) gh pr create"))]), output: .string("ok")))
+                input: .object([("command", .string("GH_TOKEN=\(token) gh pr create"))]), output: .string("ok")), agent: .claudeCode)
         let audit = Audit(Trace(header: Trace.Header(traceID: "t", agentName: "claude-code"), spans: [span]))
         let request = audit.rows[0].request
         XCTAssertEqual(request.command, "GH_TOKEN=[redacted] gh pr create")

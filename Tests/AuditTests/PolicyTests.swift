@@ -89,7 +89,7 @@ final class PolicyTests: XCTestCase {
                     attributes: Attributes([
                         (GenAI.toolName, .string(name)), (GenAI.toolCallID, .string(id)), (GenAI.sourceLine, .number(Int64(line))),
                     ]),
-                    input: input, output: .string("")))
+                    input: input, output: .string("")), agent: .claudeCode)
         }
         let trace = Trace(
             header: Trace.Header(traceID: "t", agentName: "claude-code", repoRoot: "/r"),

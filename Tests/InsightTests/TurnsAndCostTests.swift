@@ -125,11 +125,15 @@ final class TurnsAndCostTests: XCTestCase {
 
     /// Each dialect's shape, made canonical as the importers make it (`ShellCalls`), then read.
     func testShellCallsReadTheExitStatusEachDialectRecords() {
+        let agents: [String: Agent] = [
+            "shell": .codex, "exec_command": .codex, "run": .openHands, "run_shell_command": .gemini, "Bash": .claudeCode, "bash": .sweAgent,
+        ]
         func span(_ tool: String, _ input: JSON, output: JSON? = nil, details: JSON? = nil, status: Span.Status = .ok) -> Span {
             ShellCalls.canonical(
                 Span(
                     id: Span.ID("1"), kind: .tool, name: tool, status: status,
-                    attributes: Attributes([(GenAI.toolName, .string(tool))]), input: input, output: output, details: details))
+                    attributes: Attributes([(GenAI.toolName, .string(tool))]), input: input, output: output, details: details),
+                agent: agents[tool] ?? .sweAgent)
         }
         XCTAssertEqual(
             ShellCall(span("shell", ["command": ["bash", "-lc", "make test"]], output: "Process exited with code 2\nOutput: …", status: .error)),

@@ -47,6 +47,28 @@ final class NativeUpgradeTests: XCTestCase {
         }
     }
 
+    /// How a shell call ended is decided by its agent's rules as the trace is read (as an
+    /// importer decides it), also for a span that already has a command line but no ending:
+    /// its command line and exit code are then left as written.
+    func testShellCallsGetTheirEndingByTheAgentsRules() throws {
+        for spans in try everyReading(agent: "codex") {
+            XCTAssertEqual(ShellEnding(attributes: spans[1].attributes), .failed("Exit code: 2"))
+            XCTAssertEqual(spans[1].attributes[GenAI.processEnding], .string("failed"))
+            XCTAssertEqual(spans[1].attributes[GenAI.processExitCode]?.intValue, 2)
+        }
+        let written =
+            [
+                #"{"agentreplay":"trace","version":1,"trace_id":"0af7651916cd43dd8448eb211c80319c","agent":{"name":"gemini-cli"},"repo_root":"/r"}"#,
+                #"{"span_id":"0000000000000002","kind":"tool","name":"run_shell_command","status":"ok","attributes":{"gen_ai.tool.name":"run_shell_command","process.command_line":"make","process.exit.code":1},"input":{"command":"make"},"output":"Command: make\nExit Code: 0\nSignal: (none)"}"#,
+                #"{"span_id":"0000000000000003","kind":"tool","name":"run_shell_command","status":"ok","attributes":{"gen_ai.tool.name":"run_shell_command","process.command_line":"sleep 9"},"input":{"command":"sleep 9"},"output":"Command: sleep 9\nExit Code: (none)\nSignal: 9"}"#,
+            ].joined(separator: "\n") + "\n"
+        let spans = try TraceReader.read(bytes: Array(written.utf8), name: "t").spans
+        XCTAssertEqual(ShellEnding(attributes: spans[0].attributes), .succeeded)
+        XCTAssertEqual(spans[0].attributes[GenAI.processExitCode]?.intValue, 1)
+        XCTAssertEqual(ShellEnding(attributes: spans[1].attributes), .failed("signal 9"))
+        XCTAssertNil(spans[1].attributes[GenAI.processExitCode])
+    }
+
     func testAStoredTraceWithoutAHeaderIsRefusedByName() {
         XCTAssertThrowsError(try TraceReader.read(bytes: Array("\n  \n".utf8), name: "stored")) { error in
             XCTAssertEqual((error as? TraceError)?.file, "stored")

@@ -72,7 +72,7 @@ final class ClaudeCodeStream {
 
     /// The next span of the trace, or nil after the last; a shell call in its canonical form
     /// (`ShellCalls`).
-    func next() throws(TraceError) -> Span? { try nextSpan().map(ShellCalls.canonical) }
+    func next() throws(TraceError) -> Span? { try nextSpan().map { ShellCalls.canonical($0, agent: .claudeCode) } }
 
     private func nextSpan() throws(TraceError) -> Span? {
         while true {

@@ -103,10 +103,10 @@ final class CodexStream {
     func next() throws(TraceError) -> Span? {
         while true {
             if let late = state.late { throw TraceError.readAgainWhole(file: importer.displayName, line: late) }
-            if settled { return ShellCalls.canonical(state.spans.removeFirst()) }
+            if settled { return ShellCalls.canonical(state.spans.removeFirst(), agent: .codex) }
             if ended {
                 if state.spans.isEmpty { return nil }
-                return ShellCalls.canonical(state.spans.removeFirst())
+                return ShellCalls.canonical(state.spans.removeFirst(), agent: .codex)
             }
             try readLine()
         }
