@@ -17,7 +17,7 @@ public struct NamedQuery: Sendable, Equatable {
             name: "cost-per-day", summary: "Sessions, tokens and cost per day a session started (UTC)", parameters: [],
             sql: """
                 SELECT substr(start_time, 1, 10) AS day, COUNT(*) AS sessions,
-                  SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
+                  \(Schema.saturatingSum("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")) AS tokens,
                   ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
                 FROM sessions GROUP BY day ORDER BY day NULLS FIRST
                 """),
@@ -25,7 +25,7 @@ public struct NamedQuery: Sendable, Equatable {
             name: "cost-per-repository", summary: "Sessions, tokens and cost per repository (the directory the agent worked in)", parameters: [],
             sql: """
                 SELECT repository, COUNT(*) AS sessions,
-                  SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
+                  \(Schema.saturatingSum("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")) AS tokens,
                   ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
                 FROM sessions GROUP BY repository ORDER BY cost_usd DESC, repository NULLS FIRST
                 """),
@@ -33,7 +33,7 @@ public struct NamedQuery: Sendable, Equatable {
             name: "cost-per-branch", summary: "Sessions, tokens and cost per repository and git branch", parameters: [],
             sql: """
                 SELECT repository, branch, COUNT(*) AS sessions,
-                  SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
+                  \(Schema.saturatingSum("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")) AS tokens,
                   ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(cost_complete) AS cost_complete
                 FROM sessions GROUP BY repository, branch ORDER BY cost_usd DESC, repository NULLS FIRST, branch NULLS FIRST
                 """),
@@ -41,7 +41,7 @@ public struct NamedQuery: Sendable, Equatable {
             name: "cost-per-model", summary: "Model turns, tokens and cost per model", parameters: [],
             sql: """
                 SELECT model, SUM(turns) AS turns,
-                  SUM(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS tokens,
+                  \(Schema.saturatingSum("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")) AS tokens,
                   ROUND(CAST(SUM(cost_usd) AS NUMERIC), 6) AS cost_usd, MIN(CASE WHEN unpriced_turns = 0 THEN 1 ELSE 0 END) AS cost_complete
                 FROM session_models GROUP BY model ORDER BY cost_usd DESC NULLS LAST, model NULLS FIRST
                 """),

@@ -59,6 +59,9 @@ enum Schema {
         migrator.registerMigration(resumeIdentifier) { db in
             for statement in resume + recentEdits { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(sumsIdentifier) { db in
+            for statement in sums { try db.execute(sql: statement) }
+        }
         return migrator
     }
 
@@ -92,6 +95,7 @@ enum Schema {
             Migration(identifier: "v3", statements: v3.map(postgres) + postgresV3Triggers),
             Migration(identifier: effectsIdentifier, statements: effects.map(postgres)),
             Migration(identifier: resumeIdentifier, statements: (resume + recentEdits).map(postgres)),
+            Migration(identifier: sumsIdentifier, statements: postgresSums),
         ]
     }
 
@@ -311,8 +315,9 @@ enum Schema {
 
     /// `session_models`' columns from `turns` (to be grouped by session and model).
     static let turnsPerModel = """
-        SELECT session, model, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cache_read_tokens),
-          SUM(cache_creation_tokens), SUM(cost_usd), SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END)
+        SELECT session, model, COUNT(*), \(saturatingSum("input_tokens")), \(saturatingSum("output_tokens")),
+          \(saturatingSum("reasoning_tokens")), \(saturatingSum("cache_read_tokens")), \(saturatingSum("cache_creation_tokens")),
+          SUM(cost_usd), SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END)
         FROM turns
         """
 
@@ -368,26 +373,13 @@ enum Schema {
     /// totals from `turns` (SessionReader), then the session's `session_models` rows are made
     /// again from the same turns.
     static let v3Triggers: [String] = [
-        """
-        CREATE TRIGGER session_models_update AFTER UPDATE OF model_turns ON sessions BEGIN
-          DELETE FROM session_models WHERE session = new.id;
-          INSERT INTO session_models \(turnsPerModel) WHERE session = new.id GROUP BY session, model;
-        END
-        """,
+        sessionModelsUpdate,
         "CREATE TRIGGER session_models_delete AFTER DELETE ON sessions BEGIN DELETE FROM session_models WHERE session = old.id; END",
     ]
 
     /// The same triggers in PostgreSQL (a trigger runs a function there).
     static let postgresV3Triggers: [String] = [
-        """
-        CREATE FUNCTION session_models_update() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          DELETE FROM session_models WHERE session = NEW.id;
-          INSERT INTO session_models \(turnsPerModel) WHERE session = NEW.id GROUP BY session, model;
-          RETURN NULL;
-        END
-        $$
-        """,
+        postgresSessionModelsUpdate("CREATE FUNCTION"),
         """
         CREATE TRIGGER session_models_update AFTER UPDATE OF model_turns ON sessions
           FOR EACH ROW EXECUTE FUNCTION session_models_update()
@@ -402,6 +394,28 @@ enum Schema {
         """,
         "CREATE TRIGGER session_models_delete AFTER DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION session_models_delete()",
     ]
+
+    /// SQLite's trigger that makes a session's `session_models` rows again from its turns.
+    static let sessionModelsUpdate = """
+        CREATE TRIGGER session_models_update AFTER UPDATE OF model_turns ON sessions BEGIN
+          DELETE FROM session_models WHERE session = new.id;
+          INSERT INTO session_models \(turnsPerModel) WHERE session = new.id GROUP BY session, model;
+        END
+        """
+
+    /// PostgreSQL's function behind the same trigger, made by `verb` (`CREATE FUNCTION`, or
+    /// `CREATE OR REPLACE FUNCTION` to change its body).
+    static func postgresSessionModelsUpdate(_ verb: String) -> String {
+        """
+        \(verb) session_models_update() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          DELETE FROM session_models WHERE session = NEW.id;
+          INSERT INTO session_models \(turnsPerModel) WHERE session = NEW.id GROUP BY session, model;
+          RETURN NULL;
+        END
+        $$
+        """
+    }
 
     /// The tables a session's rows are in, each with a `session` and `log_line` column.
     static let sessionTables = ["turns", "tool_calls", "file_effects", "commands", "permissions", "risks", "search_rows"]

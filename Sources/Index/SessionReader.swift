@@ -132,10 +132,10 @@ struct SessionReader {
         try db.execute(
             """
             UPDATE sessions SET
-              input_tokens = (SELECT COALESCE(SUM(input_tokens), 0) FROM turns WHERE session = :id),
-              output_tokens = (SELECT COALESCE(SUM(output_tokens), 0) FROM turns WHERE session = :id),
-              cache_read_tokens = (SELECT COALESCE(SUM(cache_read_tokens), 0) FROM turns WHERE session = :id),
-              cache_creation_tokens = (SELECT COALESCE(SUM(cache_creation_tokens), 0) FROM turns WHERE session = :id),
+              input_tokens = (SELECT COALESCE(\(Schema.saturatingSum("input_tokens")), 0) FROM turns WHERE session = :id),
+              output_tokens = (SELECT COALESCE(\(Schema.saturatingSum("output_tokens")), 0) FROM turns WHERE session = :id),
+              cache_read_tokens = (SELECT COALESCE(\(Schema.saturatingSum("cache_read_tokens")), 0) FROM turns WHERE session = :id),
+              cache_creation_tokens = (SELECT COALESCE(\(Schema.saturatingSum("cache_creation_tokens")), 0) FROM turns WHERE session = :id),
               cost_usd = (SELECT COALESCE(SUM(cost_usd), 0) FROM turns WHERE session = :id),
               cost_complete = CASE WHEN EXISTS (SELECT 1 FROM turns WHERE session = :id AND cost_usd IS NULL) THEN 0 ELSE 1 END,
               model_turns = (SELECT COUNT(*) FROM turns WHERE session = :id),

@@ -135,6 +135,31 @@ final class IndexTests: XCTestCase {
         XCTAssertGreaterThan(try count(store, "SELECT COUNT(*) FROM tool_calls"), 0)
     }
 
+    /// A log whose token counts are at Int64's bounds (the hostile corpus's trap-token-sum)
+    /// is read like any other: its sums saturate, in the session's totals, in
+    /// `session_models` and in the named questions, where SQLite's `SUM` stopped the whole
+    /// pass with "integer overflow".
+    func testTokensAtInt64sBoundsSaturateAndThePassGoesOn() throws {
+        let dir = try folder()
+        let trap = packageRoot + "/fixtures/hostile/cases/native/trap-token-sum.ndjson"
+        let paths = try (0..<2).map { try copy(trap, to: dir + "/trap\($0).ndjson") } + [try copy(Self.codex, to: dir + "/good.jsonl")]
+        let store = try Store(path: dir + "/index.sqlite")
+        let report = try Indexer.pass(paths.map { Indexer.Input(path: $0) }, into: store, prices: .builtIn)
+        XCTAssertEqual([report.read, report.failed], [3, 0])
+        XCTAssertEqual(try count(store, "SELECT COUNT(*) FROM sessions WHERE input_tokens = 9223372036854775807"), 2)
+        XCTAssertEqual(try count(store, "SELECT COUNT(*) FROM session_models WHERE input_tokens = 9223372036854775807"), 2)
+        let perModel = try Query.run(NamedQuery.named("cost-per-model")!.sql, on: store)
+        XCTAssertTrue(perModel.rows.contains { $0[2] == .integer(Int64.max) }, "\(perModel.rows)")
+        // Two such sessions on one day: their sum saturates too.
+        let perDay = try Query.run(NamedQuery.named("cost-per-day")!.sql, on: store)
+        XCTAssertTrue(perDay.rows.contains { $0[1] == .integer(2) && $0[2] == .integer(Int64.max) }, "\(perDay.rows)")
+        // Below the bounds the sums are exact: the real log's totals are its turns' sums.
+        let good = try count(store, "SELECT session FROM files WHERE path LIKE '%good.jsonl'")
+        let turnsSum = try count(store, "SELECT SUM(input_tokens) FROM turns WHERE session = \(good)")
+        XCTAssertGreaterThan(turnsSum, 0)
+        XCTAssertEqual(try count(store, "SELECT input_tokens FROM sessions WHERE id = \(good)"), turnsSum)
+    }
+
     func testAStoreFromANewerVersionIsRefused() throws {
         let dir = try folder()
         _ = try Store(path: dir + "/index.sqlite")

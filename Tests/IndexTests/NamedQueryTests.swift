@@ -171,7 +171,7 @@ final class NamedQueryTests: XCTestCase {
         try queue.close()
         XCTAssertEqual(try Query.run("SELECT COUNT(*) FROM session_models", storeAt: old).rows, [[.integer(0)]])
         let applied = try DatabaseQueue(path: old).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1") }
-        XCTAssertEqual(applied, ["v1", "v2", "v3", Schema.effectsIdentifier, Schema.resumeIdentifier])
+        XCTAssertEqual(applied, ["v1", "v2", "v3", Schema.effectsIdentifier, Schema.resumeIdentifier, Schema.sumsIdentifier])
 
         // Newer, and missing.
         try DatabaseQueue(path: path).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9')") }
