@@ -84,7 +84,10 @@ let package = Package(
                 "Audit", "Sessions", "Collector", "Hooks",
                 "Index",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // agentreplay(1), which `agentreplay manual` prints: the committed page
+            // (docs/agentreplay.1, linked here), embedded in the binary as its bytes.
+            resources: [.embedInCode("agentreplay.1")]
         ),
         // Builders of session logs and fixture repositories shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Trace", "Git"], path: "Tests/TestSupport"),

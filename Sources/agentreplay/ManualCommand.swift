@@ -2,8 +2,9 @@ import ArgumentParser
 
 /// `agentreplay manual`: prints agentreplay(1). Hidden from `--help`. The page is written by
 /// the argument parser's generate-manual plugin from `--experimental-dump-help`
-/// (scripts/generate-manual), committed as docs/agentreplay.1 and, as the same bytes, in
-/// ManualText.swift; `scripts/generate-manual --check` says when either is stale.
+/// (scripts/generate-manual), committed as docs/agentreplay.1 and embedded in the binary as a
+/// resource (`PackageResources.agentreplay_1`, through the link Sources/agentreplay/agentreplay.1);
+/// `scripts/generate-manual --check` says when it is stale.
 struct ManualCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manual",
@@ -11,6 +12,6 @@ struct ManualCommand: ParsableCommand {
         shouldDisplay: false)
 
     func run() throws {
-        Terminal.writeData(ManualText.page)
+        Terminal.writeData(String(decoding: PackageResources.agentreplay_1, as: UTF8.self))
     }
 }

@@ -12,7 +12,7 @@ final class ManualPageTests: XCTestCase {
         let committed = try XCTUnwrap(FileManager.default.contents(atPath: packageRoot + "/docs/agentreplay.1"), "docs/agentreplay.1 is missing")
         XCTAssertEqual(
             Array(committed), r.stdout,
-            "Sources/agentreplay/ManualText.swift is not docs/agentreplay.1: run scripts/generate-manual")
+            "the page embedded in the binary is not docs/agentreplay.1: rebuild")
     }
 
     func testThePageNamesEveryCommandAndWhatTheRootHelpAdds() throws {
