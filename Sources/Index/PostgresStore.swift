@@ -187,14 +187,13 @@ final class PostgresStore {
                 rows: answer.rows.map { row in zip(answer.columns, row).map { Self.cell($1, type: $0.type) } })
         }
 
-        /// A value as libpq's text format writes it. PostgreSQL's text cannot hold NUL: a NUL
-        /// character is stored as U+FFFD (docs/index.md).
+        /// A value as libpq's text format writes it, its text as `StoredText` keeps it.
         static func text(_ cell: QueryResult.Cell) -> String? {
             switch cell {
             case .null: return nil
             case let .integer(v): return String(v)
             case let .real(v): return v.isNaN ? "NaN" : v.isInfinite ? (v < 0 ? "-Infinity" : "Infinity") : "\(v)"
-            case let .text(s): return s.utf8.contains(0) ? s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : s
+            case let .text(s): return StoredText.storable(s)
             case .blob: return "\\x" + cell.text
             }
         }

@@ -24,7 +24,9 @@ final class SQLiteConnection: StoreConnection {
             case .null: code = sqlite3_bind_null(handle, index)
             case let .integer(v): code = sqlite3_bind_int64(handle, index, v)
             case let .real(v): code = sqlite3_bind_double(handle, index, v)
-            case let .text(s): code = sqlite3_bind_text(handle, index, s, -1, Self.transient)
+            case let .text(s):
+                var text = StoredText.storable(s)
+                code = text.withUTF8 { sqlite3_bind_text(handle, index, $0.baseAddress, CInt($0.count), Self.transient) }
             case let .blob(b): code = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, CInt($0.count), Self.transient) }
             }
             guard code == SQLITE_OK else {
@@ -77,7 +79,7 @@ final class SQLiteConnection: StoreConnection {
         case .null: return .null
         case let .integer(v): return v.databaseValue
         case let .real(v): return v.databaseValue
-        case let .text(s): return s.databaseValue
+        case let .text(s): return StoredText.storable(s).databaseValue
         case let .blob(b): return Data(b).databaseValue
         }
     }

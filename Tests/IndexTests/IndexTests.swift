@@ -160,6 +160,18 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(try count(store, "SELECT input_tokens FROM sessions WHERE id = \(good)"), turnsSum)
     }
 
+    func testANulInALogsTextIsKeptAsReplacementNotCutThere() throws {
+        let dir = try folder()
+        let log = try copy(packageRoot + "/fixtures/hostile/cases/claude-code/escaped-nul.ndjson", to: dir + "/nul.jsonl")
+        let store = try Store(path: dir + "/index.sqlite")
+        let report = try Indexer.pass([Indexer.Input(path: log)], into: store, prices: .builtIn)
+        XCTAssertEqual([report.read, report.failed], [1, 0], report.errors.joined())
+        let prompt = try Query.run("SELECT text FROM search_rows WHERE kind = 'prompt' ORDER BY id LIMIT 1", on: store)
+        XCTAssertEqual(prompt.rows.first?.first?.text.hasPrefix("before\u{FFFD}after: Add a divide function"), true, "\(prompt.rows)")
+        let words = try Query.run("SELECT COUNT(*) FROM search WHERE search MATCH 'divide' AND kind = 'prompt'", on: store)
+        XCTAssertEqual(words.rows.first?.first, .integer(1))
+    }
+
     func testAStoreFromANewerVersionIsRefused() throws {
         let dir = try folder()
         _ = try Store(path: dir + "/index.sqlite")

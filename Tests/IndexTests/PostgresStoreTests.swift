@@ -32,6 +32,8 @@ final class PostgresStoreTests: XCTestCase {
             packageRoot + "/fixtures/example/session-b.jsonl", packageRoot + "/fixtures/gemini/session-2025-10-18T14-57-5f2c9a1e.json",
             // Token counts at Int64's bounds: both stores saturate their sums alike.
             packageRoot + "/fixtures/hostile/cases/native/trap-token-sum.ndjson",
+            // A NUL in a prompt: both stores keep it as U+FFFD.
+            packageRoot + "/fixtures/hostile/cases/claude-code/escaped-nul.ndjson",
         ]
         return try sources.enumerated().map { i, source in
             let path = dir + "/log\(i)." + (source as NSString).pathExtension
