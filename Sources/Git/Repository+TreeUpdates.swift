@@ -16,10 +16,10 @@ extension Repository {
     /// blob that does not exist.
     public func updateTree(_ base: ObjectID, _ updates: [TreeUpdate]) throws -> ObjectID {
         let function = "updateTree"
-        var seen = Set<String>()
+        var seen = Set<ExactName>()
         for update in updates {
             try Self.validate(update.path, function)
-            guard seen.insert(update.path).inserted else {
+            guard seen.insert(ExactName(update.path)).inserted else {
                 throw GitError.invalid("path '\(update.path)' is updated twice", function)
             }
         }
@@ -27,37 +27,37 @@ extension Repository {
             if case .upsert(let path, let id, let mode) = update { return (path, id, mode) }
             return nil
         }
-        let upsertPaths = Set(upserts.map(\.path))
+        let upsertPaths = Set(upserts.map { ExactName($0.path) })
         for upsert in upserts {
-            if let parent = Self.ancestors(of: upsert.path).first(where: upsertPaths.contains) {
+            if let parent = Self.ancestors(of: upsert.path).first(where: { upsertPaths.contains(ExactName($0)) }) {
                 throw GitError.invalid(
                     "'\(parent)' cannot be both a file and the directory of '\(upsert.path)'", function)
             }
         }
 
         // Phase 1: the removals asked for, plus whatever is in the way of an upsert.
-        var removals = Set<String>()
+        var removals = Set<ExactName>()
         for update in updates {
             if case .remove(let path) = update, try entry(in: base, path: path) != nil {
-                removals.insert(path)
+                removals.insert(ExactName(path))
             }
         }
         for upsert in upserts {
             for ancestor in Self.ancestors(of: upsert.path) {
                 guard let existing = try entry(in: base, path: ancestor) else { break }
                 if existing.mode != .tree {
-                    removals.insert(ancestor)
+                    removals.insert(ExactName(ancestor))
                     break
                 }
             }
             if let existing = try entry(in: base, path: upsert.path),
                 Self.objectType(existing.mode) != Self.objectType(upsert.mode)
             {
-                removals.insert(upsert.path)
+                removals.insert(ExactName(upsert.path))
             }
         }
         // A removed directory takes its contents with it; removing both confuses libgit2.
-        let outermost = removals.filter { path in !Self.ancestors(of: path).contains(where: removals.contains) }
+        let outermost = removals.filter { path in !Self.ancestors(of: path.value).contains { removals.contains(ExactName($0)) } }
 
         for upsert in upserts where upsert.mode != .commit {
             guard try objectExists(upsert.id) else {
@@ -65,7 +65,7 @@ extension Repository {
             }
         }
         let edit = TreeEdit()
-        for path in outermost { edit.remove(path) }
+        for path in outermost { edit.remove(path.value) }
         for upsert in upserts { edit.upsert(upsert.path, TreeEntry(name: "", id: upsert.id, mode: upsert.mode)) }
         return try edit.apply(to: base, in: self) ?? writeTree(sorted: [])
     }

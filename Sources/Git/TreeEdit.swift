@@ -9,7 +9,7 @@
 final class TreeEdit {
     private var removals: [String] = []
     private var upserts: [(name: String, entry: TreeEntry)] = []
-    private var children: [String: TreeEdit] = [:]
+    private var children: [ExactName: TreeEdit] = [:]
 
     func remove(_ path: String) {
         let (directory, name) = split(path)
@@ -28,10 +28,11 @@ final class TreeEdit {
         let level = try tree.map { try repository.level($0) }
         var result = Entries(level: level)
         for name in removals { result.set(name, nil) }
-        for name in children.keys.sorted() {
+        for key in children.keys.sorted() {
+            let name = key.value
             let existing = result.current(name)
             let subtree = existing?.mode == .tree ? existing?.id : nil
-            result.set(name, try children[name]!.apply(to: subtree, in: repository).map { TreeEntry(name: name, id: $0, mode: .tree) })
+            result.set(name, try children[key]!.apply(to: subtree, in: repository).map { TreeEntry(name: name, id: $0, mode: .tree) })
         }
         for (name, entry) in upserts { result.set(name, TreeEntry(name: name, id: entry.id, mode: entry.mode)) }
         if let tree, !result.changed { return tree }
@@ -48,7 +49,7 @@ final class TreeEdit {
         var removed = Set<Int>()
         /// Entries added, by name; a removed one stays as nil.
         var added: [TreeEntry?] = []
-        var addedIndex: [String: Int] = [:]
+        var addedIndex: [ExactName: Int] = [:]
         var changed = false
 
         init(level: TreeLevels.Level?) {
@@ -58,7 +59,7 @@ final class TreeEdit {
 
         func current(_ name: String) -> TreeEntry? {
             if let i = level?.index(of: name), !removed.contains(i) { return kept[i] }
-            return addedIndex[name].flatMap { added[$0] }
+            return addedIndex[ExactName(name)].flatMap { added[$0] }
         }
 
         mutating func set(_ name: String, _ new: TreeEntry?) {
@@ -70,7 +71,7 @@ final class TreeEdit {
                 removed.insert(i)
                 changed = true
                 if let new { add(name, new) }
-            } else if let j = addedIndex[name], added[j] != nil || new != nil {
+            } else if let j = addedIndex[ExactName(name)], added[j] != nil || new != nil {
                 added[j] = new
                 changed = true
             } else if let new {
@@ -80,10 +81,10 @@ final class TreeEdit {
         }
 
         private mutating func add(_ name: String, _ entry: TreeEntry) {
-            if let j = addedIndex[name] {
+            if let j = addedIndex[ExactName(name)] {
                 added[j] = entry
             } else {
-                addedIndex[name] = added.count
+                addedIndex[ExactName(name)] = added.count
                 added.append(entry)
             }
         }
@@ -115,7 +116,7 @@ final class TreeEdit {
     private func node(_ directory: [Substring]) -> TreeEdit {
         var node = self
         for component in directory {
-            let name = String(component)
+            let name = ExactName(String(component))
             if let child = node.children[name] {
                 node = child
             } else {

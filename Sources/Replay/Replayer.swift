@@ -237,11 +237,11 @@ public struct Replayer {
     /// `replayed` (what replay applied of the span already) followed by the difference to the
     /// recorded tree, one change per path, sorted.
     func adopt(_ recorded: ObjectID, after replayed: [Workspace.Change], in workspace: Workspace) throws -> [Workspace.Change] {
-        var byPath: [String: Workspace.Change] = [:]
-        for change in replayed { byPath[change.path.value] = change }
+        var byPath: [RepoPath: Workspace.Change] = [:]
+        for change in replayed { byPath[change.path] = change }
         for change in try repository.diff(from: workspace.tree, to: recorded) {
-            let before = byPath[change.path]?.before ?? change.oldID
-            byPath[change.path] = Workspace.Change(path: RepoPath(unchecked: change.path), before: before, after: change.newID)
+            let path = RepoPath(unchecked: change.path)
+            byPath[path] = Workspace.Change(path: path, before: byPath[path]?.before ?? change.oldID, after: change.newID)
         }
         workspace.reset(to: recorded)
         return byPath.keys.sorted().compactMap { path in

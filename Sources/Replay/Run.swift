@@ -113,7 +113,7 @@ public struct Run: Sendable {
 
     public var summary: Summary {
         var s = Summary()
-        var files = Set<String>()
+        var files = Set<RepoPath>()
         for step in steps {
             s.spans += 1
             if step.kind == .tool { s.toolCalls += 1 }
@@ -126,7 +126,7 @@ public struct Run: Sendable {
             s.recovered += step.recovered.count
             if step.commit != nil { s.commits += 1 }
             s.usage = s.usage + step.usage
-            for c in step.changes { files.insert(c.path) }
+            for c in step.changes { files.insert(RepoPath(unchecked: c.path)) }
         }
         s.startState = startState.count
         s.filesChanged = files.count

@@ -53,7 +53,7 @@ final class Workspace {
     /// writes quadratic: `cp -r` of thousands of files). Kept only once a span has more
     /// than `indexedFrom` pending paths: most spans write one file, and keeping it for them
     /// was a fifth of a write's work.
-    private var pendingIndex: [String: (files: Int, deletions: Int)]?
+    private var pendingIndex: [RepoPath: (files: Int, deletions: Int)]?
     private static let indexedFrom = 16
     let limits: ReplayLimits
     /// Blob contents by id, for files read more than once.
@@ -178,7 +178,7 @@ final class Workspace {
     /// directory `directory`.
     private func hasPending(below directory: RepoPath, deletions: Bool) -> Bool {
         if let pendingIndex {
-            let c = pendingIndex[directory.value, default: (0, 0)]
+            let c = pendingIndex[directory, default: (0, 0)]
             return (deletions ? c.deletions : c.files) > 0
         }
         let prefix = directory.value.utf8.count
@@ -193,7 +193,7 @@ final class Workspace {
     private func stage(_ path: RepoPath, _ edit: [UInt8]??) {
         func count(_ path: RepoPath, _ edit: [UInt8]??, _ delta: Int) {
             guard case .some(let content) = edit else { return }
-            for parent in path.parents {
+            for parent in path.parents.map(RepoPath.init(unchecked:)) {
                 var c = pendingIndex![parent, default: (0, 0)]
                 if content == nil { c.deletions += delta } else { c.files += delta }
                 pendingIndex![parent] = c

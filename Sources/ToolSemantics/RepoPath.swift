@@ -10,6 +10,20 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     public static func < (a: RepoPath, b: RepoPath) -> Bool { a.value.utf8.lexicographicallyPrecedes(b.value.utf8) }
 
+    /// Equal by bytes, as git compares paths: `String`'s `==` holds `café` precomposed and
+    /// with a combining accent equal, which would make two files one.
+    public static func == (a: RepoPath, b: RepoPath) -> Bool {
+        var x = a.value, y = b.value
+        return x.withUTF8 { p in
+            y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var v = value
+        v.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
     /// Why a recorded path cannot be replayed.
     public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         /// Outside the recorded repo root (or no root is known to map an absolute path).

@@ -80,6 +80,31 @@ final class TreeUpdateTests: XCTestCase {
         try assertSameAsGit(write: ["Sources/New.swift": "new\n"], remove: ["Sources/App"], extraRemovals: ["nope", "docs/nope/deeper", "a/below"])
     }
 
+    /// Names equal as Swift `String`s (canonically equivalent) but not as bytes are two
+    /// entries, as git makes them; removing one leaves the other.
+    func testNamesThatDifferOnlyInUnicodeNormalisation() throws {
+        let nfc = "caf\u{E9}", nfd = "cafe\u{301}"
+        let fixture = try Fixture(self, files: ["README.md": "r\n"])
+        let repository = try fixture.open()
+        let base = try repository.tree(ofCommit: repository.resolveCommit("HEAD"))
+        let files = [(nfc + ".txt", "nfc\n"), (nfd + ".txt", "nfd\n"), (nfc + "/x", "in nfc\n"), (nfd + "/x", "in nfd\n")]
+        let ours = try repository.updateTree(base, files.map { .upsert(path: $0.0, blob: try repository.writeBlob(Array($0.1.utf8)), mode: .blob) })
+        for (path, content) in files {
+            let full = fixture.path + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            XCTAssertTrue(FileManager.default.createFile(atPath: full, contents: Data(content.utf8)))
+        }
+        try fixture.git("add", "-A")
+        let expected = try fixture.id("write-tree")
+        XCTAssertEqual(try fixture.git("ls-tree", "-r", "--name-only", expected.hex).split(separator: "\n").count, 5)
+        XCTAssertEqual(ours, expected)
+        let fewer = try repository.updateTree(ours, [.remove(path: nfd + ".txt"), .remove(path: nfc + "/x")])
+        try fixture.git("rm", "-q", "--cached", nfd + ".txt", nfc + "/x")
+        XCTAssertEqual(fewer, try fixture.id("write-tree"))
+        XCTAssertThrowsError(try repository.updateTree(base, [.remove(path: nfc + ".txt"), .remove(path: nfc + ".txt")]))
+        XCTAssertNoThrow(try repository.updateTree(base, [.remove(path: nfc + ".txt"), .remove(path: nfd + ".txt")]))
+    }
+
     func testFileBecomesDirectoryAndBack() throws {
         try assertSameAsGit(write: ["a/inside.txt": "now a dir\n", "docs": "now a file\n"])
     }

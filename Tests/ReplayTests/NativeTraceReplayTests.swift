@@ -41,6 +41,29 @@ final class NativeTraceReplayTests: XCTestCase {
         }
     }
 
+    /// `café` precomposed and with a combining accent are two files to git and to Linux's file
+    /// systems, though Swift's `String` holds them equal: replay keeps both, by their bytes.
+    func testNamesThatDifferOnlyInUnicodeNormalisationAreTwoFiles() throws {
+        let nfc = "caf\u{E9}", nfd = "cafe\u{301}"
+        XCTAssertEqual(nfc, nfd)
+        let repo = try TestRepo(self, files: ["\(nfc).txt": "old nfc\n"])
+        var spans = Spans()
+        spans.add("Write", ["file_path": .string("/testbed/\(nfd).txt"), "content": "nfd\n"])
+        spans.add("Write", ["file_path": .string("/testbed/d/\(nfc)"), "content": "in d, nfc\n"])
+        spans.add("Write", ["file_path": .string("/testbed/d/\(nfd)"), "content": "in d, nfd\n"])
+        spans.add("Edit", ["file_path": .string("/testbed/\(nfc).txt"), "old_string": "old", "new_string": "new"])
+        let r = try replay(Trace(header: header(agent: "claude-code"), spans: spans.all), onto: repo)
+        XCTAssertEqual(r.tools.map(\.verdict), [.applied, .applied, .applied, .applied])
+        XCTAssertTrue(r.run.clean)
+        XCTAssertEqual(r.run.summary.filesChanged, 4)
+        let names = try repo.git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", r.run.head!.hex)
+        XCTAssertEqual(
+            names.split(separator: "\n").map { Array($0.utf8) }, ["\(nfd).txt", "\(nfc).txt", "d/\(nfd)", "d/\(nfc)"].map { Array($0.utf8) })
+        XCTAssertEqual(try repo.git("show", "\(r.run.head!.hex):\(nfc).txt"), "new nfc\n")
+        XCTAssertEqual(try repo.git("show", "\(r.run.head!.hex):\(nfd).txt"), "nfd\n")
+        XCTAssertEqual(try repo.git("show", "\(r.run.head!.hex):d/\(nfd)"), "in d, nfd\n")
+    }
+
     func testClaudeCodeToolsInANativeTrace() throws {
         let repo = try TestRepo(self, files: ["a.txt": "x\nx\ny\n"])
         var spans = Spans()

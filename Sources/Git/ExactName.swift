@@ -1,0 +1,24 @@
+import Foundation
+
+/// A file name or path as git holds it: equal, hashed and ordered by its bytes. Swift's
+/// `String` is equal by canonical equivalence, so `café` written precomposed and with a
+/// combining accent would be one key, where git (and Linux's file systems) have two files.
+package struct ExactName: Hashable, Comparable {
+    package let value: String
+
+    package init(_ value: String) { self.value = value }
+
+    package static func == (a: ExactName, b: ExactName) -> Bool {
+        var x = a.value, y = b.value
+        return x.withUTF8 { p in
+            y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+        }
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        var v = value
+        v.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    package static func < (a: ExactName, b: ExactName) -> Bool { a.value.utf8.lexicographicallyPrecedes(b.value.utf8) }
+}
