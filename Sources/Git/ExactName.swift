@@ -9,15 +9,20 @@ package struct ExactName: Hashable, Comparable {
     package init(_ value: String) { self.value = value }
 
     package static func == (a: ExactName, b: ExactName) -> Bool {
-        var x = a.value, y = b.value
-        return x.withUTF8 { p in
-            y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+        let x = a.value.utf8, y = b.value.utf8
+        let equal = x.withContiguousStorageIfAvailable { p in
+            y.withContiguousStorageIfAvailable { q in
+                p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0)
+            }
         }
+        return (equal ?? nil) ?? x.elementsEqual(y)
     }
 
     package func hash(into hasher: inout Hasher) {
-        var v = value
-        v.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        let bytes = value.utf8
+        if bytes.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in bytes { hasher.combine(byte) }
+        }
     }
 
     package static func < (a: ExactName, b: ExactName) -> Bool { a.value.utf8.lexicographicallyPrecedes(b.value.utf8) }

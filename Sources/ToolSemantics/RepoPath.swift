@@ -13,15 +13,20 @@ public struct RepoPath: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Equal by bytes, as git compares paths: `String`'s `==` holds `café` precomposed and
     /// with a combining accent equal, which would make two files one.
     public static func == (a: RepoPath, b: RepoPath) -> Bool {
-        var x = a.value, y = b.value
-        return x.withUTF8 { p in
-            y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+        let x = a.value.utf8, y = b.value.utf8
+        let equal = x.withContiguousStorageIfAvailable { p in
+            y.withContiguousStorageIfAvailable { q in
+                p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0)
+            }
         }
+        return (equal ?? nil) ?? x.elementsEqual(y)
     }
 
     public func hash(into hasher: inout Hasher) {
-        var v = value
-        v.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        let bytes = value.utf8
+        if bytes.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in bytes { hasher.combine(byte) }
+        }
     }
 
     /// Why a recorded path cannot be replayed.
