@@ -191,6 +191,9 @@ public struct Replayer {
             run.caveats.append(caveat)
         }
         if let caveat = recordedCalls.unmatchedCaveat { run.caveats.append(caveat) }
+        if let caveat = try FoldedNameCheck.caveat(steps: steps, finalTree: workspace.tree, in: repository) {
+            run.caveats.append(caveat)
+        }
         return run
     }
 

@@ -54,7 +54,11 @@ final class NativeTraceReplayTests: XCTestCase {
         spans.add("Edit", ["file_path": .string("/testbed/\(nfc).txt"), "old_string": "old", "new_string": "new"])
         let r = try replay(Trace(header: header(agent: "claude-code"), spans: spans.all), onto: repo)
         XCTAssertEqual(r.tools.map(\.verdict), [.applied, .applied, .applied, .applied])
-        XCTAssertTrue(r.run.clean)
+        // Nothing contradicts it, but on macOS's file system the two names are one file.
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertEqual(r.run.caveats.count, 1)
+        XCTAssertTrue(
+            r.run.caveats.first?.hasPrefix("#0 made \(nfd).txt beside \(nfc).txt, a name that differs only in case") == true, "\(r.run.caveats)")
         XCTAssertEqual(r.run.summary.filesChanged, 4)
         let names = try repo.git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", r.run.head!.hex)
         XCTAssertEqual(
@@ -62,6 +66,32 @@ final class NativeTraceReplayTests: XCTestCase {
         XCTAssertEqual(try repo.git("show", "\(r.run.head!.hex):\(nfc).txt"), "new nfc\n")
         XCTAssertEqual(try repo.git("show", "\(r.run.head!.hex):\(nfd).txt"), "nfd\n")
         XCTAssertEqual(try repo.git("show", "\(r.run.head!.hex):d/\(nfd)"), "in d, nfd\n")
+    }
+
+    /// A file made beside one whose name differs only in case: two files here, one on macOS.
+    /// The run says it cannot vouch for it; a file renamed to another case is no twin.
+    func testANewFileWhoseNameDiffersOnlyInCaseLeavesTheRunUnverified() throws {
+        let repo = try TestRepo(self, files: ["README.md": "readme\n", "docs/a.md": "a\n"])
+        var spans = Spans()
+        spans.add("Write", ["file_path": "/testbed/Docs/b.md", "content": "b\n"])
+        let r = try replay(Trace(header: header(agent: "claude-code"), spans: spans.all), onto: repo)
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertEqual(
+            r.run.caveats,
+            [
+                "#0 made Docs beside docs, a name that differs only in case or Unicode normalisation: on a file system that folds them "
+                    + "(macOS's and Windows' by default) they are one file"
+            ])
+        var moved = Spans()
+        moved.add(
+            "save", [:],
+            effects: [
+                Effect(path: "README.md", operation: .delete), Effect(path: "readme.md", operation: .write, content: "readme\n"),
+            ])
+        moved.add("Write", ["file_path": "/testbed/docs/A2.md", "content": "b\n"])
+        let m = try replay(Trace(header: header(agent: "claude-code"), spans: moved.all), onto: repo)
+        XCTAssertEqual(m.run.caveats, [])
+        XCTAssertTrue(m.run.clean, "\(m.tools.map(\.note))")
     }
 
     func testClaudeCodeToolsInANativeTrace() throws {
