@@ -187,7 +187,14 @@ public struct Replayer {
         var run = Run(
             header: header, baseCommit: base.commit, baseTree: startTree, baseChoice: base.choiceCode,
             startState: ledger.startState, steps: steps, finalTree: workspace.tree, head: parent, refs: [])
-        if let caveat = try RootCheck.caveat(header: header, base: base.tree, steps: steps, in: repository) {
+        var concluded = false
+        for dialect in dialects {
+            guard let conclusion = try dialect.conclude(steps: steps, base: base.tree, in: repository) else { continue }
+            concluded = true
+            run.inferences += conclusion.inferences
+            run.caveats += conclusion.caveats
+        }
+        if !concluded, let caveat = try RootCheck.caveat(header: header, base: base.tree, steps: steps, in: repository) {
             run.caveats.append(caveat)
         }
         if let caveat = recordedCalls.unmatchedCaveat { run.caveats.append(caveat) }

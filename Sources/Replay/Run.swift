@@ -70,6 +70,9 @@ public struct Run: Sendable {
     /// What keeps the run from being verified though no step is unverified: e.g. a recorded
     /// root that may be a folder of the repository rather than its top.
     public var caveats: [String] = []
+    /// What the run worked out that the log does not say in so many words, and vouches for:
+    /// e.g. the folder of the repository a Gemini CLI session ran in, with the evidence.
+    public var inferences: [String] = []
     /// Files of `baseTree` taken from the session's first observation of them, not from the
     /// base commit: the session began on a dirty working tree.
     public var startState: [Recovery]

@@ -12,6 +12,21 @@ protocol ToolDialect {
     /// What a tool this dialect does not replay is known to do (nil: nothing is known, and
     /// the call is not replayable). Each dialect lists its agent's tools in one place.
     func role(of span: Span) -> ToolRole?
+
+    /// What the dialect concludes of the whole run once every span is replayed (nil: nothing;
+    /// then `RootCheck` asks whether the recorded root may be a folder of the repository).
+    func conclude(steps: [Run.Step], base: ObjectID, in repository: Repository) throws -> DialectConclusion?
+}
+
+extension ToolDialect {
+    func conclude(steps: [Run.Step], base: ObjectID, in repository: Repository) throws -> DialectConclusion? { nil }
+}
+
+/// What a dialect concludes of a run: what it inferred and vouches for (`Run.inferences`), and
+/// what leaves the run unverified (`Run.caveats`). A conclusion answers `RootCheck`'s question.
+struct DialectConclusion {
+    var inferences: [String] = []
+    var caveats: [String] = []
 }
 
 /// What is known of a tool that replay does not apply.

@@ -27,6 +27,7 @@ enum RunDocument {
             ("clean", .bool(run.clean)),
             ("outcome", .string(run.outcome.rawValue)),
             ("caveats", .array(run.caveats.map(JSON.string))),
+            ("inferences", .array(run.inferences.map(JSON.string))),
             (
                 "summary",
                 .object([

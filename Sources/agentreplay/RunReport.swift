@@ -87,6 +87,7 @@ enum RunReport {
             out += "recovered: \(s.recovered) \(s.recovered == 1 ? "file" : "files") from what the log showed later, "
             out += "as the effect of the shell call before (inferred)\n"
         }
+        for inference in run.inferences { out += "inferred: " + inference + "\n" }
         if let head = run.head, !run.refs.isEmpty {
             out += "run: \(run.refs[0]) -> \(head.hex.prefix(12))  (git log -p \(RunRefs.last))\n"
         } else if let head = run.head {
