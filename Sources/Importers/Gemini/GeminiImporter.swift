@@ -17,8 +17,11 @@ import Trace
 /// `status` `success`/`error`/`cancelled`); `info`, `warning` and `error` are events.
 ///
 /// The file names the project only by its hash; the repo root is the directory whose
-/// SHA-256 that is, found among the paths the session used (`--recorded-root` names it
-/// otherwise).
+/// SHA-256 that is, found among the paths the session used and the absolute paths its calls'
+/// results give for the relative paths they named (`--recorded-root` names it otherwise).
+/// Every tool span carries that folder (`agentreplay.gemini.ran_in`) when the hash confirmed
+/// it: replay works out which folder of the repository it is (`GeminiPlacement`); with
+/// `--recorded-root` naming a folder above it, the spans' working directory is that folder.
 public struct GeminiImporter: LogImporter {
     public static let format = SourceFormat.gemini
     public let source: Importer.Source
@@ -33,11 +36,22 @@ public struct GeminiImporter: LogImporter {
         for message in conversation.messages {
             try reader.read(message.value, line: message.line, path: message.path)
         }
-        var root = options.recordedRoot
-        if root == nil, let hash = conversation.projectHash {
-            root = GeminiProjectRoot.find(hash: hash, candidates: conversation.directories + reader.absolutePaths)
+        // The folder the session ran in, confirmed by the projectHash: the paths its calls
+        // named first (as before), then the folders their results show.
+        var found: (root: String, from: GeminiProjectRoot.Candidate)?
+        if let hash = conversation.projectHash {
+            let listed = conversation.directories.map { GeminiProjectRoot.Candidate(path: $0, span: nil, source: .directories) }
+            found = GeminiProjectRoot.find(hash: hash, candidates: listed + reader.absolutePaths + reader.recordedFolders)
         }
+        var root = options.recordedRoot ?? found?.root
         if root == nil { root = GeminiProjectRoot.marker(besideChatsOf: path) }
+        if let found, let top = options.recordedRoot {
+            // The repository's top named (`--recorded-root`) above that folder: relative paths
+            // are resolved against the folder, as gemini-cli resolved them.
+            if found.root != top, found.root.hasPrefix(top.hasSuffix("/") ? top : top + "/") { reader.mark(workingDirectory: found.root) }
+        } else if let found {
+            reader.mark(ranIn: found.root, by: found.from)
+        }
         let header = self.header(traceID: StableID.trace(sessionID), agent: .gemini, root: root)
         return Trace(header: header, spans: reader.spans)
     }

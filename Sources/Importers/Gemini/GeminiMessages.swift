@@ -6,8 +6,15 @@ struct GeminiMessages {
     private var ids = StableID()
     private(set) var spans: [Span] = []
     private var usedCalls = CallIDs()
-    /// Absolute paths the tool calls named, to find the project root by its hash.
-    private(set) var absolutePaths: [String] = []
+    /// Absolute paths the tool calls named, each with the index of its call's span, to find
+    /// the project root by its hash.
+    private(set) var absolutePaths: [GeminiProjectRoot.Candidate] = []
+    /// Folders a call ran in by its recorded result: the absolute path the result gives for a
+    /// relative path the call named, less that relative path (`GeminiProjectRoot.folder`).
+    private(set) var recordedFolders: [GeminiProjectRoot.Candidate] = []
+    /// Each call's file path (as named), in order, and whether its record shows the file
+    /// existed before it (`GeminiProjectRoot.seenBefore`).
+    private(set) var namedFiles: [(path: String, existed: Bool)] = []
 
     init(file: String) { self.file = file }
 
@@ -101,9 +108,21 @@ struct GeminiMessages {
         let args = c["args"] ?? .object([])
         guard let arguments = args.objectValue else { throw c.error("args", "expected an object, found \(args.typeDescription)") }
         for key in Self.pathArguments {
-            if let p = arguments.first(where: { $0.0 == key })?.1.stringValue, p.hasPrefix("/") { absolutePaths.append(p) }
+            guard let p = arguments.first(where: { $0.0 == key })?.1.stringValue, !p.isEmpty else { continue }
+            if p.hasPrefix("/") {
+                absolutePaths.append(.init(path: p, span: spans.count, source: .input))
+            } else {
+                for recorded in GeminiProjectRoot.recordedPaths(output: Self.output(c["result"]), display: c["resultDisplay"]) {
+                    if let folder = GeminiProjectRoot.folder(relative: p, recorded: recorded) {
+                        recordedFolders.append(.init(path: folder, span: spans.count, source: .output))
+                    }
+                }
+            }
         }
         let recorded = try c.optionalString("status")
+        if let file = (arguments.first { $0.0 == "file_path" } ?? arguments.first { $0.0 == "absolute_path" })?.1.stringValue, !file.isEmpty {
+            namedFiles.append((file, GeminiProjectRoot.seenBefore(tool: name, status: recorded, output: Self.output(c["result"]))))
+        }
         let status: Span.Status
         switch recorded {
         case "success": status = .ok
@@ -145,6 +164,26 @@ struct GeminiMessages {
         case .array(let parts): return parts.map { $0.stringValue ?? $0["text"]?.stringValue ?? "" }.joined()
         case .object: return content["text"]?.stringValue ?? ""
         default: throw m.error(key, "expected a string, a part or a list of parts, found \(content.typeDescription)")
+        }
+    }
+
+    /// Marks every tool span with the folder the session ran in (`GeminiProjectRoot.ranIn`),
+    /// and the call whose record showed it (`GeminiProjectRoot.evidence`: `input` or `output`).
+    mutating func mark(ranIn folder: String, by found: GeminiProjectRoot.Candidate) {
+        for i in spans.indices where spans[i].kind == .tool { spans[i].attributes[GeminiProjectRoot.ranIn] = .string(folder) }
+        let seen = GeminiProjectRoot.seen(namedFiles, in: folder)
+        if !seen.isEmpty, let first = spans.firstIndex(where: { $0.kind == .tool }) {
+            spans[first].attributes[GeminiProjectRoot.seen] = .array(seen.map(JSON.string))
+        }
+        if let i = found.span, spans.indices.contains(i) {
+            spans[i].attributes[GeminiProjectRoot.evidence] = .string(found.source.rawValue)
+        }
+    }
+
+    /// Gives every tool span `folder` as its working directory, where it has none.
+    mutating func mark(workingDirectory folder: String) {
+        for i in spans.indices where spans[i].kind == .tool && spans[i].attributes[GenAI.workingDirectory] == nil {
+            spans[i].attributes[GenAI.workingDirectory] = .string(folder)
         }
     }
 }

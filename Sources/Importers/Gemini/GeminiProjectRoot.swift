@@ -2,23 +2,116 @@ import Trace
 
 /// Finds the directory a Gemini CLI session worked in. A session file names it only by its
 /// `projectHash`: the SHA-256 of the project root's absolute path, in lower-case hex
-/// (`getProjectHash` in gemini-cli's `utils/paths.ts`). The root is the first of the
-/// candidates (directories the session listed, and every ancestor of the absolute paths its
-/// tool calls named) whose hash is the recorded one.
+/// (`getProjectHash` in gemini-cli's `utils/paths.ts`: `config.getProjectRoot()`, which is
+/// `path.resolve` of the directory gemini-cli started in). The root is the first of the
+/// candidates (directories the session listed, every ancestor of the absolute paths its tool
+/// calls named, then the folders their recorded results show: `folder`) whose hash is the
+/// recorded one. A relative `file_path` is resolved against that directory
+/// (`path.resolve(config.getTargetDir(), file_path)` in `write-file.ts`, `edit.ts`,
+/// `read-file.ts`), whose results then give the absolute path
+/// (`Successfully created and wrote to new file: /abs/path.`, `resultDisplay.filePath`).
 enum GeminiProjectRoot {
-    static func find(hash: String, candidates: [String]) -> String? {
+    /// A tool span's attribute: the folder the session ran in, confirmed by the log's
+    /// `projectHash`; set on every tool span when the importer found it.
+    static let ranIn = "agentreplay.gemini.ran_in"
+    /// A tool span's attribute on the call whose record showed that folder: `input` (an
+    /// absolute path it named) or `output` (the absolute path its result gave).
+    static let evidence = "agentreplay.gemini.ran_in.evidence"
+
+    /// The first tool span's attribute: files, relative to that folder, whose first call shows
+    /// they existed before the session touched them (a read, an edit of an existing file, an
+    /// overwrite; at most `seenLimit`), for replay to tell which folder of the repository the
+    /// folder is before it replays the first call.
+    static let seen = "agentreplay.gemini.ran_in.seen"
+    static let seenLimit = 64
+
+    /// Whether a call's record shows the file it named existed before it: a `read_file` that
+    /// succeeded, a `replace` that modified it, a `write_file` that overwrote it.
+    static func seenBefore(tool: String, status: String?, output: JSON?) -> Bool {
+        guard status == "success" else { return false }
+        let text = output?.stringValue ?? ""
+        switch tool {
+        case "read_file": return true
+        case "replace": return text.hasPrefix("Successfully modified file")
+        case "write_file": return text.hasPrefix("Successfully overwrote file")
+        default: return false
+        }
+    }
+
+    /// The files of `named` whose first naming shows they existed, as paths relative to
+    /// `folder` (absolute ones below it; relative ones with `.` dropped; none with `..`).
+    static func seen(_ named: [(path: String, existed: Bool)], in folder: String) -> [String] {
+        var first = Set<String>()
+        var out: [String] = []
+        for (path, existed) in named {
+            var parts = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+            if path.hasPrefix("/") {
+                let root = folder.split(separator: "/", omittingEmptySubsequences: true)
+                guard parts.count > root.count, Array(parts.prefix(root.count)) == root else { continue }
+                parts.removeFirst(root.count)
+            }
+            guard !parts.isEmpty, !parts.contains("..") else { continue }
+            let relative = parts.joined(separator: "/")
+            guard first.insert(relative).inserted else { continue }
+            if existed, out.count < seenLimit { out.append(relative) }
+        }
+        return out
+    }
+
+    /// A place the project root may be read from.
+    struct Candidate: Equatable {
+        enum Source: String { case directories, input, output }
+        var path: String
+        /// The index of the tool span whose record gave it (nil: the session's `directories`).
+        var span: Int?
+        var source: Source
+    }
+
+    /// The root whose hash is `hash`, and the candidate it was found from.
+    static func find(hash: String, candidates: [Candidate]) -> (root: String, from: Candidate)? {
         let wanted = hash.lowercased()
         var tried = Set<String>()
-        for path in candidates where path.hasPrefix("/") {
-            var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        for candidate in candidates where candidate.path.hasPrefix("/") {
+            var parts = candidate.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             while true {
                 let directory = "/" + parts.joined(separator: "/")
-                if tried.insert(directory).inserted, sha256Hex(directory) == wanted { return directory }
+                if tried.insert(directory).inserted, sha256Hex(directory) == wanted { return (directory, candidate) }
                 if parts.isEmpty { break }
                 parts.removeLast()
             }
         }
         return nil
+    }
+
+    /// The folder a relative path was resolved against, from the absolute path a call's record
+    /// gives for it: `recorded`, normalised, ends with the components of `relative` (`.`
+    /// dropped; nil when it holds `..`), and the folder is what comes before them. nil when it
+    /// does not end so.
+    static func folder(relative: String, recorded: String) -> String? {
+        guard recorded.hasPrefix("/"), !relative.hasPrefix("/") else { return nil }
+        let tail = relative.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        guard !tail.isEmpty, !tail.contains("..") else { return nil }
+        let whole = recorded.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        guard whole.count > tail.count, !whole.contains(".."), Array(whole.suffix(tail.count)) == tail else { return nil }
+        return "/" + whole.dropLast(tail.count).joined(separator: "/")
+    }
+
+    /// The absolute paths a call's record gives: `resultDisplay.filePath`, and those on the
+    /// first line of its output (`Successfully created and wrote to new file: /a/b.txt.`,
+    /// `Successfully overwrote file: …`, `Successfully modified file: …`), a trailing `.`,
+    /// `,`, `:` or `;` dropped.
+    static func recordedPaths(output: JSON?, display: JSON?) -> [String] {
+        var out: [String] = []
+        if let path = display?["filePath"]?.stringValue, path.hasPrefix("/") { out.append(path) }
+        if let text = output?.stringValue {
+            let line = text.prefix { $0 != "\n" }
+            for word in line.split(separator: " ") where word.hasPrefix("/") {
+                var w = Substring(word)
+                while let last = w.last, ".,:;".contains(last) { w = w.dropLast() }
+                if w.count > 1, !out.contains(String(w)) { out.append(String(w)) }
+            }
+        }
+        return out
     }
 
     /// The project root a `.project_root` file names, in the project folder that holds the

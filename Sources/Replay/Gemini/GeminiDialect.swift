@@ -1,3 +1,4 @@
+import Git
 import ToolSemantics
 import Trace
 
@@ -6,13 +7,17 @@ import Trace
 /// before and wrote; `run_shell_command`'s plain file effects are replayed when its recorded
 /// exit code is 0, and anything else it may have changed flagged (`ShellReplay.gemini`);
 /// `read_file`'s whole reads are checked against the replayed file (`GeminiRead`); every
-/// other tool is served. Paths may be relative: to the project root.
-/// A call the user cancelled did not run.
+/// other tool is served. Paths may be relative: to the folder the session ran in, which
+/// `GeminiPlacement` places in the repository. A call the user cancelled did not run.
 struct GeminiDialect: ToolDialect {
     /// `run_shell_command`: each call runs in a new shell.
     let shell = ShellReplay()
+    /// Which folder of the repository the session ran in, decided at its first call.
+    let placement = GeminiPlacement()
 
     func replay(_ span: Span, in context: ReplayContext) throws -> Outcome? {
+        try placement.see(span, context)
+        let (span, context) = placement.place(span, context)
         switch span.toolName {
         case "replace", "write_file":
             if span.attributes["agentreplay.gemini.status"]?.stringValue == "cancelled" {
@@ -38,6 +43,10 @@ struct GeminiDialect: ToolDialect {
     }
 
     func string(_ span: Span, _ key: String) -> String? { span.input?[key]?.stringValue }
+
+    func conclude(steps: [Run.Step], base: ObjectID, in repository: Repository) throws -> DialectConclusion? {
+        try placement.conclude(steps: steps, base: base, in: repository)
+    }
 
     enum Target {
         case path(RepoPath, file: String)
