@@ -163,4 +163,28 @@ final class GeminiPlacementTests: XCTestCase {
                     + "there, is a file of the base, and no other place it can be has one"
             ])
     }
+
+    /// A repository `calc` with a package `calc/`: a session at its top that read a file of the
+    /// top stays there, though `calc/` is a folder of the base named like its own folder.
+    func testAFileOfTheTopKeepsTheTop() throws {
+        let repo = try TestRepo(self, files: ["README.md": "# calc\n", "calc/__init__.py": "\n"])
+        var s = GeminiSession()
+        s.gemini(calls: [
+            .init(name: "read_file", args: ["file_path": "/home/dev/calc/README.md"], result: "# calc\n"),
+            .init(
+                name: "write_file", args: ["file_path": "calc/ops.py", "content": "x = 1\n"],
+                result: "Successfully created and wrote to new file: /home/dev/calc/calc/ops.py."),
+        ])
+        let trace = try Importer.load(path: s.save(in: makeTemporaryDirectory(self, "gemini")))
+        XCTAssertEqual(trace.header.repoRoot, GeminiSession.root)
+        let r = try replay(trace, onto: repo)
+        XCTAssertEqual(try r.file("calc/ops.py"), "x = 1\n")
+        XCTAssertEqual(r.run.outcome, .verified, "\(r.run.caveats)")
+        XCTAssertEqual(
+            r.run.inferences,
+            [
+                "the session ran at the repository's top (/home/dev/calc, from #1's input and the log's projectHash): README.md, "
+                    + "a file it found there, is a file of the base, and no other place it can be has one"
+            ])
+    }
 }

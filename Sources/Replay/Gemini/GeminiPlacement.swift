@@ -27,9 +27,9 @@ import Trace
 /// recorded root and the session's folder as its working directory (`RepoPath.map`).
 final class GeminiPlacement {
     enum Decision: Equatable {
-        /// The session's paths are the repository's from its top; `confirmed` when the working
-        /// tree or a file of the base the session found showed it.
-        case top(confirmed: Bool)
+        /// The session's paths are the repository's from its top, as `evidence` shows (nil:
+        /// nothing does).
+        case top(Evidence?)
         /// The session ran in `folder` (repository-relative) of the repository whose top was
         /// `top` (absolute, at record time), as `evidence` shows.
         case folder(String, top: String, evidence: Evidence)
@@ -62,7 +62,7 @@ final class GeminiPlacement {
         guard let folder = span.attributes["agentreplay.gemini.ran_in"]?.stringValue, folder == context.header.repoRoot,
             folder.hasPrefix("/")
         else {
-            decision = .top(confirmed: false)
+            decision = .top(nil)
             return
         }
         ranIn = folder
@@ -74,7 +74,7 @@ final class GeminiPlacement {
         let repository = context.workspace.repository
         let base = context.ledger.baseTree
         if let work = repository.workingDirectory, work.hasPrefix("/") {
-            if work == folder { return .top(confirmed: true) }
+            if work == folder { return .top(.workingTree) }
             if folder.hasPrefix(work + "/") { return .folder(String(folder.dropFirst(work.count + 1)), top: work, evidence: .workingTree) }
         }
         func top(of prefix: String) -> String { "/" + parts.dropLast(prefix.split(separator: "/").count).joined(separator: "/") }
@@ -92,16 +92,16 @@ final class GeminiPlacement {
         }
         if hits.count == 1 {
             let hit = hits[0]
-            return hit.reading.isEmpty ? .top(confirmed: true) : .folder(hit.reading, top: top(of: hit.reading), evidence: .baseFile(hit.file))
+            return hit.reading.isEmpty ? .top(.baseFile(hit.file)) : .folder(hit.reading, top: top(of: hit.reading), evidence: .baseFile(hit.file))
         }
-        if hits.contains(where: { $0.reading.isEmpty }) { return .top(confirmed: false) }
+        if hits.contains(where: { $0.reading.isEmpty }) { return .top(nil) }
         for reading in readings.dropFirst() where try repository.entry(in: base, path: reading)?.mode == .tree {
             baseFolders.append(reading)
         }
         if hits.isEmpty, baseFolders.count == 1, let only = baseFolders.first {
             return .folder(only, top: top(of: only), evidence: .baseFolder)
         }
-        return .top(confirmed: false)
+        return .top(nil)
     }
 
     /// The span and context a call is replayed with: under a folder, the repository's top as
@@ -159,9 +159,17 @@ final class GeminiPlacement {
                     what + "; no file it named is a file of the base there to confirm it: if the repository's top is that "
                         + "folder itself, its files belong at the top (name the top with --recorded-root)"
                 ])
-        case .top(confirmed: true):
+        case .top(.workingTree?):
+            return DialectConclusion(inferences: ["the session ran at the repository's top (\(ranIn), \(from)), this working tree"])
+        case .top(.baseFile(let file)?):
+            return DialectConclusion(
+                inferences: [
+                    "the session ran at the repository's top (\(ranIn), \(from)): \(file), a file it found there, is a file of "
+                        + "the base, and no other place it can be has one"
+                ])
+        case .top(.baseFolder?):
             return DialectConclusion()
-        case .top(confirmed: false):
+        case .top(nil):
             guard changed, try !named.contains(where: isFile) else { return DialectConclusion() }
             let parent = ranIn.split(separator: "/").dropLast().joined(separator: "/")
             let name = ranIn.split(separator: "/").last.map(String.init) ?? ranIn
