@@ -19,7 +19,7 @@ final class SessionWriter {
     private var audit: Audit.Walker
     /// Each model turn's number and first log line (a message's lines merge into one turn),
     /// by span id: one table, as the session's memory grows with it.
-    private var turnOf: [Span.ID: (number: Int, line: Int?)] = [:]
+    private var turnOf = TurnTable()
     private var turn: Int
     /// The first prompt, when the session had none before this reading.
     private(set) var firstPrompt: String?
@@ -64,7 +64,7 @@ final class SessionWriter {
         switch span.kind {
         case .llm:
             turn += 1
-            turnOf[span.id] = (turn, line.map { Int($0) })
+            turnOf[span.id] = TurnTable.Turn(number: turn, line: line.map { Int($0) })
             try turnRow(span, line: line, start: start, end: end)
             if let text = span.output?["text"]?.stringValue, !text.isEmpty { try search(text, kind: "answer", span, line) }
         case .tool:
@@ -88,6 +88,12 @@ final class SessionWriter {
         case .agent, .event:
             break
         }
+    }
+
+    /// The last span is taken: what was kept to number the calls is freed before the
+    /// reading's closing statements (which sort the session's turns) need memory of their own.
+    func finish() {
+        turnOf.removeAll()
     }
 
     /// Where a later reading of a grown log must start (a line number, 1-based): the earliest
