@@ -37,7 +37,7 @@ struct SessionReader {
         if start != nil, let id = known?.session {
             root = try db.value("SELECT repository FROM sessions WHERE id = ?", id)?.string
         }
-        let source: TraceSource
+        var source: TraceSource
         // A streamed Codex rollout says where a later reading of it, grown, may start.
         var codexResume: (() -> CodexResume?)?
         if format == .codex, !whole {
@@ -117,6 +117,14 @@ struct SessionReader {
             db: db, session: session, root: root ?? header.repoRoot, repository: repository, directory: header.repoRoot, prices: prices,
             turns: turns, wantsPrompt: wantsPrompt, first: first, last: last)
         while let span = try source.next() { try writer.take(span) }
+        // What the importer and the writer kept to read the log (ids of every call and turn,
+        // a table that grows with the log) is freed before the closing statements, whose
+        // sorts need memory too: the peak is the larger of the two, not their sum.
+        let codexPoint = codexResume?()
+        codexResume = nil
+        source.cancel()
+        source = TraceSource(whole: Trace(header: header, spans: []))
+        writer.finish()
         try Schema.fillSearch(db, session: session, after: searchBefore)
 
         var replayed: Bool?
@@ -149,7 +157,7 @@ struct SessionReader {
         // Where the next pass may resume: Claude Code logs and Codex rollouts.
         var readOffset = state.size, readLine = 0, readHash = endHash, resumeOffset: Int64 = 0, resumeLine = 0
         var resumeState: String?
-        if let point = codexResume?(), point.start.offset > 0, let hash = FileState.hash(input.path, endingAt: Int64(point.start.offset)) {
+        if let point = codexPoint, point.start.offset > 0, let hash = FileState.hash(input.path, endingAt: Int64(point.start.offset)) {
             // A Codex rollout: the bytes before its quiet point are what must not change.
             readOffset = Int64(point.start.offset)
             readLine = point.start.lines
