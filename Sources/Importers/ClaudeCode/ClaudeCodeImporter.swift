@@ -73,12 +73,13 @@ extension ClaudeCodeImporter {
         var permissionMode: String?
         var pending: [String: PendingCall] = [:]
         var pendingOrder: [String] = []
-        var answered = Set<String>()
+        /// Every call answered (an id the log names again is a duplicate).
+        var answered = IDTable<Void>()
         /// The earliest start among `pending` (a span after it may yet be preceded by the
         /// call, if it is never answered).
         var earliestPending: Timestamp?
         /// The file each `message.id` was first seen in (its usage counts there, once).
-        var messageFile: [String: Int] = [:]
+        var messageFile = IDTable<Int>()
         /// The model turn the next line of the same message merges into: the last turn, until
         /// a line of another kind or of another message comes.
         var openTurn: (message: String, sequence: Int, index: Int)?
@@ -356,7 +357,7 @@ extension ClaudeCodeImporter {
                         id: id, parentID: parent, kind: .llm, name: "chat " + ((try message.optionalString("model")) ?? "model"),
                         startTime: time, endTime: time, status: .ok, attributes: attributes,
                         output: .object(Self.turnOutput(text: text, calls: calls.map(JSON.string), reasoning: reasoning))))
-                if first { messageFile[messageID] = sequence }
+                if first { messageFile.set(messageID, sequence) }
                 openTurn = (messageID, sequence, spans.endIndex - 1)
             }
             for call in calls { pending[call]?.parent = turnID }
