@@ -34,10 +34,16 @@
 /* Longest chain of deltas a reader must follow (git's pack.depth default is 50). */
 #define MAXIMUM_DELTA_DEPTH 50
 
-/* Entries up to SMALL_ENTRY bytes are deflated with a window and hash table sized for them
-   (any valid zlib stream is a valid entry), larger ones with zlib's defaults; both at the
-   fastest level. Entries of at most STORED_ENTRY bytes, and deltas up to 4 * STORED_ENTRY,
-   are stored (see pack_store). */
+/* Entries up to TINY_ENTRY and up to SMALL_ENTRY bytes are deflated with a window and hash
+   table sized for them (any valid zlib stream is a valid entry), larger ones with zlib's
+   defaults; all at the fastest level. A stream's memory level also sets how many symbols a
+   deflate block holds (1 << (level + 6)): memory level 2 (256 symbols, a 1 KB hash table to
+   clear between entries) suits the tiny ones, but cuts a 4 KB tree of a hundred entries into
+   a dozen blocks, each with Huffman tables of its own to build; memory level 6 holds any
+   small entry in one block (4,096 symbols, a 16 KB hash table). On such a tree: 81 -> 29 us,
+   2,594 -> 2,441 bytes. Entries of at most STORED_ENTRY bytes, and deltas up to
+   4 * STORED_ENTRY, are stored (see pack_store). */
+#define TINY_ENTRY 256
 #define SMALL_ENTRY 4096
 #define STORED_ENTRY 96
 
@@ -75,8 +81,8 @@ typedef struct {
    and clear a full-size state for each of a run's hundred thousand small objects. One per
    thread. */
 typedef struct {
-    z_stream small, large;
-    int small_ready, large_ready;
+    z_stream tiny, small, large;
+    int tiny_ready, small_ready, large_ready;
 } compressor;
 
 static int pack_flush(pack_file *out) {
@@ -175,11 +181,12 @@ static size_t entry_header(unsigned char *header, int type, size_t size) {
 
 /* `len` bytes of `data` deflated (fastest level) into a new buffer; its length, or 0. */
 static size_t pack_deflate(compressor *c, const void *data, size_t len, unsigned char **out) {
-    int small = len <= SMALL_ENTRY;
-    z_stream *z = small ? &c->small : &c->large;
-    int *ready = small ? &c->small_ready : &c->large_ready;
+    int tiny = len <= TINY_ENTRY, small = len <= SMALL_ENTRY;
+    z_stream *z = tiny ? &c->tiny : small ? &c->small : &c->large;
+    int *ready = tiny ? &c->tiny_ready : small ? &c->small_ready : &c->large_ready;
     if (!*ready) {
-        int rc = small ? deflateInit2(z, Z_BEST_SPEED, Z_DEFLATED, 12, 2, Z_DEFAULT_STRATEGY) : deflateInit(z, Z_BEST_SPEED);
+        int rc = small ? deflateInit2(z, Z_BEST_SPEED, Z_DEFLATED, 12, tiny ? 2 : 6, Z_DEFAULT_STRATEGY)
+                       : deflateInit(z, Z_BEST_SPEED);
         if (rc != Z_OK) return 0;
         *ready = 1;
     } else if (deflateReset(z) != Z_OK) {
@@ -514,6 +521,7 @@ int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, agentr
         if (next == 0) rc = -1;
     }
     for (int c = 0; c < 2; c++) {
+        if (compressors[c].tiny_ready) deflateEnd(&compressors[c].tiny);
         if (compressors[c].small_ready) deflateEnd(&compressors[c].small);
         if (compressors[c].large_ready) deflateEnd(&compressors[c].large);
     }
