@@ -14,6 +14,12 @@ final class HookRecorderTests: XCTestCase {
     func gitWorkTree(_ repo: TestRepo) throws -> String {
         let index = try makeTemporaryDirectory(self, "index") + "/index"
         try FileManager.default.copyItem(atPath: repo.path + "/.git/index", toPath: index)
+        // The copy is new, and git trusts an entry's stat data when the file is older than the
+        // index file: a file rewritten at the same size within the second git wrote the index
+        // would pass for unchanged. Dated 1970 (one second in: git takes 0 for "no time" and
+        // then trusts every entry), every entry is racily clean to git, which then compares
+        // each file's bytes.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1)], ofItemAtPath: index)
         var env = GitCLI.environment
         env["GIT_INDEX_FILE"] = index
         _ = try Subprocess.run("/usr/bin/env", ["git", "add", "-A"], in: repo.path, environment: env)
