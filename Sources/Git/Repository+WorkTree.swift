@@ -6,8 +6,13 @@ import Glibc
 import Musl
 #endif
 import CGit2
+import CGit2Support
 
 extension Repository {
+    /// The most names a folder-by-folder stat walk (`agentreplay_worktree_scan`) hands to the
+    /// ignore rules before leaving the working tree to libgit2's whole walk.
+    static let unknownNamesLimit = 64
+
     /// The working tree as a tree object: every tracked file as it is on disk (deleted ones
     /// left out) and every untracked file git does not ignore, with their blobs and trees
     /// written to the object database. Nothing else of the repository changes: not its
@@ -27,10 +32,14 @@ extension Repository {
     /// When another process holds `indexPath`'s lock (two hooks at once), the tree is still
     /// returned and the private index is simply not saved this time.
     public func workTreeTree(privateIndex indexPath: String) throws -> ObjectID {
-        guard workingDirectory != nil else {
+        guard let workdir = workingDirectory else {
             throw GitError.invalid("a bare repository has no working tree", "workTreeTree")
         }
         let seeded = try FileSystem.kind(indexPath) == nil
+        // The private index's mtime, taken before it is read: an entry as new as it is racily
+        // clean (its stat data cannot vouch for it). A later save only makes more entries so.
+        var indexTime: Int64 = 0
+        let stamped = !seeded && agentreplay_file_mtime(indexPath, &indexTime) == 0
         if seeded {
             let folder = String(indexPath[..<(indexPath.lastIndex(of: "/") ?? indexPath.startIndex)])
             if !folder.isEmpty { try FileSystem.makeDirectoryPath(folder) }
@@ -46,32 +55,65 @@ extension Repository {
                 try check(git_repository_set_index(repo, index), "git_repository_set_index")
                 // The checksum of the index as read; libgit2 changes it when it saves the index.
                 let read = git_index_checksum(index).map { ObjectID($0.pointee) }
-                // One walk of the working tree against the index: what changed, what is new
-                // and not ignored, what is gone; an unchanged file whose stat data was stale
-                // (a copy, a checkout, a touch) is read once and its entry refreshed
-                // (GIT_DIFF_UPDATE_INDEX), so the next walk need not read it.
+                // Which paths can have changed: a stat walk of our own, folder by folder, that
+                // lstats each tracked file by its name in its folder (agentreplay_worktree_scan)
+                // and names the paths whose stat data differ, are gone or racily clean, and
+                // the names the index does not have. When every such name is ignored, libgit2's
+                // walk below looks at the suspects alone (none: no walk at all); else, or when
+                // the scan cannot tell (see agentreplay_worktree_scan), it walks everything.
+                var suspects = agentreplay_paths()
+                var unknown = agentreplay_paths()
+                defer {
+                    agentreplay_paths_free(&suspects)
+                    agentreplay_paths_free(&unknown)
+                }
+                var narrowed = false
+                if stamped {
+                    let rc = agentreplay_worktree_scan(index, workdir, indexTime, Self.unknownNamesLimit, &suspects, &unknown)
+                    if rc < 0 { throw GitError.invalid("out of memory", "agentreplay_worktree_scan") }
+                    narrowed = rc == 0
+                    for k in 0..<unknown.count where narrowed {
+                        var ignored: Int32 = 0
+                        try check(git_ignore_path_is_ignored(&ignored, repo, unknown.paths[k]), "git_ignore_path_is_ignored")
+                        if ignored == 0 { narrowed = false }
+                    }
+                }
+                // One walk of the working tree against the index (or of the suspects alone):
+                // what changed, what is new and not ignored, what is gone; an unchanged file
+                // whose stat data was stale (a copy, a checkout, a touch) is read once and its
+                // entry refreshed (GIT_DIFF_UPDATE_INDEX), so the next walk need not read it.
                 var options = git_diff_options()
                 try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
                 options.flags =
                     GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
                     | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_UPDATE_INDEX.rawValue
                     | GIT_DIFF_SKIP_BINARY_CHECK.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
-                let diff = try Owned.make("git_diff_index_to_workdir", free: git_diff_free) {
-                    git_diff_index_to_workdir(&$0, repo, index, &options)
+                if narrowed {
+                    // Exact paths (GIT_DIFF_DISABLE_PATHSPEC_MATCH): no pattern, no folder.
+                    options.pathspec = git_strarray(strings: suspects.paths, count: suspects.count)
                 }
-                let changed: [(path: String, gone: Bool)] = diff.use { diff in
-                    (0..<git_diff_num_deltas(diff)).compactMap { k in
-                        guard let delta = git_diff_get_delta(diff, k)?.pointee else { return nil }
-                        switch delta.status {
-                        case GIT_DELTA_DELETED:
-                            return delta.old_file.path.map { (String(cString: $0), true) }
-                        case GIT_DELTA_MODIFIED, GIT_DELTA_UNTRACKED, GIT_DELTA_TYPECHANGE, GIT_DELTA_ADDED, GIT_DELTA_CONFLICTED:
-                            return delta.new_file.path.map { (String(cString: $0), false) }
-                        default:
-                            return nil
-                        }
+                let diff: Owned<OpaquePointer>? =
+                    narrowed && suspects.count == 0
+                    ? nil
+                    : try Owned.make("git_diff_index_to_workdir", free: git_diff_free) {
+                        git_diff_index_to_workdir(&$0, repo, index, &options)
                     }
-                }
+                let changed: [(path: String, gone: Bool)] =
+                    diff.map {
+                        $0.use { diff in
+                            (0..<git_diff_num_deltas(diff)).compactMap { k in
+                                guard let delta = git_diff_get_delta(diff, k)?.pointee else { return nil }
+                                switch delta.status {
+                                case GIT_DELTA_DELETED:
+                                    return delta.old_file.path.map { (String(cString: $0), true) }
+                                case GIT_DELTA_MODIFIED, GIT_DELTA_UNTRACKED, GIT_DELTA_TYPECHANGE, GIT_DELTA_ADDED, GIT_DELTA_CONFLICTED:
+                                    return delta.new_file.path.map { (String(cString: $0), false) }
+                                default:
+                                    return nil
+                                }
+                            }
+                        }
+                    } ?? []
                 for (path, gone) in changed {
                     if gone {
                         try check(git_index_remove_bypath(index, path), "git_index_remove_bypath")

@@ -271,3 +271,78 @@ extension HookRecorderTests {
         XCTAssertEqual(try repo.git("fsck", "--strict", "--no-dangling"), "")
     }
 }
+
+extension HookRecorderTests {
+    /// After the first call, a call looks at the working tree through its own stat walk
+    /// (`agentreplay_worktree_scan`) and hands libgit2 only the paths that can have changed.
+    /// Every kind of change, one call after another, against git's own answer each time:
+    /// the same bytes rewritten within the second the private index was saved (racily clean),
+    /// a same-size change, a deletion, a rename, a mode change, a symlink pointed elsewhere
+    /// (same length) and a file made a symlink, ignored files beside tracked ones (nested
+    /// .gitignore), an ignored folder, a new file in a tracked folder, a folder deleted whole, a
+    /// folder that became a file, a file that became a folder.
+    func testEveryKindOfChangeBetweenCallsGivesGitsTree() throws {
+        let repo = try TestRepo(
+            self,
+            files: [
+                "a.txt": "aaaa\n", "b.txt": "bbbb\n", "run.sh": "echo\n", "link": "->a.txt", "other": "->b.txt",
+                "src/one.c": "int one;\n", "src/two.c": "int two;\n", "src/.gitignore": "*.o\n", ".gitignore": "build/\n",
+                "lib/x/y.txt": "y\n", "lib/z.txt": "z\n", "gone/g1.txt": "g1\n", "gone/sub/g2.txt": "g2\n", "dir/f.txt": "f\n",
+            ])
+        let manager = FileManager.default
+        var n = 0
+        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            n += 1
+            let recorded = try XCTUnwrap(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode,
+                    input: HookInput(sessionID: "kinds-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
+            ).tree
+            XCTAssertEqual(recorded.hex, try gitWorkTree(repo), what, file: file, line: line)
+        }
+        /// Each path removed (file, symlink or folder), then written anew.
+        func replace(_ files: [String: String]) throws {
+            for name in files.keys { try manager.removeItem(atPath: repo.path + "/" + name) }
+            try repo.write(files)
+        }
+        try recordAndCompare("the first call (a seeded private index, libgit2's whole walk)")
+        try recordAndCompare("clean")
+        // Racily clean: rewritten within the second the private index was last saved, same size.
+        try repo.write(["a.txt": "AAAA\n"])
+        try recordAndCompare("a change, saved just now")
+        try repo.write(["a.txt": "aAaA\n"])
+        try recordAndCompare("the same size again, within the same second")
+        try repo.write(["b.txt": "BBBB\n"])
+        let old = Date(timeIntervalSince1970: 1_700_000_000)
+        try manager.setAttributes([.modificationDate: old], ofItemAtPath: repo.path + "/b.txt")
+        try recordAndCompare("same size, mtime put back in the past (ctime tells)")
+        try manager.removeItem(atPath: repo.path + "/lib/z.txt")
+        try recordAndCompare("a deletion")
+        try manager.moveItem(atPath: repo.path + "/src/two.c", toPath: repo.path + "/src/three.c")
+        try recordAndCompare("a rename")
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/run.sh")
+        try recordAndCompare("made executable")
+        try replace(["link": "->b.txt"])
+        try recordAndCompare("a symlink pointed elsewhere, same length")
+        try replace(["other": "a file now\n"])
+        try recordAndCompare("a symlink made a file")
+        try replace(["b.txt": "->a.txt"])
+        try recordAndCompare("a file made a symlink")
+        try repo.write(["src/one.o": "obj\n", "src/two.o": "obj\n", "build/out.bin": "bin\n", "build/deep/x.bin": "x\n"])
+        try recordAndCompare("ignored files beside tracked ones, an ignored folder")
+        try repo.write(["src/one.c": "int one = 1;\n"])
+        try recordAndCompare("a change with ignored names about")
+        try repo.write(["src/four.c": "int four;\n"])
+        try recordAndCompare("a new file in a tracked folder")
+        try repo.write(["new/deep/n.txt": "n\n"])
+        try recordAndCompare("a new folder")
+        try manager.removeItem(atPath: repo.path + "/gone")
+        try recordAndCompare("a folder deleted whole")
+        try replace(["lib/x": "a file where a folder was\n"])
+        try recordAndCompare("a folder that became a file")
+        try manager.removeItem(atPath: repo.path + "/dir/f.txt")
+        try repo.write(["dir/f.txt/inner.txt": "a folder where a file was\n"])
+        try recordAndCompare("a file that became a folder")
+        try recordAndCompare("clean at the end")
+    }
+}

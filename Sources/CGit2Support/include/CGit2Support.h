@@ -81,4 +81,27 @@ int agentreplay_link_anonymous(int fd, const char *path);
 /// cached by agentreplay itself, level by level). Returns 0 or libgit2's error code.
 int agentreplay_configure_library(void);
 
+/// Paths found by `agentreplay_worktree_scan`, each its own NUL-terminated string.
+typedef struct {
+    char **paths;
+    size_t count, capacity;
+} agentreplay_paths;
+/// Frees the strings of `paths` and empties it.
+void agentreplay_paths_free(agentreplay_paths *paths);
+/// A stat walk of the working tree at `workdir` against `index` that only narrows libgit2's:
+/// each folder holding tracked files opened once (`openat`), each tracked file `lstat`ed by its
+/// name relative to it (`fstatat`), its names read once (`readdir`). Adds to `suspects` every
+/// tracked path whose stat data differ from its entry's in a field libgit2's diff compares
+/// (mode, size, mtime, ctime, inode, owner), that is gone, or that is racily clean (modified in
+/// or after the second `index_mtime`, the index file's mtime read before the index); adds to
+/// `unknown` every name in those folders the index does not have (".git" at the top aside):
+/// untracked or ignored, for the caller to ask about. Returns 0; 1 when only libgit2's whole
+/// walk can answer (more than `limit` unknown names, a conflict, a gitlink, a sparse or
+/// intent-to-add entry, a tracked file that became a folder or a folder that is gone or became
+/// something else, an unreadable folder); -1 when out of memory.
+int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t index_mtime, size_t limit,
+                              agentreplay_paths *suspects, agentreplay_paths *unknown);
+/// The mtime of `path` in whole seconds (`stat`); 0, or -1 with errno.
+int agentreplay_file_mtime(const char *path, int64_t *seconds);
+
 #endif

@@ -1,0 +1,242 @@
+#include "CGit2Support.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The stat walk of agentreplay_worktree_scan: each tracked file lstat'ed by its name relative
+   to its folder's descriptor (fstatat), not by its full path (libgit2's walk), so the kernel
+   resolves one component instead of every component of the working tree's path. It only
+   narrows the work: every path it is unsure of is a suspect, and libgit2 decides. */
+
+#if defined(__APPLE__)
+#define MTIME_SEC(st) ((st).st_mtimespec.tv_sec)
+#define MTIME_NSEC(st) ((st).st_mtimespec.tv_nsec)
+#define CTIME_SEC(st) ((st).st_ctimespec.tv_sec)
+#define CTIME_NSEC(st) ((st).st_ctimespec.tv_nsec)
+#else
+#define MTIME_SEC(st) ((st).st_mtim.tv_sec)
+#define MTIME_NSEC(st) ((st).st_mtim.tv_nsec)
+#define CTIME_SEC(st) ((st).st_ctim.tv_sec)
+#define CTIME_NSEC(st) ((st).st_ctim.tv_nsec)
+#endif
+
+#define FULL_WALK 1
+
+typedef struct {
+    git_index *index;
+    const git_index_entry **entries;
+    int64_t index_mtime;
+    size_t limit;
+    agentreplay_paths *suspects;
+    agentreplay_paths *unknown;
+} scan_context;
+
+static int paths_add(agentreplay_paths *paths, const char *prefix, size_t prefix_len, const char *name, size_t name_len) {
+    if (paths->count == paths->capacity) {
+        size_t capacity = paths->capacity ? paths->capacity * 2 : 32;
+        char **grown = realloc(paths->paths, capacity * sizeof(char *));
+        if (grown == NULL) return -1;
+        paths->paths = grown;
+        paths->capacity = capacity;
+    }
+    char *path = malloc(prefix_len + name_len + 1);
+    if (path == NULL) return -1;
+    memcpy(path, prefix, prefix_len);
+    memcpy(path + prefix_len, name, name_len);
+    path[prefix_len + name_len] = 0;
+    paths->paths[paths->count++] = path;
+    return 0;
+}
+
+void agentreplay_paths_free(agentreplay_paths *paths) {
+    for (size_t i = 0; i < paths->count; i++) free(paths->paths[i]);
+    free(paths->paths);
+    paths->paths = NULL;
+    paths->count = paths->capacity = 0;
+}
+
+/* The mode git records for what lstat found (git_futils_canonical_mode); 0 for a folder or
+   anything else git does not track as a file. */
+static uint32_t canonical_mode(mode_t mode) {
+    if (S_ISREG(mode)) return (mode & 0100) ? 0100755 : 0100644;
+    if (S_ISLNK(mode)) return 0120000;
+    return 0;
+}
+
+/* Whether the stat data differ from the entry's in any field libgit2's diff compares (mode,
+   size, mtime, ctime, inode, owner), or the file is as new as the index (racily clean: git
+   cannot tell it from its stat data, libgit2 reads it). */
+static int suspect(const git_index_entry *entry, const struct stat *st, int64_t index_mtime) {
+    return canonical_mode(st->st_mode) != entry->mode || (uint32_t)st->st_size != entry->file_size ||
+           (int32_t)MTIME_SEC(*st) != entry->mtime.seconds || (uint32_t)MTIME_NSEC(*st) != entry->mtime.nanoseconds ||
+           (int32_t)CTIME_SEC(*st) != entry->ctime.seconds || (uint32_t)CTIME_NSEC(*st) != entry->ctime.nanoseconds ||
+           (uint32_t)st->st_ino != entry->ino || (uint32_t)st->st_uid != entry->uid || (uint32_t)st->st_gid != entry->gid ||
+           (int64_t)MTIME_SEC(*st) >= index_mtime;
+}
+
+static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+typedef struct {
+    char **names;
+    unsigned char *seen;
+    size_t count;
+} folder;
+
+static void folder_free(folder *f) {
+    for (size_t i = 0; i < f->count; i++) free(f->names[i]);
+    free(f->names);
+    free(f->seen);
+}
+
+/* The names in the folder `fd` (not "." or ".."), sorted bytewise. */
+static int folder_read(int fd, folder *out) {
+    memset(out, 0, sizeof *out);
+    int copy = dup(fd);
+    if (copy < 0) return -1;
+    DIR *dir = fdopendir(copy);
+    if (dir == NULL) {
+        close(copy);
+        return -1;
+    }
+    size_t capacity = 0;
+    struct dirent *d;
+    int rc = 0;
+    errno = 0;
+    while ((d = readdir(dir)) != NULL) {
+        if (d->d_name[0] == '.' && (d->d_name[1] == 0 || (d->d_name[1] == '.' && d->d_name[2] == 0))) continue;
+        if (out->count == capacity) {
+            capacity = capacity ? capacity * 2 : 64;
+            char **grown = realloc(out->names, capacity * sizeof(char *));
+            if (grown == NULL) { rc = -1; break; }
+            out->names = grown;
+        }
+        char *name = strdup(d->d_name);
+        if (name == NULL) { rc = -1; break; }
+        out->names[out->count++] = name;
+    }
+    if (rc == 0 && errno != 0) rc = -1;
+    closedir(dir);
+    if (rc == 0) {
+        qsort(out->names, out->count, sizeof(char *), compare_names);
+        out->seen = calloc(out->count ? out->count : 1, 1);
+        if (out->seen == NULL) rc = -1;
+    }
+    if (rc < 0) folder_free(out);
+    return rc;
+}
+
+static void folder_mark(folder *f, const char *name, size_t len) {
+    size_t lo = 0, hi = f->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strncmp(f->names[mid], name, len);
+        if (c == 0 && f->names[mid][len] != 0) c = 1;
+        if (c == 0) {
+            f->seen[mid] = 1;
+            return;
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+}
+
+/* Entries [lo, hi) of the index, all under `prefix` (empty, or a folder's path and '/'),
+   against the folder `fd`. */
+static int scan_folder(scan_context *ctx, int fd, const char *prefix, size_t prefix_len, size_t lo, size_t hi) {
+    folder names;
+    if (folder_read(fd, &names) < 0) return FULL_WALK;
+    int rc = 0;
+    size_t i = lo;
+    while (rc == 0 && i < hi) {
+        const git_index_entry *entry = ctx->entries[i];
+        const char *rest = entry->path + prefix_len;
+        const char *slash = strchr(rest, '/');
+        if (slash == NULL) {
+            size_t len = strlen(rest);
+            folder_mark(&names, rest, len);
+            struct stat st;
+            if (fstatat(fd, rest, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                /* Gone (or a folder above it became a file): a deletion libgit2 confirms. */
+                if (errno == ENOENT || errno == ENOTDIR) rc = paths_add(ctx->suspects, entry->path, prefix_len + len, "", 0);
+                else rc = FULL_WALK;
+            } else if (S_ISDIR(st.st_mode)) {
+                /* A file that became a folder: its new files are untracked, which only a whole
+                   walk finds. */
+                rc = FULL_WALK;
+            } else if (suspect(entry, &st, ctx->index_mtime)) {
+                rc = paths_add(ctx->suspects, entry->path, prefix_len + len, "", 0);
+            }
+            i++;
+            continue;
+        }
+        size_t len = (size_t)(slash - rest);
+        folder_mark(&names, rest, len);
+        size_t j = i + 1;
+        while (j < hi && strncmp(ctx->entries[j]->path + prefix_len, rest, len + 1) == 0) j++;
+        char *sub = malloc(prefix_len + len + 2);
+        if (sub == NULL) {
+            rc = -1;
+            break;
+        }
+        memcpy(sub, entry->path, prefix_len + len + 1);
+        sub[prefix_len + len + 1] = 0;
+        int child = openat(fd, sub + prefix_len, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* Gone, or no longer a folder: a whole walk sorts out what replaced it. */
+        if (child < 0) rc = FULL_WALK;
+        else {
+            sub[prefix_len + len] = 0;
+            rc = scan_folder(ctx, child, entry->path, prefix_len + len + 1, i, j);
+            close(child);
+        }
+        free(sub);
+        i = j;
+    }
+    /* Names the index does not have: untracked (or ignored) files and folders. */
+    for (size_t k = 0; rc == 0 && k < names.count; k++) {
+        if (names.seen[k]) continue;
+        if (prefix_len == 0 && strcmp(names.names[k], ".git") == 0) continue;
+        if (ctx->unknown->count >= ctx->limit) rc = FULL_WALK;
+        else rc = paths_add(ctx->unknown, prefix, prefix_len, names.names[k], strlen(names.names[k]));
+    }
+    folder_free(&names);
+    return rc;
+}
+
+int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t index_mtime, size_t limit,
+                              agentreplay_paths *suspects, agentreplay_paths *unknown) {
+    size_t count = git_index_entrycount(index);
+    const git_index_entry **entries = malloc((count ? count : 1) * sizeof(git_index_entry *));
+    if (entries == NULL) return -1;
+    for (size_t i = 0; i < count; i++) {
+        const git_index_entry *entry = git_index_get_byindex(index, i);
+        /* Conflicts, gitlinks, sparse or intent-to-add entries: libgit2's own walk. */
+        if (entry == NULL || GIT_INDEX_ENTRY_STAGE(entry) != 0 || entry->mode == 0160000 ||
+            (entry->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) != 0) {
+            free(entries);
+            return FULL_WALK;
+        }
+        entries[i] = entry;
+    }
+    int fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        free(entries);
+        return FULL_WALK;
+    }
+    scan_context ctx = {index, entries, index_mtime, limit, suspects, unknown};
+    int rc = scan_folder(&ctx, fd, "", 0, 0, count);
+    close(fd);
+    free(entries);
+    return rc;
+}
+
+int agentreplay_file_mtime(const char *path, int64_t *seconds) {
+    struct stat st;
+    if (stat(path, &st) < 0) return -1;
+    *seconds = (int64_t)MTIME_SEC(st);
+    return 0;
+}
