@@ -240,3 +240,58 @@ int agentreplay_file_mtime(const char *path, int64_t *seconds) {
     *seconds = (int64_t)MTIME_SEC(st);
     return 0;
 }
+
+/* Whether the untracked folder `path` (relative to `workdir`, not ignored itself) holds nothing
+   git would add: only folders that hold nothing either, and names its ignore rules cover. A
+   file or symlink not ignored, a nested repository (".git"), an unreadable folder or more than
+   `*budget` names looked at: 0. */
+static int holds_nothing(git_repository *repo, const char *workdir, const char *path, size_t *budget) {
+    size_t workdir_len = strlen(workdir), path_len = strlen(path);
+    char *full = malloc(workdir_len + path_len + 2);
+    if (full == NULL) return 0;
+    memcpy(full, workdir, workdir_len);
+    full[workdir_len] = '/';
+    memcpy(full + workdir_len + 1, path, path_len + 1);
+    int fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    free(full);
+    if (fd < 0) return 0;
+    folder names;
+    int rc = folder_read(fd, &names);
+    if (rc < 0) {
+        close(fd);
+        return 0;
+    }
+    int nothing = 1;
+    for (size_t k = 0; nothing && k < names.count; k++) {
+        const char *name = names.names[k];
+        if (*budget == 0 || strcmp(name, ".git") == 0) {
+            nothing = 0;
+            break;
+        }
+        (*budget)--;
+        size_t name_len = strlen(name);
+        char *child = malloc(path_len + name_len + 2);
+        if (child == NULL) {
+            nothing = 0;
+            break;
+        }
+        memcpy(child, path, path_len);
+        child[path_len] = '/';
+        memcpy(child + path_len + 1, name, name_len + 1);
+        int ignored = 0;
+        struct stat st;
+        if (git_ignore_path_is_ignored(&ignored, repo, child) < 0 || fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) nothing = 0;
+        else if (!ignored) nothing = S_ISDIR(st.st_mode) && holds_nothing(repo, workdir, child, budget);
+        free(child);
+    }
+    folder_free(&names);
+    close(fd);
+    return nothing;
+}
+
+int agentreplay_worktree_adds_nothing(git_repository *repo, const char *workdir, const char *path, size_t budget) {
+    int ignored = 0;
+    if (git_ignore_path_is_ignored(&ignored, repo, path) < 0) return 0;
+    if (ignored) return 1;
+    return holds_nothing(repo, workdir, path, &budget);
+}

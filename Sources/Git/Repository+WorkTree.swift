@@ -58,9 +58,10 @@ extension Repository {
                 // Which paths can have changed: a stat walk of our own, folder by folder, that
                 // lstats each tracked file by its name in its folder (agentreplay_worktree_scan)
                 // and names the paths whose stat data differ, are gone or racily clean, and
-                // the names the index does not have. When every such name is ignored, libgit2's
-                // walk below looks at the suspects alone (none: no walk at all); else, or when
-                // the scan cannot tell (see agentreplay_worktree_scan), it walks everything.
+                // the names the index does not have. When git would add nothing for any such
+                // name (ignored, or a folder holding only ignored names), libgit2's walk below
+                // looks at the suspects alone (none: no walk at all); else, or when the scan
+                // cannot tell (see agentreplay_worktree_scan), it walks everything.
                 var suspects = agentreplay_paths()
                 var unknown = agentreplay_paths()
                 defer {
@@ -72,10 +73,11 @@ extension Repository {
                     let rc = agentreplay_worktree_scan(index, workdir, indexTime, Self.unknownNamesLimit, &suspects, &unknown)
                     if rc < 0 { throw GitError.invalid("out of memory", "agentreplay_worktree_scan") }
                     narrowed = rc == 0
+                    // A name git would add something for (a new file or folder) leaves it to
+                    // the whole walk; ignored names, and folders holding nothing else (an empty
+                    // one, one of ignored build output), do not.
                     for k in 0..<unknown.count where narrowed {
-                        var ignored: Int32 = 0
-                        try check(git_ignore_path_is_ignored(&ignored, repo, unknown.paths[k]), "git_ignore_path_is_ignored")
-                        if ignored == 0 { narrowed = false }
+                        narrowed = agentreplay_worktree_adds_nothing(repo, workdir, unknown.paths[k], Self.unknownNamesLimit) == 1
                     }
                 }
                 // One walk of the working tree against the index (or of the suspects alone):

@@ -78,6 +78,38 @@ final class WorktreeScanTests: XCTestCase {
         XCTAssertEqual(try scan(now).suspects, ["a.txt"], "racily clean: as new as the index")
     }
 
+    /// A name the index does not have adds nothing when ignored, or when it is a folder that
+    /// holds only ignored names and folders like it; a file, or a nested repository, adds.
+    func testWhatANameTheIndexDoesNotHaveAdds() throws {
+        let fixture = try makeFixture()
+        let files = [
+            "build/out.bin": "b\n", "objs/a.o": "o\n", "objs/deep/b.o": "o\n", "mixed/c.o": "o\n", "mixed/deep/d.txt": "d\n", "new.txt": "n\n",
+        ]
+        for (name, content) in files {
+            let path = fixture.path + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        try FileManager.default.createDirectory(atPath: fixture.path + "/empty/inner", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: fixture.path + "/nested", withIntermediateDirectories: true)
+        try GitCLI(directory: fixture.path + "/nested")("init", "-q")
+        try Library.ensureInitialized()
+        var repo: OpaquePointer?
+        XCTAssertEqual(git_repository_open(&repo, fixture.path), 0)
+        defer { git_repository_free(repo) }
+        func addsNothing(_ path: String, budget: Int = 64) -> Bool {
+            agentreplay_worktree_adds_nothing(repo, fixture.path, path, budget) == 1
+        }
+        XCTAssertTrue(addsNothing("build"), "an ignored folder, not entered")
+        XCTAssertTrue(addsNothing("src/x.o"), "ignored")
+        XCTAssertTrue(addsNothing("empty"), "folders holding nothing")
+        XCTAssertTrue(addsNothing("objs"), "only ignored files, at any depth")
+        XCTAssertFalse(addsNothing("objs", budget: 2), "more names than the budget")
+        XCTAssertFalse(addsNothing("mixed"), "a file git would add, deeper down")
+        XCTAssertFalse(addsNothing("new.txt"), "a file git would add")
+        XCTAssertFalse(addsNothing("nested"), "a repository of its own: a gitlink")
+    }
+
     func testWhatOnlyAWholeWalkCanAnswer() throws {
         let folderGone = try makeFixture()
         try FileManager.default.removeItem(atPath: folderGone.path + "/src/deep")

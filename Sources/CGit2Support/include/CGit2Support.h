@@ -101,6 +101,12 @@ void agentreplay_paths_free(agentreplay_paths *paths);
 /// something else, an unreadable folder); -1 when out of memory.
 int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t index_mtime, size_t limit,
                               agentreplay_paths *suspects, agentreplay_paths *unknown);
+/// Whether `git add -A` would add nothing for `path` (relative to `workdir`), a name the index
+/// does not have: 1 when git's ignore rules cover it (`git_ignore_path_is_ignored`), or when it
+/// is a folder holding only such names and folders like it (an empty folder, one of ignored build
+/// output); 0 for anything else (a file or symlink not ignored, a nested repository), when more
+/// than `budget` names would have to be looked at, or on an error.
+int agentreplay_worktree_adds_nothing(git_repository *repo, const char *workdir, const char *path, size_t budget);
 /// The mtime of `path` in whole seconds (`stat`); 0, or -1 with errno.
 int agentreplay_file_mtime(const char *path, int64_t *seconds);
 
