@@ -1,3 +1,5 @@
+import Foundation
+
 /// Ids a log names (tool call ids, message ids) that an importer must remember to the end of
 /// the log, each with a value: their UTF-8 bytes end to end in one buffer and an open-addressed
 /// table of entry numbers, about 40 bytes an id plus its own length, where a `Set<String>` or
@@ -52,7 +54,7 @@ struct IDTable<Value> {
             let entry = stored - 1
             let start = entry == 0 ? 0 : ends[entry - 1]
             if ends[entry] - start == key.count,
-                bytes.withUnsafeBufferPointer({ UnsafeBufferPointer(rebasing: $0[start..<ends[entry]]).elementsEqual(key) })
+                bytes.withUnsafeBufferPointer({ key.count == 0 || memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 })
             {
                 return (slot, entry)
             }
