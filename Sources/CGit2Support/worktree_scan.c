@@ -178,22 +178,24 @@ static int scan_folder(scan_context *ctx, int fd, const char *prefix, size_t pre
         folder_mark(&names, rest, len);
         size_t j = i + 1;
         while (j < hi && strncmp(ctx->entries[j]->path + prefix_len, rest, len + 1) == 0) j++;
-        char *sub = malloc(prefix_len + len + 2);
+        /* The folder's name without the slash after it: with one, openat would follow a
+           symlink that replaced the folder in spite of O_NOFOLLOW. */
+        char *sub = malloc(len + 1);
         if (sub == NULL) {
             rc = -1;
             break;
         }
-        memcpy(sub, entry->path, prefix_len + len + 1);
-        sub[prefix_len + len + 1] = 0;
-        int child = openat(fd, sub + prefix_len, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        /* Gone, or no longer a folder: a whole walk sorts out what replaced it. */
+        memcpy(sub, rest, len);
+        sub[len] = 0;
+        int child = openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        free(sub);
+        /* Gone, or no longer a folder (a symlink among them): a whole walk sorts out what
+           replaced it. */
         if (child < 0) rc = FULL_WALK;
         else {
-            sub[prefix_len + len] = 0;
             rc = scan_folder(ctx, child, entry->path, prefix_len + len + 1, i, j);
             close(child);
         }
-        free(sub);
         i = j;
     }
     /* Names the index does not have: untracked (or ignored) files and folders. */

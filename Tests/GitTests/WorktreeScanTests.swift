@@ -120,6 +120,16 @@ final class WorktreeScanTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: becameFolder.path + "/a.txt", withIntermediateDirectories: true)
         XCTAssertTrue(try scan(becameFolder).full, "a tracked file became a folder")
 
+        // A folder moved out of the working tree and replaced by a symlink to it: its files,
+        // reached through the link, are the very files the index describes (a rename keeps
+        // their inodes and times), but git sees a symlink where the folder was.
+        let linked = try makeFixture()
+        let outside = linked.path + ".outside"
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try FileManager.default.moveItem(atPath: linked.path + "/src", toPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: linked.path + "/src", withDestinationPath: outside)
+        XCTAssertTrue(try scan(linked).full, "a tracked folder became a symlink")
+
         let many = try makeFixture()
         for i in 0..<5 { try Data("n\n".utf8).write(to: URL(fileURLWithPath: many.path + "/new\(i).txt")) }
         XCTAssertEqual(try scan(many, limit: 5).unknown.count, 5)

@@ -346,6 +346,13 @@ extension HookRecorderTests {
         try manager.removeItem(atPath: repo.path + "/dir/f.txt")
         try repo.write(["dir/f.txt/inner.txt": "a folder where a file was\n"])
         try recordAndCompare("a file that became a folder")
+        // Moved out of the working tree (its files keep their inodes and times) and replaced by
+        // a symlink to where it went: git sees one symlink, not the files behind it.
+        let outside = repo.path + ".lib-outside"
+        defer { try? manager.removeItem(atPath: outside) }
+        try manager.moveItem(atPath: repo.path + "/lib", toPath: outside)
+        try manager.createSymbolicLink(atPath: repo.path + "/lib", withDestinationPath: outside)
+        try recordAndCompare("a folder replaced by a symlink to it")
         try recordAndCompare("clean at the end")
     }
 }
