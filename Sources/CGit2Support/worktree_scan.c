@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +28,16 @@
 
 #define FULL_WALK 1
 
+/* What lstat found for a tracked file, found ahead by the threads of stat_ahead. */
+enum {
+    FOUND_NOTHING_YET = 0, /* not looked at: the walk lstats it itself */
+    FOUND_CLEAN,
+    FOUND_SUSPECT,
+    FOUND_GONE,   /* ENOENT or ENOTDIR */
+    FOUND_FOLDER, /* a tracked file that became a folder */
+    FOUND_ERROR,  /* any other error */
+};
+
 typedef struct {
     git_index *index;
     const git_index_entry **entries;
@@ -34,6 +45,8 @@ typedef struct {
     size_t limit;
     agentreplay_paths *suspects;
     agentreplay_paths *unknown;
+    /* One FOUND_ value per entry, or NULL: every file lstat'ed by the walk. */
+    const unsigned char *found;
 } scan_context;
 
 static int paths_add(agentreplay_paths *paths, const char *prefix, size_t prefix_len, const char *name, size_t name_len) {
@@ -77,6 +90,94 @@ static int suspect(const git_index_entry *entry, const struct stat *st, int64_t 
            (int32_t)CTIME_SEC(*st) != entry->ctime.seconds || (uint32_t)CTIME_NSEC(*st) != entry->ctime.nanoseconds ||
            (uint32_t)st->st_ino != entry->ino || (uint32_t)st->st_uid != entry->uid || (uint32_t)st->st_gid != entry->gid ||
            (int64_t)MTIME_SEC(*st) >= index_mtime;
+}
+
+/* What lstat finds for the tracked file `name` of the folder `fd`. */
+static unsigned char look(int fd, const char *name, const git_index_entry *entry, int64_t index_mtime) {
+    struct stat st;
+    if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) return (errno == ENOENT || errno == ENOTDIR) ? FOUND_GONE : FOUND_ERROR;
+    if (S_ISDIR(st.st_mode)) return FOUND_FOLDER;
+    return suspect(entry, &st, index_mtime) ? FOUND_SUSPECT : FOUND_CLEAN;
+}
+
+/* Entries [lo, hi) of a stat walk done ahead, on threads of their own, as git's preload-index
+   does: each thread lstats a contiguous run of the sorted entries, opening each entry's folder
+   by its path (once per run of entries in it) and each file by its name there, and keeps only
+   what it found. It decides nothing: the walk that follows opens every folder itself, one
+   component at a time without following symlinks, reads its names, and takes these answers
+   for the files of folders it reached; a folder a thread could not open leaves its files to
+   the walk. */
+typedef struct {
+    const git_index_entry **entries;
+    size_t lo, hi;
+    int root;
+    int64_t index_mtime;
+    unsigned char *found;
+} stat_run;
+
+static void *stat_ahead(void *argument) {
+    stat_run *run = argument;
+    int fd = -1;
+    const char *folder = NULL;
+    size_t folder_len = 0;
+    char *buffer = NULL;
+    size_t capacity = 0;
+    for (size_t i = run->lo; i < run->hi; i++) {
+        const char *path = run->entries[i]->path;
+        const char *slash = strrchr(path, '/');
+        size_t len = slash ? (size_t)(slash - path) : 0;
+        if (folder == NULL || len != folder_len || memcmp(path, folder, len) != 0) {
+            if (fd >= 0 && fd != run->root) close(fd);
+            folder = path;
+            folder_len = len;
+            if (len == 0) fd = run->root;
+            else {
+                if (len + 1 > capacity) {
+                    char *grown = realloc(buffer, len + 1);
+                    if (grown == NULL) break; /* what is left, the walk lstats itself */
+                    buffer = grown;
+                    capacity = len + 1;
+                }
+                memcpy(buffer, path, len);
+                buffer[len] = 0;
+                fd = openat(run->root, buffer, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            }
+        }
+        if (fd >= 0) run->found[i] = look(fd, slash ? slash + 1 : path, run->entries[i], run->index_mtime);
+    }
+    if (fd >= 0 && fd != run->root) close(fd);
+    free(buffer);
+    return NULL;
+}
+
+/* The entries split into `threads` runs, lstat'ed ahead: one run on this thread, the others on
+   threads of their own. A thread that cannot be started leaves its run to this one. */
+static void stat_all_ahead(const git_index_entry **entries, size_t count, int root, int64_t index_mtime, size_t threads,
+                           unsigned char *found) {
+    enum { MOST = 16 };
+    if (threads > MOST) threads = MOST;
+    stat_run runs[MOST];
+    pthread_t ids[MOST];
+    int started[MOST] = {0};
+    for (size_t t = 0; t < threads; t++) {
+        runs[t] = (stat_run){entries, count * t / threads, count * (t + 1) / threads, root, index_mtime, found};
+        if (t > 0) started[t] = pthread_create(&ids[t], NULL, stat_ahead, &runs[t]) == 0;
+    }
+    stat_ahead(&runs[0]);
+    for (size_t t = 1; t < threads; t++) {
+        if (started[t]) pthread_join(ids[t], NULL);
+        else stat_ahead(&runs[t]);
+    }
+}
+
+/* How many threads lstat the files when the caller leaves it to the scan: one per 2,500
+   entries, at most one per online processor and 8. */
+static size_t threads_for(size_t count) {
+    long processors = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t threads = count / 2500;
+    if (processors > 0 && threads > (size_t)processors) threads = (size_t)processors;
+    if (threads > 8) threads = 8;
+    return threads ? threads : 1;
 }
 
 static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -159,17 +260,15 @@ static int scan_folder(scan_context *ctx, int fd, const char *prefix, size_t pre
         if (slash == NULL) {
             size_t len = strlen(rest);
             folder_mark(&names, rest, len);
-            struct stat st;
-            if (fstatat(fd, rest, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                /* Gone (or a folder above it became a file): a deletion libgit2 confirms. */
-                if (errno == ENOENT || errno == ENOTDIR) rc = paths_add(ctx->suspects, entry->path, prefix_len + len, "", 0);
-                else rc = FULL_WALK;
-            } else if (S_ISDIR(st.st_mode)) {
-                /* A file that became a folder: its new files are untracked, which only a whole
-                   walk finds. */
-                rc = FULL_WALK;
-            } else if (suspect(entry, &st, ctx->index_mtime)) {
-                rc = paths_add(ctx->suspects, entry->path, prefix_len + len, "", 0);
+            unsigned char found = ctx->found ? ctx->found[i] : FOUND_NOTHING_YET;
+            if (found == FOUND_NOTHING_YET) found = look(fd, rest, entry, ctx->index_mtime);
+            switch (found) {
+            case FOUND_GONE: /* Gone (or a folder above it became a file): a deletion libgit2 confirms. */
+            case FOUND_SUSPECT: rc = paths_add(ctx->suspects, entry->path, prefix_len + len, "", 0); break;
+            case FOUND_CLEAN: break;
+            /* A file that became a folder: its new files are untracked, which only a whole
+               walk finds. */
+            default: rc = FULL_WALK; break;
             }
             i++;
             continue;
@@ -209,7 +308,7 @@ static int scan_folder(scan_context *ctx, int fd, const char *prefix, size_t pre
     return rc;
 }
 
-int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t index_mtime, size_t limit,
+int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t index_mtime, size_t limit, size_t threads,
                               agentreplay_paths *suspects, agentreplay_paths *unknown) {
     size_t count = git_index_entrycount(index);
     const git_index_entry **entries = malloc((count ? count : 1) * sizeof(git_index_entry *));
@@ -229,9 +328,16 @@ int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t ind
         free(entries);
         return FULL_WALK;
     }
-    scan_context ctx = {index, entries, index_mtime, limit, suspects, unknown};
+    if (threads == 0) threads = threads_for(count);
+    unsigned char *found = NULL;
+    if (threads > 1 && count > 0) {
+        found = calloc(count, 1);
+        if (found != NULL) stat_all_ahead(entries, count, fd, index_mtime, threads, found);
+    }
+    scan_context ctx = {index, entries, index_mtime, limit, suspects, unknown, found};
     int rc = scan_folder(&ctx, fd, "", 0, 0, count);
     close(fd);
+    free(found);
     free(entries);
     return rc;
 }

@@ -70,7 +70,7 @@ extension Repository {
                 }
                 var narrowed = false
                 if stamped {
-                    let rc = agentreplay_worktree_scan(index, workdir, indexTime, Self.unknownNamesLimit, &suspects, &unknown)
+                    let rc = agentreplay_worktree_scan(index, workdir, indexTime, Self.unknownNamesLimit, 0, &suspects, &unknown)
                     if rc < 0 { throw GitError.invalid("out of memory", "agentreplay_worktree_scan") }
                     narrowed = rc == 0
                     // A name git would add something for (a new file or folder) leaves it to

@@ -15,7 +15,17 @@ final class WorktreeScanTests: XCTestCase {
         var unknown: [String]
     }
 
+    /// The scan with its files lstat'ed on one thread, then ahead on two and on three threads
+    /// (each a run of the entries): the answers must not differ.
     func scan(_ fixture: Fixture, limit: Int = 64) throws -> Scan {
+        let one = try scan(fixture, limit: limit, threads: 1)
+        for threads in [2, 3] {
+            XCTAssertEqual(try scan(fixture, limit: limit, threads: threads), one, "\(threads) threads")
+        }
+        return one
+    }
+
+    func scan(_ fixture: Fixture, limit: Int, threads: Int) throws -> Scan {
         try Library.ensureInitialized()
         let indexPath = fixture.path + "/.git/index"
         var time: Int64 = 0
@@ -29,7 +39,7 @@ final class WorktreeScanTests: XCTestCase {
             agentreplay_paths_free(&suspects)
             agentreplay_paths_free(&unknown)
         }
-        let rc = agentreplay_worktree_scan(index, fixture.path, time, limit, &suspects, &unknown)
+        let rc = agentreplay_worktree_scan(index, fixture.path, time, limit, threads, &suspects, &unknown)
         XCTAssertGreaterThanOrEqual(rc, 0)
         func strings(_ paths: agentreplay_paths) -> [String] {
             (0..<paths.count).map { String(cString: paths.paths[$0]!) }.sorted()
@@ -41,7 +51,8 @@ final class WorktreeScanTests: XCTestCase {
     /// clean against.
     func makeFixture() throws -> Fixture {
         let fixture = try Fixture(self)
-        let files = ["a.txt": "a\n", "src/b.c": "b\n", "src/deep/c.c": "c\n", ".gitignore": "*.o\nbuild/\n"]
+        // src/e.c sorts after src/deep/: the files of src are two runs of the entries.
+        let files = ["a.txt": "a\n", "src/b.c": "b\n", "src/deep/c.c": "c\n", "src/e.c": "e\n", ".gitignore": "*.o\nbuild/\n"]
         for (name, content) in files {
             let path = fixture.path + "/" + name
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

@@ -98,8 +98,11 @@ void agentreplay_paths_free(agentreplay_paths *paths);
 /// untracked or ignored, for the caller to ask about. Returns 0; 1 when only libgit2's whole
 /// walk can answer (more than `limit` unknown names, a conflict, a gitlink, a sparse or
 /// intent-to-add entry, a tracked file that became a folder or a folder that is gone or became
-/// something else, an unreadable folder); -1 when out of memory.
-int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t index_mtime, size_t limit,
+/// something else, an unreadable folder); -1 when out of memory. With `threads` above 1 the
+/// files are `lstat`ed first on that many threads, each a contiguous run of the entries (as
+/// git's preload-index does); 0 picks one thread per 2,500 entries, at most one per online
+/// processor and 8. The answer does not depend on it.
+int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t index_mtime, size_t limit, size_t threads,
                               agentreplay_paths *suspects, agentreplay_paths *unknown);
 /// Whether `git add -A` would add nothing for `path` (relative to `workdir`), a name the index
 /// does not have: 1 when git's ignore rules cover it (`git_ignore_path_is_ignored`), or when it
