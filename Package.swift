@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Git"], exclude: ["Snapshots"]),
         .testTarget(name: "AuditTests", dependencies: ["TestSupport", "Audit", "HTMLReport", "Importers", "Replay", "Shell", "Trace"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions", "Insight", "Trace"]),
-        .testTarget(name: "HooksTests", dependencies: ["TestSupport", "Hooks", "Replay", "Importers", "Trace", "Git"]),
+        .testTarget(name: "HooksTests", dependencies: ["TestSupport", "Hooks", "Replay", "Importers", "Trace", "Git", "CGit2", "CGit2Support"]),
         .testTarget(name: "ExportTests", dependencies: ["TestSupport", "Export", "Importers", "Replay", "Trace", "Git", "OTLPProto"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "CCurl"]),
         .testTarget(

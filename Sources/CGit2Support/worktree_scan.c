@@ -39,8 +39,7 @@ enum {
 };
 
 typedef struct {
-    git_index *index;
-    const git_index_entry **entries;
+    const git_index_entry *const *entries;
     int64_t index_mtime;
     size_t limit;
     agentreplay_paths *suspects;
@@ -108,7 +107,7 @@ static unsigned char look(int fd, const char *name, const git_index_entry *entry
    for the files of folders it reached; a folder a thread could not open leaves its files to
    the walk. */
 typedef struct {
-    const git_index_entry **entries;
+    const git_index_entry *const *entries;
     size_t lo, hi;
     int root;
     int64_t index_mtime;
@@ -152,7 +151,7 @@ static void *stat_ahead(void *argument) {
 
 /* The entries split into `threads` runs, lstat'ed ahead: one run on this thread, the others on
    threads of their own. A thread that cannot be started leaves its run to this one. */
-static void stat_all_ahead(const git_index_entry **entries, size_t count, int root, int64_t index_mtime, size_t threads,
+static void stat_all_ahead(const git_index_entry *const *entries, size_t count, int root, int64_t index_mtime, size_t threads,
                            unsigned char *found) {
     enum { MOST = 16 };
     if (threads > MOST) threads = MOST;
@@ -204,6 +203,9 @@ static int folder_read(int fd, folder *out) {
         close(copy);
         return -1;
     }
+    /* From the folder's start: the copy shares its position with `fd`, which may have been
+       read to its end already. */
+    rewinddir(dir);
     size_t capacity = 0;
     struct dirent *d;
     int rc = 0;
@@ -246,24 +248,77 @@ static void folder_mark(folder *f, const char *name, size_t len) {
     }
 }
 
+/* How many names the folder `fd` holds ("." and ".." aside, and ".git" when `top`); -1 when it
+   cannot be read. Read from the folder's start, whatever was read of it before. */
+static long folder_count(int fd, int top) {
+    int copy = dup(fd);
+    if (copy < 0) return -1;
+    DIR *dir = fdopendir(copy);
+    if (dir == NULL) {
+        close(copy);
+        return -1;
+    }
+    rewinddir(dir);
+    long count = 0;
+    struct dirent *d;
+    errno = 0;
+    while ((d = readdir(dir)) != NULL) {
+        if (d->d_name[0] == '.' && (d->d_name[1] == 0 || (d->d_name[1] == '.' && d->d_name[2] == 0))) continue;
+        if (top && strcmp(d->d_name, ".git") == 0) continue;
+        count++;
+    }
+    int failed = errno != 0;
+    closedir(dir);
+    return failed ? -1 : count;
+}
+
+/* The names of the folder `fd` that entries [lo, hi) (all under `prefix`) do not account for,
+   added to ctx->unknown. */
+static int unknown_names(scan_context *ctx, int fd, const char *prefix, size_t prefix_len, size_t lo, size_t hi) {
+    folder names;
+    if (folder_read(fd, &names) < 0) return FULL_WALK;
+    for (size_t i = lo; i < hi; i++) {
+        const char *rest = ctx->entries[i]->path + prefix_len;
+        const char *slash = strchr(rest, '/');
+        folder_mark(&names, rest, slash ? (size_t)(slash - rest) : strlen(rest));
+    }
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < names.count; k++) {
+        if (names.seen[k]) continue;
+        if (prefix_len == 0 && strcmp(names.names[k], ".git") == 0) continue;
+        if (ctx->unknown->count >= ctx->limit) rc = FULL_WALK;
+        else rc = paths_add(ctx->unknown, prefix, prefix_len, names.names[k], strlen(names.names[k]));
+    }
+    folder_free(&names);
+    return rc;
+}
+
 /* Entries [lo, hi) of the index, all under `prefix` (empty, or a folder's path and '/'),
    against the folder `fd`. */
 static int scan_folder(scan_context *ctx, int fd, const char *prefix, size_t prefix_len, size_t lo, size_t hi) {
-    folder names;
-    if (folder_read(fd, &names) < 0) return FULL_WALK;
+    /* The folder's names are counted, not read: when every tracked name in it is there and
+       they are as many as its names, it holds no other (the common case, which spares reading
+       and sorting the names); else its names are read and compared. */
+    long present = folder_count(fd, prefix_len == 0);
+    if (present < 0) return FULL_WALK;
+    size_t tracked = 0;
+    int gone = 0;
     int rc = 0;
     size_t i = lo;
     while (rc == 0 && i < hi) {
         const git_index_entry *entry = ctx->entries[i];
         const char *rest = entry->path + prefix_len;
         const char *slash = strchr(rest, '/');
+        tracked++;
         if (slash == NULL) {
             size_t len = strlen(rest);
-            folder_mark(&names, rest, len);
             unsigned char found = ctx->found ? ctx->found[i] : FOUND_NOTHING_YET;
             if (found == FOUND_NOTHING_YET) found = look(fd, rest, entry, ctx->index_mtime);
             switch (found) {
             case FOUND_GONE: /* Gone (or a folder above it became a file): a deletion libgit2 confirms. */
+                gone = 1;
+                rc = paths_add(ctx->suspects, entry->path, prefix_len + len, "", 0);
+                break;
             case FOUND_SUSPECT: rc = paths_add(ctx->suspects, entry->path, prefix_len + len, "", 0); break;
             case FOUND_CLEAN: break;
             /* A file that became a folder: its new files are untracked, which only a whole
@@ -274,7 +329,6 @@ static int scan_folder(scan_context *ctx, int fd, const char *prefix, size_t pre
             continue;
         }
         size_t len = (size_t)(slash - rest);
-        folder_mark(&names, rest, len);
         size_t j = i + 1;
         while (j < hi && strncmp(ctx->entries[j]->path + prefix_len, rest, len + 1) == 0) j++;
         /* The folder's name without the slash after it: with one, openat would follow a
@@ -298,13 +352,7 @@ static int scan_folder(scan_context *ctx, int fd, const char *prefix, size_t pre
         i = j;
     }
     /* Names the index does not have: untracked (or ignored) files and folders. */
-    for (size_t k = 0; rc == 0 && k < names.count; k++) {
-        if (names.seen[k]) continue;
-        if (prefix_len == 0 && strcmp(names.names[k], ".git") == 0) continue;
-        if (ctx->unknown->count >= ctx->limit) rc = FULL_WALK;
-        else rc = paths_add(ctx->unknown, prefix, prefix_len, names.names[k], strlen(names.names[k]));
-    }
-    folder_free(&names);
+    if (rc == 0 && (gone || (size_t)present != tracked)) rc = unknown_names(ctx, fd, prefix, prefix_len, lo, hi);
     return rc;
 }
 
@@ -315,30 +363,37 @@ int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t ind
     if (entries == NULL) return -1;
     for (size_t i = 0; i < count; i++) {
         const git_index_entry *entry = git_index_get_byindex(index, i);
-        /* Conflicts, gitlinks, sparse or intent-to-add entries: libgit2's own walk. */
-        if (entry == NULL || GIT_INDEX_ENTRY_STAGE(entry) != 0 || entry->mode == 0160000 ||
-            (entry->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) != 0) {
+        if (entry == NULL) {
             free(entries);
             return FULL_WALK;
         }
         entries[i] = entry;
     }
-    int fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        free(entries);
-        return FULL_WALK;
+    int rc = agentreplay_worktree_scan_entries(entries, count, workdir, index_mtime, limit, threads, suspects, unknown);
+    free(entries);
+    return rc;
+}
+
+int agentreplay_worktree_scan_entries(const git_index_entry *const *entries, size_t count, const char *workdir, int64_t index_mtime,
+                                      size_t limit, size_t threads, agentreplay_paths *suspects, agentreplay_paths *unknown) {
+    for (size_t i = 0; i < count; i++) {
+        const git_index_entry *entry = entries[i];
+        /* Conflicts, gitlinks, sparse or intent-to-add entries: libgit2's own walk. */
+        if (GIT_INDEX_ENTRY_STAGE(entry) != 0 || entry->mode == 0160000 || (entry->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) != 0)
+            return FULL_WALK;
     }
+    int fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return FULL_WALK;
     if (threads == 0) threads = threads_for(count);
     unsigned char *found = NULL;
     if (threads > 1 && count > 0) {
         found = calloc(count, 1);
         if (found != NULL) stat_all_ahead(entries, count, fd, index_mtime, threads, found);
     }
-    scan_context ctx = {index, entries, index_mtime, limit, suspects, unknown, found};
+    scan_context ctx = {entries, index_mtime, limit, suspects, unknown, found};
     int rc = scan_folder(&ctx, fd, "", 0, 0, count);
     close(fd);
     free(found);
-    free(entries);
     return rc;
 }
 

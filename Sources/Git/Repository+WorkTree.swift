@@ -36,6 +36,12 @@ extension Repository {
             throw GitError.invalid("a bare repository has no working tree", "workTreeTree")
         }
         let seeded = try FileSystem.kind(indexPath) == nil
+        // The stat cache first: most calls are answered there without the private index.
+        let cachePath = Self.cachePath(privateIndex: indexPath)
+        if !seeded, let tree = try cachedWorkTreeTree(workdir: workdir, cachePath: cachePath) { return tree }
+        // The private index takes over; the cache, older than what it is about to save, goes
+        // (a new one is saved after).
+        if unlink(cachePath) != 0 && errno != ENOENT { throw GitError.os(errno, cachePath, "unlink") }
         // The private index's mtime, taken before it is read: an entry as new as it is racily
         // clean (its stat data cannot vouch for it). A later save only makes more entries so.
         var indexTime: Int64 = 0
@@ -139,6 +145,8 @@ extension Repository {
                     let rc = git_index_write(index)
                     if rc < 0 && rc != GIT_ELOCKED.rawValue { try check(rc, "git_index_write") }
                 }
+                // The entries and their tree as the stat cache the next call starts from.
+                Self.saveCache(of: index, tree: ObjectID(oid), at: Self.cachePath(privateIndex: indexPath))
                 return ObjectID(oid)
             }
         }

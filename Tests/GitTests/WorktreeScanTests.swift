@@ -89,6 +89,15 @@ final class WorktreeScanTests: XCTestCase {
         XCTAssertEqual(try scan(now).suspects, ["a.txt"], "racily clean: as new as the index")
     }
 
+    /// A folder's names are only counted when every tracked name in it is there: one file
+    /// gone and one new keep the count, and the new name is still found.
+    func testAFileGoneAndAFileNewInOneFolder() throws {
+        let fixture = try makeFixture()
+        try FileManager.default.removeItem(atPath: fixture.path + "/src/b.c")
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: fixture.path + "/src/x.c"))
+        XCTAssertEqual(try scan(fixture), Scan(full: false, suspects: ["src/b.c"], unknown: ["src/x.c"]))
+    }
+
     /// A name the index does not have adds nothing when ignored, or when it is a folder that
     /// holds only ignored names and folders like it; a file, or a nested repository, adds.
     func testWhatANameTheIndexDoesNotHaveAdds() throws {

@@ -1,3 +1,6 @@
+import CGit2
+import CGit2Support
+import Foundation
 import Git
 import Hooks
 import Replay
@@ -167,17 +170,19 @@ extension HookRecorderTests {
         XCTAssertEqual(try record().hex, try gitWorkTree(repo), "a change of content with the same mtime but another size")
     }
 
-    /// The private index is saved only when it changed: a clean tree leaves the file as it was
-    /// (not rewritten), a touched file's new stat data is saved once, and a change is saved.
-    func testThePrivateIndexIsSavedOnlyWhenItChanged() throws {
+    /// After the first call, the stat cache beside the private index answers: it is saved
+    /// only when it changed (a clean tree leaves the file as it was, a touched file's new stat
+    /// data is saved once, a change is saved), and the private index is not written again.
+    func testTheStatCacheIsSavedOnlyWhenItChanged() throws {
         let repo = try TestRepo(self, files: ["a.txt": "a\n", "src/b.txt": "b\n", "src/c.txt": "c\n"])
-        // Files older than any index written below: none is racily clean (same time as the
-        // index), which libgit2 would read again and save.
+        // Files older than any cache written below: none is racily clean (same time as the
+        // cache), which would be read again and saved.
         let past = Date(timeIntervalSince1970: 1_700_000_000)
         for file in ["a.txt", "src/b.txt", "src/c.txt"] {
             try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: repo.path + "/" + file)
         }
         let index = repo.path + "/.git/" + HookRecorder.indexName
+        let cache = index + ".cache"
         var n = 0
         func record() throws -> ObjectID {
             n += 1
@@ -186,23 +191,25 @@ extension HookRecorderTests {
                     .postTool, agent: .claudeCode, input: HookInput(sessionID: "saved-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
             ).tree
         }
-        /// The file's identity: a save replaces it (a new file renamed over it).
-        func identity() throws -> [String] {
-            let attributes = try FileManager.default.attributesOfItem(atPath: index)
-            return ["\(attributes[.systemFileNumber] ?? "")", try Data(contentsOf: URL(fileURLWithPath: index)).base64EncodedString()]
+        /// A file's identity: a save replaces it (a new file renamed over it).
+        func identity(_ path: String) throws -> [String] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            return ["\(attributes[.systemFileNumber] ?? "")", try Data(contentsOf: URL(fileURLWithPath: path)).base64EncodedString()]
         }
         let first = try record()
         XCTAssertEqual(first.hex, try gitWorkTree(repo))
-        let seeded = try identity()
+        let privateIndex = try identity(index)
+        let seeded = try identity(cache)
+        XCTAssertEqual(try cachedTree(cache), first.hex, "the first call saves the cache, with its tree")
         XCTAssertEqual(try record(), first)
-        XCTAssertEqual(try identity(), seeded, "clean: not saved")
+        XCTAssertEqual(try identity(cache), seeded, "clean: not saved")
 
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_100)], ofItemAtPath: repo.path + "/src/b.txt")
         XCTAssertEqual(try record(), first, "touched, same bytes: the same tree")
-        let refreshed = try identity()
+        let refreshed = try identity(cache)
         XCTAssertNotEqual(refreshed, seeded, "the new stat data is saved")
         XCTAssertEqual(try record(), first)
-        XCTAssertEqual(try identity(), refreshed, "and known by the next call: not saved again")
+        XCTAssertEqual(try identity(cache), refreshed, "and known by the next call: not saved again")
 
         try repo.write(["src/c.txt": "changed\n", "src/new.txt": "new\n"])
         for file in ["src/c.txt", "src/new.txt"] {
@@ -210,16 +217,21 @@ extension HookRecorderTests {
         }
         let changed = try record()
         XCTAssertEqual(changed.hex, try gitWorkTree(repo))
-        let saved = try identity()
+        let saved = try identity(cache)
         XCTAssertNotEqual(saved, refreshed, "a change is saved")
+        XCTAssertEqual(try cachedTree(cache), changed.hex)
         XCTAssertEqual(try record(), changed)
-        XCTAssertEqual(try identity(), saved)
-        // The private index as saved gives the same tree to a fresh reading (its tree cache is
-        // whole): git reads it as an index of the working tree.
-        var env = GitCLI.environment
-        env["GIT_INDEX_FILE"] = index
-        let tree = try Subprocess.run("/usr/bin/env", ["git", "write-tree"], in: repo.path, environment: env)
-        XCTAssertEqual(tree.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), changed.hex)
+        XCTAssertEqual(try identity(cache), saved)
+        XCTAssertEqual(try identity(index), privateIndex, "the cache answered every call after the first")
+    }
+
+    /// The tree saved in the stat cache at `path` (hex), or nil when it does not read whole.
+    func cachedTree(_ path: String) throws -> String? {
+        var cache = agentreplay_worktree_cache()
+        guard agentreplay_worktree_cache_read(path, &cache) == 0 else { return nil }
+        defer { agentreplay_worktree_cache_free(&cache) }
+        var tree = cache.tree
+        return withUnsafeBytes(of: &tree.id) { $0.map { String(format: "%02x", $0) }.joined() }
     }
 
     /// A call's new objects reach the disk before its ref: as one pack when there are more than
@@ -354,5 +366,72 @@ extension HookRecorderTests {
         try manager.createSymbolicLink(atPath: repo.path + "/lib", withDestinationPath: outside)
         try recordAndCompare("a folder replaced by a symlink to it")
         try recordAndCompare("clean at the end")
+    }
+
+    /// A stat cache is trusted as written (as the private index is): its tree is what the next
+    /// call builds on. One that does not read whole (cut short, altered), or whose tree is gone
+    /// from the object database, is not used: the private index answers, and saves a new one.
+    func testAStatCacheIsTrustedOnlyWhole() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "a\n", "src/b.txt": "b\n", "src/deep/c.txt": "c\n"])
+        let cache = repo.path + "/.git/" + HookRecorder.indexName + ".cache"
+        var n = 0
+        func record() throws -> String {
+            n += 1
+            return try XCTUnwrap(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode, input: HookInput(sessionID: "cache-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
+            ).tree.hex
+        }
+        /// The cache again, its tree replaced by `tree`.
+        func retree(_ tree: String) throws {
+            var read = agentreplay_worktree_cache()
+            XCTAssertEqual(agentreplay_worktree_cache_read(cache, &read), 0)
+            defer { agentreplay_worktree_cache_free(&read) }
+            var oid = git_oid()
+            XCTAssertEqual(git_oid_fromstr(&oid, tree), 0)
+            XCTAssertEqual(agentreplay_worktree_cache_write(cache, read.pointers, read.count, &oid), 0)
+        }
+        XCTAssertEqual(try record(), try gitWorkTree(repo))
+        try repo.write(["src/deep/c.txt": "c2\n", "new.txt": "n\n"])
+        // Older than the caches written below: not racily clean, so not read again.
+        for file in ["src/deep/c.txt", "new.txt"] {
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSince1970: 1_700_000_000)], ofItemAtPath: repo.path + "/" + file)
+        }
+        XCTAssertEqual(try record(), try gitWorkTree(repo), "a change and a new file, from the cache")
+
+        // Trusted: with HEAD's tree in it, the next call puts a.txt's change into that tree
+        // (new.txt and c.txt's change are not in it).
+        let head = try repo.git("rev-parse", "HEAD^{tree}").trimmingCharacters(in: .whitespacesAndNewlines)
+        try retree(head)
+        try repo.write(["a.txt": "a2\n"])
+        let index = try makeTemporaryDirectory(self, "index") + "/index"
+        var env = GitCLI.environment
+        env["GIT_INDEX_FILE"] = index
+        _ = try Subprocess.run("/usr/bin/env", ["git", "read-tree", head], in: repo.path, environment: env)
+        _ = try Subprocess.run("/usr/bin/env", ["git", "add", "a.txt"], in: repo.path, environment: env)
+        let onHead = try Subprocess.run("/usr/bin/env", ["git", "write-tree"], in: repo.path, environment: env).stdoutText
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(try record(), onHead)
+        XCTAssertNotEqual(onHead, try gitWorkTree(repo))
+
+        // A tree gone from the object database: the private index answers.
+        try retree(String(repeating: "7", count: 40))
+        try repo.write(["src/b.txt": "b2\n"])
+        XCTAssertEqual(try record(), try gitWorkTree(repo))
+        XCTAssertEqual(try cachedTree(cache), try gitWorkTree(repo), "and saves a new cache")
+        // One byte altered, or cut short: not read, and replaced.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: cache))
+        bytes[bytes.count / 2] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: cache))
+        XCTAssertNil(try cachedTree(cache))
+        try repo.write(["src/b.txt": "b3\n"])
+        XCTAssertEqual(try record(), try gitWorkTree(repo))
+        XCTAssertEqual(try cachedTree(cache), try gitWorkTree(repo))
+        try Data(contentsOf: URL(fileURLWithPath: cache)).prefix(100).write(to: URL(fileURLWithPath: cache))
+        XCTAssertNil(try cachedTree(cache))
+        try repo.write(["src/b.txt": "b4\n"])
+        XCTAssertEqual(try record(), try gitWorkTree(repo))
+        XCTAssertEqual(try cachedTree(cache), try gitWorkTree(repo))
     }
 }

@@ -104,6 +104,36 @@ void agentreplay_paths_free(agentreplay_paths *paths);
 /// processor and 8. The answer does not depend on it.
 int agentreplay_worktree_scan(git_index *index, const char *workdir, int64_t index_mtime, size_t limit, size_t threads,
                               agentreplay_paths *suspects, agentreplay_paths *unknown);
+/// `agentreplay_worktree_scan` over `count` entries sorted as git sorts them (bytewise by
+/// path), each entry's fields as in an index.
+int agentreplay_worktree_scan_entries(const git_index_entry *const *entries, size_t count, const char *workdir, int64_t index_mtime,
+                                      size_t limit, size_t threads, agentreplay_paths *suspects, agentreplay_paths *unknown);
+
+/// The recording hook's stat cache of a working tree: per tracked file what git's index holds
+/// (stat data, blob id, mode, path), sorted as git sorts them, and the id of the tree they make;
+/// its own format, checked with zlib's Adler-32, not git's SHA-1 over the whole file.
+typedef struct {
+    /// The file's bytes, which `entries`' paths point into.
+    unsigned char *bytes;
+    git_index_entry *entries;
+    /// `entries[i]`'s address at `i`, for `agentreplay_worktree_scan_entries`.
+    const git_index_entry **pointers;
+    size_t count;
+    git_oid tree;
+    /// The file's mtime in whole seconds: an entry as new is racily clean.
+    int64_t mtime;
+} agentreplay_worktree_cache;
+/// Reads the cache at `path`: 0; 1 when there is none or it is not one whole (another format or
+/// version, cut short, altered, entries out of order, a path git could not hold, a mode other
+/// than a file's); -1 when out of memory.
+int agentreplay_worktree_cache_read(const char *path, agentreplay_worktree_cache *out);
+void agentreplay_worktree_cache_free(agentreplay_worktree_cache *cache);
+/// Writes `count` entries (sorted here when they are not) and `tree` as the cache at `path`,
+/// through a file of its own renamed over it: 0; 1, writing nothing, when an entry cannot be
+/// cached (a path twice, a conflict, an extended flag, a mode other than a file's); -1 with
+/// errno.
+int agentreplay_worktree_cache_write(const char *path, const git_index_entry **entries, size_t count, const git_oid *tree);
+
 /// Whether `git add -A` would add nothing for `path` (relative to `workdir`), a name the index
 /// does not have: 1 when git's ignore rules cover it (`git_ignore_path_is_ignored`), or when it
 /// is a folder holding only such names and folders like it (an empty folder, one of ignored build
