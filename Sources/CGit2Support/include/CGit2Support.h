@@ -111,7 +111,7 @@ int agentreplay_worktree_scan_entries(const git_index_entry *const *entries, siz
 
 /// The recording hook's stat cache of a working tree: per tracked file what git's index holds
 /// (stat data, blob id, mode, path), sorted as git sorts them, and the id of the tree they make;
-/// its own format, checked with zlib's Adler-32, not git's SHA-1 over the whole file.
+/// its own format, with a checksum of its own, not git's SHA-1 over the whole file.
 typedef struct {
     /// The file's bytes, which `entries`' paths point into.
     unsigned char *bytes;
