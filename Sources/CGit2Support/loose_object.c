@@ -1,3 +1,5 @@
+#include "sha1.h"
+
 #include "CGit2Support.h"
 #include "write_all.h"
 
@@ -11,7 +13,6 @@
 
 #include "temporary.h"
 
-#include <openssl/evp.h>
 #include <zlib.h>
 
 /* A loose object as git writes one: "<type> <size>\0" and the content, zlib-deflated (the
@@ -24,7 +25,7 @@
    already there is never replaced and the caller learns whether this call made it. */
 
 typedef struct {
-    EVP_MD_CTX *sha;
+    agentreplay_sha1 sha;
     z_stream zlib;
     int zlib_ready;
     int fd;
@@ -33,7 +34,7 @@ typedef struct {
 
 /* Hashes and deflates `len` bytes; `flush` Z_FINISH for the last piece. */
 static int loose_feed(loose_writer *w, const void *data, size_t len, int flush) {
-    if (len > 0 && EVP_DigestUpdate(w->sha, data, len) != 1) return -1;
+    if (len > 0 && agentreplay_sha1_update(&w->sha, data, len) < 0) return -1;
     w->zlib.next_in = (Bytef *)data;
     w->zlib.avail_in = (uInt)len;
     do {
@@ -101,21 +102,19 @@ int agentreplay_write_loose_object(git_oid *out, int *created, const char *objec
     int rc = -1, made_temp = 0;
     w->fd = -1;
     if ((w->fd = object_temporary(temp, sizeof temp, objects_dir, &made_temp)) < 0) goto done;
-    if ((w->sha = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(w->sha, EVP_sha1(), NULL) != 1) goto done;
+    if (agentreplay_sha1_init(&w->sha) < 0) goto done;
     if (deflateInit(&w->zlib, Z_BEST_SPEED) != Z_OK) goto done;
     w->zlib_ready = 1;
     char header[64];
     int n = snprintf(header, sizeof header, "%s %zu", git_object_type2string(type), len);
     if (n < 0 || (size_t)n >= sizeof header || loose_feed(w, header, (size_t)n + 1, Z_NO_FLUSH) < 0) goto done;
     if (loose_feed(w, data, len, Z_FINISH) < 0) goto done;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_DigestFinal_ex(w->sha, digest, &size) != 1 || size != 20) goto done;
+    unsigned char digest[20];
+    if (agentreplay_sha1_final(&w->sha, digest) < 0) goto done;
     git_oid_fromraw(out, digest);
     rc = link_into_place(&w->fd, temp, objects_dir, out, created);
 done:
     if (w->zlib_ready) deflateEnd(&w->zlib);
-    EVP_MD_CTX_free(w->sha);
     if (w->fd >= 0) close(w->fd);
     if (made_temp) unlink(temp);
     free(w);
@@ -198,14 +197,14 @@ int agentreplay_blob_writer_write(agentreplay_blob_writer *w, const void *data, 
 }
 
 /* Copies `fd` from its start to `to`, feeding `sha` when it is not NULL. */
-static int copy_from_start(int fd, int to, EVP_MD_CTX *sha, unsigned char *buffer, size_t size) {
+static int copy_from_start(int fd, int to, agentreplay_sha1 *sha, unsigned char *buffer, size_t size) {
     if (lseek(fd, 0, SEEK_SET) != 0) return -1;
     for (;;) {
         ssize_t got = read(fd, buffer, size);
         if (got < 0 && errno == EINTR) continue;
         if (got < 0) return -1;
         if (got == 0) return 0;
-        if (sha != NULL && EVP_DigestUpdate(sha, buffer, (size_t)got) != 1) return -1;
+        if (sha != NULL && agentreplay_sha1_update(sha, buffer, (size_t)got) < 0) return -1;
         if (to >= 0 && agentreplay_write_all(to, buffer, (size_t)got) < 0) return -1;
     }
 }
@@ -213,7 +212,7 @@ static int copy_from_start(int fd, int to, EVP_MD_CTX *sha, unsigned char *buffe
 int agentreplay_blob_writer_finish(agentreplay_blob_writer *w, git_oid *out, int *created) {
     char temp[4096];
     int rc = -1, fd = -1, made_temp = 0;
-    EVP_MD_CTX *sha = NULL;
+    agentreplay_sha1 sha;
     unsigned char *buffer = malloc(1 << 20);
     char header[64];
     int n = snprintf(header, sizeof header, "blob %zu", w->size);
@@ -221,11 +220,10 @@ int agentreplay_blob_writer_finish(agentreplay_blob_writer *w, git_oid *out, int
     size_t header_len = (size_t)n + 1;
     if (blob_deflate(w, NULL, 0, Z_FINISH) < 0) goto done;
     /* The id: SHA-1 of the header and the content spooled. */
-    if ((sha = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(sha, EVP_sha1(), NULL) != 1 ||
-        EVP_DigestUpdate(sha, header, header_len) != 1 || copy_from_start(w->raw_fd, -1, sha, buffer, 1 << 20) < 0) goto done;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_size = 0;
-    if (EVP_DigestFinal_ex(sha, digest, &digest_size) != 1 || digest_size != 20) goto done;
+    if (agentreplay_sha1_init(&sha) < 0 || agentreplay_sha1_update(&sha, header, header_len) < 0 ||
+        copy_from_start(w->raw_fd, -1, &sha, buffer, 1 << 20) < 0) goto done;
+    unsigned char digest[20];
+    if (agentreplay_sha1_final(&sha, digest) < 0) goto done;
     git_oid_fromraw(out, digest);
     /* The object: zlib header (deflate, 32 KiB window, fastest), the header in a stored block
        that is not the last, the content's blocks, the Adler-32 of header and content. */
@@ -241,7 +239,6 @@ int agentreplay_blob_writer_finish(agentreplay_blob_writer *w, git_oid *out, int
 done:
     if (fd >= 0) close(fd);
     if (made_temp) unlink(temp);
-    EVP_MD_CTX_free(sha);
     free(buffer);
     agentreplay_blob_writer_free(w);
     if (rc < 0) git_error_set_str(GIT_ERROR_OS, "cannot write a loose object");

@@ -1,3 +1,5 @@
+#include "sha1.h"
+
 #include "CGit2Support.h"
 #include "pack_writer.h"
 
@@ -6,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 /* The objects a replay writes, in memory, in the order written. A new version of an object
    (a file after an edit, a directory after a change below it) is kept as the part that
@@ -38,7 +39,6 @@ typedef struct {
     /* Open addressing: indices into `objects` (NONE: empty), a power of two long. */
     size_t *slots;
     size_t slot_count;
-    EVP_MD_CTX *sha;
 } memory_store;
 
 static size_t slot_of(const memory_store *store, const git_oid *id) {
@@ -195,7 +195,6 @@ void agentreplay_memory_store_reset(git_odb_backend *backend) {
 static void store_free(git_odb_backend *backend) {
     memory_store *store = (memory_store *)backend;
     agentreplay_memory_store_reset(backend);
-    EVP_MD_CTX_free(store->sha);
     free(store->objects);
     free(store->slots);
     free(store);
@@ -218,15 +217,14 @@ int agentreplay_memory_store_new(git_odb_backend **out) {
     return 0;
 }
 
-int agentreplay_object_id(git_oid *out, void *context, const void *data, size_t len, git_object_t type) {
-    EVP_MD_CTX *sha = context;
+int agentreplay_object_id(git_oid *out, const void *data, size_t len, git_object_t type) {
+    agentreplay_sha1 sha;
     char header[64];
     int n = snprintf(header, sizeof header, "%s %zu", git_object_type2string(type), len);
     if (n < 0 || (size_t)n >= sizeof header) return -1;
-    unsigned int size = 0;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    if (EVP_DigestInit_ex(sha, EVP_sha1(), NULL) != 1 || EVP_DigestUpdate(sha, header, (size_t)n + 1) != 1 ||
-        (len > 0 && EVP_DigestUpdate(sha, data, len) != 1) || EVP_DigestFinal_ex(sha, digest, &size) != 1 || size != 20) {
+    unsigned char digest[20];
+    if (agentreplay_sha1_init(&sha) < 0 || agentreplay_sha1_update(&sha, header, (size_t)n + 1) < 0 ||
+        (len > 0 && agentreplay_sha1_update(&sha, data, len) < 0) || agentreplay_sha1_final(&sha, digest) < 0) {
         git_error_set_str(GIT_ERROR_SHA, "cannot compute an object id (SHA-1)");
         return -1;
     }
@@ -236,8 +234,7 @@ int agentreplay_object_id(git_oid *out, void *context, const void *data, size_t 
 int agentreplay_memory_store_put(git_oid *out, git_odb_backend *backend, const void *data, size_t len, git_object_t type,
                                  const git_oid *previous) {
     memory_store *store = (memory_store *)backend;
-    if (store->sha == NULL && (store->sha = EVP_MD_CTX_new()) == NULL) return -1;
-    int rc = agentreplay_object_id(out, store->sha, data, len, type);
+    int rc = agentreplay_object_id(out, data, len, type);
     if (rc < 0) return rc;
     size_t held = find(store, out);
     if (held != NONE) {

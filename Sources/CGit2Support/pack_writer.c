@@ -1,3 +1,5 @@
+#include "sha1.h"
+
 #include "pack_writer.h"
 #include "temporary.h"
 #include "write_all.h"
@@ -12,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <zlib.h>
 
 /* The pack and its index are written by hand, as git's index-pack would leave them: a pack of
@@ -71,7 +72,7 @@ typedef struct {
 
 typedef struct {
     int fd;
-    EVP_MD_CTX *sha;
+    agentreplay_sha1 sha;
     unsigned char *block;
     size_t used;
     uint64_t offset;
@@ -93,7 +94,7 @@ static int pack_flush(pack_file *out) {
 
 static int pack_emit(pack_file *out, const void *data, size_t len) {
     const unsigned char *bytes = data;
-    if (EVP_DigestUpdate(out->sha, bytes, len) != 1) return -1;
+    if (agentreplay_sha1_update(&out->sha, bytes, len) < 0) return -1;
     out->offset += len;
     while (len > 0) {
         size_t room = (1 << 20) - out->used;
@@ -422,11 +423,9 @@ static int write_index(int fd, pack_entry *entries, size_t count, const unsigned
     }
     p = large_table + large * 8;
     memcpy(p, pack_sha, 20); p += 20;
-    EVP_MD_CTX *sha = EVP_MD_CTX_new();
-    unsigned int size = 0;
-    int rc = sha != NULL && EVP_DigestInit_ex(sha, EVP_sha1(), NULL) == 1 && EVP_DigestUpdate(sha, idx, (size_t)(p - idx)) == 1 &&
-        EVP_DigestFinal_ex(sha, p, &size) == 1 && size == 20 ? 0 : -1;
-    EVP_MD_CTX_free(sha);
+    agentreplay_sha1 sha;
+    int rc = agentreplay_sha1_init(&sha) == 0 && agentreplay_sha1_update(&sha, idx, (size_t)(p - idx)) == 0 &&
+        agentreplay_sha1_final(&sha, p) == 0 ? 0 : -1;
     if (rc == 0) rc = agentreplay_write_all(fd, idx, len);
     free(idx);
     return rc;
@@ -509,8 +508,7 @@ int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, agentr
     out.fd = agentreplay_temporary(pack_path, sizeof pack_path, pack_dir);
     if (out.fd < 0) { free(entries); free(sorted); return -1; }
     out.block = malloc(1 << 20);
-    out.sha = EVP_MD_CTX_new();
-    int rc = out.block != NULL && out.sha != NULL && EVP_DigestInit_ex(out.sha, EVP_sha1(), NULL) == 1 ? 0 : -1;
+    int rc = out.block != NULL && agentreplay_sha1_init(&out.sha) == 0 ? 0 : -1;
     unsigned char header[12] = {'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 0};
     put32(header + 8, (uint32_t)count);
     if (rc == 0) rc = pack_emit(&out, header, sizeof header);
@@ -526,12 +524,10 @@ int agentreplay_write_pack(const char *pack_dir, git_odb_backend *source, agentr
         if (compressors[c].large_ready) deflateEnd(&compressors[c].large);
     }
     free(sorted);
-    unsigned char pack_sha[EVP_MAX_MD_SIZE];
-    unsigned int pack_sha_size = 0;
-    if (rc == 0) rc = EVP_DigestFinal_ex(out.sha, pack_sha, &pack_sha_size) == 1 && pack_sha_size == 20 ? 0 : -1;
+    unsigned char pack_sha[20];
+    if (rc == 0) rc = agentreplay_sha1_final(&out.sha, pack_sha);
     if (rc == 0) rc = pack_flush(&out);
     if (rc == 0) rc = agentreplay_write_all(out.fd, pack_sha, 20);
-    EVP_MD_CTX_free(out.sha);
     free(out.block);
     if (close(out.fd) != 0) rc = -1;
     int idx_fd = -1;

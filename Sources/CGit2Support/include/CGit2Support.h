@@ -43,9 +43,8 @@ int agentreplay_memory_store_write_loose(const char *objects_dir, git_odb_backen
 size_t agentreplay_memory_store_count(git_odb_backend *store);
 /// Forgets every object (after they were written to a pack, or loose).
 void agentreplay_memory_store_reset(git_odb_backend *store);
-/// The id git gives `data` as an object of `type` (SHA-1 of "<type> <len>\0" and the data),
-/// with `context`, an `EVP_MD_CTX *` the caller owns.
-int agentreplay_object_id(git_oid *out, void *context, const void *data, size_t len, git_object_t type);
+/// The id git gives `data` as an object of `type` (SHA-1 of "<type> <len>\0" and the data).
+int agentreplay_object_id(git_oid *out, const void *data, size_t len, git_object_t type);
 
 /// Writes a loose object of `type` into `objects_dir` (a repository's objects directory) as git
 /// does (zlib, fastest level; SHA-1 from OpenSSL) from the `len` bytes at `data`. An object
