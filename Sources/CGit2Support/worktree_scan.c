@@ -452,6 +452,65 @@ static int holds_nothing(git_repository *repo, const char *workdir, const char *
     return nothing;
 }
 
+/* The files under the folder `path` (relative to `workdir`, not ignored itself) that `git add
+   -A` adds, into `files`: 0; 1 when only libgit2's whole walk can answer (see the header);
+   -1 when out of memory. */
+static int collect_files(git_repository *repo, const char *workdir, const char *path, size_t *budget, agentreplay_paths *files) {
+    size_t workdir_len = strlen(workdir), path_len = strlen(path);
+    char *full = malloc(workdir_len + path_len + 2);
+    if (full == NULL) return -1;
+    memcpy(full, workdir, workdir_len);
+    full[workdir_len] = '/';
+    memcpy(full + workdir_len + 1, path, path_len + 1);
+    int fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    free(full);
+    if (fd < 0) return FULL_WALK;
+    folder names;
+    if (folder_read(fd, &names) < 0) {
+        close(fd);
+        return FULL_WALK;
+    }
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < names.count; k++) {
+        const char *name = names.names[k];
+        if (*budget == 0 || strcmp(name, ".git") == 0) {
+            rc = FULL_WALK;
+            break;
+        }
+        (*budget)--;
+        size_t name_len = strlen(name);
+        char *child = malloc(path_len + name_len + 2);
+        if (child == NULL) {
+            rc = -1;
+            break;
+        }
+        memcpy(child, path, path_len);
+        child[path_len] = '/';
+        memcpy(child + path_len + 1, name, name_len + 1);
+        int ignored = 0;
+        struct stat st;
+        if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || git_ignore_path_is_ignored(&ignored, repo, child) < 0) rc = FULL_WALK;
+        else if (ignored) {
+        } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) rc = paths_add(files, child, path_len + 1 + name_len, "", 0);
+        else if (S_ISDIR(st.st_mode)) rc = collect_files(repo, workdir, child, budget, files);
+        else rc = FULL_WALK; /* a FIFO, a socket, a device: left to libgit2 */
+        free(child);
+    }
+    folder_free(&names);
+    close(fd);
+    return rc;
+}
+
+int agentreplay_worktree_new_files(git_repository *repo, const char *workdir, const char *path, size_t budget, agentreplay_paths *files) {
+    size_t before = files->count;
+    int rc = collect_files(repo, workdir, path, &budget, files);
+    if (rc != 0) {
+        /* Nothing half-collected is left behind. */
+        while (files->count > before) free(files->paths[--files->count]);
+    }
+    return rc;
+}
+
 int agentreplay_worktree_adds_nothing(git_repository *repo, const char *workdir, const char *path, size_t budget) {
     int ignored = 0;
     if (git_ignore_path_is_ignored(&ignored, repo, path) < 0) return 0;

@@ -10,8 +10,8 @@ import CGit2Support
 
 /// The recording hook's stat cache (`agentreplay_worktree_cache`): the tracked files' stat
 /// data, blob ids and modes, and the tree they make, beside the private index. A call whose
-/// stat walk finds only changed or gone tracked files, and new files git does not ignore, is
-/// answered from it without libgit2's index: libgit2 1.5 hashes the whole index file twice
+/// stat walk finds only changed or gone tracked files, and new files and folders git does not
+/// ignore, is answered from it without libgit2's index: libgit2 1.5 hashes the whole index file twice
 /// when it reads it and once when it writes it with its collision-detecting SHA-1, and reads
 /// every tree back after `git_index_write_tree`; on 10,000 files that was half of a call's
 /// instructions. Anything else is left to the private index and libgit2's walk
@@ -28,8 +28,8 @@ extension Repository {
 
     /// The working tree's tree from the stat cache at `cachePath`; nil when there is no cache
     /// or the walk finds something only libgit2's whole walk answers (a folder gone or made a
-    /// file, a new folder git would add, a conflict…), or libgit2 fails on a path: the caller
-    /// then asks the private index.
+    /// file, a nested repository, a conflict…), or libgit2 fails on a path: the caller then
+    /// asks the private index.
     func cachedWorkTreeTree(workdir: String, cachePath: String) throws -> ObjectID? {
         var cache = agentreplay_worktree_cache()
         let read = agentreplay_worktree_cache_read(cachePath, &cache)
@@ -47,20 +47,30 @@ extension Repository {
         if scan < 0 { throw GitError.invalid("out of memory", "agentreplay_worktree_scan_entries") }
         guard scan == 0 else { return nil }
         return try use { repo -> ObjectID? in
-            // Names the cache lacks: nothing git would add, or a file (or symlink) git does not
-            // ignore, added; a folder that adds something is left to the whole walk.
+            // Names the cache lacks: nothing git would add, a file (or symlink) git does not
+            // ignore, or a folder whose files git does not ignore (found as git finds them),
+            // added; anything else is left to the whole walk.
             var added: [String] = []
+            var found = agentreplay_paths()
+            defer { agentreplay_paths_free(&found) }
             for k in 0..<unknown.count {
                 guard let name = unknown.paths[k] else { return nil }
                 if agentreplay_worktree_adds_nothing(repo, workdir, name, Self.unknownNamesLimit) == 1 { continue }
                 var info = stat()
                 var ignored: Int32 = 0
                 guard lstat(workdir + "/" + String(cString: name), &info) == 0,
-                    info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFLNK,
                     git_ignore_path_is_ignored(&ignored, repo, name) == 0, ignored == 0
                 else { return nil }
-                added.append(String(cString: name))
+                switch info.st_mode & S_IFMT {
+                case S_IFREG, S_IFLNK: added.append(String(cString: name))
+                case S_IFDIR:
+                    let rc = agentreplay_worktree_new_files(repo, workdir, name, Self.unknownNamesLimit, &found)
+                    if rc < 0 { throw GitError.invalid("out of memory", "agentreplay_worktree_new_files") }
+                    guard rc == 0 else { return nil }
+                default: return nil
+                }
             }
+            for k in 0..<found.count { added.append(String(cString: found.paths[k]!)) }
             if suspects.count == 0 && added.isEmpty { return ObjectID(cache.tree) }
 
             // The suspects' entries in an index of their own, then each file read again as

@@ -139,6 +139,13 @@ int agentreplay_worktree_cache_write(const char *path, const git_index_entry **e
 /// output); 0 for anything else (a file or symlink not ignored, a nested repository), when more
 /// than `budget` names would have to be looked at, or on an error.
 int agentreplay_worktree_adds_nothing(git_repository *repo, const char *workdir, const char *path, size_t budget);
+/// The files `git add -A` adds under the folder `path` (relative to `workdir`), a name the
+/// index does not have that git's ignore rules do not cover: each regular file and symlink at
+/// any depth that they do not cover, appended to `files` (paths relative to `workdir`). Returns
+/// 0; 1, adding nothing, when only libgit2's whole walk can answer (a nested repository, a
+/// FIFO, socket or device, an unreadable folder, more than `budget` names looked at); -1 when
+/// out of memory.
+int agentreplay_worktree_new_files(git_repository *repo, const char *workdir, const char *path, size_t budget, agentreplay_paths *files);
 /// The mtime of `path` in whole seconds (`stat`); 0, or -1 with errno.
 int agentreplay_file_mtime(const char *path, int64_t *seconds);
 
