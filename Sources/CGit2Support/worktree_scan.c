@@ -193,25 +193,33 @@ static void folder_free(folder *f) {
     free(f->seen);
 }
 
-/* The names in the folder `fd` (not "." or ".."), sorted bytewise. */
-static int folder_read(int fd, folder *out) {
-    memset(out, 0, sizeof *out);
+/* The folder `fd` to read with readdir, from its start (the stream's descriptor is a copy,
+   which shares its position with `fd`: a read of it before may have left it at the end). */
+static DIR *folder_open(int fd) {
     int copy = dup(fd);
-    if (copy < 0) return -1;
+    if (copy < 0) return NULL;
     DIR *dir = fdopendir(copy);
     if (dir == NULL) {
         close(copy);
-        return -1;
+        return NULL;
     }
-    /* From the folder's start: the copy shares its position with `fd`, which may have been
-       read to its end already. */
     rewinddir(dir);
+    return dir;
+}
+
+static int dots(const char *name) { return name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)); }
+
+/* The names in the folder `fd` (not "." or ".."), sorted bytewise. */
+static int folder_read(int fd, folder *out) {
+    memset(out, 0, sizeof *out);
+    DIR *dir = folder_open(fd);
+    if (dir == NULL) return -1;
     size_t capacity = 0;
     struct dirent *d;
     int rc = 0;
     errno = 0;
     while ((d = readdir(dir)) != NULL) {
-        if (d->d_name[0] == '.' && (d->d_name[1] == 0 || (d->d_name[1] == '.' && d->d_name[2] == 0))) continue;
+        if (dots(d->d_name)) continue;
         if (out->count == capacity) {
             capacity = capacity ? capacity * 2 : 64;
             char **grown = realloc(out->names, capacity * sizeof(char *));
@@ -249,22 +257,15 @@ static void folder_mark(folder *f, const char *name, size_t len) {
 }
 
 /* How many names the folder `fd` holds ("." and ".." aside, and ".git" when `top`); -1 when it
-   cannot be read. Read from the folder's start, whatever was read of it before. */
+   cannot be read. */
 static long folder_count(int fd, int top) {
-    int copy = dup(fd);
-    if (copy < 0) return -1;
-    DIR *dir = fdopendir(copy);
-    if (dir == NULL) {
-        close(copy);
-        return -1;
-    }
-    rewinddir(dir);
+    DIR *dir = folder_open(fd);
+    if (dir == NULL) return -1;
     long count = 0;
     struct dirent *d;
     errno = 0;
     while ((d = readdir(dir)) != NULL) {
-        if (d->d_name[0] == '.' && (d->d_name[1] == 0 || (d->d_name[1] == '.' && d->d_name[2] == 0))) continue;
-        if (top && strcmp(d->d_name, ".git") == 0) continue;
+        if (dots(d->d_name) || (top && strcmp(d->d_name, ".git") == 0)) continue;
         count++;
     }
     int failed = errno != 0;
@@ -404,58 +405,13 @@ int agentreplay_file_mtime(const char *path, int64_t *seconds) {
     return 0;
 }
 
-/* Whether the untracked folder `path` (relative to `workdir`, not ignored itself) holds nothing
-   git would add: only folders that hold nothing either, and names its ignore rules cover. A
-   file or symlink not ignored, a nested repository (".git"), an unreadable folder or more than
-   `*budget` names looked at: 0. */
-static int holds_nothing(git_repository *repo, const char *workdir, const char *path, size_t *budget) {
-    size_t workdir_len = strlen(workdir), path_len = strlen(path);
-    char *full = malloc(workdir_len + path_len + 2);
-    if (full == NULL) return 0;
-    memcpy(full, workdir, workdir_len);
-    full[workdir_len] = '/';
-    memcpy(full + workdir_len + 1, path, path_len + 1);
-    int fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    free(full);
-    if (fd < 0) return 0;
-    folder names;
-    int rc = folder_read(fd, &names);
-    if (rc < 0) {
-        close(fd);
-        return 0;
-    }
-    int nothing = 1;
-    for (size_t k = 0; nothing && k < names.count; k++) {
-        const char *name = names.names[k];
-        if (*budget == 0 || strcmp(name, ".git") == 0) {
-            nothing = 0;
-            break;
-        }
-        (*budget)--;
-        size_t name_len = strlen(name);
-        char *child = malloc(path_len + name_len + 2);
-        if (child == NULL) {
-            nothing = 0;
-            break;
-        }
-        memcpy(child, path, path_len);
-        child[path_len] = '/';
-        memcpy(child + path_len + 1, name, name_len + 1);
-        int ignored = 0;
-        struct stat st;
-        if (git_ignore_path_is_ignored(&ignored, repo, child) < 0 || fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) nothing = 0;
-        else if (!ignored) nothing = S_ISDIR(st.st_mode) && holds_nothing(repo, workdir, child, budget);
-        free(child);
-    }
-    folder_free(&names);
-    close(fd);
-    return nothing;
-}
-
-/* The files under the folder `path` (relative to `workdir`, not ignored itself) that `git add
-   -A` adds, into `files`: 0; 1 when only libgit2's whole walk can answer (see the header);
-   -1 when out of memory. */
-static int collect_files(git_repository *repo, const char *workdir, const char *path, size_t *budget, agentreplay_paths *files) {
+/* The untracked folder `path` (relative to `workdir`, not ignored itself), walked as `git add
+   -A` would walk it: each name in it, at any depth, that git's ignore rules do not cover. With
+   `files`, each such regular file and symlink is appended to it; without, any is an answer of
+   1. Returns 0; 1 when only libgit2's whole walk can answer (a nested repository, a FIFO, socket
+   or device, an unreadable folder, more than `*budget` names looked at); -1 when out of
+   memory. */
+static int walk_untracked(git_repository *repo, const char *workdir, const char *path, size_t *budget, agentreplay_paths *files) {
     size_t workdir_len = strlen(workdir), path_len = strlen(path);
     char *full = malloc(workdir_len + path_len + 2);
     if (full == NULL) return -1;
@@ -491,9 +447,9 @@ static int collect_files(git_repository *repo, const char *workdir, const char *
         struct stat st;
         if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || git_ignore_path_is_ignored(&ignored, repo, child) < 0) rc = FULL_WALK;
         else if (ignored) {
-        } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) rc = paths_add(files, child, path_len + 1 + name_len, "", 0);
-        else if (S_ISDIR(st.st_mode)) rc = collect_files(repo, workdir, child, budget, files);
-        else rc = FULL_WALK; /* a FIFO, a socket, a device: left to libgit2 */
+        } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && files != NULL) rc = paths_add(files, child, path_len + 1 + name_len, "", 0);
+        else if (S_ISDIR(st.st_mode)) rc = walk_untracked(repo, workdir, child, budget, files);
+        else rc = FULL_WALK; /* a file when only asked whether there is one; a FIFO, a socket, a device */
         free(child);
     }
     folder_free(&names);
@@ -503,7 +459,7 @@ static int collect_files(git_repository *repo, const char *workdir, const char *
 
 int agentreplay_worktree_new_files(git_repository *repo, const char *workdir, const char *path, size_t budget, agentreplay_paths *files) {
     size_t before = files->count;
-    int rc = collect_files(repo, workdir, path, &budget, files);
+    int rc = walk_untracked(repo, workdir, path, &budget, files);
     if (rc != 0) {
         /* Nothing half-collected is left behind. */
         while (files->count > before) free(files->paths[--files->count]);
@@ -515,5 +471,5 @@ int agentreplay_worktree_adds_nothing(git_repository *repo, const char *workdir,
     int ignored = 0;
     if (git_ignore_path_is_ignored(&ignored, repo, path) < 0) return 0;
     if (ignored) return 1;
-    return holds_nothing(repo, workdir, path, &budget);
+    return walk_untracked(repo, workdir, path, &budget, NULL) == 0;
 }

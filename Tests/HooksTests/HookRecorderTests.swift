@@ -183,14 +183,7 @@ extension HookRecorderTests {
         }
         let index = repo.path + "/.git/" + HookRecorder.indexName
         let cache = index + ".cache"
-        var n = 0
-        func record() throws -> ObjectID {
-            n += 1
-            return try XCTUnwrap(
-                try HookRecorder.record(
-                    .postTool, agent: .claudeCode, input: HookInput(sessionID: "saved-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
-            ).tree
-        }
+        let record = shellCalls(repo, session: "saved-1")
         /// A file's identity: a save replaces it (a new file renamed over it).
         func identity(_ path: String) throws -> [String] {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -223,6 +216,19 @@ extension HookRecorderTests {
         XCTAssertEqual(try record(), changed)
         XCTAssertEqual(try identity(cache), saved)
         XCTAssertEqual(try identity(index), privateIndex, "the cache answered every call after the first")
+    }
+
+    /// Post-tool calls of a shell tool in `repo`, each with a tool call id of its own: the tree
+    /// each recorded.
+    func shellCalls(_ repo: TestRepo, session: String) -> () throws -> ObjectID {
+        var n = 0
+        return {
+            n += 1
+            return try XCTUnwrap(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
+            ).tree
+        }
     }
 
     /// The tree saved in the stat cache at `path` (hex), or nil when it does not read whole.
@@ -378,14 +384,8 @@ extension HookRecorderTests {
     func testAStatCacheIsTrustedOnlyWhole() throws {
         let repo = try TestRepo(self, files: ["a.txt": "a\n", "src/b.txt": "b\n", "src/deep/c.txt": "c\n"])
         let cache = repo.path + "/.git/" + HookRecorder.indexName + ".cache"
-        var n = 0
-        func record() throws -> String {
-            n += 1
-            return try XCTUnwrap(
-                try HookRecorder.record(
-                    .postTool, agent: .claudeCode, input: HookInput(sessionID: "cache-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
-            ).tree.hex
-        }
+        let call = shellCalls(repo, session: "cache-1")
+        func record() throws -> String { try call().hex }
         /// The cache again, its tree replaced by `tree`.
         func retree(_ tree: String) throws {
             var read = agentreplay_worktree_cache()
