@@ -45,14 +45,24 @@ extension Repository {
         // The private index's mtime, taken before it is read: an entry as new as it is racily
         // clean (its stat data cannot vouch for it). A later save only makes more entries so.
         var indexTime: Int64 = 0
-        let stamped = !seeded && agentreplay_file_mtime(indexPath, &indexTime) == 0
+        var stamped = !seeded && agentreplay_file_mtime(indexPath, &indexTime) == 0
         if seeded {
             let folder = String(indexPath[..<(indexPath.lastIndex(of: "/") ?? indexPath.startIndex)])
             if !folder.isEmpty { try FileSystem.makeDirectoryPath(folder) }
             // The repository's own index, read (git replaces it by a rename, so any version
-            // read is whole): its stat cache spares hashing the files the first time.
-            if case .success(let bytes) = FileBytes.read(gitDirectory + "/index") {
+            // read is whole): its stat cache spares hashing the files the first time. Its
+            // mtime, not the copy's, says which entries are racily clean; taken before it is
+            // read, so that an index git saved in between is judged by the older time (more
+            // entries racily clean, never fewer).
+            let own = gitDirectory + "/index"
+            var ownTime: Int64 = 0
+            let timed = agentreplay_file_mtime(own, &ownTime) == 0
+            if case .success(let bytes) = FileBytes.read(own) {
                 try FileSystem.writeFile(indexPath, bytes, mode: 0o644)
+                if timed {
+                    indexTime = ownTime
+                    stamped = true
+                }
             }
         }
         return try use { repo in

@@ -218,6 +218,21 @@ extension HookRecorderTests {
         XCTAssertEqual(try identity(index), privateIndex, "the cache answered every call after the first")
     }
 
+    /// The first call of a repository starts from a copy of its index, walked by the stat walk
+    /// against the time git wrote it (not the copy's): a file rewritten at the same size within
+    /// that second is seen. (Its ctime tells here as well; on a file system with whole-second
+    /// times only the index's own time would.)
+    func testTheFirstCallSeesAChangeMadeAsGitWroteItsIndex() throws {
+        let repo = try TestRepo(self, files: ["a.txt": "aaaa\n", "src/b.txt": "b\n"])
+        try repo.write(["a.txt": "AAAA\n"])
+        // In the same second as the index, whatever the clock did meanwhile; the size too.
+        let written = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: repo.path + "/a.txt")[.modificationDate])
+        try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: repo.path + "/.git/index")
+        let record = shellCalls(repo, session: "first-1")
+        XCTAssertEqual(try record().hex, try gitWorkTree(repo))
+        XCTAssertEqual(try record().hex, try gitWorkTree(repo))
+    }
+
     /// Post-tool calls of a shell tool in `repo`, each with a tool call id of its own: the tree
     /// each recorded.
     func shellCalls(_ repo: TestRepo, session: String) -> () throws -> ObjectID {
