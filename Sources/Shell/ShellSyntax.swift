@@ -236,7 +236,13 @@ struct ShellLexer {
     init(_ s: [Unicode.Scalar]) { self.s = s }
 
     static func isBlank(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" }
-    static func isMeta(_ c: Unicode.Scalar) -> Bool { " \t\n;&|<>()".unicodeScalars.contains(c) }
+    /// One of ` \t\n;&|<>()` (compared as scalars, not by walking a string's scalars for each).
+    static func isMeta(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case " ", "\t", "\n", ";", "&", "|", "<", ">", "(", ")": true
+        default: false
+        }
+    }
 
     mutating func tokens() throws(Unsupported) -> [ShellToken] {
         while i < s.count {
@@ -283,10 +289,14 @@ struct ShellLexer {
         return out
     }
 
+    /// The control operators, two-character ones first, with their scalars (made once, not per token).
+    static let operators: [(String, [Unicode.Scalar])] = ["&&", "||", "|&", ";;", "|", ";", "&"].map { ($0, Array($0.unicodeScalars)) }
+
     mutating func matchOperator() -> String? {
-        for op in ["&&", "||", "|&", ";;", "|", ";", "&"] {
-            let o = Array(op.unicodeScalars)
-            if i + o.count <= s.count, Array(s[i..<(i + o.count)]) == o {
+        // Every operator starts with `&`, `|` or `;`: any other token is told at once.
+        guard i < s.count, s[i] == "&" || s[i] == "|" || s[i] == ";" else { return nil }
+        for (op, o) in Self.operators {
+            if i + o.count <= s.count, s[i..<(i + o.count)].elementsEqual(o) {
                 if op == "&", i + 1 < s.count, s[i + 1] == ">" { return nil }
                 i += o.count
                 return op
