@@ -65,7 +65,7 @@ let package = Package(
             name: "Collector", dependencies: ["Trace", "CCurl", "OTLPProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "Insight", dependencies: ["Trace", "Replay", "ToolSemantics", "Analysis", "Git"]),
         .target(name: "HTMLReport", dependencies: ["Insight", "Audit", "Trace", "Replay", "Git"]),
-        .target(name: "Audit", dependencies: ["Trace", "Replay", "Shell", "Insight", "CFindBytes"]),
+        .target(name: "Audit", dependencies: ["Trace", "Replay", "Shell", "Insight"]),
         .target(name: "Sessions", dependencies: ["Trace", "Importers", "Replay", "Insight", "Git"]),
         .target(name: "Hooks", dependencies: ["Trace", "Replay", "Git"]),
         .target(

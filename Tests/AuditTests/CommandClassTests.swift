@@ -97,6 +97,28 @@ final class CommandClassTests: XCTestCase {
 }
 
 extension CommandClassTests {
+    /// The one-pass scan for credential prefixes answers as a search for each prefix does:
+    /// each prefix at the start, the middle and the end of texts, cut short by a byte, next to
+    /// multi-byte characters and to the bytes of other prefixes.
+    func testMayHoldTokenFindsEachPrefixWhereverItIs() {
+        func search(_ text: String) -> Bool {
+            let hay = Array(text.utf8)
+            return Secrets.prefixBytes.contains { needle in
+                hay.count >= needle.count && (0...(hay.count - needle.count)).contains { hay[$0..<($0 + needle.count)].elementsEqual(needle) }
+            }
+        }
+        var texts = ["", "s", "sk", "gh", "AK", "é", "plain text with no prefix at all", "ask-me", "ghost_", "xo", "hf"]
+        for (prefix, _, _) in Secrets.prefixes {
+            let cut = String(prefix.dropLast())
+            for (before, after) in [("", ""), ("x", ""), ("", "y"), ("é ", " ü"), ("s", "k"), ("\n", "\r\n"), ("ssk", "-")] {
+                texts += [before + prefix + after, before + cut + after, cut + before + prefix, before + cut]
+            }
+        }
+        for text in texts { XCTAssertEqual(Secrets.mayHoldToken(text), search(text), text.debugDescription) }
+        XCTAssertTrue(Secrets.mayHoldToken("a" + "AK" + "IA"))
+        XCTAssertFalse(Secrets.mayHoldToken("AKI sk gh_ hf"))
+    }
+
     func testACredentialInACommandLineIsRedactedAndReported() throws {
         let token = "gh" + "p_" + String(repeating: "Z9y8", count: 9)
         // As an importer hands it: with the canonical shell-call attributes.
