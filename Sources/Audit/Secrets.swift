@@ -10,27 +10,99 @@ import Trace
 enum Secrets {
     /// What kind of secret a path names, or nil.
     static func kind(ofPath raw: String) -> String? {
+        var path = raw
+        if let kind = path.withUTF8(kindOfPrintableASCII) { return kind }
+        return kindByCharacters(raw)
+    }
+
+    /// Base names of env files that are templates: they hold no secrets by convention.
+    static let envTemplates: [StaticString] = [".example", ".sample", ".template", ".dist", ".defaults"]
+    static let sshKeyPrefixes: [StaticString] = ["id_rsa", "id_ed25519", "id_ecdsa", "id_dsa"]
+    static let keyExtensions: [StaticString] = [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".asc", ".gpg"]
+    static let cloudCredentialFiles: [StaticString] = ["application_default_credentials.json", "service-account.json", "credentials.json"]
+    static let credentialFiles: [StaticString] = [".netrc", ".npmrc", ".pypirc", ".git-credentials", ".pgpass", ".htpasswd"]
+
+    /// `kindByCharacters` by the path's bytes, for a path of printable ASCII alone (each
+    /// character one byte, `/` always a separator, no two characters joined): nil when the
+    /// path is not; else the same answer, without the parts made into Strings (most paths a
+    /// log names are checked here, every file a call reads or writes and every word of a
+    /// command).
+    static func kindOfPrintableASCII(_ path: UnsafeBufferPointer<UInt8>) -> String?? {
+        for byte in path where byte < 0x20 || byte > 0x7E { return .none }
+        let slash = UInt8(ascii: "/")
+        // The base: the last non-empty part.
+        var baseEnd = path.count
+        while baseEnd > 0, path[baseEnd - 1] == slash { baseEnd -= 1 }
+        var baseStart = baseEnd
+        while baseStart > 0, path[baseStart - 1] != slash { baseStart -= 1 }
+        guard baseEnd > baseStart else { return .some(nil) }
+        let base = UnsafeBufferPointer(rebasing: path[baseStart..<baseEnd])
+        func equal(_ part: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+            part.count == s.utf8CodeUnitCount && memcmp(part.baseAddress!, s.utf8Start, part.count) == 0
+        }
+        func hasPrefix(_ part: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+            part.count >= s.utf8CodeUnitCount && memcmp(part.baseAddress!, s.utf8Start, s.utf8CodeUnitCount) == 0
+        }
+        func hasSuffix(_ part: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+            part.count >= s.utf8CodeUnitCount && memcmp(part.baseAddress! + part.count - s.utf8CodeUnitCount, s.utf8Start, s.utf8CodeUnitCount) == 0
+        }
+        // The folders: the non-empty parts before the base.
+        var ssh = equal(base, ".ssh"), aws = false, gcloud = false, azure = false, kube = false, docker = false, gnupg = false
+        var last: UnsafeBufferPointer<UInt8>?, beforeLast: UnsafeBufferPointer<UInt8>?
+        var at = 0
+        while at < baseStart {
+            var end = at
+            while end < baseStart, path[end] != slash { end += 1 }
+            if end > at {
+                let folder = UnsafeBufferPointer(rebasing: path[at..<end])
+                if equal(folder, ".ssh") { ssh = true }
+                if equal(folder, ".aws") { aws = true }
+                if equal(folder, "gcloud") { gcloud = true }
+                if equal(folder, ".azure") { azure = true }
+                if equal(folder, ".kube") { kube = true }
+                if equal(folder, ".docker") { docker = true }
+                if equal(folder, ".gnupg") { gnupg = true }
+                beforeLast = last
+                last = folder
+            }
+            at = end + 1
+        }
+        if ssh { return "ssh" }
+        if equal(base, ".env") || hasPrefix(base, ".env.") {
+            return envTemplates.contains { hasSuffix(base, $0) } ? .some(nil) : "env file"
+        }
+        if sshKeyPrefixes.contains(where: { hasPrefix(base, $0) }) { return "ssh key" }
+        if keyExtensions.contains(where: { hasSuffix(base, $0) && base.count > $0.utf8CodeUnitCount }) { return "key file" }
+        if aws && (equal(base, "credentials") || equal(base, "config")) { return "cloud credentials" }
+        if let last, let beforeLast, equal(beforeLast, ".config"), equal(last, "gcloud") { return "cloud credentials" }
+        if gcloud && hasSuffix(base, ".json") { return "cloud credentials" }
+        if azure || kube && equal(base, "config") { return "cloud credentials" }
+        if cloudCredentialFiles.contains(where: { equal(base, $0) }) { return "cloud credentials" }
+        if credentialFiles.contains(where: { equal(base, $0) }) { return "credentials file" }
+        if docker && equal(base, "config.json") { return "credentials file" }
+        if gnupg { return "key file" }
+        return .some(nil)
+    }
+
+    /// What kind of secret a path names, or nil, its parts compared as characters.
+    static func kindByCharacters(_ raw: String) -> String? {
         let path = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         let parts = path.split(separator: "/")
         guard let base = parts.last.map(String.init), !base.isEmpty else { return nil }
         let folders = parts.dropLast().map(String.init)
         if folders.contains(".ssh") || path == "~/.ssh" || base == ".ssh" { return "ssh" }
         if base == ".env" || base.hasPrefix(".env.") {
-            // Templates hold no secrets by convention.
-            let templates = [".example", ".sample", ".template", ".dist", ".defaults"]
-            return templates.contains { base.hasSuffix($0) } ? nil : "env file"
+            return envTemplates.contains { base.hasSuffix("\($0)") } ? nil : "env file"
         }
-        if base.hasPrefix("id_rsa") || base.hasPrefix("id_ed25519") || base.hasPrefix("id_ecdsa") || base.hasPrefix("id_dsa") { return "ssh key" }
-        for ext in [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".asc", ".gpg"] where base.hasSuffix(ext) && base.count > ext.count {
+        if sshKeyPrefixes.contains(where: { base.hasPrefix("\($0)") }) { return "ssh key" }
+        for ext in keyExtensions.map({ "\($0)" }) where base.hasSuffix(ext) && base.count > ext.count {
             return "key file"
         }
         if folders.contains(".aws") && (base == "credentials" || base == "config") { return "cloud credentials" }
         if folders.suffix(2) == [".config", "gcloud"] || folders.contains("gcloud") && base.hasSuffix(".json") { return "cloud credentials" }
         if folders.contains(".azure") || folders.contains(".kube") && base == "config" { return "cloud credentials" }
-        if base == "application_default_credentials.json" || base == "service-account.json" || base == "credentials.json" {
-            return "cloud credentials"
-        }
-        if [".netrc", ".npmrc", ".pypirc", ".git-credentials", ".pgpass", ".htpasswd"].contains(base) { return "credentials file" }
+        if cloudCredentialFiles.contains(where: { base == "\($0)" }) { return "cloud credentials" }
+        if credentialFiles.contains(where: { base == "\($0)" }) { return "credentials file" }
         if folders.contains(".docker") && base == "config.json" { return "credentials file" }
         if folders.contains(".gnupg") { return "key file" }
         return nil

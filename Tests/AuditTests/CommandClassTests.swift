@@ -119,6 +119,31 @@ extension CommandClassTests {
         XCTAssertFalse(Secrets.mayHoldToken("AKI sk gh_ hf"))
     }
 
+    /// A path of printable ASCII is judged by its bytes as its characters judge it: every
+    /// rule's folders and base names, the neighbours of each (a letter more or less), empty
+    /// parts, a slash at the end, and paths the byte reading leaves to the characters'.
+    func testSecretPathsByBytesAsByCharacters() {
+        let names =
+            [".ssh", ".aws", ".config", "gcloud", ".azure", ".kube", ".docker", ".gnupg", "~", "", "src", ".env", ".env.local", ".env.example"]
+            + ["id_rsa", "id_ed25519.pub", "id_dsa", "x.pem", ".pem", "a.key", "b.keystore", "credentials", "config", "config.json"]
+            + ["k.json", "application_default_credentials.json", "service-account.json", "credentials.json", ".netrc", ".pgpass"]
+            + [".htpasswd", "ssh", ".ss", "aws", ".gnup", "gcloud2", "x.asc", "x.gpg", "x.p12", ".defaults", "a.pemx", "id_", "é", "\u{212A}"]
+        var paths: [String] = []
+        for a in names {
+            for b in names {
+                for c in ["", "/", "//"] {
+                    paths += [a + "/" + b + c, "/" + a + "/" + b + c, "~/" + a + "//" + b + c, a + c]
+                    paths += ["home/" + a + "/" + b + "/x.json" + c, "/h/" + a + "/" + b + "/config" + c, b + "/" + a + "/" + b + c]
+                }
+            }
+        }
+        paths += ["", "/", "//", "~/.ssh", "~/.ssh/", ".env\r\n", "a\tb/.env", "x/.ssh\u{301}/id", "\r\n.pem"]
+        for path in paths { XCTAssertEqual(Secrets.kind(ofPath: path), Secrets.kindByCharacters(path), path.debugDescription) }
+        XCTAssertEqual(Secrets.kind(ofPath: "/home/u/.config/gcloud/x"), "cloud credentials")
+        XCTAssertEqual(Secrets.kind(ofPath: "a/.kube/config/"), "cloud credentials")
+        XCTAssertNil(Secrets.kind(ofPath: "src/main.swift"))
+    }
+
     func testACredentialInACommandLineIsRedactedAndReported() throws {
         let token = "gh" + "p_" + String(repeating: "Z9y8", count: 9)
         // As an importer hands it: with the canonical shell-call attributes.
