@@ -35,8 +35,27 @@ extension StringProtocol {
     /// its `*** Update File: ` markers). The same answer as `hasPrefix` for a prefix of ASCII
     /// characters none of which another character is canonically equivalent to (all but `K`,
     /// `;` and `` ` ``): a string that has such a prefix as characters has its bytes too.
+    ///
+    /// When the bytes match and the byte after them is ASCII (or there is none), the answer is
+    /// yes without comparing characters: no ASCII character joins the one before it (but a
+    /// newline after a carriage return, so a prefix ending in one is compared as characters).
+    /// Otherwise (a multi-byte character after the prefix may be a combining mark that makes
+    /// its last character another) the characters are compared.
     public func hasPrefixBytesFirst(_ prefix: String) -> Bool {
-        utf8.starts(with: prefix.utf8) && hasPrefix(prefix)
+        var prefix = prefix
+        let known: Bool?? = prefix.withUTF8 { p in
+            utf8.withContiguousStorageIfAvailable { s -> Bool? in
+                guard !p.isEmpty else { return true }
+                guard s.count >= p.count, memcmp(s.baseAddress!, p.baseAddress!, p.count) == 0 else { return false }
+                if s.count == p.count { return true }
+                return s[p.count] < 0x80 && p[p.count - 1] != 0x0D ? true : nil
+            }
+        }
+        switch known {
+        case .some(.some(let answer)): return answer
+        case .some(.none): return hasPrefix(prefix)
+        case .none: return utf8.starts(with: prefix.utf8) && hasPrefix(prefix)
+        }
     }
 }
 

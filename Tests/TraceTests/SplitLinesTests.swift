@@ -21,4 +21,24 @@ final class SplitLinesTests: XCTestCase {
         let text = "one\ntwo\r\nthree"
         XCTAssertEqual(text.splitLines().map { text.distance(from: text.startIndex, to: $0.startIndex) }, [0, 4])
     }
+
+    /// `hasPrefixBytesFirst` answers as `hasPrefix` for ASCII prefixes (none of `K`, `;`, `` ` ``),
+    /// whatever follows them: ASCII, a combining mark, a newline after a carriage return, a
+    /// multi-byte character, nothing; on strings and on lines sliced from one.
+    func testHasPrefixBytesFirstIsHasPrefix() {
+        let prefixes = ["", "*", "*** ", "*** Update File: ", "+", "-", "a\r", "\r", "x\n", "*** Move to: "]
+        let tails = ["", "a", "\u{301}", "\u{301}x", "\n", "\r\n", "é", "👍🏽", " ", "\u{200D}", "\u{0308}b", "*"]
+        for prefix in prefixes {
+            for tail in tails {
+                for text in [prefix + tail, String(prefix.dropLast()) + tail, "z" + prefix + tail, prefix + tail + prefix] {
+                    XCTAssertEqual(text.hasPrefixBytesFirst(prefix), text.hasPrefix(prefix), "\(text.debugDescription), \(prefix.debugDescription)")
+                    let lines = ("x\n" + text + "\ny").splitLines()
+                    for line in lines {
+                        XCTAssertEqual(
+                            line.hasPrefixBytesFirst(prefix), line.hasPrefix(prefix), "\(line.debugDescription), \(prefix.debugDescription)")
+                    }
+                }
+            }
+        }
+    }
 }
