@@ -133,6 +133,34 @@ final class CodexImporterTests: XCTestCase {
         XCTAssertEqual(CodexOutcome.status(output: "Exit code: 1", details: ["success": true]), .ok, "patch_apply_end decides")
     }
 
+    /// The markers are read by bytes where that cannot differ from characters: a combining mark
+    /// after a marker's last character makes another character of it; a carriage return ends
+    /// a line; a first byte other than a marker's is never one.
+    func testFailureMarkersAfterCombiningMarksAndCarriageReturns() {
+        XCTAssertEqual(CodexOutcome.status(output: "Exit code: 1\r\nOutput:\r\n", details: nil), .error)
+        XCTAssertEqual(CodexOutcome.status(output: "Process exited with code 2\nOutput:\n", details: nil), .error)
+        XCTAssertEqual(CodexOutcome.status(output: "Output:\nExit code: 1\n", details: nil), .ok, "after Output: is the command's own text")
+        XCTAssertEqual(CodexOutcome.status(output: "Exit code:\u{301} 1\n", details: nil), .ok, "not the marker: its colon is another character")
+        XCTAssertEqual(CodexOutcome.status(output: "abortedx", details: nil), .error)
+        XCTAssertEqual(CodexOutcome.status(output: "aborted\u{301}", details: nil), .ok, "`aborted́` is not `aborted`")
+        XCTAssertEqual(CodexOutcome.status(output: "Script failed\nx", details: nil), .error)
+        XCTAssertEqual(CodexOutcome.status(output: "Script failed\r\nx", details: nil), .ok)
+        XCTAssertEqual(CodexOutcome.status(output: " Exit code: 1", details: nil), .ok)
+    }
+
+    /// The first characters of an output, by bytes or by characters, are its `prefix`.
+    func testHeadIsThePrefixOfCharacters() {
+        let pieces = ["a", "\r", "\n", "\r\n", "\u{301}", "é", "👍🏽", " ", "x\u{0308}"]
+        var texts = [""]
+        for a in pieces { for b in pieces { for c in pieces { texts.append(String(repeating: "z", count: 4) + a + b + c) } } }
+        texts += ["abcd", "abcde", "abcdef", "abcd\u{301}", "abc\r\n", "abcd\r", "abc\u{301}d"]
+        for text in texts {
+            for count in 0...8 {
+                XCTAssertEqual(String(CodexPermission.head(text, characters: count)), String(text.prefix(count)), text.debugDescription)
+            }
+        }
+    }
+
     func testCallsWithoutOutputAreUnsetAndLast() throws {
         var log = CodexLog()
         log.meta()

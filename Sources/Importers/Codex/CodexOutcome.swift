@@ -24,7 +24,11 @@ enum CodexOutcome {
     }
 
     static func failed(_ text: String) -> Bool {
-        if text.hasPrefix("apply_patch verification failed") || text.hasPrefix("aborted") || text.hasPrefix("Script failed\n") { return true }
+        if text.hasPrefixBytesFirst("apply_patch verification failed") || text.hasPrefixBytesFirst("aborted")
+            || text.hasPrefixBytesFirst("Script failed\n")
+        {
+            return true
+        }
         if let code = exitCode(text) { return code != 0 }
         if text.hasPrefix("{"), let value = try? JSONParser.parse(text), let code = value["metadata"]?["exit_code"]?.intValue {
             return code != 0
@@ -35,11 +39,18 @@ enum CodexOutcome {
     /// The exit code in Codex's output preamble (`Exit code: N` on the first line, or
     /// `Process exited with code N` in unified exec's header).
     static func exitCode(_ text: String) -> Int? {
-        let head = Array(text.utf8.prefix(400)).split(separator: 0x0A, omittingEmptySubsequences: false).prefix(6)
+        let start = text.utf8.withContiguousStorageIfAvailable { Array($0.prefix(400)) } ?? Array(text.utf8.prefix(400))
+        let head = start.split(separator: 0x0A, omittingEmptySubsequences: false).prefix(6)
         for bytes in head {
-            let line = String(decoding: bytes.last == 0x0D ? bytes.dropLast() : bytes, as: UTF8.self)
+            let trimmed = bytes.last == 0x0D ? bytes.dropLast() : bytes
+            // Only a line whose first byte is `O`, `E` or `P` can be `Output:` or start with a
+            // marker (no other character is equivalent to those letters): no String for the rest.
+            guard let first = trimmed.first, first == UInt8(ascii: "O") || first == UInt8(ascii: "E") || first == UInt8(ascii: "P") else {
+                continue
+            }
+            let line = String(decoding: trimmed, as: UTF8.self)
             if line == "Output:" { break }
-            for prefix in ["Exit code: ", "Process exited with code "] where line.hasPrefix(prefix) {
+            for prefix in ["Exit code: ", "Process exited with code "] where line.hasPrefixBytesFirst(prefix) {
                 return Int(line.dropFirst(prefix.count).prefix { $0 == "-" || $0.isNumber })
             }
         }
