@@ -172,6 +172,20 @@ final class IndexTests: XCTestCase {
         XCTAssertEqual(words.rows.first?.first, .integer(1))
     }
 
+    /// A NUL is found wherever it is: first, last, alone, in a small string and a large one,
+    /// after multi-byte characters; text without one is kept as it is.
+    func testStoredTextFindsEveryNul() {
+        let long = String(repeating: "é long text ", count: 40)
+        for text in ["\u{0}", "a\u{0}", "\u{0}a", "é\u{0}", long + "\u{0}", "\u{0}" + long, long + "\u{0}" + long] {
+            XCTAssertTrue(StoredText.holdsNUL(text), text.debugDescription)
+            XCTAssertEqual(StoredText.storable(text), text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
+        }
+        for text in ["", "a", "é", long, "0", "\u{FFFD}"] {
+            XCTAssertFalse(StoredText.holdsNUL(text), text.debugDescription)
+            XCTAssertEqual(StoredText.storable(text), text)
+        }
+    }
+
     func testAStoreFromANewerVersionIsRefused() throws {
         let dir = try folder()
         _ = try Store(path: dir + "/index.sqlite")
