@@ -8,6 +8,7 @@ extension StringProtocol {
     /// The range of the first occurrence of `needle`, its UTF-8 bytes compared exactly (no
     /// Unicode equivalence), found with `memchr` and `memcmp`: Foundation's `range(of:)`
     /// goes through CFString on Linux, a hundred times slower on a tool's output.
+    @inlinable
     public func firstUTF8Range(of needle: String) -> Range<String.Index>? {
         let pattern = Array(needle.utf8)
         guard let first = pattern.first else { return startIndex..<startIndex }
@@ -41,6 +42,7 @@ extension StringProtocol {
     /// newline after a carriage return, so a prefix ending in one is compared as characters).
     /// Otherwise (a multi-byte character after the prefix may be a combining mark that makes
     /// its last character another) the characters are compared.
+    @inlinable
     public func hasPrefixBytesFirst(_ prefix: String) -> Bool {
         var prefix = prefix
         let known: Bool?? = prefix.withUTF8 { p in
