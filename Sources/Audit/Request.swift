@@ -173,7 +173,7 @@ public struct Request: Sendable {
     static func patchPaths(_ input: JSON) -> [String] {
         let text = input["input"]?.stringValue ?? input["patch"]?.stringValue ?? input["patchText"]?.stringValue ?? ""
         var paths: [String] = []
-        for line in text.splitLines() where line.utf8.first == UInt8(ascii: "*") {
+        for line in text.splitLines(startingWith: UInt8(ascii: "*")) {
             for marker in ["*** Update File: ", "*** Add File: ", "*** Delete File: ", "*** Move to: "] where line.hasPrefixBytesFirst(marker) {
                 paths.append(line.dropFirst(marker.count).trimmingSpaces)
             }

@@ -51,7 +51,7 @@ public enum LoggedPaths {
     static func patchPaths(_ patch: String) -> [String] {
         let markers = ["*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: "]
         var paths: [String] = []
-        for line in patch.splitLines() where line.utf8.first == UInt8(ascii: "*") {
+        for line in patch.splitLines(startingWith: UInt8(ascii: "*")) {
             for marker in markers where line.hasPrefixBytesFirst(marker) {
                 let path = trimmed(line.dropFirst(marker.count))
                 if !path.isEmpty { paths.append(path) }

@@ -68,12 +68,26 @@ extension String {
     /// either side of a lone newline is a character boundary. A patch's lines this way cost a
     /// fraction of the character split (a tenth of a Codex log's indexing went to it).
     public func splitLines(omittingEmptySubsequences: Bool = true) -> [Substring] {
-        let found = utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
+        scanLines(omittingEmpty: omittingEmptySubsequences, startingWith: nil)
+            ?? split(separator: "\n", omittingEmptySubsequences: omittingEmptySubsequences)
+    }
+
+    /// The lines `splitLines()` gives that start with the byte `first` (a patch's marker
+    /// lines, `*`): the same scan, no slice made for the other lines.
+    public func splitLines(startingWith first: UInt8) -> [Substring] {
+        scanLines(omittingEmpty: true, startingWith: first) ?? splitLines().filter { $0.utf8.first == first }
+    }
+
+    /// The byte scan of `splitLines`, keeping only lines that start with `first` when given;
+    /// nil when the string has no contiguous UTF-8.
+    private func scanLines(omittingEmpty: Bool, startingWith first: UInt8?) -> [Substring]? {
+        utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
             var lines: [Substring] = []
-            guard let base = bytes.baseAddress else { return omittingEmptySubsequences ? [] : [self[...]] }
+            guard let base = bytes.baseAddress else { return omittingEmpty ? [] : [self[...]] }
             var lineStart = 0, at = 0
             func add(_ end: Int) {
-                guard !omittingEmptySubsequences || end > lineStart else { return }
+                guard !omittingEmpty || end > lineStart else { return }
+                if let first, end == lineStart || bytes[lineStart] != first { return }
                 let lower = utf8.index(utf8.startIndex, offsetBy: lineStart)
                 lines.append(self[lower..<utf8.index(lower, offsetBy: end - lineStart)])
             }
@@ -87,6 +101,5 @@ extension String {
             add(bytes.count)
             return lines
         }
-        return found ?? split(separator: "\n", omittingEmptySubsequences: omittingEmptySubsequences)
     }
 }

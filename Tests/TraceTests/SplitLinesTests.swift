@@ -17,6 +17,14 @@ final class SplitLinesTests: XCTestCase {
                     text.split(separator: "\n", omittingEmptySubsequences: omitting).map(String.init), "\(text.debugDescription), \(omitting)")
             }
         }
+        // The lines that start with a byte are those of the split that do.
+        for text in cases + ["*** Add File: a\n+x\n*** End Patch", "\n*\r\n*\n\r*\n*", "**\n\n*é\n"] {
+            for byte in [UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "a"), 0x0D, 0xCC] {
+                XCTAssertEqual(
+                    text.splitLines(startingWith: byte).map(String.init),
+                    text.split(separator: "\n").filter { $0.utf8.first == byte }.map(String.init), "\(text.debugDescription), \(byte)")
+            }
+        }
         // The lines are the string's own slices.
         let text = "one\ntwo\r\nthree"
         XCTAssertEqual(text.splitLines().map { text.distance(from: text.startIndex, to: $0.startIndex) }, [0, 4])
