@@ -17,10 +17,16 @@ final class SQLiteConnection: StoreConnection {
         // Resets the statement and clears its bindings; GRDB then takes them as bound.
         statement.setUncheckedArguments(StatementArguments())
         let handle = statement.sqliteStatement
-        for (i, argument) in arguments.enumerated() {
+        // Each value read in place: `enumerated()` copied every existential out of the array.
+        try arguments.withUnsafeBufferPointer { values in try bind(values, to: handle, sql: sql) }
+        try statement.execute()
+    }
+
+    private func bind(_ values: UnsafeBufferPointer<(any StoreArgument)?>, to handle: SQLiteStatement, sql: String) throws {
+        for i in 0..<values.count {
             let index = CInt(i + 1)
             let code: CInt
-            switch argument?.cell ?? .null {
+            switch values[i]?.cell ?? .null {
             case .null: code = sqlite3_bind_null(handle, index)
             case let .integer(v): code = sqlite3_bind_int64(handle, index, v)
             case let .real(v): code = sqlite3_bind_double(handle, index, v)
@@ -33,7 +39,6 @@ final class SQLiteConnection: StoreConnection {
                 throw Store.Failure(description: "binding value \(index) of `\(sql)`: SQLite error \(code)", hint: nil)
             }
         }
-        try statement.execute()
     }
 
     /// SQLite copies the value before the bind call returns (`SQLITE_TRANSIENT`).
