@@ -199,7 +199,7 @@ final class SessionWriter {
             if let value = input[key]?.stringValue { return SessionSummary.oneLine(value, 200) }
         }
         let text = input.stringValue ?? JSONWriter.string(input)
-        return text.count > 200 ? String(text.prefix(199)) + "…" : text
+        return text.hasMoreCharacters(than: 200) ? String(text.prefix(characters: 199)) + "…" : text
     }
 
     /// Widens `first` ... `last` to `time`.

@@ -58,5 +58,5 @@ package enum RecordedError {
         return String(String.UnicodeScalarView(scalars))
     }
 
-    static func shortened(_ line: String) -> String { line.count > 200 ? String(line.prefix(200)) + "…" : line }
+    static func shortened(_ line: String) -> String { line.hasMoreCharacters(than: 200) ? String(line.prefix(characters: 200)) + "…" : line }
 }

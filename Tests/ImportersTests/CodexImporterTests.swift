@@ -148,19 +148,6 @@ final class CodexImporterTests: XCTestCase {
         XCTAssertEqual(CodexOutcome.status(output: " Exit code: 1", details: nil), .ok)
     }
 
-    /// The first characters of an output, by bytes or by characters, are its `prefix`.
-    func testHeadIsThePrefixOfCharacters() {
-        let pieces = ["a", "\r", "\n", "\r\n", "\u{301}", "é", "👍🏽", " ", "x\u{0308}"]
-        var texts = [""]
-        for a in pieces { for b in pieces { for c in pieces { texts.append(String(repeating: "z", count: 4) + a + b + c) } } }
-        texts += ["abcd", "abcde", "abcdef", "abcd\u{301}", "abc\r\n", "abcd\r", "abc\u{301}d"]
-        for text in texts {
-            for count in 0...8 {
-                XCTAssertEqual(String(CodexPermission.head(text, characters: count)), String(text.prefix(count)), text.debugDescription)
-            }
-        }
-    }
-
     func testCallsWithoutOutputAreUnsetAndLast() throws {
         var log = CodexLog()
         log.meta()

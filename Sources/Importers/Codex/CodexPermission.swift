@@ -26,7 +26,7 @@ enum CodexPermission {
         for (name, value) in policy { attributes[name] = value }
         let escalated = input["sandbox_permissions"]?.stringValue == "require_escalated" || input["with_escalated_permissions"]?.boolValue == true
         if requested || escalated { attributes[Permission.requested] = .bool(true) }
-        guard let text = (output?.stringValue ?? output?["output"]?.stringValue).map({ head($0, characters: 600) }) else { return }
+        guard let text = (output?.stringValue ?? output?["output"]?.stringValue).map({ $0.prefix(characters: 600) }) else { return }
         if text.firstUTF8Range(of: "rejected by user") != nil || text.firstUTF8Range(of: "declined by user") != nil {
             attributes[Permission.decision] = .string(Permission.Decision.deniedByUser.rawValue)
             attributes[Permission.decidedBy] = .string("user")
@@ -36,20 +36,5 @@ enum CodexPermission {
             attributes[Permission.decision] = .string(Permission.Decision.blockedBySandbox.rawValue)
             attributes[Permission.decidedBy] = .string("sandbox")
         }
-    }
-
-    /// `text.prefix(count)`, its first `count` characters, found by the bytes when the first
-    /// `count + 1` are ASCII other than a carriage return: each of them is a character of its
-    /// own (an ASCII character joins the one before it only as a newline after a carriage
-    /// return), and none joins the last one kept. Otherwise by characters. Walking 600
-    /// characters of each output was about 2% of a Codex rollout's indexing.
-    static func head(_ text: String, characters count: Int) -> Substring {
-        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            let n = min(bytes.count, count + 1)
-            for i in 0..<n where bytes[i] >= 0x80 || bytes[i] == 0x0D { return nil }
-            return n
-        }
-        guard let ascii, let ascii else { return text.prefix(count) }
-        return text[..<text.utf8.index(text.utf8.startIndex, offsetBy: min(ascii, count))]
     }
 }
