@@ -56,10 +56,13 @@ public struct Request: Sendable {
         var repoRoot: String?
         /// The root as `resolve` compares paths with it (`.` and `..` folded): once per session.
         let normalRoot: String?
+        /// What a path inside the root starts with: the normal root and `/`.
+        let rootPrefix: String?
 
         init(repoRoot: String?) {
             self.repoRoot = repoRoot
             normalRoot = repoRoot.flatMap { Request.normalize($0).map { "/" + $0 } }
+            rootPrefix = normalRoot.map { $0 == "/" ? "/" : $0 + "/" }
         }
     }
 
@@ -87,7 +90,7 @@ public struct Request: Sendable {
         commands = []
         commandExact = true
         let cwd = span.attributes[GenAI.workingDirectory]?.stringValue ?? context.repoRoot
-        func resolve(_ p: String) -> FilePath { Self.resolve(p, cwd: cwd, normalRoot: context.normalRoot) }
+        func resolve(_ p: String) -> FilePath { Self.resolve(p, cwd: cwd, normalRoot: context.normalRoot, rootPrefix: context.rootPrefix) }
         let named = Self.pathKeys.compactMap { input[$0]?.stringValue }.filter { !$0.isEmpty }
         if let script = Self.codexScript(span) {
             // A Codex code-mode script: the shell commands and patches it runs through `tools`.
@@ -182,11 +185,12 @@ public struct Request: Sendable {
     }
 
     /// `p` relative to the repository root when it is inside it, else as written.
-    /// `normalRoot`: the root as `Context` keeps it (`/` and the root normalized).
-    static func resolve(_ p: String, cwd: String?, normalRoot: String?) -> FilePath {
-        if p.hasPrefix("~") { return FilePath(path: p, insideRepository: false) }
+    /// `normalRoot`: the root as `Context` keeps it (`/` and the root normalized);
+    /// `rootPrefix`: what a path inside it starts with (made from it when not given).
+    static func resolve(_ p: String, cwd: String?, normalRoot: String?, rootPrefix: String? = nil) -> FilePath {
+        if p.hasPrefixBytesFirst("~") { return FilePath(path: p, insideRepository: false) }
         var absolute: String
-        if p.hasPrefix("/") {
+        if p.hasPrefixBytesFirst("/") {
             absolute = p
         } else if let cwd {
             absolute = cwd + "/" + p
@@ -198,8 +202,8 @@ public struct Request: Sendable {
         if !isNormalAbsolute(absolute) { absolute = normalize(absolute).map { "/" + $0 } ?? absolute }
         if let normalRoot {
             if absolute == normalRoot { return FilePath(path: ".", insideRepository: true) }
-            let prefix = normalRoot == "/" ? "/" : normalRoot + "/"
-            if absolute.hasPrefix(prefix) { return FilePath(path: String(absolute.dropFirst(prefix.count)), insideRepository: true) }
+            let prefix = rootPrefix ?? (normalRoot == "/" ? "/" : normalRoot + "/")
+            if let rest = absolute.droppingPrefix(prefix) { return FilePath(path: String(rest), insideRepository: true) }
         }
         return FilePath(path: absolute, insideRepository: false)
     }

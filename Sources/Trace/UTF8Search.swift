@@ -31,32 +31,61 @@ extension StringProtocol {
 }
 
 extension StringProtocol {
-    /// `hasPrefix(prefix)`, the bytes compared first: a string that does not start with the
-    /// prefix's bytes is told at once, without comparing characters (a patch's lines against
-    /// its `*** Update File: ` markers). The same answer as `hasPrefix` for a prefix of ASCII
-    /// characters none of which another character is canonically equivalent to (all but `K`,
-    /// `;` and `` ` ``): a string that has such a prefix as characters has its bytes too.
-    ///
-    /// When the bytes match and the byte after them is ASCII (or there is none), the answer is
-    /// yes without comparing characters: no ASCII character joins the one before it (but a
-    /// newline after a carriage return, so a prefix ending in one is compared as characters).
-    /// Otherwise (a multi-byte character after the prefix may be a combining mark that makes
-    /// its last character another) the characters are compared.
+    /// `hasPrefix(prefix)`, the bytes compared first where they decide it (`prefixByBytes`),
+    /// the characters otherwise: a patch's lines against its `*** Update File: ` markers.
+    /// Only for a prefix of ASCII characters none of which another character is canonically
+    /// equivalent to (all but `K`, `;` and `` ` ``), which is not looked at again each call:
+    /// `prefixByBytes` checks it.
     @inlinable
     public func hasPrefixBytesFirst(_ prefix: String) -> Bool {
+        prefixByBytes(prefix, plain: true) ?? hasPrefix(prefix)
+    }
+
+    /// `hasPrefix(prefix)` when the bytes decide it, else nil (the characters must be compared).
+    /// Only for a prefix of ASCII bytes (any other may end in a character that joins the next).
+    /// The bytes matching and the byte after them ASCII (or none): yes, as no ASCII character
+    /// joins the one before it (but a newline after a carriage return, so a prefix ending in
+    /// one is left to the characters). The bytes differing: no, unless the prefix holds `K`,
+    /// `;` or `` ` ``, the ASCII characters another character is canonically equivalent to.
+    /// A multi-byte character after matching bytes may be a combining mark that makes the
+    /// prefix's last character another: left to the characters.
+    @inlinable
+    public func prefixByBytes(_ prefix: String) -> Bool? {
+        prefixByBytes(prefix, plain: false)
+    }
+
+    /// `prefixByBytes`; `plain`: the caller knows the prefix is ASCII without `K`, `;`, `` ` ``.
+    @inlinable
+    func prefixByBytes(_ prefix: String, plain: Bool) -> Bool? {
         var prefix = prefix
         let known: Bool?? = prefix.withUTF8 { p in
             utf8.withContiguousStorageIfAvailable { s -> Bool? in
                 guard !p.isEmpty else { return true }
-                guard s.count >= p.count, memcmp(s.baseAddress!, p.baseAddress!, p.count) == 0 else { return false }
+                var equivalent = false
+                if !plain {
+                    for byte in p {
+                        if byte >= 0x80 { return nil }
+                        if byte == UInt8(ascii: "K") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "`") { equivalent = true }
+                    }
+                }
+                guard s.count >= p.count, memcmp(s.baseAddress!, p.baseAddress!, p.count) == 0 else { return equivalent ? nil : false }
                 if s.count == p.count { return true }
                 return s[p.count] < 0x80 && p[p.count - 1] != 0x0D ? true : nil
             }
         }
-        switch known {
-        case .some(.some(let answer)): return answer
-        case .some(.none): return hasPrefix(prefix)
-        case .none: return utf8.starts(with: prefix.utf8) && hasPrefix(prefix)
+        return known ?? nil
+    }
+}
+
+extension String {
+    /// What follows `prefix` when the string starts with it as characters (`hasPrefix`), else
+    /// nil: cut at the prefix's bytes when they decide it (`prefixByBytes`), else after as
+    /// many characters as the prefix has.
+    public func droppingPrefix(_ prefix: String) -> Substring? {
+        switch prefixByBytes(prefix) {
+        case true?: return self[utf8.index(utf8.startIndex, offsetBy: prefix.utf8.count)...]
+        case false?: return nil
+        case nil: return hasPrefix(prefix) ? dropFirst(prefix.count) : nil
         }
     }
 }

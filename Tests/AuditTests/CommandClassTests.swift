@@ -144,6 +144,24 @@ extension CommandClassTests {
         XCTAssertNil(Secrets.kind(ofPath: "src/main.swift"))
     }
 
+    /// A path is inside the root by its characters: a root with `K` matches a path written with
+    /// the Kelvin sign, a combining mark after the root's last character is not inside it.
+    func testPathsResolveAgainstTheRootByCharacters() {
+        let context = Request.Context(repoRoot: "/home/Kate/repo")
+        func resolve(_ p: String) -> Request.FilePath {
+            Request.resolve(p, cwd: "/home/Kate/repo", normalRoot: context.normalRoot, rootPrefix: context.rootPrefix)
+        }
+        XCTAssertEqual(resolve("src/a.swift"), Request.FilePath(path: "src/a.swift", insideRepository: true))
+        XCTAssertEqual(resolve("/home/Kate/repo/src/a.swift"), Request.FilePath(path: "src/a.swift", insideRepository: true))
+        XCTAssertEqual(resolve("/home/\u{212A}ate/repo/src/a.swift"), Request.FilePath(path: "src/a.swift", insideRepository: true))
+        XCTAssertEqual(resolve("/home/Kate/repo/\u{301}x"), Request.FilePath(path: "/home/Kate/repo/\u{301}x", insideRepository: false))
+        XCTAssertEqual(resolve("/home/Kate/repo"), Request.FilePath(path: ".", insideRepository: true))
+        XCTAssertEqual(resolve("/home/Kate/repository/a"), Request.FilePath(path: "/home/Kate/repository/a", insideRepository: false))
+        XCTAssertEqual(resolve("~/.ssh/id_rsa"), Request.FilePath(path: "~/.ssh/id_rsa", insideRepository: false))
+        let top = Request.Context(repoRoot: "/")
+        XCTAssertEqual(Request.resolve("/etc/x", cwd: "/", normalRoot: top.normalRoot, rootPrefix: top.rootPrefix).path, "etc/x")
+    }
+
     func testACredentialInACommandLineIsRedactedAndReported() throws {
         let token = "gh" + "p_" + String(repeating: "Z9y8", count: 9)
         // As an importer hands it: with the canonical shell-call attributes.

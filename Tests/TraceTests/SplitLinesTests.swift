@@ -1,3 +1,4 @@
+import Foundation
 import Trace
 import XCTest
 
@@ -30,23 +31,38 @@ final class SplitLinesTests: XCTestCase {
         XCTAssertEqual(text.splitLines().map { text.distance(from: text.startIndex, to: $0.startIndex) }, [0, 4])
     }
 
-    /// `hasPrefixBytesFirst` answers as `hasPrefix` for ASCII prefixes (none of `K`, `;`, `` ` ``),
-    /// whatever follows them: ASCII, a combining mark, a newline after a carriage return, a
-    /// multi-byte character, nothing; on strings and on lines sliced from one.
+    /// `prefixByBytes` answers as `hasPrefix` whenever it answers, and `droppingPrefix` cuts
+    /// as `hasPrefix` and `dropFirst` do, for any prefix: `K`, `;` and `` ` `` met by the
+    /// characters canonically equivalent to them, prepend and combining characters, a newline
+    /// after a carriage return, multi-byte characters, nothing. `hasPrefixBytesFirst` answers
+    /// as `hasPrefix` for the prefixes it is for: ASCII without `K`, `;` and `` ` ``. On strings
+    /// and on lines sliced from one.
     func testHasPrefixBytesFirstIsHasPrefix() {
-        let prefixes = ["", "*", "*** ", "*** Update File: ", "+", "-", "a\r", "\r", "x\n", "*** Move to: "]
-        let tails = ["", "a", "\u{301}", "\u{301}x", "\n", "\r\n", "é", "👍🏽", " ", "\u{200D}", "\u{0308}b", "*"]
+        let prefixes = [
+            "", "*", "*** ", "*** Update File: ", "+", "-", "a\r", "\r", "x\n", "*** Move to: ", "/home/Kate/", ";", "`", "é", "\u{0600}",
+            "a\u{301}", "/root/",
+        ]
+        let tails = ["", "a", "\u{301}", "\u{301}x", "\n", "\r\n", "é", "👍🏽", " ", "\u{200D}", "\u{0308}b", "*", "\u{212A}", "\u{37E}"]
         for prefix in prefixes {
+            let plain = prefix.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") }
+            // K, ; and ` written as the characters canonically equivalent to them.
+            let equivalent = prefix.replacingOccurrences(of: "K", with: "\u{212A}").replacingOccurrences(of: ";", with: "\u{37E}")
+                .replacingOccurrences(of: "`", with: "\u{1FEF}")
             for tail in tails {
-                for text in [prefix + tail, String(prefix.dropLast()) + tail, "z" + prefix + tail, prefix + tail + prefix] {
-                    XCTAssertEqual(text.hasPrefixBytesFirst(prefix), text.hasPrefix(prefix), "\(text.debugDescription), \(prefix.debugDescription)")
+                for text in [prefix + tail, String(prefix.dropLast()) + tail, "z" + prefix + tail, prefix + tail + prefix, equivalent + tail] {
                     let lines = ("x\n" + text + "\ny").splitLines()
-                    for line in lines {
-                        XCTAssertEqual(
-                            line.hasPrefixBytesFirst(prefix), line.hasPrefix(prefix), "\(line.debugDescription), \(prefix.debugDescription)")
+                    for s in [Substring(text)] + lines {
+                        let message = "\(s.debugDescription), \(prefix.debugDescription)"
+                        if let known = s.prefixByBytes(prefix) { XCTAssertEqual(known, s.hasPrefix(prefix), message) }
+                        if plain { XCTAssertEqual(s.hasPrefixBytesFirst(prefix), s.hasPrefix(prefix), message) }
                     }
+                    XCTAssertEqual(
+                        text.droppingPrefix(prefix).map(String.init), text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : nil,
+                        "\(text.debugDescription), \(prefix.debugDescription)")
                 }
             }
         }
+        XCTAssertEqual("/home/\u{212A}ate/x".droppingPrefix("/home/Kate/"), "x")
+        XCTAssertNil("ab".prefixByBytes("\u{0600}"))
     }
 }
