@@ -18,7 +18,9 @@ extension Repository {
     /// written to the object database. Nothing else of the repository changes: not its
     /// index, HEAD, working tree or any reference.
     ///
-    /// The tree is built in a private index at `indexPath` (made from a copy of the
+    /// Most calls are answered from the stat cache beside `indexPath`
+    /// (``cachedWorkTreeTree(workdir:cachePath:)``), without the private index. Otherwise the
+    /// cache is removed and the tree is built in a private index at `indexPath` (made from a copy of the
     /// repository's own index the first time, so its stat cache is used from the start),
     /// set as this handle's in-memory index (`git_repository_set_index`), brought up to date
     /// from one `git_diff_index_to_workdir` walk (a file whose `lstat` matches its entry is not
@@ -26,8 +28,8 @@ extension Repository {
     /// `git_index_add_bypath` and `git_index_remove_bypath` for the rest; a directory whose
     /// entries did not change keeps its cached tree id),
     /// written as trees (`git_index_write_tree`) and saved back to `indexPath` when it changed,
-    /// so the next call costs about one `lstat` per file. A bare repository has no working
-    /// tree: throws.
+    /// and saved as a new stat cache, so the next call costs about one `lstat` per file. A
+    /// bare repository has no working tree: throws.
     ///
     /// When another process holds `indexPath`'s lock (two hooks at once), the tree is still
     /// returned and the private index is simply not saved this time.

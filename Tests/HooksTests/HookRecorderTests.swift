@@ -306,14 +306,15 @@ extension HookRecorderTests {
 }
 
 extension HookRecorderTests {
-    /// After the first call, a call looks at the working tree through its own stat walk
-    /// (`agentreplay_worktree_scan`) and hands libgit2 only the paths that can have changed.
+    /// Each call looks at the working tree through its own stat walk (`agentreplay_worktree_scan`)
+    /// against the stat cache, and reads again only the paths that can have changed.
     /// Every kind of change, one call after another, against git's own answer each time:
-    /// the same bytes rewritten within the second the private index was saved (racily clean),
+    /// the same bytes rewritten within the second the cache was saved (racily clean),
     /// a same-size change, a deletion, a rename, a mode change, a symlink pointed elsewhere
     /// (same length) and a file made a symlink, ignored files beside tracked ones (nested
     /// .gitignore), an ignored folder, a new file in a tracked folder, a folder deleted whole, a
-    /// folder that became a file, a file that became a folder.
+    /// folder that became a file, a file that became a folder, a folder replaced by a symlink,
+    /// new folders with a .gitignore of their own.
     func testEveryKindOfChangeBetweenCallsGivesGitsTree() throws {
         let repo = try TestRepo(
             self,
@@ -338,7 +339,7 @@ extension HookRecorderTests {
             for name in files.keys { try manager.removeItem(atPath: repo.path + "/" + name) }
             try repo.write(files)
         }
-        try recordAndCompare("the first call (a seeded private index, libgit2's whole walk)")
+        try recordAndCompare("the first call (a private index seeded from the repository's, then a stat cache)")
         try recordAndCompare("clean")
         // Racily clean: rewritten within the second the private index was last saved, same size.
         try repo.write(["a.txt": "AAAA\n"])
