@@ -124,7 +124,7 @@ struct SessionReader {
         codexResume = nil
         source.cancel()
         source = TraceSource(whole: Trace(header: header, spans: []))
-        writer.finish()
+        try writer.finish()
         try Schema.fillSearch(db, session: session, after: searchBefore)
 
         var replayed: Bool?

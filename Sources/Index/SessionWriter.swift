@@ -36,6 +36,16 @@ final class SessionWriter {
     private var lastTime: (seconds: Int64, nanoseconds: Int32, text: String)?
     /// The last model priced, and its price.
     private var lastPrice: (model: String, price: Price?)?
+    /// The rows waiting to be written, several to a statement; `finish` writes the rest.
+    private var turnRows = InsertBatch("INSERT INTO turns VALUES", columns: 13)
+    private var toolCalls = InsertBatch("INSERT INTO tool_calls VALUES", columns: 11)
+    private var effects = InsertBatch(
+        "INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, repository) VALUES",
+        columns: 10)
+    private var commands = InsertBatch("INSERT INTO commands VALUES", columns: 9)
+    private var permissions = InsertBatch("INSERT INTO permissions VALUES", columns: 14)
+    private var risks = InsertBatch("INSERT INTO risks VALUES", columns: 9)
+    private var searchRows = InsertBatch("INSERT INTO search_rows (text, kind, session, span_id, log_line) VALUES", columns: 5)
 
     init(
         db: any StoreConnection, session: Int64, root: String?, repository: String?, directory: String?, prices: PriceTable, turns: Int,
@@ -90,9 +100,17 @@ final class SessionWriter {
         }
     }
 
-    /// The last span is taken: what was kept to number the calls is freed before the
-    /// reading's closing statements (which sort the session's turns) need memory of their own.
-    func finish() {
+    /// The last span is taken: the rows still waiting are written, and what was kept to
+    /// number the calls is freed before the reading's closing statements (which sort the
+    /// session's turns) need memory of their own.
+    func finish() throws {
+        try turnRows.flush(to: db)
+        try toolCalls.flush(to: db)
+        try effects.flush(to: db)
+        try commands.flush(to: db)
+        try permissions.flush(to: db)
+        try risks.flush(to: db)
+        try searchRows.flush(to: db)
         turnOf.removeAll()
     }
 
@@ -109,12 +127,11 @@ final class SessionWriter {
         if usage.total > 0 {
             cost = span.model.flatMap(price).map { Self.dollars($0.cost(of: usage)) }
         }
-        try exec(
-            "INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        try turnRows.add(
             [
                 session, turn, span.id.rawValue, span.model, usage.inputTokens, usage.outputTokens, span.reasoningTokens,
                 usage.cacheReadTokens, usage.cacheCreationTokens, cost, start, end, line,
-            ])
+            ], to: db)
     }
 
     private func toolRows(_ span: Span, turn: Int, line: Int64?, start: String?, end: String?) throws {
@@ -123,21 +140,16 @@ final class SessionWriter {
         let summary = shell?.command ?? Self.summary(span)
         var duration: Int64?
         if let s = span.startTime, let e = span.endTime { duration = TimeText.milliseconds(from: s, to: e) }
-        try exec(
-            "INSERT INTO tool_calls VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        try toolCalls.add(
             [
                 session, span.id.rawValue, turn, tool, span.toolCallID, summary, span.status.rawValue, start,
                 end, duration, line,
-            ])
+            ], to: db)
         for effect in LoggedEffect.of(span, root: root) {
-            try exec(
-                """
-                INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, repository)
-                VALUES (?,?,?,?,?,?,?,?,?,?)
-                """,
+            try effects.add(
                 [
                     session, span.id.rawValue, turn, effect.path, effect.added, effect.removed, "log", start, line, repository,
-                ])
+                ], to: db)
         }
         if let shell {
             var ending = "unknown", status: Int64?
@@ -147,30 +159,27 @@ final class SessionWriter {
             case .failed: ending = "failed"
             case .unknown: ending = "unknown"
             }
-            try exec(
-                "INSERT INTO commands VALUES (?,?,?,?,?,?,?,?,?)",
+            try commands.add(
                 [
                     session, span.id.rawValue, turn, shell.command, ending, status,
                     span.attributes[GenAI.workingDirectory]?.stringValue ?? directory, start, line,
-                ])
+                ], to: db)
             try search(shell.command, kind: "command", span, line)
         } else if !summary.isEmpty {
             try search(summary, kind: "tool_input", span, line)
         }
-        if let (row, risks) = audit.take(span) {
-            try exec(
-                "INSERT INTO permissions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        if let (row, found) = audit.take(span) {
+            try permissions.add(
                 [
                     session, span.id.rawValue, turn, row.request.tool, row.request.kind.rawValue, row.decision.rawValue,
                     row.decisionBasis.rawValue, row.decidedBy, row.policy.mode, row.policy.sandbox, row.outcome.rawValue,
-                    risks.map(\.riskClass.rawValue).joined(separator: ","), start, line,
-                ])
-            for risk in risks {
-                try exec(
-                    "INSERT INTO risks VALUES (?,?,?,?,?,?,?,?,?)",
+                    found.map(\.riskClass.rawValue).joined(separator: ","), start, line,
+                ], to: db)
+            for risk in found {
+                try risks.add(
                     [
                         session, span.id.rawValue, turn, risk.riskClass.rawValue, risk.tool, risk.what, risk.domain, risk.refused, line,
-                    ])
+                    ], to: db)
             }
         }
     }
@@ -184,12 +193,7 @@ final class SessionWriter {
     }
 
     private func search(_ text: String, kind: String, _ span: Span, _ line: Int64?) throws {
-        try exec(
-            "INSERT INTO search_rows (text, kind, session, span_id, log_line) VALUES (?,?,?,?,?)", [text, kind, session, span.id.rawValue, line])
-    }
-
-    private func exec(_ sql: String, _ values: [(any StoreArgument)?]) throws {
-        try db.execute(sql, values)
+        try searchRows.add([text, kind, session, span.id.rawValue, line], to: db)
     }
 
     /// A tool call's input in one line: the path it names, else its JSON, cut to 200 characters.
