@@ -4,7 +4,15 @@
 enum CommandClass {
     /// The command's name without its folder (`/usr/bin/rm` → `rm`).
     static func name(_ words: [String]) -> String? {
-        words.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+        words.first.map(baseName)
+    }
+
+    /// A word without its folders (`/usr/bin/rm` → `rm`; one of slashes only stays as it is).
+    /// A word with no `/` byte is its own name: no other character holds that byte, so the
+    /// characters' split would not cut it either (most words; the split made an array).
+    static func baseName(_ word: String) -> String {
+        guard word.utf8.contains(UInt8(ascii: "/")) else { return word }
+        return word.split(separator: "/").last.map(String.init) ?? word
     }
 
     static func operands(_ words: [String]) -> [String] {

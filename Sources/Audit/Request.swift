@@ -256,7 +256,7 @@ public struct Request: Sendable {
             var changed = true
             while changed, let first = words.first {
                 changed = true
-                let name = first.split(separator: "/").last.map(String.init) ?? first
+                let name = CommandClass.baseName(first)
                 switch name {
                 case "sudo", "doas":
                     wrappers.append(name)

@@ -13,6 +13,17 @@ final class CommandClassTests: XCTestCase {
         Request.unwrap(ShellInspection(line).commands)
     }
 
+    /// The byte test answers as the characters' split does, a slash joined by a combining
+    /// mark (one character that is not `/`) included.
+    func testBaseNameIsTheSplitsLastPart() {
+        for word in ["rm", "/usr/bin/rm", "/", "///", "", "a//b", "bin/", "./x", "/\u{301}x", "a/\u{301}x", "é/ü", "caf\u{E9}"] {
+            let split = word.split(separator: "/").last.map(String.init) ?? word
+            XCTAssertEqual(CommandClass.baseName(word).unicodeScalars.elementsEqual(split.unicodeScalars), true, word.debugDescription)
+        }
+        XCTAssertEqual(CommandClass.baseName("/\u{301}x"), "/\u{301}x")
+        XCTAssertEqual(CommandClass.name(["/usr/bin/git", "push"]), "git")
+    }
+
     func testDestructiveCommands() {
         let cases: [(String, String?)] = [
             ("rm -rf build", "rm -rf"), ("rm -fr build", "rm -rf"), ("rm -r -f x", "rm -rf"), ("rm -R x", "rm -r"),
