@@ -71,6 +71,9 @@ extension Repository {
             let index = try Owned.make("git_index_open", free: git_index_free) { git_index_open(&$0, indexPath) }
             return try index.use { index in
                 try check(git_repository_set_index(repo, index), "git_repository_set_index")
+                // `core.filemode`, `core.symlinks` and `core.ignorecase` as the repository says,
+                // as git applies them to its index (an index opened by path ignores them).
+                try check(git_index_set_caps(index, Int32(GIT_INDEX_CAPABILITY_FROM_OWNER.rawValue)), "git_index_set_caps")
                 // The checksum of the index as read; libgit2 changes it when it saves the index.
                 let read = git_index_checksum(index).map { ObjectID($0.pointee) }
                 // Which paths can have changed: a stat walk of our own, folder by folder, that

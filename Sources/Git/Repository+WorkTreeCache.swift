@@ -79,6 +79,7 @@ extension Repository {
             let small = try Owned.make("git_index_new", free: git_index_free) { git_index_new(&$0) }
             return try small.use { small -> ObjectID? in
                 try check(git_repository_set_index(repo, small), "git_repository_set_index")
+                try check(git_index_set_caps(small, Int32(GIT_INDEX_CAPABILITY_FROM_OWNER.rawValue)), "git_index_set_caps")
                 // In the cache's order (the walk's).
                 var suspected: [(path: String, entry: UnsafePointer<git_index_entry>)] = []
                 var gone: Set<ExactName> = []

@@ -170,6 +170,44 @@ extension HookRecorderTests {
         XCTAssertEqual(try record().hex, try gitWorkTree(repo), "a change of content with the same mtime but another size")
     }
 
+    /// `core.filemode=false` and `core.symlinks=false` (a file system without execute bits or
+    /// symlinks): git keeps the index's mode for a tracked file whose bits changed, records a
+    /// new file as not executable, and a symlink as git has it. The recorded tree is git's.
+    func testTheRepositorysFileModeAndSymlinkSettingsAreGitsToo() throws {
+        let repo = try TestRepo(self, files: ["a.sh": "echo a\n", "b.sh": "echo b\n", "link": "->a.sh", "c.txt": "c\n"])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/b.sh")
+        _ = try repo.git("add", "b.sh")
+        _ = try repo.git("commit", "-q", "-m", "b.sh executable")
+        _ = try repo.git("config", "core.filemode", "false")
+        var n = 0
+        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            n += 1
+            let recorded = try XCTUnwrap(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode,
+                    input: HookInput(sessionID: "modes-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
+            ).tree
+            XCTAssertEqual(recorded.hex, try gitWorkTree(repo), what, file: file, line: line)
+        }
+        try recordAndCompare("the first call")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/a.sh")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: repo.path + "/b.sh")
+        try recordAndCompare("execute bits flipped both ways, contents as they were")
+        try repo.write(["a.sh": "echo A\n", "b.sh": "echo B\n"])
+        try recordAndCompare("both rewritten with their bits flipped")
+        try repo.write(["new.sh": "echo new\n"])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/new.sh")
+        try recordAndCompare("a new executable file")
+        _ = try repo.git("config", "core.filemode", "true")
+        try recordAndCompare("core.filemode back to true")
+        // Without symlinks, a checkout writes a link as a file holding its target: git keeps
+        // the entry a symlink, with the file's bytes as the target.
+        _ = try repo.git("config", "core.symlinks", "false")
+        try FileManager.default.removeItem(atPath: repo.path + "/link")
+        try repo.write(["link": "c.txt"])
+        try recordAndCompare("a symlink written as a file holding its target")
+    }
+
     /// After the first call, the stat cache beside the private index answers: it is saved
     /// only when it changed (a clean tree leaves the file as it was, a touched file's new stat
     /// data is saved once, a change is saved), and the private index is not written again.
