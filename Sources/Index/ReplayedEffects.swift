@@ -81,6 +81,11 @@ struct ReplayedEffects {
             if let id = row[0].string, calls[id] == nil { calls[id] = (row[1].int64, row[2].string, row[3].int64) }
         }
         var turns: [String: Int64]?
+        var rows = InsertBatch(
+            """
+            INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, verdict, replay_commit,
+              repository) VALUES
+            """, columns: 12, capacity: InsertBatch.fileEffectsCapacity(db))
         for step in run.steps where !step.changes.isEmpty {
             let call = calls[step.spanID.rawValue]
             var turn = call?.turn
@@ -96,18 +101,14 @@ struct ReplayedEffects {
             }
             for change in step.changes {
                 let counts = Self.lineCounts(change, in: repositories)
-                try db.execute(
-                    """
-                    INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, verdict, replay_commit,
-                      repository)
-                    VALUES (?,?,?,?,?,?,'replay',?,?,?,?,?)
-                    """,
+                try rows.add(
                     [
-                        session, step.spanID.rawValue, turn ?? 0, change.path, counts?.added, counts?.removed, call?.time, call?.line,
+                        session, step.spanID.rawValue, turn ?? 0, change.path, counts?.added, counts?.removed, "replay", call?.time, call?.line,
                         step.verdict.rawValue, step.commit?.hex, recordedRepository,
-                    ])
+                    ], to: db)
             }
         }
+        try rows.flush(to: db)
         try db.execute(
             "UPDATE sessions SET effects = 'replay', replay_outcome = ?, replay_repository = ?, replay_note = NULL WHERE id = ?",
             run.outcome.rawValue, top, session)

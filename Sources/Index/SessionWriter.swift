@@ -39,12 +39,7 @@ final class SessionWriter {
     /// The rows waiting to be written, several to a statement; `finish` writes the rest.
     private var turnRows = InsertBatch("INSERT INTO turns VALUES", columns: 13)
     private var toolCalls = InsertBatch("INSERT INTO tool_calls VALUES", columns: 11)
-    /// `file_effects` a row a statement: with several rows to a statement, SQLite kept a
-    /// statement journal for each (its four indexes), spilled to a temporary file: indexing
-    /// the 135 MB bench log made 200,609 `pwrite` calls, against 43,307 this way.
-    private var effects = InsertBatch(
-        "INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, repository) VALUES",
-        columns: 10, capacity: 1)
+    private var effects: InsertBatch
     private var commands = InsertBatch("INSERT INTO commands VALUES", columns: 9)
     private var permissions = InsertBatch("INSERT INTO permissions VALUES", columns: 14)
     private var risks = InsertBatch("INSERT INTO risks VALUES", columns: 9)
@@ -62,6 +57,9 @@ final class SessionWriter {
         self.root = root
         self.directory = directory
         self.prices = prices
+        effects = InsertBatch(
+            "INSERT INTO file_effects (session, span_id, turn, path, lines_added, lines_removed, source, time, log_line, repository) VALUES",
+            columns: 10, capacity: InsertBatch.fileEffectsCapacity(db))
         audit = Audit.Walker(repoRoot: root, turns: turns)
         turn = turns
         self.wantsPrompt = wantsPrompt
