@@ -30,6 +30,15 @@ final class HookRecorderTests: XCTestCase {
         return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Records a shell call's end in `repo` and checks the tree is git's (`what` says which step).
+    func recordShellCall(in repo: TestRepo, session: String, call: String, isGitsTree what: String, file: StaticString, line: UInt) throws {
+        let recorded = try XCTUnwrap(
+            try HookRecorder.record(
+                .postTool, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: call))
+        ).tree
+        XCTAssertEqual(recorded.hex, try gitWorkTree(repo), what, file: file, line: line)
+    }
+
     /// What must not change: the index's bytes, HEAD, the refs other than ours, the status.
     func untouched(_ repo: TestRepo) throws -> [String] {
         [
@@ -182,12 +191,7 @@ extension HookRecorderTests {
         var n = 0
         func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
             n += 1
-            let recorded = try XCTUnwrap(
-                try HookRecorder.record(
-                    .postTool, agent: .claudeCode,
-                    input: HookInput(sessionID: "modes-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
-            ).tree
-            XCTAssertEqual(recorded.hex, try gitWorkTree(repo), what, file: file, line: line)
+            try recordShellCall(in: repo, session: "modes-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
         }
         try recordAndCompare("the first call")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/a.sh")
@@ -365,12 +369,7 @@ extension HookRecorderTests {
         var n = 0
         func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
             n += 1
-            let recorded = try XCTUnwrap(
-                try HookRecorder.record(
-                    .postTool, agent: .claudeCode,
-                    input: HookInput(sessionID: "kinds-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
-            ).tree
-            XCTAssertEqual(recorded.hex, try gitWorkTree(repo), what, file: file, line: line)
+            try recordShellCall(in: repo, session: "kinds-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
         }
         /// Each path removed (file, symlink or folder), then written anew.
         func replace(_ files: [String: String]) throws {
