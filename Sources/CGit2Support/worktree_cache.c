@@ -164,11 +164,12 @@ int agentreplay_worktree_cache_write(const char *path, const git_index_entry **e
     if (!sorted) qsort(entries, count, sizeof *entries, compare_entries);
     size_t paths_len = 0;
     for (size_t i = 0; i < count; i++) {
-        /* Files only, each once: a gitlink, a conflict or an intent-to-add entry is left to
-           the index. */
+        /* Files only, each once: a gitlink, a conflict, a sparse, intent-to-add or
+           assume-unchanged entry is left to the index. */
         const git_index_entry *e = entries[i];
         if ((i > 0 && strcmp(entries[i - 1]->path, e->path) == 0) || GIT_INDEX_ENTRY_STAGE(e) != 0 ||
-            (e->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) != 0 || (e->mode != 0100644 && e->mode != 0100755 && e->mode != 0120000))
+            (e->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) != 0 || (e->flags & GIT_INDEX_ENTRY_VALID) != 0 ||
+            (e->mode != 0100644 && e->mode != 0100755 && e->mode != 0120000))
             return 1;
         paths_len += strlen(e->path) + 1;
     }

@@ -379,8 +379,10 @@ int agentreplay_worktree_scan_entries(const git_index_entry *const *entries, siz
                                       size_t limit, size_t threads, agentreplay_paths *suspects, agentreplay_paths *unknown) {
     for (size_t i = 0; i < count; i++) {
         const git_index_entry *entry = entries[i];
-        /* Conflicts, gitlinks, sparse or intent-to-add entries: libgit2's own walk. */
-        if (GIT_INDEX_ENTRY_STAGE(entry) != 0 || entry->mode == 0160000 || (entry->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) != 0)
+        /* Conflicts, gitlinks, sparse, intent-to-add or assume-unchanged entries: libgit2's own
+           walk, which leaves the sparse and assume-unchanged ones as the index has them. */
+        if (GIT_INDEX_ENTRY_STAGE(entry) != 0 || entry->mode == 0160000 || (entry->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) != 0 ||
+            (entry->flags & GIT_INDEX_ENTRY_VALID) != 0)
             return FULL_WALK;
     }
     int fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -37,7 +37,16 @@ extension Repository {
         guard let workdir = workingDirectory else {
             throw GitError.invalid("a bare repository has no working tree", "workTreeTree")
         }
-        let seeded = try FileSystem.kind(indexPath) == nil
+        // Which entries `git add -A` keeps as they are (tracked though ignored, outside a sparse
+        // checkout's cone, assume-unchanged) is the repository's own index's to say: the private
+        // index is made again from it whenever git wrote it since (a commit, an add, a
+        // `sparse-checkout`), as on the first call. Its identity (git replaces the file by a
+        // rename, so a new file each time) is taken before it is read.
+        let own = gitDirectory + "/index"
+        let seedPath = indexPath + ".seed"
+        let identity = Self.fileIdentity(own)
+        let seeded =
+            try FileSystem.kind(indexPath) == nil || FileBytes.read(seedPath, limit: 256).map({ $0 == Array(identity.utf8) }) != .success(true)
         // The stat cache first: most calls are answered there without the private index.
         let cachePath = Self.cachePath(privateIndex: indexPath)
         if !seeded, let tree = try cachedWorkTreeTree(workdir: workdir, cachePath: cachePath) { return tree }
@@ -56,16 +65,22 @@ extension Repository {
             // mtime, not the copy's, says which entries are racily clean; taken before it is
             // read, so that an index git saved in between is judged by the older time (more
             // entries racily clean, never fewer).
-            let own = gitDirectory + "/index"
             var ownTime: Int64 = 0
             let timed = agentreplay_file_mtime(own, &ownTime) == 0
+            // Put in place by a rename, so that a hook running beside this one reads the old
+            // private index or the new one, whole.
+            let temporary = indexPath + ".\(getpid()).tmp"
             if case .success(let bytes) = FileBytes.read(own) {
-                try FileSystem.writeFile(indexPath, bytes, mode: 0o644)
+                try FileSystem.writeFile(temporary, bytes, mode: 0o644)
+                if rename(temporary, indexPath) != 0 { throw GitError.os(errno, indexPath, "rename") }
                 if timed {
                     indexTime = ownTime
                     stamped = true
                 }
+            } else if unlink(indexPath) != 0 && errno != ENOENT {
+                throw GitError.os(errno, indexPath, "unlink")
             }
+            try FileSystem.writeFile(seedPath, Array(identity.utf8), mode: 0o644)
         }
         return try use { repo in
             let index = try Owned.make("git_index_open", free: git_index_free) { git_index_open(&$0, indexPath) }
@@ -138,6 +153,15 @@ extension Repository {
                         }
                     } ?? []
                 for (path, gone) in changed {
+                    // What `git add -A` leaves as the index has it: a sparse checkout's entry
+                    // outside the cone (skip-worktree: absent from disk, not deleted) and one
+                    // marked assume-unchanged (its changes not looked at).
+                    if let entry = git_index_get_bypath(index, path, 0)?.pointee,
+                        entry.flags_extended & UInt16(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue) != 0
+                            || entry.flags & UInt16(GIT_INDEX_ENTRY_VALID.rawValue) != 0
+                    {
+                        continue
+                    }
                     if gone {
                         try check(git_index_remove_bypath(index, path), "git_index_remove_bypath")
                     } else {
@@ -165,6 +189,16 @@ extension Repository {
                 return ObjectID(oid)
             }
         }
+    }
+
+    /// A file's identity as `stat` gives it (device, inode, size, modification and change
+    /// times): another file put in its place, or the file written, gives another; "absent"
+    /// when there is none.
+    static func fileIdentity(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "absent" }
+        return
+            "\(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
     }
 
     /// Creates the direct reference `name` to `id` unless it exists; returns whether it was

@@ -212,6 +212,55 @@ extension HookRecorderTests {
         try recordAndCompare("a symlink written as a file holding its target")
     }
 
+    /// Entries git keeps out of `git add -A`: a sparse checkout's files outside the cone
+    /// (skip-worktree, absent from disk, still in the tree), a file marked assume-unchanged
+    /// (its change not taken), a file added with intent to add (left out of the tree).
+    func testEntriesGitAddLeavesAloneStayAsGitHasThem() throws {
+        let repo = try TestRepo(self, files: ["in/a.txt": "a\n", "out/b.txt": "b\n", "out/deep/c.txt": "c\n", "top.txt": "t\n", "kept.txt": "k\n"])
+        _ = try repo.git("sparse-checkout", "set", "in")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/out/b.txt"), "the sparse checkout removed it")
+        _ = try repo.git("update-index", "--assume-unchanged", "kept.txt")
+        var n = 0
+        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            n += 1
+            try recordShellCall(in: repo, session: "sparse-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
+        }
+        try recordAndCompare("the first call")
+        try recordAndCompare("clean")
+        try repo.write(["in/a.txt": "A\n", "kept.txt": "changed, assumed unchanged\n"])
+        try recordAndCompare("a change inside the cone, one to a file assumed unchanged")
+        try repo.write(["new.txt": "n\n"])
+        _ = try repo.git("add", "-N", "new.txt")
+        try recordAndCompare("a file added with intent to add")
+    }
+
+    /// The repository's index changed by git during the session (a file force-added though
+    /// ignored, one no longer tracked, a sparse checkout set, a file marked assume-unchanged):
+    /// the next call's tree is what `git add -A` makes of the index as it is now.
+    func testTheRepositorysIndexChangedMidSessionIsFollowed() throws {
+        let repo = try TestRepo(
+            self, files: [".gitignore": "*.gen\n", "in/a.txt": "a\n", "out/b.txt": "b\n", "top.txt": "t\n", "kept.txt": "k\n"])
+        var n = 0
+        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            n += 1
+            try recordShellCall(in: repo, session: "changed-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
+        }
+        try recordAndCompare("the first call")
+        try repo.write(["made.gen": "generated\n", "in/a.txt": "A\n"])
+        try recordAndCompare("an ignored file made, a change")
+        _ = try repo.git("add", "-f", "made.gen")
+        try recordAndCompare("the ignored file force-added")
+        _ = try repo.git("rm", "-q", "--cached", "made.gen")
+        try recordAndCompare("and no longer tracked")
+        _ = try repo.git("sparse-checkout", "set", "in")
+        try recordAndCompare("a sparse checkout set")
+        _ = try repo.git("sparse-checkout", "disable")
+        try recordAndCompare("and disabled")
+        _ = try repo.git("update-index", "--assume-unchanged", "kept.txt")
+        try repo.write(["kept.txt": "changed, assumed unchanged\n"])
+        try recordAndCompare("a file marked assume-unchanged, then changed")
+    }
+
     /// After the first call, the stat cache beside the private index answers: it is saved
     /// only when it changed (a clean tree leaves the file as it was, a touched file's new stat
     /// data is saved once, a change is saved), and the private index is not written again.
