@@ -152,6 +152,8 @@ extension Repository {
                             }
                         }
                     } ?? []
+                var drivers = FilterDrivers(repo: repo)
+                defer { drivers.free() }
                 for (path, gone) in changed {
                     // What `git add -A` leaves as the index has it: a sparse checkout's entry
                     // outside the cone (skip-worktree: absent from disk, not deleted) and one
@@ -168,6 +170,7 @@ extension Repository {
                         // A folder the walk did not enter ("vendor/lib/") is a repository of
                         // its own: added as a gitlink to its HEAD, as `git add` does.
                         let name = path.hasSuffix("/") ? String(path.dropLast()) : path
+                        try drivers.refuse(name)
                         try check(git_index_add_bypath(index, name), "git_index_add_bypath")
                     }
                 }

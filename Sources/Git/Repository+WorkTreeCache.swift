@@ -88,16 +88,20 @@ extension Repository {
                     suspected.append((String(cString: path), entry))
                     guard git_index_add(small, entry) == 0 else { return nil }
                 }
+                var drivers = FilterDrivers(repo: repo)
+                defer { drivers.free() }
                 for (path, _) in suspected {
                     var info = stat()
                     if lstat(workdir + "/" + path, &info) != 0 {
                         guard errno == ENOENT || errno == ENOTDIR, git_index_remove_bypath(small, path) == 0 else { return nil }
                         gone.insert(ExactName(path))
                     } else {
+                        try drivers.refuse(path)
                         guard git_index_add_bypath(small, path) == 0 else { return nil }
                     }
                 }
                 for path in added {
+                    try drivers.refuse(path)
                     guard git_index_add_bypath(small, path) == 0 else { return nil }
                 }
                 // What changed in the tree: a blob id or mode, a file gone, a file new.

@@ -261,6 +261,58 @@ extension HookRecorderTests {
         try recordAndCompare("a file marked assume-unchanged, then changed")
     }
 
+    /// A path whose `filter` driver has a `clean` command (git-lfs's way): git stores what the
+    /// command makes of the file, which agentreplay cannot, so a call that changed such a file
+    /// records nothing (the call stays unverified in `run`) rather than a tree that is not git's.
+    /// A driver with no command is a no-op for git, and files without the attribute are
+    /// recorded as always.
+    func testAFileGitWouldFilterIsNotRecordedAsItIs() throws {
+        let repo = try TestRepo(
+            self, files: [".gitattributes": "*.up filter=up\n*.none filter=none\n", "a.up": "hello\n", "b.txt": "b\n", "c.none": "c\n"])
+        _ = try repo.git("config", "filter.up.clean", "tr a-z A-Z")
+        _ = try repo.git("config", "filter.up.smudge", "cat")
+        _ = try repo.git("add", "--renormalize", "a.up")
+        _ = try repo.git("commit", "-q", "-m", "a.up through its filter")
+        // Older than the index: not racily clean (a file whose times are as new as the index
+        // is read again, and one git would filter cannot be), so the index is written a second
+        // after the files' change times.
+        func age(_ names: String...) throws {
+            for name in names {
+                try FileManager.default.setAttributes(
+                    [.modificationDate: Date(timeIntervalSince1970: 1_700_000_000)], ofItemAtPath: repo.path + "/" + name)
+            }
+            Thread.sleep(forTimeInterval: 1.1)
+            _ = try repo.git("update-index", "-q", "--refresh")
+        }
+        try age("a.up")
+        var n = 0
+        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            n += 1
+            try recordShellCall(in: repo, session: "filter-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
+        }
+        try recordAndCompare("the first call: the filtered file as the index has it")
+        try repo.write(["b.txt": "B\n", "c.none": "C\n", "new.none": "n\n"])
+        try recordAndCompare("other files changed, a driver without a command")
+        try repo.write(["a.up": "world\n"])
+        n += 1
+        XCTAssertThrowsError(
+            try HookRecorder.record(
+                .postTool, agent: .claudeCode, input: HookInput(sessionID: "filter-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
+        ) { error in
+            XCTAssertTrue("\(error)".contains("a.up goes through the `up` filter"), "\(error)")
+        }
+        XCTAssertEqual(try repo.git.run(["for-each-ref", "refs/agentreplay/sessions/filter-1/calls/call-\(n)"]), "")
+        try repo.write(["new.up": "new\n"])
+        n += 1
+        XCTAssertThrowsError(
+            try HookRecorder.record(
+                .postTool, agent: .claudeCode, input: HookInput(sessionID: "filter-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)")))
+        // Added by git (its filter run), the index written: recorded again, as git has it.
+        try age("a.up", "new.up")
+        _ = try repo.git("add", "a.up", "new.up")
+        try recordAndCompare("after git added them")
+    }
+
     /// After the first call, the stat cache beside the private index answers: it is saved
     /// only when it changed (a clean tree leaves the file as it was, a touched file's new stat
     /// data is saved once, a change is saved), and the private index is not written again.
