@@ -311,6 +311,19 @@ extension HookRecorderTests {
         try age("a.up", "new.up")
         _ = try repo.git("add", "a.up", "new.up")
         try recordAndCompare("after git added them")
+        // A file git converts from another encoding: not recorded either.
+        try repo.write([".gitattributes": "*.up filter=up\n*.none filter=none\n*.u16 working-tree-encoding=UTF-16LE\n"])
+        try Data([0x68, 0x00, 0x69, 0x00]).write(to: URL(fileURLWithPath: repo.path + "/w.u16"))
+        n += 1
+        XCTAssertThrowsError(
+            try HookRecorder.record(
+                .postTool, agent: .claudeCode, input: HookInput(sessionID: "filter-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
+        ) { error in
+            XCTAssertTrue("\(error)".contains("w.u16 is kept in UTF-16LE"), "\(error)")
+        }
+        try age("w.u16", ".gitattributes")
+        _ = try repo.git("add", "w.u16", ".gitattributes")
+        try recordAndCompare("after git added it, converted")
     }
 
     /// After the first call, the stat cache beside the private index answers: it is saved
