@@ -12,6 +12,7 @@ public struct Attributes: Sendable, Equatable, Sequence {
     public init() {}
 
     public init(_ pairs: [(String, JSON)]) {
+        members.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
     }
 
@@ -22,12 +23,11 @@ public struct Attributes: Sendable, Equatable, Sequence {
 
     public subscript(name: String) -> JSON? {
         get {
-            let i = lowerBound(name)
-            return i < members.count && members[i].0 == name ? members[i].1 : nil
+            let (i, found) = position(name)
+            return found ? members[i].1 : nil
         }
         set {
-            let i = lowerBound(name)
-            let present = i < members.count && members[i].0 == name
+            let (i, present) = position(name)
             switch (present, newValue) {
             case (true, let value?): members[i].1 = value
             case (true, nil): members.remove(at: i)
@@ -47,26 +47,60 @@ public struct Attributes: Sendable, Equatable, Sequence {
 
     /// Byte order of the UTF-8 forms (what `memcmp` gives), without Unicode comparison.
     static func precedes(_ a: String, _ b: String) -> Bool {
-        let fast = a.utf8.withContiguousStorageIfAvailable { pa in
-            b.utf8.withContiguousStorageIfAvailable { pb in
-                let n = Swift.min(pa.count, pb.count)
-                let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
-                return c < 0 || (c == 0 && pa.count < pb.count)
-            }
-        }
-        if let fast, let result = fast { return result }
-        return a.utf8.lexicographicallyPrecedes(b.utf8)
+        var a = a
+        return a.withUTF8 { pa in order(of: b, against: pa) > 0 }
     }
 
-    private func lowerBound(_ name: String) -> Int {
-        // Attributes mostly arrive in order: check the end first.
-        if let last = members.last, Attributes.precedes(last.0, name) { return members.count }
-        var low = 0
-        var high = members.count
-        while low < high {
-            let mid = (low + high) / 2
-            if Attributes.precedes(members[mid].0, name) { low = mid + 1 } else { high = mid }
+    /// Where `name` is among the members (found), or where it would go: its UTF-8 form taken
+    /// once and compared with each name the search meets, eight bytes at a time.
+    private func position(_ name: String) -> (index: Int, found: Bool) {
+        var name = name
+        return name.withUTF8 { key -> (index: Int, found: Bool) in
+            // Attributes mostly arrive in order: check the end first.
+            guard let last = members.last else { return (0, false) }
+            let c = Attributes.order(of: last.0, against: key)
+            if c <= 0 { return c == 0 ? (members.count - 1, true) : (members.count, false) }
+            var low = 0
+            var high = members.count - 1
+            while low < high {
+                let mid = (low + high) / 2
+                let c = Attributes.order(of: members[mid].0, against: key)
+                if c == 0 { return (mid, true) }
+                if c < 0 { low = mid + 1 } else { high = mid }
+            }
+            return (low, false)
         }
-        return low
+    }
+
+    /// The byte order of `a`'s UTF-8 form against `key`: negative before, zero equal,
+    /// positive after.
+    @inline(__always)
+    static func order(of a: String, against key: UnsafeBufferPointer<UInt8>) -> Int {
+        if let c = a.utf8.withContiguousStorageIfAvailable({ order($0, key) }) { return c }
+        return a.utf8.lexicographicallyPrecedes(key) ? -1 : (a.utf8.elementsEqual(key) ? 0 : 1)
+    }
+
+    /// The byte order of `a` against `b` (as `memcmp`, then the shorter first).
+    @inline(__always)
+    static func order(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = Swift.min(a.count, b.count)
+        if n > 0 {
+            let pa = UnsafeRawPointer(a.baseAddress!)
+            let pb = UnsafeRawPointer(b.baseAddress!)
+            var i = 0
+            while i + 8 <= n {
+                let x = UInt64(bigEndian: pa.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let y = UInt64(bigEndian: pb.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                if x != y { return x < y ? -1 : 1 }
+                i += 8
+            }
+            while i < n {
+                let x = a[i]
+                let y = b[i]
+                if x != y { return x < y ? -1 : 1 }
+                i += 1
+            }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 }
