@@ -142,6 +142,13 @@ struct JSONCursor {
 
     mutating func parseNumber() throws(JSONParser.Error) -> JSON {
         let start = index
+        try skipNumber()
+        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+    }
+
+    /// Moves past the number at the cursor, checking its syntax.
+    mutating func skipNumber() throws(JSONParser.Error) {
+        let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number", at: start) }
         if bytes[index] == UInt8(ascii: "0") {
@@ -160,7 +167,6 @@ struct JSONCursor {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number", at: start) }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
     }
 
     func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

@@ -30,7 +30,9 @@ enum CodexOutcome {
             return true
         }
         if let code = exitCode(text) { return code != 0 }
-        if text.hasPrefix("{"), let value = try? JSONParser.parse(text), let code = value["metadata"]?["exit_code"]?.intValue {
+        // The older `{"output": …, "metadata": {"exit_code": N}}`: only `metadata` is made (the
+        // output, often long, is checked, not copied).
+        if text.hasPrefix("{"), let code = JSONParser.member("metadata", ofObjectIn: text)?["exit_code"]?.intValue {
             return code != 0
         }
         return false
