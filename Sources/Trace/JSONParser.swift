@@ -93,51 +93,72 @@ struct JSONCursor {
     }
 
     mutating func parseObject(depth: Int) throws(JSONParser.Error) -> JSON {
-        if depth > maximumDepth { throw fail("nesting deeper than \(maximumDepth) levels") }
-        index += 1
         var members: [(String, JSON)] = []
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
+        if try open(depth: depth, object: true) { return .object(members) }
         while true {
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an object") }
-            guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+            try memberName()
             let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
-            index += 1
-            skipWhitespace()
+            try memberColon()
             let value = try parseValue(depth: depth)
             members.append((key, value))
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw fail("expected ',' or '}' in an object")
+            if try !goesOn(object: true) { return .object(members) }
         }
     }
 
     mutating func parseArray(depth: Int) throws(JSONParser.Error) -> JSON {
-        if depth > maximumDepth { throw fail("nesting deeper than \(maximumDepth) levels") }
-        index += 1
         var elements: [JSON] = []
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(elements)
-        }
+        if try open(depth: depth, object: false) { return .array(elements) }
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-            throw fail("expected ',' or ']' in an array")
+            if try !goesOn(object: false) { return .array(elements) }
         }
+    }
+
+    // The parts of an object or array that reading it (`parseObject`) and reading past it
+    // (`skipObject`, `member`) share.
+
+    /// Passes the `{` or `[` at the cursor, refused deeper than `maximumDepth`, and white
+    /// space; true when it closes at once (the `}` or `]` passed too).
+    @inline(__always)
+    mutating func open(depth: Int, object: Bool) throws(JSONParser.Error) -> Bool {
+        if depth > maximumDepth { throw fail("nesting deeper than \(maximumDepth) levels") }
+        index += 1
+        skipWhitespace()
+        let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        if index < bytes.count && bytes[index] == close {
+            index += 1
+            return true
+        }
+        return false
+    }
+
+    /// Passes white space before a member; the cursor is then at its name's quote.
+    @inline(__always)
+    mutating func memberName() throws(JSONParser.Error) {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail("unexpected end of input in an object") }
+        guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+    }
+
+    /// Passes the `:` after a member's name, and the white space around it.
+    @inline(__always)
+    mutating func memberColon() throws(JSONParser.Error) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
+        index += 1
+        skipWhitespace()
+    }
+
+    /// After a member or element: passes white space and a `,` (true: another follows) or the
+    /// closing `}` or `]` (false).
+    @inline(__always)
+    mutating func goesOn(object: Bool) throws(JSONParser.Error) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail(object ? "unexpected end of input in an object" : "unexpected end of input in an array") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; return true }
+        if bytes[index] == (object ? UInt8(ascii: "}") : UInt8(ascii: "]")) { index += 1; return false }
+        throw fail(object ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
     }
 
     mutating func parseNumber() throws(JSONParser.Error) -> JSON {
@@ -208,21 +229,7 @@ struct JSONCursor {
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if scalar >= 0xD800 && scalar < 0xDC00 {
-                    // A high surrogate must be followed by an escaped low surrogate.
-                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                        index += 2
-                        let low = try hex4()
-                        guard low >= 0xDC00 && low < 0xE000 else { throw fail("invalid surrogate pair in a string") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        throw fail("lone surrogate in a string")
-                    }
-                } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                    throw fail("lone surrogate in a string")
-                }
-                appendUTF8(scalar, to: &out)
+                appendUTF8(try unicodeEscape(), to: &out)
             default:
                 throw fail("invalid escape in a string", at: index - 2)
             }
@@ -270,6 +277,25 @@ struct JSONCursor {
             }
         }
         return from
+    }
+
+    /// The scalar of a `\u` escape whose `u` was just passed: a high surrogate must be
+    /// followed by an escaped low one, and the two make one scalar.
+    mutating func unicodeEscape() throws(JSONParser.Error) -> UInt32 {
+        var scalar = try hex4()
+        if scalar >= 0xD800 && scalar < 0xDC00 {
+            if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                index += 2
+                let low = try hex4()
+                guard low >= 0xDC00 && low < 0xE000 else { throw fail("invalid surrogate pair in a string") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else {
+                throw fail("lone surrogate in a string")
+            }
+        } else if scalar >= 0xDC00 && scalar < 0xE000 {
+            throw fail("lone surrogate in a string")
+        }
+        return scalar
     }
 
     mutating func hex4() throws(JSONParser.Error) -> UInt32 {

@@ -23,28 +23,14 @@ extension JSONCursor {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
         // As `parseObject(depth: 1)`, the value of `name` made, the others skipped.
         let depth = 1
-        if depth > maximumDepth { throw fail("nesting deeper than \(maximumDepth) levels") }
-        index += 1
         var found: JSON?
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
-            index += 1
-        } else {
-            members: while true {
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unexpected end of input in an object") }
-                guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+        if try !open(depth: depth, object: true) {
+            while true {
+                try memberName()
                 let key = try parseString()
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
-                index += 1
-                skipWhitespace()
+                try memberColon()
                 if found == nil && key == name { found = try parseValue(depth: depth) } else { try skipValue(depth: depth) }
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unexpected end of input in an object") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; break members }
-                throw fail("expected ',' or '}' in an object")
+                if try !goesOn(object: true) { break }
             }
         }
         skipWhitespace()
@@ -69,47 +55,22 @@ extension JSONCursor {
     }
 
     mutating func skipObject(depth: Int) throws(JSONParser.Error) {
-        if depth > maximumDepth { throw fail("nesting deeper than \(maximumDepth) levels") }
-        index += 1
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
+        if try open(depth: depth, object: true) { return }
         while true {
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an object") }
-            guard bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+            try memberName()
             try skipString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
-            index += 1
-            skipWhitespace()
+            try memberColon()
             try skipValue(depth: depth)
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
-            throw fail("expected ',' or '}' in an object")
+            if try !goesOn(object: true) { return }
         }
     }
 
     mutating func skipArray(depth: Int) throws(JSONParser.Error) {
-        if depth > maximumDepth { throw fail("nesting deeper than \(maximumDepth) levels") }
-        index += 1
-        skipWhitespace()
-        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return
-        }
+        if try open(depth: depth, object: false) { return }
         while true {
             skipWhitespace()
             try skipValue(depth: depth)
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
-            throw fail("expected ',' or ']' in an array")
+            if try !goesOn(object: false) { return }
         }
     }
 
@@ -139,18 +100,7 @@ extension JSONCursor {
                 UInt8(ascii: "r"), UInt8(ascii: "t"):
                 continue
             case UInt8(ascii: "u"):
-                let scalar = try hex4()
-                if scalar >= 0xD800 && scalar < 0xDC00 {
-                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
-                        index += 2
-                        let low = try hex4()
-                        guard low >= 0xDC00 && low < 0xE000 else { throw fail("invalid surrogate pair in a string") }
-                    } else {
-                        throw fail("lone surrogate in a string")
-                    }
-                } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                    throw fail("lone surrogate in a string")
-                }
+                _ = try unicodeEscape()
             default:
                 throw fail("invalid escape in a string", at: index - 2)
             }
