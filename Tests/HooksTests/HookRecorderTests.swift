@@ -30,13 +30,35 @@ final class HookRecorderTests: XCTestCase {
         return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Records a shell call's end in `repo` and checks the tree is git's (`what` says which step).
-    func recordShellCall(in repo: TestRepo, session: String, call: String, isGitsTree what: String, file: StaticString, line: UInt) throws {
-        let recorded = try XCTUnwrap(
-            try HookRecorder.record(
-                .postTool, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: call))
-        ).tree
-        XCTAssertEqual(recorded.hex, try gitWorkTree(repo), what, file: file, line: line)
+    /// The shell calls of one session in `repo`, numbered `call-1`, `call-2`, …: each call
+    /// records the working tree and checks it is git's (`what` says which step).
+    final class CallRecorder {
+        let test: HookRecorderTests, repo: TestRepo, session: String
+        private(set) var count = 0
+
+        init(_ test: HookRecorderTests, _ repo: TestRepo, session: String) {
+            self.test = test
+            self.repo = repo
+            self.session = session
+        }
+
+        var lastCall: String { "call-\(count)" }
+
+        /// The next call's id, for a call recorded by hand.
+        func nextCall() -> String {
+            count += 1
+            return lastCall
+        }
+
+        func callAsFunction(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            let call = nextCall()
+            let recorded = try XCTUnwrap(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode, input: HookInput(sessionID: session, cwd: repo.path, toolName: "Bash", toolUseID: call)),
+                file: file, line: line
+            ).tree
+            XCTAssertEqual(recorded.hex, try test.gitWorkTree(repo), what, file: file, line: line)
+        }
     }
 
     /// What must not change: the index's bytes, HEAD, the refs other than ours, the status.
@@ -188,11 +210,7 @@ extension HookRecorderTests {
         _ = try repo.git("add", "b.sh")
         _ = try repo.git("commit", "-q", "-m", "b.sh executable")
         _ = try repo.git("config", "core.filemode", "false")
-        var n = 0
-        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
-            n += 1
-            try recordShellCall(in: repo, session: "modes-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
-        }
+        let recordAndCompare = CallRecorder(self, repo, session: "modes-1")
         try recordAndCompare("the first call")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/a.sh")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: repo.path + "/b.sh")
@@ -220,11 +238,7 @@ extension HookRecorderTests {
         _ = try repo.git("sparse-checkout", "set", "in")
         XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/out/b.txt"), "the sparse checkout removed it")
         _ = try repo.git("update-index", "--assume-unchanged", "kept.txt")
-        var n = 0
-        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
-            n += 1
-            try recordShellCall(in: repo, session: "sparse-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
-        }
+        let recordAndCompare = CallRecorder(self, repo, session: "sparse-1")
         try recordAndCompare("the first call")
         try recordAndCompare("clean")
         try repo.write(["in/a.txt": "A\n", "kept.txt": "changed, assumed unchanged\n"])
@@ -240,11 +254,7 @@ extension HookRecorderTests {
     func testTheRepositorysIndexChangedMidSessionIsFollowed() throws {
         let repo = try TestRepo(
             self, files: [".gitignore": "*.gen\n", "in/a.txt": "a\n", "out/b.txt": "b\n", "top.txt": "t\n", "kept.txt": "k\n"])
-        var n = 0
-        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
-            n += 1
-            try recordShellCall(in: repo, session: "changed-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
-        }
+        let recordAndCompare = CallRecorder(self, repo, session: "changed-1")
         try recordAndCompare("the first call")
         try repo.write(["made.gen": "generated\n", "in/a.txt": "A\n"])
         try recordAndCompare("an ignored file made, a change")
@@ -285,28 +295,26 @@ extension HookRecorderTests {
             _ = try repo.git("update-index", "-q", "--refresh")
         }
         try age("a.up")
-        var n = 0
-        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
-            n += 1
-            try recordShellCall(in: repo, session: "filter-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
-        }
+        let recordAndCompare = CallRecorder(self, repo, session: "filter-1")
         try recordAndCompare("the first call: the filtered file as the index has it")
         try repo.write(["b.txt": "B\n", "c.none": "C\n", "new.none": "n\n"])
         try recordAndCompare("other files changed, a driver without a command")
-        try repo.write(["a.up": "world\n"])
-        n += 1
-        XCTAssertThrowsError(
-            try HookRecorder.record(
-                .postTool, agent: .claudeCode, input: HookInput(sessionID: "filter-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
-        ) { error in
-            XCTAssertTrue("\(error)".contains("a.up goes through the `up` filter"), "\(error)")
+        /// The next call is not recorded, for `reason`: an error saying so, and no ref.
+        func notRecorded(_ reason: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            let call = recordAndCompare.nextCall()
+            XCTAssertThrowsError(
+                try HookRecorder.record(
+                    .postTool, agent: .claudeCode, input: HookInput(sessionID: "filter-1", cwd: repo.path, toolName: "Bash", toolUseID: call)),
+                file: file, line: line
+            ) { error in
+                XCTAssertTrue("\(error)".contains(reason), "\(error)", file: file, line: line)
+            }
+            XCTAssertEqual(try repo.git.run(["for-each-ref", "refs/agentreplay/sessions/filter-1/calls/" + call]), "", file: file, line: line)
         }
-        XCTAssertEqual(try repo.git.run(["for-each-ref", "refs/agentreplay/sessions/filter-1/calls/call-\(n)"]), "")
+        try repo.write(["a.up": "world\n"])
+        try notRecorded("a.up goes through the `up` filter")
         try repo.write(["new.up": "new\n"])
-        n += 1
-        XCTAssertThrowsError(
-            try HookRecorder.record(
-                .postTool, agent: .claudeCode, input: HookInput(sessionID: "filter-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)")))
+        try notRecorded("goes through the `up` filter")
         // Added by git (its filter run), the index written: recorded again, as git has it.
         try age("a.up", "new.up")
         _ = try repo.git("add", "a.up", "new.up")
@@ -314,13 +322,7 @@ extension HookRecorderTests {
         // A file git converts from another encoding: not recorded either.
         try repo.write([".gitattributes": "*.up filter=up\n*.none filter=none\n*.u16 working-tree-encoding=UTF-16LE\n"])
         try Data([0x68, 0x00, 0x69, 0x00]).write(to: URL(fileURLWithPath: repo.path + "/w.u16"))
-        n += 1
-        XCTAssertThrowsError(
-            try HookRecorder.record(
-                .postTool, agent: .claudeCode, input: HookInput(sessionID: "filter-1", cwd: repo.path, toolName: "Bash", toolUseID: "call-\(n)"))
-        ) { error in
-            XCTAssertTrue("\(error)".contains("w.u16 is kept in UTF-16LE"), "\(error)")
-        }
+        try notRecorded("w.u16 is kept in UTF-16LE")
         try age("w.u16", ".gitattributes")
         _ = try repo.git("add", "w.u16", ".gitattributes")
         try recordAndCompare("after git added it, converted")
@@ -480,11 +482,7 @@ extension HookRecorderTests {
                 "lib/x/y.txt": "y\n", "lib/z.txt": "z\n", "gone/g1.txt": "g1\n", "gone/sub/g2.txt": "g2\n", "dir/f.txt": "f\n",
             ])
         let manager = FileManager.default
-        var n = 0
-        func recordAndCompare(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
-            n += 1
-            try recordShellCall(in: repo, session: "kinds-1", call: "call-\(n)", isGitsTree: what, file: file, line: line)
-        }
+        let recordAndCompare = CallRecorder(self, repo, session: "kinds-1")
         /// Each path removed (file, symlink or folder), then written anew.
         func replace(_ files: [String: String]) throws {
             for name in files.keys { try manager.removeItem(atPath: repo.path + "/" + name) }

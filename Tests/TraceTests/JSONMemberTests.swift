@@ -12,7 +12,8 @@ final class JSONMemberTests: XCTestCase {
     }
 
     func testCodexOutputs() {
-        assertSameAsParse(#"{"output": "a\nb\tc \"q\" \\ \/ \u00e9 \ud83d\ude00 日本", "metadata": {"exit_code": 1, "duration_seconds": 0.1}}"#, "metadata")
+        assertSameAsParse(
+            #"{"output": "a\nb\tc \"q\" \\ \/ \u00e9 \ud83d\ude00 日本", "metadata": {"exit_code": 1, "duration_seconds": 0.1}}"#, "metadata")
         assertSameAsParse(#"{"metadata": {"exit_code": 0}, "metadata": {"exit_code": 2}}"#, "metadata")
         assertSameAsParse(#"  {"output":"x"}  "#, "metadata")
         assertSameAsParse(#"{}"#, "metadata")
