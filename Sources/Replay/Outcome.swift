@@ -15,6 +15,9 @@ struct Outcome {
     /// Whether the span checked the whole replayed tree against a recording and found it
     /// equal (a SWE-agent submission), which confirms the unseen effects before it.
     var confirmsTree = false
+    /// Whether the edit applied only with `REDACTED` in its recorded text read as what the
+    /// log's keeper removed (`Redaction`): the step is unverified.
+    var redactedMatch = false
 
     static let served = Outcome(verdict: .served)
 }

@@ -86,6 +86,7 @@ struct ReadResult {
             let actual = Substring(String(decoding: bytes[range], as: UTF8.self))
             if actual == seen { continue }
             if seen.count >= ReadResult.lineLimit, actual.hasPrefix(seen) { continue }
+            if Redaction.lineMatches(recorded: seen.utf8, replayed: bytes[range]) { continue }
             return Drift(kind: .observation, path: path.value, line: number, recorded: String(seen.prefix(300)), replayed: String(actual.prefix(300)))
         }
         if let total = totalLines, total != fileLines.count {

@@ -94,6 +94,24 @@ public struct Replayer {
             } else {
                 workspace.discardPending()
             }
+            // Text the log's keeper redacted, written as the word that stands for it.
+            var redacted = changes.filter(\.redacted).map(\.path.value)
+            if !redacted.isEmpty {
+                let line =
+                    "the log holds REDACTED where it wrote \(redacted.joined(separator: ", ")): what the log's keeper removed there "
+                    + "(a secret, or a name that looked like one) is lost, so the file may hold other bytes"
+                outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+            }
+            if outcome.redactedMatch {
+                let matched = changes.map(\.path.value).filter { !redacted.contains($0) }
+                redacted += matched
+                if !matched.isEmpty {
+                    let line =
+                        "its recorded text holds REDACTED and matched \(matched.joined(separator: ", ")) only with each REDACTED read as "
+                        + "what the log's keeper removed: where it applies is inferred"
+                    outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                }
+            }
             for (path, into) in ledger.recoveredNow {
                 let onto = into.map { "#\($0)" } ?? "the session's start"
                 let line = "\(path.value): the file as the log showed it is recovered onto \(onto)"
@@ -166,7 +184,8 @@ public struct Replayer {
                     verdict: outcome.verdict, paths: outcome.paths.map(\.value), note: outcome.note,
                     drift: outcome.drift,
                     changes: changes.map { Run.Change(path: $0.path.value, before: $0.before, after: $0.after) },
-                    unseenEffects: outcome.unseenEffects, unverified: outcome.unseenEffects, recovered: [],
+                    unseenEffects: outcome.unseenEffects, unverified: outcome.unseenEffects || !redacted.isEmpty, redacted: redacted,
+                    recovered: [],
                     treeBefore: before, treeAfter: workspace.tree,
                     commit: nil, usage: span.kind == .llm ? span.usage : Usage()))
         }

@@ -12,6 +12,8 @@ import Trace
 /// - **Dialect**: one agent's tool semantics.
 /// - **Unverified**: a step that may have changed files replay cannot see (a shell command it
 ///   cannot follow), with no later recorded tree that confirms the files.
+/// - **Redacted**: text the log's keeper replaced with `REDACTED` before storing the log; a
+///   step that writes it is unverified.
 /// - **Recovered**: a file's content that replay adopted from what the log later showed the
 ///   agent, as the effect of the shell step that could have made it (or of the session's start).
 public struct Run: Sendable {
@@ -42,8 +44,12 @@ public struct Run: Sendable {
         public var drift: [Drift]
         public var changes: [Change]
         public var unseenEffects: Bool
-        /// Whether those unseen effects stay unconfirmed (no later recorded tree matched).
+        /// Whether those unseen effects stay unconfirmed (no later recorded tree matched), or
+        /// the step wrote text the log holds redacted (`redacted`).
         public var unverified: Bool
+        /// The paths this step wrote `REDACTED` into: text the log's keeper removed before
+        /// storing the log (`Redaction`), so the files may hold other bytes there.
+        public var redacted: [String] = []
         /// Files whose content replay adopted as this step's effect, from a later observation.
         public var recovered: [Recovery]
         public var treeBefore: ObjectID
@@ -106,6 +112,8 @@ public struct Run: Sendable {
         public var drift = 0
         public var unseenEffects = 0
         public var unverified = 0
+        /// Steps that wrote text the log holds redacted (`Step.redacted`).
+        public var redacted = 0
         /// Files recovered from observations, as a shell step's effect or the start state.
         public var recovered = 0
         public var startState = 0
@@ -126,6 +134,7 @@ public struct Run: Sendable {
             s.drift += step.drift.count
             if step.unseenEffects { s.unseenEffects += 1 }
             if step.unverified { s.unverified += 1 }
+            if !step.redacted.isEmpty { s.redacted += 1 }
             s.recovered += step.recovered.count
             if step.commit != nil { s.commits += 1 }
             s.usage = s.usage + step.usage

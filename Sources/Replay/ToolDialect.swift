@@ -102,10 +102,12 @@ struct ReplayContext {
         }
         drift.suspects = suspects(path)
         // An observation may have dropped carriage returns or replaced bytes that are not UTF-8:
-        // such files are never recovered from it.
+        // such files are never recovered from it; nor from one whose text the log's keeper
+        // redacted (`Redaction`): what was there is lost.
         let carriageReturn = (observed?.contains(0x0D) ?? false) || (current?.contains(0x0D) ?? false)
         let text = current.map { Array(String(decoding: $0, as: UTF8.self).utf8) == $0 } ?? true
-        guard !workspace.hasPending, !carriageReturn, text, let origin = ledger.origin(of: path) else { return [drift] }
+        let redacted = observed.map(Redaction.holds) ?? false
+        guard !workspace.hasPending, !carriageReturn, text, !redacted, let origin = ledger.origin(of: path) else { return [drift] }
         let blob = try observed.map { try workspace.repository.writeBlob($0, replacing: nil) }
         guard try ledger.recover(path, blob: blob, mode: mode, origin: origin, kind: kind) else { return [drift] }
         workspace.reset(to: ledger.steps.last?.treeAfter ?? ledger.baseTree)

@@ -40,6 +40,9 @@ final class Workspace {
         var path: RepoPath
         var before: ObjectID?
         var after: ObjectID?
+        /// Whether the new content holds `REDACTED` more often than the old: text the log's
+        /// keeper removed was written in its place (`Redaction`).
+        var redacted = false
     }
 
     let repository: Repository
@@ -236,7 +239,11 @@ final class Workspace {
                 cache(id, bytes)
                 if before?.id == id && before?.mode == mode { continue }
                 updates.append(.upsert(path: path.value, blob: id, mode: mode))
-                changes.append(Change(path: path, before: beforeID, after: id))
+                var redacted = false
+                if Redaction.holds(bytes) {
+                    redacted = try Redaction.count(in: bytes) > (beforeID.map { Redaction.count(in: try blob($0)) } ?? 0)
+                }
+                changes.append(Change(path: path, before: beforeID, after: id, redacted: redacted))
             } else if before != nil {
                 updates.append(.remove(path: path.value))
                 changes.append(Change(path: path, before: beforeID, after: nil))

@@ -4,7 +4,7 @@
 /// also deletes that line's newline.
 package enum ClaudeCodeEdit {
     package struct Replacement {
-        var old: [UInt8]
+        package var old: [UInt8]
         var new: [UInt8]
         var replaceAll: Bool
 
@@ -17,7 +17,13 @@ package enum ClaudeCodeEdit {
 
     /// Applies `edits` in order to `content` (nil: the file does not exist), all or nothing.
     /// Throws `ReplayLimits.Exceeded` before building a result larger than a file may be.
-    package static func apply(_ edits: [Replacement], to content: [UInt8]?, path: String = "the file", limits: ReplayLimits = .current)
+    ///
+    /// With `redacted`, an old string that holds `REDACTED` and is not in the file as it is
+    /// may match with each `REDACTED` standing for what the log's keeper removed
+    /// (`Redaction.occurrences`): the caller says the result rests on that reading.
+    package static func apply(
+        _ edits: [Replacement], to content: [UInt8]?, path: String = "the file", limits: ReplayLimits = .current, redacted: Bool = false
+    )
         throws(ReplayLimits.Exceeded) -> FileEdit
     {
         let crlf = content.map { Bytes.contains([0x0D, 0x0A], in: $0) } ?? false
@@ -51,6 +57,25 @@ package enum ClaudeCodeEdit {
                 most = max(1, (limits.fileBytes - current.count) / (edit.new.count - needle.count) + 1)
             }
             let found = Bytes.occurrences(of: edit.old, in: current, limit: most)
+            if found.isEmpty, redacted, let ranges = Redaction.occurrences(of: edit.old, in: current, limit: edit.replaceAll ? most : 2),
+                !ranges.isEmpty
+            {
+                if ranges.count > 1 && !edit.replaceAll {
+                    return .failure(which + "Found \(ranges.count) matches of the string to replace, but replace_all is false.")
+                }
+                let removed = ranges.reduce(0) { $0 + $1.count }
+                try limits.checkFile(path, size: current.count - removed + ranges.count.saturatingMultiply(edit.new.count))
+                var out: [UInt8] = []
+                var at = 0
+                for range in ranges {
+                    out += current[at..<range.lowerBound]
+                    out += edit.new
+                    at = range.upperBound
+                }
+                out += current[at...]
+                text = out
+                continue
+            }
             if found.isEmpty { return .failure(which + "String to replace not found in file.") }
             if found.count > 1 && !edit.replaceAll {
                 return .failure(which + "Found \(found.count) matches of the string to replace, but replace_all is false.")

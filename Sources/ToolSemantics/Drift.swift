@@ -36,12 +36,15 @@ public struct Drift: Sendable, Equatable {
     }
 
     /// Compares two texts line by line; nil when equal, else a drift at the first difference.
+    /// A recorded line that holds `REDACTED` agrees with a replayed one as `Redaction` says:
+    /// the log's keeper removed what was there, which is no contradiction.
     package static func compare(recorded: [UInt8], replayed: [UInt8], kind: Kind, path: String) -> Drift? {
         if recorded == replayed { return nil }
         let a = Bytes.lines(recorded)
         let b = Bytes.lines(replayed)
         var i = 0
-        while i < a.count, i < b.count, a[i] == b[i] { i += 1 }
+        while i < a.count, i < b.count, a[i] == b[i] || Redaction.lineMatches(recorded: a[i], replayed: b[i]) { i += 1 }
+        if i == a.count && i == b.count && (recorded.last == 0x0A) == (replayed.last == 0x0A) { return nil }
         func text(_ lines: [ArraySlice<UInt8>], _ i: Int) -> String? {
             guard i < lines.count else { return nil }
             let s = String(decoding: lines[i], as: UTF8.self)

@@ -40,6 +40,7 @@ enum RunDocument {
                     ("drift", .number(s.drift)),
                     ("unseen_effects_possible", .number(s.unseenEffects)),
                     ("unverified", .number(s.unverified)),
+                    ("redacted", .number(s.redacted)),
                     ("recovered", .number(s.recovered)),
                     ("start_state", .number(s.startState)),
                     ("files_changed", .number(s.filesChanged)),
@@ -77,6 +78,7 @@ enum RunDocument {
         if let commit = step.commit { m.append(("commit", .string(commit.hex))) }
         if step.unseenEffects { m.append(("unseen_effects_possible", .bool(true))) }
         if step.unverified { m.append(("unverified", .bool(true))) }
+        if !step.redacted.isEmpty { m.append(("redacted", .array(step.redacted.map(JSON.string)))) }
         if !step.recovered.isEmpty { m.append(("recovered", .array(step.recovered.map(recovery)))) }
         if !step.drift.isEmpty { m.append(("drift", .array(step.drift.map(drift)))) }
         if step.kind == .llm { m.append(("tokens", usage(step.usage))) }

@@ -107,11 +107,17 @@ enum RunReport {
             return "contradicted: the log and the replay disagree (drift, mismatch or calls not replayable)\n"
         case .unverified:
             var out = ""
-            let open = run.steps.filter(\.unverified).map { "#\($0.index)" }
+            let open = run.steps.filter { $0.unverified && $0.redacted.isEmpty }.map { "#\($0.index)" }
             if !open.isEmpty {
                 out +=
                     "unverified: \(open.count) \(open.count == 1 ? "call" : "calls") may have changed files replay cannot see, "
                     + "and nothing later confirmed them (\(list(open)))\n"
+            }
+            let redacted = run.steps.filter { $0.unverified && !$0.redacted.isEmpty }.map { "#\($0.index)" }
+            if !redacted.isEmpty {
+                out +=
+                    "unverified: \(redacted.count) \(redacted.count == 1 ? "call" : "calls") wrote text the log holds as REDACTED "
+                    + "(removed by the log's keeper), so the files may hold other bytes (\(list(redacted)))\n"
             }
             for caveat in run.caveats { out += "unverified: " + caveat + "\n" }
             return out

@@ -99,8 +99,19 @@ struct ClaudeCodeDialect: ToolDialect {
             }
         }
         let current = try context.workspace.read(path)
-        let edit = try ClaudeCodeEdit.apply(replacements, to: current, path: path.value)
+        var edit = try ClaudeCodeEdit.apply(replacements, to: current, path: path.value)
+        // Done as recorded, yet an old string that holds REDACTED is not in the file: read
+        // each REDACTED as what the log's keeper removed (`Redaction`), and say so.
+        var redactedMatch = false
+        if case .failure = edit, span.status == .ok, replacements.contains(where: { Redaction.holds($0.old) }) {
+            let again = try ClaudeCodeEdit.apply(replacements, to: current, path: path.value, redacted: true)
+            if case .write = again {
+                edit = again
+                redactedMatch = true
+            }
+        }
         var outcome = try context.settle(edit, path: path, span: span)
+        outcome.redactedMatch = redactedMatch && outcome.verdict == .applied
         if outcome.verdict == .applied, drift.isEmpty, let original, case .write(let replayed) = edit,
             let after = afterImage(span, original: original, replayed: replayed, path: path)
         {

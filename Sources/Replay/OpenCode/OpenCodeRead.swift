@@ -88,6 +88,7 @@ enum OpenCodeRead {
             // Cut short: the first 2000 UTF-16 units, then OpenCode's marker.
             let units = Array(actual.utf16)
             if units.count > lineLimit, shown.utf16.starts(with: units.prefix(lineLimit)) { continue }
+            if Redaction.lineMatches(recorded: shown.utf8, replayed: actual.utf8) { continue }
             return Drift(
                 kind: .observation, path: path.value, line: number, recorded: String(shown.prefix(300)), replayed: String(actual.prefix(300)))
         }
