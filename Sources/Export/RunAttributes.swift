@@ -4,7 +4,7 @@ import ToolSemantics
 import Trace
 
 /// A replay's verdicts in OTLP terms: per span `agentreplay.replay.*` attributes (verdict,
-/// paths, commit, note, unseen effects) and one `agentreplay.drift` event per drift found; on
+/// paths, commit, note, unseen effects, redacted paths) and one `agentreplay.drift` event per drift found; on
 /// the resource, the run's base, head, final tree, cleanliness and counts.
 enum RunAttributes {
     static func span(_ step: Run.Step) -> [(String, JSON)] {
@@ -13,6 +13,7 @@ enum RunAttributes {
         if let commit = step.commit { out.append(("agentreplay.replay.commit", .string(commit.hex))) }
         if let note = step.note { out.append(("agentreplay.replay.note", .string(note))) }
         if step.unseenEffects { out.append(("agentreplay.replay.unseen_effects_possible", .bool(true))) }
+        if !step.redacted.isEmpty { out.append(("agentreplay.replay.redacted", .array(step.redacted.map(JSON.string)))) }
         if !step.drift.isEmpty { out.append(("agentreplay.replay.drift", .number(step.drift.count))) }
         return out
     }

@@ -217,6 +217,12 @@ public struct Replayer {
             run.caveats.append(caveat)
         }
         if let caveat = recordedCalls.unmatchedCaveat { run.caveats.append(caveat) }
+        if !ledger.redactedStart.isEmpty {
+            let paths = ledger.redactedStart.map(\.value).joined(separator: ", ")
+            run.caveats.append(
+                "the session began on \(paths) as the log first showed it, which holds REDACTED: what the log's keeper removed there is lost, so the file may hold other bytes"
+            )
+        }
         if let caveat = try FoldedNameCheck.caveat(steps: steps, finalTree: workspace.tree, in: repository) {
             run.caveats.append(caveat)
         }

@@ -14,6 +14,8 @@ final class RunLedger {
     /// The tree the session began on: the base, plus any file recovered as its start state.
     private(set) var baseTree: ObjectID
     private(set) var startState: [Recovery] = []
+    /// Files of the start state taken from an observation that holds `REDACTED`.
+    private(set) var redactedStart: [RepoPath] = []
     var steps: [Run.Step] = []
     /// The index of the step being replayed.
     var current = 0
@@ -89,7 +91,7 @@ final class RunLedger {
     /// start tree and every step's trees from there, and the origin step's changes. Returns false,
     /// changing nothing, when some tree on the way cannot hold the file (a parent that is not a
     /// directory, a directory or a link at the path).
-    func recover(_ path: RepoPath, blob: ObjectID?, mode: FileMode, origin: Origin, kind: Drift.Kind) throws -> Bool {
+    func recover(_ path: RepoPath, blob: ObjectID?, mode: FileMode, origin: Origin, kind: Drift.Kind, redacted: Bool = false) throws -> Bool {
         let update: TreeUpdate = blob.map { .upsert(path: path.value, blob: $0, mode: mode) } ?? .remove(path: path.value)
         var map: [ObjectID: ObjectID] = [:]
         func rewritten(_ tree: ObjectID) throws -> ObjectID? {
@@ -130,6 +132,7 @@ final class RunLedger {
             baseTree = newBase!
             startState.append(recovery)
             recoveredNow.append((path, nil))
+            if redacted { redactedStart.append(path) }
         case .step(let s):
             let previous = try repository.entry(in: steps[s].treeBefore, path: path.value)
             let id = previous.flatMap { $0.mode == .blob || $0.mode == .executable ? $0.id : nil }
@@ -138,6 +141,10 @@ final class RunLedger {
             steps[s].changes.sort { $0.path < $1.path }
             steps[s].recovered.append(recovery)
             recoveredNow.append((path, s))
+            if redacted {
+                if !steps[s].redacted.contains(path.value) { steps[s].redacted.append(path.value) }
+                steps[s].unverified = true
+            }
         }
         lastSynced[path] = current
         return true

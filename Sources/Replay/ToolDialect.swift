@@ -102,14 +102,15 @@ struct ReplayContext {
         }
         drift.suspects = suspects(path)
         // An observation may have dropped carriage returns or replaced bytes that are not UTF-8:
-        // such files are never recovered from it; nor from one whose text the log's keeper
-        // redacted (`Redaction`): what was there is lost.
+        // such files are never recovered from it.
         let carriageReturn = (observed?.contains(0x0D) ?? false) || (current?.contains(0x0D) ?? false)
         let text = current.map { Array(String(decoding: $0, as: UTF8.self).utf8) == $0 } ?? true
-        let redacted = observed.map(Redaction.holds) ?? false
-        guard !workspace.hasPending, !carriageReturn, text, !redacted, let origin = ledger.origin(of: path) else { return [drift] }
+        guard !workspace.hasPending, !carriageReturn, text, let origin = ledger.origin(of: path) else { return [drift] }
         let blob = try observed.map { try workspace.repository.writeBlob($0, replacing: nil) }
-        guard try ledger.recover(path, blob: blob, mode: mode, origin: origin, kind: kind) else { return [drift] }
+        // One whose text the log's keeper redacted (`Redaction`) is recovered as it was seen,
+        // and the step it is put down to (or the start state) is unverified.
+        let redacted = observed.map(Redaction.holds) ?? false
+        guard try ledger.recover(path, blob: blob, mode: mode, origin: origin, kind: kind, redacted: redacted) else { return [drift] }
         workspace.reset(to: ledger.steps.last?.treeAfter ?? ledger.baseTree)
         return []
     }

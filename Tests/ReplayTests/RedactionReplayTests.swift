@@ -55,14 +55,42 @@ final class RedactionReplayTests: XCTestCase {
         XCTAssertEqual(try r.file("main.go"), file)
     }
 
-    func testARedactedObservationThatDiffersElsewhereIsDriftNotRecovered() throws {
+    func testARedactedFirstSightThatDiffersElsewhereIsAStartStateThatIsUnverified() throws {
         let repo = try TestRepo(self, files: ["main.go": "a\nkey=\(secret)\n"])
         var log = ClaudeLog()
-        // The session's first sight of the file: without the marker it would be its start state.
+        // The session's first sight of the file, which differs beyond the redacted part: the
+        // session began on a dirty tree, whose bytes the log lost in part.
         let call = log.read("main.go", "a\nkey=REDACTED\nextra\n")
         let r = try replay(log, onto: repo)
-        XCTAssertEqual(r.run.startState, [])
-        XCTAssertEqual(try r.step(call).drift.first?.kind, .observation)
+        XCTAssertEqual(r.run.startState.map(\.path), ["main.go"])
+        XCTAssertEqual(try r.step(call).drift, [])
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertTrue(r.run.caveats.contains { $0.contains("main.go") && $0.contains("REDACTED") }, "\(r.run.caveats)")
+    }
+
+    func testARedactedObservationRecoveredOntoAShellCallLeavesItUnverified() throws {
+        let repo = try TestRepo(self, files: ["main.go": "a\n"])
+        var log = ClaudeLog()
+        log.read("main.go", "a\n")
+        let shell = log.bash("./generate-config")
+        let read = log.read("main.go", "a\nkey=REDACTED\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(read).drift, [])
+        let step = try r.step(shell)
+        XCTAssertEqual(step.recovered.map(\.path), ["main.go"])
+        XCTAssertEqual(step.redacted, ["main.go"])
+        XCTAssertTrue(step.unverified)
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertEqual(try r.file("main.go"), "a\nkey=REDACTED\n")
+    }
+
+    func testARedactedObservationThatNoCallExplainsIsDrift() throws {
+        let repo = try TestRepo(self, files: ["main.go": "a\nkey=\(secret)\n"])
+        var log = ClaudeLog()
+        log.read("main.go", "a\nkey=REDACTED\n")
+        let call = log.read("main.go", "b\nkey=REDACTED\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(call).drift.first?.line, 1)
         XCTAssertEqual(r.run.outcome, .contradicted)
     }
 
