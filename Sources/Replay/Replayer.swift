@@ -168,7 +168,13 @@ public struct Replayer {
                 ledger.markShell(index, span.id)
                 awaitingConfirmation.append(index)
             }
-            for p in outcome.synced ?? outcome.paths { ledger.markSynced(p, at: index) }
+            // A path an observation contradicted is not known to match, nor one a call that
+            // failed as recorded named (it may never have looked): their suspects stand.
+            for p in outcome.synced ?? outcome.paths {
+                if outcome.verdict == .failedAsRecorded { continue }
+                if outcome.verdict == .served, outcome.drift.contains(where: { $0.path == p.value }) { continue }
+                ledger.markSynced(p, at: index)
+            }
             if let sights {
                 sights.close(outcome.paths)
                 sights.close(changes.map(\.path))

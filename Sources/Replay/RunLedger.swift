@@ -16,6 +16,8 @@ final class RunLedger {
     private(set) var startState: [Recovery] = []
     /// Files of the start state taken from an observation that holds `REDACTED`.
     private(set) var redactedStart: [RepoPath] = []
+    /// Drift of observations of part of a file, which a later recovery may explain.
+    private var partials: [(step: Int, path: RepoPath, agrees: ([UInt8]) -> Bool)] = []
     var steps: [Run.Step] = []
     /// The index of the step being replayed.
     var current = 0
@@ -67,6 +69,31 @@ final class RunLedger {
     }
 
     func markSynced(_ path: RepoPath, at index: Int) { lastSynced[path] = index }
+
+    /// Notes that the current step's observation of part of `path` is drift (`ReplayContext.partial`).
+    func notePartial(_ path: RepoPath, agrees: @escaping ([UInt8]) -> Bool) {
+        partials.append((current, path, agrees))
+    }
+
+    /// After `path` was recovered onto the steps from `first` on: withdraws the drift of each
+    /// earlier partial observation of it, from then on, that agrees with the file as the
+    /// rewritten tree before it holds it.
+    private func withdrawPartials(_ path: RepoPath, from first: Int) throws {
+        var kept: [(step: Int, path: RepoPath, agrees: ([UInt8]) -> Bool)] = []
+        for p in partials {
+            guard p.path == path, p.step >= first, p.step < steps.count,
+                let entry = try repository.entry(in: steps[p.step].treeBefore, path: path.value),
+                entry.mode == .blob || entry.mode == .executable, p.agrees(try repository.blob(entry.id))
+            else {
+                kept.append(p)
+                continue
+            }
+            steps[p.step].drift.removeAll { $0.path == path.value && $0.kind == .observation }
+            let line = "\(path.value): what it read agrees with the file recovered from #\(current)"
+            steps[p.step].note = steps[p.step].note.map { $0 + "; " + line } ?? line
+        }
+        partials = kept
+    }
 
     func beginStep(_ index: Int) {
         current = index
@@ -147,6 +174,7 @@ final class RunLedger {
             }
         }
         lastSynced[path] = current
+        try withdrawPartials(path, from: first)
         return true
     }
 }

@@ -49,6 +49,15 @@ struct ReplayContext {
     /// Shell spans since `path` was last known to match the recording, for drift blame.
     func suspects(_ path: RepoPath) -> [Span.ID] { ledger.suspects(path) }
 
+    /// Notes the drift of an observation of part of `path` (a window of lines) that `agrees`
+    /// tells again for any content: when a later whole-file observation is recovered onto a
+    /// step before this one, the window is checked against the file as recovered, and the
+    /// drift withdrawn if it agrees (`RunLedger.recover`).
+    func partial(_ drift: Drift, path: RepoPath, agrees: @escaping ([UInt8]) -> Bool) -> Drift {
+        ledger.notePartial(path, agrees: agrees)
+        return drift
+    }
+
     /// The drift of a file the recording shows (`recorded` says how: `(viewed)`, `(file
     /// read)`…) where replay holds none, blamed on the shell steps since it last matched.
     func missing(_ path: RepoPath, recorded: String) -> Drift {

@@ -91,6 +91,53 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(try r.file("a.txt"), "one\ntwo\nthree\n")
     }
 
+    func testAPartialReadThatALaterRecoveryExplainsIsNoLongerDrift() throws {
+        // entireio/cli ckpt d65f53d0e8e2: a window read after a shell call contradicts the
+        // replayed file; a later whole-file observation is recovered onto that call, and the
+        // window agrees with the file as recovered.
+        let repo = try TestRepo(self, files: ["f.go": "a\nb\nc\n"])
+        var log = ClaudeLog()
+        log.read("f.go", "a\nb\nc\n")
+        let shell = log.bash("./generate")
+        let window = log.read("f.go", window: ["B"], startLine: 2, totalLines: 4)
+        log.read("f.go", "a\nB\nc\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(shell).recovered.map(\.path), ["f.go"])
+        let step = try r.step(window)
+        XCTAssertEqual(step.drift, [])
+        XCTAssertTrue(step.note?.contains("agrees with the file recovered") ?? false, step.note ?? "")
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertEqual(r.run.summary.drift, 0)
+    }
+
+    func testAPartialReadThatTheRecoveryDoesNotExplainStaysDrift() throws {
+        let repo = try TestRepo(self, files: ["f.go": "a\nb\nc\n"])
+        var log = ClaudeLog()
+        log.read("f.go", "a\nb\nc\n")
+        log.bash("./generate")
+        let window = log.read("f.go", window: ["Q"], startLine: 2, totalLines: 4)
+        log.read("f.go", "a\nB\nc\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(window).drift.first?.recorded, "Q")
+        XCTAssertEqual(r.run.outcome, .contradicted)
+    }
+
+    func testACallThatFailedAsRecordedDoesNotTellThatAFileMatched() throws {
+        // A refused Edit ("File has not been read yet") never looked at the file: the shell
+        // call before it can still explain a later before-image.
+        let repo = try TestRepo(self, files: ["g.go": "x\n"])
+        var log = ClaudeLog()
+        log.read("g.go", "x\n")
+        let shell = log.bash("./generate")
+        log.edit("g.go", "y", "z", error: "File has not been read yet. Read it first before writing to it.")
+        let edit = log.edit("g.go", "y", "z", originalFile: "y\n")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(shell).recovered.map(\.path), ["g.go"])
+        XCTAssertEqual(try r.step(edit).verdict, .applied)
+        XCTAssertEqual(r.run.summary.drift + r.run.summary.mismatch, 0)
+        XCTAssertEqual(try r.file("g.go"), "z\n")
+    }
+
     func testAFileWithCarriageReturnsIsNeverRecovered() throws {
         let repo = try TestRepo(self, files: ["w.txt": "one\r\ntwo\r\n"])
         var log = ClaudeLog()

@@ -193,7 +193,7 @@ struct ClaudeCodeDialect: ToolDialect {
         if let d = seen.compare(with: current, path: path) {
             var d = d
             d.suspects = context.suspects(path)
-            outcome.drift.append(d)
+            outcome.drift.append(context.partial(d, path: path) { seen.compare(with: $0, path: path) == nil })
         }
         return outcome
     }
