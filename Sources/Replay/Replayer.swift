@@ -223,6 +223,14 @@ public struct Replayer {
             run.caveats.append(caveat)
         }
         if let caveat = recordedCalls.unmatchedCaveat { run.caveats.append(caveat) }
+        if !ledger.startState.isEmpty {
+            // The session did not begin on the base: what it never saw may differ from it too.
+            let n = ledger.startState.count
+            run.caveats.append(
+                "the session began on a tree other than the base (\(n) \(n == 1 ? "file" : "files") as it first saw \(n == 1 ? "it" : "them")): "
+                    + "files it never saw may have differed from the base too"
+            )
+        }
         if !ledger.redactedStart.isEmpty {
             let paths = ledger.redactedStart.map(\.value).joined(separator: ", ")
             run.caveats.append(

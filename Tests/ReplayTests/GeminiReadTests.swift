@@ -41,7 +41,7 @@ final class GeminiReadTests: XCTestCase {
         XCTAssertEqual(r.run.drift, [])
         XCTAssertEqual(r.run.startState.map(\.path), ["b.md", "c.md"])
         XCTAssertEqual(try r.file("c.md"), "seen\n")
-        XCTAssertEqual(r.run.outcome, .verified)
+        XCTAssertEqual(r.run.outcome, .unverified, "a start state leaves what the session never saw unknown")
     }
 }
 

@@ -190,7 +190,10 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(try r.file("b.py", in: r.run.baseTree), "y = 2\n")
         XCTAssertEqual(try r.step(edit).verdict, .applied)
         XCTAssertEqual(try r.file("a.py"), "x = 11\n")
-        XCTAssertEqual(r.run.outcome, .verified, "nothing contradicts a dirty start the log shows")
+        XCTAssertEqual(r.run.drift, [], "nothing contradicts a dirty start the log shows")
+        // But files the session never saw may have been dirty too: the run cannot vouch for them.
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertTrue(r.run.caveats.contains { $0.contains("began on a tree other than the base") }, "\(r.run.caveats)")
         XCTAssertEqual(r.run.summary.startState, 2)
         // The first commit of the chain is the start state on the base commit; the edit's
         // commit comes after it and holds only the agent's own change.
