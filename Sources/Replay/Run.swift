@@ -91,10 +91,14 @@ public struct Run: Sendable {
 
     public var commits: [ObjectID] { steps.compactMap(\.commit) }
     public var drift: [Drift] { steps.flatMap(\.drift) }
-    public var contradicted: Bool { steps.contains { $0.verdict.isFailure || !$0.drift.isEmpty } }
+    /// A step that could not be replayed as recorded, or drift that no call explains. Drift
+    /// with suspects — a call replay could not follow may have changed the file since it last
+    /// matched — is explained: it leaves the run unverified, not contradicted.
+    public var contradicted: Bool { steps.contains { $0.verdict.isFailure || $0.drift.contains { !$0.explained } } }
     public var outcome: Outcome {
         if contradicted { return .contradicted }
-        return steps.contains(where: \.unverified) || !caveats.isEmpty ? .unverified : .verified
+        let explained = steps.contains { !$0.drift.isEmpty }
+        return steps.contains(where: \.unverified) || explained || !caveats.isEmpty ? .unverified : .verified
     }
     /// Verified: the run is the session's effect on the repository, as far as the log can tell.
     public var clean: Bool { outcome == .verified }
@@ -109,7 +113,10 @@ public struct Run: Sendable {
         public var notReplayable = 0
         /// Calls whose replayed outcome contradicts the recorded one (success against failure).
         public var mismatch = 0
+        /// Drift no call explains (contradictions).
         public var drift = 0
+        /// Drift a call replay could not follow may explain (`Drift.explained`).
+        public var explainedDifferences = 0
         public var unseenEffects = 0
         public var unverified = 0
         /// Steps that wrote text the log holds redacted (`Step.redacted`).
@@ -131,7 +138,9 @@ public struct Run: Sendable {
             if step.verdict == .applied && !step.changes.isEmpty { s.editsApplied += 1 }
             if step.verdict == .failedAsRecorded { s.failedAsRecorded += 1 }
             if step.verdict == .mismatch { s.mismatch += 1 } else if step.verdict.isFailure { s.notReplayable += 1 }
-            s.drift += step.drift.count
+            for d in step.drift {
+                if d.explained { s.explainedDifferences += 1 } else { s.drift += 1 }
+            }
             if step.unseenEffects { s.unseenEffects += 1 }
             if step.unverified { s.unverified += 1 }
             if !step.redacted.isEmpty { s.redacted += 1 }

@@ -77,20 +77,26 @@ final class RunLedger {
 
     /// After `path` was recovered onto the steps from `first` on: withdraws the drift of each
     /// earlier partial observation of it, from then on, that agrees with the file as the
-    /// rewritten tree before it holds it.
+    /// rewritten tree before it holds it. One that does not agree is no longer explained by
+    /// the calls before it (the recovery says what they left): its suspects are cleared.
     private func withdrawPartials(_ path: RepoPath, from first: Int) throws {
         var kept: [(step: Int, path: RepoPath, agrees: ([UInt8]) -> Bool)] = []
         for p in partials {
-            guard p.path == path, p.step >= first, p.step < steps.count,
-                let entry = try repository.entry(in: steps[p.step].treeBefore, path: path.value),
-                entry.mode == .blob || entry.mode == .executable, p.agrees(try repository.blob(entry.id))
-            else {
+            guard p.path == path, p.step >= first, p.step < steps.count else {
                 kept.append(p)
                 continue
             }
-            steps[p.step].drift.removeAll { $0.path == path.value && $0.kind == .observation }
-            let line = "\(path.value): what it read agrees with the file recovered from #\(current)"
-            steps[p.step].note = steps[p.step].note.map { $0 + "; " + line } ?? line
+            let entry = try repository.entry(in: steps[p.step].treeBefore, path: path.value)
+            let file = try entry.flatMap { $0.mode == .blob || $0.mode == .executable ? try repository.blob($0.id) : nil }
+            if let file, p.agrees(file) {
+                steps[p.step].drift.removeAll { $0.path == path.value && $0.kind == .observation }
+                let line = "\(path.value): what it read agrees with the file recovered from #\(current)"
+                steps[p.step].note = steps[p.step].note.map { $0 + "; " + line } ?? line
+            } else {
+                for k in steps[p.step].drift.indices where steps[p.step].drift[k].path == path.value {
+                    steps[p.step].drift[k].suspects = []
+                }
+            }
         }
         partials = kept
     }

@@ -26,6 +26,10 @@ public struct Drift: Sendable, Equatable {
     /// Spans before this one whose unseen effects (shell commands) may explain the drift.
     public var suspects: [Span.ID]
 
+    /// Whether a call replay could not follow may have made the difference (it has suspects):
+    /// then it is no contradiction of the replay, only what those calls left unverified.
+    public var explained: Bool { !suspects.isEmpty }
+
     public init(kind: Kind, path: String, line: Int? = nil, recorded: String? = nil, replayed: String? = nil, suspects: [Span.ID] = []) {
         self.kind = kind
         self.path = path

@@ -38,6 +38,7 @@ enum RunDocument {
                     ("mismatch", .number(s.mismatch)),
                     ("not_replayable", .number(s.notReplayable)),
                     ("drift", .number(s.drift)),
+                    ("explained_differences", .number(s.explainedDifferences)),
                     ("unseen_effects_possible", .number(s.unseenEffects)),
                     ("unverified", .number(s.unverified)),
                     ("redacted", .number(s.redacted)),
@@ -90,7 +91,10 @@ enum RunDocument {
         if let line = d.line { m.append(("line", .number(line))) }
         m.append(("recorded", string(d.recorded)))
         m.append(("replayed", string(d.replayed)))
-        if !d.suspects.isEmpty { m.append(("suspect_span_ids", .array(d.suspects.map { .string($0.rawValue) }))) }
+        if !d.suspects.isEmpty {
+            m.append(("suspect_span_ids", .array(d.suspects.map { .string($0.rawValue) })))
+            m.append(("explained", .bool(true)))
+        }
         return .object(m)
     }
 

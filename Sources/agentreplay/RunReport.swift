@@ -65,14 +65,18 @@ enum RunReport {
                         + " (inferred from #\(r.observedAt), what the log showed then)\n").utf8)
             }
             for d in step.drift {
-                lines.append(contentsOf: ("        " + palette.paint("drift:", .bad) + " " + describe(d, stepOf: stepOf) + "\n").utf8)
+                // Drift a call replay cannot follow may explain is no contradiction: said apart.
+                let label = d.explained ? palette.paint("differs:", .warning) : palette.paint("drift:", .bad)
+                lines.append(contentsOf: ("        " + label + " " + describe(d, stepOf: stepOf) + "\n").utf8)
             }
         }
         out += String(decoding: lines, as: UTF8.self)
         let s = run.summary
         out += "\n"
         out += "\(s.spans) spans, \(s.toolCalls) tool calls: \(s.editsApplied) edits applied, "
-        out += "\(s.failedAsRecorded) failed as recorded, \(s.mismatch) mismatch, \(s.notReplayable) not replayable, \(s.drift) drift\n"
+        out += "\(s.failedAsRecorded) failed as recorded, \(s.mismatch) mismatch, \(s.notReplayable) not replayable, \(s.drift) drift"
+        if s.explainedDifferences > 0 { out += " (and \(s.explainedDifferences) explained by calls replay cannot follow)" }
+        out += "\n"
         out += "\(s.filesChanged) files changed in \(s.commits) commits; tokens: \(s.usage.inputTokens) in, "
         out += "\(s.usage.outputTokens) out, \(s.usage.cacheReadTokens) cache read, \(s.usage.cacheCreationTokens) cache write\n"
         if run.baseChoice.hasSuffix("hooks") {
@@ -112,6 +116,12 @@ enum RunReport {
                 out +=
                     "unverified: \(open.count) \(open.count == 1 ? "call" : "calls") may have changed files replay cannot see, "
                     + "and nothing later confirmed them (\(list(open)))\n"
+            }
+            let differing = run.steps.filter { !$0.drift.isEmpty }.map { "#\($0.index)" }
+            if !differing.isEmpty {
+                out +=
+                    "unverified: what \(differing.count) \(differing.count == 1 ? "call" : "calls") saw differs from the replayed files "
+                    + "where calls replay cannot follow may have changed them (\(list(differing)))\n"
             }
             let redacted = run.steps.filter { $0.unverified && !$0.redacted.isEmpty }.map { "#\($0.index)" }
             if !redacted.isEmpty {
