@@ -168,10 +168,26 @@ public struct Replayer {
                 ledger.markShell(index, span.id)
                 awaitingConfirmation.append(index)
             }
+            // A call whose recorded outcome replay does not reproduce, where a call replay could
+            // not follow may have changed its files since they last matched: explained, no
+            // contradiction; its effect is unknown, so the step is unverified.
+            var explainedBy: [(index: Int, id: Span.ID)] = []
+            if outcome.verdict == .mismatch {
+                for p in outcome.paths {
+                    for s in ledger.suspectSteps(p) where !explainedBy.contains(where: { $0.id == s.id }) { explainedBy.append(s) }
+                }
+                if !explainedBy.isEmpty {
+                    let calls = explainedBy.map { "#\($0.index)" }.joined(separator: ", ")
+                    let line =
+                        "\(calls), which replay could not follow, may have changed its files since they last matched the log: not replayed, not a contradiction"
+                    outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                }
+            }
             // A path an observation contradicted is not known to match, nor one a call that
-            // failed as recorded named (it may never have looked): their suspects stand.
+            // failed as recorded named (it may never have looked), nor one whose call replay
+            // could not reproduce: their suspects stand.
             for p in outcome.synced ?? outcome.paths {
-                if outcome.verdict == .failedAsRecorded { continue }
+                if outcome.verdict == .failedAsRecorded || outcome.verdict == .mismatch { continue }
                 if outcome.verdict == .served, outcome.drift.contains(where: { $0.path == p.value }) { continue }
                 ledger.markSynced(p, at: index)
             }
@@ -190,8 +206,8 @@ public struct Replayer {
                     verdict: outcome.verdict, paths: outcome.paths.map(\.value), note: outcome.note,
                     drift: outcome.drift,
                     changes: changes.map { Run.Change(path: $0.path.value, before: $0.before, after: $0.after) },
-                    unseenEffects: outcome.unseenEffects, unverified: outcome.unseenEffects || !redacted.isEmpty, redacted: redacted,
-                    recovered: [],
+                    unseenEffects: outcome.unseenEffects, unverified: outcome.unseenEffects || !redacted.isEmpty || !explainedBy.isEmpty,
+                    redacted: redacted, recovered: [], suspects: explainedBy.map(\.id),
                     treeBefore: before, treeAfter: workspace.tree,
                     commit: nil, usage: span.kind == .llm ? span.usage : Usage()))
         }

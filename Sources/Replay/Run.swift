@@ -52,6 +52,12 @@ public struct Run: Sendable {
         public var redacted: [String] = []
         /// Files whose content replay adopted as this step's effect, from a later observation.
         public var recovered: [Recovery]
+        /// For a call recorded as done that fails on replay (`mismatch`): the calls replay could
+        /// not follow that may have changed its files since they last matched the recording.
+        /// Then the failure is explained, no contradiction: the step is unverified.
+        public var suspects: [Span.ID] = []
+        /// Whether this step's verdict is a failure no call explains.
+        public var contradicts: Bool { verdict.isFailure && !(verdict == .mismatch && !suspects.isEmpty) }
         public var treeBefore: ObjectID
         public var treeAfter: ObjectID
         public var commit: ObjectID?
@@ -94,7 +100,7 @@ public struct Run: Sendable {
     /// A step that could not be replayed as recorded, or drift that no call explains. Drift
     /// with suspects — a call replay could not follow may have changed the file since it last
     /// matched — is explained: it leaves the run unverified, not contradicted.
-    public var contradicted: Bool { steps.contains { $0.verdict.isFailure || $0.drift.contains { !$0.explained } } }
+    public var contradicted: Bool { steps.contains { $0.contradicts || $0.drift.contains { !$0.explained } } }
     public var outcome: Outcome {
         if contradicted { return .contradicted }
         let explained = steps.contains { !$0.drift.isEmpty }
@@ -115,7 +121,8 @@ public struct Run: Sendable {
         public var mismatch = 0
         /// Drift no call explains (contradictions).
         public var drift = 0
-        /// Drift a call replay could not follow may explain (`Drift.explained`).
+        /// Drift a call replay could not follow may explain (`Drift.explained`), and calls
+        /// recorded as done that fail on replay where such a call may explain it (`Step.suspects`).
         public var explainedDifferences = 0
         public var unseenEffects = 0
         public var unverified = 0
@@ -137,7 +144,11 @@ public struct Run: Sendable {
             if step.kind == .tool { s.toolCalls += 1 }
             if step.verdict == .applied && !step.changes.isEmpty { s.editsApplied += 1 }
             if step.verdict == .failedAsRecorded { s.failedAsRecorded += 1 }
-            if step.verdict == .mismatch { s.mismatch += 1 } else if step.verdict.isFailure { s.notReplayable += 1 }
+            if step.verdict == .mismatch {
+                if step.suspects.isEmpty { s.mismatch += 1 } else { s.explainedDifferences += 1 }
+            } else if step.verdict.isFailure {
+                s.notReplayable += 1
+            }
             for d in step.drift {
                 if d.explained { s.explainedDifferences += 1 } else { s.drift += 1 }
             }

@@ -44,7 +44,7 @@ final class RunLedger {
         suspectSteps(path).map(\.id)
     }
 
-    private func suspectSteps(_ path: RepoPath) -> ArraySlice<(index: Int, id: Span.ID)> {
+    func suspectSteps(_ path: RepoPath) -> ArraySlice<(index: Int, id: Span.ID)> {
         let since = lastSynced[path] ?? -1
         var low = 0, high = shellSteps.count
         while low < high {

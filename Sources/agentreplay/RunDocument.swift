@@ -80,6 +80,10 @@ enum RunDocument {
         if step.unseenEffects { m.append(("unseen_effects_possible", .bool(true))) }
         if step.unverified { m.append(("unverified", .bool(true))) }
         if !step.redacted.isEmpty { m.append(("redacted", .array(step.redacted.map(JSON.string)))) }
+        if !step.suspects.isEmpty {
+            m.append(("suspect_span_ids", .array(step.suspects.map { .string($0.rawValue) })))
+            m.append(("explained", .bool(true)))
+        }
         if !step.recovered.isEmpty { m.append(("recovered", .array(step.recovered.map(recovery)))) }
         if !step.drift.isEmpty { m.append(("drift", .array(step.drift.map(drift)))) }
         if step.kind == .llm { m.append(("tokens", usage(step.usage))) }

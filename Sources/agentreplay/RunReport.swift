@@ -111,17 +111,17 @@ enum RunReport {
             return "contradicted: the log and the replay disagree (drift, mismatch or calls not replayable)\n"
         case .unverified:
             var out = ""
-            let open = run.steps.filter { $0.unverified && $0.redacted.isEmpty }.map { "#\($0.index)" }
+            let open = run.steps.filter { $0.unverified && $0.redacted.isEmpty && $0.suspects.isEmpty }.map { "#\($0.index)" }
             if !open.isEmpty {
                 out +=
                     "unverified: \(open.count) \(open.count == 1 ? "call" : "calls") may have changed files replay cannot see, "
                     + "and nothing later confirmed them (\(list(open)))\n"
             }
-            let differing = run.steps.filter { !$0.drift.isEmpty }.map { "#\($0.index)" }
+            let differing = run.steps.filter { !$0.drift.isEmpty || !$0.suspects.isEmpty }.map { "#\($0.index)" }
             if !differing.isEmpty {
                 out +=
-                    "unverified: what \(differing.count) \(differing.count == 1 ? "call" : "calls") saw differs from the replayed files "
-                    + "where calls replay cannot follow may have changed them (\(list(differing)))\n"
+                    "unverified: what the log recorded of \(differing.count) \(differing.count == 1 ? "call" : "calls") differs from the replay "
+                    + "where calls replay cannot follow may have changed the files (\(list(differing)))\n"
             }
             let redacted = run.steps.filter { $0.unverified && !$0.redacted.isEmpty }.map { "#\($0.index)" }
             if !redacted.isEmpty {

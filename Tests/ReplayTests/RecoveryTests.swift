@@ -138,6 +138,37 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(try r.file("g.go"), "z\n")
     }
 
+    func testAnEditThatFailsAfterAShellCallIsExplainedNotAContradiction() throws {
+        // The script may have written the text the Edit replaced: its failure on replay is
+        // no contradiction, but its effect is unknown.
+        let repo = try TestRepo(self, files: ["g.go": "x\n"])
+        var log = ClaudeLog()
+        log.read("g.go", "x\n")
+        let shell = log.bash("./generate")
+        let edit = log.edit("g.go", "y", "z")
+        let r = try replay(log, onto: repo)
+        let step = try r.step(edit)
+        XCTAssertEqual(step.verdict, .mismatch)
+        XCTAssertEqual(step.suspects, [try r.step(shell).spanID])
+        XCTAssertTrue(step.unverified)
+        XCTAssertTrue(step.note?.contains("not a contradiction") ?? false, step.note ?? "")
+        XCTAssertEqual(r.run.outcome, .unverified)
+        XCTAssertEqual(r.run.summary.mismatch, 0)
+        XCTAssertEqual(r.run.summary.explainedDifferences, 1)
+    }
+
+    func testAnEditThatFailsWithNoShellCallBeforeItIsAContradiction() throws {
+        let repo = try TestRepo(self, files: ["g.go": "x\n"])
+        var log = ClaudeLog()
+        log.bash("./generate")
+        log.read("g.go", "x\n")  // matched after the script: it cannot explain what follows
+        let edit = log.edit("g.go", "y", "z")
+        let r = try replay(log, onto: repo)
+        XCTAssertEqual(try r.step(edit).suspects, [])
+        XCTAssertEqual(r.run.outcome, .contradicted)
+        XCTAssertEqual(r.run.summary.mismatch, 1)
+    }
+
     func testAFileWithCarriageReturnsIsNeverRecovered() throws {
         let repo = try TestRepo(self, files: ["w.txt": "one\r\ntwo\r\n"])
         var log = ClaudeLog()

@@ -60,8 +60,12 @@ struct CodexDialect: ToolDialect {
             RepoPath.map(raw, root: context.header.repoRoot, workingDirectory: workingDirectory)
         }
         let applied: ApplyPatch.Applied
+        var named: [RepoPath] = []  // the files the patch names, for a failure's suspects
         do {
             let patch = try ApplyPatch.parse(text)
+            for operation in patch.operations {
+                if case .success(let path) = resolve(operation.path), !named.contains(path) { named.append(path) }
+            }
             if span.status == .ok { context.see(patch.firstSights(resolve: resolve)) }
             applied = try patch.apply(in: context.workspace, resolve: resolve)
         } catch let error as ApplyPatch.ParseError {
@@ -81,7 +85,7 @@ struct CodexDialect: ToolDialect {
             }
             return Outcome(verdict: .mismatch, paths: effects.order, note: "recorded as failed (\(message)), but it succeeds on replay")
         case (.ok, .failed(let reason)):
-            return Outcome(verdict: .mismatch, note: "recorded as done, but on replay: \(reason)")
+            return Outcome(verdict: .mismatch, paths: named, note: "recorded as done, but on replay: \(reason)")
         case (.ok, .problem(let problem, let path)):
             return context.refusedWrite(problem, path: path)
         case (.ok, .applied(let effects)):
