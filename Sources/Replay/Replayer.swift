@@ -59,7 +59,7 @@ public struct Replayer {
                         match.tree, from: workspace.tree, changedBy: ledger.steps[(origin + 1)...], in: repository)
                 {
                     let line = "the working tree recorded when #\(index) saw its process end does not hold \(path) as replayed since: not used"
-                    ledger.steps[origin].note = ledger.steps[origin].note.map { $0 + "; " + line } ?? line
+                    ledger.steps[origin].note.appendClause(line)
                 } else {
                     span.recordedTree = match.tree.hex
                     carried = match.carried
@@ -100,7 +100,7 @@ public struct Replayer {
                 let line =
                     "the log holds REDACTED where it wrote \(redacted.joined(separator: ", ")): what the log's keeper removed there "
                     + "(a secret, or a name that looked like one) is lost, so the file may hold other bytes"
-                outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                outcome.note.appendClause(line)
             }
             if outcome.redactedMatch {
                 let matched = changes.map(\.path.value).filter { !redacted.contains($0) }
@@ -109,13 +109,13 @@ public struct Replayer {
                     let line =
                         "its recorded text holds REDACTED and matched \(matched.joined(separator: ", ")) only with each REDACTED read as "
                         + "what the log's keeper removed: where it applies is inferred"
-                    outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                    outcome.note.appendClause(line)
                 }
             }
             for (path, into) in ledger.recoveredNow {
                 let onto = into.map { "#\($0)" } ?? "the session's start"
                 let line = "\(path.value): the file as the log showed it is recovered onto \(onto)"
-                outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                outcome.note.appendClause(line)
             }
             // A call that may have changed files replay cannot see, with the tree recorded
             // after it: that tree is its effect.
@@ -139,7 +139,7 @@ public struct Replayer {
                     changes.isEmpty
                     ? "the working tree recorded after it shows no change"
                     : "its effect is the working tree recorded after it (\(changes.count) file\(changes.count == 1 ? "" : "s"))"
-                outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                outcome.note.appendClause(line)
             }
             var confirmed = outcome.confirmsTree && outcome.drift.isEmpty
             if let recorded = span.recordedTree, let id = ObjectID(hex: recorded) {
@@ -156,7 +156,7 @@ public struct Replayer {
                 // The process #origin started ended here: its effects are in this call's tree.
                 ledger.steps[origin].unverified = false
                 let line = "its effect is in the working tree recorded when #\(index) saw its process end"
-                ledger.steps[origin].note = ledger.steps[origin].note.map { $0 + "; " + line } ?? line
+                ledger.steps[origin].note.appendClause(line)
                 awaitingConfirmation.removeAll { $0 == origin }
             }
             if confirmed {
@@ -180,7 +180,7 @@ public struct Replayer {
                     let calls = explainedBy.map { "#\($0.index)" }.joined(separator: ", ")
                     let line =
                         "\(calls), which replay could not follow, may have changed its files since they last matched the log: not replayed, not a contradiction"
-                    outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                    outcome.note.appendClause(line)
                 }
             }
             // A path an observation contradicted is not known to match, nor one a call that

@@ -91,7 +91,7 @@ final class RunLedger {
             if let file, p.agrees(file) {
                 steps[p.step].drift.removeAll { $0.path == path.value && $0.kind == .observation }
                 let line = "\(path.value): what it read agrees with the file recovered from #\(current)"
-                steps[p.step].note = steps[p.step].note.map { $0 + "; " + line } ?? line
+                steps[p.step].note.appendClause(line)
             } else {
                 for k in steps[p.step].drift.indices where steps[p.step].drift[k].path == path.value {
                     steps[p.step].drift[k].suspects = []

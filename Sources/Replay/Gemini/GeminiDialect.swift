@@ -29,7 +29,7 @@ struct GeminiDialect: ToolDialect {
             // folder of it, and its file landed there instead.
             if context.header.repoRoot == nil, outcome.verdict == .applied, let file = string(span, "file_path"), !file.hasPrefix("/") {
                 let line = "the log does not say which directory the session ran in: \(file) is taken from the repository's top"
-                outcome.note = outcome.note.map { $0 + "; " + line } ?? line
+                outcome.note.appendClause(line)
                 outcome.unseenEffects = true
             }
             return outcome
